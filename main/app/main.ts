@@ -1,0 +1,52 @@
+// The Electron main process: window, lifecycle and security settings. Everything else is
+// plain Node in main/services, reached through the contract.
+import { app, BrowserWindow, ipcMain, Menu, session, type WebContents } from 'electron';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { bindIpc } from '../ipc/bindIpc.js';
+import { createHandlers } from '../services/index.js';
+import { hardenSession, isOwnPage, lockNavigation, secureWebPreferences } from './security.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const rendererIndex = path.join(here, '../renderer/index.html');
+const rendererIndexUrl = pathToFileURL(rendererIndex).href;
+const preloadPath = path.join(here, '../preload/preload.cjs');
+
+app.enableSandbox();
+app.on('web-contents-created', (_event, contents) => lockNavigation(contents));
+
+function createWindow(): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 1040,
+    height: 760,
+    minWidth: 720,
+    minHeight: 560,
+    show: false,
+    title: 'Homemail',
+    webPreferences: secureWebPreferences(preloadPath),
+  });
+  window.once('ready-to-show', () => window.show());
+  void window.loadFile(rendererIndex);
+  return window;
+}
+
+void app.whenReady().then(() => {
+  hardenSession(session.defaultSession);
+  if (process.platform !== 'darwin') Menu.setApplicationMenu(null);
+  const handlers = createHandlers({ door: 'desktop', version: app.getVersion(), dataDir: app.getPath('userData'), now: () => new Date() });
+  const windows = new Set<WebContents>();
+  bindIpc(ipcMain, handlers, (sender, frameUrl) => windows.has(sender) && isOwnPage(frameUrl, rendererIndexUrl));
+  const track = (window: BrowserWindow) => {
+    const contents = window.webContents;
+    windows.add(contents);
+    window.on('closed', () => windows.delete(contents));
+  };
+  track(createWindow());
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) track(createWindow());
+  });
+});
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});

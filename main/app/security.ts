@@ -1,0 +1,54 @@
+import type { BrowserWindowConstructorOptions, Session, WebContents } from 'electron';
+import { CONTENT_SECURITY_POLICY } from '../web/security.js';
+
+/** The only page the window may show: our own built renderer, loaded from disk. */
+export function isOwnPage(url: string | undefined, rendererIndexUrl: string): boolean {
+  if (!url) return false;
+  try {
+    const page = new URL(url);
+    const own = new URL(rendererIndexUrl);
+    return page.protocol === own.protocol && page.pathname === own.pathname;
+  } catch {
+    return false;
+  }
+}
+
+export function secureWebPreferences(preloadPath: string): BrowserWindowConstructorOptions['webPreferences'] {
+  return {
+    preload: preloadPath,
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    nodeIntegrationInSubFrames: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    experimentalFeatures: false,
+    webviewTag: false,
+    navigateOnDragDrop: false,
+    spellcheck: false,
+    safeDialogs: true,
+  };
+}
+
+/** Session-wide rules: our CSP on every response, every permission request denied. */
+export function hardenSession(session: Session): void {
+  session.setPermissionRequestHandler((_webContents, _permission, callback) => callback(false));
+  session.setPermissionCheckHandler(() => false);
+  session.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+  });
+  session.webRequest.onBeforeRequest((details, callback) => {
+    // Only files of our own app and devtools may load; nothing from the network.
+    const allowed = details.url.startsWith('file:') || details.url.startsWith('devtools:');
+    callback({ cancel: !allowed });
+  });
+}
+
+/** No navigation away, no new windows, no webviews. */
+export function lockNavigation(contents: WebContents): void {
+  contents.on('will-navigate', (event) => event.preventDefault());
+  contents.on('will-redirect', (event) => event.preventDefault());
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+}

@@ -1,0 +1,7 @@
+import type { Command } from '../command.js';
+import { webCommand } from './web.js';
+
+/** The commands of DESIGN.md's CLI contract, in the order `--help` lists them. */
+export const commands: readonly Command[] = [
+  webCommand,
+];

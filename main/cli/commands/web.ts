@@ -1,0 +1,55 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { badInput, HomemailError } from '../../../shared/errors.js';
+import { defaultDataDir } from '../../services/deps.js';
+import { createHandlers } from '../../services/index.js';
+import { readVersion } from '../../version.js';
+import { startWebServer } from '../../web/server.js';
+import { parseCommandArgs, writeLine, type CliIO, type Command } from '../command.js';
+
+/** dist/renderer beside the built CLI (dist/cli), or HOMEMAIL_RENDERER_DIR. */
+export function rendererDir(env: NodeJS.ProcessEnv): string {
+  return env.HOMEMAIL_RENDERER_DIR ?? fileURLToPath(new URL('../renderer', import.meta.url));
+}
+
+export function parsePort(value: string | undefined): number {
+  if (value === undefined) return 0;
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) throw badInput('port', `--port must be a number from 0 to 65535, not "${value}".`);
+  return Number(value);
+}
+
+function openInBrowser(url: string): void {
+  const [command, args] =
+    process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '', url]] : ['xdg-open', [url]];
+  const child = spawn(command, args, { detached: true, stdio: 'ignore' });
+  child.on('error', () => undefined);
+  child.unref();
+}
+
+export const webCommand: Command = {
+  name: 'web',
+  summary: 'Run the wizard as a local web page on 127.0.0.1 (prints the address with its token).',
+  usage: 'web [--port N] [--no-open]',
+  async run(argv: string[], io: CliIO): Promise<number> {
+    const { values } = parseCommandArgs(this, argv, { port: { type: 'string' }, 'no-open': { type: 'boolean' } });
+    const port = parsePort(values.port);
+    const dir = rendererDir(io.env);
+    if (!existsSync(`${dir}/index.html`)) {
+      throw new HomemailError('usage', `The wizard's pages are not built (${dir}).`, { hint: 'Run `npm run build` first.' });
+    }
+    const handlers = createHandlers({ door: 'web', version: readVersion(), dataDir: defaultDataDir(io.env), now: () => new Date() });
+    const server = await startWebServer({ handlers, rendererDir: dir, port });
+    writeLine(io, `Homemail is running at ${server.url}`);
+    writeLine(io, 'Keep this terminal open while you use the wizard; press Ctrl+C to stop.');
+    if (!values['no-open']) openInBrowser(server.url);
+    await new Promise<void>((resolve) => {
+      const stop = () => {
+        void server.close().then(resolve);
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    return 0;
+  },
+};

@@ -1,0 +1,168 @@
+import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import path from 'node:path';
+import type { Handlers } from '../services/handler.js';
+import { dispatch } from '../ipc/dispatch.js';
+import { CONTENT_SECURITY_POLICY, TOKEN_COOKIE, cookieValue, isAllowedHost, isSameOrigin, tokensEqual } from './security.js';
+
+export interface WebServerOptions {
+  handlers: Handlers;
+  /** The built renderer (dist/renderer). */
+  rendererDir: string;
+  /** 0 picks a free port. */
+  port: number;
+  token?: string;
+}
+
+export interface RunningWebServer {
+  url: string;
+  port: number;
+  token: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 1024 * 1024;
+const CALL_PATH = /^\/api\/call\/([A-Za-z]+)$/;
+
+const contentTypes: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+};
+
+/**
+ * Local web mode: the built renderer and the contract on 127.0.0.1 only. A fresh token per
+ * launch; the first visit with `?token=` sets an HttpOnly cookie; Host and Origin are checked
+ * on every request. Calls are `POST /api/call/NAME` answered with NDJSON: progress lines, then
+ * one `{"outcome": …}` line.
+ */
+export async function startWebServer(options: WebServerOptions): Promise<RunningWebServer> {
+  const token = options.token ?? randomBytes(24).toString('base64url');
+  let port = options.port;
+  const server = createServer((request, response) => {
+    handleRequest(request, response).catch(() => {
+      if (!response.headersSent) send(response, 500, 'Internal error');
+      else response.end();
+    });
+  });
+
+  async function handleRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    setCommonHeaders(response);
+    if (!isAllowedHost(request, port)) return send(response, 403, 'Forbidden: unexpected Host header.');
+    if (!isSameOrigin(request, port)) return send(response, 403, 'Forbidden: cross-origin request.');
+    const url = new URL(request.url ?? '/', `http://127.0.0.1:${port}`);
+    const urlToken = url.searchParams.get('token') ?? undefined;
+    const authorized = tokensEqual(token, cookieValue(request, TOKEN_COOKIE)) || tokensEqual(token, bearer(request));
+    if (urlToken !== undefined && tokensEqual(token, urlToken) && request.method === 'GET') {
+      response.setHeader('Set-Cookie', `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`);
+      response.setHeader('Location', url.pathname);
+      return send(response, 303, '');
+    }
+    if (!authorized) return send(response, 401, 'Unauthorized: open the address homemail web printed, with its token.');
+
+    const call = CALL_PATH.exec(url.pathname);
+    if (call) {
+      if (request.method !== 'POST') return send(response, 405, 'Method not allowed');
+      if (!(request.headers['content-type'] ?? '').startsWith('application/json')) return send(response, 415, 'Calls take application/json.');
+      return serveCall(call[1] ?? '', request, response);
+    }
+    if (request.method !== 'GET' && request.method !== 'HEAD') return send(response, 405, 'Method not allowed');
+    return serveStatic(url.pathname, response);
+  }
+
+  async function serveCall(name: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
+    let input: unknown;
+    try {
+      input = JSON.parse((await readBody(request)) || '{}');
+    } catch {
+      return send(response, 400, 'The request body is not valid JSON.');
+    }
+    const controller = new AbortController();
+    response.on('close', () => {
+      if (!response.writableFinished) controller.abort();
+    });
+    response.writeHead(200, { 'Content-Type': 'application/x-ndjson; charset=utf-8', 'Cache-Control': 'no-store' });
+    const outcome = await dispatch(options.handlers, name, input, {
+      signal: controller.signal,
+      progress: (event) => {
+        if (!response.writableEnded) response.write(`${JSON.stringify({ progress: event })}\n`);
+      },
+    });
+    response.end(`${JSON.stringify({ outcome })}\n`);
+  }
+
+  async function serveStatic(pathname: string, response: ServerResponse): Promise<void> {
+    const relative = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
+    const file = path.resolve(options.rendererDir, relative);
+    if (!file.startsWith(path.resolve(options.rendererDir) + path.sep)) return send(response, 404, 'Not found');
+    const info = await stat(file).catch(() => undefined);
+    if (!info?.isFile()) return send(response, 404, 'Not found');
+    response.writeHead(200, {
+      'Content-Type': contentTypes[path.extname(file)] ?? 'application/octet-stream',
+      'Content-Length': info.size,
+      'Cache-Control': 'no-cache',
+    });
+    createReadStream(file).pipe(response);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('web server has no TCP address');
+  port = address.port;
+  return {
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    port,
+    token,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function setCommonHeaders(response: ServerResponse): void {
+  response.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+  response.setHeader('X-Content-Type-Options', 'nosniff');
+  response.setHeader('Referrer-Policy', 'no-referrer');
+  response.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+  response.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+}
+
+function send(response: ServerResponse, status: number, text: string): void {
+  response.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' });
+  response.end(text);
+}
+
+function bearer(request: IncomingMessage): string | undefined {
+  const header = request.headers.authorization;
+  return header?.startsWith('Bearer ') ? header.slice('Bearer '.length) : undefined;
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new Error('request body too large'));
+        request.destroy();
+      } else chunks.push(chunk);
+    });
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}

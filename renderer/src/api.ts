@@ -1,0 +1,91 @@
+import type { CallHooks, CallName, CallOutcome, HomemailBridge, InputOf, ProgressOf, ResultOf } from '../../shared/contract/index.js';
+import { callNames } from '../../shared/contract/names.js';
+import type { SerializedError } from '../../shared/errors.js';
+
+declare global {
+  interface Window {
+    homemail?: HomemailBridge;
+  }
+}
+
+/** A failed call, carrying the contract's error (code, message, hint) for the screen to translate. */
+export class CallFailed extends Error {
+  readonly error: SerializedError;
+  constructor(error: SerializedError) {
+    super(error.message);
+    this.name = 'CallFailed';
+    this.error = error;
+  }
+}
+
+/** Web mode's door: the same calls over HTTP, progress streamed as NDJSON lines. */
+function webBridge(): HomemailBridge {
+  const invoke = async (name: CallName, input: unknown, hooks?: CallHooks<unknown>): Promise<CallOutcome<unknown>> => {
+    const controller = new AbortController();
+    hooks?.onCancelable?.(() => controller.abort());
+    let response: Response;
+    try {
+      response = await fetch(`./api/call/${name}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(input ?? {}),
+        signal: controller.signal,
+        credentials: 'same-origin',
+      });
+    } catch (error) {
+      if (controller.signal.aborted) return { ok: false, error: { code: 'cancelled', message: 'The operation was cancelled.' } };
+      return { ok: false, error: { code: 'internal', message: `Homemail's local server did not answer: ${String(error)}` } };
+    }
+    if (!response.ok || !response.body) {
+      return { ok: false, error: { code: 'internal', message: `Homemail's local server answered ${response.status}: ${await response.text()}` } };
+    }
+    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffered = '';
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffered += value;
+        let newline = buffered.indexOf('\n');
+        while (newline >= 0) {
+          const line = buffered.slice(0, newline);
+          buffered = buffered.slice(newline + 1);
+          newline = buffered.indexOf('\n');
+          if (!line) continue;
+          const message = JSON.parse(line) as { progress?: unknown; outcome?: CallOutcome<unknown> };
+          if (message.outcome) return message.outcome;
+          if ('progress' in message) hooks?.onProgress?.(message.progress);
+        }
+      }
+    } catch (error) {
+      if (controller.signal.aborted) return { ok: false, error: { code: 'cancelled', message: 'The operation was cancelled.' } };
+      throw error;
+    }
+    return { ok: false, error: { code: 'internal', message: 'The call ended without an answer.' } };
+  };
+  return Object.fromEntries(callNames.map((name) => [name, (input: unknown, hooks?: CallHooks<unknown>) => invoke(name, input, hooks)])) as unknown as HomemailBridge;
+}
+
+let bridge: HomemailBridge | undefined;
+
+function currentBridge(): HomemailBridge {
+  bridge ??= window.homemail ?? webBridge();
+  return bridge;
+}
+
+export interface CallOptions<P> {
+  onProgress?: (event: P) => void;
+  signal?: AbortSignal;
+}
+
+/** Calls the back end; resolves with the result or throws CallFailed. */
+export async function callApi<K extends CallName>(name: K, input: InputOf<K>, options: CallOptions<ProgressOf<K>> = {}): Promise<ResultOf<K>> {
+  const invoke = currentBridge()[name] as unknown as (input: InputOf<K>, hooks?: CallHooks<ProgressOf<K>>) => Promise<CallOutcome<ResultOf<K>>>;
+  if (options.signal?.aborted) throw new CallFailed({ code: 'cancelled', message: 'The operation was cancelled.' });
+  const outcome = await invoke(input, {
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    onCancelable: (cancel) => options.signal?.addEventListener('abort', cancel, { once: true }),
+  });
+  if (!outcome.ok) throw new CallFailed(outcome.error);
+  return outcome.result;
+}

@@ -1,0 +1,18 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App.js';
+import { initI18n } from './i18n.js';
+import { WizardProvider } from './wizard/state.js';
+import './styles.css';
+
+initI18n();
+const root = document.getElementById('root');
+if (root) {
+  createRoot(root).render(
+    <StrictMode>
+      <WizardProvider>
+        <App />
+      </WizardProvider>
+    </StrictMode>,
+  );
+}

@@ -1,0 +1,36 @@
+// Builds the three parts: the renderer (Vite), the Electron main process and the CLI (ESM
+// bundles, dependencies left in node_modules), and the sandboxed preload (one CommonJS file).
+import { build as esbuild } from 'esbuild';
+import { build as vite } from 'vite';
+import { rm } from 'node:fs/promises';
+
+const onlyNode = process.argv.includes('--node-only');
+await rm('dist', { recursive: true, force: !onlyNode }).catch(() => undefined);
+
+const node = {
+  bundle: true,
+  platform: 'node',
+  target: 'node22',
+  format: 'esm',
+  packages: 'external',
+  sourcemap: true,
+  logLevel: 'warning',
+};
+
+await Promise.all([
+  esbuild({ ...node, entryPoints: { homemail: 'main/cli/bin.ts' }, outdir: 'dist/cli' }),
+  esbuild({ ...node, entryPoints: { app: 'main/app/main.ts' }, outdir: 'dist/main', external: ['electron'] }),
+  esbuild({
+    bundle: true,
+    platform: 'node',
+    target: 'chrome140',
+    format: 'cjs',
+    entryPoints: { preload: 'main/ipc/preload.ts' },
+    outExtension: { '.js': '.cjs' },
+    outdir: 'dist/preload',
+    external: ['electron'],
+    logLevel: 'warning',
+  }),
+]);
+if (!onlyNode) await vite({ configFile: 'renderer/vite.config.ts', logLevel: 'warn' });
+console.log('built dist/cli, dist/main, dist/preload' + (onlyNode ? '' : ', dist/renderer'));

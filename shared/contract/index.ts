@@ -1,0 +1,40 @@
+/**
+ * The contract: every call between the wizard and the back end, declared once. Each area
+ * keeps its calls in its own module; this file only joins them. Adding a call here without
+ * a handler, or a preload without it, is a type error (see test/unit/contract.test-d.ts).
+ */
+import { appCalls } from './app.js';
+import type { SpecInput, SpecParsedInput, SpecProgress, SpecResult } from './define.js';
+import type { SerializedError } from '../errors.js';
+
+export const contract = {
+  ...appCalls,
+};
+
+export type Contract = typeof contract;
+export type CallName = keyof Contract;
+
+/** What a caller sends (before defaults are applied). */
+export type InputOf<K extends CallName> = SpecInput<Contract[K]>;
+/** What a handler receives (after the schema has checked and filled defaults). */
+export type ParsedInputOf<K extends CallName> = SpecParsedInput<Contract[K]>;
+export type ResultOf<K extends CallName> = SpecResult<Contract[K]>;
+export type ProgressOf<K extends CallName> = SpecProgress<Contract[K]>;
+
+export type CallOutcome<R> = { ok: true; result: R } | { ok: false; error: SerializedError };
+
+export function isCallName(name: unknown): name is CallName {
+  return typeof name === 'string' && Object.hasOwn(contract, name);
+}
+
+/** Per-call hooks that cross the preload bridge: progress events and a way to cancel. */
+export interface CallHooks<P> {
+  onProgress?: (event: P) => void;
+  /** Receives a function that cancels the call; called once, as the call starts. */
+  onCancelable?: (cancel: () => void) => void;
+}
+
+/** The typed surface the renderer sees, whichever door it came through. */
+export type HomemailBridge = {
+  [K in CallName]: (input: InputOf<K>, hooks?: CallHooks<ProgressOf<K>>) => Promise<CallOutcome<ResultOf<K>>>;
+};

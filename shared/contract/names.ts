@@ -1,0 +1,9 @@
+import type { CallName } from './index.js';
+
+/**
+ * The call names as data, for the preload (which must stay small and cannot carry the
+ * schemas). `satisfies` plus the type test keep it equal to the contract's keys.
+ */
+export const callNames = [
+  'appInfo',
+] as const satisfies readonly CallName[];

@@ -1,0 +1,96 @@
+/**
+ * Errors that cross the contract. Every failure a person can meet has a code; the code
+ * decides the CLI exit status and the translated text the wizard shows. `message` is the
+ * English sentence for logs and the CLI; `hint` says what to do next.
+ */
+
+export const errorCodes = {
+  // exit 2: the request itself is wrong; nothing was touched
+  'bad-input': 2,
+  'usage': 2,
+  // exit 3: the server could not be reached or would not let us in
+  'ssh-unreachable': 3,
+  'ssh-timeout': 3,
+  'host-key-unknown': 3,
+  'host-key-changed': 3,
+  'auth-failed': 3,
+  'sudo-failed': 3,
+  'algorithm-mismatch': 3,
+  // exit 4: a server change failed and was undone
+  'apply-failed': 4,
+  // exit 1: something was checked and found wanting, or an operation failed plainly
+  'checks-failed': 1,
+  'not-found': 1,
+  'cancelled': 1,
+  'command-failed': 1,
+  'internal': 1,
+} as const;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+export type ErrorDetails = Readonly<Record<string, string | number | boolean | null>>;
+
+export interface SerializedError {
+  code: ErrorCode;
+  message: string;
+  hint?: string;
+  details?: ErrorDetails;
+}
+
+export class HomemailError extends Error {
+  readonly code: ErrorCode;
+  readonly hint: string | undefined;
+  readonly details: ErrorDetails | undefined;
+
+  constructor(code: ErrorCode, message: string, options: { hint?: string; details?: ErrorDetails; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'HomemailError';
+    this.code = code;
+    this.hint = options.hint;
+    this.details = options.details;
+  }
+
+  toJSON(): SerializedError {
+    return serializeError(this);
+  }
+}
+
+/** Shorthand for the most common failure: a field's value is not acceptable. */
+export function badInput(field: string, message: string, hint?: string): HomemailError {
+  return new HomemailError('bad-input', message, { details: { field }, ...(hint === undefined ? {} : { hint }) });
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(errorCodes, value);
+}
+
+export function exitCodeFor(code: ErrorCode): number {
+  return errorCodes[code];
+}
+
+/**
+ * Turns anything thrown into what may cross to the renderer or the CLI's --json output:
+ * code, message, hint and details only. Stacks and causes stay in the main process.
+ */
+export function serializeError(error: unknown): SerializedError {
+  if (error instanceof HomemailError) {
+    return {
+      code: error.code,
+      message: error.message,
+      ...(error.hint === undefined ? {} : { hint: error.hint }),
+      ...(error.details === undefined ? {} : { details: error.details }),
+    };
+  }
+  if (error instanceof Error && error.name === 'AbortError') {
+    return { code: 'cancelled', message: 'The operation was cancelled.' };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return { code: 'internal', message: `Unexpected error: ${message}`, hint: 'Please report this with the steps that led to it.' };
+}
+
+export function deserializeError(error: SerializedError): HomemailError {
+  return new HomemailError(error.code, error.message, {
+    ...(error.hint === undefined ? {} : { hint: error.hint }),
+    ...(error.details === undefined ? {} : { details: error.details }),
+  });
+}
