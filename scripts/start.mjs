@@ -1,0 +1,32 @@
+// `npm start`: build, make sure Electron's desktop runtime is present (Electron fetches it
+// on first launch), then open the app. Where it cannot be fetched, say so in one sentence
+// and point to the browser alternative.
+import { spawn, spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { electronPackageDir, installedElectronBinary } from './electron-binary.mjs';
+
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const built = spawnSync(npm, ['run', 'build'], { stdio: 'inherit' });
+if (built.status !== 0) process.exit(built.status ?? 1);
+
+let binary = installedElectronBinary();
+if (!binary) {
+  console.log('Fetching the Electron desktop runtime (first launch only)…');
+  const fetched = spawnSync(process.execPath, [path.join(electronPackageDir(), 'install.js')], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    timeout: 120_000,
+    encoding: 'utf8',
+  });
+  binary = fetched.status === 0 ? installedElectronBinary() : null;
+  if (!binary) {
+    const reason = (fetched.stderr ?? '').split('\n').find((line) => /error|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|timed out/i.test(line))?.trim();
+    console.error(
+      `\nThe Electron desktop runtime could not be downloaded${reason ? ` (${reason})` : ''}; run \`npm run web\` to use the same wizard in your browser instead.`,
+    );
+    process.exit(1);
+  }
+}
+
+const child = spawn(binary, ['.'], { stdio: 'inherit' });
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
