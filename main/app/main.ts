@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { bindIpc } from '../ipc/bindIpc.js';
 import { createHandlers } from '../services/index.js';
-import { hardenSession, isOwnPage, lockNavigation, secureWebPreferences } from './security.js';
+import { hardenSession, isOwnPage, lockNavigation } from './security.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const rendererIndex = path.join(here, '../renderer/index.html');
@@ -23,7 +23,24 @@ function createWindow(): BrowserWindow {
     minHeight: 560,
     show: false,
     title: 'Homemail',
-    webPreferences: secureWebPreferences(preloadPath),
+    // Written out here (not built by a helper) so that reviewers and Electronegativity see
+    // every setting where the window is made.
+    webPreferences: {
+      preload: preloadPath,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      spellcheck: false,
+      safeDialogs: true,
+      disableBlinkFeatures: 'Auxclick',
+    },
   });
   window.once('ready-to-show', () => window.show());
   void window.loadFile(rendererIndex);

@@ -1,4 +1,4 @@
-import type { BrowserWindowConstructorOptions, Session, WebContents } from 'electron';
+import type { Session, WebContents } from 'electron';
 import { CONTENT_SECURITY_POLICY } from '../web/security.js';
 
 /** The only page the window may show: our own built renderer, loaded from disk. */
@@ -11,24 +11,6 @@ export function isOwnPage(url: string | undefined, rendererIndexUrl: string): bo
   } catch {
     return false;
   }
-}
-
-export function secureWebPreferences(preloadPath: string): BrowserWindowConstructorOptions['webPreferences'] {
-  return {
-    preload: preloadPath,
-    contextIsolation: true,
-    sandbox: true,
-    nodeIntegration: false,
-    nodeIntegrationInWorker: false,
-    nodeIntegrationInSubFrames: false,
-    webSecurity: true,
-    allowRunningInsecureContent: false,
-    experimentalFeatures: false,
-    webviewTag: false,
-    navigateOnDragDrop: false,
-    spellcheck: false,
-    safeDialogs: true,
-  };
 }
 
 /** Session-wide rules: our CSP on every response, every permission request denied. */
