@@ -1,0 +1,101 @@
+import os from 'node:os';
+import path from 'node:path';
+import { HomemailError } from '../../shared/errors.js';
+import { parseSshTarget, type ParsedSshTarget } from '../../shared/validation/sshTarget.js';
+import { defaultDataDir } from '../services/deps.js';
+import { connectSsh } from '../services/ssh/connect.js';
+import { knownHostsPath } from '../services/ssh/paths.js';
+import type { SshSession } from '../services/ssh/session.js';
+import type { CliIO } from './command.js';
+
+/**
+ * DESIGN.md's SSH options, parsed once for every command that reaches a server
+ * (inspect, plan, apply, rollback, send-test, reports). Spread `sshOptionSpec` into the
+ * command's parseCommandArgs options, then `readSshOptions(values)` and `connectFromCli`.
+ */
+export const sshOptionSpec = {
+  ssh: { type: 'string' },
+  identity: { type: 'string', short: 'i' },
+  'password-stdin': { type: 'boolean' },
+  'known-hosts': { type: 'string' },
+  'accept-new-host-key': { type: 'boolean' },
+  'allow-legacy-algorithms': { type: 'boolean' },
+  'import-ssh-known-hosts': { type: 'boolean' },
+} as const;
+
+export const sshUsage = '--ssh [user@]host[:port] [-i FILE] [--password-stdin] [--known-hosts FILE] [--accept-new-host-key] [--allow-legacy-algorithms] [--import-ssh-known-hosts]';
+
+/** The values parseArgs returns for sshOptionSpec (other options of the command may sit beside them). */
+export interface SshOptionValues {
+  ssh?: string | undefined;
+  identity?: string | undefined;
+  'password-stdin'?: boolean | undefined;
+  'known-hosts'?: string | undefined;
+  'accept-new-host-key'?: boolean | undefined;
+  'allow-legacy-algorithms'?: boolean | undefined;
+  'import-ssh-known-hosts'?: boolean | undefined;
+}
+
+export interface SshCliOptions {
+  target: ParsedSshTarget;
+  identityFile: string | undefined;
+  passwordStdin: boolean;
+  knownHostsFile: string;
+  acceptNewHostKey: boolean;
+  allowLegacyAlgorithms: boolean;
+  /** Also trust ~/.ssh/known_hosts (read-only). */
+  importSshKnownHosts: boolean;
+}
+
+/** Checks the SSH options (usage/bad-input, exit 2) before anything connects. */
+export function readSshOptions(values: SshOptionValues, io: Pick<CliIO, 'env' | 'cwd'>): SshCliOptions {
+  if (values.ssh === undefined) {
+    throw new HomemailError('usage', 'The --ssh option is required: which server to connect to.', { hint: `Give ${sshUsage}.` });
+  }
+  const target = parseSshTarget(values.ssh, 'ssh');
+  return {
+    target,
+    identityFile: values.identity === undefined ? undefined : path.resolve(io.cwd, values.identity),
+    passwordStdin: values['password-stdin'] === true,
+    knownHostsFile: values['known-hosts'] === undefined ? knownHostsPath(defaultDataDir(io.env)) : path.resolve(io.cwd, values['known-hosts']),
+    acceptNewHostKey: values['accept-new-host-key'] === true,
+    allowLegacyAlgorithms: values['allow-legacy-algorithms'] === true,
+    importSshKnownHosts: values['import-ssh-known-hosts'] === true,
+  };
+}
+
+/** Reads the first line of stdin (without its line ending) and stops reading. */
+export async function readPasswordLine(stdin: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stdin) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : (chunk as Buffer);
+    const newline = buffer.indexOf(0x0a);
+    if (newline !== -1) {
+      chunks.push(buffer.subarray(0, newline));
+      break;
+    }
+    chunks.push(buffer);
+  }
+  const line = Buffer.concat(chunks).toString('utf8').replace(/\r$/, '');
+  if (line === '') throw new HomemailError('bad-input', '--password-stdin was given but standard input held no password line.', { details: { field: 'password-stdin' }, hint: 'Pipe the password in, e.g. from a password manager.' });
+  return line;
+}
+
+/**
+ * Connects with the parsed options: the one RemoteSession a command uses. The password
+ * from --password-stdin serves password login, the key passphrase and sudo.
+ */
+export async function connectFromCli(options: SshCliOptions, io: Pick<CliIO, 'stdin' | 'env'>, signal?: AbortSignal): Promise<SshSession> {
+  const password = options.passwordStdin ? await readPasswordLine(io.stdin) : undefined;
+  return connectSsh({
+    target: options.target,
+    knownHostsFile: options.knownHostsFile,
+    extraKnownHostsFiles: options.importSshKnownHosts ? [path.join(os.homedir(), '.ssh', 'known_hosts')] : [],
+    onUnknownHostKey: options.acceptNewHostKey ? 'accept-new' : 'refuse',
+    ...(options.identityFile === undefined ? {} : { identityFile: options.identityFile }),
+    ...(password === undefined ? {} : { password }),
+    env: io.env,
+    allowLegacyAlgorithms: options.allowLegacyAlgorithms,
+    ...(signal === undefined ? {} : { signal }),
+  });
+}

@@ -1,0 +1,172 @@
+import type { Client, ClientChannel } from 'ssh2';
+import { HomemailError } from '../../../shared/errors.js';
+import type { PrivilegeMode } from '../../../shared/inspection.js';
+import type { HostKeyInfo } from './hostKey.js';
+import { sudoCommandLine, takeSudoMarker } from './sudo.js';
+import type { ExecOptions, ExecResult, RemoteSession, SshTarget } from './types.js';
+
+export const defaultCommandTimeoutMs = 120_000;
+
+/** One logged-in SSH connection: the RemoteSession every server service uses. */
+export class SshSession implements RemoteSession {
+  readonly target: SshTarget;
+  readonly hostKey: HostKeyInfo;
+  #client: Client;
+  #sudoPassword: string | undefined;
+  #roundTrips = 0;
+  #privilege: PrivilegeMode | null;
+  #closed = false;
+
+  constructor(client: Client, target: SshTarget, hostKey: HostKeyInfo, sudoPassword: string | undefined) {
+    this.#client = client;
+    this.target = target;
+    this.hostKey = hostKey;
+    this.#sudoPassword = sudoPassword;
+    this.#privilege = target.user === 'root' ? 'root' : null;
+    client.on('close', () => {
+      this.#closed = true;
+    });
+  }
+
+  get isRoot(): boolean {
+    return this.#privilege === 'root';
+  }
+
+  get roundTrips(): number {
+    return this.#roundTrips;
+  }
+
+  /** How root was reached, once a sudo command has run (null before). */
+  get privilege(): PrivilegeMode | null {
+    return this.#privilege;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Counts an SFTP operation (or any request) made outside exec. */
+  countRoundTrip(): void {
+    this.#roundTrips += 1;
+  }
+
+  get client(): Client {
+    return this.#client;
+  }
+
+  async exec(commandLine: string, options: ExecOptions = {}): Promise<ExecResult> {
+    if (this.#closed) throw new HomemailError('ssh-unreachable', `The connection to ${this.target.host} was closed.`, { hint: 'Connect again.' });
+    const viaSudo = options.sudo === true && this.#privilege !== 'root';
+    const hasPassword = this.#sudoPassword !== undefined;
+    const line = viaSudo ? sudoCommandLine(commandLine, hasPassword) : commandLine;
+    const body = typeof options.stdin === 'string' ? Buffer.from(options.stdin, 'utf8') : options.stdin ? Buffer.from(options.stdin) : undefined;
+    const stdin = viaSudo && hasPassword ? Buffer.concat([Buffer.from(`${this.#sudoPassword}\n`, 'utf8'), body ?? Buffer.alloc(0)]) : body;
+    this.#roundTrips += 1;
+    const raw = await this.#run(line, stdin, options.timeoutMs ?? defaultCommandTimeoutMs, options.signal);
+    if (!viaSudo) return raw;
+    const { outcome, stderr } = takeSudoMarker(raw.stderr);
+    if (outcome === 'root') this.#privilege = 'root';
+    else if (outcome === 'nopasswd') this.#privilege = 'sudo-nopasswd';
+    else if (outcome === 'password') this.#privilege = 'sudo-password';
+    else if (outcome === 'refused') {
+      throw new HomemailError('sudo-failed', `sudo refused the password for ${this.target.user} on ${this.target.host}.`, {
+        hint: 'Check the password (it is the login password of this user) and that the user may use sudo.',
+      });
+    } else if (outcome === 'needs-password') {
+      throw new HomemailError('sudo-failed', `${this.target.user} needs a password for sudo on ${this.target.host}, and none was given.`, {
+        hint: 'Give the password with --password-stdin (CLI) or in the password field, or log in as root.',
+      });
+    } else if (outcome === 'missing') {
+      throw new HomemailError('sudo-failed', `sudo is not installed on ${this.target.host}, and ${this.target.user} is not root.`, {
+        hint: 'Install sudo, or log in as root.',
+      });
+    }
+    return { ...raw, stderr };
+  }
+
+  #run(line: string, stdin: Buffer | undefined, timeoutMs: number, signal: AbortSignal | undefined): Promise<ExecResult> {
+    return new Promise<ExecResult>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(new HomemailError('cancelled', 'The command was cancelled before it started.'));
+        return;
+      }
+      let channel: ClientChannel | null = null;
+      let settled = false;
+      const stdout: Buffer[] = [];
+      const stderr: Buffer[] = [];
+      let code: number | null = null;
+      let exitSignal: string | null = null;
+      const stop = () => {
+        if (!channel) return;
+        try {
+          channel.signal('KILL');
+        } catch {
+          // the server may not support signals; closing the channel is enough
+        }
+        channel.close();
+      };
+      const finish = (error: Error | null) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        if (error) {
+          stop();
+          reject(error);
+          return;
+        }
+        resolve({
+          code: code ?? (exitSignal ? 128 + (exitSignal === 'KILL' ? 9 : 15) : 255),
+          stdout: Buffer.concat(stdout).toString('utf8'),
+          stderr: Buffer.concat(stderr).toString('utf8'),
+        });
+      };
+      const onAbort = () => finish(new HomemailError('cancelled', 'The command was cancelled.'));
+      const timer = setTimeout(
+        () =>
+          finish(
+            new HomemailError('ssh-timeout', `A command on ${this.target.host} did not finish within ${Math.round(timeoutMs / 1000)} s and was stopped.`, {
+              hint: 'The server may be busy or waiting for input. Try again; if it repeats, check the server.',
+            }),
+          ),
+        timeoutMs,
+      );
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#client.exec(line, (error, stream) => {
+        if (error) {
+          finish(new HomemailError('ssh-unreachable', `The server refused to run a command: ${error.message}.`, { cause: error }));
+          return;
+        }
+        channel = stream;
+        if (settled) {
+          stop();
+          return;
+        }
+        stream.on('data', (chunk: Buffer) => stdout.push(chunk));
+        stream.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+        stream.on('exit', (exitCode: number | null, signalName?: string) => {
+          code = exitCode;
+          exitSignal = signalName ?? null;
+        });
+        stream.on('close', () => finish(null));
+        stream.on('error', (streamError: Error) => finish(streamError));
+        if (stdin && stdin.length > 0) stream.end(stdin);
+        else stream.end();
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#sudoPassword = undefined;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 2000);
+      this.#client.once('close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      this.#client.end();
+    });
+    this.#closed = true;
+  }
+}
