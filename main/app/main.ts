@@ -2,17 +2,18 @@
 // plain Node in main/services, reached through the contract.
 import { app, BrowserWindow, ipcMain, Menu, session, type WebContents } from 'electron';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { APP_INDEX_URL, registerAppScheme, serveRenderer } from './appProtocol.js';
 import { bindIpc } from '../ipc/bindIpc.js';
 import { createHandlers } from '../services/index.js';
 import { hardenSession, isOwnPage, lockNavigation } from './security.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const rendererIndex = path.join(here, '../renderer/index.html');
-const rendererIndexUrl = pathToFileURL(rendererIndex).href;
+const rendererDir = path.join(here, '../renderer');
 const preloadPath = path.join(here, '../preload/preload.cjs');
 
 app.enableSandbox();
+registerAppScheme();
 app.on('web-contents-created', (_event, contents) => lockNavigation(contents));
 
 function createWindow(): BrowserWindow {
@@ -43,16 +44,17 @@ function createWindow(): BrowserWindow {
     },
   });
   window.once('ready-to-show', () => window.show());
-  void window.loadFile(rendererIndex);
+  void window.loadURL(APP_INDEX_URL);
   return window;
 }
 
 void app.whenReady().then(() => {
   hardenSession(session.defaultSession);
+  serveRenderer(rendererDir);
   if (process.platform !== 'darwin') Menu.setApplicationMenu(null);
   const handlers = createHandlers({ door: 'desktop', version: app.getVersion(), dataDir: app.getPath('userData'), now: () => new Date() });
   const windows = new Set<WebContents>();
-  bindIpc(ipcMain, handlers, (sender, frameUrl) => windows.has(sender) && isOwnPage(frameUrl, rendererIndexUrl));
+  bindIpc(ipcMain, handlers, (sender, frameUrl) => windows.has(sender) && isOwnPage(frameUrl));
   const track = (window: BrowserWindow) => {
     const contents = window.webContents;
     windows.add(contents);

@@ -1,13 +1,12 @@
 import type { Session, WebContents } from 'electron';
 import { CONTENT_SECURITY_POLICY } from '../web/security.js';
+import { APP_ORIGIN, APP_SCHEME } from './appProtocol.js';
 
-/** The only page the window may show: our own built renderer, loaded from disk. */
-export function isOwnPage(url: string | undefined, rendererIndexUrl: string): boolean {
+/** The only page the window may show: our own built renderer on the app scheme. */
+export function isOwnPage(url: string | undefined): boolean {
   if (!url) return false;
   try {
-    const page = new URL(url);
-    const own = new URL(rendererIndexUrl);
-    return page.protocol === own.protocol && page.pathname === own.pathname;
+    return new URL(url).origin === APP_ORIGIN;
   } catch {
     return false;
   }
@@ -21,8 +20,8 @@ export function hardenSession(session: Session): void {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
   });
   session.webRequest.onBeforeRequest((details, callback) => {
-    // Only files of our own app and devtools may load; nothing from the network.
-    const allowed = details.url.startsWith('file:') || details.url.startsWith('devtools:');
+    // Only our own app's pages and devtools may load; nothing from the network or disk.
+    const allowed = details.url.startsWith(`${APP_SCHEME}:`) || details.url.startsWith('devtools:');
     callback({ cancel: !allowed });
   });
 }

@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import path from 'node:path';
 import type { Handlers } from '../services/handler.js';
 import { dispatch } from '../ipc/dispatch.js';
+import { contentTypeFor } from './contentTypes.js';
 import { CONTENT_SECURITY_POLICY, TOKEN_COOKIE, cookieValue, isAllowedHost, isSameOrigin, tokensEqual } from './security.js';
 
 export interface WebServerOptions {
@@ -27,16 +28,6 @@ export interface RunningWebServer {
 const MAX_BODY_BYTES = 1024 * 1024;
 const CALL_PATH = /^\/api\/call\/([A-Za-z]+)$/;
 
-const contentTypes: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-};
 
 /**
  * Local web mode: the built renderer and the contract on 127.0.0.1 only. A fresh token per
@@ -106,7 +97,7 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
     const info = await stat(file).catch(() => undefined);
     if (!info?.isFile()) return send(response, 404, 'Not found');
     response.writeHead(200, {
-      'Content-Type': contentTypes[path.extname(file)] ?? 'application/octet-stream',
+      'Content-Type': contentTypeFor(file),
       'Content-Length': info.size,
       'Cache-Control': 'no-cache',
     });
