@@ -1,10 +1,12 @@
 import { createAppHandlers } from './app.js';
 import type { ServiceDeps } from './deps.js';
 import type { Handlers } from './handler.js';
+import { createVerifyHandlers } from './verify/handlers.js';
 
 /** Every handler of the contract, built from one set of dependencies. */
 export function createHandlers(deps: ServiceDeps): Handlers {
   return {
     ...createAppHandlers(deps),
+    ...createVerifyHandlers(deps),
   };
 }

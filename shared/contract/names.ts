@@ -6,4 +6,6 @@ import type { CallName } from './index.js';
  */
 export const callNames = [
   'appInfo',
+  'verifyDns',
+  'explainHeaders',
 ] as const satisfies readonly CallName[];

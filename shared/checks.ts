@@ -1,0 +1,88 @@
+/**
+ * The typed result of one check (DNS verification, send-test), shared by the main process,
+ * the CLI and the wizard. Pure data, no Node.
+ *
+ * Every sentence is i18n-ready: `key` is a translation key under `checks.` in the renderer's
+ * locales, `params` fill it, and `text` is the same sentence already rendered in English for
+ * the CLI, --json and logs (the same pattern as shared/inspection.ts findings).
+ */
+import { fillTemplate } from './validation/problem.js';
+import { checkMessagesEn, type CheckMessageKey } from './verify/messages.en.js';
+
+/** `unknown` = cannot tell (a resolver did not answer, a blocklist refused us, …), never a guess. */
+export type CheckStatus = 'pass' | 'warn' | 'fail' | 'unknown';
+
+export const checkStatuses: readonly CheckStatus[] = ['fail', 'warn', 'unknown', 'pass'];
+
+export type CheckParams = Readonly<Record<string, string | number>>;
+
+export interface CheckText {
+  key: CheckMessageKey;
+  params: CheckParams;
+  /** The English rendering of key + params. */
+  text: string;
+}
+
+export type CheckArea =
+  | 'resolver'
+  | 'dkim'
+  | 'spf'
+  | 'dmarc'
+  | 'mx'
+  | 'ptr'
+  | 'adsp'
+  | 'blocklist'
+  | 'address'
+  | 'propagation'
+  | 'message';
+
+export interface Check {
+  /** Stable within one report, e.g. "dkim:postfix", "spf.eval:192.0.2.1", "propagation:8.8.8.8:TXT:example.jp". */
+  id: string;
+  area: CheckArea;
+  status: CheckStatus;
+  /** What was checked ("DKIM record postfix._domainkey.example.jp"). */
+  title: CheckText;
+  expected: CheckText | null;
+  found: CheckText | null;
+  /** What to do next; null when nothing needs doing. */
+  fix: CheckText | null;
+}
+
+export interface CheckSummary {
+  pass: number;
+  warn: number;
+  fail: number;
+  unknown: number;
+}
+
+export function checkText(key: CheckMessageKey, params: CheckParams = {}): CheckText {
+  return { key, params, text: fillTemplate(checkMessagesEn[key], params) };
+}
+
+export function summarize(checks: readonly Pick<Check, 'status'>[]): CheckSummary {
+  const summary: CheckSummary = { pass: 0, warn: 0, fail: 0, unknown: 0 };
+  for (const check of checks) summary[check.status] += 1;
+  return summary;
+}
+
+/** The worst status, in the order fail > warn > unknown > pass (empty = pass). */
+export function worstStatus(statuses: readonly CheckStatus[]): CheckStatus {
+  for (const status of checkStatuses) if (statuses.includes(status)) return status;
+  return 'pass';
+}
+
+const statusLabel: Record<CheckStatus, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', unknown: '????' };
+
+/** The CLI's English lines for one check: a status line, then expected / found / fix when known. */
+export function renderCheckEnglish(check: Check): string[] {
+  const lines = [`[${statusLabel[check.status]}] ${check.title.text}`];
+  if (check.found) lines.push(`       found:    ${check.found.text}`);
+  if (check.expected && check.status !== 'pass') lines.push(`       expected: ${check.expected.text}`);
+  if (check.fix && check.status !== 'pass') lines.push(`       fix:      ${check.fix.text}`);
+  return lines;
+}
+
+export function renderSummaryEnglish(summary: CheckSummary): string {
+  return `${summary.pass} passed, ${summary.warn} warnings, ${summary.fail} failed, ${summary.unknown} cannot tell`;
+}

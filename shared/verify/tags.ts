@@ -1,0 +1,196 @@
+/**
+ * Parsers for the TXT records verify reads: DKIM key records (RFC 6376 §3.6.1), DMARC
+ * (RFC 7489 §6.3) and SPF (RFC 7208 §4.6, §5). Pure: also used by the renderer.
+ */
+
+export type TagList = { ok: true; tags: Map<string, string> } | { ok: false; problem: string };
+
+/** DKIM/DMARC tag=value list: tags in any order, whitespace around = and ; ignored, no duplicates. */
+export function parseTagList(record: string): TagList {
+  const tags = new Map<string, string>();
+  const parts = record.split(';');
+  for (const [index, raw] of parts.entries()) {
+    const part = raw.trim();
+    if (part === '') {
+      if (index === parts.length - 1 || index === 0) continue;
+      continue;
+    }
+    const eq = part.indexOf('=');
+    if (eq <= 0) return { ok: false, problem: `"${part}" is not tag=value` };
+    const name = part.slice(0, eq).trim();
+    if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(name)) return { ok: false, problem: `"${name}" is not a valid tag name` };
+    if (tags.has(name)) return { ok: false, problem: `tag ${name}= appears twice` };
+    tags.set(name, part.slice(eq + 1).trim());
+  }
+  return { ok: true, tags };
+}
+
+/** TXT strings of one record joined (RFC 7208 §3.3, RFC 6376 §3.6.2.2: no separator). */
+export function joinTxt(strings: readonly string[]): string {
+  return strings.join('');
+}
+
+export interface DkimKeyRecord {
+  version: string | null;
+  keyType: string;
+  /** p= with whitespace removed; '' = revoked. */
+  publicKey: string;
+  hashAlgorithms: string[] | null;
+  flags: string[];
+  serviceTypes: string[] | null;
+}
+
+export type ParsedDkimKey = { ok: true; record: DkimKeyRecord } | { ok: false; problem: string };
+
+export function parseDkimKeyRecord(record: string): ParsedDkimKey {
+  const parsed = parseTagList(record);
+  if (!parsed.ok) return parsed;
+  const { tags } = parsed;
+  const version = tags.get('v') ?? null;
+  if (version !== null) {
+    if (version !== 'DKIM1') return { ok: false, problem: `v=${version} (must be DKIM1)` };
+    if (record.trim().split(';')[0]?.trim().split('=')[0]?.trim() !== 'v') return { ok: false, problem: 'v=DKIM1 must be the first tag' };
+  }
+  const p = tags.get('p');
+  if (p === undefined) return { ok: false, problem: 'no p= tag (the public key)' };
+  const publicKey = p.replace(/\s+/g, '');
+  if (publicKey !== '' && !/^[A-Za-z0-9+/]+={0,2}$/.test(publicKey)) return { ok: false, problem: 'p= is not base64' };
+  const list = (value: string | undefined) => (value === undefined ? null : value.split(':').map((s) => s.trim()).filter(Boolean));
+  return {
+    ok: true,
+    record: {
+      version,
+      keyType: (tags.get('k') ?? 'rsa').toLowerCase(),
+      publicKey,
+      hashAlgorithms: list(tags.get('h')),
+      flags: list(tags.get('t')) ?? [],
+      serviceTypes: list(tags.get('s')),
+    },
+  };
+}
+
+export type DmarcPolicy = 'none' | 'quarantine' | 'reject';
+
+export interface DmarcRecord {
+  policy: DmarcPolicy;
+  subdomainPolicy: DmarcPolicy | null;
+  adkim: 'r' | 's';
+  aspf: 'r' | 's';
+  pct: number;
+  rua: string[];
+  ruf: string[];
+}
+
+export type ParsedDmarc = { ok: true; record: DmarcRecord } | { ok: false; problem: string };
+
+const policies: readonly string[] = ['none', 'quarantine', 'reject'];
+
+export function parseDmarcRecord(record: string): ParsedDmarc {
+  const first = record.trim().split(';')[0]?.replace(/\s+/g, '');
+  if (first !== 'v=DMARC1') return { ok: false, problem: 'must start with v=DMARC1' };
+  const parsed = parseTagList(record);
+  if (!parsed.ok) return parsed;
+  const { tags } = parsed;
+  const p = tags.get('p')?.toLowerCase();
+  if (p === undefined) return { ok: false, problem: 'no p= tag (the policy)' };
+  if (!policies.includes(p)) return { ok: false, problem: `p=${p} (must be none, quarantine or reject)` };
+  const sp = tags.get('sp')?.toLowerCase();
+  if (sp !== undefined && !policies.includes(sp)) return { ok: false, problem: `sp=${sp} (must be none, quarantine or reject)` };
+  const mode = (name: 'adkim' | 'aspf'): 'r' | 's' | string => (tags.get(name) ?? 'r').toLowerCase();
+  const adkim = mode('adkim');
+  const aspf = mode('aspf');
+  if (adkim !== 'r' && adkim !== 's') return { ok: false, problem: `adkim=${adkim} (must be r or s)` };
+  if (aspf !== 'r' && aspf !== 's') return { ok: false, problem: `aspf=${aspf} (must be r or s)` };
+  const pctText = tags.get('pct') ?? '100';
+  if (!/^\d{1,3}$/.test(pctText) || Number(pctText) > 100) return { ok: false, problem: `pct=${pctText} (must be 0 to 100)` };
+  const uris = (name: string) => (tags.get(name) ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  return {
+    ok: true,
+    record: { policy: p as DmarcPolicy, subdomainPolicy: (sp as DmarcPolicy | undefined) ?? null, adkim, aspf, pct: Number(pctText), rua: uris('rua'), ruf: uris('ruf') },
+  };
+}
+
+/** The address of a DMARC report URI (`mailto:a@b.example!10m`), or null when it is not a valid mailto:. */
+export function dmarcReportAddress(uri: string): string | null {
+  const match = /^mailto:([^!\s]+)(?:![0-9]+[kmgt]?)?$/i.exec(uri.trim());
+  if (!match?.[1]) return null;
+  let address: string;
+  try {
+    address = decodeURIComponent(match[1]);
+  } catch {
+    return null;
+  }
+  return /^[^@\s]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+\.?$/.test(address) ? address : null;
+}
+
+/** Whether a record is an SPF record (RFC 7208 §4.5: "v=spf1" then a space or the end). */
+export function isSpfRecord(record: string): boolean {
+  return /^v=spf1(?: |$)/i.test(record);
+}
+
+export interface SpfTerm {
+  qualifier: '+' | '-' | '~' | '?';
+  name: string;
+  value: string | null;
+}
+
+export type ParsedSpf = { ok: true; terms: SpfTerm[] } | { ok: false; problem: string };
+
+const mechanisms = new Set(['all', 'include', 'a', 'mx', 'ptr', 'ip4', 'ip6', 'exists']);
+const modifiers = new Set(['redirect', 'exp']);
+
+/** Term-level syntax of an SPF record (enough to name what is wrong; evaluation is mailauth's). */
+export function parseSpfRecord(record: string): ParsedSpf {
+  if (!isSpfRecord(record)) return { ok: false, problem: 'does not start with v=spf1' };
+  const terms: SpfTerm[] = [];
+  for (const word of record.split(' ').slice(1)) {
+    if (word === '') continue;
+    const modifier = /^([A-Za-z][A-Za-z0-9._-]*)=(.*)$/.exec(word);
+    if (modifier?.[1] && modifier[2] !== undefined) {
+      const name = modifier[1].toLowerCase();
+      if (modifiers.has(name) && terms.some((t) => t.name === name)) return { ok: false, problem: `${name}= appears twice` };
+      terms.push({ qualifier: '+', name, value: modifier[2] });
+      continue;
+    }
+    const match = /^([+\-~?]?)([A-Za-z][A-Za-z0-9]*)([:/].*)?$/.exec(word);
+    const name = match?.[2]?.toLowerCase();
+    if (!match || name === undefined || !mechanisms.has(name)) return { ok: false, problem: `unknown term "${word}"` };
+    const rest = match[3] ?? '';
+    const value = rest.startsWith(':') ? rest.slice(1) : rest === '' ? null : rest;
+    if ((name === 'include' || name === 'exists') && !value) return { ok: false, problem: `${name} needs a domain ("${word}")` };
+    if ((name === 'ip4' || name === 'ip6') && !value) return { ok: false, problem: `${name} needs an address ("${word}")` };
+    if (name === 'ip4' && value && !/^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/.test(value)) return { ok: false, problem: `"${word}" is not an IPv4 address` };
+    if (name === 'ip6' && value && !/^[0-9A-Fa-f:.]+(\/\d{1,3})?$/.test(value)) return { ok: false, problem: `"${word}" is not an IPv6 address` };
+    if (name === 'all' && value !== null) return { ok: false, problem: `"${word}": all takes no value` };
+    terms.push({ qualifier: (match[1] || '+') as SpfTerm['qualifier'], name, value });
+  }
+  return { ok: true, terms };
+}
+
+/** Terms that cost one DNS lookup each (RFC 7208 §4.6.4); include/redirect also cost their target's. */
+export function spfLookupTerms(terms: readonly SpfTerm[]): SpfTerm[] {
+  return terms.filter((t) => ['include', 'a', 'mx', 'ptr', 'exists', 'redirect'].includes(t.name));
+}
+
+export type BlocklistAnswer = { kind: 'clear' } | { kind: 'listed'; codes: string[] } | { kind: 'refused'; codes: string[] } | { kind: 'odd'; codes: string[] };
+
+/**
+ * A DNS blocklist's answer for one address. 127.255.255.0/24 means "this resolver may not ask"
+ * (Spamhaus refuses public resolvers), never "listed"; 127.0.0.2–127.0.0.255 is a listing;
+ * NXDOMAIN (no addresses) is not listed; anything else is not understood.
+ */
+export function classifyBlocklistAnswer(addresses: readonly string[]): BlocklistAnswer {
+  if (addresses.length === 0) return { kind: 'clear' };
+  const codes = [...addresses].sort();
+  if (codes.some((a) => a.startsWith('127.255.255.'))) return { kind: 'refused', codes };
+  const listed = codes.every((a) => {
+    const m = /^127\.0\.0\.(\d{1,3})$/.exec(a);
+    return m !== null && Number(m[1]) >= 2 && Number(m[1]) <= 255;
+  });
+  return listed ? { kind: 'listed', codes } : { kind: 'odd', codes };
+}
+
+/** The DNSBL query name of an IPv4 address (`1.2.0.192.zen.spamhaus.org`). */
+export function blocklistQueryName(ipv4: string, list: string): string {
+  return `${ipv4.split('.').reverse().join('.')}.${list}`;
+}
