@@ -1,7 +1,9 @@
 import type { Command } from '../command.js';
+import { verifyCommand } from './verify.js';
 import { webCommand } from './web.js';
 
 /** The commands of DESIGN.md's CLI contract, in the order `--help` lists them. */
 export const commands: readonly Command[] = [
+  verifyCommand,
   webCommand,
 ];

@@ -31,8 +31,8 @@ export async function discoverPublicAddress(client: DnsClient): Promise<AddressD
     if (address) return { address, via: addressEchoServers.google.label };
   }
   // These names always exist: "no such name" means the answer did not come from them.
-  const reason = [opendns, google].map((a) => (a.status === 'error' ? describeDnsError(a.code) : describeDnsError('ELYING'))).join('; ');
-  return { address: null, reason };
+  const reason = [opendns, google].map((a) => (a.status === 'error' ? describeDnsError(a.code) : describeDnsError('ELYING')));
+  return { address: null, reason: [...new Set(reason)].join('; ') };
 }
 
 /** The public-address check: what DNS says, beside the addresses given and the server's own (NAT noted). */

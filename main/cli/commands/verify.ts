@@ -1,0 +1,97 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { renderCheckEnglish, renderSummaryEnglish } from '../../../shared/checks.js';
+import { verifyDnsInput, type VerifyReport } from '../../../shared/contract/verify.js';
+import { badInput, HomemailError } from '../../../shared/errors.js';
+import { dkimPublicKeyOfPrivatePem } from '../../services/verify/publicKey.js';
+import { verifyDns, waitForDns, type VerifyDnsOptions } from '../../services/verify/verifyDns.js';
+import { parseCommandArgs, writeJson, writeLine, type CliIO, type Command } from '../command.js';
+
+interface DkimArg {
+  selector: string;
+  publicKey: string | null;
+  keyType: 'rsa' | 'ed25519' | null;
+}
+
+/** `--dkim S:FILE`: the selector and the public half of the private key in FILE. */
+async function readDkimArg(value: string, cwd: string): Promise<DkimArg> {
+  const colon = value.indexOf(':');
+  if (colon <= 0 || colon === value.length - 1) throw badInput('dkim', `--dkim must be SELECTOR:FILE, not "${value}".`, 'For example: --dkim 202611:/path/to/202611.private');
+  const file = path.resolve(cwd, value.slice(colon + 1));
+  let pem: string;
+  try {
+    pem = await readFile(file, 'utf8');
+  } catch (error) {
+    throw badInput('dkim', `--dkim: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`);
+  }
+  try {
+    return { selector: value.slice(0, colon), ...dkimPublicKeyOfPrivatePem(pem) };
+  } catch (error) {
+    throw badInput('dkim', `--dkim: ${file} is not a usable DKIM private key (${error instanceof Error ? error.message : String(error)}).`, 'Give the PEM private key file written by keygen or opendkim-genkey (not the .txt record).');
+  }
+}
+
+export function printReport(io: CliIO, report: VerifyReport): void {
+  const primary = report.resolvers.find((r) => r.primary);
+  writeLine(io, `DNS checks for ${report.domain}${primary ? ` (records judged from ${primary.label})` : ''}`);
+  writeLine(io);
+  for (const check of report.checks) for (const line of renderCheckEnglish(check)) writeLine(io, line);
+  writeLine(io);
+  writeLine(io, renderSummaryEnglish(report.summary));
+  writeLine(io, `${report.timing.queries} DNS queries in ${report.timing.wallMs} ms (slowest ${report.timing.slowestQueryMs} ms).`);
+}
+
+export const verifyCommand: Command = {
+  name: 'verify',
+  summary: 'Check the published DKIM, SPF, DMARC, MX, PTR and ADSP records, at the zone\'s servers and public resolvers.',
+  usage: 'verify --domain D [--dkim S:FILE | --selector S]… [--ip ADDR]… [--resolver ADDR[:PORT]]… [--wait SECONDS] [--no-blocklists] [--json]',
+  async run(argv: string[], io: CliIO): Promise<number> {
+    const { values } = parseCommandArgs(this, argv, {
+      domain: { type: 'string' },
+      dkim: { type: 'string', multiple: true },
+      selector: { type: 'string', multiple: true },
+      ip: { type: 'string', multiple: true },
+      resolver: { type: 'string', multiple: true },
+      wait: { type: 'string' },
+      'no-blocklists': { type: 'boolean' },
+      json: { type: 'boolean' },
+    });
+    if (values.domain === undefined) throw new HomemailError('usage', 'verify: --domain is required.', { hint: `Usage: homemail ${this.usage}` });
+    if (values.wait !== undefined && !/^\d{1,4}$/.test(values.wait)) throw badInput('wait', `--wait must be a number of seconds, not "${values.wait}".`);
+    const dkim: DkimArg[] = [];
+    for (const value of values.dkim ?? []) dkim.push(await readDkimArg(value, io.cwd));
+    for (const selector of values.selector ?? []) dkim.push({ selector, publicKey: null, keyType: null });
+    const parsed = verifyDnsInput.safeParse({
+      domain: values.domain,
+      dkim,
+      addresses: values.ip ?? [],
+      resolvers: values.resolver ?? [],
+      checkBlocklists: values['no-blocklists'] !== true,
+      waitSeconds: values.wait === undefined ? 0 : Number(values.wait),
+    });
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const field = String(issue?.path[0] ?? 'input');
+      const flag = { addresses: 'ip', resolvers: 'resolver', dkim: 'dkim', waitSeconds: 'wait' }[field] ?? field;
+      throw badInput(flag, `--${flag}: ${(issue?.message ?? 'not valid').replace(/\.$/, '')}.`);
+    }
+    const input = parsed.data;
+    const json = values.json === true;
+    const options: VerifyDnsOptions = {
+      domain: input.domain,
+      dkim: input.dkim,
+      addresses: input.addresses,
+      resolvers: input.resolvers,
+      checkBlocklists: input.checkBlocklists,
+      onProgress: (event) => {
+        if (json || event.kind !== 'round') return;
+        const waiting = [...event.failing, ...event.behind.map((b) => `${b.record} at ${b.resolver}`)];
+        io.stderr.write(`round ${event.round}: ${waiting.length === 0 ? 'all settled' : `waiting for ${waiting.join('; ')}`}\n`);
+      },
+    };
+    const report = input.waitSeconds > 0 ? await waitForDns(options, { waitSeconds: input.waitSeconds, intervalSeconds: input.intervalSeconds }) : await verifyDns(options);
+    if (json) writeJson(io, report);
+    else printReport(io, report);
+    return report.ok ? 0 : 1;
+  },
+};
