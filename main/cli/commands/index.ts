@@ -1,9 +1,11 @@
 import type { Command } from '../command.js';
+import { inspectCommand } from './inspect.js';
 import { verifyCommand } from './verify.js';
 import { webCommand } from './web.js';
 
 /** The commands of DESIGN.md's CLI contract, in the order `--help` lists them. */
 export const commands: readonly Command[] = [
+  inspectCommand,
   verifyCommand,
   webCommand,
 ];

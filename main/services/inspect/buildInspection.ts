@@ -1,0 +1,150 @@
+import type { ContentFilterUse, Inspection, MilterUse, OpendkimInfo, OpendkimKeyFile, PostfixInfo, PrivilegeMode } from '../../../shared/inspection.js';
+import type { SshTarget } from '../ssh/types.js';
+import { buildFindings } from './findings.js';
+import { getSetting, isTrue, parseKeyTable, parseOpendkimConf, socketAsMilter } from './opendkimConfig.js';
+import { parseMasterCf, parsePostconf, rblEntries, smtpdChroot, splitPostfixList } from './postfixConfig.js';
+import type { ProbeFields } from './probeOutput.js';
+import { packageManagerFrom, parseAddresses, parseAliases, parseOsRelease, serviceManagerFrom } from './systemFacts.js';
+
+/** Splits a milter list, keeping Postfix 3 `{ name, option=value }` groups whole. */
+export function splitMilterList(value: string): string[] {
+  return (value.match(/\{[^}]*\}|[^\s,{}]+/g) ?? []).map((item) => item.trim());
+}
+
+function buildPostfix(fields: ProbeFields): PostfixInfo | null {
+  if (!fields.postfix) return null;
+  const settings = parsePostconf(fields.postconfN);
+  const effective = { ...parsePostconf(fields.postconfEffective), ...settings };
+  const services = parseMasterCf(fields.masterCf);
+  const milters: MilterUse[] = [
+    ...splitMilterList(effective.smtpd_milters ?? '').map((value): MilterUse => ({ source: 'smtpd_milters', service: null, value })),
+    ...splitMilterList(effective.non_smtpd_milters ?? '').map((value): MilterUse => ({ source: 'non_smtpd_milters', service: null, value })),
+  ];
+  const contentFilters: ContentFilterUse[] = [];
+  if ((effective.content_filter ?? '') !== '') contentFilters.push({ source: 'main.cf', service: null, value: effective.content_filter ?? '' });
+  for (const service of services) {
+    for (const o of service.overrides) {
+      if ((o.name === 'smtpd_milters' || o.name === 'non_smtpd_milters') && o.value !== '') {
+        for (const value of splitMilterList(o.value)) milters.push({ source: 'master.cf', service: service.service, value });
+      }
+      if (o.name === 'content_filter' && o.value !== '') contentFilters.push({ source: 'master.cf', service: service.service, value: o.value });
+    }
+  }
+  const version = /^\s*(\d+\.\d+(?:\.\d+)?)/.exec(effective.mail_version ?? '')?.[1] ?? null;
+  return {
+    version,
+    running: fields.postfixRunning,
+    configDirectory: effective.config_directory || '/etc/postfix',
+    settings,
+    myhostname: effective.myhostname || null,
+    mydomain: effective.mydomain || null,
+    myorigin: effective.myorigin || null,
+    mydestination: splitPostfixList(effective.mydestination),
+    smtpdChroot: smtpdChroot(services),
+    queueDirectory: effective.queue_directory || null,
+    milters,
+    milterDefaultAction: effective.milter_default_action || null,
+    contentFilters,
+    rblClients: rblEntries(settings),
+    hasNewaliases: fields.newaliases,
+    hasPostmap: fields.postmap,
+  };
+}
+
+/** `/path\towner group mode\topenssl's first line`, or `/path\tmissing\t`. */
+type KeyLine = Omit<OpendkimKeyFile, 'domain' | 'selector' | 'safetyProblems'>;
+
+function parseKeyLines(text: string): KeyLine[] {
+  return text.split(/\r?\n/).flatMap((line): KeyLine[] => {
+    const [path, meta = '', kind = ''] = line.split('\t');
+    if (!path) return [];
+    if (meta === 'missing') return [{ path, exists: false, owner: null, group: null, mode: null, keyType: null, bits: null }];
+    const [owner = null, group = null, mode = null] = meta.split(' ');
+    const ed = /ED25519/i.test(kind);
+    const bits = ed ? 256 : Number(/\((\d+) bit/.exec(kind)?.[1] ?? NaN);
+    return [{ path, exists: true, owner, group, mode, keyType: ed ? 'ed25519' : /Private-Key/.test(kind) ? 'rsa' : null, bits: Number.isFinite(bits) ? bits : null }];
+  });
+}
+
+/** What OpenDKIM's RequireSafeKeys would object to, in plain words. */
+export function keySafetyProblems(key: { owner: string | null; group: string | null; mode: string | null }, opendkimUser: string | null): string[] {
+  if (key.mode === null) return [];
+  const bits = parseInt(key.mode, 8);
+  const problems: string[] = [];
+  if (bits & 0o007) problems.push('readable or writable by every user');
+  if (bits & 0o020) problems.push(`writable by the group ${key.group ?? '?'}`);
+  else if (bits & 0o040 && key.group !== null && key.group !== 'root' && key.group !== (opendkimUser ?? 'opendkim')) problems.push(`readable by the group ${key.group}`);
+  if (key.owner !== null && key.owner !== 'root' && key.owner !== (opendkimUser ?? 'opendkim')) problems.push(`owned by ${key.owner}, not root or ${opendkimUser ?? 'opendkim'}`);
+  return problems;
+}
+
+function legacySocket(defaults: string): string | null {
+  const vars: Record<string, string> = {};
+  for (const line of defaults.split(/\r?\n/)) {
+    const match = /^\s*([A-Z_]+)=["']?([^"'#]*)["']?\s*$/.exec(line);
+    if (match?.[1]) vars[match[1]] = (match[2] ?? '').replace(/\$\{?([A-Z_]+)\}?/g, (_all, name: string) => vars[name] ?? '');
+  }
+  return vars.SOCKET || null;
+}
+
+function buildOpendkim(fields: ProbeFields): OpendkimInfo {
+  const settings = parseOpendkimConf(fields.opendkimConf);
+  const configured = fields.opendkimConf.trim() !== '';
+  const keyFile = getSetting(settings, 'KeyFile');
+  const keyTable = getSetting(settings, 'KeyTable');
+  const mode: OpendkimInfo['mode'] = keyTable ? 'key-table' : keyFile ? 'single-key' : 'none';
+  const table = parseKeyTable(fields.keyTable);
+  const singleDomains = (getSetting(settings, 'Domain') ?? '').split(/[\s,]+/).filter((d) => d !== '');
+  const selector = getSetting(settings, 'Selector');
+  const userId = getSetting(settings, 'UserID')?.split(':')[0] ?? null;
+  const keys: OpendkimKeyFile[] = parseKeyLines(fields.keys).map((key) => {
+    const entry = table.find((e) => e.keyPath === key.path);
+    const single = mode === 'single-key' && key.path === keyFile;
+    return {
+      ...key,
+      domain: entry?.domain ?? (single ? (singleDomains[0] ?? null) : null),
+      selector: entry?.selector ?? (single ? selector : null),
+      safetyProblems: key.exists ? keySafetyProblems(key, userId) : [],
+    };
+  });
+  const socket = getSetting(settings, 'Socket') ?? legacySocket(fields.opendkimDefault);
+  const version = /OpenDKIM Filter v(\d+\.\d+(?:\.\d+)?)/.exec(fields.opendkimVersion)?.[1] ?? null;
+  const algs = /Supported signing algorithms:([\s\S]*?)(?:\n\S|\n\t[A-Z]|$)/.exec(fields.opendkimVersion)?.[1] ?? null;
+  return {
+    installed: fields.opendkim,
+    version,
+    canSignEd25519: fields.opendkim ? (algs === null ? null : /ed25519-sha256/.test(algs)) : null,
+    running: fields.opendkimRunning,
+    configPath: '/etc/opendkim.conf',
+    configured,
+    mode,
+    settings,
+    socket,
+    socketAsMilter: socketAsMilter(socket),
+    domains: mode === 'key-table' ? [...new Set(table.map((e) => e.domain))] : mode === 'single-key' ? singleDomains : [],
+    keyTable,
+    signingTable: getSetting(settings, 'SigningTable'),
+    keys,
+    requireSafeKeys: getSetting(settings, 'RequireSafeKeys') === null ? true : isTrue(getSetting(settings, 'RequireSafeKeys')),
+    userId,
+  };
+}
+
+export function buildInspection(fields: ProbeFields, context: { target: SshTarget; privilege: PrivilegeMode }): Inspection {
+  const aliasesText = fields.aliases;
+  const base: Omit<Inspection, 'findings'> = {
+    schemaVersion: 1,
+    target: { ...context.target },
+    privilege: context.privilege,
+    hostname: fields.hostname || null,
+    os: parseOsRelease(fields.osRelease),
+    packageManager: packageManagerFrom(fields.packageManager),
+    serviceManager: serviceManagerFrom(fields.serviceManager),
+    addresses: parseAddresses(fields.addresses, fields.hostnameI),
+    postfix: buildPostfix(fields),
+    opendkim: buildOpendkim(fields),
+    aliases: parseAliases(aliasesText),
+    aliasesPath: aliasesText === '' ? null : '/etc/aliases',
+  };
+  return { ...base, findings: buildFindings(base) };
+}

@@ -1,0 +1,28 @@
+import type { Inspection } from '../../../shared/inspection.js';
+import { HomemailError } from '../../../shared/errors.js';
+import type { SshSession } from '../ssh/session.js';
+import type { RemoteSession } from '../ssh/types.js';
+import { buildInspection } from './buildInspection.js';
+import { parseProbeOutput } from './probeOutput.js';
+import { probeScript } from './probeScript.js';
+
+export const inspectTimeoutMs = 60_000;
+
+/**
+ * Learns what the server has in ONE round trip: the probe script goes on stdin to `sh -s`
+ * as root (sudo when needed, in the same exec), and prints one JSON object.
+ */
+export async function inspectServer(session: RemoteSession, options: { signal?: AbortSignal } = {}): Promise<Inspection> {
+  const result = await session.exec('sh -s', { sudo: true, stdin: probeScript, timeoutMs: inspectTimeoutMs, ...(options.signal ? { signal: options.signal } : {}) });
+  if (result.code !== 0) {
+    throw new HomemailError('command-failed', `The inspection script failed on ${session.target.host} (exit ${result.code}): ${result.stderr.trim().slice(0, 300)}`, {
+      hint: 'Check that /bin/sh works for this user and try again.',
+    });
+  }
+  const fields = parseProbeOutput(result.stdout);
+  const privilege = fields.uid === '0' && session.isRoot ? 'root' : ((session as Partial<SshSession>).privilege ?? (session.isRoot ? 'root' : 'sudo-nopasswd'));
+  if (fields.uid !== '0') {
+    throw new HomemailError('sudo-failed', `The inspection did not run as root on ${session.target.host} (uid ${fields.uid}).`, { hint: 'Check sudo for this user.' });
+  }
+  return buildInspection(fields, { target: session.target, privilege });
+}
