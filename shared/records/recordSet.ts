@@ -1,0 +1,184 @@
+import { badInput } from '../errors.js';
+import { normalizeDomain } from '../validation/domain.js';
+import { parseEmailAddress } from '../validation/email.js';
+import { formatIp, parseIpAddress, type IpAddress } from '../validation/ip.js';
+import { orThrow } from '../validation/problem.js';
+import { normalizeSelector } from '../validation/selector.js';
+import { adspRemovals, normalizeName } from './adsp.js';
+import { buildDkimRecord } from './dkim.js';
+import { buildDmarcRecords, dmarcPolicies, parseFailureOptions, type DmarcAlignment } from './dmarc.js';
+import { buildMxRecord, buildPtrGuidance } from './mxPtr.js';
+import { note } from './notes.js';
+import { buildSpfRecord, isSpfRecord } from './spf.js';
+import type { DkimKeyType, DmarcPolicy, DnsRecord, ExistingRecord, RecordNote, SpfAll } from './types.js';
+
+export const DEFAULT_TTL = 3600;
+
+/** The public half of a DKIM key, as the records need it. */
+export interface DkimPublicKey {
+  selector: string;
+  type: DkimKeyType;
+  /** The `p=` value: SPKI base64 (RSA) or the raw 32-byte key in base64 (Ed25519). */
+  publicKey: string;
+  /** RSA key size, for the warnings. */
+  bits?: number;
+}
+
+/**
+ * Everything the records are made from, as typed by a person or passed on the command
+ * line: buildRecordSet validates each field and names it when refusing.
+ */
+export interface RecordRequest {
+  domain: string;
+  dkim?: readonly DkimPublicKey[];
+  /** The server's public addresses (`--ip`), single addresses or networks. */
+  addresses?: readonly string[];
+  /** The mail host (`--mx`): publishes `D MX 10 HOST` and is the name PTRs should give. */
+  mxHost?: string;
+  /** The name the server's PTR must give; defaults to mxHost. */
+  ptrHost?: string;
+  spf?: { mx?: boolean; a?: boolean; includes?: readonly string[]; all?: SpfAll };
+  dmarc?: {
+    policy?: DmarcPolicy;
+    subdomainPolicy?: DmarcPolicy;
+    rua?: readonly string[];
+    ruf?: readonly string[];
+    fo?: string;
+    adkim?: DmarcAlignment;
+    aspf?: DmarcAlignment;
+    pct?: number;
+  };
+  /** Records published now, for merging SPF and flagging ADSP (from inspection or DNS). */
+  existing?: readonly ExistingRecord[];
+  ttl?: number;
+}
+
+export interface RecordSet {
+  domain: string;
+  records: DnsRecord[];
+  notes: RecordNote[];
+  /** DNS-querying terms in the SPF record itself (RFC 7208 §4.6.4). */
+  spfLookups: number;
+  /**
+   * Other TXT values at the domain itself (site verifications…), which must stay when a
+   * provider replaces the whole TXT set at a name; null when the existing records are unknown.
+   */
+  otherApexTxt: string[] | null;
+}
+
+function checkTtl(ttl: number | undefined): number {
+  if (ttl === undefined) return DEFAULT_TTL;
+  if (!Number.isInteger(ttl) || ttl < 60 || ttl > 604800) throw badInput('ttl', 'ttl: give a TTL in seconds from 60 to 604800 (a week).');
+  return ttl;
+}
+
+function checkPolicy(field: string, policy: DmarcPolicy | undefined): DmarcPolicy | undefined {
+  if (policy !== undefined && !dmarcPolicies.includes(policy)) throw badInput(field, `${field}: the policy must be none, quarantine or reject, not "${String(policy)}".`);
+  return policy;
+}
+
+/**
+ * All the records to publish for a domain (DKIM, SPF, DMARC and report authorisations, MX),
+ * the PTR to ask the address owner for, existing records to remove (ADSP), and the notes
+ * that explain them. Pure: the wizard calls it directly, the CLI and main the same way.
+ */
+export function buildRecordSet(request: RecordRequest): RecordSet {
+  const domain = orThrow('domain', normalizeDomain(request.domain));
+  const ttl = checkTtl(request.ttl);
+  const addresses: IpAddress[] = [];
+  for (const text of request.addresses ?? []) {
+    const ip = orThrow('ip', parseIpAddress(text, { allowPrefix: true }));
+    if (!addresses.some((a) => formatIp(a) === formatIp(ip))) addresses.push(ip);
+  }
+  const mxHost = request.mxHost === undefined ? undefined : orThrow('mx', normalizeDomain(request.mxHost));
+  const ptrHost = request.ptrHost === undefined ? mxHost : orThrow('ptr', normalizeDomain(request.ptrHost));
+  const includes = (request.spf?.includes ?? []).map((d) => orThrow('include', normalizeDomain(d)));
+  const rua = (request.dmarc?.rua ?? []).map((a) => orThrow('rua', parseEmailAddress(a)));
+  const ruf = (request.dmarc?.ruf ?? []).map((a) => orThrow('ruf', parseEmailAddress(a)));
+  const policy = checkPolicy('dmarc-policy', request.dmarc?.policy) ?? 'none';
+  const subdomainPolicy = checkPolicy('dmarc-subdomain-policy', request.dmarc?.subdomainPolicy);
+  const fo = request.dmarc?.fo === undefined ? undefined : parseFailureOptions(request.dmarc.fo);
+  if (fo === null) throw badInput('fo', 'fo: use 0, 1, d or s, or several joined by ":" (for example 1:d).');
+  for (const [field, value] of [['adkim', request.dmarc?.adkim], ['aspf', request.dmarc?.aspf]] as const) {
+    if (value !== undefined && value !== 'r' && value !== 's') throw badInput(field, `${field}: use r (relaxed) or s (strict).`);
+  }
+  const pct = request.dmarc?.pct;
+  if (pct !== undefined && (!Number.isInteger(pct) || pct < 0 || pct > 100)) throw badInput('pct', 'pct: give a whole number from 0 to 100.');
+  const spfAll = request.spf?.all ?? 'soft';
+  if (spfAll !== 'soft' && spfAll !== 'hard') throw badInput('spf-all', 'spf-all: use soft (~all) or hard (-all).');
+
+  const dkim = (request.dkim ?? []).map((key) => ({ ...key, selector: orThrow('selector', normalizeSelector(key.selector)) }));
+  const selectors = new Set<string>();
+  for (const key of dkim) {
+    if (selectors.has(key.selector)) throw badInput('dkim', `dkim: the selector ${key.selector} is given twice; each key needs its own selector.`);
+    selectors.add(key.selector);
+    if (key.type !== 'rsa' && key.type !== 'ed25519') throw badInput('dkim', `dkim: unknown key type "${String(key.type)}".`);
+  }
+  if (dkim.length > 0 && !dkim.some((k) => k.type === 'rsa')) {
+    throw badInput('dkim', 'dkim: an Ed25519 key is only ever an additional signature: many receivers cannot verify it yet.', 'Give the RSA key too (another --dkim S:FILE), even if its record is already published.');
+  }
+
+  const records: DnsRecord[] = [];
+  const notes: RecordNote[] = [];
+  const existing = request.existing ?? [];
+
+  for (const key of dkim) {
+    records.push(buildDkimRecord({ domain, selector: key.selector, keyType: key.type, publicKey: key.publicKey, ttl }));
+    notes.push(...dkimKeyNotes(key.type, key.bits, key.selector));
+  }
+  if (dkim.length === 0) notes.push(note('dkimNoKey', { domain }, 'info', 'dkim'));
+
+  const existingApexTxt = existing.filter((r) => r.type.toUpperCase() === 'TXT' && normalizeName(r.name) === domain).map((r) => r.value);
+  const spf = buildSpfRecord({
+    domain,
+    addresses,
+    mx: request.spf?.mx ?? true,
+    a: request.spf?.a ?? false,
+    includes,
+    all: spfAll,
+    existing: existingApexTxt,
+    ttl,
+  });
+  records.push(spf.record);
+  notes.push(...spf.notes);
+  if (addresses.length === 0) notes.push(note('spfNoAddress', {}, 'info', 'spf'));
+
+  const dmarc = buildDmarcRecords({
+    domain,
+    policy,
+    ...(subdomainPolicy === undefined ? {} : { subdomainPolicy }),
+    rua,
+    ruf,
+    ...(fo === undefined ? {} : { failureOptions: fo }),
+    ...(request.dmarc?.adkim === undefined ? {} : { adkim: request.dmarc.adkim }),
+    ...(request.dmarc?.aspf === undefined ? {} : { aspf: request.dmarc.aspf }),
+    ...(pct === undefined ? {} : { pct }),
+    ttl,
+  });
+  records.push(...dmarc.records);
+  notes.push(...dmarc.notes);
+
+  if (mxHost !== undefined) {
+    records.push(buildMxRecord(domain, mxHost, ttl));
+    notes.push(note('mxHostAddress', { host: mxHost }, 'info', 'mx'));
+  }
+  const ptr = buildPtrGuidance(addresses, ptrHost, ttl);
+  records.push(...ptr.records);
+  notes.push(...ptr.notes);
+
+  const adsp = adspRemovals(domain, existing, ttl);
+  records.push(...adsp.records);
+  notes.push(...adsp.notes);
+
+  const otherApexTxt = request.existing === undefined ? null : existingApexTxt.filter((v) => !isSpfRecord(v));
+  return { domain, records, notes, spfLookups: spf.lookups, otherApexTxt };
+}
+
+/** The warnings a key's type and size deserve (RFC 8301, RFC 8463, long records). */
+export function dkimKeyNotes(type: DkimKeyType, bits: number | undefined, selector: string): RecordNote[] {
+  if (type === 'ed25519') return [note('dkimEd25519Additional', { selector }, 'info', 'dkim')];
+  if (bits !== undefined && bits < 2048) return [note('dkimRsaWeak', { selector, bits }, 'warning', 'dkim')];
+  if (bits !== undefined && bits > 2048) return [note('dkimRsaLong', { selector, bits }, 'warning', 'dkim')];
+  return [];
+}
+

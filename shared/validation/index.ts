@@ -1,0 +1,11 @@
+/**
+ * Validators for what people type: pure, the same in the wizard (as the person types) and
+ * in the main process and CLI (before anything is touched). Each returns `Validated<T>`;
+ * `orThrow(field, result)` turns a refusal into a `bad-input` error naming the field.
+ */
+export { normalizeDomain, isSameOrSubdomain, type DomainOptions } from './domain.js';
+export { normalizeSelector, suggestSelector } from './selector.js';
+export { parseIpAddress, formatIp, expandIpv6, type IpAddress, type IpScope, type IpOptions } from './ip.js';
+export { parseEmailAddress, type EmailAddress } from './email.js';
+export { fillTemplate, orThrow, problem, toBadInput, type TextParams, type Validated, type ValidationProblem } from './problem.js';
+export { validationMessagesEn, type ValidationMessageKey } from './messages.en.js';

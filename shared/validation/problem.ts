@@ -1,0 +1,46 @@
+import { badInput, type HomemailError } from '../errors.js';
+import { validationMessagesEn, type ValidationMessageKey } from './messages.en.js';
+
+export type TextParams = Readonly<Record<string, string | number>>;
+
+/** Replaces `{{name}}` with params, as i18next does with escapeValue off. */
+export function fillTemplate(template: string, params: TextParams): string {
+  return template.replace(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g, (whole, name: string) => {
+    const value = params[name];
+    return value === undefined ? whole : String(value);
+  });
+}
+
+/** Why a value was refused: an i18n key under `validation.` with params, and the English text. */
+export interface ValidationProblem {
+  key: ValidationMessageKey;
+  params: TextParams;
+  text: string;
+}
+
+export type Validated<T> = { ok: true; value: T } | { ok: false; problem: ValidationProblem };
+
+export function problem(key: ValidationMessageKey, params: TextParams = {}): ValidationProblem {
+  return { key, params, text: fillTemplate(validationMessagesEn[key], params) };
+}
+
+export function valid<T>(value: T): Validated<T> {
+  return { ok: true, value };
+}
+
+export function invalid<T>(key: ValidationMessageKey, params: TextParams = {}): Validated<T> {
+  return { ok: false, problem: problem(key, params) };
+}
+
+/**
+ * The value, or a `bad-input` HomemailError naming the field (exit 2 in the CLI). For the
+ * main process and the CLI; the wizard shows `problem` beside the field instead.
+ */
+export function orThrow<T>(field: string, result: Validated<T>): T {
+  if (result.ok) return result.value;
+  throw toBadInput(field, result.problem);
+}
+
+export function toBadInput(field: string, p: ValidationProblem): HomemailError {
+  return badInput(field, `${field}: ${p.text}`);
+}
