@@ -1,12 +1,14 @@
 import { createAppHandlers } from './app.js';
 import type { ServiceDeps } from './deps.js';
 import type { Handlers } from './handler.js';
+import { createSessionHandlers } from './ssh/handlers.js';
 import { createVerifyHandlers } from './verify/handlers.js';
 
 /** Every handler of the contract, built from one set of dependencies. */
 export function createHandlers(deps: ServiceDeps): Handlers {
   return {
     ...createAppHandlers(deps),
+    ...createSessionHandlers(deps),
     ...createVerifyHandlers(deps),
   };
 }

@@ -6,6 +6,9 @@ import type { CallName } from './index.js';
  */
 export const callNames = [
   'appInfo',
+  'connectServer',
+  'inspectServer',
+  'disconnectServer',
   'verifyDns',
   'explainHeaders',
 ] as const satisfies readonly CallName[];
