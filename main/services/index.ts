@@ -1,6 +1,7 @@
 import { createAppHandlers } from './app.js';
 import type { ServiceDeps } from './deps.js';
 import type { Handlers } from './handler.js';
+import { createKeysHandlers } from './keys/handlers.js';
 import { createSessionHandlers } from './ssh/handlers.js';
 import { createVerifyHandlers } from './verify/handlers.js';
 
@@ -9,6 +10,7 @@ export function createHandlers(deps: ServiceDeps): Handlers {
   return {
     ...createAppHandlers(deps),
     ...createSessionHandlers(deps),
+    ...createKeysHandlers(deps),
     ...createVerifyHandlers(deps),
   };
 }

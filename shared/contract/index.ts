@@ -4,6 +4,7 @@
  * a handler, or a preload without it, is a type error (see test/unit/contract.test-d.ts).
  */
 import { appCalls } from './app.js';
+import { recordsCalls } from './records.js';
 import { sessionCalls } from './session.js';
 import { verifyCalls } from './verify.js';
 import type { SpecInput, SpecParsedInput, SpecProgress, SpecResult } from './define.js';
@@ -12,6 +13,7 @@ import type { SerializedError } from '../errors.js';
 export const contract = {
   ...appCalls,
   ...sessionCalls,
+  ...recordsCalls,
   ...verifyCalls,
 };
 

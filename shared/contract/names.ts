@@ -9,6 +9,9 @@ export const callNames = [
   'connectServer',
   'inspectServer',
   'disconnectServer',
+  'generateDkimKey',
+  'listDkimKeys',
+  'forgetDkimKey',
   'verifyDns',
   'explainHeaders',
 ] as const satisfies readonly CallName[];
