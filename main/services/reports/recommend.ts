@@ -1,0 +1,75 @@
+import type { AggregateReport, DmarcPolicyName, DmarcRecommendation, SourceSummary } from '../../../shared/reports.js';
+
+export interface RecommendInput {
+  domain: string;
+  reports: readonly AggregateReport[];
+  sources: readonly SourceSummary[];
+  /** How many days of reports must show every legitimate source aligned. */
+  periodDays: number;
+  /** The report address to keep in the record (rua). */
+  reportAddress: string | null;
+}
+
+const DAY_MS = 86_400_000;
+
+const nextStep: Record<DmarcPolicyName, DmarcPolicyName | null> = { none: 'quarantine', quarantine: 'reject', reject: null };
+
+/** The DMARC record for a policy step, keeping the published alignment modes and the report address. */
+export function dmarcRecordValue(policy: DmarcPolicyName, options: { rua: string | null; adkim: 'r' | 's'; aspf: 'r' | 's' }): string {
+  const tags = ['v=DMARC1', `p=${policy}`];
+  if (options.rua !== null) tags.push(`rua=mailto:${options.rua}`);
+  if (options.adkim === 's') tags.push('adkim=s');
+  if (options.aspf === 's') tags.push('aspf=s');
+  return tags.join('; ');
+}
+
+/**
+ * The next DMARC step (none → quarantine → reject) once every legitimate source (the
+ * person's own servers and senders the SPF record authorises) has aligned for the whole
+ * period; forgers and forwarders do not hold the step back: stopping forgers is the point,
+ * and forwarders keep DKIM.
+ */
+export function recommendNextPolicy(input: RecommendInput): DmarcRecommendation {
+  const mine = input.reports.filter((r) => r.policy.domain === input.domain).sort((a, b) => a.end.localeCompare(b.end));
+  const latest = mine.at(-1);
+  const base = { domain: input.domain, periodDays: input.periodDays, record: null, failingSources: [] as string[] };
+  if (latest === undefined) {
+    return { ...base, current: 'none', next: null, key: 'noReports', text: `No aggregate reports for ${input.domain} yet: receivers send them about once a day once the DMARC record names a report address (rua).` };
+  }
+  const current = latest.policy.p;
+  if (current === 'reject' && latest.policy.pct === 100) {
+    return { ...base, current, next: null, key: 'atReject', text: `${input.domain} already publishes p=reject: forged mail is refused. Keep reading the reports for new legitimate senders.` };
+  }
+  const first = mine[0] ?? latest;
+  const coveredDays = (Date.parse(latest.end) - Date.parse(first.begin)) / DAY_MS;
+  const legitimate = input.sources.filter((s) => s.kind === 'own' || s.kind === 'authorized');
+  const failing = legitimate.filter((s) => s.dmarcFail > 0);
+  if (failing.length > 0) {
+    return {
+      ...base,
+      current,
+      next: null,
+      key: 'notReady',
+      failingSources: failing.map((s) => s.sourceIp),
+      text: `Your own mail did not align everywhere: ${failing.map((s) => `${s.sourceIp} (${s.dmarcFail} of ${s.count} failed)`).join(', ')}. Fix DKIM signing or SPF for these before a stricter policy, or their mail will be ${current === 'none' ? 'quarantined' : 'rejected'}.`,
+    };
+  }
+  if (legitimate.length === 0) {
+    return { ...base, current, next: null, key: 'notReady', text: `The reports show no mail from your own servers for ${input.domain}, so alignment cannot be judged yet. Send some mail to large providers and read the reports again in a few days.` };
+  }
+  if (coveredDays < input.periodDays - 0.5) {
+    return { ...base, current, next: null, key: 'tooFewDays', text: `Every legitimate source aligned, but the reports cover only ${Math.max(0, Math.round(coveredDays))} of the ${input.periodDays} days asked for. Wait a little longer before the next step.` };
+  }
+  const effective: DmarcPolicyName = current === 'reject' ? 'quarantine' : current;
+  const next = current === 'reject' ? 'reject' : nextStep[effective];
+  if (next === null) return { ...base, current, next: null, key: 'atReject', text: `${input.domain} is at the strictest policy.` };
+  const value = dmarcRecordValue(next, { rua: input.reportAddress, adkim: latest.policy.adkim, aspf: latest.policy.aspf });
+  return {
+    ...base,
+    current,
+    next,
+    key: 'ready',
+    record: { name: `_dmarc.${input.domain}`, value },
+    text: `Every legitimate source aligned for ${input.periodDays} days (${legitimate.length} source${legitimate.length === 1 ? '' : 's'}). The next step is p=${next}: publish "${value}" at _dmarc.${input.domain}${next === 'reject' ? ', after a few weeks at quarantine without complaints' : ''}.`,
+  };
+}
