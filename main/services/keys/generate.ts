@@ -21,7 +21,8 @@ export interface GenerateDkimKeyOptions {
 // node-forge's typings leave out the runtime switches its key generator reads.
 interface ForgeRuntime {
   options?: { usePureJavaScript?: boolean };
-  util: { isNodejs?: boolean };
+  /** Node's version string under Node (what forge tests for truthiness), false elsewhere. */
+  util: { isNodejs?: string | boolean };
 }
 
 /**
@@ -31,7 +32,7 @@ interface ForgeRuntime {
  * per key, blocking the main process. Refuse that instead of falling back.
  */
 export function assertNativeRsaPath(runtime: ForgeRuntime = forge as unknown as ForgeRuntime): void {
-  const native = runtime.options?.usePureJavaScript !== true && runtime.util.isNodejs === true && typeof crypto.generateKeyPair === 'function';
+  const native = runtime.options?.usePureJavaScript !== true && Boolean(runtime.util.isNodejs) && typeof crypto.generateKeyPair === 'function';
   if (!native) {
     throw new HomemailError('internal', 'RSA key generation would fall back to slow pure-JavaScript code: node-forge cannot use Node\'s native crypto here.', {
       hint: 'Run Homemail with Node.js 22 or newer (not a browser build), and do not set forge.options.usePureJavaScript.',

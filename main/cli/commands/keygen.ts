@@ -1,0 +1,88 @@
+import { access } from 'node:fs/promises';
+import path from 'node:path';
+import { badInput } from '../../../shared/errors.js';
+import { buildDkimRecord } from '../../../shared/records/dkim.js';
+import { dkimKeyNotes, DEFAULT_TTL } from '../../../shared/records/recordSet.js';
+import { normalizeDomain } from '../../../shared/validation/domain.js';
+import { orThrow } from '../../../shared/validation/problem.js';
+import { normalizeSelector } from '../../../shared/validation/selector.js';
+import { publicKeyFingerprint } from '../../services/keys/dkimKey.js';
+import { generateDkimKey } from '../../services/keys/generate.js';
+import { writeDkimKeyFiles } from '../../services/keys/writeKeyFiles.js';
+import { parseCommandArgs, writeJson, writeLine, type CliIO, type Command } from '../command.js';
+import { writeNotes } from './records.js';
+
+function parseBits(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw badInput('bits', `bits: use 1024, 2048, 3072 or 4096, not "${value}".`);
+  return Number(value);
+}
+
+async function exists(file: string): Promise<boolean> {
+  return access(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+export const keygenCommand: Command = {
+  name: 'keygen',
+  summary: 'Generate a DKIM key: DIR/SELECTOR.private (mode 0600) and DIR/SELECTOR.txt (its DNS record).',
+  usage: 'keygen --domain D --selector S [--type rsa|ed25519] [--bits 1024|2048|3072|4096] --out DIR [--json]',
+  async run(argv: string[], io: CliIO): Promise<number> {
+    const { values } = parseCommandArgs(this, argv, {
+      domain: { type: 'string' },
+      selector: { type: 'string' },
+      type: { type: 'string' },
+      bits: { type: 'string' },
+      out: { type: 'string' },
+      json: { type: 'boolean' },
+    });
+    if (values.domain === undefined) throw badInput('domain', 'domain: --domain D is required.', `Usage: homemail ${this.usage}`);
+    if (values.selector === undefined) throw badInput('selector', 'selector: --selector S is required (for example a dated one such as 202611).', `Usage: homemail ${this.usage}`);
+    if (values.out === undefined || values.out === '') throw badInput('out', 'out: --out DIR is required: the folder for the key files.', `Usage: homemail ${this.usage}`);
+    const domain = orThrow('domain', normalizeDomain(values.domain));
+    const selector = orThrow('selector', normalizeSelector(values.selector));
+    const type = values.type ?? 'rsa';
+    if (type !== 'rsa' && type !== 'ed25519') throw badInput('type', `type: use rsa or ed25519, not "${type}".`);
+    const bits = parseBits(values.bits);
+    const dir = path.resolve(io.cwd, values.out);
+    // Checked before spending time on the key; writing checks again, atomically.
+    for (const file of [`${selector}.private`, `${selector}.txt`]) {
+      if (await exists(path.join(dir, file))) {
+        throw badInput('out', `out: ${path.join(dir, file)} already exists; keygen never overwrites a key.`, 'Choose another selector, another folder, or move the old files away first.');
+      }
+    }
+
+    const key = await generateDkimKey({ domain, selector, type, ...(bits === undefined ? {} : { bits }) });
+    const files = await writeDkimKeyFiles(dir, key);
+    const record = buildDkimRecord({ domain, selector, keyType: key.type, publicKey: key.publicKeyBase64, ttl: DEFAULT_TTL });
+    const notes = dkimKeyNotes(key.type, key.bits, selector);
+    const fingerprint = publicKeyFingerprint(key.publicKeyBase64);
+
+    if (values.json) {
+      writeJson(io, {
+        ok: true,
+        privateKeyFile: files.privateKeyFile,
+        txtFile: files.txtFile,
+        domain,
+        selector,
+        type: key.type,
+        ...(key.bits === undefined ? {} : { bits: key.bits }),
+        publicKey: key.publicKeyBase64,
+        fingerprint,
+        record: { name: record.name, type: record.type, value: record.value, strings: record.strings },
+        notes: notes.map((n) => ({ key: n.key, severity: n.severity, text: n.text })),
+      });
+    } else {
+      writeLine(io, `Private key: ${files.privateKeyFile} (mode 0600; keep it secret, copy it only to the mail server)`);
+      writeLine(io, `DNS record:  ${files.txtFile}`);
+      writeLine(io, `Key:         ${key.type === 'rsa' ? `RSA ${key.bits ?? ''} bits` : 'Ed25519'}, ${fingerprint}`);
+      writeLine(io);
+      writeLine(io, `Publish this TXT record at ${record.name}:`);
+      writeLine(io, record.value);
+    }
+    writeNotes(io, notes, false);
+    return 0;
+  },
+};

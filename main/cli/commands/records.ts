@@ -1,0 +1,83 @@
+import path from 'node:path';
+import { badInput } from '../../../shared/errors.js';
+import { formatRecords, isRecordFormat } from '../../../shared/records/index.js';
+import { presetIds } from '../../../shared/records/presets.js';
+import { buildRecordSet } from '../../../shared/records/recordSet.js';
+import type { DmarcPolicy, RecordNote, SpfAll } from '../../../shared/records/types.js';
+import { normalizeDomain } from '../../../shared/validation/domain.js';
+import { orThrow } from '../../../shared/validation/problem.js';
+import { loadDkimKeyFile, parseDkimSpec } from '../../services/keys/loadKeyFile.js';
+import { parseCommandArgs, type CliIO, type Command } from '../command.js';
+
+/** Notes go to stderr, so stdout stays exactly the records (a zone file, JSON). */
+export function writeNotes(io: CliIO, notes: readonly RecordNote[], quiet: boolean): void {
+  for (const n of notes) {
+    if (quiet && n.severity === 'info') continue;
+    io.stderr.write(`${n.severity === 'warning' ? 'warning' : 'note'}: ${n.text}\n`);
+  }
+}
+
+const formatList = `zone, value, json, ${presetIds.join(', ')}`;
+
+function oneOf<T extends string>(field: string, value: string | undefined, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value)) throw badInput(field, `${field}: use ${allowed.join(', ')}, not "${value}".`);
+  return value as T;
+}
+
+export const recordsCommand: Command = {
+  name: 'records',
+  summary: 'Print the DNS records to publish (DKIM, SPF, DMARC, MX) and the PTR to ask for, in a chosen form.',
+  usage:
+    'records --domain D [--dkim S:FILE]… [--ip ADDR]… [--mx HOST] [--dmarc-policy none|quarantine|reject] [--rua ADDR] [--ruf ADDR] ' +
+    `[--format zone|value|json|PRESET] [--include DOMAIN]… [--spf-all soft|hard] [--ttl SECONDS] [--origin ZONE] [--relative] [--quiet]\n\n` +
+    `Formats: ${formatList}.\nNotes and warnings go to standard error; standard output holds only the records.`,
+  async run(argv: string[], io: CliIO): Promise<number> {
+    const { values } = parseCommandArgs(this, argv, {
+      domain: { type: 'string' },
+      dkim: { type: 'string', multiple: true },
+      ip: { type: 'string', multiple: true },
+      mx: { type: 'string' },
+      'dmarc-policy': { type: 'string' },
+      rua: { type: 'string', multiple: true },
+      ruf: { type: 'string', multiple: true },
+      format: { type: 'string' },
+      include: { type: 'string', multiple: true },
+      'spf-all': { type: 'string' },
+      ttl: { type: 'string' },
+      origin: { type: 'string' },
+      relative: { type: 'boolean' },
+      quiet: { type: 'boolean' },
+    });
+    if (values.domain === undefined) throw badInput('domain', 'domain: --domain D is required.', `Usage: homemail records --domain D …`);
+    const domain = orThrow('domain', normalizeDomain(values.domain));
+    const format = values.format ?? 'zone';
+    if (!isRecordFormat(format)) throw badInput('format', `format: use one of ${formatList}; not "${format}".`);
+    const policy = oneOf<DmarcPolicy>('dmarc-policy', values['dmarc-policy'], ['none', 'quarantine', 'reject']);
+    const spfAll = oneOf<SpfAll>('spf-all', values['spf-all'], ['soft', 'hard']);
+    if (values.ttl !== undefined && !/^\d+$/.test(values.ttl)) throw badInput('ttl', `ttl: give seconds as a number, not "${values.ttl}".`);
+    const origin = values.origin === undefined ? undefined : orThrow('origin', normalizeDomain(values.origin));
+    if (origin !== undefined && domain !== origin && !domain.endsWith(`.${origin}`)) {
+      throw badInput('origin', `origin: ${domain} is not inside the zone ${origin}.`);
+    }
+
+    // Every argument is checked before any key file is read.
+    const specs = (values.dkim ?? []).map(parseDkimSpec);
+    const keys = [];
+    for (const spec of specs) keys.push(await loadDkimKeyFile(spec.selector, path.resolve(io.cwd, spec.file), domain));
+
+    const set = buildRecordSet({
+      domain,
+      dkim: keys.map((k) => ({ selector: k.selector, type: k.type, publicKey: k.publicKeyBase64, ...(k.bits === undefined ? {} : { bits: k.bits }) })),
+      addresses: values.ip ?? [],
+      ...(values.mx === undefined ? {} : { mxHost: values.mx }),
+      spf: { includes: values.include ?? [], ...(spfAll === undefined ? {} : { all: spfAll }) },
+      dmarc: { ...(policy === undefined ? {} : { policy }), rua: values.rua ?? [], ruf: values.ruf ?? [] },
+      ...(values.ttl === undefined ? {} : { ttl: Number(values.ttl) }),
+    });
+    const out = formatRecords(set, format, { ...(origin === undefined ? {} : { origin }), relative: values.relative === true });
+    io.stdout.write(out.text);
+    writeNotes(io, [...set.notes, ...out.notes], values.quiet === true);
+    return 0;
+  },
+};
