@@ -2,6 +2,7 @@ import type { Command } from '../command.js';
 import { inspectCommand } from './inspect.js';
 import { keygenCommand } from './keygen.js';
 import { recordsCommand } from './records.js';
+import { sendTestCommand } from './send-test.js';
 import { verifyCommand } from './verify.js';
 import { webCommand } from './web.js';
 
@@ -11,5 +12,6 @@ export const commands: readonly Command[] = [
   recordsCommand,
   inspectCommand,
   verifyCommand,
+  sendTestCommand,
   webCommand,
 ];

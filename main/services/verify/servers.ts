@@ -73,3 +73,32 @@ export async function findAuthoritativeServers(client: DnsClient, recursive: rea
   }
   return { apex: null, servers: [], problem: lastProblem };
 }
+
+/**
+ * A dns.promises.resolve-shaped resolver (for mailauth) that asks the servers in order and
+ * moves on when one gives no usable answer; "no such name" / "no data" are answers.
+ */
+export function chainedResolver(client: DnsClient, servers: readonly DnsServer[]): (name: string, type: string) => Promise<unknown> {
+  return async (name, type) => {
+    let lastError: unknown = Object.assign(new Error('no DNS server to ask'), { code: 'ETIMEOUT' });
+    for (const server of servers) {
+      try {
+        return await client.raw(server, name, type);
+      } catch (error) {
+        const code = (error as { code?: unknown }).code;
+        if (code === 'ENOTFOUND' || code === 'ENODATA') throw error;
+        lastError = error;
+      }
+    }
+    throw lastError;
+  };
+}
+
+/** `--resolver` texts as servers, or (none given) the public resolvers then this machine's. */
+export function resolversFromArgs(texts: readonly string[]): DnsServer[] {
+  if (texts.length === 0) return [...publicResolvers, ...systemResolvers()];
+  return texts.flatMap((text) => {
+    const parsed = parseResolverAddress(text);
+    return parsed ? [{ ...parsed, role: 'chosen' as const, label: text }] : [];
+  });
+}

@@ -1,0 +1,64 @@
+import { isIP } from 'node:net';
+import { renderCheckEnglish, renderSummaryEnglish } from '../../../shared/checks.js';
+import { badInput } from '../../../shared/errors.js';
+import { normalizeDomain } from '../../../shared/validation/domain.js';
+import { parseIpAddress } from '../../../shared/validation/ip.js';
+import { orThrow } from '../../../shared/validation/problem.js';
+import { parseResolverAddress } from '../../../shared/verify/resolverAddress.js';
+import { DnsClient } from '../../services/verify/dnsClient.js';
+import { sendTest } from '../../services/verify/sendTest.js';
+import { chainedResolver, resolversFromArgs } from '../../services/verify/servers.js';
+import { parseCommandArgs, writeJson, writeLine, type CliIO, type Command } from '../command.js';
+import { connectFromCli, readSshOptions, sshOptionSpec, sshUsage } from '../sshOptions.js';
+
+const LOCAL_ADDRESS = /^[A-Za-z0-9._+-]+(?:@[A-Za-z0-9.-]+)?$/;
+
+export const sendTestCommand: Command = {
+  name: 'send-test',
+  summary: 'Send a message through the server (sendmail and SMTP), fetch it back and verify its DKIM signature.',
+  usage: `send-test ${sshUsage} [--to ADDR] [--domain D] [--ip ADDR]… [--resolver ADDR[:PORT]]… [--json]`,
+  async run(argv: string[], io: CliIO): Promise<number> {
+    const { values } = parseCommandArgs(this, argv, {
+      ...sshOptionSpec,
+      to: { type: 'string' },
+      domain: { type: 'string' },
+      ip: { type: 'string', multiple: true },
+      resolver: { type: 'string', multiple: true },
+      json: { type: 'boolean' },
+    });
+    const ssh = readSshOptions(values, io);
+    if (values.to !== undefined && !LOCAL_ADDRESS.test(values.to)) throw badInput('to', `--to must be a local user or address, not "${values.to}".`);
+    const domain = values.domain === undefined ? undefined : orThrow('domain', normalizeDomain(values.domain));
+    const addresses = (values.ip ?? []).map((ip) => orThrow('ip', parseIpAddress(ip)).address);
+    for (const text of values.resolver ?? []) {
+      if (!parseResolverAddress(text)) throw badInput('resolver', `--resolver must be ADDR or ADDR:PORT ([v6]:PORT), not "${text}".`);
+    }
+    // SPF is judged for the server's address: --ip, else the SSH host when it is an address.
+    if (addresses.length === 0 && isIP(ssh.target.host)) addresses.push(ssh.target.host);
+    const session = await connectFromCli(ssh, io);
+    try {
+      const client = new DnsClient();
+      const report = await sendTest(session, {
+        ...(values.to === undefined ? {} : { to: values.to }),
+        ...(domain === undefined ? {} : { domain }),
+        addresses,
+        resolver: chainedResolver(client, resolversFromArgs(values.resolver ?? [])),
+      });
+      if (values.json) {
+        writeJson(io, { ok: report.ok, from: report.from, to: report.to, mailbox: report.mailbox, summary: report.summary, checks: report.checks,
+          messages: report.messages.map((m) => ({ path: m.path, sent: m.sent, delivered: m.message !== null, authenticationResults: m.authenticationResults })) });
+      } else {
+        writeLine(io, `Test messages from ${report.from} to ${report.to} (mailbox ${report.mailbox})`);
+        writeLine(io);
+        for (const m of report.messages) if (m.authenticationResults) writeLine(io, `${m.path}: ${m.authenticationResults}`);
+        writeLine(io);
+        for (const check of report.checks) for (const line of renderCheckEnglish(check)) writeLine(io, line);
+        writeLine(io);
+        writeLine(io, renderSummaryEnglish(report.summary));
+      }
+      return report.ok ? 0 : 1;
+    } finally {
+      await session.close();
+    }
+  },
+};

@@ -1,0 +1,281 @@
+/**
+ * send-test: a message through the server by `sendmail` and by SMTP to the server itself,
+ * the delivered copies fetched back over SSH, their DKIM signatures verified by mailauth
+ * against DNS, with SPF and DMARC evaluated for the server's address.
+ */
+import { randomBytes } from 'node:crypto';
+import { authenticate } from 'mailauth';
+import { checkText, summarize, type Check, type CheckSummary } from '../../../shared/checks.js';
+import { HomemailError } from '../../../shared/errors.js';
+import { commandLine } from '../ssh/quote.js';
+import type { RemoteSession } from '../ssh/types.js';
+import { makeCheck, type RawResolver } from './recordChecks.js';
+
+export type SendPath = 'sendmail' | 'smtp';
+
+export interface SendTestOptions {
+  /** Recipient: a local address; default the SSH login user. */
+  to?: string;
+  /** The From domain; default Postfix's mydomain. */
+  domain?: string;
+  /** The server's public address(es) SPF is evaluated for. */
+  addresses: readonly string[];
+  resolver: RawResolver;
+  /** How long to wait for each delivery, in seconds. */
+  waitSeconds?: number;
+  signal?: AbortSignal;
+  now?: () => Date;
+}
+
+export interface DeliveredMessage {
+  path: SendPath;
+  sent: boolean;
+  sendDetail: string;
+  /** The delivered copy (headers and body), or null when it did not arrive. */
+  message: string | null;
+  /** Authentication-Results style: `dkim=pass header.d=… header.s=…; spf=…; dmarc=…`. */
+  authenticationResults: string | null;
+}
+
+export interface SendTestReport {
+  from: string;
+  to: string;
+  mailbox: string;
+  messages: DeliveredMessage[];
+  checks: Check[];
+  summary: CheckSummary;
+  ok: boolean;
+}
+
+// Runs on the server as root (bash for /dev/tcp). Everything variable arrives as positional
+// arguments quoted by commandLine(); nothing is pasted into the script text. (`\${` keeps
+// the template literal from interpolating; the replace turns it back into shell's `${`.)
+const serverScript = String.raw`
+set -u
+from=$1 to=$2 user=$3 token=$4 msg_sendmail=$5 msg_smtp=$6 wait=$7
+PATH=/usr/sbin:/usr/bin:/sbin:/bin
+home_mailbox=$(postconf -xh home_mailbox 2>/dev/null)
+spool=$(postconf -xh mail_spool_directory 2>/dev/null); spool=\${spool:-/var/mail}
+home=$(getent passwd "$user" | cut -d: -f6)
+case $home_mailbox in
+  */) mailbox="$home/$home_mailbox" ;;
+  '') mailbox="$spool/$user" ;;
+  *) mailbox="$home/$home_mailbox" ;;
+esac
+echo "==HOMEMAIL mailbox $mailbox"
+if printf '%s' "$msg_sendmail" | sendmail -i -f "$from" -- "$to" 2>/tmp/homemail-sendmail.$$; then
+  echo "==HOMEMAIL sent sendmail ok accepted by sendmail"
+else
+  echo "==HOMEMAIL sent sendmail fail $(tr '\n' ' ' </tmp/homemail-sendmail.$$)"
+fi
+rm -f /tmp/homemail-sendmail.$$
+smtp_reply() {
+  local line
+  while IFS= read -r -t 30 line <&3; do
+    line=\${line%$'\r'}
+    case $line in [0-9][0-9][0-9]' '*|[0-9][0-9][0-9]) reply=$line; return 0 ;; esac
+  done
+  reply='no answer'; return 1
+}
+smtp() {
+  exec 3<>/dev/tcp/127.0.0.1/25 || { reply='cannot connect to 127.0.0.1:25'; return 1; }
+  smtp_reply && [ "\${reply%% *}" = 220 ] || return 1
+  printf 'EHLO localhost\r\n' >&3; smtp_reply && [ "\${reply%% *}" = 250 ] || return 1
+  printf 'MAIL FROM:<%s>\r\n' "$from" >&3; smtp_reply && [ "\${reply%% *}" = 250 ] || return 1
+  printf 'RCPT TO:<%s>\r\n' "$to" >&3; smtp_reply && [ "\${reply%% *}" = 250 ] || return 1
+  printf 'DATA\r\n' >&3; smtp_reply && [ "\${reply%% *}" = 354 ] || return 1
+  printf '%s\r\n.\r\n' "$msg_smtp" >&3; smtp_reply && [ "\${reply%% *}" = 250 ] || return 1
+  printf 'QUIT\r\n' >&3; exec 3>&-
+  return 0
+}
+if smtp; then echo "==HOMEMAIL sent smtp ok $reply"; else echo "==HOMEMAIL sent smtp fail $reply"; fi
+find_message() { # tag
+  if [ -d "$mailbox" ]; then
+    f=$(grep -rlF -- "X-Homemail-Test: $token-$1" "$mailbox/new" "$mailbox/cur" 2>/dev/null | head -n 1)
+    [ -n "$f" ] && cat "$f"
+  elif [ -f "$mailbox" ]; then
+    awk -v tag="X-Homemail-Test: $token-$1" '
+      /^From / { if (found) exit; msg = ""; first = 1 }
+      { if (!first) msg = msg $0 "\n"; first = 0; if (index($0, tag) == 1) found = 1 }
+      END { if (found) printf "%s", msg }' "$mailbox"
+  fi
+}
+for tag in sendmail smtp; do
+  i=0
+  while :; do
+    out=$(find_message "$tag")
+    if [ -n "$out" ]; then echo "==HOMEMAIL message $tag"; printf '%s\n' "$out" | base64 -w0; echo; break; fi
+    i=$((i+1)); [ "$i" -ge $((wait*2)) ] && { echo "==HOMEMAIL missing $tag"; break; }
+    sleep 0.5
+  done
+done
+echo "==HOMEMAIL end"
+`.replaceAll('\\${', '${');
+
+export function buildTestMessage(options: { from: string; to: string; token: string; path: SendPath; date: Date; eol: '\n' | '\r\n' }): string {
+  const { from, to, token, path, date, eol } = options;
+  const domain = from.split('@')[1] ?? 'localhost';
+  return [
+    `From: Homemail test <${from}>`,
+    `To: <${to}>`,
+    `Subject: Homemail test message (${path}) ${token}`,
+    `Date: ${date.toUTCString().replace('GMT', '+0000')}`,
+    `Message-ID: <${token}.${path}@${domain}>`,
+    'MIME-Version: 1.0',
+    'Content-Type: text/plain; charset=utf-8',
+    `X-Homemail-Test: ${token}-${path}`,
+    '',
+    'This message was sent by Homemail to check that your server signs mail with DKIM.',
+    'You can delete it.',
+  ].join(eol);
+}
+
+interface ScriptOutput {
+  mailbox: string;
+  sent: Map<SendPath, { ok: boolean; detail: string }>;
+  messages: Map<SendPath, string>;
+  complete: boolean;
+}
+
+export function parseScriptOutput(stdout: string): ScriptOutput {
+  const out: ScriptOutput = { mailbox: '', sent: new Map(), messages: new Map(), complete: false };
+  const lines = stdout.split('\n');
+  for (let i = 0; i < lines.length; i += 1) {
+    const line = lines[i] ?? '';
+    let m: RegExpExecArray | null;
+    if ((m = /^==HOMEMAIL mailbox (.*)$/.exec(line))) out.mailbox = m[1] ?? '';
+    else if ((m = /^==HOMEMAIL sent (sendmail|smtp) (ok|fail) ?(.*)$/.exec(line))) out.sent.set(m[1] as SendPath, { ok: m[2] === 'ok', detail: (m[3] ?? '').trim() });
+    else if ((m = /^==HOMEMAIL message (sendmail|smtp)$/.exec(line))) out.messages.set(m[1] as SendPath, Buffer.from(lines[i + 1] ?? '', 'base64').toString('utf8'));
+    else if (line === '==HOMEMAIL end') out.complete = true;
+  }
+  return out;
+}
+
+async function serverFacts(session: RemoteSession, signal?: AbortSignal): Promise<{ mydomain: string }> {
+  const result = await session.exec(commandLine(['postconf', '-xh', 'mydomain']), { timeoutMs: 20_000, ...(signal ? { signal } : {}) });
+  const mydomain = result.stdout.trim();
+  if (result.code !== 0 || mydomain === '') {
+    throw new HomemailError('command-failed', `postconf did not answer on ${session.target.host}: ${result.stderr.trim() || `exit ${result.code}`}.`, { hint: 'Is Postfix installed? homemail inspect shows what the server has.' });
+  }
+  return { mydomain };
+}
+
+function describeAuth(result: Awaited<ReturnType<typeof authenticate>>): string {
+  const dkim = result.dkim.results.length === 0 ? ['dkim=none'] : result.dkim.results.map((r) => `dkim=${r.status.result} header.d=${r.signingDomain ?? '?'} header.s=${r.selector ?? '?'}`);
+  const spf = result.spf ? `spf=${result.spf.status.result} smtp.mailfrom=${result.spf['envelope-from'] ?? result.spf.domain}` : 'spf=none';
+  const dmarc = result.dmarc ? `dmarc=${result.dmarc.status.result} header.from=${result.dmarc.domain}` : 'dmarc=none';
+  return [...dkim, spf, dmarc].join('; ');
+}
+
+const howText: Record<SendPath, string> = { sendmail: 'with sendmail', smtp: 'by SMTP to the server' };
+
+/** Sends, fetches and verifies. Throws only for SSH/server trouble; findings are checks. */
+export async function sendTest(session: RemoteSession, options: SendTestOptions): Promise<SendTestReport> {
+  const signal = options.signal;
+  const facts = await serverFacts(session, signal);
+  const domain = (options.domain ?? facts.mydomain).toLowerCase();
+  const to = options.to ?? session.target.user;
+  const toAddress = to.includes('@') ? to : `${to}@localhost`;
+  const user = (to.split('@')[0] ?? to).toLowerCase();
+  const from = `homemail-test@${domain}`;
+  const token = `hm${randomBytes(8).toString('hex')}`;
+  const date = (options.now ?? (() => new Date()))();
+  const waitSeconds = options.waitSeconds ?? 30;
+  const argv = [
+    'bash', '-c', serverScript, 'homemail-send-test',
+    from, toAddress, user, token,
+    buildTestMessage({ from, to: toAddress, token, path: 'sendmail', date, eol: '\n' }),
+    buildTestMessage({ from, to: toAddress, token, path: 'smtp', date, eol: '\r\n' }),
+    String(waitSeconds),
+  ];
+  const result = await session.exec(commandLine(argv), { sudo: true, timeoutMs: (waitSeconds * 2 + 60) * 1000, ...(signal ? { signal } : {}) });
+  const output = parseScriptOutput(result.stdout);
+  if (!output.complete) {
+    throw new HomemailError('command-failed', `The send-test script did not finish on ${session.target.host} (exit ${result.code}): ${result.stderr.trim().slice(0, 300)}`, { hint: 'The server needs bash, Postfix\'s sendmail and base64.' });
+  }
+  const address = options.addresses[0] ?? null;
+  const checks: Check[] = [];
+  const messages: DeliveredMessage[] = [];
+  let spfDone = false;
+  for (const path of ['sendmail', 'smtp'] as const) {
+    const how = howText[path];
+    const sent = output.sent.get(path) ?? { ok: false, detail: 'no report' };
+    checks.push(
+      makeCheck({
+        id: `message.sent:${path}`,
+        area: 'message',
+        status: sent.ok ? 'pass' : 'fail',
+        title: checkText('messageSentTitle', { how }),
+        found: sent.ok ? checkText('messageSentOk', { id: sent.detail }) : checkText('messageSentFailed', { reason: sent.detail }),
+        fix: sent.ok ? null : checkText('messageSentFix'),
+      }),
+    );
+    const message = output.messages.get(path) ?? null;
+    const delivered: DeliveredMessage = { path, sent: sent.ok, sendDetail: sent.detail, message, authenticationResults: null };
+    messages.push(delivered);
+    if (!sent.ok) continue;
+    checks.push(
+      makeCheck({
+        id: `message.fetch:${path}`,
+        area: 'message',
+        status: message ? 'pass' : 'fail',
+        title: checkText('messageFetchTitle', { how }),
+        found: message ? checkText('messageFetchOk', { mailbox: output.mailbox }) : checkText('messageFetchNone', { mailbox: output.mailbox, seconds: waitSeconds }),
+        fix: message ? null : checkText('messageFetchFix'),
+      }),
+    );
+    if (!message) continue;
+    const auth = await authenticate(message, {
+      ...(address ? { ip: address } : {}),
+      helo: domain,
+      sender: from,
+      mta: 'homemail',
+      resolver: options.resolver as (name: string, type: string) => Promise<string[][] | string[]>,
+      disableArc: true,
+      disableBimi: true,
+    });
+    delivered.authenticationResults = describeAuth(auth);
+    const dkimResults = auth.dkim.results.filter((r) => r.signingDomain !== undefined || r.status.result !== 'none');
+    const aligned = dkimResults.filter((r) => r.signingDomain && (r.signingDomain === domain || domain.endsWith(`.${r.signingDomain}`)));
+    const dkimBase = { id: `message.dkim:${path}`, area: 'message' as const, title: checkText('messageDkimTitle', { how }), expected: checkText('messageDkimExpected', { domain }) };
+    const listed = dkimResults.map((r) => `dkim=${r.status.result} header.d=${r.signingDomain ?? '?'} header.s=${r.selector ?? '?'}${r.status.comment ? ` (${r.status.comment})` : ''}`).join('; ');
+    if (dkimResults.length === 0) {
+      checks.push(makeCheck({ ...dkimBase, status: 'fail', found: checkText('messageDkimNone'), fix: checkText('messageDkimFixNone') }));
+    } else if (aligned.some((r) => r.status.result === 'pass')) {
+      checks.push(makeCheck({ ...dkimBase, status: 'pass', found: checkText('messageDkimFound', { results: listed }) }));
+    } else {
+      const temporary = dkimResults.every((r) => r.status.result === 'temperror');
+      checks.push(makeCheck({ ...dkimBase, status: temporary ? 'unknown' : 'fail', found: checkText('messageDkimFound', { results: listed }), fix: checkText('messageDkimFixFail') }));
+    }
+    if (address && auth.spf && !spfDone) {
+      spfDone = true;
+      const verdict = auth.spf.status.result;
+      checks.push(
+        makeCheck({
+          id: 'message.spf',
+          area: 'message',
+          status: verdict === 'pass' ? 'pass' : verdict === 'temperror' ? 'unknown' : 'fail',
+          title: checkText('messageSpfTitle', { domain, address }),
+          expected: checkText('spfEvalExpected', { domain, address }),
+          found: checkText('spfEvalFound', { result: verdict, comment: (auth.spf.status.comment ?? '').replace(/^homemail: /, '') }),
+          fix: verdict === 'pass' ? null : checkText('spfEvalFix', { domain, address }),
+        }),
+      );
+    }
+    if (auth.dmarc) {
+      const verdict = auth.dmarc.status.result;
+      checks.push(
+        makeCheck({
+          id: `message.dmarc:${path}`,
+          area: 'message',
+          status: verdict === 'pass' ? 'pass' : verdict === 'temperror' || verdict === 'none' ? 'unknown' : 'fail',
+          title: checkText('messageDmarcTitle', { domain, how }),
+          found: checkText('messageDmarcFound', { result: `dmarc=${verdict}` }),
+          fix: verdict === 'pass' ? null : checkText('messageDmarcFix'),
+        }),
+      );
+    }
+  }
+  const summary = summarize(checks);
+  return { from, to: toAddress, mailbox: output.mailbox, messages, checks, summary, ok: summary.fail === 0 };
+}
