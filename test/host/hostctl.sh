@@ -159,7 +159,15 @@ record_pid() { mkdir -p "$PIDS"; echo "$2" >"$PIDS/$1"; }
 in_root() {
   local r=$1; shift
   timeout --kill-after=5 "$STEP_TIMEOUT" unshare --uts -- chroot "$r" /bin/sh -c 'hostname "$0" && exec "$@"' "$HOSTNAME_FQDN" \
-    env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 "$@"
+    env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 "$@" 9>&-
+}
+
+# ---------------------------------------------------------------- locking
+# One hostctl.sh changes the base or the instance at a time (fd 9; daemons never inherit it).
+readonly LOCK_FILE=${HOMEMAIL_HOST_LOCK:-/var/tmp/homemail-testhost.lock}
+take_lock() {
+  exec 9>>"$LOCK_FILE"
+  flock -w "${HOMEMAIL_HOST_LOCK_WAIT:-900}" 9 || die "another hostctl.sh holds $LOCK_FILE"
 }
 
 # ---------------------------------------------------------------- base
@@ -433,7 +441,7 @@ dns_start() {
     nsd-checkzone "$z" "$DNSDIR/$z.zone" >/dev/null || die "zone $z does not load: $(nsd-checkzone "$z" "$DNSDIR/$z.zone" 2>&1)"
   done
   nsd-checkconf "$DNSDIR/nsd.conf" || die "nsd.conf invalid"
-  timeout 20 nsd -c "$DNSDIR/nsd.conf" </dev/null >>"$DNSDIR/nsd.log" 2>&1 || die "nsd failed to start: $(tail -5 "$DNSDIR/nsd.log")"
+  timeout 20 nsd -c "$DNSDIR/nsd.conf" </dev/null >>"$DNSDIR/nsd.log" 2>&1 9>&- || die "nsd failed to start: $(tail -5 "$DNSDIR/nsd.log")"
   local i
   for ((i = 0; i < 100; i++)); do [[ -s $DNSDIR/nsd.pid ]] && break; sleep 0.1; done
   record_pid nsd "$(cat "$DNSDIR/nsd.pid")"
@@ -552,7 +560,7 @@ start_services() {
   in_root "$ROOT" rsyslogd </dev/null >>"$STATE/services.log" 2>&1 || die "rsyslogd failed"
   record_pid rsyslogd "$(pidfile_pid /run/rsyslogd.pid)"
   if [[ $variant == other-filters ]]; then
-    setsid "$(find_node)" "$HOST_TOOLS_DIR/fake-filters.mjs" 11332 10024 10025 </dev/null >>"$STATE/fake-filters.log" 2>&1 &
+    setsid "$(find_node)" "$HOST_TOOLS_DIR/fake-filters.mjs" 11332 10024 10025 </dev/null >>"$STATE/fake-filters.log" 2>&1 9>&- &
     record_pid fake-filters $!
     wait_listen tcp 127.0.0.1 11332 "fake milter"
     wait_listen tcp 127.0.0.1 10024 "fake amavis"
@@ -661,6 +669,9 @@ usage() { sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 main() {
   local cmd=${1:-}; shift || true
+  case $cmd in
+    build-base|up|reset|down|rotate-host-keys|dns-set) need_root; mkdir -p "$CACHE_DIR"; take_lock ;;
+  esac
   case $cmd in
     build-base) cmd_build_base ;;
     up) local v=fresh; [[ ${1:-} == --variant ]] && v=${2:-}; cmd_up "$v" ;;
