@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { ALLOW_CIDR_MAP, ALLOW_REGEXP_MAP, assertAllowEntries, buildAllowMaps, checkRegexpPattern } from '../../../main/services/inbound/allowMap.js';
+import { classifyBlocklist, probeNames } from '../../../main/services/inbound/blocklists.js';
+import { applyHostnameRule, currentHostnameRule, findBlocklists, parseRestrictions, removeBlocklists } from '../../../main/services/inbound/restrictions.js';
+import type { BlocklistUse } from '../../../shared/inbound.js';
+
+const manual = 'permit_mynetworks, check_client_access regexp:/etc/postfix/smtpd_client_regexp reject_rbl_client all.rbl.jp, reject_rbl_client zen.spamhaus.org=127.0.0.[2..11], reject_rbl_client bl.spamcop.net, reject_unknown_reverse_client_hostname, permit';
+
+describe('restriction lists', () => {
+  it('keeps restrictions and their arguments together', () => {
+    expect(parseRestrictions(manual).map((r) => r.argument === null ? r.name : `${r.name}(${r.argument})`)).toEqual([
+      'permit_mynetworks',
+      'check_client_access(regexp:/etc/postfix/smtpd_client_regexp)',
+      'reject_rbl_client(all.rbl.jp)',
+      'reject_rbl_client(zen.spamhaus.org=127.0.0.[2..11])',
+      'reject_rbl_client(bl.spamcop.net)',
+      'reject_unknown_reverse_client_hostname',
+      'permit',
+    ]);
+  });
+
+  it('finds the lists in use, in every restriction parameter and postscreen', () => {
+    const uses = findBlocklists({ smtpd_client_restrictions: manual, smtpd_sender_restrictions: 'reject_rhsbl_sender dbl.spamhaus.org', postscreen_dnsbl_sites: 'zen.spamhaus.org*3, b.barracudacentral.org*2' });
+    expect(uses.map((u) => `${u.parameter}:${u.kind}:${u.zone}`)).toEqual([
+      'smtpd_client_restrictions:reject_rbl_client:all.rbl.jp',
+      'smtpd_client_restrictions:reject_rbl_client:zen.spamhaus.org',
+      'smtpd_client_restrictions:reject_rbl_client:bl.spamcop.net',
+      'smtpd_sender_restrictions:reject_rhsbl_sender:dbl.spamhaus.org',
+      'postscreen_dnsbl_sites:postscreen_dnsbl_sites:zen.spamhaus.org',
+      'postscreen_dnsbl_sites:postscreen_dnsbl_sites:b.barracudacentral.org',
+    ]);
+  });
+
+  it('removes dead lists and nothing else', () => {
+    expect(removeBlocklists('smtpd_client_restrictions', manual, new Set(['all.rbl.jp', 'zen.spamhaus.org']))).toBe(
+      'permit_mynetworks, check_client_access regexp:/etc/postfix/smtpd_client_regexp, reject_rbl_client bl.spamcop.net, reject_unknown_reverse_client_hostname, permit',
+    );
+    expect(removeBlocklists('postscreen_dnsbl_sites', 'zen.spamhaus.org*3, b.barracudacentral.org*2', new Set(['zen.spamhaus.org']))).toBe('b.barracudacentral.org*2');
+  });
+
+  it('puts the allowlist and the strict rule after the permits and before the lists', () => {
+    const edit = applyHostnameRule(manual, { strict: true, allowMaps: [ALLOW_REGEXP_MAP] });
+    expect(edit.value).toBe(
+      'permit_mynetworks, check_client_access regexp:/etc/postfix/smtpd_client_regexp, check_client_access regexp:/etc/postfix/homemail_client_allow, reject_unknown_client_hostname, reject_rbl_client all.rbl.jp, reject_rbl_client zen.spamhaus.org=127.0.0.[2..11], reject_rbl_client bl.spamcop.net, permit',
+    );
+    expect(edit.changed).toBe(true);
+    expect(applyHostnameRule(edit.value, { strict: true, allowMaps: [ALLOW_REGEXP_MAP] })).toEqual({ value: edit.value, changed: false });
+    expect(currentHostnameRule({ smtpd_client_restrictions: edit.value })).toEqual({ rule: 'strict', parameter: 'smtpd_client_restrictions' });
+  });
+
+  it('starts an empty client list with the trusted permits', () => {
+    expect(applyHostnameRule(undefined, { strict: true, allowMaps: [ALLOW_CIDR_MAP] }).value).toBe(
+      'permit_mynetworks, permit_sasl_authenticated, check_client_access cidr:/etc/postfix/homemail_client_allow.cidr, reject_unknown_client_hostname',
+    );
+  });
+});
+
+describe('blocklist probes', () => {
+  const ipList: BlocklistUse = { parameter: 'smtpd_client_restrictions', kind: 'reject_rbl_client', zone: 'bl.example', text: 'reject_rbl_client bl.example' };
+  const domainList: BlocklistUse = { parameter: 'smtpd_sender_restrictions', kind: 'reject_rhsbl_sender', zone: 'dbl.example', text: '' };
+  const probe = (name: string, status: string, answers: string[] = []) => ({ name, status, answers });
+
+  it('uses the RFC 5782 test entries', () => {
+    expect(probeNames(ipList)).toEqual({ listed: '2.0.0.127.bl.example', unlisted: '1.0.0.127.bl.example' });
+    expect(probeNames(domainList)).toEqual({ listed: 'test.dbl.example', unlisted: 'invalid.dbl.example' });
+  });
+
+  it('tells working, dead, wildcard, refusing and silent lists apart', () => {
+    const status = (listed: ReturnType<typeof probe>, unlisted: ReturnType<typeof probe>) => classifyBlocklist(ipList, listed, unlisted);
+    expect(status(probe('l', 'NOERROR', ['127.0.0.2']), probe('u', 'NXDOMAIN'))).toMatchObject({ status: 'working', remove: false });
+    expect(status(probe('l', 'NXDOMAIN'), probe('u', 'NXDOMAIN'))).toMatchObject({ status: 'not-listing', remove: true });
+    expect(status(probe('l', 'NOERROR', ['127.0.0.2']), probe('u', 'NOERROR', ['127.0.0.2']))).toMatchObject({ status: 'lists-everything', remove: true });
+    const refused = status(probe('l', 'NOERROR', ['127.255.255.254']), probe('u', 'NOERROR', ['127.255.255.254']));
+    expect(refused).toMatchObject({ status: 'refused', remove: true });
+    expect(refused.text).toMatch(/own resolver/);
+    expect(refused.text).toMatch(/DQS/);
+    expect(status(probe('l', 'SERVFAIL'), probe('u', 'SERVFAIL'))).toMatchObject({ status: 'no-answer', remove: true });
+    expect(status(probe('l', 'TIMEOUT'), probe('u', 'NXDOMAIN')).status).toBe('no-answer');
+  });
+});
+
+describe('allowlist maps', () => {
+  it('writes names, patterns and networks into the right tables', () => {
+    const maps = buildAllowMaps([
+      { kind: 'name', value: 'mail.Partner.example', comment: 'partner\nwith newline' },
+      { kind: 'name', value: '.dyn.example' },
+      { kind: 'regexp', value: '/^smtp[0-9]+\\.isp\\.example$/' },
+      { kind: 'address', value: '198.51.100.0/24' },
+      { kind: 'address', value: '2001:db8::5' },
+    ]);
+    expect(maps.problems).toEqual([]);
+    expect(maps.regexp).toContain('# partner with newline\n/^mail\\.partner\\.example$/ OK\n');
+    expect(maps.regexp).toContain('/(^|\\.)dyn\\.example$/ OK\n');
+    expect(maps.regexp).toContain('/^smtp[0-9]+\\.isp\\.example$/ OK\n');
+    expect(maps.cidr).toContain('198.51.100.0/24 OK\n2001:db8::5/128 OK\n');
+    expect(maps.probes).toEqual([
+      { map: ALLOW_REGEXP_MAP, value: 'mail.partner.example' },
+      { map: ALLOW_REGEXP_MAP, value: 'host.dyn.example' },
+      { map: ALLOW_CIDR_MAP, value: '198.51.100.0' },
+      { map: ALLOW_CIDR_MAP, value: '2001:db8::5' },
+    ]);
+  });
+
+  it('refuses what Postfix would not read, naming the entry', () => {
+    expect(checkRegexpPattern('^mail')).toMatch(/\/pattern\//);
+    expect(checkRegexpPattern('/(?=x)mail/')).toMatch(/POSIX/);
+    expect(checkRegexpPattern('/\\d+/')).toMatch(/\[0-9\]/);
+    expect(checkRegexpPattern('/mail(/')).toMatch(/not a valid/);
+    expect(checkRegexpPattern('/.*/')).toMatch(/every client/);
+    expect(checkRegexpPattern('/^mx\\.example$/i')).toBeNull();
+    const maps = buildAllowMaps([{ kind: 'address', value: '198.51.100.7/24' }, { kind: 'name', value: 'bad name!' }]);
+    expect(maps.problems.map((p) => p.index)).toEqual([0, 1]);
+    expect(() => assertAllowEntries(maps)).toThrow(/allow entry 1 \("198.51.100.7\/24"\): the address has bits set/);
+    expect(buildAllowMaps([{ kind: 'name', value: 'a.example\n/.*/ OK' }]).problems).toHaveLength(1);
+  });
+});
