@@ -30,7 +30,7 @@ export function checkDkimPublicKey(keyType: DkimKeyType, publicKey: string): Val
   if (!BASE64.test(key) || key.length % 4 !== 0) return invalid('publicKeyBase64');
   const bytes = (key.length / 4) * 3 - (key.endsWith('==') ? 2 : key.endsWith('=') ? 1 : 0);
   // Ed25519: the bare 32-byte key. RSA: a SubjectPublicKeyInfo, 162 bytes for 1024 bits.
-  if (keyType === 'ed25519' ? bytes !== 32 : bytes < 162) return invalid('publicKeyLength', { type: keyType, bytes });
+  if (keyType === 'ed25519' ? bytes !== 32 : bytes < 162) return invalid('publicKeyLength', { type: keyType === 'rsa' ? 'RSA' : 'Ed25519', bytes });
   return valid(key);
 }
 

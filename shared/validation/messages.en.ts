@@ -31,7 +31,7 @@ export const validationMessagesEn = {
   emailLocalTooLong: 'The part before "@" is longer than 64 characters.',
   emailTooLong: 'The address is longer than 254 characters.',
   publicKeyBase64: 'The public key is not base64 text.',
-  publicKeyLength: 'A {{type}} public key of {{bytes}} bytes is not the right length.',
+  publicKeyLength: 'The {{type}} public key is {{bytes}} bytes long, which is not the length of a usable key.',
   emailDomain: 'The domain of "{{value}}" is not valid: {{reason}}',
 } as const;
 
