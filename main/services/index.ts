@@ -2,6 +2,7 @@ import { createAppHandlers } from './app.js';
 import type { ServiceDeps } from './deps.js';
 import type { Handlers } from './handler.js';
 import { createKeysHandlers } from './keys/handlers.js';
+import { createReportsHandlers } from './reports/handlers.js';
 import { createSessionHandlers } from './ssh/handlers.js';
 import { createVerifyHandlers } from './verify/handlers.js';
 
@@ -11,6 +12,7 @@ export function createHandlers(deps: ServiceDeps): Handlers {
     ...createAppHandlers(deps),
     ...createSessionHandlers(deps),
     ...createKeysHandlers(deps),
+    ...createReportsHandlers(deps),
     ...createVerifyHandlers(deps),
   };
 }

@@ -5,6 +5,7 @@
  */
 import { appCalls } from './app.js';
 import { recordsCalls } from './records.js';
+import { reportsCalls } from './reports.js';
 import { sessionCalls } from './session.js';
 import { verifyCalls } from './verify.js';
 import type { SpecInput, SpecParsedInput, SpecProgress, SpecResult } from './define.js';
@@ -14,6 +15,7 @@ export const contract = {
   ...appCalls,
   ...sessionCalls,
   ...recordsCalls,
+  ...reportsCalls,
   ...verifyCalls,
 };
 

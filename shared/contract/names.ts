@@ -14,4 +14,5 @@ export const callNames = [
   'forgetDkimKey',
   'verifyDns',
   'explainHeaders',
+  'readDmarcReports',
 ] as const satisfies readonly CallName[];

@@ -2,6 +2,7 @@ import type { Command } from '../command.js';
 import { inspectCommand } from './inspect.js';
 import { keygenCommand } from './keygen.js';
 import { recordsCommand } from './records.js';
+import { reportsCommand } from './reports.js';
 import { sendTestCommand } from './send-test.js';
 import { verifyCommand } from './verify.js';
 import { webCommand } from './web.js';
@@ -13,5 +14,6 @@ export const commands: readonly Command[] = [
   inspectCommand,
   verifyCommand,
   sendTestCommand,
+  reportsCommand,
   webCommand,
 ];

@@ -1,3 +1,4 @@
+import type { ReportsProgress } from '../../../shared/contract/reports.js';
 import type { AggregateReport, KnownIssue, ReportsResult, SkippedReport } from '../../../shared/reports.js';
 import type { RemoteSession } from '../ssh/types.js';
 import { defaultArchiveLimits, type ArchiveLimits } from './archive.js';
@@ -22,7 +23,6 @@ export interface ReadReportsOptions {
   progress?: (event: ReportsProgress) => void;
 }
 
-export type ReportsProgress = { kind: 'phase'; phase: 'mailbox' | 'messages' | 'parse' | 'names'; done: number; total: number };
 
 export const DEFAULT_CAP_BYTES = 64 * 1024 * 1024;
 /** Reverse lookups for at most this many sources (the busiest). */
@@ -73,7 +73,7 @@ export async function readReports(session: RemoteSession, options: ReadReportsOp
     recommendation:
       domain === ''
         ? null
-        : recommendNextPolicy({ domain, reports: summary.reports, sources: summary.sources, periodDays: options.days, reportAddress: discovery.mailbox.address }),
+        : recommendNextPolicy({ domain, reports: summary.reports, sources: summary.sources, periodDays: options.days, reportAddress: discovery.mailbox.address, currentRecord: discovery.dmarcRecord }),
     knownIssues: knownIssue === null ? [] : [knownIssue],
     roundTrips: session.roundTrips - startTrips,
   };

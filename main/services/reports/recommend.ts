@@ -1,4 +1,6 @@
+import { buildDmarcRecords } from '../../../shared/records/dmarc.js';
 import type { AggregateReport, DmarcPolicyName, DmarcRecommendation, SourceSummary } from '../../../shared/reports.js';
+import { parseEmailAddress } from '../../../shared/validation/email.js';
 
 export interface RecommendInput {
   domain: string;
@@ -8,19 +10,34 @@ export interface RecommendInput {
   periodDays: number;
   /** The report address to keep in the record (rua). */
   reportAddress: string | null;
+  /** The DMARC record published now: its other tags are kept, only p= changes. */
+  currentRecord?: string | null;
 }
 
 const DAY_MS = 86_400_000;
 
 const nextStep: Record<DmarcPolicyName, DmarcPolicyName | null> = { none: 'quarantine', quarantine: 'reject', reject: null };
 
-/** The DMARC record for a policy step, keeping the published alignment modes and the report address. */
-export function dmarcRecordValue(policy: DmarcPolicyName, options: { rua: string | null; adkim: 'r' | 's'; aspf: 'r' | 's' }): string {
-  const tags = ['v=DMARC1', `p=${policy}`];
-  if (options.rua !== null) tags.push(`rua=mailto:${options.rua}`);
-  if (options.adkim === 's') tags.push('adkim=s');
-  if (options.aspf === 's') tags.push('aspf=s');
-  return tags.join('; ');
+/**
+ * The DMARC record for the next step: the published record with only `p=` changed (rua,
+ * ruf, alignment and the rest kept), or a new one from the records builder.
+ */
+export function nextRecordValue(domain: string, policy: DmarcPolicyName, current: string | null, fallback: { rua: string | null; adkim: 'r' | 's'; aspf: 'r' | 's' }): string {
+  if (current !== null && /^v=DMARC1\s*(;|$)/i.test(current.trim())) {
+    const tags = current.split(';').map((t) => t.trim()).filter((t) => t !== '');
+    return tags.map((t) => (/^p\s*=/i.test(t) ? `p=${policy}` : t)).join('; ');
+  }
+  const rua = fallback.rua === null ? null : parseEmailAddress(fallback.rua);
+  const { records } = buildDmarcRecords({
+    domain,
+    policy,
+    rua: rua?.ok ? [rua.value] : [],
+    ruf: [],
+    ...(fallback.adkim === 's' ? { adkim: 's' as const } : {}),
+    ...(fallback.aspf === 's' ? { aspf: 's' as const } : {}),
+    ttl: 3600,
+  });
+  return records[0]?.value ?? `v=DMARC1; p=${policy}`;
 }
 
 /**
@@ -63,7 +80,7 @@ export function recommendNextPolicy(input: RecommendInput): DmarcRecommendation 
   const effective: DmarcPolicyName = current === 'reject' ? 'quarantine' : current;
   const next = current === 'reject' ? 'reject' : nextStep[effective];
   if (next === null) return { ...base, current, next: null, key: 'atReject', text: `${input.domain} is at the strictest policy.` };
-  const value = dmarcRecordValue(next, { rua: input.reportAddress, adkim: latest.policy.adkim, aspf: latest.policy.aspf });
+  const value = nextRecordValue(input.domain, next, input.currentRecord ?? null, { rua: input.reportAddress, adkim: latest.policy.adkim, aspf: latest.policy.aspf });
   return {
     ...base,
     current,

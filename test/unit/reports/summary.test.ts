@@ -77,6 +77,9 @@ describe('recommendNextPolicy', () => {
     expect(rec).toMatchObject({ key: 'ready', current: 'none', next: 'quarantine' });
     expect(rec.record).toEqual({ name: '_dmarc.example.test', value: 'v=DMARC1; p=quarantine; rua=mailto:dmarc@example.test' });
 
+    const kept = recommendNextPolicy({ ...base, reports: s.reports, sources: s.sources, currentRecord: 'v=DMARC1; p=none; rua=mailto:r@example.test; ruf=mailto:f@example.test; fo=1' });
+    expect(kept.record?.value).toBe('v=DMARC1; p=quarantine; rua=mailto:r@example.test; ruf=mailto:f@example.test; fo=1');
+
     const atQuarantine = goodDays.map((r) => ({ ...r, policy: { ...r.policy, p: 'quarantine' as const } }));
     const q = summarize({ reports: atQuarantine, ownNetworks: own });
     expect(recommendNextPolicy({ ...base, reports: q.reports, sources: q.sources })).toMatchObject({ next: 'reject', key: 'ready' });

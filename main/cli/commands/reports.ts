@@ -1,0 +1,75 @@
+import type { z } from 'zod';
+import { reportAddressField, reportDaysField, reportDomainField } from '../../../shared/contract/reports.js';
+import { badInput } from '../../../shared/errors.js';
+import type { ReportsResult } from '../../../shared/reports.js';
+import { readReports } from '../../services/reports/readReports.js';
+import { parseCommandArgs, writeJson, writeLine, type CliIO, type Command } from '../command.js';
+import { connectFromCli, readSshOptions, sshOptionSpec, sshUsage } from '../sshOptions.js';
+
+function parseField<T>(schema: z.ZodType<T>, value: string | number, field: string): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw badInput(field, `--${field}: ${result.error.issues[0]?.message ?? 'not valid'}`);
+}
+
+function pad(text: string, width: number): string {
+  return text.length >= width ? text : text + ' '.repeat(width - text.length);
+}
+
+/** The summary as text for a terminal. */
+export function formatReports(r: ReportsResult): string[] {
+  const lines: string[] = [];
+  const where = r.mailbox.paths.map((p) => `${p.path} (${p.format})`).join(', ') || 'no mailbox';
+  lines.push(`Report address  ${r.mailbox.address ?? '(guessed from aliases)'} → ${r.mailbox.users.join(', ') || '?'}: ${where}`);
+  for (const note of r.mailbox.notes) lines.push(`  · ${note}`);
+  lines.push(`Read ${r.messagesRead} message(s), ${r.bytesRead} bytes${r.truncated ? ' (the oldest were left out: size cap)' : ''}; ${r.reports} report(s)${r.duplicates > 0 ? `, ${r.duplicates} duplicate(s) ignored` : ''}.`);
+  if (r.reporters.length > 0) {
+    lines.push('', 'Reporters:');
+    for (const p of r.reporters) lines.push(`  ${pad(p.orgName, 24)} ${pad(p.domain, 20)} ${p.firstBegin.slice(0, 10)} – ${p.lastEnd.slice(0, 10)}  ${p.reports} report(s), ${p.messages} msg, ${p.pass} pass, ${p.fail} fail`);
+  }
+  if (r.sources.length > 0) {
+    lines.push('', `  ${pad('source', 40)} ${pad('count', 7)} ${pad('DKIM✓', 6)} ${pad('SPF✓', 6)} ${pad('fail', 6)} ${pad('kind', 11)} reverse name`);
+    for (const s of r.sources) {
+      lines.push(`  ${pad(s.sourceIp, 40)} ${pad(String(s.count), 7)} ${pad(String(s.dkimAligned), 6)} ${pad(String(s.spfAligned), 6)} ${pad(String(s.dmarcFail), 6)} ${pad(s.kind, 11)} ${s.reverseName ?? '-'}`);
+    }
+  }
+  if (r.skipped.length > 0) {
+    lines.push('', 'Skipped:');
+    for (const s of r.skipped) lines.push(`  ✗ ${s.source}: ${s.reason}`);
+  }
+  if (r.recommendation) {
+    lines.push('', `DMARC (p=${r.recommendation.current}): ${r.recommendation.text}`);
+    if (r.recommendation.record) lines.push(`  ${r.recommendation.record.name} TXT "${r.recommendation.record.value}"`);
+  }
+  for (const issue of r.knownIssues) lines.push('', `! ${issue.text}`, `  Fix: ${issue.fix}`, ...issue.evidence.map((e) => `    ${e}`));
+  return lines;
+}
+
+export const reportsCommand: Command = {
+  name: 'reports',
+  summary: 'Read the DMARC aggregate reports in the report mailbox, summed per source (changes nothing).',
+  usage: `reports ${sshUsage} [--address ADDR] [--domain D] [--days N] [--json]`,
+  async run(argv: string[], io: CliIO): Promise<number> {
+    const { values } = parseCommandArgs(this, argv, {
+      ...sshOptionSpec,
+      json: { type: 'boolean' },
+      address: { type: 'string' },
+      domain: { type: 'string' },
+      days: { type: 'string' },
+    });
+    const options = readSshOptions(values, io);
+    const address = values.address === undefined ? undefined : parseField(reportAddressField, values.address, 'address');
+    const domain = values.domain === undefined ? undefined : parseField(reportDomainField, values.domain, 'domain');
+    if (values.days !== undefined && !/^\d{1,3}$/.test(values.days)) throw badInput('days', `--days must be a whole number of days, not "${values.days}".`);
+    const days = values.days === undefined ? 14 : parseField(reportDaysField, Number(values.days), 'days');
+    const session = await connectFromCli(options, io);
+    try {
+      const result = await readReports(session, { address, domain, days, now: new Date() });
+      if (values.json) writeJson(io, { ok: true, ...result });
+      else for (const line of formatReports(result)) writeLine(io, line);
+      return 0;
+    } finally {
+      await session.close();
+    }
+  },
+};

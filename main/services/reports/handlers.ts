@@ -1,0 +1,11 @@
+import type { ServiceDeps } from '../deps.js';
+import type { HandlerGroup } from '../handler.js';
+import { wizardSessions, type SessionStore } from '../ssh/sessionStore.js';
+import { readReports } from './readReports.js';
+
+export function createReportsHandlers(deps: ServiceDeps, store: SessionStore = wizardSessions): HandlerGroup<'readDmarcReports'> {
+  return {
+    readDmarcReports: async (input, { signal, progress }) =>
+      readReports(store.get(input.sessionId), { address: input.address, domain: input.domain, days: input.days, now: deps.now(), signal, progress }),
+  };
+}
