@@ -16,7 +16,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['main/**/*.ts', 'scripts/**/*.{js,mjs,ts}', 'test/**/*.{ts,mjs,js}', 'bench/**/*.{ts,mjs}', 'bin/**/*.js', '*.config.{js,ts}', 'renderer/vite.config.ts'],
+    files: ['main/**/*.ts', 'scripts/**/*.{js,mjs,cjs,ts}', 'test/**/*.{ts,mjs,js}', 'bench/**/*.{ts,mjs}', 'bin/**/*.js', '*.config.{js,ts}', 'renderer/vite.config.ts'],
     languageOptions: { globals: { ...globals.node } },
   },
   {

@@ -57,11 +57,16 @@ function parseCsvLine(line) {
   for (let i = 0; i < line.length; i += 1) {
     const c = line[i];
     if (quoted) {
-      if (c === '"' && line[i + 1] === '"') (cell += '"'), (i += 1);
-      else if (c === '"') quoted = false;
+      if (c === '"' && line[i + 1] === '"') {
+        cell += '"';
+        i += 1;
+      } else if (c === '"') quoted = false;
       else cell += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') cells.push(cell.trim()), (cell = '');
+    else if (c === ',') {
+      cells.push(cell.trim());
+      cell = '';
+    }
     else cell += c;
   }
   cells.push(cell.trim());
