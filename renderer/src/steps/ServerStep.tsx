@@ -1,31 +1,288 @@
-import { useId } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useWizard } from '../wizard/state.js';
+import type { ConnectResult, PresentedHostKey } from '../../../shared/contract/session.js';
+import { HomemailError } from '../../../shared/errors.js';
+import { parseSshTarget } from '../../../shared/validation/sshTarget.js';
+import { Busy } from '../components/Busy.js';
+import { ErrorNotice } from '../components/ErrorNotice.js';
+import { useCall } from '../hooks/useCall.js';
+import { forgetProfile, loadProfiles, profileOf, saveProfile, valuesFromProfile, type ServerProfile } from '../wizard/profiles.js';
+import type { StepProps } from '../wizard/steps.js';
+import { useWizard, type LoginMethod } from '../wizard/state.js';
 
-export function ServerStep() {
+const methods: readonly LoginMethod[] = ['agent', 'key', 'password'];
+
+function targetProblem(target: string): string | null {
+  if (target.trim() === '') return null;
+  try {
+    parseSshTarget(target.trim());
+    return null;
+  } catch (error) {
+    return error instanceof HomemailError ? error.message : String(error);
+  }
+}
+
+export function ServerStep({ goNext }: StepProps) {
   const { t } = useTranslation();
   const { values, update } = useWizard();
-  const targetId = useId();
-  return (
-    <section aria-labelledby="server-heading">
-      <h1 id="server-heading">{t('server.heading')}</h1>
-      <div className="field">
-        <label htmlFor={targetId}>{t('server.targetLabel')}</label>
-        <input
-          id={targetId}
-          name="sshTarget"
-          type="text"
-          autoComplete="off"
-          spellCheck={false}
-          placeholder={t('server.targetPlaceholder')}
-          aria-describedby={`${targetId}-help`}
-          value={values.sshTarget}
-          onChange={(event) => update({ sshTarget: event.target.value })}
-        />
-        <p id={`${targetId}-help`} className="help">
-          {t('server.targetHelp')}
+  const id = useId();
+  const [password, setPassword] = useState('');
+  const [sudoPassword, setSudoPassword] = useState('');
+  const [passphrase, setPassphrase] = useState('');
+  const [pendingKey, setPendingKey] = useState<PresentedHostKey | null>(null);
+  const [profiles, setProfiles] = useState<ServerProfile[]>(() => loadProfiles());
+  const connect = useCall('connectServer');
+  const disconnect = useCall('disconnectServer');
+  const problem = targetProblem(values.sshTarget);
+
+  const secretFor = (): string | undefined => {
+    const secret = values.loginMethod === 'password' ? password : sudoPassword;
+    return secret === '' ? undefined : secret;
+  };
+
+  const finish = (result: Extract<ConnectResult, { status: 'connected' }>) => {
+    setPassword('');
+    setSudoPassword('');
+    setPassphrase('');
+    setPendingKey(null);
+    const next = { ...values, sessionId: result.sessionId, hostFingerprint: result.hostKey.fingerprint, inspection: null, plan: null, applied: null, verified: null };
+    update(next);
+    saveProfile(profileOf(next, new Date()));
+    setProfiles(loadProfiles());
+    goNext();
+  };
+
+  const attempt = async (acceptFingerprint?: string) => {
+    const secret = secretFor();
+    const result = await connect.run({
+      target: values.sshTarget.trim(),
+      ...(secret === undefined ? {} : { password: secret }),
+      ...(values.loginMethod === 'key' && values.keyPath.trim() !== '' ? { privateKeyPath: values.keyPath.trim() } : {}),
+      ...(values.loginMethod === 'key' && passphrase !== '' ? { passphrase } : {}),
+      ...(acceptFingerprint === undefined ? {} : { acceptFingerprint }),
+    });
+    if (!result) {
+      setPendingKey(null);
+      return;
+    }
+    if (result.status === 'confirm-host-key') setPendingKey(result.hostKey);
+    else finish(result);
+  };
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    if (problem === null && values.sshTarget.trim() !== '') void attempt();
+  };
+
+  const changeServer = async () => {
+    if (values.sessionId) await disconnect.run({ sessionId: values.sessionId });
+    update({ sessionId: null, hostFingerprint: null, inspection: null, plan: null, applied: null, verified: null });
+    connect.reset();
+  };
+
+  if (values.sessionId) {
+    return (
+      <section aria-labelledby="step-heading">
+        <h1 id="step-heading" tabIndex={-1}>
+          {t('server.heading')}
+        </h1>
+        <p className="notice ok" role="status">
+          {t('server.connectedTo', { target: values.sshTarget })}
         </p>
-      </div>
+        {values.hostFingerprint && (
+          <p>
+            {t('server.fingerprintLabel')} <code>{values.hostFingerprint}</code>
+          </p>
+        )}
+        <button type="button" onClick={() => void changeServer()}>
+          {t('server.changeServer')}
+        </button>
+      </section>
+    );
+  }
+
+  const hostKeyChanged = connect.state.status === 'error' && connect.state.error.code === 'host-key-changed';
+  const busy = connect.state.status === 'loading';
+
+  return (
+    <section aria-labelledby="step-heading">
+      <h1 id="step-heading" tabIndex={-1}>
+        {t('server.heading')}
+      </h1>
+      <p>{t('server.intro')}</p>
+
+      {profiles.length > 0 && (
+        <div className="profiles">
+          <h2>{t('server.savedHeading')}</h2>
+          <p className="help">{t('server.savedHelp')}</p>
+          <ul>
+            {profiles.map((profile) => (
+              <li key={profile.sshTarget}>
+                <button type="button" className="link" onClick={() => update(valuesFromProfile(profile))}>
+                  {t('server.useSaved', { target: profile.sshTarget })}
+                </button>
+                {profile.domain && <span className="help"> ({profile.domain})</span>}{' '}
+                <button
+                  type="button"
+                  className="small secondary"
+                  aria-label={t('server.forgetSaved', { target: profile.sshTarget })}
+                  onClick={() => {
+                    forgetProfile(profile.sshTarget);
+                    setProfiles(loadProfiles());
+                  }}
+                >
+                  {t('server.forget')}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+
+      <form onSubmit={onSubmit} noValidate>
+        <div className="field">
+          <label htmlFor={`${id}-target`}>{t('server.targetLabel')}</label>
+          <input
+            id={`${id}-target`}
+            name="sshTarget"
+            type="text"
+            autoComplete="off"
+            spellCheck={false}
+            placeholder={t('server.targetPlaceholder')}
+            aria-describedby={`${id}-target-help${problem ? ` ${id}-target-problem` : ''}`}
+            aria-invalid={problem !== null}
+            value={values.sshTarget}
+            disabled={busy || pendingKey !== null}
+            onChange={(event) => {
+              update({ sshTarget: event.target.value });
+              setPendingKey(null);
+            }}
+          />
+          <p id={`${id}-target-help`} className="help">
+            {t('server.targetHelp')}
+          </p>
+          {problem && (
+            <p id={`${id}-target-problem`} className="field-problem">
+              {t('server.targetInvalid', { problem })}
+            </p>
+          )}
+        </div>
+
+        <fieldset className="field" disabled={busy || pendingKey !== null}>
+          <legend>{t('server.methodLegend')}</legend>
+          {methods.map((method) => (
+            <label key={method} className="choice">
+              <input type="radio" name="loginMethod" value={method} checked={values.loginMethod === method} onChange={() => update({ loginMethod: method })} />
+              <span>
+                {t(`server.method.${method}`)}
+                <span className="help block">{t(`server.methodHelp.${method}`)}</span>
+              </span>
+            </label>
+          ))}
+        </fieldset>
+
+        {values.loginMethod === 'key' && (
+          <>
+            <div className="field">
+              <label htmlFor={`${id}-key`}>{t('server.keyPathLabel')}</label>
+              <input
+                id={`${id}-key`}
+                type="text"
+                spellCheck={false}
+                autoComplete="off"
+                placeholder="~/.ssh/id_ed25519"
+                aria-describedby={`${id}-key-help`}
+                value={values.keyPath}
+                disabled={busy}
+                onChange={(event) => update({ keyPath: event.target.value })}
+              />
+              <p id={`${id}-key-help`} className="help">
+                {t('server.keyPathHelp')}
+              </p>
+            </div>
+            <div className="field">
+              <label htmlFor={`${id}-passphrase`}>{t('server.passphraseLabel')}</label>
+              <input id={`${id}-passphrase`} type="password" autoComplete="off" value={passphrase} disabled={busy} onChange={(event) => setPassphrase(event.target.value)} />
+            </div>
+          </>
+        )}
+
+        {values.loginMethod === 'password' ? (
+          <div className="field">
+            <label htmlFor={`${id}-password`}>{t('server.passwordLabel')}</label>
+            <input
+              id={`${id}-password`}
+              type="password"
+              autoComplete="current-password"
+              aria-describedby={`${id}-password-help`}
+              value={password}
+              disabled={busy}
+              onChange={(event) => setPassword(event.target.value)}
+            />
+            <p id={`${id}-password-help`} className="help">
+              {t('server.passwordHelp')}
+            </p>
+          </div>
+        ) : (
+          <div className="field">
+            <label htmlFor={`${id}-sudo`}>{t('server.sudoLabel')}</label>
+            <input
+              id={`${id}-sudo`}
+              type="password"
+              autoComplete="off"
+              aria-describedby={`${id}-sudo-help`}
+              value={sudoPassword}
+              disabled={busy}
+              onChange={(event) => setSudoPassword(event.target.value)}
+            />
+            <p id={`${id}-sudo-help`} className="help">
+              {t('server.sudoHelp')}
+            </p>
+          </div>
+        )}
+        <p className="help">{t('server.secretsNote')}</p>
+
+        {pendingKey === null && !busy && (
+          <button type="submit" className="primary" disabled={values.sshTarget.trim() === '' || problem !== null}>
+            {t('server.connect')}
+          </button>
+        )}
+      </form>
+
+      {busy && <Busy label={t(pendingKey ? 'server.loggingIn' : 'server.connecting', { target: values.sshTarget })} onCancel={connect.cancel} />}
+
+      {pendingKey && !busy && (
+        <div className="notice consent" role="region" aria-labelledby={`${id}-consent`}>
+          <h2 id={`${id}-consent`}>{t('server.hostKeyHeading')}</h2>
+          <p>{t('server.hostKeyIntro', { host: pendingKey.host, port: pendingKey.port })}</p>
+          <p className="fingerprint">
+            <span className="label">
+              {pendingKey.keyType}
+              {pendingKey.bits ? ` ${pendingKey.bits}` : ''}
+            </span>{' '}
+            <code data-testid="host-fingerprint">{pendingKey.fingerprint}</code>
+          </p>
+          <p className="help">{t('server.hostKeyHow')}</p>
+          <div className="row">
+            <button type="button" className="primary" onClick={() => void attempt(pendingKey.fingerprint)}>
+              {t('server.hostKeyAccept')}
+            </button>
+            <button type="button" onClick={() => setPendingKey(null)}>
+              {t('app.cancel')}
+            </button>
+          </div>
+        </div>
+      )}
+
+      {hostKeyChanged && (
+        <div className="notice stop" role="alert">
+          <h2>{t('server.hostKeyChangedHeading')}</h2>
+          <p>{t('server.hostKeyChangedBody')}</p>
+          <p>{t('server.hostKeyChangedWhat')}</p>
+          {connect.state.status === 'error' && connect.state.error.hint && <p className="detail">{connect.state.error.hint}</p>}
+        </div>
+      )}
+      {connect.state.status === 'error' && !hostKeyChanged && <ErrorNotice error={connect.state.error} onRetry={() => void attempt(pendingKey?.fingerprint)} />}
     </section>
   );
 }

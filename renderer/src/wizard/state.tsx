@@ -1,15 +1,73 @@
 import { createContext, useContext, useMemo, useReducer, type ReactNode } from 'react';
+import type { DkimKeyInfo } from '../../../shared/contract/records.js';
+import type { VerifyReport } from '../../../shared/contract/verify.js';
+import type { Inspection } from '../../../shared/inspection.js';
+import type { ApplyResult, Plan } from '../../../shared/plan.js';
+import type { DmarcPolicy, SpfAll } from '../../../shared/records/types.js';
+import type { PresetId } from '../../../shared/records/presets.js';
+
+export type LoginMethod = 'key' | 'agent' | 'password';
 
 /**
  * Everything the person has entered or the back end has found, kept across Back and Next.
- * Secrets (passwords) are not kept here beyond the step that sends them.
+ * No secrets: passwords live in the server step's own state until they are sent, and the
+ * private keys never leave the main process (keys here are public halves and ids).
  */
 export interface WizardValues {
   sshTarget: string;
+  loginMethod: LoginMethod;
+  keyPath: string;
+  /** Set once connected; cleared when the person changes the server. */
+  sessionId: string | null;
+  hostFingerprint: string | null;
+  inspection: Inspection | null;
+  domain: string;
+  selector: string;
+  keyType: 'rsa' | 'ed25519';
+  bits: number;
+  /** Add an Ed25519 signature beside the RSA one (RFC 8463): never alone. */
+  addEd25519: boolean;
+  spfMx: boolean;
+  spfA: boolean;
+  spfAddresses: string;
+  spfAll: SpfAll;
+  dmarcPolicy: DmarcPolicy;
+  rua: string;
+  ruf: string;
+  keys: DkimKeyInfo[];
+  preset: PresetId | 'zone';
+  plan: Plan | null;
+  applied: ApplyResult | null;
+  /** DNS servers to ask instead of the defaults (comma separated), e.g. a test or internal DNS. */
+  resolvers: string;
+  verified: VerifyReport | null;
 }
 
 export const initialValues: WizardValues = {
   sshTarget: '',
+  loginMethod: 'agent',
+  keyPath: '',
+  sessionId: null,
+  hostFingerprint: null,
+  inspection: null,
+  domain: '',
+  selector: '',
+  keyType: 'rsa',
+  bits: 2048,
+  addEd25519: false,
+  spfMx: true,
+  spfA: false,
+  spfAddresses: '',
+  spfAll: 'soft',
+  dmarcPolicy: 'none',
+  rua: '',
+  ruf: '',
+  keys: [],
+  preset: 'zone',
+  plan: null,
+  applied: null,
+  resolvers: '',
+  verified: null,
 };
 
 type Action = { type: 'set'; values: Partial<WizardValues> } | { type: 'reset' };
@@ -30,8 +88,8 @@ interface WizardContextValue {
 
 const WizardContext = createContext<WizardContextValue | null>(null);
 
-export function WizardProvider({ children, initial = initialValues }: { children: ReactNode; initial?: WizardValues }) {
-  const [values, dispatch] = useReducer(reducer, initial);
+export function WizardProvider({ children, initial = initialValues }: { children: ReactNode; initial?: Partial<WizardValues> }) {
+  const [values, dispatch] = useReducer(reducer, { ...initialValues, ...initial });
   const context = useMemo(() => ({ values, update: (next: Partial<WizardValues>) => dispatch({ type: 'set', values: next }) }), [values]);
   return <WizardContext.Provider value={context}>{children}</WizardContext.Provider>;
 }

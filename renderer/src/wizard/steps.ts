@@ -1,5 +1,12 @@
 import type { ComponentType } from 'react';
+import { ApplyStep } from '../steps/ApplyStep.js';
+import { DomainStep } from '../steps/DomainStep.js';
+import { DoneStep } from '../steps/DoneStep.js';
+import { FindingsStep } from '../steps/FindingsStep.js';
+import { RecordsStep } from '../steps/RecordsStep.js';
+import { ReviewStep } from '../steps/ReviewStep.js';
 import { ServerStep } from '../steps/ServerStep.js';
+import { VerifyStep } from '../steps/VerifyStep.js';
 import { WelcomeStep } from '../steps/WelcomeStep.js';
 import type { WizardValues } from './state.js';
 
@@ -8,16 +15,29 @@ export interface StepProps {
   goNext: () => void;
 }
 
+export type StepId = 'welcome' | 'server' | 'findings' | 'domain' | 'records' | 'review' | 'apply' | 'verify' | 'done';
+
 export interface StepDefinition {
-  id: string;
+  id: StepId;
   /** i18n key of the step's name in the step list. */
   titleKey: string;
   component: ComponentType<StepProps>;
-  /** Whether Next is enabled; steps that advance themselves return false. */
+  /**
+   * Whether the generic Next button shows and is enabled. Steps whose own button does the
+   * work (connect, create the key, confirm the changes) return true once it is done, so
+   * Back then Next keeps working.
+   */
   canAdvance: (values: WizardValues) => boolean;
 }
 
 export const steps: readonly StepDefinition[] = [
   { id: 'welcome', titleKey: 'steps.welcome', component: WelcomeStep, canAdvance: () => true },
-  { id: 'server', titleKey: 'steps.server', component: ServerStep, canAdvance: (values) => values.sshTarget.trim() !== '' },
+  { id: 'server', titleKey: 'steps.server', component: ServerStep, canAdvance: (v) => v.sessionId !== null },
+  { id: 'findings', titleKey: 'steps.findings', component: FindingsStep, canAdvance: (v) => v.inspection !== null },
+  { id: 'domain', titleKey: 'steps.domain', component: DomainStep, canAdvance: (v) => v.keys.length > 0 },
+  { id: 'records', titleKey: 'steps.records', component: RecordsStep, canAdvance: (v) => v.keys.length > 0 },
+  { id: 'review', titleKey: 'steps.review', component: ReviewStep, canAdvance: (v) => v.applied !== null || (v.plan !== null && !v.plan.changed) },
+  { id: 'apply', titleKey: 'steps.apply', component: ApplyStep, canAdvance: (v) => v.applied !== null || (v.plan !== null && !v.plan.changed) },
+  { id: 'verify', titleKey: 'steps.verify', component: VerifyStep, canAdvance: () => true },
+  { id: 'done', titleKey: 'steps.done', component: DoneStep, canAdvance: () => true },
 ];

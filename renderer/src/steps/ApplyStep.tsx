@@ -1,0 +1,80 @@
+import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ApplyProgress } from '../../../shared/plan.js';
+import { Busy } from '../components/Busy.js';
+import { ErrorNotice } from '../components/ErrorNotice.js';
+import { useApplyCall } from '../wizard/changeCalls.js';
+import { useWizard } from '../wizard/state.js';
+import { changeRequestOf } from './ReviewStep.js';
+
+const statusIcon: Record<ApplyProgress['status'], string> = { start: '…', ok: '✓', failed: '✗', info: '·' };
+
+function Log({ entries }: { entries: readonly ApplyProgress[] }) {
+  const { t } = useTranslation();
+  if (entries.length === 0) return null;
+  return (
+    <ol className="log" aria-label={t('apply.logLabel')}>
+      {entries.map((entry, index) => (
+        <li key={index} className={entry.status}>
+          <span aria-hidden="true">{statusIcon[entry.status]} </span>
+          <span className="sr-only">{t(`apply.status.${entry.status}`)} </span>
+          <span className="stage">{t(`apply.stage.${entry.stage}`)}</span> {entry.text}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+export function ApplyStep() {
+  const { t } = useTranslation();
+  const { values, update } = useWizard();
+  const apply = useApplyCall();
+  const { run } = apply;
+  const request = changeRequestOf(values);
+  const needed = request !== null && values.plan !== null && values.plan.changed && values.applied === null;
+
+  useEffect(() => {
+    if (!needed || request === null) return;
+    void run(request).then((result) => {
+      if (result) update({ applied: result });
+    });
+    // Applies once when the step opens after the person confirmed the plan.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [needed, run]);
+
+  const result = values.applied;
+  const failed = apply.state.status === 'error' ? apply.state.error : null;
+  return (
+    <section aria-labelledby="step-heading">
+      <h1 id="step-heading" tabIndex={-1}>
+        {t('apply.heading')}
+      </h1>
+      {values.plan === null && <p className="notice info">{t('apply.noPlan')}</p>}
+      {values.plan && !values.plan.changed && <p className="notice ok">{t('apply.nothingToDo')}</p>}
+      {apply.state.status === 'loading' && <Busy label={t('apply.applying', { host: values.plan?.host ?? '' })} detail={t('apply.dontClose')} />}
+      <Log entries={result ? result.log : apply.progress} />
+      {failed && (
+        <>
+          {failed.code === 'apply-failed' && (
+            <div className="notice warn" role="status">
+              <h2>{t('apply.rolledBackHeading')}</h2>
+              <p>{t('apply.rolledBackBody')}</p>
+            </div>
+          )}
+          <ErrorNotice error={failed} />
+        </>
+      )}
+      {result && (
+        <div className="notice ok" role="status">
+          <p>{result.changed ? t('apply.done', { backup: result.backupId ?? '' }) : t('apply.nothingToDo')}</p>
+          {result.warnings.map((w, index) => (
+            <p key={index} className="detail">
+              {w}
+            </p>
+          ))}
+          {result.backupId && <p className="help">{t('apply.rollbackHow', { backup: result.backupId })}</p>}
+        </div>
+      )}
+    </section>
+  );
+}

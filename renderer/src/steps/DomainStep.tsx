@@ -1,0 +1,253 @@
+import { useId, useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { normalizeDomain } from '../../../shared/validation/domain.js';
+import type { ValidationProblem } from '../../../shared/validation/problem.js';
+import { normalizeSelector, suggestSelector } from '../../../shared/validation/selector.js';
+import type { DkimKeyInfo } from '../../../shared/contract/records.js';
+import type { DmarcPolicy } from '../../../shared/records/types.js';
+import { Busy } from '../components/Busy.js';
+import { ErrorNotice } from '../components/ErrorNotice.js';
+import { useCall } from '../hooks/useCall.js';
+import { useKeyedText } from '../text.js';
+import { saveProfile, profileOf } from '../wizard/profiles.js';
+import { checkDomainChoices, ed25519Selector, hasProblems } from '../wizard/choices.js';
+import type { StepProps } from '../wizard/steps.js';
+import { useWizard, type WizardValues } from '../wizard/state.js';
+
+const rsaSizes = [1024, 2048, 3072, 4096] as const;
+const policies: readonly DmarcPolicy[] = ['none', 'quarantine', 'reject'];
+
+interface FieldProps {
+  id: string;
+  label: string;
+  help?: string;
+  problem: ValidationProblem | null;
+  children: (describedBy: string) => ReactNode;
+  extra?: ReactNode;
+}
+
+function Field({ id, label, help, problem, children, extra }: FieldProps) {
+  const text = useKeyedText();
+  const describedBy = [help ? `${id}-help` : '', problem ? `${id}-problem` : ''].filter(Boolean).join(' ');
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      {children(describedBy)}
+      {help && (
+        <p id={`${id}-help`} className="help">
+          {help}
+        </p>
+      )}
+      {extra}
+      {problem && (
+        <p id={`${id}-problem`} className="field-problem">
+          {text('validation', problem)}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** Whether the keys already made fit the current choices (then Next does not make new ones). */
+function keysFit(values: WizardValues): boolean {
+  const domain = normalizeDomain(values.domain);
+  const selector = normalizeSelector(values.selector);
+  if (!domain.ok || !selector.ok) return false;
+  const rsa = values.keys.find((k) => k.type === 'rsa');
+  const ed = values.keys.find((k) => k.type === 'ed25519');
+  if (!rsa || rsa.domain !== domain.value || rsa.selector !== selector.value || rsa.bits !== values.bits) return false;
+  return values.addEd25519 ? ed !== undefined && ed.selector === ed25519Selector(selector.value) : ed === undefined;
+}
+
+export function DomainStep({ goNext }: StepProps) {
+  const { t } = useTranslation();
+  const { values, update } = useWizard();
+  const id = useId();
+  const generate = useCall('generateDkimKey');
+  const forget = useCall('forgetDkimKey');
+  const [touched, setTouched] = useState(false);
+  const taken = values.inspection?.opendkim.keys.map((k) => k.selector ?? '') ?? [];
+  const [suggested] = useState(() => suggestSelector(new Date(), taken));
+  const selectorValue = values.selector === '' ? suggested : values.selector;
+  const current = { ...values, selector: selectorValue };
+  const problems = checkDomainChoices(current);
+  const shown = (p: ValidationProblem | null) => (touched ? p : null);
+  const ed25519Possible = values.inspection?.opendkim.canSignEd25519 !== false;
+  const ascii = normalizeDomain(values.domain);
+  const busy = generate.state.status === 'loading';
+
+  const createKeys = async () => {
+    setTouched(true);
+    if (hasProblems(problems)) return;
+    if (keysFit(current)) {
+      goNext();
+      return;
+    }
+    for (const old of values.keys) await forget.run({ keyId: old.keyId });
+    const domain = ascii.ok ? ascii.value : values.domain;
+    const made: DkimKeyInfo[] = [];
+    const rsa = await generate.run({ domain, selector: selectorValue, type: 'rsa', bits: values.bits });
+    if (!rsa) return;
+    made.push(rsa.key);
+    if (values.addEd25519 && ed25519Possible) {
+      const ed = await generate.run({ domain, selector: ed25519Selector(rsa.key.selector), type: 'ed25519' });
+      if (!ed) return;
+      made.push(ed.key);
+    }
+    const next = { ...values, selector: rsa.key.selector, keys: made, plan: null, applied: null, verified: null };
+    update(next);
+    if (values.sshTarget) saveProfile(profileOf(next, new Date()));
+    goNext();
+  };
+
+  return (
+    <section aria-labelledby="step-heading">
+      <h1 id="step-heading" tabIndex={-1}>
+        {t('domain.heading')}
+      </h1>
+      <p>{t('domain.intro')}</p>
+      <fieldset disabled={busy}>
+        <Field
+          id={`${id}-domain`}
+          label={t('domain.domainLabel')}
+          help={t('domain.domainHelp')}
+          problem={shown(problems.domain)}
+          extra={ascii.ok && ascii.value !== values.domain.trim().toLowerCase() ? <p className="help">{t('domain.idnAs', { ascii: ascii.value })}</p> : null}
+        >
+          {(describedBy) => (
+            <input
+              id={`${id}-domain`}
+              type="text"
+              spellCheck={false}
+              placeholder="example.jp"
+              aria-describedby={describedBy}
+              aria-invalid={shown(problems.domain) !== null}
+              value={values.domain}
+              onChange={(e) => update({ domain: e.target.value })}
+            />
+          )}
+        </Field>
+
+        <Field id={`${id}-selector`} label={t('domain.selectorLabel')} help={t('domain.selectorHelp', { suggested })} problem={shown(problems.selector)}>
+          {(describedBy) => (
+            <input
+              id={`${id}-selector`}
+              type="text"
+              spellCheck={false}
+              aria-describedby={describedBy}
+              aria-invalid={shown(problems.selector) !== null}
+              value={selectorValue}
+              onChange={(e) => update({ selector: e.target.value })}
+            />
+          )}
+        </Field>
+
+        <Field id={`${id}-bits`} label={t('domain.keySizeLabel')} help={t('domain.keySizeWhy')} problem={null}>
+          {(describedBy) => (
+            <select id={`${id}-bits`} aria-describedby={describedBy} value={values.bits} onChange={(e) => update({ bits: Number(e.target.value) })}>
+              {rsaSizes.map((bits) => (
+                <option key={bits} value={bits}>
+                  {t(bits === 2048 ? 'domain.rsaRecommended' : 'domain.rsa', { bits })}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        {values.bits < 2048 && <p className="notice warn">{t('domain.weakWarning')}</p>}
+
+        <div className="field">
+          <label className="choice">
+            <input type="checkbox" checked={values.addEd25519 && ed25519Possible} disabled={!ed25519Possible} onChange={(e) => update({ addEd25519: e.target.checked })} />
+            <span>
+              {t('domain.ed25519Label')}
+              <span className="help block">{t(ed25519Possible ? 'domain.ed25519Why' : 'domain.ed25519Unsupported')}</span>
+            </span>
+          </label>
+        </div>
+
+        <fieldset className="field">
+          <legend>{t('domain.spfLegend')}</legend>
+          <p className="help">{t('domain.spfWhy')}</p>
+          <label className="choice">
+            <input type="checkbox" checked={values.spfMx} onChange={(e) => update({ spfMx: e.target.checked })} />
+            <span>{t('domain.spfMx')}</span>
+          </label>
+          <label className="choice">
+            <input type="checkbox" checked={values.spfA} onChange={(e) => update({ spfA: e.target.checked })} />
+            <span>{t('domain.spfA')}</span>
+          </label>
+          <Field id={`${id}-ip`} label={t('domain.spfAddressesLabel')} help={t('domain.spfAddressesHelp')} problem={shown(problems.addresses)}>
+            {(describedBy) => (
+              <input
+                id={`${id}-ip`}
+                type="text"
+                spellCheck={false}
+                placeholder="203.0.113.25"
+                aria-describedby={describedBy}
+                value={values.spfAddresses}
+                onChange={(e) => update({ spfAddresses: e.target.value })}
+              />
+            )}
+          </Field>
+          <label className="choice">
+            <input type="radio" name="spfAll" checked={values.spfAll === 'soft'} onChange={() => update({ spfAll: 'soft' })} />
+            <span>
+              {t('domain.spfSoft')} <span className="help block">{t('domain.spfSoftWhy')}</span>
+            </span>
+          </label>
+          <label className="choice">
+            <input type="radio" name="spfAll" checked={values.spfAll === 'hard'} onChange={() => update({ spfAll: 'hard' })} />
+            <span>
+              {t('domain.spfHard')} <span className="help block">{t('domain.spfHardWhy')}</span>
+            </span>
+          </label>
+        </fieldset>
+
+        <fieldset className="field">
+          <legend>{t('domain.dmarcLegend')}</legend>
+          {policies.map((policy) => (
+            <label key={policy} className="choice">
+              <input type="radio" name="dmarcPolicy" checked={values.dmarcPolicy === policy} onChange={() => update({ dmarcPolicy: policy })} />
+              <span>
+                {t(`domain.policy.${policy}`)} <span className="help block">{t(`domain.policyWhy.${policy}`)}</span>
+              </span>
+            </label>
+          ))}
+          <Field id={`${id}-rua`} label={t('domain.ruaLabel')} help={t('domain.ruaHelp')} problem={shown(problems.rua)}>
+            {(describedBy) => (
+              <input
+                id={`${id}-rua`}
+                type="text"
+                spellCheck={false}
+                placeholder={`dmarc@${ascii.ok ? ascii.value : 'example.jp'}`}
+                aria-describedby={describedBy}
+                value={values.rua}
+                onChange={(e) => update({ rua: e.target.value })}
+              />
+            )}
+          </Field>
+          <Field id={`${id}-ruf`} label={t('domain.rufLabel')} help={t('domain.rufHelp')} problem={shown(problems.ruf)}>
+            {(describedBy) => (
+              <input id={`${id}-ruf`} type="text" spellCheck={false} aria-describedby={describedBy} value={values.ruf} onChange={(e) => update({ ruf: e.target.value })} />
+            )}
+          </Field>
+        </fieldset>
+      </fieldset>
+
+      {busy && <Busy label={t('domain.generating')} detail={t('domain.generatingDetail')} onCancel={generate.cancel} />}
+      {generate.state.status === 'error' && <ErrorNotice error={generate.state.error} onRetry={() => void createKeys()} />}
+      {touched && hasProblems(problems) && (
+        <p className="field-problem" role="alert">
+          {t('domain.fixFields')}
+        </p>
+      )}
+      {!busy && (
+        <div className="row">
+          <button type="button" className="primary" onClick={() => void createKeys()}>
+            {keysFit(current) ? t('domain.keepKeys') : t('domain.createKeys')}
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}

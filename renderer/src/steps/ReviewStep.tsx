@@ -1,0 +1,167 @@
+import { useEffect, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { PlannedFile } from '../../../shared/plan.js';
+import { Busy } from '../components/Busy.js';
+import { ErrorNotice } from '../components/ErrorNotice.js';
+import { useKeyedText } from '../text.js';
+import { usePlanCall, type ChangeRequest } from '../wizard/changeCalls.js';
+import { splitList } from '../wizard/choices.js';
+import type { StepProps } from '../wizard/steps.js';
+import { useWizard, type WizardValues } from '../wizard/state.js';
+
+export function changeRequestOf(values: WizardValues): ChangeRequest | null {
+  if (values.sessionId === null || values.keys.length === 0) return null;
+  return {
+    sessionId: values.sessionId,
+    domain: values.keys[0]?.domain ?? values.domain,
+    keyIds: values.keys.map((k) => k.keyId),
+    rua: splitList(values.rua),
+    ruf: splitList(values.ruf),
+  };
+}
+
+function Diff({ diff }: { diff: string }) {
+  return (
+    <pre className="diff">
+      {diff.split('\n').map((line, index) => {
+        const kind = line.startsWith('+') && !line.startsWith('+++') ? 'add' : line.startsWith('-') && !line.startsWith('---') ? 'del' : line.startsWith('@@') ? 'hunk' : '';
+        return (
+          <span key={index} className={kind}>
+            {kind === 'add' ? <span className="sr-only">+</span> : null}
+            {line}
+            {'\n'}
+          </span>
+        );
+      })}
+    </pre>
+  );
+}
+
+function FileChange({ file }: { file: PlannedFile }) {
+  const { t } = useTranslation();
+  const text = useKeyedText();
+  return (
+    <li className="file-change" data-path={file.path}>
+      <h3>
+        <code>{file.path}</code> <span className="badge info">{t(`review.kind.${file.kind}`)}</span>
+      </h3>
+      <p className="help">
+        {text('plan', file.why)} · {t('review.ownership', { owner: file.owner, group: file.group, mode: file.mode })}
+      </p>
+      {file.secret ? <p className="notice info">{t('review.secretFile')}</p> : <Diff diff={file.diff} />}
+    </li>
+  );
+}
+
+export function ReviewStep({ goNext }: StepProps) {
+  const { t } = useTranslation();
+  const text = useKeyedText();
+  const { values, update } = useWizard();
+  const id = useId();
+  const plan = usePlanCall();
+  const { run } = plan;
+  const [confirmed, setConfirmed] = useState(false);
+  const request = changeRequestOf(values);
+  const needed = request !== null && values.plan === null;
+
+  useEffect(() => {
+    if (!needed || request === null) return;
+    void run(request).then((result) => {
+      if (result) update({ plan: result, applied: null });
+    });
+    // The request is rebuilt each render; running once per missing plan is the intent.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [needed, run]);
+
+  const again = () => {
+    if (request === null) return;
+    void run(request).then((result) => {
+      if (result) update({ plan: result, applied: null });
+    });
+  };
+
+  const current = values.plan;
+  return (
+    <section aria-labelledby="step-heading">
+      <h1 id="step-heading" tabIndex={-1}>
+        {t('review.heading')}
+      </h1>
+      {request === null && <p className="notice info">{t('review.notReady')}</p>}
+      {plan.state.status === 'loading' && <Busy label={t('review.planning')} onCancel={plan.cancel} />}
+      {plan.state.status === 'error' && <ErrorNotice error={plan.state.error} onRetry={again} />}
+      {current && plan.state.status !== 'loading' && (
+        <>
+          <p className="reassurance">{t('review.nothingYet')}</p>
+          {!current.changed && <p className="notice ok">{t('review.alreadyDone')}</p>}
+          {current.notes.length > 0 && (
+            <ul className="notes">
+              {current.notes.map((n, index) => (
+                <li key={`${n.key}-${index}`}>{text('plan', n)}</li>
+              ))}
+            </ul>
+          )}
+          {current.interrupted.length > 0 && (
+            <div className="notice warn">
+              <h2>{t('review.interruptedHeading')}</h2>
+              <ul>
+                {current.interrupted.map((i) => (
+                  <li key={i.backupId}>{i.text}</li>
+                ))}
+              </ul>
+            </div>
+          )}
+          {current.files.length > 0 && (
+            <>
+              <h2>{t('review.filesHeading', { count: current.files.length })}</h2>
+              <ul className="file-changes">
+                {current.files.map((file) => (
+                  <FileChange key={file.path} file={file} />
+                ))}
+              </ul>
+            </>
+          )}
+          {current.commands.length > 0 && (
+            <>
+              <h2>{t('review.commandsHeading')}</h2>
+              <ol className="commands">
+                {current.commands.map((c, index) => (
+                  <li key={index}>
+                    {text('plan', c.words)}
+                    <pre>{c.command}</pre>
+                  </li>
+                ))}
+              </ol>
+            </>
+          )}
+          {current.backedUp.length > 0 && (
+            <>
+              <h2>{t('review.backupHeading')}</h2>
+              <p className="help">{t('review.backupHelp')}</p>
+              <ul className="paths">
+                {current.backedUp.map((path) => (
+                  <li key={path}>
+                    <code>{path}</code>
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+          {current.changed && (
+            <div className="confirm">
+              <label className="choice" htmlFor={`${id}-confirm`}>
+                <input id={`${id}-confirm`} type="checkbox" checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)} />
+                <span>{t('review.confirmLabel', { host: current.host })}</span>
+              </label>
+              <button type="button" className="primary" disabled={!confirmed} onClick={goNext}>
+                {t('review.applyButton')}
+              </button>
+            </div>
+          )}
+          <button type="button" className="secondary" onClick={again}>
+            {t('review.again')}
+          </button>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,25 @@
+import { useCallback } from 'react';
+import { useTranslation } from 'react-i18next';
+
+/** A sentence the back end sends as an i18n key with params plus its English rendering. */
+export interface KeyedText {
+  key: string;
+  params: Readonly<Record<string, string | number>>;
+  text: string;
+}
+
+/**
+ * Translates a keyed sentence from the back end under a namespace (`checks`, `findings`,
+ * `records`, `plan`, `validation`); falls back to its English text when the key is new.
+ */
+export function useKeyedText(): (namespace: string, item: KeyedText | null | undefined) => string {
+  const { t, i18n } = useTranslation();
+  return useCallback(
+    (namespace: string, item: KeyedText | null | undefined) => {
+      if (!item) return '';
+      const key = `${namespace}.${item.key}`;
+      return i18n.exists(key) ? t(key, { ...item.params }) : item.text;
+    },
+    [t, i18n],
+  );
+}
