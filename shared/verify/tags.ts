@@ -8,13 +8,9 @@ export type TagList = { ok: true; tags: Map<string, string> } | { ok: false; pro
 /** DKIM/DMARC tag=value list: tags in any order, whitespace around = and ; ignored, no duplicates. */
 export function parseTagList(record: string): TagList {
   const tags = new Map<string, string>();
-  const parts = record.split(';');
-  for (const [index, raw] of parts.entries()) {
+  for (const raw of record.split(';')) {
     const part = raw.trim();
-    if (part === '') {
-      if (index === parts.length - 1 || index === 0) continue;
-      continue;
-    }
+    if (part === '') continue;
     const eq = part.indexOf('=');
     if (eq <= 0) return { ok: false, problem: `"${part}" is not tag=value` };
     const name = part.slice(0, eq).trim();

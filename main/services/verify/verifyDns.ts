@@ -87,7 +87,7 @@ export async function verifyDns(options: VerifyDnsOptions): Promise<VerifyReport
   let servers: DnsServer[];
   let recursive: DnsServer[];
   let zone: string | null = null;
-  let health = new Map<string, Health>();
+  const health = new Map<string, Health>();
   const probeAll = async (list: readonly DnsServer[]) => {
     const results = await Promise.all(list.map(async (s) => [serverKey(s), await probeServer(client, s, domain)] as const));
     for (const [key, value] of results) health.set(key, value);

@@ -1,0 +1,105 @@
+// homemail send-test against the real test host: a message by sendmail and by SMTP, fetched
+// back over SSH and verified with mailauth through the test DNS. Passes on a host that signs
+// both paths, fails (exit 1) on one that does not sign.
+import { PassThrough } from 'node:stream';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Check } from '../../shared/checks.js';
+import { runCli } from '../../main/cli/main.js';
+import { hostSkipReason, resetHost, type TestHost } from './testHost.js';
+
+const skip = hostSkipReason();
+const suite = (name: string): string => (skip === null ? name : `${name} — SKIPPED: ${skip}`);
+
+interface SendTestJson {
+  ok: boolean;
+  to: string;
+  mailbox: string;
+  checks: Check[];
+  messages: { path: string; sent: boolean; delivered: boolean; authenticationResults: string | null }[];
+}
+
+async function sendTestCli(host: TestHost, extra: string[] = []): Promise<{ code: number; json: SendTestJson; stderr: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (d: Buffer) => (out += d.toString()));
+  stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const code = await runCli(
+    [
+      'send-test',
+      '--ssh', `deploy@${host.sshHost}:${host.sshPort}`,
+      '-i', host.users.deploy.keyPath,
+      '--known-hosts', host.knownHostsPath,
+      '--resolver', `${host.dns.address}:${host.dns.port}`,
+      '--json',
+      ...extra,
+    ],
+    { stdout, stderr, stdin: new PassThrough(), env: {}, cwd: process.cwd() },
+  );
+  return { code, json: JSON.parse(out) as SendTestJson, stderr: err };
+}
+
+const status = (json: SendTestJson, id: string) => json.checks.find((c) => c.id === id)?.status;
+const records = ['@ IN TXT "v=spf1 ip4:127.0.0.1 -all"', '_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@example.test"'];
+
+describe.skipIf(skip !== null)(suite('send-test'), () => {
+  afterAll(async () => {
+    await resetHost('fresh').catch(() => undefined);
+  });
+
+  it('passes on a host that signs mail from sendmail and SMTP', async () => {
+    // Until the apply engine configures it, the single-key host is completed by hand: its
+    // OpenDKIM (1024-bit key "postfix", record published by the variant) also for sendmail.
+    const host = await resetHost('single-key');
+    await host.setRecords('example.test', records);
+    const conf = await host.runAsRoot('postconf -e non_smtpd_milters=inet:127.0.0.1:8892 && postfix reload');
+    expect(conf.code, conf.stderr).toBe(0);
+    const { code, json, stderr } = await sendTestCli(host);
+    expect(json.checks.filter((c) => c.status === 'fail'), stderr).toEqual([]);
+    expect(code).toBe(0);
+    expect(json.to).toBe('deploy@localhost');
+    expect(json.mailbox).toBe('/var/mail/deploy');
+    for (const path of ['sendmail', 'smtp']) {
+      expect(status(json, `message.sent:${path}`)).toBe('pass');
+      expect(status(json, `message.fetch:${path}`)).toBe('pass');
+      expect(status(json, `message.dkim:${path}`)).toBe('pass');
+      expect(status(json, `message.dmarc:${path}`)).toBe('pass');
+    }
+    expect(status(json, 'message.spf')).toBe('pass');
+    expect(json.messages.map((m) => m.authenticationResults)).toEqual([
+      'dkim=pass header.d=example.test header.s=postfix; spf=pass smtp.mailfrom=homemail-test@example.test; dmarc=pass header.from=example.test',
+      'dkim=pass header.d=example.test header.s=postfix; spf=pass smtp.mailfrom=homemail-test@example.test; dmarc=pass header.from=example.test',
+    ]);
+  });
+
+  it('fails only the sendmail path when Postfix signs SMTP mail only (the manual procedure)', async () => {
+    const host = await resetHost('single-key');
+    await host.setRecords('example.test', records);
+    const { code, json } = await sendTestCli(host);
+    expect(code).toBe(1);
+    expect(status(json, 'message.dkim:smtp')).toBe('pass');
+    expect(status(json, 'message.dkim:sendmail')).toBe('fail');
+    expect(json.checks.find((c) => c.id === 'message.dkim:sendmail')?.found?.key).toBe('messageDkimNone');
+  });
+
+  it('fails (exit 1) on a host that does not sign', async () => {
+    const host = await resetHost('fresh');
+    await host.setRecords('example.test', records);
+    const { code, json } = await sendTestCli(host, ['--to', 'admin']);
+    expect(code).toBe(1);
+    expect(json.mailbox).toBe('/var/mail/admin');
+    expect(status(json, 'message.fetch:sendmail')).toBe('pass');
+    expect(status(json, 'message.dkim:sendmail')).toBe('fail');
+    expect(status(json, 'message.dkim:smtp')).toBe('fail');
+    expect(json.messages.every((m) => m.authenticationResults?.startsWith('dkim=none'))).toBe(true);
+  });
+
+  it('refuses bad input before connecting (exit 2)', async () => {
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    const io = { stdout, stderr, stdin: new PassThrough(), env: {}, cwd: process.cwd() };
+    expect(await runCli(['send-test', '--ssh', 'deploy@127.0.0.1:2222', '--to', 'a b;rm'], io)).toBe(2);
+    expect(await runCli(['send-test', '--ssh', 'deploy@127.0.0.1:2222', '--resolver', 'x:y'], io)).toBe(2);
+  });
+});

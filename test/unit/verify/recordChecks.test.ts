@@ -1,0 +1,73 @@
+// The record checks' judgement on given DNS answers (the DNS itself is exercised against the
+// real test DNS server in test/host/verify.test.ts).
+import { generateKeyPairSync } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { adspCheck, dkimCheck, reverseName } from '../../../main/services/verify/recordChecks.js';
+import { dkimPublicKeyOfPrivatePem } from '../../../main/services/verify/publicKey.js';
+import { buildTestMessage, parseScriptOutput } from '../../../main/services/verify/sendTest.js';
+
+const rsa = (bits: number) => generateKeyPairSync('rsa', { modulusLength: bits });
+const spki = (key: ReturnType<typeof rsa>) => key.publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
+const key2048 = rsa(2048);
+const p = spki(key2048);
+const txt = (...records: string[][]) => ({ status: 'ok' as const, records });
+const expectation = { selector: 's1', publicKey: p, keyType: 'rsa' as const };
+
+describe('DKIM check', () => {
+  it('passes the matching key, split over several TXT strings', () => {
+    const check = dkimCheck('example.jp', expectation, txt(['v=DKIM1; k=rsa; ', `p=${p.slice(0, 200)}`, p.slice(200)]));
+    expect(check).toMatchObject({ id: 'dkim:s1', status: 'pass', found: { key: 'dkimFoundMatches', params: { type: 'rsa', bits: 2048 } } });
+  });
+  it.each([
+    ['no record', { status: 'nxdomain' as const }, 'fail', 'dkimFoundNone'],
+    ['two records', txt([`v=DKIM1; p=${p}`], [`v=DKIM1; p=${p}`]), 'fail', 'dkimFoundMany'],
+    ['a revoked key', txt(['v=DKIM1; p=']), 'fail', 'dkimFoundRevoked'],
+    ['a wrong key type', txt([`v=DKIM1; k=ed25519; p=${p}`]), 'fail', 'dkimFoundWrongType'],
+    ['another key', txt([`v=DKIM1; p=${spki(rsa(2048))}`]), 'fail', 'dkimFoundOtherKey'],
+    ['a cut-short key', txt([`v=DKIM1; p=${p.slice(0, 200)}`]), 'fail', 'dkimFoundBadKey'],
+    ['testing mode', txt([`v=DKIM1; t=y; p=${p}`]), 'warn', 'dkimFoundTesting'],
+    ['no usable answer', { status: 'error' as const, code: 'ETIMEOUT' }, 'unknown', 'propagationNoAnswer'],
+  ])('names %s', (_, answer, status, key) => {
+    expect(dkimCheck('example.jp', expectation, answer)).toMatchObject({ status, found: { key } });
+  });
+  it('warns about a 1024-bit key and checks presence only without an expected key', () => {
+    const weak = spki(rsa(1024));
+    expect(dkimCheck('example.jp', { selector: 's1', publicKey: weak, keyType: null }, txt([`v=DKIM1; p=${weak}`]))).toMatchObject({ status: 'warn', found: { key: 'dkimFoundWeak' } });
+    expect(dkimCheck('example.jp', { selector: 's1', publicKey: null, keyType: null }, txt([`v=DKIM1; p=${p}`]))).toMatchObject({ status: 'pass', found: { key: 'dkimFoundPresent' } });
+  });
+  it('derives p= from a private key as openssl pkey -pubout would', () => {
+    const pem = key2048.privateKey.export({ format: 'pem', type: 'pkcs1' }).toString();
+    expect(dkimPublicKeyOfPrivatePem(pem)).toEqual({ publicKey: p, keyType: 'rsa' });
+    const ed = generateKeyPairSync('ed25519');
+    const raw = ed.publicKey.export({ format: 'jwk' }).x ?? '';
+    expect(dkimPublicKeyOfPrivatePem(ed.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString())).toEqual({ publicKey: Buffer.from(raw, 'base64url').toString('base64'), keyType: 'ed25519' });
+  });
+});
+
+describe('other checks', () => {
+  it('flags ADSP', () => {
+    expect(adspCheck('example.jp', txt(['dkim=unknown'])).status).toBe('warn');
+    expect(adspCheck('example.jp', { status: 'nxdomain' }).status).toBe('pass');
+  });
+  it('builds reverse names for IPv4 and IPv6', () => {
+    expect(reverseName('192.0.2.10')).toBe('10.2.0.192.in-addr.arpa');
+    expect(reverseName('2001:db8::1')).toBe('1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa');
+  });
+});
+
+describe('send-test pieces', () => {
+  it('reads the server script output', () => {
+    const message = buildTestMessage({ from: 'homemail-test@example.jp', to: 'admin@localhost', token: 'hm1', path: 'smtp', date: new Date(0), eol: '\r\n' });
+    expect(message).toContain('X-Homemail-Test: hm1-smtp\r\n');
+    const out = parseScriptOutput(
+      ['==HOMEMAIL mailbox /var/mail/admin', '==HOMEMAIL sent sendmail ok accepted by sendmail', '==HOMEMAIL sent smtp fail 554 5.7.1 rejected',
+        '==HOMEMAIL message sendmail', Buffer.from('Subject: x\n\nbody\n').toString('base64'), '==HOMEMAIL missing smtp', '==HOMEMAIL end'].join('\n'),
+    );
+    expect(out.mailbox).toBe('/var/mail/admin');
+    expect(out.sent.get('sendmail')).toEqual({ ok: true, detail: 'accepted by sendmail' });
+    expect(out.sent.get('smtp')).toEqual({ ok: false, detail: '554 5.7.1 rejected' });
+    expect(out.messages.get('sendmail')).toBe('Subject: x\n\nbody\n');
+    expect(out.messages.has('smtp')).toBe(false);
+    expect(out.complete).toBe(true);
+  });
+});

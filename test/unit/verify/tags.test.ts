@@ -1,0 +1,105 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  blocklistQueryName,
+  classifyBlocklistAnswer,
+  dmarcReportAddress,
+  joinTxt,
+  parseDkimKeyRecord,
+  parseDmarcRecord,
+  parseSpfRecord,
+  parseTagList,
+  spfLookupTerms,
+} from '../../../shared/verify/tags.js';
+
+describe('DKIM key records', () => {
+  it('joins TXT strings and parses tags in any order', () => {
+    const record = joinTxt(['v=DKIM1; h=sha256; k=rsa; ', 'p=MIIBIjAN', 'BgkqhkiG9w0BAQEFAAOCAQ8A']);
+    expect(parseDkimKeyRecord(record)).toEqual({
+      ok: true,
+      record: { version: 'DKIM1', keyType: 'rsa', publicKey: 'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8A', hashAlgorithms: ['sha256'], flags: [], serviceTypes: null },
+    });
+    const reordered = parseDkimKeyRecord('p=AAAA ; k=ed25519;t=y:s');
+    expect(reordered.ok && reordered.record).toMatchObject({ version: null, keyType: 'ed25519', publicKey: 'AAAA', flags: ['y', 's'] });
+  });
+
+  it('keeps whitespace inside p= out of the key and treats an empty p= as revoked', () => {
+    expect(parseDkimKeyRecord('v=DKIM1; p=AB CD\tEF==').ok && parseDkimKeyRecord('v=DKIM1; p=AB CD\tEF==')).toMatchObject({ record: { publicKey: 'ABCDEF==' } });
+    expect(parseDkimKeyRecord('v=DKIM1; k=rsa; p=')).toMatchObject({ ok: true, record: { publicKey: '' } });
+  });
+
+  it('names what is wrong', () => {
+    expect(parseDkimKeyRecord('k=rsa; v=DKIM1; p=AAAA')).toEqual({ ok: false, problem: 'v=DKIM1 must be the first tag' });
+    expect(parseDkimKeyRecord('v=DKIM2; p=AAAA')).toEqual({ ok: false, problem: 'v=DKIM2 (must be DKIM1)' });
+    expect(parseDkimKeyRecord('v=DKIM1; k=rsa')).toEqual({ ok: false, problem: 'no p= tag (the public key)' });
+    expect(parseDkimKeyRecord('v=DKIM1; p=not*base64')).toEqual({ ok: false, problem: 'p= is not base64' });
+    expect(parseTagList('a=1; a=2')).toEqual({ ok: false, problem: 'tag a= appears twice' });
+  });
+
+  it('parses any permutation of the same tags to the same record', () => {
+    const tags = ['v=DKIM1', 'k=rsa', 'h=sha256', 'p=QUJD', 't=s'];
+    fc.assert(
+      fc.property(fc.shuffledSubarray(tags.slice(1), { minLength: 4, maxLength: 4 }), (rest) => {
+        const parsed = parseDkimKeyRecord([tags[0], ...rest].join('; '));
+        expect(parsed).toMatchObject({ ok: true, record: { keyType: 'rsa', publicKey: 'QUJD', flags: ['s'] } });
+      }),
+    );
+  });
+});
+
+describe('DMARC records', () => {
+  it('reads policy, alignment and report addresses', () => {
+    expect(parseDmarcRecord('v=DMARC1; p=quarantine; adkim=s; rua=mailto:a@example.jp, mailto:b@example.org!10m; ruf=mailto:f@example.jp')).toEqual({
+      ok: true,
+      record: { policy: 'quarantine', subdomainPolicy: null, adkim: 's', aspf: 'r', pct: 100, rua: ['mailto:a@example.jp', 'mailto:b@example.org!10m'], ruf: ['mailto:f@example.jp'] },
+    });
+  });
+  it('refuses what receivers would ignore', () => {
+    expect(parseDmarcRecord('p=none; v=DMARC1')).toEqual({ ok: false, problem: 'must start with v=DMARC1' });
+    expect(parseDmarcRecord('v=DMARC1; rua=mailto:a@b.jp')).toEqual({ ok: false, problem: 'no p= tag (the policy)' });
+    expect(parseDmarcRecord('v=DMARC1; p=block')).toEqual({ ok: false, problem: 'p=block (must be none, quarantine or reject)' });
+    expect(parseDmarcRecord('v=DMARC1; p=none; pct=150')).toEqual({ ok: false, problem: 'pct=150 (must be 0 to 100)' });
+  });
+  it('checks report URIs', () => {
+    expect(dmarcReportAddress('mailto:dmarc@example.jp')).toBe('dmarc@example.jp');
+    expect(dmarcReportAddress('mailto:dmarc@example.jp!20m')).toBe('dmarc@example.jp');
+    expect(dmarcReportAddress('dmarc@example.jp')).toBeNull();
+    expect(dmarcReportAddress('mailto:nobody')).toBeNull();
+    expect(dmarcReportAddress('https://example.jp/report')).toBeNull();
+  });
+});
+
+describe('SPF records', () => {
+  it('parses terms and lists the ones that cost a DNS lookup', () => {
+    const parsed = parseSpfRecord('v=spf1 ip4:192.0.2.1 a mx:mail.example.jp include:_spf.google.com exists:%{i}.x.example ~all redirect=other.example');
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    expect(spfLookupTerms(parsed.terms).map((t) => t.name)).toEqual(['a', 'mx', 'include', 'exists', 'redirect']);
+    expect(parsed.terms.find((t) => t.name === 'all')?.qualifier).toBe('~');
+  });
+  it('names syntax errors', () => {
+    expect(parseSpfRecord('v=spf1 ip4:999.1')).toEqual({ ok: false, problem: '"ip4:999.1" is not an IPv4 address' });
+    expect(parseSpfRecord('v=spf1 include')).toEqual({ ok: false, problem: 'include needs a domain ("include")' });
+    expect(parseSpfRecord('v=spf1 foo:bar')).toEqual({ ok: false, problem: 'unknown term "foo:bar"' });
+    expect(parseSpfRecord('v=spf10 -all')).toEqual({ ok: false, problem: 'does not start with v=spf1' });
+    expect(parseSpfRecord('v=spf1 redirect=a.example redirect=b.example')).toEqual({ ok: false, problem: 'redirect= appears twice' });
+  });
+});
+
+describe('DNS blocklist answers', () => {
+  it('reads 127.255.255.x as "cannot tell", never as listed', () => {
+    expect(classifyBlocklistAnswer(['127.255.255.254'])).toEqual({ kind: 'refused', codes: ['127.255.255.254'] });
+    expect(classifyBlocklistAnswer(['127.255.255.252', '127.0.0.2'])).toMatchObject({ kind: 'refused' });
+  });
+  it('reads 127.0.0.2–255 as listed and no answer as clear', () => {
+    expect(classifyBlocklistAnswer(['127.0.0.4', '127.0.0.2'])).toEqual({ kind: 'listed', codes: ['127.0.0.2', '127.0.0.4'] });
+    expect(classifyBlocklistAnswer([])).toEqual({ kind: 'clear' });
+  });
+  it('does not guess on other answers', () => {
+    expect(classifyBlocklistAnswer(['127.0.0.1'])).toMatchObject({ kind: 'odd' });
+    expect(classifyBlocklistAnswer(['127.0.1.2'])).toMatchObject({ kind: 'odd' });
+  });
+  it('reverses the address for the query name', () => {
+    expect(blocklistQueryName('192.0.2.10', 'zen.spamhaus.org')).toBe('10.2.0.192.zen.spamhaus.org');
+  });
+});
