@@ -1,4 +1,7 @@
 import type { Command } from '../command.js';
+import { applyCommand } from './apply.js';
+import { planCommand } from './plan.js';
+import { rollbackCommand } from './rollback.js';
 import { inspectCommand } from './inspect.js';
 import { keygenCommand } from './keygen.js';
 import { recordsCommand } from './records.js';
@@ -12,6 +15,9 @@ export const commands: readonly Command[] = [
   keygenCommand,
   recordsCommand,
   inspectCommand,
+  planCommand,
+  applyCommand,
+  rollbackCommand,
   verifyCommand,
   sendTestCommand,
   reportsCommand,

@@ -1,0 +1,71 @@
+import { loadDkimKeyFile, parseDkimSpec } from '../../services/keys/index.js';
+import type { ChangeSettings } from '../../services/change/desired.js';
+import { formatPlan } from '../../services/change/planView.js';
+import { checkChangeSettings, type RawChangeSettings } from '../../services/change/settings.js';
+import type { RemoteSession } from '../../services/ssh/types.js';
+import { planChanges } from '../../services/change/transaction.js';
+import { badInput } from '../../../shared/errors.js';
+import { normalizeDomain } from '../../../shared/validation/domain.js';
+import { orThrow } from '../../../shared/validation/problem.js';
+import { parseCommandArgs, writeJson, writeLine, type CliIO, type Command } from '../command.js';
+import { connectFromCli, readSshOptions, sshOptionSpec, sshUsage, type SshCliOptions } from '../sshOptions.js';
+
+/** plan's and apply's options (apply adds nothing but its effect). */
+export const changeOptionSpec = {
+  ...sshOptionSpec,
+  domain: { type: 'string' },
+  dkim: { type: 'string', multiple: true },
+  rua: { type: 'string', multiple: true },
+  ruf: { type: 'string', multiple: true },
+  'report-to': { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+export const changeUsage = `${sshUsage} --domain D --dkim S:FILE… [--rua ADDR] [--ruf ADDR] [--report-to USER] [--json]`;
+
+export interface ChangeCliInput {
+  ssh: SshCliOptions;
+  raw: RawChangeSettings;
+  json: boolean;
+}
+
+/** The settings once connected: --report-to defaults to the SSH login user. */
+export function settingsFor(input: ChangeCliInput, session: RemoteSession): ChangeSettings {
+  return checkChangeSettings(input.raw, session.target.user);
+}
+
+/** Reads and checks every option and key file before connecting (exit 2 on bad input). */
+export async function readChangeOptions(command: Pick<Command, 'name' | 'usage'>, argv: string[], io: CliIO): Promise<ChangeCliInput> {
+  const { values } = parseCommandArgs(command, argv, changeOptionSpec);
+  const ssh = readSshOptions(values, io);
+  if (values.domain === undefined) throw badInput('domain', '--domain is required: the domain whose mail the server signs.');
+  const domain = orThrow('domain', normalizeDomain(values.domain));
+  if (!values.dkim || values.dkim.length === 0) throw badInput('dkim', '--dkim SELECTOR:FILE is required (the key from homemail keygen).');
+  const keys = [];
+  for (const spec of values.dkim) {
+    const { selector, file } = parseDkimSpec(spec);
+    keys.push(await loadDkimKeyFile(selector, file.startsWith('/') ? file : `${io.cwd}/${file}`, domain));
+  }
+  const raw: RawChangeSettings = { domain, keys, rua: values.rua, ruf: values.ruf, reportTo: values['report-to'] };
+  checkChangeSettings(raw, ssh.target.user ?? 'root');
+  return { ssh, raw, json: values.json === true };
+}
+
+export const planCommand: Command = {
+  name: 'plan',
+  summary: 'Show the server changes as diffs and commands (changes nothing).',
+  usage: `plan ${changeUsage}`,
+  async run(argv: string[], io: CliIO): Promise<number> {
+    const input = await readChangeOptions(this, argv, io);
+    const session = await connectFromCli(input.ssh, io);
+    try {
+      const { plan } = await planChanges(session, settingsFor(input, session));
+      if (input.json) writeJson(io, { ok: true, plan, changed: plan.changed, roundTrips: session.roundTrips });
+      else io.stdout.write(formatPlan(plan));
+      if (!input.json) writeLine(io, plan.changed ? 'Run the same command with "apply" to make these changes.' : '');
+      return 0;
+    } finally {
+      await session.close();
+    }
+  },
+};

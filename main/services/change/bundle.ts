@@ -1,0 +1,58 @@
+import { HomemailError } from '../../../shared/errors.js';
+import type { ChangeSet, ServerCommand } from './desired.js';
+
+/**
+ * The stdin bundle of one apply: every file, command word and address in base64, every
+ * other field a token checked here and again by the script. Private keys travel only here,
+ * never in argv, and the script deletes its copy once the files are staged.
+ */
+
+export type FaultStage = 'check' | 'packages' | 'backup' | 'write' | 'validate' | 'restart' | 'health';
+export type FaultKind = 'fail' | 'drop' | 'kill';
+export interface FaultInjection {
+  kind: FaultKind;
+  stage: FaultStage;
+}
+
+const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
+const TOKEN = /^[A-Za-z0-9._+-]+$/;
+const MODE = /^0?[0-7]{3}$/;
+
+function token(value: string, what: string): string {
+  if (!TOKEN.test(value)) throw new HomemailError('internal', `Refusing to send an unusual ${what} to the server: ${JSON.stringify(value)}`);
+  return value;
+}
+
+function commandLine(kind: string, command: ServerCommand): string {
+  return [kind, b64(command.label), ...command.argv.map(b64)].join(' ');
+}
+
+export function encodeBundle(changes: ChangeSet, fault: FaultInjection | null): string {
+  const lines: string[] = [];
+  lines.push(`fault ${fault === null ? 'none' : `${fault.kind}:${fault.stage}`}`);
+  if (changes.install.length > 0) {
+    const pkgs = changes.install.map((p) => token(p, 'package name'));
+    lines.push(`install ${pkgs.join(' ')}`);
+    lines.push(`uninstall ${changes.uninstall} ${pkgs.join(' ')}`);
+  }
+  for (const dir of changes.dirs) {
+    if (!MODE.test(dir.mode)) throw new HomemailError('internal', `Bad directory mode ${dir.mode}`);
+    lines.push(['dir', b64(dir.path), token(dir.owner, 'owner'), token(dir.group, 'group'), dir.mode].join(' '));
+  }
+  for (const file of changes.files) {
+    const mode = file.mode.replace(/^0(?=[0-7]{3,}$)/, '0');
+    if (!/^0?[0-7]{3,4}$/.test(mode)) throw new HomemailError('internal', `Bad file mode ${file.mode}`);
+    const expect = file.expect === 'any' || file.expect === 'absent' ? file.expect : token(file.expect, 'hash');
+    lines.push(['file', b64(file.path), token(file.owner, 'owner'), token(file.group, 'group'), mode, expect, file.content === '' ? '.' : b64(file.content)].join(' '));
+  }
+  if (changes.aliasesChanged) lines.push('aliases yes');
+  for (const c of changes.validate) lines.push(commandLine('validate', c));
+  for (const c of changes.services) lines.push(commandLine('service', c));
+  for (const c of changes.rollbackServices) lines.push(commandLine('rollback', c));
+  const h = changes.healthSocket;
+  lines.push(h.kind === 'inet' ? `health-socket inet ${h.port}` : `health-socket local ${b64(h.path)}`);
+  const m = changes.healthMail;
+  lines.push(['health-mail', b64(m.from), b64(m.to), b64(m.domain), b64(m.selector)].join(' '));
+  lines.push('end');
+  return `${lines.join('\n')}\n`;
+}

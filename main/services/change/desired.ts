@@ -1,0 +1,415 @@
+import { createHash } from 'node:crypto';
+import { HomemailError } from '../../../shared/errors.js';
+import type { PlanText } from '../../../shared/plan.js';
+import { readMainCf, setParameters, type ParameterEdit } from './mainCf.js';
+import { mergeMilters, splitPostfixList } from './milters.js';
+import { editOpendkimConf, parseDataset, readOpendkimConf, type ConfEdit } from './opendkimConf.js';
+import { ALIASES, KEY_DIR, KEY_TABLE, MAIN_CF, MASTER_CF, OPENDKIM_CONF, OPENDMARC_CONF, SIGNING_TABLE, TABLE_DIR, TRUSTED_HOSTS, keyPath } from './paths.js';
+import { serviceCommand, postfixCommand, type ServiceAction } from './serviceCommands.js';
+import { DEFAULT_SOCKET, milterForSocket, parseOpendkimSocket, readChroot, type OpendkimSocket } from './socket.js';
+import { fileText, type RemoteFile, type ServerState } from './state.js';
+import { editAliases, editHostList, editKeyTable, editSigningTable, peersFromMynetworks, readAliases, readKeyTable, type KeyTableEntry } from './tables.js';
+
+/** One DKIM key to install. Structurally a subset of the key loader's DkimKey. */
+export interface ChangeKey {
+  selector: string;
+  type: 'rsa' | 'ed25519';
+  privateKeyPem: string;
+}
+
+export interface ChangeSettings {
+  domain: string;
+  keys: readonly ChangeKey[];
+  rua: readonly string[];
+  ruf: readonly string[];
+  /** Local user that receives report mail for rua/ruf addresses of the server's own domain. */
+  reportTo: string;
+}
+
+export interface DesiredFile {
+  path: string;
+  before: RemoteFile | undefined;
+  content: string;
+  owner: string;
+  group: string;
+  mode: string;
+  secret: boolean;
+  /** What the transaction checks before writing: the gathered hash, absent, or anything. */
+  expect: string;
+  why: PlanText;
+}
+
+export interface DesiredDir {
+  path: string;
+  owner: string;
+  group: string;
+  mode: string;
+}
+
+export interface ServerCommand {
+  label: string;
+  argv: string[];
+  words: PlanText;
+}
+
+export interface ChangeSet {
+  files: DesiredFile[];
+  dirs: DesiredDir[];
+  install: string[];
+  /** How rollback takes back the packages: purge when they were absent, remove when their config stayed. */
+  uninstall: 'purge' | 'remove';
+  aliasesChanged: boolean;
+  validate: ServerCommand[];
+  services: ServerCommand[];
+  rollbackServices: ServerCommand[];
+  socket: string;
+  milter: string;
+  healthSocket: { kind: 'inet'; port: number } | { kind: 'local'; path: string };
+  healthMail: { from: string; to: string; domain: string; selector: string };
+  notes: PlanText[];
+  changed: boolean;
+}
+
+const t = (key: string, text: string, params: Record<string, string | number> = {}): PlanText => ({ key, params, text });
+
+/** The opendkim.conf Homemail starts from when the package is not installed yet. */
+export const OPENDKIM_CONF_TEMPLATE = [
+  '# OpenDKIM configuration written by Homemail. See opendkim.conf(5).',
+  'Syslog\t\t\tyes',
+  'SyslogSuccess\t\tyes',
+  'Canonicalization\trelaxed/simple',
+  'OversignHeaders\t\tFrom',
+  'UserID\t\t\topendkim',
+  'UMask\t\t\t007',
+  'PidFile\t\t\t/run/opendkim/opendkim.pid',
+  'TrustAnchorFile\t\t/usr/share/dns/root.key',
+  '',
+].join('\n');
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/** Paths the gather step reads: configuration files, key files (hash only) and directories. */
+export function gatherPaths(settings: Pick<ChangeSettings, 'keys'>): string[] {
+  return [
+    MAIN_CF,
+    MASTER_CF,
+    OPENDKIM_CONF,
+    OPENDMARC_CONF,
+    ALIASES,
+    KEY_TABLE,
+    SIGNING_TABLE,
+    TRUSTED_HOSTS,
+    ...settings.keys.map((k) => `secret:${keyPath(k.selector)}`),
+    `dir:${KEY_DIR}`,
+    `dir:${TABLE_DIR}`,
+  ];
+}
+
+function octal(mode: string | null | undefined, fallback: string): string {
+  if (!mode) return fallback;
+  return mode.padStart(4, '0');
+}
+
+function mailtoAddress(value: string): string {
+  return value.trim().replace(/^mailto:/i, '').replace(/!.*$/, '');
+}
+
+function localDomains(mainCf: Map<string, string>): Set<string> {
+  const myhostname = mainCf.get('myhostname') ?? '';
+  const mydomain = mainCf.get('mydomain') ?? myhostname.replace(/^[^.]+\./, '');
+  const tokens = splitPostfixList(mainCf.get('mydestination') ?? '$myhostname, localhost.$mydomain, localhost');
+  const out = new Set<string>();
+  for (const token of tokens) {
+    const expanded = token.replace(/\$\{?myhostname\}?/g, myhostname).replace(/\$\{?mydomain\}?/g, mydomain).toLowerCase();
+    if (!expanded.includes('$') && !expanded.includes(':') && !expanded.startsWith('/')) out.add(expanded);
+  }
+  return out;
+}
+
+function chooseSocket(conf: Map<string, string>, chroot: ReturnType<typeof readChroot>, notes: PlanText[]): { socket: OpendkimSocket; spec: string; milter: string; former: string[] } {
+  const currentSpec = conf.get('socket');
+  const current = currentSpec === undefined ? null : parseOpendkimSocket(currentSpec);
+  const currentMilter = current === null ? null : milterForSocket(current, chroot);
+  if (current !== null && currentMilter !== null && currentSpec !== undefined) {
+    return { socket: current, spec: currentSpec, milter: currentMilter, former: [] };
+  }
+  const socket = parseOpendkimSocket(DEFAULT_SOCKET) as OpendkimSocket;
+  const milter = milterForSocket(socket, chroot) as string;
+  if (currentSpec !== undefined) {
+    notes.push(
+      t('socketReplaced', `OpenDKIM's socket ${currentSpec} cannot be reached by Postfix's chrooted smtpd; Homemail uses ${DEFAULT_SOCKET} instead.`, {
+        old: currentSpec,
+        socket: DEFAULT_SOCKET,
+      }),
+    );
+  }
+  const former = current?.kind === 'local' ? [`unix:${current.path}`] : [];
+  return { socket, spec: DEFAULT_SOCKET, milter, former };
+}
+
+/**
+ * What the server should look like after apply, as the list of files that differ, the
+ * directories and packages to create, and the commands that validate and reload. Pure:
+ * the same gathered state and settings always give the same change set.
+ */
+export function computeChanges(state: ServerState, settings: ChangeSettings): ChangeSet {
+  const notes: PlanText[] = [];
+  const domain = settings.domain.toLowerCase();
+  if (!state.packages.postfix && !state.files.get(MAIN_CF)?.exists) {
+    throw new HomemailError('checks-failed', 'Postfix is not installed on this server.', { hint: 'Install and configure Postfix first; Homemail adds DKIM signing to it.' });
+  }
+  if (settings.keys.length === 0) throw new HomemailError('bad-input', 'At least one DKIM key is needed.', { details: { field: 'dkim' } });
+
+  const install = ['opendkim', 'opendkim-tools'].filter((p) => !state.packages[p]);
+  if (install.length > 0 && !state.apt) {
+    throw new HomemailError('checks-failed', `${install.join(' and ')} must be installed, and this server has no apt-get.`, {
+      hint: 'Install OpenDKIM with the system package manager, then run Homemail again.',
+    });
+  }
+  const confFile = state.files.get(OPENDKIM_CONF);
+  const confBefore = confFile?.exists ? (confFile.content ?? '') : OPENDKIM_CONF_TEMPLATE;
+  const conf = readOpendkimConf(confBefore);
+  const mainText = fileText(state, MAIN_CF);
+  const main = readMainCf(mainText);
+  const postfixMajor = Number(/^(\d+)/.exec(state.mailVersion)?.[1] ?? '3');
+  const chroot = readChroot(fileText(state, MASTER_CF), state.queueDirectory, postfixMajor);
+  const sock = chooseSocket(conf, chroot, notes);
+
+  const files: DesiredFile[] = [];
+  const dirs: DesiredDir[] = [];
+  const addFile = (path: string, content: string, why: PlanText, meta: { owner: string; group: string; mode: string; secret?: boolean; expectAny?: boolean }) => {
+    const before = state.files.get(path);
+    if (before?.exists && before.sha256 === sha256(content)) return;
+    files.push({
+      path,
+      before,
+      content,
+      owner: before?.exists ? (before.owner ?? meta.owner) : meta.owner,
+      group: before?.exists ? (before.group ?? meta.group) : meta.group,
+      mode: before?.exists ? octal(before.mode, meta.mode) : meta.mode,
+      secret: meta.secret ?? false,
+      expect: meta.expectAny ? 'any' : before?.exists ? (before.sha256 ?? 'any') : 'absent',
+      why,
+    });
+  };
+  const ensureDir = (path: string, owner: string, group: string, mode: string) => {
+    if (!state.dirs.get(path)?.exists && !dirs.some((d) => d.path === path)) dirs.push({ path, owner, group, mode });
+  };
+
+  // Key files, RequireSafeKeys-safe: owner opendkim, 0600, in a 0700 directory.
+  ensureDir(KEY_DIR, 'opendkim', 'opendkim', '0700');
+  const keyEntries: KeyTableEntry[] = settings.keys.map((k) => ({ name: `${k.selector}._domainkey.${domain}`, domain, selector: k.selector, keyPath: keyPath(k.selector) }));
+  for (const key of settings.keys) {
+    const pem = key.privateKeyPem.endsWith('\n') ? key.privateKeyPem : `${key.privateKeyPem}\n`;
+    const path = keyPath(key.selector);
+    const before = state.files.get(path);
+    // The key file keeps its owner only if it is already safe; otherwise it becomes opendkim 0600.
+    if (before?.exists && before.sha256 === sha256(pem)) continue;
+    files.push({
+      path,
+      before,
+      content: pem,
+      owner: 'opendkim',
+      group: 'opendkim',
+      mode: '0600',
+      secret: true,
+      expect: before?.exists ? (before.sha256 ?? 'any') : 'absent',
+      why: t('keyFile', `Private key for selector ${key.selector} (${key.type}).`, { selector: key.selector, type: key.type }),
+    });
+  }
+
+  // Tables: KeyTable, SigningTable (refile: with *@domain), trusted hosts.
+  const confEdits: ConfEdit[] = [];
+  const keyTableSpec = parseDataset(conf.get('keytable') ?? KEY_TABLE);
+  const signingSpec = parseDataset(conf.get('signingtable') ?? `refile:${SIGNING_TABLE}`);
+  for (const [name, spec] of [['KeyTable', keyTableSpec], ['SigningTable', signingSpec]] as const) {
+    if (spec.type === 'other') {
+      throw new HomemailError('checks-failed', `OpenDKIM's ${name} (${spec.path}) is a database Homemail cannot edit.`, {
+        hint: `Add the key for ${domain} to it by hand, or switch ${name} to a plain file.`,
+      });
+    }
+  }
+  if (!conf.has('keytable')) confEdits.push({ name: 'KeyTable', value: KEY_TABLE });
+  if (!conf.has('signingtable')) confEdits.push({ name: 'SigningTable', value: `refile:${SIGNING_TABLE}` });
+  if (keyTableSpec.path.startsWith(`${TABLE_DIR}/`) || signingSpec.path.startsWith(`${TABLE_DIR}/`)) ensureDir(TABLE_DIR, 'root', 'root', '0755');
+
+  let keyTable = fileText(state, keyTableSpec.path);
+  let signing = fileText(state, signingSpec.path);
+  const refile = signingSpec.type === 'refile';
+  // A single-key configuration moves into the tables; other domains it signed keep their key.
+  const single = !conf.has('keytable') && conf.has('keyfile') && conf.has('selector') && conf.has('domain');
+  if (single) {
+    const oldSelector = conf.get('selector') as string;
+    const oldKey = conf.get('keyfile') as string;
+    const oldDomains = (conf.get('domain') as string).split(/[\s,]+/).filter((d) => d !== '' && !d.startsWith('/'));
+    for (const oldDomain of oldDomains.map((d) => d.toLowerCase())) {
+      if (oldDomain === domain) continue;
+      const entry = { name: `${oldSelector}._domainkey.${oldDomain}`, domain: oldDomain, selector: oldSelector, keyPath: oldKey };
+      keyTable = editKeyTable(keyTable, [entry]);
+      signing = editSigningTable(signing, oldDomain, [entry.name], refile);
+    }
+    confEdits.push({ name: 'Domain', value: null }, { name: 'KeyFile', value: null }, { name: 'Selector', value: null });
+    notes.push(t('singleKeyMigrated', 'The single-key settings (Domain, KeyFile, Selector) move to KeyTable and SigningTable; OpenDKIM reloads without a gap.', {}));
+  }
+  const existingKeys = readKeyTable(keyTable);
+  for (const entry of keyEntries) {
+    const clash = [...existingKeys.entries()].find(([name, value]) => name !== entry.name && value.endsWith(`:${entry.keyPath}`));
+    if (clash) {
+      throw new HomemailError('bad-input', `The key file ${entry.keyPath} is already used by ${clash[0]}.`, {
+        details: { field: 'dkim' },
+        hint: 'Choose another selector for this domain.',
+      });
+    }
+  }
+  keyTable = editKeyTable(keyTable, keyEntries);
+  signing = editSigningTable(signing, domain, keyEntries.map((e) => e.name), refile);
+  addFile(keyTableSpec.path, keyTable, t('keyTable', `KeyTable: which key file signs as ${domain}.`, { domain }), { owner: 'root', group: 'root', mode: '0644' });
+  addFile(signingSpec.path, signing, t('signingTable', `SigningTable: mail from *@${domain} is signed with its key.`, { domain }), { owner: 'root', group: 'root', mode: '0644' });
+
+  const internalSpec = parseDataset(conf.get('internalhosts') ?? TRUSTED_HOSTS);
+  const ignoreSpec = parseDataset(conf.get('externalignorelist') ?? internalSpec.path);
+  if (!conf.has('internalhosts')) confEdits.push({ name: 'InternalHosts', value: internalSpec.path });
+  if (!conf.has('externalignorelist') && internalSpec.type !== 'other') confEdits.push({ name: 'ExternalIgnoreList', value: internalSpec.path });
+  const peers = peersFromMynetworks(main.get('mynetworks'));
+  for (const spec of internalSpec.path === ignoreSpec.path ? [internalSpec] : [internalSpec, ignoreSpec]) {
+    if (spec.type === 'other') continue;
+    addFile(spec.path, editHostList(fileText(state, spec.path), peers), t('trustedHosts', 'Trusted hosts: mail from these local networks is signed, not verified.', {}), {
+      owner: 'root',
+      group: 'root',
+      mode: '0644',
+    });
+  }
+
+  if (conf.get('socket') !== sock.spec) confEdits.push({ name: 'Socket', value: sock.spec });
+  if (conf.get('canonicalization') !== 'relaxed/simple') confEdits.push({ name: 'Canonicalization', value: 'relaxed/simple' });
+  if (conf.get('oversignheaders') === undefined || !/(^|[\s,])from($|[\s,])/i.test(conf.get('oversignheaders') as string)) {
+    confEdits.push({ name: 'OversignHeaders', value: 'From' });
+  }
+  if (!conf.has('syslog')) confEdits.push({ name: 'Syslog', value: 'yes' });
+  if (!conf.has('syslogsuccess')) confEdits.push({ name: 'SyslogSuccess', value: 'yes' });
+  if (settings.keys.length > 1 && conf.get('multiplesignatures') !== 'yes') confEdits.push({ name: 'MultipleSignatures', value: 'yes' });
+  const mode = conf.get('mode');
+  if (mode !== undefined && !mode.includes('s')) confEdits.push({ name: 'Mode', value: 'sv' });
+  const confAfter = confEdits.length > 0 ? editOpendkimConf(confBefore, confEdits) : confBefore;
+  addFile(OPENDKIM_CONF, confAfter, t('opendkimConf', 'OpenDKIM: key and signing tables, socket, relaxed/simple canonicalization, From oversigned.', {}), {
+    owner: 'root',
+    group: 'root',
+    mode: '0644',
+    expectAny: !confFile?.exists && install.length > 0,
+  });
+
+  // Postfix main.cf: the milter in both lists, default action accept, protocol 6.
+  const dmarcSocketSpec = readOpendkimConf(fileText(state, OPENDMARC_CONF)).get('socket');
+  const dmarcSocket = dmarcSocketSpec === undefined ? null : parseOpendkimSocket(dmarcSocketSpec);
+  const dmarcMilter = dmarcSocket === null ? null : milterForSocket(dmarcSocket, chroot);
+  const listed = [...splitPostfixList(main.get('smtpd_milters') ?? ''), ...splitPostfixList(main.get('non_smtpd_milters') ?? '')];
+  const opendmarc = [...(dmarcMilter === null ? [] : [dmarcMilter]), ...listed.filter((m) => /opendmarc/i.test(m))];
+  const edits: ParameterEdit[] = [];
+  for (const name of ['smtpd_milters', 'non_smtpd_milters']) {
+    const current = main.get(name) ?? '';
+    const merged = mergeMilters({ current, opendkim: sock.milter, formerOpendkim: sock.former, opendmarc });
+    if (merged !== current.trim()) edits.push({ name, value: merged });
+  }
+  if (main.get('milter_default_action') !== 'accept') edits.push({ name: 'milter_default_action', value: 'accept' });
+  if (main.get('milter_protocol') !== '6') edits.push({ name: 'milter_protocol', value: '6' });
+  if (edits.length > 0) {
+    addFile(MAIN_CF, setParameters(mainText, edits), t('mainCf', 'Postfix: OpenDKIM in smtpd_milters and non_smtpd_milters; mail keeps flowing if OpenDKIM is down.', {}), {
+      owner: 'root',
+      group: 'root',
+      mode: '0644',
+    });
+  }
+
+  // Report addresses of this server's own domains → the chosen local user.
+  const locals = localDomains(main);
+  const aliasWanted: Array<{ name: string; target: string }> = [];
+  const aliasesNow = readAliases(fileText(state, ALIASES));
+  for (const raw of [...settings.rua, ...settings.ruf]) {
+    const address = mailtoAddress(raw);
+    const at = address.lastIndexOf('@');
+    if (at <= 0) continue;
+    const local = address.slice(0, at).toLowerCase();
+    const addrDomain = address.slice(at + 1).toLowerCase();
+    if (!locals.has(addrDomain)) {
+      notes.push(t('reportNotLocal', `${address} is not delivered by this server; make sure its mailbox exists.`, { address }));
+      continue;
+    }
+    if (local === settings.reportTo.toLowerCase() || state.users.includes(local)) continue;
+    if (!/^[a-z0-9][a-z0-9._+-]*$/.test(local)) {
+      notes.push(t('aliasUnusual', `${address}: Homemail writes aliases only for plain names; add this one to /etc/aliases by hand.`, { address }));
+      continue;
+    }
+    if (aliasesNow.has(local)) {
+      if (aliasesNow.get(local) !== settings.reportTo) notes.push(t('aliasKept', `${local} already delivers to ${aliasesNow.get(local) ?? ''}; kept.`, { name: local, target: aliasesNow.get(local) ?? '' }));
+      continue;
+    }
+    if (!aliasWanted.some((a) => a.name === local)) aliasWanted.push({ name: local, target: settings.reportTo });
+  }
+  let aliasesChanged = false;
+  if (aliasWanted.length > 0) {
+    const before = fileText(state, ALIASES);
+    const after = editAliases(before, aliasWanted);
+    aliasesChanged = after !== before;
+    addFile(ALIASES, after, t('aliases', `Report mail for ${aliasWanted.map((a) => a.name).join(', ')} is delivered to ${settings.reportTo}.`, {
+      names: aliasWanted.map((a) => a.name).join(', '),
+      user: settings.reportTo,
+    }), { owner: 'root', group: 'root', mode: '0644' });
+  }
+
+  // Validation, reloads and what rollback runs afterwards.
+  const env = { systemd: state.systemd, initScripts: state.initScripts };
+  const confChanged = files.some((f) => f.path !== MAIN_CF && f.path !== ALIASES);
+  const socketChanged = conf.get('socket') !== sock.spec;
+  let opendkimAction: ServiceAction | null = null;
+  if (install.length > 0 || socketChanged || !state.running.opendkim) opendkimAction = 'restart';
+  else if (confChanged) opendkimAction = 'reload';
+  const mainChanged = files.some((f) => f.path === MAIN_CF);
+  const postfixAction: 'start' | 'reload' | null = !state.running.postfix ? 'start' : mainChanged ? 'reload' : null;
+
+  const validate: ServerCommand[] = [
+    { label: 'opendkim -n', argv: ['opendkim', '-n', '-x', OPENDKIM_CONF], words: t('validateOpendkim', 'Check the OpenDKIM configuration (opendkim -n).') },
+    { label: 'postfix check', argv: ['postfix', 'check'], words: t('validatePostfix', 'Check the Postfix configuration (postfix check, postconf warnings).') },
+  ];
+  const services: ServerCommand[] = [];
+  if (opendkimAction) {
+    services.push({
+      label: `${opendkimAction} opendkim`,
+      argv: serviceCommand(env, 'opendkim', opendkimAction),
+      words: t(`${opendkimAction}Service`, `${opendkimAction === 'reload' ? 'Reload' : 'Restart'} OpenDKIM.`, { service: 'OpenDKIM' }),
+    });
+  }
+  if (postfixAction) {
+    services.push({
+      label: `${postfixAction} postfix`,
+      argv: postfixCommand(env, postfixAction),
+      words: t(`${postfixAction}Service`, `${postfixAction === 'start' ? 'Start' : 'Reload'} Postfix.`, { service: 'Postfix' }),
+    });
+  }
+  const rollbackServices: ServerCommand[] = [];
+  if (install.length === 0 && opendkimAction) {
+    const back: ServiceAction = state.running.opendkim ? 'restart' : 'stop';
+    rollbackServices.push({ label: `${back} opendkim`, argv: serviceCommand(env, 'opendkim', back), words: t('rollbackOpendkim', `${back} OpenDKIM`) });
+  }
+  if (state.running.postfix && mainChanged) rollbackServices.push({ label: 'reload postfix', argv: postfixCommand(env, 'reload'), words: t('rollbackPostfix', 'Reload Postfix') });
+
+  const firstKey = settings.keys[0] as ChangeKey;
+  const changed = files.length > 0 || dirs.length > 0 || install.length > 0 || services.length > 0;
+  return {
+    files,
+    dirs,
+    install,
+    uninstall: confFile?.exists ? 'remove' : 'purge',
+    aliasesChanged,
+    validate,
+    services,
+    rollbackServices,
+    socket: sock.spec,
+    milter: sock.milter,
+    healthSocket: sock.socket.kind === 'inet' ? { kind: 'inet', port: sock.socket.port } : { kind: 'local', path: sock.socket.path },
+    healthMail: { from: `postmaster@${domain}`, to: settings.reportTo, domain, selector: firstKey.selector },
+    notes,
+    changed,
+  };
+}

@@ -1,0 +1,114 @@
+/**
+ * Postfix main.cf, read and edited with postconf's own semantics, so a plan can show the exact
+ * diff that `postconf -e` would produce before anything runs on the server.
+ *
+ * Reading (postconf(5), readllines): a logical line starts with non-whitespace text; a line
+ * that starts with whitespace continues it; empty lines and lines whose first non-whitespace
+ * character is `#` are ignored and do not end a logical line. `#` after text is not a comment.
+ * The last assignment of a name wins.
+ *
+ * Editing (postconf -e, pcf_edit_main): comment and blank lines are copied; every logical line
+ * that assigns an edited name becomes `name = value` and its continuation lines are dropped;
+ * names not found are appended as `name = value` at the end, in the order given.
+ */
+
+const PARAMETER_NAME = /^[A-Za-z0-9_.-]+$/;
+
+function isCommentOrBlank(line: string): boolean {
+  const trimmed = line.trimStart();
+  return trimmed === '' || trimmed.startsWith('#');
+}
+
+function startsLogicalLine(line: string): boolean {
+  return line !== '' && !/^\s/.test(line) && !line.startsWith('#');
+}
+
+/** The name a logical line assigns: the text up to whitespace or `=` (as postconf reads it). */
+function lineKey(line: string): string {
+  const match = /^[^\s=]*/.exec(line);
+  return match ? match[0] : '';
+}
+
+/** Splits into lines, keeping track of whether the text ended with a newline. */
+function splitLines(text: string): string[] {
+  if (text === '') return [];
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}
+
+/** Every `name = value` assignment of main.cf, in file order (duplicates kept). */
+export function readAssignments(text: string): Array<{ name: string; value: string }> {
+  const out: Array<{ name: string; value: string }> = [];
+  let current: { name: string; parts: string[] } | null = null;
+  const flush = () => {
+    if (current) out.push({ name: current.name, value: current.parts.join(' ').trim() });
+    current = null;
+  };
+  for (const raw of splitLines(text)) {
+    const line = raw.replace(/\r$/, '');
+    if (isCommentOrBlank(line)) continue;
+    if (startsLogicalLine(line)) {
+      flush();
+      const eq = line.indexOf('=');
+      if (eq < 0) continue; // not an assignment: postconf warns and ignores it
+      const name = line.slice(0, eq).trim();
+      current = { name, parts: [line.slice(eq + 1).trim()] };
+    } else if (current) {
+      (current as { parts: string[] }).parts.push(line.trim());
+    }
+  }
+  flush();
+  return out;
+}
+
+/** The effective (last) value of each parameter set in main.cf. */
+export function readMainCf(text: string): Map<string, string> {
+  const values = new Map<string, string>();
+  for (const { name, value } of readAssignments(text)) values.set(name, value);
+  return values;
+}
+
+export function getParameter(text: string, name: string): string | undefined {
+  return readMainCf(text).get(name);
+}
+
+export interface ParameterEdit {
+  name: string;
+  value: string;
+}
+
+/**
+ * `postconf -e "name = value" …` as a pure function. One divergence: when the file does not
+ * end with a newline, postconf would glue the first appended line onto the last line; we add
+ * the newline instead.
+ */
+export function setParameters(text: string, edits: readonly ParameterEdit[]): string {
+  const wanted = new Map<string, { value: string; found: boolean }>();
+  for (const edit of edits) {
+    if (!PARAMETER_NAME.test(edit.name)) throw new Error(`not a Postfix parameter name: ${JSON.stringify(edit.name)}`);
+    if (/[\r\n]/.test(edit.value)) throw new Error(`a Postfix value cannot span lines: ${edit.name}`);
+    wanted.set(edit.name, { value: edit.value.trim(), found: false });
+  }
+  const out: string[] = [];
+  let interesting = false;
+  for (const line of splitLines(text)) {
+    if (isCommentOrBlank(line)) {
+      out.push(line);
+    } else if (/^\s/.test(line)) {
+      if (!interesting) out.push(line);
+    } else {
+      const key = lineKey(line);
+      const edit = wanted.get(key);
+      interesting = edit !== undefined;
+      if (edit) {
+        edit.found = true;
+        out.push(`${key} = ${edit.value}`);
+      } else {
+        out.push(line);
+      }
+    }
+  }
+  for (const [name, edit] of wanted) if (!edit.found) out.push(`${name} = ${edit.value}`);
+  return out.length === 0 ? '' : `${out.join('\n')}\n`;
+}

@@ -1,0 +1,19 @@
+/** Where Homemail reads and writes on a Debian-family server. */
+export const MAIN_CF = '/etc/postfix/main.cf';
+export const MASTER_CF = '/etc/postfix/master.cf';
+export const OPENDKIM_CONF = '/etc/opendkim.conf';
+export const OPENDMARC_CONF = '/etc/opendmarc.conf';
+export const ALIASES = '/etc/aliases';
+export const KEY_DIR = '/etc/dkimkeys';
+export const TABLE_DIR = '/etc/opendkim';
+export const KEY_TABLE = `${TABLE_DIR}/key.table`;
+export const SIGNING_TABLE = `${TABLE_DIR}/signing.table`;
+export const TRUSTED_HOSTS = `${TABLE_DIR}/trusted.hosts`;
+export const BACKUP_ROOT = '/var/backups/homemail';
+
+export function keyPath(selector: string): string {
+  return `${KEY_DIR}/${selector}.private`;
+}
+
+/** The configuration files whose bytes rollback must restore (what host tests snapshot). */
+export const CONFIG_FILES = [MAIN_CF, OPENDKIM_CONF, ALIASES, KEY_TABLE, SIGNING_TABLE, TRUSTED_HOSTS] as const;

@@ -1,0 +1,88 @@
+import { createTwoFilesPatch } from 'diff';
+import type { InterruptedApply, Plan, PlannedCommand, PlannedFile, PlanText } from '../../../shared/plan.js';
+import { commandLine } from '../ssh/quote.js';
+import type { ChangeSet } from './desired.js';
+
+const t = (key: string, text: string, params: Record<string, string | number> = {}): PlanText => ({ key, params, text });
+
+function unifiedDiff(path: string, before: string, after: string, created: boolean): string {
+  return createTwoFilesPatch(created ? '/dev/null' : `a${path}`, `b${path}`, before, after, undefined, undefined, { context: 3 });
+}
+
+/** The reviewable plan: file edits as unified diffs (no key material), commands in words. */
+export function buildPlan(changes: ChangeSet, context: { host: string; domain: string; interrupted: InterruptedApply[] }): Plan {
+  const files: PlannedFile[] = changes.files.map((f) => {
+    const created = !f.before?.exists;
+    const diff = f.secret
+      ? `${created ? 'create' : 'replace'} ${f.path} (private key, ${f.content.length} bytes, not shown)\n`
+      : unifiedDiff(f.path, f.before?.content ?? '', f.content, created);
+    return { path: f.path, kind: created ? 'create' : 'modify', owner: f.owner, group: f.group, mode: f.mode, secret: f.secret, diff, why: f.why };
+  });
+  const commands: PlannedCommand[] = [];
+  if (changes.install.length > 0) {
+    const pkgs = changes.install.join(' ');
+    commands.push({
+      kind: 'install-packages',
+      command: `apt-get install -y --no-install-recommends ${pkgs}`,
+      words: t('installPackages', `Install ${pkgs} with apt-get.`, { packages: pkgs }),
+    });
+  }
+  for (const d of changes.dirs) {
+    commands.push({
+      kind: 'create-directory',
+      command: `install -d -o ${d.owner} -g ${d.group} -m ${d.mode} ${d.path}`,
+      words: t('createDirectory', `Create the directory ${d.path} (${d.owner}:${d.group}, ${d.mode}).`, { path: d.path, owner: d.owner, group: d.group, mode: d.mode }),
+    });
+  }
+  if (changes.aliasesChanged) commands.push({ kind: 'newaliases', command: 'newaliases', words: t('newaliases', 'Rebuild the aliases database (newaliases).') });
+  for (const v of changes.validate) commands.push({ kind: 'validate', command: commandLine(v.argv), words: v.words });
+  for (const s of changes.services) {
+    const kind = s.argv.includes('reload') ? 'reload-service' : s.argv.includes('start') ? 'start-service' : 'restart-service';
+    commands.push({ kind, command: commandLine(s.argv), words: s.words });
+  }
+  const m = changes.healthMail;
+  commands.push({
+    kind: 'health-check',
+    command: `sendmail -f ${m.from} ${m.to}`,
+    words: t(
+      'healthCheck',
+      `Check that OpenDKIM listens on ${changes.socket} and Postfix runs, then send a test message from ${m.from} to ${m.to} and confirm it was signed (s=${m.selector}, d=${m.domain}).`,
+      { socket: changes.socket, from: m.from, to: m.to, selector: m.selector, domain: m.domain },
+    ),
+  });
+  return {
+    host: context.host,
+    domain: context.domain,
+    changed: changes.changed,
+    files: changes.changed ? files : [],
+    commands: changes.changed ? commands : [],
+    backedUp: changes.files.filter((f) => f.before?.exists).map((f) => f.path),
+    notes: changes.notes,
+    opendkimSocket: changes.socket,
+    milter: changes.milter,
+    interrupted: context.interrupted,
+  };
+}
+
+/** The plan as text for the terminal. */
+export function formatPlan(plan: Plan): string {
+  const out: string[] = [];
+  for (const i of plan.interrupted) out.push(`! ${i.text}`);
+  if (!plan.changed) {
+    out.push(`${plan.host} already signs mail for ${plan.domain}: nothing to change.`);
+    return `${out.join('\n')}\n`;
+  }
+  out.push(`Plan for ${plan.host} (${plan.domain}): ${plan.files.length} file(s), ${plan.commands.length} command(s).`);
+  out.push(`OpenDKIM socket ${plan.opendkimSocket}; Postfix milter ${plan.milter}.`);
+  for (const n of plan.notes) out.push(`Note: ${n.text}`);
+  out.push('');
+  for (const f of plan.files) {
+    out.push(`== ${f.kind === 'create' ? 'create' : 'edit'} ${f.path} (${f.owner}:${f.group} ${f.mode}) — ${f.why.text}`);
+    out.push(f.diff.trimEnd());
+    out.push('');
+  }
+  out.push('Commands:');
+  plan.commands.forEach((c, i) => out.push(`  ${i + 1}. ${c.words.text}\n     $ ${c.command}`));
+  if (plan.backedUp.length > 0) out.push('', `Backed up first: ${plan.backedUp.join(', ')}`);
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,508 @@
+/**
+ * The server-side half of plan/apply/rollback: one POSIX sh script, sent as an argument of
+ * `sh -c 'eval "$1"'`, so each operation is one SSH round trip. It gathers state, runs the
+ * transaction (journal, backup with manifest, atomic writes, validation, service reloads,
+ * health check, automatic restore) and undoes or finishes an interrupted one.
+ * Keep it free of backticks and dollar-brace (it lives in a template literal).
+ */
+export const TRANSACTION_SCRIPT = String.raw`# Homemail server-side script. Static text: it never contains user input. Values arrive as
+# arguments checked by the client (ids, paths it chose) or on stdin in base64 (the bundle).
+# Modes: gather [--recover] -- PATH... | apply ID | rollback ID|latest
+set -u
+umask 077
+PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+LC_ALL=C
+export PATH LC_ALL
+ROOT=/var/backups/homemail
+SELF=$1
+shift
+MODE=none
+if [ $# -gt 0 ]; then MODE=$1; shift; fi
+
+enc() { printf '%s' "$1" | base64 | tr -d '\n'; }
+dec() { printf '%s' "$1" | base64 -d; }
+say() { printf '%s\n' "$*"; }
+now() { date +%s; }
+valid_id() { case $1 in *[!0-9A-Za-z-]*|'') return 1;; esac; return 0; }
+valid_token() { case $1 in *[!0-9A-Za-z._:+@/-]*|'') return 1;; esac; return 0; }
+
+# Runs a command whose words are base64 fields: no word is ever parsed by the shell.
+run_b64() {
+  n=$#
+  i=0
+  while [ "$i" -lt "$n" ]; do
+    w=$(dec "$1")
+    shift
+    set -- "$@" "$w"
+    i=$((i + 1))
+  done
+  "$@"
+}
+
+meta() { stat -c '%U %G %a %Y' "$1" 2>/dev/null || echo '- - - 0'; }
+
+lock_alive() {
+  [ -f "$ROOT/lock/pid" ] || return 1
+  lp=$(cat "$ROOT/lock/pid" 2>/dev/null)
+  [ -n "$lp" ] && kill -0 "$lp" 2>/dev/null
+}
+
+journal_state() { sed -n 's/^STATE \([^ ]*\).*/\1/p' "$1/journal" 2>/dev/null | tail -n 1; }
+journal_stage() { sed -n 's/^STAGE \([^ ]*\).*/\1/p' "$1/journal" 2>/dev/null | tail -n 1; }
+
+# ------------------------------------------------------------------ restore
+# Puts back every file of a backup's manifest, removes files and directories it created,
+# purges packages it installed, then runs the recorded service commands.
+restore_backup() {
+  d=$1
+  rc=0
+  if [ -f "$d/manifest" ]; then
+    tac "$d/manifest" > "$d/manifest.rev"
+    while read -r kind p existed idx rest; do
+      path=$(dec "$p")
+      case $kind in
+        file)
+          if [ "$existed" = 1 ]; then
+            tmp="$(dirname "$path")/.homemail-restore-$$"
+            if cp -p "$d/files/$idx" "$tmp" && mv -f "$tmp" "$path"; then :; else rc=1; rm -f "$tmp"; fi
+          else
+            rm -f "$path" || rc=1
+          fi ;;
+        dir)
+          [ "$existed" = 1 ] || rmdir "$path" 2>/dev/null || true ;;
+      esac
+    done < "$d/manifest.rev"
+    rm -f "$d/manifest.rev"
+    if grep -q '^aliases' "$d/manifest" 2>/dev/null && command -v newaliases >/dev/null; then newaliases || rc=1; fi
+    # Packages this apply installed: purged when they were absent, removed when only their
+    # configuration files had stayed behind.
+    for how in purge remove; do
+      pk=$(sed -n "s/^package \([^ ]*\) $how\$/\1/p" "$d/manifest" | tr '\n' ' ')
+      [ -n "$pk" ] || continue
+      # shellcheck disable=SC2086 # package names were checked as tokens
+      DEBIAN_FRONTEND=noninteractive apt-get "$how" -y -q $pk </dev/null >>"$d/apt.log" 2>&1 || rc=1
+    done
+  fi
+  if [ -f "$d/rollback-commands" ]; then
+    while read -r label words; do
+      # shellcheck disable=SC2086 # base64 words, split on spaces on purpose
+      run_b64 $words </dev/null >>"$d/services.log" 2>&1 || { say "WARN $(enc "rollback command failed: $(dec "$label")")"; rc=1; }
+    done < "$d/rollback-commands"
+  fi
+  if command -v postfix >/dev/null && ! postfix check >>"$d/services.log" 2>&1; then rc=1; fi
+  rm -rf "$d/new"
+  return $rc
+}
+
+# ------------------------------------------------------------------ gather
+emit_file() { # path secret(0|1)
+  if [ -f "$1" ]; then
+    m=$(meta "$1")
+    s=$(sha256sum < "$1" | cut -d' ' -f1)
+    if [ "$2" = 1 ]; then c=-; else c=$(base64 < "$1" | tr -d '\n'); [ -n "$c" ] || c=.; fi
+    say "file $(enc "$1") 1 $m $s $c"
+  else
+    say "file $(enc "$1") 0 - - - 0 - -"
+  fi
+}
+
+emit_dir() {
+  if [ -d "$1" ]; then say "dir $(enc "$1") 1 $(meta "$1")"; else say "dir $(enc "$1") 0 - - - 0"; fi
+}
+
+recover() {
+  [ -d "$ROOT" ] || return 0
+  if lock_alive; then say "busy $(cat "$ROOT/lock/pid")"; return 0; fi
+  rm -rf "$ROOT/lock"
+  for d in "$ROOT"/*; do
+    [ -f "$d/journal" ] || continue
+    id=$(basename "$d")
+    st=$(journal_state "$d")
+    if [ -z "$st" ]; then
+      if [ "$(journal_stage "$d")" = health-ok ]; then
+        printf 'STATE done %s\n' "$(now)" >> "$d/journal"
+        rm -rf "$d/new" "$d/bundle"
+        touch "$d/acknowledged"
+        say "recovered $id finished"
+      elif restore_backup "$d"; then
+        printf 'STATE rolled-back %s\n' "$(now)" >> "$d/journal"
+        touch "$d/acknowledged"
+        say "recovered $id undone"
+      else
+        printf 'STATE rollback-failed %s\n' "$(now)" >> "$d/journal"
+        touch "$d/acknowledged"
+        say "recovered $id undo-failed"
+      fi
+      rm -f "$d/bundle"
+    elif [ ! -f "$d/acknowledged" ]; then
+      touch "$d/acknowledged"
+      say "recovered $id reported-$st"
+    fi
+  done
+}
+
+gather() {
+  if [ "$1" = --recover ]; then shift; recover; fi
+  [ "$1" = -- ] && shift
+  say "HOMEMAIL-GATHER 1"
+  if [ -d /run/systemd/system ]; then say "manager systemd"; else say "manager other"; fi
+  for s in opendkim postfix; do
+    if [ -x "/etc/init.d/$s" ]; then say "initscript $s 1"; else say "initscript $s 0"; fi
+  done
+  if command -v apt-get >/dev/null; then say "apt 1"; else say "apt 0"; fi
+  for p in opendkim opendkim-tools postfix; do
+    st=$(dpkg-query -W -f='$''{Status}' "$p" 2>/dev/null)
+    case $st in *' installed') say "package $p 1";; *) say "package $p 0";; esac
+  done
+  if command -v postfix >/dev/null && postfix status >/dev/null 2>&1; then say "running postfix 1"; else say "running postfix 0"; fi
+  if pgrep -x opendkim >/dev/null 2>&1 || pidof opendkim >/dev/null 2>&1; then say "running opendkim 1"; else say "running opendkim 0"; fi
+  if command -v postconf >/dev/null; then
+    say "postconf queue_directory $(enc "$(postconf -h queue_directory 2>/dev/null)")"
+    say "postconf mail_version $(enc "$(postconf -h mail_version 2>/dev/null)")"
+    say "warnings $(enc "$(postconf 2>&1 >/dev/null | grep -i warning)")"
+  fi
+  say "users $(enc "$(cut -d: -f1 /etc/passwd | tr '\n' ' ')")"
+  for p in "$@"; do
+    case $p in
+      secret:*) emit_file "$(printf '%s' "$p" | cut -c8-)" 1 ;;
+      dir:*) emit_dir "$(printf '%s' "$p" | cut -c5-)" ;;
+      *) emit_file "$p" 0 ;;
+    esac
+  done
+  # Files that opendkim.conf points at: the client cannot know them before this read.
+  if [ -f /etc/opendkim.conf ]; then
+    awk 'tolower($1) ~ /^(keytable|signingtable|internalhosts|externalignorelist|keyfile)$/ { v=$2; sub(/^(file|refile):/, "", v); print tolower($1), v }' /etc/opendkim.conf |
+    while read -r k v; do
+      case $v in /*) ;; *) continue ;; esac
+      if [ "$k" = keyfile ]; then emit_file "$v" 1; else emit_file "$v" 0; fi
+    done
+    kt=$(awk 'tolower($1)=="keytable" { v=$2; sub(/^(file|refile):/, "", v); print v; exit }' /etc/opendkim.conf)
+    if [ -n "$kt" ] && [ -f "$kt" ]; then
+      awk '$0 !~ /^[ \t]*#/ && NF >= 2 { n=split($2, a, ":"); if (n >= 3) print a[3] }' "$kt" | while read -r k; do
+        case $k in /*) emit_file "$k" 1 ;; esac
+      done
+    fi
+  fi
+  if [ -d "$ROOT" ]; then
+    for d in "$ROOT"/*; do
+      [ -f "$d/journal" ] || continue
+      st=$(journal_state "$d")
+      [ -n "$st" ] || st=unfinished
+      say "journal $(basename "$d") $st $(journal_stage "$d")"
+    done
+    if lock_alive; then say "busy $(cat "$ROOT/lock/pid")"; fi
+  fi
+  say "end"
+}
+
+# ------------------------------------------------------------------ apply (worker)
+FAULT=none
+fault_at() { # stage
+  case $FAULT in
+    "fail:$1") return 0 ;;
+    "drop:$1")
+      # Tests only: cut the SSH connection of the waiting client, then carry on.
+      p=$(cat "$DIR/fg.pid" 2>/dev/null)
+      while [ -n "$p" ] && [ "$p" -gt 1 ]; do
+        if [ "$(cat "/proc/$p/comm" 2>/dev/null)" = sshd ]; then kill -TERM "$p"; break; fi
+        p=$(awk '{ print $4 }' "/proc/$p/stat" 2>/dev/null)
+      done
+      sleep 1
+      return 1 ;;
+    "kill:$1") kill -KILL $$ ;;
+  esac
+  return 1
+}
+
+stage() { printf 'STAGE %s %s\n' "$1" "$(now)" >> "$DIR/journal"; say "STAGE $1"; }
+
+FAILED_STAGE=
+REASON=
+fail() { FAILED_STAGE=$1; REASON=$2; say "FAIL $1 $(enc "$2")"; }
+
+socket_listening() { # kind value
+  if [ "$1" = inet ]; then
+    hex=$(printf '%04X' "$2")
+    awk -v h=":$hex" 'substr($2, length($2) - 4) == h && $4 == "0A" { f=1 } END { exit !f }' /proc/net/tcp /proc/net/tcp6 2>/dev/null
+  else
+    [ -S "$(dec "$2")" ]
+  fi
+}
+
+mail_logs() {
+  for f in /var/log/mail.log /var/log/maillog /var/log/mail/mail.log /var/log/syslog; do
+    [ -f "$f" ] && { echo "$f"; return 0; }
+  done
+  return 1
+}
+
+# Sends one message through sendmail and waits for OpenDKIM's "DKIM-Signature field added".
+health_mail() { # from to domain selector
+  from=$(dec "$1"); to=$(dec "$2"); domain=$(dec "$3"); sel=$(dec "$4")
+  added="DKIM-Signature field added (s=$sel, d=$domain)"
+  msgid="homemail-health-$ID@$domain"
+  log=$(mail_logs) || log=
+  start=$(now)
+  qid=
+  {
+    printf 'From: <%s>\nTo: <%s>\nSubject: Homemail check %s\nMessage-ID: <%s>\n' "$from" "$to" "$ID" "$msgid"
+    printf 'Date: %s\nMIME-Version: 1.0\nContent-Type: text/plain; charset=us-ascii\n\n' "$(date -R)"
+    printf 'Homemail sent this message to check that %s signs outgoing mail. It can be deleted.\n' "$domain"
+  } | sendmail -i -f "$from" -- "$to" || { REASON="sendmail refused the test message"; return 1; }
+  i=0
+  while [ "$i" -lt 60 ]; do
+    if [ -n "$log" ]; then
+      qid=$(grep -F "message-id=<$msgid>" "$log" | tail -n 1 | sed -n 's/.*: \([0-9A-Za-z]*\): message-id=.*/\1/p')
+      if [ -n "$qid" ] && grep -F "$qid: $added" "$log" >/dev/null; then return 0; fi
+      if [ -n "$qid" ] && grep -F "$qid: milter" "$log" | grep -q -i 'reject\|tempfail'; then REASON="the milter refused the test message"; return 1; fi
+    elif [ -d /run/systemd/system ] && command -v journalctl >/dev/null; then
+      qid=$(journalctl -q --no-pager --since="@$start" 2>/dev/null | grep -F "message-id=<$msgid>" | tail -n 1 | sed -n 's/.*: \([0-9A-Za-z]*\): message-id=.*/\1/p')
+      if [ -n "$qid" ] && journalctl -q --no-pager --since="@$start" 2>/dev/null | grep -F "$qid: $added" >/dev/null; then return 0; fi
+    else
+      say "WARN $(enc "no mail log to confirm the test message's signature")"
+      return 0
+    fi
+    sleep 0.5
+    i=$((i + 1))
+  done
+  REASON="the test message (Message-ID <$msgid>) was not signed with s=$sel, d=$domain within 30 seconds"
+  [ -n "$qid" ] || REASON="the test message was not seen in the mail log within 30 seconds"
+  return 1
+}
+
+worker() {
+  DIR=$ROOT/$ID
+  echo $$ > "$ROOT/lock/pid"
+  trap '' HUP PIPE
+  : > "$DIR/manifest"
+  : > "$DIR/rollback-commands"
+  mkdir -p "$DIR/new" "$DIR/files"
+  n=0
+  while read -r kind a b c d e f; do
+    case $kind in
+      fault) FAULT=$a ;;
+      install) for p in $a $b $c $d $e $f; do valid_token "$p" && echo "$p" >> "$DIR/install"; done ;;
+      uninstall) for p in $b $c $d $e $f; do valid_token "$p" && echo "package $p $a" >> "$DIR/uninstall"; done ;;
+      dir) echo "$a $b $c $d" >> "$DIR/dirs" ;;
+      file)
+        n=$((n + 1))
+        dec "$f" > "$DIR/new/$n"
+        [ "$f" = . ] && : > "$DIR/new/$n"
+        echo "$n $a $b $c $d $e" >> "$DIR/files.list" ;;
+      aliases) echo aliases >> "$DIR/flags" ;;
+      validate|service|rollback) echo "$kind $a $b $c $d $e $f" >> "$DIR/commands" ;;
+      health-socket) echo "$a $b" > "$DIR/health-socket" ;;
+      health-mail) echo "$a $b $c $d" > "$DIR/health-mail" ;;
+      end) break ;;
+    esac
+  done < "$DIR/bundle"
+  rm -f "$DIR/bundle"
+  grep '^rollback ' "$DIR/commands" 2>/dev/null | cut -d' ' -f2- >> "$DIR/rollback-commands"
+
+  result=ok
+  # 1. nothing changed on the server since the plan was made
+  stage check
+  if [ -f "$DIR/files.list" ]; then
+    while read -r idx p o g m expect; do
+      path=$(dec "$p")
+      case $expect in
+        any) ;;
+        absent) [ ! -e "$path" ] || { fail check "$path appeared after the plan was made"; break; } ;;
+        *) [ "$(sha256sum < "$path" 2>/dev/null | cut -d' ' -f1)" = "$expect" ] || { fail check "$path changed after the plan was made"; break; } ;;
+      esac
+    done < "$DIR/files.list"
+  fi
+  if [ -n "$FAILED_STAGE" ] || fault_at check; then
+    [ -n "$FAILED_STAGE" ] || fail check "injected failure"
+    printf 'STATE aborted %s\n' "$(now)" >> "$DIR/journal"
+    rm -rf "$DIR/new"
+    say "RESULT aborted check $(enc "$REASON")"
+    return 0
+  fi
+
+  while :; do
+    stage packages
+    if [ -s "$DIR/install" ]; then
+      [ -f "$DIR/uninstall" ] && cat "$DIR/uninstall" >> "$DIR/manifest"
+      # shellcheck disable=SC2046
+      if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(cat "$DIR/install") </dev/null > "$DIR/apt.log" 2>&1; then
+        fail packages "apt-get install failed: $(tail -n 3 "$DIR/apt.log" | tr '\n' ' ')"; break
+      fi
+    fi
+    if fault_at packages; then fail packages "injected failure"; break; fi
+
+    stage backup
+    postconf 2>&1 >/dev/null | grep -i warning | sort > "$DIR/warnings.before"
+    if [ -f "$DIR/dirs" ]; then
+      while read -r p o g m; do
+        path=$(dec "$p")
+        if [ -d "$path" ]; then echo "dir $p 1 0" >> "$DIR/manifest"; else echo "dir $p 0 0" >> "$DIR/manifest"; fi
+      done < "$DIR/dirs"
+    fi
+    if [ -f "$DIR/files.list" ]; then
+      while read -r idx p o g m expect; do
+        path=$(dec "$p")
+        if [ -f "$path" ]; then
+          cp -p "$path" "$DIR/files/$idx" || { fail backup "cannot back up $path"; break; }
+          echo "file $p 1 $idx" >> "$DIR/manifest"
+        else
+          echo "file $p 0 $idx" >> "$DIR/manifest"
+        fi
+      done < "$DIR/files.list"
+      [ -z "$FAILED_STAGE" ] || break
+    fi
+    [ -f "$DIR/flags" ] && grep -q aliases "$DIR/flags" && echo aliases >> "$DIR/manifest"
+    if fault_at backup; then fail backup "injected failure"; break; fi
+
+    stage write
+    if [ -f "$DIR/dirs" ]; then
+      while read -r p o g m; do
+        path=$(dec "$p")
+        [ -d "$path" ] || install -d -o "$o" -g "$g" -m "$m" "$path" || { fail write "cannot create $path"; break; }
+      done < "$DIR/dirs"
+      [ -z "$FAILED_STAGE" ] || break
+    fi
+    if [ -f "$DIR/files.list" ]; then
+      while read -r idx p o g m expect; do
+        path=$(dec "$p")
+        tmp="$(dirname "$path")/.homemail-$ID-$idx"
+        if cp "$DIR/new/$idx" "$tmp" && chown "$o:$g" "$tmp" && chmod "$m" "$tmp" && mv -f "$tmp" "$path"; then :; else
+          rm -f "$tmp"; fail write "cannot write $path"; break
+        fi
+      done < "$DIR/files.list"
+      [ -z "$FAILED_STAGE" ] || break
+    fi
+    rm -rf "$DIR/new"
+    if [ -f "$DIR/flags" ] && grep -q aliases "$DIR/flags"; then
+      newaliases </dev/null > "$DIR/newaliases.log" 2>&1 || { fail write "newaliases failed: $(head -c 300 "$DIR/newaliases.log")"; break; }
+    fi
+    if fault_at write; then fail write "injected failure"; break; fi
+
+    stage validate
+    while read -r kind label words; do
+      [ "$kind" = validate ] || continue
+      # shellcheck disable=SC2086
+      if ! out=$(run_b64 $words 2>&1 </dev/null); then fail validate "$(dec "$label"): $(printf '%s' "$out" | head -c 600)"; break; fi
+    done < "$DIR/commands"
+    [ -z "$FAILED_STAGE" ] || break
+    postconf 2>&1 >/dev/null | grep -i warning | sort > "$DIR/warnings.after"
+    new=$(comm -13 "$DIR/warnings.before" "$DIR/warnings.after")
+    if [ -n "$new" ]; then fail validate "postconf warns: $(printf '%s' "$new" | head -c 600)"; break; fi
+    if fault_at validate; then fail validate "injected failure"; break; fi
+
+    stage restart
+    while read -r kind label words; do
+      [ "$kind" = service ] || continue
+      # shellcheck disable=SC2086
+      if ! out=$(run_b64 $words 2>&1 </dev/null); then fail restart "$(dec "$label"): $(printf '%s' "$out" | head -c 600)"; break; fi
+    done < "$DIR/commands"
+    [ -z "$FAILED_STAGE" ] || break
+    if fault_at restart; then fail restart "injected failure"; break; fi
+
+    stage health
+    if [ -f "$DIR/health-socket" ]; then
+      read -r sk sv < "$DIR/health-socket"
+      i=0
+      until socket_listening "$sk" "$sv"; do
+        i=$((i + 1))
+        [ "$i" -lt 40 ] || { fail health "OpenDKIM is not listening on its socket"; break; }
+        sleep 0.5
+      done
+      [ -z "$FAILED_STAGE" ] || break
+    fi
+    postfix status >/dev/null 2>&1 || { fail health "Postfix is not running"; break; }
+    if [ -f "$DIR/health-mail" ]; then
+      read -r hf ht hd hs < "$DIR/health-mail"
+      health_mail "$hf" "$ht" "$hd" "$hs" || { fail health "$REASON"; break; }
+    fi
+    if fault_at health; then fail health "injected failure"; break; fi
+    stage health-ok
+    break
+  done
+
+  if [ -n "$FAILED_STAGE" ]; then
+    stage rollback
+    if restore_backup "$DIR"; then
+      printf 'STATE rolled-back %s\n' "$(now)" >> "$DIR/journal"
+      say "RESULT rolled-back $FAILED_STAGE $(enc "$REASON")"
+    else
+      printf 'STATE rollback-failed %s\n' "$(now)" >> "$DIR/journal"
+      say "RESULT rollback-failed $FAILED_STAGE $(enc "$REASON")"
+    fi
+  else
+    printf 'STATE done %s\n' "$(now)" >> "$DIR/journal"
+    say "RESULT ok"
+  fi
+}
+
+# The client's side of apply: stores the bundle, starts the worker in its own session so a
+# lost connection does not stop it, waits, and prints what the worker reported.
+apply_foreground() {
+  ID=$1
+  valid_id "$ID" || { say "RESULT refused - $(enc "bad id")"; return 2; }
+  mkdir -p "$ROOT"
+  chmod 700 "$ROOT"
+  if ! mkdir "$ROOT/lock" 2>/dev/null; then
+    if lock_alive; then say "RESULT busy - $(enc "another Homemail apply is running on this server")"; return 0; fi
+    rm -rf "$ROOT/lock"
+    mkdir "$ROOT/lock" || { say "RESULT busy - $(enc "cannot take the lock")"; return 0; }
+  fi
+  DIR=$ROOT/$ID
+  mkdir "$DIR" || { rm -rf "$ROOT/lock"; say "RESULT refused - $(enc "backup $ID exists")"; return 0; }
+  cat > "$DIR/bundle"
+  printf 'BEGIN %s\n' "$(now)" > "$DIR/journal"
+  echo $$ > "$DIR/fg.pid"
+  : > "$DIR/log"
+  setsid sh -c 'eval "$1"' homemail-tx "$SELF" worker "$ID" < /dev/null > "$DIR/log" 2>&1 &
+  waited=0
+  while :; do
+    sleep 0.2
+    waited=$((waited + 1))
+    if grep -q '^RESULT ' "$DIR/log"; then break; fi
+    if [ ! -f "$ROOT/lock/pid" ] && [ "$waited" -gt 50 ]; then
+      cat "$DIR/log"; say "RESULT interrupted - $(enc "the server-side transaction did not start")"; return 0
+    fi
+    if [ -f "$ROOT/lock/pid" ] && ! kill -0 "$(cat "$ROOT/lock/pid")" 2>/dev/null; then
+      sleep 0.3
+      grep -q '^RESULT ' "$DIR/log" || { cat "$DIR/log"; say "RESULT interrupted - $(enc "the server-side transaction stopped before it finished")"; return 0; }
+      break
+    fi
+  done
+  cat "$DIR/log"
+  touch "$DIR/acknowledged"
+}
+
+rollback_mode() {
+  want=$1
+  if lock_alive; then say "RESULT busy - $(enc "an apply is running on this server")"; return 0; fi
+  mkdir -p "$ROOT/lock"
+  echo $$ > "$ROOT/lock/pid"
+  target=
+  if [ "$want" = latest ]; then
+    for d in "$ROOT"/*; do
+      [ -f "$d/journal" ] && [ "$(journal_state "$d")" = done ] && target=$d
+    done
+  else
+    valid_id "$want" && [ -d "$ROOT/$want" ] && target=$ROOT/$want
+  fi
+  if [ -z "$target" ]; then rm -rf "$ROOT/lock"; say "RESULT not-found - $(enc "no backup to restore")"; return 0; fi
+  st=$(journal_state "$target")
+  if [ "$st" != done ]; then rm -rf "$ROOT/lock"; say "RESULT not-found $(basename "$target") $(enc "backup $(basename "$target") is $st, not a finished apply")"; return 0; fi
+  if restore_backup "$target"; then
+    printf 'STATE restored %s\n' "$(now)" >> "$target/journal"
+    say "RESULT ok $(basename "$target")"
+  else
+    printf 'STATE restore-failed %s\n' "$(now)" >> "$target/journal"
+    say "RESULT restore-failed $(basename "$target") $(enc "$(tail -n 5 "$target/services.log" 2>/dev/null)")"
+  fi
+  rm -rf "$ROOT/lock"
+}
+
+case $MODE in
+  gather) gather "$@" ;;
+  apply) apply_foreground "$@" ;;
+  worker) ID=$1; DIR=$ROOT/$ID; worker; rm -rf "$ROOT/lock" ;;
+  rollback) rollback_mode "$@" ;;
+  *) say "unknown mode"; exit 2 ;;
+esac
+`;

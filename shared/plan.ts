@@ -1,0 +1,97 @@
+/**
+ * The plan a person reviews before Homemail changes a server, and what apply/rollback report.
+ * Pure data (the renderer imports it). Every sentence has an English `text` for the CLI and a
+ * `key` + `params` the wizard translates.
+ */
+
+export interface PlanText {
+  /** i18n key under `plan.` */
+  key: string;
+  params: Record<string, string | number>;
+  /** The English sentence. */
+  text: string;
+}
+
+export type FileChangeKind = 'create' | 'modify';
+
+export interface PlannedFile {
+  path: string;
+  kind: FileChangeKind;
+  owner: string;
+  group: string;
+  /** Octal, e.g. "0644". */
+  mode: string;
+  /** A private key: the diff shows no key material, only that the file is written. */
+  secret: boolean;
+  /** Unified diff (npm `diff`), `a/PATH` → `b/PATH`; for secret files a one-line summary. */
+  diff: string;
+  why: PlanText;
+}
+
+export type PlannedCommandKind =
+  | 'install-packages'
+  | 'create-directory'
+  | 'newaliases'
+  | 'validate'
+  | 'reload-service'
+  | 'restart-service'
+  | 'start-service'
+  | 'health-check';
+
+export interface PlannedCommand {
+  kind: PlannedCommandKind;
+  /** The command as it will run (no secrets ever appear in commands). */
+  command: string;
+  words: PlanText;
+}
+
+export type InterruptedOutcome = 'finished' | 'undone' | 'undo-failed' | 'reported-done' | 'reported-rolled-back' | 'reported-rollback-failed' | 'pending';
+
+/** An earlier apply that a lost connection interrupted, and what became of it. */
+export interface InterruptedApply {
+  backupId: string;
+  outcome: InterruptedOutcome;
+  text: string;
+}
+
+export interface Plan {
+  host: string;
+  domain: string;
+  /** False when the server already has every setting: apply would touch nothing. */
+  changed: boolean;
+  files: PlannedFile[];
+  commands: PlannedCommand[];
+  /** Paths backed up under /var/backups/homemail/ID/ before anything is written. */
+  backedUp: string[];
+  notes: PlanText[];
+  /** The milter address Postfix will use and the OpenDKIM socket. */
+  opendkimSocket: string;
+  milter: string;
+  interrupted: InterruptedApply[];
+}
+
+export type ApplyStage = 'check' | 'packages' | 'backup' | 'write' | 'validate' | 'restart' | 'health' | 'rollback';
+
+export interface ApplyProgress {
+  stage: ApplyStage | 'gather' | 'send' | 'done';
+  status: 'start' | 'ok' | 'failed' | 'info';
+  text: string;
+}
+
+export interface ApplyResult {
+  changed: boolean;
+  /** The backup made by this apply; null when nothing changed. */
+  backupId: string | null;
+  plan: Plan;
+  /** Warnings the server reported (e.g. the signature could not be confirmed from logs). */
+  warnings: string[];
+  interrupted: InterruptedApply[];
+  log: ApplyProgress[];
+  roundTrips: number;
+}
+
+export interface RollbackResult {
+  backupId: string;
+  restored: true;
+  interrupted: InterruptedApply[];
+}

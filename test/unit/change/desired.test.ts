@@ -1,0 +1,190 @@
+import { readFileSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { computeChanges, sha256, type ChangeSettings } from '../../../main/services/change/desired.js';
+import { getParameter } from '../../../main/services/change/mainCf.js';
+import { readOpendkimConf } from '../../../main/services/change/opendkimConf.js';
+import type { RemoteFile, ServerState } from '../../../main/services/change/state.js';
+import { buildPlan } from '../../../main/services/change/planView.js';
+
+const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
+const pem = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs1', format: 'pem' }) as string;
+
+function file(path: string, content: string | null, secret = false): RemoteFile {
+  return content === null
+    ? { path, exists: false, owner: null, group: null, mode: null, mtime: 0, sha256: null, content: null }
+    : { path, exists: true, owner: 'root', group: 'root', mode: '644', mtime: 1, sha256: sha256(content), content: secret ? null : content };
+}
+
+function debianState(overrides: Record<string, string | null> = {}, extra: Partial<ServerState> = {}): ServerState {
+  const contents: Record<string, string | null> = {
+    '/etc/postfix/main.cf': fixture('debian-main.cf'),
+    '/etc/postfix/master.cf': fixture('debian-master.cf'),
+    '/etc/opendkim.conf': fixture('debian-opendkim.conf'),
+    '/etc/aliases': '# See man 5 aliases for format\npostmaster:    root\n',
+    ...overrides,
+  };
+  const files = new Map<string, RemoteFile>();
+  for (const [path, content] of Object.entries(contents)) files.set(path, file(path, content, path.endsWith('.private')));
+  return {
+    systemd: false,
+    initScripts: { opendkim: true, postfix: true },
+    apt: true,
+    packages: { opendkim: true, 'opendkim-tools': true, postfix: true },
+    running: { postfix: true, opendkim: true },
+    queueDirectory: '/var/spool/postfix',
+    mailVersion: '3.7.11',
+    postconfWarnings: '',
+    users: ['root', 'admin', 'postfix', 'opendkim'],
+    files,
+    dirs: new Map([['/etc/dkimkeys', { path: '/etc/dkimkeys', exists: true, owner: 'opendkim', group: 'opendkim', mode: '700' }]]),
+    journals: [],
+    interrupted: [],
+    busy: null,
+    ...extra,
+  };
+}
+
+const settings: ChangeSettings = { domain: 'example.test', keys: [{ selector: 's1', type: 'rsa', privateKeyPem: pem }], rua: ['dmarc@example.test'], ruf: [], reportTo: 'admin' };
+
+function contentOf(state: ServerState, path: string): string {
+  const change = computeChanges(state, settings).files.find((f) => f.path === path);
+  if (!change) throw new Error(`${path} unchanged`);
+  return change.content;
+}
+
+describe('planning on Debian defaults', () => {
+  it('replaces the unreachable default socket with TCP on the loopback and wires both milter lists', () => {
+    const state = debianState();
+    const changes = computeChanges(state, settings);
+    expect(changes.socket).toBe('inet:8891@127.0.0.1');
+    expect(changes.milter).toBe('inet:127.0.0.1:8891');
+    const main = contentOf(state, '/etc/postfix/main.cf');
+    expect(getParameter(main, 'smtpd_milters')).toBe('inet:127.0.0.1:8891');
+    expect(getParameter(main, 'non_smtpd_milters')).toBe('inet:127.0.0.1:8891');
+    expect(getParameter(main, 'milter_default_action')).toBe('accept');
+    expect(getParameter(main, 'milter_protocol')).toBe('6');
+    // every original line is still there, in order
+    expect(main.startsWith(fixture('debian-main.cf'))).toBe(true);
+    expect(changes.notes.map((n) => n.key)).toContain('socketReplaced');
+  });
+
+  it('writes the key table, a refile signing table, trusted hosts and keeps the config\'s comments', () => {
+    const state = debianState();
+    const conf = contentOf(state, '/etc/opendkim.conf');
+    const settingsRead = readOpendkimConf(conf);
+    expect(settingsRead.get('socket')).toBe('inet:8891@127.0.0.1');
+    expect(settingsRead.get('keytable')).toBe('/etc/opendkim/key.table');
+    expect(settingsRead.get('signingtable')).toBe('refile:/etc/opendkim/signing.table');
+    expect(settingsRead.get('internalhosts')).toBe('/etc/opendkim/trusted.hosts');
+    for (const line of fixture('debian-opendkim.conf').split('\n').filter((l) => l.startsWith('#'))) expect(conf).toContain(line);
+    expect(contentOf(state, '/etc/opendkim/key.table')).toBe('s1._domainkey.example.test example.test:s1:/etc/dkimkeys/s1.private\n');
+    expect(contentOf(state, '/etc/opendkim/signing.table')).toBe('*@example.test s1._domainkey.example.test\n');
+    expect(contentOf(state, '/etc/opendkim/trusted.hosts').split('\n')).toEqual(expect.arrayContaining(['127.0.0.1', '::1', '127.0.0.0/8', '::ffff:127.0.0.0/104']));
+  });
+
+  it('writes the key as opendkim 0600, marks it secret, and the plan never shows its bytes', () => {
+    const state = debianState();
+    const changes = computeChanges(state, settings);
+    const key = changes.files.find((f) => f.path === '/etc/dkimkeys/s1.private');
+    expect(key).toMatchObject({ owner: 'opendkim', group: 'opendkim', mode: '0600', secret: true, expect: 'absent' });
+    const plan = buildPlan(changes, { host: 'h', domain: 'example.test', interrupted: [] });
+    const body = pem.split('\n')[1] as string;
+    expect(JSON.stringify(plan)).not.toContain(body);
+    expect(plan.files.find((f) => f.path === '/etc/postfix/main.cf')?.diff).toContain('+non_smtpd_milters = inet:127.0.0.1:8891');
+  });
+
+  it('adds an alias for a report address of the own domain and runs newaliases', () => {
+    const changes = computeChanges(debianState(), settings);
+    expect(changes.aliasesChanged).toBe(true);
+    expect(changes.files.find((f) => f.path === '/etc/aliases')?.content).toBe('# See man 5 aliases for format\npostmaster:    root\ndmarc: admin\n');
+  });
+
+  it('restarts OpenDKIM when the socket changes and reloads Postfix, with the init scripts when systemd is not running', () => {
+    const changes = computeChanges(debianState(), settings);
+    expect(changes.services.map((s) => s.argv)).toEqual([
+      ['/etc/init.d/opendkim', 'restart'],
+      ['postfix', 'reload'],
+    ]);
+    expect(changes.rollbackServices.map((s) => s.argv)).toEqual([
+      ['/etc/init.d/opendkim', 'restart'],
+      ['postfix', 'reload'],
+    ]);
+  });
+
+  it('changes nothing when the server already has every setting', () => {
+    const first = computeChanges(debianState(), settings);
+    const after: Record<string, string | null> = {};
+    for (const f of first.files) after[f.path] = f.content;
+    const state = debianState(after);
+    state.dirs.set('/etc/opendkim', { path: '/etc/opendkim', exists: true, owner: 'root', group: 'root', mode: '755' });
+    const second = computeChanges(state, settings);
+    expect(second.files).toEqual([]);
+    expect(second.changed).toBe(false);
+    expect(buildPlan(second, { host: 'h', domain: 'example.test', interrupted: [] }).files).toEqual([]);
+  });
+});
+
+describe('planning on other servers', () => {
+  const singleKey = [
+    'Syslog yes',
+    'Domain   example.test',
+    'KeyFile  /etc/dkimkeys/postfix.private',
+    'Selector postfix',
+    'Socket   inet:8892@localhost',
+    '',
+  ].join('\n');
+
+  it('migrates a single-key config to tables and keeps its reachable socket', () => {
+    const state = debianState({ '/etc/opendkim.conf': singleKey, '/etc/postfix/main.cf': `${fixture('debian-main.cf')}smtpd_milters = inet:127.0.0.1:8892\n` });
+    const changes = computeChanges(state, settings);
+    expect(changes.socket).toBe('inet:8892@localhost');
+    const conf = changes.files.find((f) => f.path === '/etc/opendkim.conf')?.content ?? '';
+    expect(conf).toContain('#Domain   example.test');
+    expect(conf).toContain('#KeyFile  /etc/dkimkeys/postfix.private');
+    expect(readOpendkimConf(conf).get('socket')).toBe('inet:8892@localhost');
+    const main = changes.files.find((f) => f.path === '/etc/postfix/main.cf')?.content ?? '';
+    expect(getParameter(main, 'smtpd_milters')).toBe('inet:127.0.0.1:8892');
+    expect(getParameter(main, 'non_smtpd_milters')).toBe('inet:127.0.0.1:8892');
+    // the socket did not change: OpenDKIM reloads (no gap), it is not restarted
+    expect(changes.services[0]?.argv).toEqual(['/etc/init.d/opendkim', 'reload']);
+  });
+
+  it('keeps signing another domain of a single-key config with its old key', () => {
+    const state = debianState({ '/etc/opendkim.conf': singleKey.replace('Domain   example.test', 'Domain   example.org') });
+    const changes = computeChanges(state, settings);
+    expect(changes.files.find((f) => f.path === '/etc/opendkim/signing.table')?.content).toBe(
+      '*@example.org postfix._domainkey.example.org\n*@example.test s1._domainkey.example.test\n',
+    );
+  });
+
+  it('keeps other milters and the content filter, and adds OpenDKIM after them', () => {
+    const main = `${fixture('debian-main.cf')}smtpd_milters = inet:127.0.0.1:11332\nnon_smtpd_milters = inet:127.0.0.1:11332\nmilter_default_action = accept\ncontent_filter = smtp-amavis:[127.0.0.1]:10024\n`;
+    const changes = computeChanges(debianState({ '/etc/postfix/main.cf': main }), settings);
+    const out = changes.files.find((f) => f.path === '/etc/postfix/main.cf')?.content ?? '';
+    expect(getParameter(out, 'smtpd_milters')).toBe('inet:127.0.0.1:11332, inet:127.0.0.1:8891');
+    expect(getParameter(out, 'content_filter')).toBe('smtp-amavis:[127.0.0.1]:10024');
+  });
+
+  it('installs the packages first when OpenDKIM is missing, starting from a template', () => {
+    const state = debianState({ '/etc/opendkim.conf': null }, { packages: { postfix: true, opendkim: false, 'opendkim-tools': false }, running: { postfix: true, opendkim: false } });
+    const changes = computeChanges(state, settings);
+    expect(changes.install).toEqual(['opendkim', 'opendkim-tools']);
+    expect(changes.uninstall).toBe('purge');
+    expect(changes.files.find((f) => f.path === '/etc/opendkim.conf')?.expect).toBe('any');
+    // packages removed by rollback stop the service; no stop command that would fail afterwards
+    expect(changes.rollbackServices.map((s) => s.label)).toEqual(['reload postfix']);
+  });
+
+  it('uses systemctl where systemd runs', () => {
+    const changes = computeChanges(debianState({}, { systemd: true }), settings);
+    expect(changes.services.map((s) => s.argv)).toEqual([
+      ['systemctl', 'restart', 'opendkim'],
+      ['systemctl', 'reload', 'postfix'],
+    ]);
+  });
+
+  it('refuses a KeyTable it cannot edit', () => {
+    expect(() => computeChanges(debianState({ '/etc/opendkim.conf': 'KeyTable db:/etc/opendkim/keys.db\n' }), settings)).toThrow(/cannot edit/);
+  });
+});
