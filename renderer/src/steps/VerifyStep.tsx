@@ -8,6 +8,7 @@ import { ErrorNotice } from '../components/ErrorNotice.js';
 import { useCall } from '../hooks/useCall.js';
 import { splitList } from '../wizard/choices.js';
 import { useWizard, type WizardValues } from '../wizard/state.js';
+import { HeaderExplainer } from './HeaderExplainer.js';
 
 /** How long "keep checking" waits for DNS, and how often it asks. */
 export const WAIT_SECONDS = 1800;
@@ -123,6 +124,7 @@ export function VerifyStep() {
           </details>
         </>
       )}
+      <HeaderExplainer />
     </section>
   );
 }
