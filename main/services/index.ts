@@ -1,4 +1,5 @@
 import { createAppHandlers } from './app.js';
+import { createChangeHandlers } from './change/handlers.js';
 import type { ServiceDeps } from './deps.js';
 import type { Handlers } from './handler.js';
 import { createKeysHandlers } from './keys/handlers.js';
@@ -10,6 +11,7 @@ import { createVerifyHandlers } from './verify/handlers.js';
 export function createHandlers(deps: ServiceDeps): Handlers {
   return {
     ...createAppHandlers(deps),
+    ...createChangeHandlers(deps),
     ...createSessionHandlers(deps),
     ...createKeysHandlers(deps),
     ...createReportsHandlers(deps),

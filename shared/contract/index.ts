@@ -4,6 +4,7 @@
  * a handler, or a preload without it, is a type error (see test/unit/contract.test-d.ts).
  */
 import { appCalls } from './app.js';
+import { changeCalls } from './change.js';
 import { recordsCalls } from './records.js';
 import { reportsCalls } from './reports.js';
 import { sessionCalls } from './session.js';
@@ -13,6 +14,7 @@ import type { SerializedError } from '../errors.js';
 
 export const contract = {
   ...appCalls,
+  ...changeCalls,
   ...sessionCalls,
   ...recordsCalls,
   ...reportsCalls,

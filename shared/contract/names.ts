@@ -6,6 +6,9 @@ import type { CallName } from './index.js';
  */
 export const callNames = [
   'appInfo',
+  'planChanges',
+  'applyChanges',
+  'rollbackChanges',
   'connectServer',
   'inspectServer',
   'disconnectServer',
@@ -13,6 +16,7 @@ export const callNames = [
   'listDkimKeys',
   'forgetDkimKey',
   'verifyDns',
+  'sendTest',
   'explainHeaders',
   'readDmarcReports',
 ] as const satisfies readonly CallName[];

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import type { ApplyProgress, ApplyResult, Plan, RollbackResult } from '../plan.js';
+import { call } from './define.js';
+
+const sessionId = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/);
+
+const changeInput = {
+  sessionId,
+  domain: z.string().min(1).max(253),
+  /** Keys from the wizard's key store (generateDkimKey): the private halves stay in main. */
+  keyIds: z.array(z.string().uuid()).min(1).max(4),
+  rua: z.array(z.string().min(3).max(320)).max(4).default([]),
+  ruf: z.array(z.string().min(3).max(320)).max(4).default([]),
+  /** Local user for report mail; defaults to the SSH login user. */
+  reportTo: z.string().min(1).max(32).optional(),
+};
+
+export const changeCalls = {
+  planChanges: call<Plan>()({
+    input: z.object(changeInput).strict(),
+    description: 'The server changes as diffs and commands; reads the server once and changes nothing.',
+  }),
+  applyChanges: call<ApplyResult, ApplyProgress>()({
+    input: z
+      .object({
+        ...changeInput,
+        /** Tests only: honoured when the main process runs with HOMEMAIL_TEST_FAULTS=1, refused otherwise. */
+        faultInjection: z
+          .object({ kind: z.enum(['fail', 'drop', 'kill']), stage: z.enum(['check', 'packages', 'backup', 'write', 'validate', 'restart', 'health']) })
+          .strict()
+          .optional(),
+      })
+      .strict(),
+    description: 'Applies the plan as one transaction with backup, validation, health check and automatic rollback.',
+  }),
+  rollbackChanges: call<RollbackResult>()({
+    input: z.object({ sessionId, backupId: z.string().regex(/^[0-9A-Za-z-]{1,64}$/).optional() }).strict(),
+    description: 'Restores the configuration from a backup (the latest apply by default) and reloads.',
+  }),
+};
