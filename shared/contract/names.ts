@@ -6,9 +6,6 @@ import type { CallName } from './index.js';
  */
 export const callNames = [
   'appInfo',
-  'planChanges',
-  'applyChanges',
-  'rollbackChanges',
   'connectServer',
   'inspectServer',
   'disconnectServer',

@@ -101,10 +101,47 @@ export const verifyDnsInput = z
 
 export type VerifyDnsInput = z.output<typeof verifyDnsInput>;
 
+export type SendPath = 'sendmail' | 'smtp';
+
+export interface DeliveredMessage {
+  path: SendPath;
+  sent: boolean;
+  sendDetail: string;
+  /** The delivered copy (headers and body), or null when it did not arrive. */
+  message: string | null;
+  /** Authentication-Results style: `dkim=pass header.d=… header.s=…; spf=…; dmarc=…`. */
+  authenticationResults: string | null;
+}
+
+export interface SendTestReport {
+  from: string;
+  to: string;
+  mailbox: string;
+  messages: DeliveredMessage[];
+  checks: Check[];
+  summary: CheckSummary;
+  ok: boolean;
+}
+
+export const sendTestInput = z
+  .object({
+    sessionId: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/),
+    /** A local user or address; default the SSH login user. */
+    to: z.string().regex(/^[A-Za-z0-9._+-]+(?:@[A-Za-z0-9.-]+)?$/, 'must be a local user or address').optional(),
+    domain: domainField.optional(),
+    addresses: z.array(ipField).max(20).default([]),
+    resolvers: z.array(resolverField).max(10).default([]),
+  })
+  .strict();
+
 export const verifyCalls = {
   verifyDns: call<VerifyReport, VerifyProgress>()({
     input: verifyDnsInput,
     description: 'Checks the published DKIM, SPF, DMARC, MX, PTR and ADSP records at the zone\'s and public DNS servers; optionally waits until they settle.',
+  }),
+  sendTest: call<SendTestReport>()({
+    input: sendTestInput,
+    description: 'Sends a message through the server by sendmail and by SMTP, fetches it back over SSH and verifies its DKIM signature, SPF and DMARC.',
   }),
   explainHeaders: call<HeaderExplanation>()({
     input: z.object({ headers: z.string().max(1_000_000) }).strict(),

@@ -5,13 +5,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { authenticate } from 'mailauth';
-import { checkText, summarize, type Check, type CheckSummary } from '../../../shared/checks.js';
+import { checkText, summarize, type Check } from '../../../shared/checks.js';
+import type { DeliveredMessage, SendPath, SendTestReport } from '../../../shared/contract/verify.js';
 import { HomemailError } from '../../../shared/errors.js';
 import { commandLine } from '../ssh/quote.js';
 import type { RemoteSession } from '../ssh/types.js';
 import { makeCheck, type RawResolver } from './recordChecks.js';
 
-export type SendPath = 'sendmail' | 'smtp';
+export type { DeliveredMessage, SendPath, SendTestReport };
 
 export interface SendTestOptions {
   /** Recipient: a local address; default the SSH login user. */
@@ -25,26 +26,6 @@ export interface SendTestOptions {
   waitSeconds?: number;
   signal?: AbortSignal;
   now?: () => Date;
-}
-
-export interface DeliveredMessage {
-  path: SendPath;
-  sent: boolean;
-  sendDetail: string;
-  /** The delivered copy (headers and body), or null when it did not arrive. */
-  message: string | null;
-  /** Authentication-Results style: `dkim=pass header.d=… header.s=…; spf=…; dmarc=…`. */
-  authenticationResults: string | null;
-}
-
-export interface SendTestReport {
-  from: string;
-  to: string;
-  mailbox: string;
-  messages: DeliveredMessage[];
-  checks: Check[];
-  summary: CheckSummary;
-  ok: boolean;
 }
 
 // Runs on the server as root (bash for /dev/tcp). Everything variable arrives as positional
