@@ -6,6 +6,9 @@ import type { CallName } from './index.js';
  */
 export const callNames = [
   'appInfo',
+  'planChanges',
+  'applyChanges',
+  'rollbackChanges',
   'connectServer',
   'inspectServer',
   'disconnectServer',
