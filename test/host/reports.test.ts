@@ -1,0 +1,172 @@
+// homemail reports against the real test host: DMARC aggregate reports delivered by SMTP to
+// the report address (plain XML, gzip, zip), found through DNS (rua) and /etc/aliases, read
+// over SSH and summed per source; an XXE report and a zip bomb refused without harm.
+import { gzipSync } from 'fflate';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../main/cli/main.js';
+import type { ReportsResult } from '../../shared/reports.js';
+import { packReport, reportXml, type FixtureReport, type Packing } from '../unit/reports/fixtures.js';
+import { hostSkipReason, resetHost, type TestHost } from './testHost.js';
+
+const skip = hostSkipReason();
+const suite = (name: string): string => (skip === null ? name : `${name} — SKIPPED: ${skip}`);
+
+const today = Math.floor(Date.now() / 86_400_000) * 86_400_000;
+/** The report days: the three days before today (UTC). */
+const day = (offset: number) => new Date(today + (offset - 3) * 86_400_000);
+
+/** A report message's MIME headers and body, for submitSmtp (which writes From/To/Subject). */
+function mimeParts(attachment: { filename: string; contentType: string; data: Uint8Array }): { headers: Record<string, string>; body: string } {
+  const boundary = `=_homemail_${Math.random().toString(36).slice(2)}`;
+  const base64 = Buffer.from(attachment.data).toString('base64').replace(/.{76}/g, '$&\n');
+  return {
+    headers: { 'MIME-Version': '1.0', 'Content-Type': `multipart/mixed; boundary="${boundary}"` },
+    body: [
+      `--${boundary}`,
+      'Content-Type: text/plain; charset=UTF-8',
+      '',
+      'This is a DMARC aggregate report.',
+      `--${boundary}`,
+      `Content-Type: ${attachment.contentType}; name="${attachment.filename}"`,
+      'Content-Transfer-Encoding: base64',
+      `Content-Disposition: attachment; filename="${attachment.filename}"`,
+      '',
+      base64,
+      `--${boundary}--`,
+      '',
+    ].join('\n'),
+  };
+}
+
+async function deliver(host: TestHost, subject: string, attachment: { filename: string; contentType: string; data: Uint8Array }): Promise<void> {
+  const { headers, body } = mimeParts(attachment);
+  await host.submitSmtp({ from: 'noreply-dmarc@reporter.example', to: 'dmarc@example.test', subject, body, headers });
+}
+
+async function reportsCli(host: TestHost, extra: string[] = []): Promise<{ code: number; out: string; err: string }> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'hm-reports-'));
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const stdin = new PassThrough();
+  stdin.end(`${host.users.admin.password}\n`);
+  let out = '';
+  let err = '';
+  stdout.on('data', (c: Buffer) => (out += c.toString()));
+  stderr.on('data', (c: Buffer) => (err += c.toString()));
+  const code = await runCli(
+    ['reports', '--ssh', `admin@${host.sshHost}:${host.sshPort}`, '-i', host.users.admin.keyPath, '--password-stdin', '--known-hosts', path.join(dir, 'kh'), '--accept-new-host-key', ...extra],
+    { stdout, stderr, stdin, env: { ...process.env, SSH_AUTH_SOCK: '' }, cwd: process.cwd() },
+  );
+  return { code, out, err };
+}
+
+const reports: Array<FixtureReport & { packing: Packing }> = [
+  { packing: 'xml', org: 'google.com', id: 'g-1', domain: 'example.test', begin: day(0), rows: [
+    { ip: '127.0.0.1', count: 7 },
+    { ip: '192.0.2.66', count: 3, dkim: 'fail', spf: 'fail' },
+  ] },
+  { packing: 'gzip', org: 'Yahoo', id: 'y-1', domain: 'example.test', begin: day(1), rows: [
+    { ip: '127.0.0.1', count: 11 },
+    { ip: '203.0.113.10', count: 2, dkim: 'pass', spf: 'fail' },
+  ] },
+  { packing: 'zip', org: 'Outlook.com', id: 'o-1', domain: 'example.test', begin: day(2), rows: [
+    { ip: '127.0.0.1', count: 5 },
+    { ip: '192.0.2.66', count: 4, dkim: 'fail', spf: 'fail', disposition: 'none' },
+    { ip: '198.51.100.20', count: 1, dkim: 'pass', spf: 'fail', reason: 'forwarded' },
+  ] },
+];
+
+describe.skipIf(skip !== null)(suite('homemail reports on the test host'), () => {
+  let host: TestHost;
+  let result: ReportsResult;
+  let mailboxBefore: string;
+  let configBefore: Awaited<ReturnType<TestHost['snapshot']>>;
+
+  beforeAll(async () => {
+    host = await resetHost('fresh');
+    // The person's DNS and aliases, as the manual procedure sets them up.
+    await host.setRecords('example.test', ['_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@example.test"', '@ IN TXT "v=spf1 mx ip4:203.0.113.10 -all"']);
+    const alias = await host.runAsRoot("printf 'dmarc: admin\\n' >> /etc/aliases && newaliases");
+    expect(alias.code).toBe(0);
+
+    for (const r of reports) await deliver(host, `Report Domain: example.test Submitter: ${r.org} Report-ID: ${r.id}`, packReport(reportXml(r), r.packing, `${r.org}!example.test!${r.id}`));
+    // The Google report again (receivers sometimes resend): counted once.
+    await deliver(host, 'Report Domain: example.test Submitter: google.com Report-ID: g-1 (again)', packReport(reportXml(reports[0] as FixtureReport), 'gzip', 'again'));
+    // XXE: an external entity pointing at /etc/shadow, and a "billion laughs" in a zip.
+    const xxe = reportXml({ org: 'evil.example', id: 'x-1', domain: 'example.test', begin: day(1), rows: [{ ip: '192.0.2.99', count: 1000 }] })
+      .replace('<?xml version="1.0" encoding="UTF-8" ?>', '<?xml version="1.0"?>\n<!DOCTYPE feedback [ <!ENTITY secret SYSTEM "file:///etc/shadow"> ]>')
+      .replace('<org_name>evil.example</org_name>', '<org_name>&secret;</org_name>');
+    await deliver(host, 'XXE report', packReport(xxe, 'xml', 'xxe'));
+    // A gzip bomb: 48 MiB of zeros in about 48 KiB.
+    await deliver(host, 'Oversized archive', { filename: 'bomb.xml.gz', contentType: 'application/gzip', data: gzipSync(new Uint8Array(48 * 1024 * 1024)) });
+    await host.newestMessage('admin', { containing: 'Oversized archive', timeoutMs: 60_000 });
+    // The SpamAssassin warning of the manual procedure, as amavis logs it.
+    await host.runAsRoot(`logger -p mail.warning -t amavis 'Argument "1.20200513.1" isn'"'"'t numeric in numeric ge (>=) at /usr/share/perl5/Mail/SpamAssassin/Plugin/DKIM.pm line 686.'`);
+
+    mailboxBefore = (await host.readFile('/var/mail/admin')).toString('base64');
+    configBefore = await host.snapshot();
+    const run = await reportsCli(host, ['--json', '--days', '3']);
+    expect(run.err).toBe('');
+    expect(run.code).toBe(0);
+    result = JSON.parse(run.out) as ReportsResult;
+  });
+
+  it('finds the mailbox from the rua address through /etc/aliases', () => {
+    expect(result.mailbox).toMatchObject({ address: 'dmarc@example.test', users: ['admin'], paths: [{ path: '/var/mail/admin', format: 'mbox' }] });
+  });
+
+  it('sums the plain, gzip and zip reports per source, each report once', () => {
+    expect(result.reports).toBe(3);
+    expect(result.duplicates).toBe(1);
+    const bySource = Object.fromEntries(result.sources.map((s) => [s.sourceIp, s]));
+    expect(bySource['127.0.0.1']).toMatchObject({ count: 23, dmarcPass: 23, dmarcFail: 0, kind: 'own', reverseName: 'mail.example.test' });
+    expect(bySource['192.0.2.66']).toMatchObject({ count: 7, dmarcFail: 7, kind: 'forger' });
+    expect(bySource['203.0.113.10']).toMatchObject({ count: 2, kind: 'own' });
+    expect(bySource['198.51.100.20']).toMatchObject({ count: 1, kind: 'forwarder' });
+    expect(result.sources.reduce((n, s) => n + s.count, 0)).toBe(33);
+    expect(result.reporters.map((r) => [r.orgName, r.messages])).toEqual([
+      ['google.com', 10],
+      ['Outlook.com', 10],
+      ['Yahoo', 13],
+    ]);
+    expect(result.timeline.map((d) => d.date)).toEqual([0, 1, 2].map((o) => day(o).toISOString().slice(0, 10)));
+  });
+
+  it('refuses the XXE report and the zip bomb without harm', () => {
+    const reasons = result.skipped.map((s) => `${s.source}: ${s.reason}`).join('\n');
+    expect(reasons).toMatch(/XXE report.*DOCTYPE or entities/);
+    expect(reasons).toMatch(/Oversized archive.*zip bomb/);
+    expect(result.sources.some((s) => s.sourceIp === '192.0.2.99')).toBe(false);
+    expect(JSON.stringify(result)).not.toMatch(/root:[^:]*:\d+:/);
+  });
+
+  it('changes nothing on the server and takes three round trips', async () => {
+    expect((await host.readFile('/var/mail/admin')).toString('base64')).toBe(mailboxBefore);
+    expect(host.diffSnapshots(configBefore, await host.snapshot())).toEqual([]);
+    expect(result.roundTrips).toBe(3);
+  });
+
+  it('suggests quarantine: own mail aligned for the whole period, only forgers failed', () => {
+    expect(result.recommendation).toMatchObject({ domain: 'example.test', current: 'none', next: 'quarantine', key: 'ready' });
+    expect(result.recommendation?.record).toEqual({ name: '_dmarc.example.test', value: 'v=DMARC1; p=quarantine; rua=mailto:dmarc@example.test' });
+  });
+
+  it('finds the SpamAssassin DKIM warning in the mail log', () => {
+    expect(result.knownIssues.map((i) => i.key)).toEqual(['spamassassinDkimVersion']);
+    expect(result.knownIssues[0]?.fix).toMatch(/3\.4\.5/);
+  });
+
+  it('prints a readable table, and refuses a bad address before connecting', async () => {
+    const text = await reportsCli(host, ['--days', '3']);
+    expect(text.code).toBe(0);
+    expect(text.out).toMatch(/127\.0\.0\.1\s+23\s/);
+    expect(text.out).toContain('Skipped:');
+    const bad = await reportsCli(host, ['--address', 'not an address']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--address/);
+  });
+});
