@@ -50,9 +50,9 @@ export function encodeBundle(changes: ChangeSet, fault: FaultInjection | null): 
   for (const c of changes.services) lines.push(commandLine('service', c));
   for (const c of changes.rollbackServices) lines.push(commandLine('rollback', c));
   const h = changes.healthSocket;
-  lines.push(h.kind === 'inet' ? `health-socket inet ${h.port}` : `health-socket local ${b64(h.path)}`);
+  if (h !== null) lines.push(h.kind === 'inet' ? `health-socket inet ${h.port}` : `health-socket local ${b64(h.path)}`);
   const m = changes.healthMail;
-  lines.push(['health-mail', b64(m.from), b64(m.to), b64(m.domain), b64(m.selector)].join(' '));
+  if (m !== null) lines.push(['health-mail', b64(m.from), b64(m.to), b64(m.domain), b64(m.selector)].join(' '));
   lines.push('end');
   return `${lines.join('\n')}\n`;
 }

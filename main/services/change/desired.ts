@@ -64,8 +64,9 @@ export interface ChangeSet {
   rollbackServices: ServerCommand[];
   socket: string;
   milter: string;
-  healthSocket: { kind: 'inet'; port: number } | { kind: 'local'; path: string };
-  healthMail: { from: string; to: string; domain: string; selector: string };
+  /** null: no OpenDKIM check (change sets that touch only Postfix, e.g. inbound rules). */
+  healthSocket: { kind: 'inet'; port: number } | { kind: 'local'; path: string } | null;
+  healthMail: { from: string; to: string; domain: string; selector: string } | null;
   notes: PlanText[];
   changed: boolean;
 }

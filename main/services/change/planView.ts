@@ -41,7 +41,8 @@ export function buildPlan(changes: ChangeSet, context: { host: string; domain: s
     commands.push({ kind, command: commandLine(s.argv), words: s.words });
   }
   const m = changes.healthMail;
-  commands.push({
+  if (m === null) commands.push({ kind: 'health-check', command: 'postfix status', words: t('healthCheckPostfix', 'Check that Postfix runs.') });
+  else commands.push({
     kind: 'health-check',
     command: `sendmail -f ${m.from} ${m.to}`,
     words: t(

@@ -45,8 +45,23 @@ export function newBackupId(now: Date): string {
   return `${iso}-${randomBytes(3).toString('hex')}`;
 }
 
-async function gather(session: RemoteSession, settings: Pick<ChangeSettings, 'keys'>, recover: boolean, signal?: AbortSignal): Promise<ServerState> {
-  const args = [...(recover ? ['--recover'] : []), '--', ...gatherPaths(settings)];
+/**
+ * What to change, computed from the gathered state: the DKIM settings (computeChanges), or
+ * another area's change set (inbound rules) applied by the same transaction.
+ */
+export interface ChangeRequest {
+  /** Paths the gather step reads (see gatherPaths). */
+  paths: readonly string[];
+  domain: string;
+  compute: (state: ServerState) => ChangeSet;
+}
+
+function dkimRequest(settings: ChangeSettings): ChangeRequest {
+  return { paths: gatherPaths(settings), domain: settings.domain, compute: (state) => computeChanges(state, settings) };
+}
+
+async function gather(session: RemoteSession, paths: readonly string[], recover: boolean, signal?: AbortSignal): Promise<ServerState> {
+  const args = [...(recover ? ['--recover'] : []), '--', ...paths];
   const result = await session.exec(scriptCommand('gather', args), { sudo: true, timeoutMs: GATHER_TIMEOUT_MS, ...(signal ? { signal } : {}) });
   if (result.code !== 0 && !result.stdout.includes('HOMEMAIL-GATHER')) {
     throw new HomemailError('command-failed', `Reading the server's configuration failed (exit ${result.code}).`, {
@@ -73,9 +88,14 @@ export interface PlanOutcome {
 
 /** Reads the server (one round trip, nothing written) and returns the reviewable plan. */
 export async function planChanges(session: RemoteSession, settings: ChangeSettings, options: ChangeOptions = {}): Promise<PlanOutcome> {
-  const state = await gather(session, settings, false, options.signal);
-  const changes = computeChanges(state, settings);
-  const plan = buildPlan(changes, { host: session.target.host, domain: settings.domain, interrupted: state.interrupted });
+  return planRequest(session, dkimRequest(settings), options);
+}
+
+/** planChanges for any ChangeRequest. */
+export async function planRequest(session: RemoteSession, request: ChangeRequest, options: ChangeOptions = {}): Promise<PlanOutcome> {
+  const state = await gather(session, request.paths, false, options.signal);
+  const changes = request.compute(state);
+  const plan = buildPlan(changes, { host: session.target.host, domain: request.domain, interrupted: state.interrupted });
   return { plan, changes, state };
 }
 
@@ -138,6 +158,11 @@ function failureError(report: ScriptReport, backupId: string): HomemailError {
 
 /** Applies the settings as one transaction. Two round trips; one when nothing needs to change. */
 export async function applyChanges(session: RemoteSession, settings: ChangeSettings, options: ApplyOptions = {}): Promise<ApplyResult> {
+  return applyRequest(session, dkimRequest(settings), options);
+}
+
+/** applyChanges for any ChangeRequest: the same backup, validate, reload, health check and rollback. */
+export async function applyRequest(session: RemoteSession, request: ChangeRequest, options: ApplyOptions = {}): Promise<ApplyResult> {
   const startTrips = session.roundTrips;
   const log: ApplyProgress[] = [];
   const emit = (event: ApplyProgress) => {
@@ -148,11 +173,11 @@ export async function applyChanges(session: RemoteSession, settings: ChangeSetti
     throw new HomemailError('bad-input', 'Fault injection is only for tests.', { details: { field: 'faultInjection' } });
   }
   emit({ stage: 'gather', status: 'start', text: 'Reading the server configuration' });
-  const state = await gather(session, settings, true, options.signal);
+  const state = await gather(session, request.paths, true, options.signal);
   for (const i of state.interrupted) emit({ stage: 'gather', status: 'info', text: i.text });
   refuseBusy(state);
-  const changes = computeChanges(state, settings);
-  const plan = buildPlan(changes, { host: session.target.host, domain: settings.domain, interrupted: state.interrupted });
+  const changes = request.compute(state);
+  const plan = buildPlan(changes, { host: session.target.host, domain: request.domain, interrupted: state.interrupted });
   if (!changes.changed) {
     emit({ stage: 'done', status: 'ok', text: 'Nothing to change' });
     return { changed: false, backupId: null, plan, warnings: [], interrupted: state.interrupted, log, roundTrips: session.roundTrips - startTrips };
