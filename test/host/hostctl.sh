@@ -111,12 +111,14 @@ mount_chroot_fs() {
 }
 
 # ---------------------------------------------------------------- processes
-# Pids of processes whose root directory is inside dir (chrooted there).
+# Pids of processes whose root directory is inside dir (chrooted there), or whose working
+# directory is (nsd and the fake filters run in the state dir): this finds them after a crash.
 pids_rooted_in() {
-  local dir=$1 p link
+  local dir=$1 p link cwd
   for p in /proc/[0-9]*; do
     link=$(readlink "$p/root" 2>/dev/null) || continue
-    if [[ $link == "$dir" || $link == "$dir/"* ]]; then echo "${p#/proc/}"; fi
+    cwd=$(readlink "$p/cwd" 2>/dev/null) || cwd=/
+    if [[ $link == "$dir" || $link == "$dir/"* || $cwd == "$INST" || $cwd == "$INST/"* ]]; then echo "${p#/proc/}"; fi
   done
 }
 
@@ -560,7 +562,8 @@ start_services() {
   in_root "$ROOT" rsyslogd </dev/null >>"$STATE/services.log" 2>&1 || die "rsyslogd failed"
   record_pid rsyslogd "$(pidfile_pid /run/rsyslogd.pid)"
   if [[ $variant == other-filters ]]; then
-    setsid "$(find_node)" "$HOST_TOOLS_DIR/fake-filters.mjs" 11332 10024 10025 </dev/null >>"$STATE/fake-filters.log" 2>&1 9>&- &
+    local node; node=$(find_node)
+    (cd "$STATE" && exec setsid "$node" "$HOST_TOOLS_DIR/fake-filters.mjs" 11332 10024 10025 </dev/null >>"$STATE/fake-filters.log" 2>&1 9>&-) &
     record_pid fake-filters $!
     wait_listen tcp 127.0.0.1 11332 "fake milter"
     wait_listen tcp 127.0.0.1 10024 "fake amavis"
@@ -669,6 +672,7 @@ usage() { sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 main() {
   local cmd=${1:-}; shift || true
+  cd /   # never keep a directory of the instance busy (down finds processes by their cwd)
   case $cmd in
     build-base|up|reset|down|rotate-host-keys|dns-set) need_root; mkdir -p "$CACHE_DIR"; take_lock ;;
   esac
