@@ -4,6 +4,7 @@ import type { ServiceDeps } from './deps.js';
 import type { Handlers } from './handler.js';
 import { createKeysHandlers } from './keys/handlers.js';
 import { createReportsHandlers } from './reports/handlers.js';
+import { createInboundHandlers } from './inbound/handlers.js';
 import { createSessionHandlers } from './ssh/handlers.js';
 import { createVerifyHandlers } from './verify/handlers.js';
 
@@ -15,6 +16,7 @@ export function createHandlers(deps: ServiceDeps): Handlers {
     ...createSessionHandlers(deps),
     ...createKeysHandlers(deps),
     ...createReportsHandlers(deps),
+    ...createInboundHandlers(deps),
     ...createVerifyHandlers(deps),
   };
 }

@@ -7,6 +7,7 @@ import { appCalls } from './app.js';
 import { changeCalls } from './change.js';
 import { recordsCalls } from './records.js';
 import { reportsCalls } from './reports.js';
+import { inboundCalls } from './inbound.js';
 import { sessionCalls } from './session.js';
 import { verifyCalls } from './verify.js';
 import type { SpecInput, SpecParsedInput, SpecProgress, SpecResult } from './define.js';
@@ -18,6 +19,7 @@ export const contract = {
   ...sessionCalls,
   ...recordsCalls,
   ...reportsCalls,
+  ...inboundCalls,
   ...verifyCalls,
 };
 

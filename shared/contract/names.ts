@@ -19,4 +19,7 @@ export const callNames = [
   'sendTest',
   'explainHeaders',
   'readDmarcReports',
+  'checkInbound',
+  'planInbound',
+  'applyInbound',
 ] as const satisfies readonly CallName[];

@@ -2,6 +2,7 @@ import type { Command } from '../command.js';
 import { applyCommand } from './apply.js';
 import { planCommand } from './plan.js';
 import { rollbackCommand } from './rollback.js';
+import { inboundCommand } from './inbound.js';
 import { inspectCommand } from './inspect.js';
 import { keygenCommand } from './keygen.js';
 import { recordsCommand } from './records.js';
@@ -21,5 +22,6 @@ export const commands: readonly Command[] = [
   verifyCommand,
   sendTestCommand,
   reportsCommand,
+  inboundCommand,
   webCommand,
 ];

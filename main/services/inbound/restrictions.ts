@@ -118,25 +118,40 @@ export interface HostnameRuleEdit {
 }
 
 /**
- * Puts `check_client_access MAP…` (the allowlist) and the host-name reject into
+ * The allowlist restrictions for the maps in use. Names go through
+ * check_reverse_client_hostname_access: it looks up the client's reverse (PTR) name even when
+ * that name does not resolve back; check_client_access would see only "unknown" for exactly
+ * the senders the allowlist is for. Addresses go through check_client_access.
+ */
+export function allowRestrictions(maps: { regexp: string | null; cidr: string | null }): Restriction[] {
+  return [
+    ...(maps.regexp === null ? [] : [{ name: 'check_reverse_client_hostname_access', argument: maps.regexp }]),
+    ...(maps.cidr === null ? [] : [{ name: 'check_client_access', argument: maps.cidr }]),
+  ];
+}
+
+const ALLOW_KINDS = /^(check_client_access|check_reverse_client_hostname_access)$/;
+
+/**
+ * Puts the allowlist (allowRestrictions) and the host-name reject into
  * smtpd_client_restrictions in a sensible order: after the trusted permits (mynetworks,
  * SASL), before any other reject or DNS list, and the old reverse-only rule replaced by the
  * stricter one when `strict`. A bare final `permit` stays last. The lists in
  * smtpd_recipient_restrictions are not touched: an `OK` there would skip relay protection.
  */
-export function applyHostnameRule(value: string | undefined, options: { strict: boolean; allowMaps: readonly string[] }): HostnameRuleEdit {
+export function applyHostnameRule(value: string | undefined, options: { strict: boolean; allow: readonly Restriction[]; ourMaps: readonly string[] }): HostnameRuleEdit {
   const before = value ?? '';
   const list = parseRestrictions(before);
   const rule = options.strict ? 'reject_unknown_client_hostname' : 'reject_unknown_reverse_client_hostname';
   const isRule = (r: Restriction) => /^reject_unknown_(reverse_)?client_hostname$/i.test(r.name);
-  const isOurAllow = (r: Restriction) => r.name.toLowerCase() === 'check_client_access' && r.argument !== null && options.allowMaps.includes(r.argument);
+  const isOurAllow = (r: Restriction) => ALLOW_KINDS.test(r.name.toLowerCase()) && r.argument !== null && options.ourMaps.includes(r.argument);
   const kept = list.filter((r) => !isRule(r) && !isOurAllow(r));
   if (kept.length === 0) kept.push({ name: 'permit_mynetworks', argument: null }, { name: 'permit_sasl_authenticated', argument: null });
   let at = 0;
   while (at < kept.length && PERMITS.test((kept[at]?.name ?? '').toLowerCase())) at++;
   // An existing allowlist of the person's (another check_client_access) stays before our rule too.
-  while (at < kept.length && (kept[at]?.name ?? '').toLowerCase() === 'check_client_access') at++;
-  const inserted: Restriction[] = [...options.allowMaps.map((map) => ({ name: 'check_client_access', argument: map })), { name: rule, argument: null }];
+  while (at < kept.length && ALLOW_KINDS.test((kept[at]?.name ?? '').toLowerCase())) at++;
+  const inserted: Restriction[] = [...options.allow, { name: rule, argument: null }];
   kept.splice(at, 0, ...inserted);
   const after = formatRestrictions(kept);
   return { value: after, changed: formatRestrictions(list) !== after };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ALLOW_CIDR_MAP, ALLOW_REGEXP_MAP, assertAllowEntries, buildAllowMaps, checkRegexpPattern } from '../../../main/services/inbound/allowMap.js';
 import { classifyBlocklist, probeNames } from '../../../main/services/inbound/blocklists.js';
-import { applyHostnameRule, currentHostnameRule, findBlocklists, parseRestrictions, removeBlocklists } from '../../../main/services/inbound/restrictions.js';
+import { allowRestrictions, applyHostnameRule, currentHostnameRule, findBlocklists, parseRestrictions, removeBlocklists } from '../../../main/services/inbound/restrictions.js';
 import type { BlocklistUse } from '../../../shared/inbound.js';
 
 const manual = 'permit_mynetworks, check_client_access regexp:/etc/postfix/smtpd_client_regexp reject_rbl_client all.rbl.jp, reject_rbl_client zen.spamhaus.org=127.0.0.[2..11], reject_rbl_client bl.spamcop.net, reject_unknown_reverse_client_hostname, permit';
@@ -39,17 +39,22 @@ describe('restriction lists', () => {
   });
 
   it('puts the allowlist and the strict rule after the permits and before the lists', () => {
-    const edit = applyHostnameRule(manual, { strict: true, allowMaps: [ALLOW_REGEXP_MAP] });
+    const options = { strict: true, allow: allowRestrictions({ regexp: ALLOW_REGEXP_MAP, cidr: null }), ourMaps: [ALLOW_REGEXP_MAP, ALLOW_CIDR_MAP] };
+    const edit = applyHostnameRule(manual, options);
     expect(edit.value).toBe(
-      'permit_mynetworks, check_client_access regexp:/etc/postfix/smtpd_client_regexp, check_client_access regexp:/etc/postfix/homemail_client_allow, reject_unknown_client_hostname, reject_rbl_client all.rbl.jp, reject_rbl_client zen.spamhaus.org=127.0.0.[2..11], reject_rbl_client bl.spamcop.net, permit',
+      'permit_mynetworks, check_client_access regexp:/etc/postfix/smtpd_client_regexp, check_reverse_client_hostname_access regexp:/etc/postfix/homemail_client_allow, reject_unknown_client_hostname, reject_rbl_client all.rbl.jp, reject_rbl_client zen.spamhaus.org=127.0.0.[2..11], reject_rbl_client bl.spamcop.net, permit',
     );
     expect(edit.changed).toBe(true);
-    expect(applyHostnameRule(edit.value, { strict: true, allowMaps: [ALLOW_REGEXP_MAP] })).toEqual({ value: edit.value, changed: false });
+    expect(applyHostnameRule(edit.value, options)).toEqual({ value: edit.value, changed: false });
+    // the allowlist grows an address table: the old entry is replaced, not duplicated
+    const both = applyHostnameRule(edit.value, { ...options, allow: allowRestrictions({ regexp: ALLOW_REGEXP_MAP, cidr: ALLOW_CIDR_MAP }) });
+    expect(both.value.match(/homemail_client_allow/g)).toHaveLength(2);
+    expect(both.value).toContain('check_reverse_client_hostname_access regexp:/etc/postfix/homemail_client_allow, check_client_access cidr:/etc/postfix/homemail_client_allow.cidr, reject_unknown_client_hostname');
     expect(currentHostnameRule({ smtpd_client_restrictions: edit.value })).toEqual({ rule: 'strict', parameter: 'smtpd_client_restrictions' });
   });
 
   it('starts an empty client list with the trusted permits', () => {
-    expect(applyHostnameRule(undefined, { strict: true, allowMaps: [ALLOW_CIDR_MAP] }).value).toBe(
+    expect(applyHostnameRule(undefined, { strict: true, allow: allowRestrictions({ regexp: null, cidr: ALLOW_CIDR_MAP }), ourMaps: [ALLOW_CIDR_MAP] }).value).toBe(
       'permit_mynetworks, permit_sasl_authenticated, check_client_access cidr:/etc/postfix/homemail_client_allow.cidr, reject_unknown_client_hostname',
     );
   });

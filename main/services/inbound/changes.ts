@@ -1,0 +1,125 @@
+import type { AllowEntry } from '../../../shared/inbound.js';
+import type { PlanText } from '../../../shared/plan.js';
+import { sha256, type ChangeSet, type DesiredFile, type ServerCommand } from '../change/desired.js';
+import { readMainCf, setParameters, type ParameterEdit } from '../change/mainCf.js';
+import { MAIN_CF } from '../change/paths.js';
+import { postfixCommand } from '../change/serviceCommands.js';
+import { fileText, type ServerState } from '../change/state.js';
+import type { ChangeRequest } from '../change/transaction.js';
+import { ALLOW_CIDR_MAP, ALLOW_CIDR_PATH, ALLOW_REGEXP_MAP, ALLOW_REGEXP_PATH, assertAllowEntries, buildAllowMaps } from './allowMap.js';
+import { allowRestrictions, applyHostnameRule, findBlocklists, removeBlocklists } from './restrictions.js';
+
+/**
+ * Inbound rule changes as a change set for the change engine (same plan, diff, backup,
+ * `postfix check`, reload and rollback as the DKIM changes): dead blocklists removed, the
+ * client host-name rule set with its allowlist before it.
+ */
+export interface InboundChangeSettings {
+  /** Zones of the blocklists to remove (the dead ones from checkInbound). */
+  removeLists: readonly string[];
+  /** `keep` leaves the host-name rule alone. */
+  hostnameRule: 'keep' | 'reverse' | 'strict';
+  allow: readonly AllowEntry[];
+}
+
+const t = (key: string, text: string, params: Record<string, string | number> = {}): PlanText => ({ key, params, text });
+
+export function inboundGatherPaths(): string[] {
+  return [MAIN_CF, ALLOW_REGEXP_PATH, ALLOW_CIDR_PATH];
+}
+
+export function computeInboundChanges(state: ServerState, settings: InboundChangeSettings): ChangeSet {
+  const maps = buildAllowMaps(settings.allow);
+  assertAllowEntries(maps);
+  const mainBefore = fileText(state, MAIN_CF);
+  const values = readMainCf(mainBefore);
+  const edits: ParameterEdit[] = [];
+  const notes: PlanText[] = [];
+  const dead = new Set(settings.removeLists.map((z) => z.toLowerCase()));
+  const settingsRecord = Object.fromEntries(values);
+  const current = new Map<string, string>();
+  for (const use of findBlocklists(settingsRecord)) {
+    if (!dead.has(use.zone)) continue;
+    const value = current.get(use.parameter) ?? settingsRecord[use.parameter] ?? '';
+    current.set(use.parameter, removeBlocklists(use.parameter, value, dead));
+  }
+  for (const zone of dead) {
+    if (!findBlocklists(settingsRecord).some((u) => u.zone === zone)) notes.push(t('inboundListAbsent', `${zone} is not in use; nothing to remove.`, { zone }));
+  }
+
+  const files: DesiredFile[] = [];
+  const addFile = (path: string, content: string, why: PlanText) => {
+    const before = state.files.get(path);
+    if (before?.exists && before.sha256 === sha256(content)) return;
+    files.push({
+      path,
+      before,
+      content,
+      owner: before?.exists ? (before.owner ?? 'root') : 'root',
+      group: before?.exists ? (before.group ?? 'root') : 'root',
+      mode: before?.exists && before.mode ? before.mode.padStart(4, '0') : '0644',
+      secret: false,
+      expect: before?.exists ? (before.sha256 ?? 'any') : 'absent',
+      why,
+    });
+  };
+
+  const allow = allowRestrictions({ regexp: maps.regexp === null ? null : ALLOW_REGEXP_MAP, cidr: maps.cidr === null ? null : ALLOW_CIDR_MAP });
+  if (settings.hostnameRule !== 'keep') {
+    const client = current.get('smtpd_client_restrictions') ?? settingsRecord['smtpd_client_restrictions'];
+    const edit = applyHostnameRule(client, { strict: settings.hostnameRule === 'strict', allow, ourMaps: [ALLOW_REGEXP_MAP, ALLOW_CIDR_MAP] });
+    if (edit.changed) current.set('smtpd_client_restrictions', edit.value);
+    if (maps.regexp !== null) addFile(ALLOW_REGEXP_PATH, maps.regexp, t('inboundAllowRegexp', 'Known senders (by host name) let through before the host-name rule.'));
+    if (maps.cidr !== null) addFile(ALLOW_CIDR_PATH, maps.cidr, t('inboundAllowCidr', 'Known senders (by address) let through before the host-name rule.'));
+  }
+  for (const [name, value] of current) if ((settingsRecord[name] ?? '') !== value) edits.push({ name, value });
+  const mainAfter = edits.length === 0 ? mainBefore : setParameters(mainBefore, edits);
+  if (mainAfter !== mainBefore) {
+    const removed = [...dead].filter((z) => findBlocklists(settingsRecord).some((u) => u.zone === z));
+    const why = [
+      ...(removed.length > 0 ? [`remove the dead DNS lists ${removed.join(', ')}`] : []),
+      ...(settings.hostnameRule !== 'keep' ? [`${settings.hostnameRule === 'strict' ? 'reject clients without forward-confirmed reverse DNS' : 'reject clients without reverse DNS'}${allow.length > 0 ? ', after the allowlist' : ''}`] : []),
+    ].join('; ');
+    addFile(MAIN_CF, mainAfter, t('inboundMainCf', `Postfix: ${why}.`, { why }));
+  }
+
+  const validate: ServerCommand[] = [{ label: 'postfix check', argv: ['postfix', 'check'], words: t('validatePostfix', 'Check the Postfix configuration (postfix check, postconf warnings).') }];
+  if (settings.hostnameRule !== 'keep') {
+    for (const probe of maps.probes) {
+      validate.push({
+        label: `postmap -q ${probe.value}`,
+        argv: ['postmap', '-q', probe.value, probe.map],
+        words: t('validateAllowlist', `Check that the allowlist lets ${probe.value} through (postmap -q).`, { value: probe.value }),
+      });
+    }
+  }
+  const env = { systemd: state.systemd, initScripts: state.initScripts };
+  const mainChanged = files.some((f) => f.path === MAIN_CF);
+  const services: ServerCommand[] = [];
+  if (files.length > 0) {
+    const action = state.running.postfix ? 'reload' : 'start';
+    services.push({ label: `${action} postfix`, argv: postfixCommand(env, action), words: t(`${action}Service`, `${action === 'start' ? 'Start' : 'Reload'} Postfix.`, { service: 'Postfix' }) });
+  }
+  const rollbackServices: ServerCommand[] =
+    state.running.postfix && (mainChanged || files.length > 0) ? [{ label: 'reload postfix', argv: postfixCommand(env, 'reload'), words: t('rollbackPostfix', 'Reload Postfix') }] : [];
+  return {
+    files,
+    dirs: [],
+    install: [],
+    uninstall: 'remove',
+    aliasesChanged: false,
+    validate,
+    services,
+    rollbackServices,
+    socket: '',
+    milter: '',
+    healthSocket: null,
+    healthMail: null,
+    notes,
+    changed: files.length > 0,
+  };
+}
+
+export function inboundRequest(domain: string, settings: InboundChangeSettings): ChangeRequest {
+  return { paths: inboundGatherPaths(), domain, compute: (state) => computeInboundChanges(state, settings) };
+}
