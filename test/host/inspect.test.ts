@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../../main/cli/main.js';
 import type { Inspection } from '../../shared/inspection.js';
 import { hostSkipReason, resetHost, type TestHost, type Variant } from './testHost.js';
@@ -41,7 +41,6 @@ const keys = (i: Inspection) => i.findings.map((f) => f.key);
 describe.skipIf(skip !== null)(suite('homemail inspect on every variant'), () => {
   const hosts: Partial<Record<Variant, TestHost>> = {};
   const use = async (variant: Variant) => (hosts[variant] = await resetHost(variant));
-  beforeAll(() => undefined);
 
   it('fresh: Debian defaults, OpenDKIM on a local socket not wired into Postfix; one round trip', async () => {
     const host = await use('fresh');
