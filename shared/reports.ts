@@ -154,3 +154,25 @@ export interface ReportsResult {
   knownIssues: KnownIssue[];
   roundTrips: number;
 }
+
+/**
+ * One CSV cell (RFC 4180 quoting). Cells that a spreadsheet would read as a formula (`=`,
+ * `+`, `-`, `@`, tab, CR at the start) get a leading apostrophe: reverse names come from
+ * other people's DNS.
+ */
+export function csvCell(value: string | number | null): string {
+  let text = value === null ? '' : String(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** The per-source table as CSV (header line first, CRLF line ends). */
+export function sourcesCsv(sources: readonly SourceSummary[]): string {
+  const header = ['sourceIp', 'reverseName', 'kind', 'count', 'dmarcPass', 'dmarcFail', 'dkimAligned', 'spfAligned', 'none', 'quarantine', 'reject', 'headerFrom', 'reporters'];
+  const rows = sources.map((s) =>
+    [s.sourceIp, s.reverseName, s.kind, s.count, s.dmarcPass, s.dmarcFail, s.dkimAligned, s.spfAligned, s.dispositions.none, s.dispositions.quarantine, s.dispositions.reject, s.headerFrom.join(' '), s.reporters.join(' ')]
+      .map(csvCell)
+      .join(','),
+  );
+  return `${[header.join(','), ...rows].join('\r\n')}\r\n`;
+}

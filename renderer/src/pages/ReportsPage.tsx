@@ -1,0 +1,166 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { sourcesCsv, type DailyPoint, type ReportsResult } from '../../../shared/reports.js';
+import { Busy } from '../components/Busy.js';
+import { CopyButton } from '../components/CopyButton.js';
+import { ErrorNotice } from '../components/ErrorNotice.js';
+import { useCall } from '../hooks/useCall.js';
+
+interface Props {
+  sessionId: string;
+  /** The mail domain, when the wizard knows it. */
+  domain?: string | undefined;
+}
+
+const CHART_HEIGHT = 120;
+
+/** Pass/fail per day as stacked bars, in plain SVG. */
+export function PassFailChart({ timeline, label }: { timeline: readonly DailyPoint[]; label: string }) {
+  const { t } = useTranslation();
+  const max = Math.max(1, ...timeline.map((d) => d.pass + d.fail));
+  const bar = 18;
+  const gap = 6;
+  const width = Math.max(1, timeline.length) * (bar + gap) + gap;
+  return (
+    <svg role="img" aria-label={label} width={width} height={CHART_HEIGHT + 20} viewBox={`0 0 ${width} ${CHART_HEIGHT + 20}`} className="reports-chart">
+      <title>{label}</title>
+      {timeline.map((d, i) => {
+        const x = gap + i * (bar + gap);
+        const passH = (d.pass / max) * CHART_HEIGHT;
+        const failH = (d.fail / max) * CHART_HEIGHT;
+        return (
+          <g key={d.date}>
+            <rect x={x} y={CHART_HEIGHT - passH - failH} width={bar} height={failH} fill="#c0392b">
+              <title>{t('reports.chartFail', { date: d.date, count: d.fail })}</title>
+            </rect>
+            <rect x={x} y={CHART_HEIGHT - passH} width={bar} height={passH} fill="#2e8b57">
+              <title>{t('reports.chartPass', { date: d.date, count: d.pass })}</title>
+            </rect>
+            <text x={x + bar / 2} y={CHART_HEIGHT + 14} fontSize="9" textAnchor="middle">
+              {d.date.slice(5)}
+            </text>
+          </g>
+        );
+      })}
+    </svg>
+  );
+}
+
+function downloadCsv(result: ReportsResult): void {
+  const blob = new Blob([sourcesCsv(result.sources)], { type: 'text/csv;charset=utf-8' });
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = 'dmarc-sources.csv';
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** The DMARC aggregate reports of the report mailbox: sources table, chart, next step, CSV. */
+export function ReportsPage({ sessionId, domain }: Props) {
+  const { t } = useTranslation();
+  const [days, setDays] = useState(14);
+  const reports = useCall('readDmarcReports');
+  const read = () => void reports.run({ sessionId, days, ...(domain ? { domain } : {}) });
+  const state = reports.state;
+  const progress = reports.progress;
+
+  return (
+    <section className="reports" aria-labelledby="reports-title">
+      <h2 id="reports-title">{t('reports.title')}</h2>
+      <p>{t('reports.intro')}</p>
+      <label>
+        {t('reports.days')}{' '}
+        <input type="number" min={1} max={366} value={days} onChange={(e) => setDays(Math.min(366, Math.max(1, Number(e.target.value) || 1)))} />
+      </label>{' '}
+      <button type="button" onClick={read} disabled={state.status === 'loading'}>
+        {t('reports.read')}
+      </button>
+      {state.status === 'loading' && (
+        <Busy label={t('reports.reading')} detail={progress ? t(`reports.phase.${progress.phase}`) : undefined} fraction={progress ? progress.done / progress.total : undefined} onCancel={reports.cancel} />
+      )}
+      {state.status === 'error' && <ErrorNotice error={state.error} onRetry={read} />}
+      {state.status === 'done' && <ReportsView result={state.result} />}
+    </section>
+  );
+}
+
+export function ReportsView({ result }: { result: ReportsResult }) {
+  const { t } = useTranslation();
+  const rec = result.recommendation;
+  return (
+    <div>
+      <p>
+        {t('reports.summary', { messages: result.messagesRead, reports: result.reports, address: result.mailbox.address ?? '?' })}
+        {result.truncated && ` ${t('reports.truncated')}`}
+      </p>
+      {result.reports === 0 && <p className="notice info">{t('reports.none')}</p>}
+      {result.timeline.length > 0 && <PassFailChart timeline={result.timeline} label={t('reports.chartLabel')} />}
+      {result.sources.length > 0 && (
+        <>
+          <table className="reports-sources">
+            <caption>{t('reports.sourcesCaption')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('reports.col.source')}</th>
+                <th scope="col">{t('reports.col.name')}</th>
+                <th scope="col">{t('reports.col.kind')}</th>
+                <th scope="col">{t('reports.col.count')}</th>
+                <th scope="col">{t('reports.col.dkim')}</th>
+                <th scope="col">{t('reports.col.spf')}</th>
+                <th scope="col">{t('reports.col.fail')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {result.sources.map((s) => (
+                <tr key={s.sourceIp} className={`kind-${s.kind}`}>
+                  <td>{s.sourceIp}</td>
+                  <td>{s.reverseName ?? '—'}</td>
+                  <td>{t(`reports.kind.${s.kind}`)}</td>
+                  <td>{s.count}</td>
+                  <td>{s.dkimAligned}</td>
+                  <td>{s.spfAligned}</td>
+                  <td>{s.dmarcFail}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <button type="button" onClick={() => downloadCsv(result)}>
+            {t('reports.csv')}
+          </button>
+        </>
+      )}
+      {result.skipped.length > 0 && (
+        <details>
+          <summary>{t('reports.skipped', { count: result.skipped.length })}</summary>
+          <ul>
+            {result.skipped.map((s, i) => (
+              <li key={i}>
+                {s.source}: {s.reason}
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+      {rec && (
+        <div className={`notice ${rec.next ? 'ok' : 'info'}`}>
+          <p>{t(`reports.rec.${rec.key}`, { current: rec.current, next: rec.next ?? '', days: rec.periodDays, sources: rec.failingSources.join(', ') })}</p>
+          {rec.record && (
+            <p>
+              <code>
+                {rec.record.name} TXT "{rec.record.value}"
+              </code>{' '}
+              <CopyButton text={rec.record.value} label={t('reports.copyRecord', { name: rec.record.name })} />
+            </p>
+          )}
+        </div>
+      )}
+      {result.knownIssues.map((issue) => (
+        <div key={issue.key} className="notice warning">
+          <p>{t('reports.spamassassin')}</p>
+          <p>{issue.fix}</p>
+        </div>
+      ))}
+    </div>
+  );
+}

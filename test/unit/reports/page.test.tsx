@@ -1,0 +1,73 @@
+// @vitest-environment jsdom
+import { cleanup, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { initI18n, setLanguage } from '../../../renderer/src/i18n.js';
+import { PassFailChart, ReportsView } from '../../../renderer/src/pages/ReportsPage.js';
+import { csvCell, sourcesCsv, type ReportsResult, type SourceSummary } from '../../../shared/reports.js';
+
+const source = (ip: string, extra: Partial<SourceSummary> = {}): SourceSummary => ({
+  sourceIp: ip,
+  count: 10,
+  reverseName: null,
+  kind: 'own',
+  dkimAligned: 10,
+  spfAligned: 10,
+  dmarcPass: 10,
+  dmarcFail: 0,
+  dispositions: { none: 10, quarantine: 0, reject: 0 },
+  dkimResults: { pass: 10 },
+  spfResults: { pass: 10 },
+  headerFrom: ['example.test'],
+  reporters: ['google.com'],
+  ...extra,
+});
+
+initI18n();
+setLanguage('en');
+afterEach(cleanup);
+
+describe('CSV export', () => {
+  it('quotes and defuses formulas from other people\'s DNS', () => {
+    expect(csvCell('=HYPERLINK("x")')).toBe('"\'=HYPERLINK(""x"")"');
+    expect(csvCell('-1+2')).toBe("'-1+2");
+    expect(csvCell(-3)).toBe('-3');
+    expect(csvCell(null)).toBe('');
+    const csv = sourcesCsv([source('192.0.2.1', { reverseName: '@evil.example', kind: 'forger', dmarcFail: 10, dmarcPass: 0 })]);
+    expect(csv.split('\r\n')[0]).toBe('sourceIp,reverseName,kind,count,dmarcPass,dmarcFail,dkimAligned,spfAligned,none,quarantine,reject,headerFrom,reporters');
+    expect(csv.split('\r\n')[1]).toBe("192.0.2.1,'@evil.example,forger,10,0,10,10,10,10,0,0,example.test,google.com");
+  });
+});
+
+describe('Reports page', () => {
+  it('draws one stacked bar per day, heights in proportion', () => {
+    const { container } = render(<PassFailChart label="chart" timeline={[{ date: '2025-03-01', pass: 30, fail: 10 }, { date: '2025-03-02', pass: 10, fail: 0 }]} />);
+    const rects = [...container.querySelectorAll('rect')].map((r) => Number(r.getAttribute('height')));
+    expect(rects).toEqual([30, 90, 0, 30]);
+  });
+
+  it('shows the sources, the skipped reports and the next step', () => {
+    const result: ReportsResult = {
+      mailbox: { address: 'dmarc@example.test', users: ['admin'], paths: [{ path: '/var/mail/admin', format: 'mbox' }], notes: [] },
+      messagesRead: 3,
+      bytesRead: 1000,
+      truncated: false,
+      reports: 2,
+      duplicates: 0,
+      reporters: [],
+      sources: [source('127.0.0.1', { reverseName: 'mail.example.test' }), source('192.0.2.66', { kind: 'forger', dmarcFail: 4 })],
+      timeline: [{ date: '2025-03-01', pass: 10, fail: 4 }],
+      skipped: [{ source: 'XXE report — x.xml', reason: 'declares a DOCTYPE' }],
+      recommendation: { domain: 'example.test', current: 'none', next: 'quarantine', periodDays: 14, key: 'ready', text: '', record: { name: '_dmarc.example.test', value: 'v=DMARC1; p=quarantine' }, failingSources: [] },
+      knownIssues: [],
+      roundTrips: 3,
+    };
+    render(<ReportsView result={result} />);
+    const rows = screen.getAllByRole('row');
+    expect(rows).toHaveLength(3);
+    expect(rows[1]?.textContent).toContain('mail.example.test');
+    expect(screen.getByText('Forger')).toBeTruthy();
+    expect(screen.getByText(/1 report\(s\) skipped/)).toBeTruthy();
+    expect(screen.getByText(/_dmarc.example.test TXT "v=DMARC1; p=quarantine"/)).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Export as CSV' })).toBeTruthy();
+  });
+});
