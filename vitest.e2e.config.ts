@@ -6,6 +6,8 @@ export default defineConfig({
     environment: 'node',
     fileParallelism: false,
     testTimeout: 120_000,
-    hookTimeout: 120_000,
+    hookTimeout: 300_000,
+    // The wizard suite drives the real test host: bring it up (or say why not) like the host suites.
+    globalSetup: ['test/host/globalSetup.ts'],
   },
 });

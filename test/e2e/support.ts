@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.HOMEMAIL_CHROMIUM ?? '/usr/bin/chromium';
 export const ARTIFACTS = path.resolve('test/artifacts');
@@ -68,4 +68,34 @@ export async function startWebMode(env: NodeJS.ProcessEnv = {}): Promise<WebMode
 export async function screenshotPath(name: string): Promise<string> {
   await mkdir(ARTIFACTS, { recursive: true });
   return path.join(ARTIFACTS, `${name}.png`);
+}
+
+/** A serious or critical axe-core finding, reduced to what a failure message needs. */
+export interface AxeFinding {
+  id: string;
+  impact: string;
+  help: string;
+  targets: string[];
+}
+
+const AXE_SOURCE = path.resolve('node_modules/axe-core/axe.min.js');
+
+/**
+ * Runs axe-core in the page (the context must be made with `bypassCSP: true`: the wizard's
+ * CSP rightly forbids injected scripts) and returns the serious and critical violations.
+ */
+export async function seriousAxeViolations(page: Page): Promise<AxeFinding[]> {
+  if (!(await page.evaluate<boolean>('typeof window.axe !== "undefined"'))) await page.addScriptTag({ path: AXE_SOURCE });
+  // A string script: this file is typed for Node, without the DOM library.
+  const violations = await page.evaluate<AxeViolation[]>(`window.axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations)`);
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({ id: v.id, impact: v.impact ?? '', help: v.help, targets: v.nodes.map((n) => n.target.map(String).join(' ')) }));
+}
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: unknown[] }[];
 }

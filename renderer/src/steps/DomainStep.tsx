@@ -6,6 +6,7 @@ import { normalizeSelector, suggestSelector } from '../../../shared/validation/s
 import type { DkimKeyInfo } from '../../../shared/contract/records.js';
 import type { DmarcPolicy } from '../../../shared/records/types.js';
 import { Busy } from '../components/Busy.js';
+import { Choice } from '../components/Choice.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { useCall } from '../hooks/useCall.js';
 import { useKeyedText } from '../text.js';
@@ -155,27 +156,20 @@ export function DomainStep({ goNext }: StepProps) {
         </Field>
         {values.bits < 2048 && <p className="notice warn">{t('domain.weakWarning')}</p>}
 
-        <div className="field">
-          <label className="choice">
-            <input type="checkbox" checked={values.addEd25519 && ed25519Possible} disabled={!ed25519Possible} onChange={(e) => update({ addEd25519: e.target.checked })} />
-            <span>
-              {t('domain.ed25519Label')}
-              <span className="help block">{t(ed25519Possible ? 'domain.ed25519Why' : 'domain.ed25519Unsupported')}</span>
-            </span>
-          </label>
-        </div>
+        <Choice
+          type="checkbox"
+          label={t('domain.ed25519Label')}
+          help={t(ed25519Possible ? 'domain.ed25519Why' : 'domain.ed25519Unsupported')}
+          checked={values.addEd25519 && ed25519Possible}
+          disabled={!ed25519Possible}
+          onChange={(checked) => update({ addEd25519: checked })}
+        />
 
         <fieldset className="field">
           <legend>{t('domain.spfLegend')}</legend>
           <p className="help">{t('domain.spfWhy')}</p>
-          <label className="choice">
-            <input type="checkbox" checked={values.spfMx} onChange={(e) => update({ spfMx: e.target.checked })} />
-            <span>{t('domain.spfMx')}</span>
-          </label>
-          <label className="choice">
-            <input type="checkbox" checked={values.spfA} onChange={(e) => update({ spfA: e.target.checked })} />
-            <span>{t('domain.spfA')}</span>
-          </label>
+          <Choice type="checkbox" label={t('domain.spfMx')} checked={values.spfMx} onChange={(checked) => update({ spfMx: checked })} />
+          <Choice type="checkbox" label={t('domain.spfA')} checked={values.spfA} onChange={(checked) => update({ spfA: checked })} />
           <Field id={`${id}-ip`} label={t('domain.spfAddressesLabel')} help={t('domain.spfAddressesHelp')} problem={shown(problems.addresses)}>
             {(describedBy) => (
               <input
@@ -189,29 +183,22 @@ export function DomainStep({ goNext }: StepProps) {
               />
             )}
           </Field>
-          <label className="choice">
-            <input type="radio" name="spfAll" checked={values.spfAll === 'soft'} onChange={() => update({ spfAll: 'soft' })} />
-            <span>
-              {t('domain.spfSoft')} <span className="help block">{t('domain.spfSoftWhy')}</span>
-            </span>
-          </label>
-          <label className="choice">
-            <input type="radio" name="spfAll" checked={values.spfAll === 'hard'} onChange={() => update({ spfAll: 'hard' })} />
-            <span>
-              {t('domain.spfHard')} <span className="help block">{t('domain.spfHardWhy')}</span>
-            </span>
-          </label>
+          <Choice type="radio" name="spfAll" label={t('domain.spfSoft')} help={t('domain.spfSoftWhy')} checked={values.spfAll === 'soft'} onChange={() => update({ spfAll: 'soft' })} />
+          <Choice type="radio" name="spfAll" label={t('domain.spfHard')} help={t('domain.spfHardWhy')} checked={values.spfAll === 'hard'} onChange={() => update({ spfAll: 'hard' })} />
         </fieldset>
 
         <fieldset className="field">
           <legend>{t('domain.dmarcLegend')}</legend>
           {policies.map((policy) => (
-            <label key={policy} className="choice">
-              <input type="radio" name="dmarcPolicy" checked={values.dmarcPolicy === policy} onChange={() => update({ dmarcPolicy: policy })} />
-              <span>
-                {t(`domain.policy.${policy}`)} <span className="help block">{t(`domain.policyWhy.${policy}`)}</span>
-              </span>
-            </label>
+            <Choice
+              key={policy}
+              type="radio"
+              name="dmarcPolicy"
+              label={t(`domain.policy.${policy}`)}
+              help={t(`domain.policyWhy.${policy}`)}
+              checked={values.dmarcPolicy === policy}
+              onChange={() => update({ dmarcPolicy: policy })}
+            />
           ))}
           <Field id={`${id}-rua`} label={t('domain.ruaLabel')} help={t('domain.ruaHelp')} problem={shown(problems.rua)}>
             {(describedBy) => (

@@ -1,7 +1,8 @@
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PlannedFile } from '../../../shared/plan.js';
 import { Busy } from '../components/Busy.js';
+import { Choice } from '../components/Choice.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { useKeyedText } from '../text.js';
 import { usePlanCall, type ChangeRequest } from '../wizard/changeCalls.js';
@@ -57,7 +58,6 @@ export function ReviewStep({ goNext }: StepProps) {
   const { t } = useTranslation();
   const text = useKeyedText();
   const { values, update } = useWizard();
-  const id = useId();
   const plan = usePlanCall();
   const { run } = plan;
   const [confirmed, setConfirmed] = useState(false);
@@ -148,10 +148,7 @@ export function ReviewStep({ goNext }: StepProps) {
           )}
           {current.changed && (
             <div className="confirm">
-              <label className="choice" htmlFor={`${id}-confirm`}>
-                <input id={`${id}-confirm`} type="checkbox" checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)} />
-                <span>{t('review.confirmLabel', { host: current.host })}</span>
-              </label>
+              <Choice type="checkbox" label={t('review.confirmLabel', { host: current.host })} checked={confirmed} onChange={setConfirmed} />
               <button type="button" className="primary" disabled={!confirmed} onClick={goNext}>
                 {t('review.applyButton')}
               </button>

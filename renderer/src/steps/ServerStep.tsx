@@ -4,6 +4,7 @@ import type { ConnectResult, PresentedHostKey } from '../../../shared/contract/s
 import { HomemailError } from '../../../shared/errors.js';
 import { parseSshTarget } from '../../../shared/validation/sshTarget.js';
 import { Busy } from '../components/Busy.js';
+import { Choice } from '../components/Choice.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { useCall } from '../hooks/useCall.js';
 import { forgetProfile, loadProfiles, profileOf, saveProfile, valuesFromProfile, type ServerProfile } from '../wizard/profiles.js';
@@ -171,13 +172,15 @@ export function ServerStep({ goNext }: StepProps) {
         <fieldset className="field" disabled={busy || pendingKey !== null}>
           <legend>{t('server.methodLegend')}</legend>
           {methods.map((method) => (
-            <label key={method} className="choice">
-              <input type="radio" name="loginMethod" value={method} checked={values.loginMethod === method} onChange={() => update({ loginMethod: method })} />
-              <span>
-                {t(`server.method.${method}`)}
-                <span className="help block">{t(`server.methodHelp.${method}`)}</span>
-              </span>
-            </label>
+            <Choice
+              key={method}
+              type="radio"
+              name="loginMethod"
+              label={t(`server.method.${method}`)}
+              help={t(`server.methodHelp.${method}`)}
+              checked={values.loginMethod === method}
+              onChange={() => update({ loginMethod: method })}
+            />
           ))}
         </fieldset>
 

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import type { VerifyProgress, VerifyReport } from '../../../shared/contract/verify.js';
 import { Busy } from '../components/Busy.js';
+import { Choice } from '../components/Choice.js';
 import { CheckList } from '../components/CheckList.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { useCall } from '../hooks/useCall.js';
@@ -92,10 +93,7 @@ export function VerifyStep() {
             </p>
           </div>
         </details>
-        <label className="choice">
-          <input type="checkbox" checked={wait} onChange={(e) => setWait(e.target.checked)} />
-          <span>{t('verify.waitLabel')}</span>
-        </label>
+        <Choice type="checkbox" label={t('verify.waitLabel')} checked={wait} onChange={setWait} />
       </fieldset>
       {!running && (
         <div className="row">

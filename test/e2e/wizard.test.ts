@@ -1,0 +1,259 @@
+// The whole wizard in Chromium, through web mode, against the real test host and its DNS
+// server (test/host/README.md): nothing is mocked. Run with the host lock held:
+//   flock /tmp/homemail-host.lock npm run test:e2e
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hostAvailability, resetHost, type TestHost, type Variant } from '../host/testHost.js';
+import { browserAvailability, launchBrowser, screenshotPath, seriousAxeViolations, startWebMode, type WebMode } from './support.js';
+
+const browserCheck = browserAvailability();
+const hostCheck = hostAvailability();
+const skipReason = !browserCheck.ok ? browserCheck.reason : !hostCheck.ok ? hostCheck.reason : null;
+const required = process.env.HOMEMAIL_REQUIRE_BROWSER === '1' || process.env.HOMEMAIL_REQUIRE_HOST === '1';
+
+describe('wizard end to end: availability', () => {
+  it(skipReason === null ? 'Chromium, the build and the test host are present' : `wizard e2e cannot run here: ${skipReason}`, () => {
+    if (required) expect(skipReason).toBeNull();
+  });
+});
+
+/** One browser page on a fresh web mode with its own data folder (so known_hosts starts empty). */
+interface Session {
+  web: WebMode;
+  context: BrowserContext;
+  page: Page;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+async function openWizard(browser: Browser, locale = 'en-US'): Promise<Session> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'homemail-e2e-'));
+  const web = await startWebMode({ HOMEMAIL_DATA_DIR: dataDir });
+  const context = await browser.newContext({ locale, bypassCSP: true, viewport: { width: 1200, height: 900 } });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: `http://127.0.0.1:${web.port}` });
+  const page = await context.newPage();
+  page.setDefaultTimeout(45_000);
+  page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') console.error(`page console: ${message.text()}`);
+  });
+  await page.goto(web.url);
+  await page.getByRole('heading', { level: 1 }).waitFor();
+  return {
+    web,
+    context,
+    page,
+    dataDir,
+    close: async () => {
+      await context.close();
+      await web.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function attributes(items: Locator, name: string): Promise<(string | null)[]> {
+  return Promise.all((await items.all()).map((item) => item.getAttribute(name)));
+}
+
+let started = performance.now();
+
+async function onStep(page: Page, step: string): Promise<void> {
+  await page.locator(`main[data-step="${step}"]`).waitFor();
+  console.log(`step ${step} at ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+/** page.evaluate has no time limit of its own. */
+async function evaluateWithin<T>(page: Page, script: string, ms = 15_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`page script did not finish within ${ms} ms: ${script}`)), ms);
+  });
+  try {
+    return await Promise.race([page.evaluate<T>(script), limit]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Screenshot (English, and Japanese for the main steps) plus the accessibility check, on every step. */
+async function record(page: Page, name: string, options: { japanese?: boolean } = {}): Promise<void> {
+  expect(await seriousAxeViolations(page), `axe on ${name}`).toEqual([]);
+  await page.screenshot({ path: await screenshotPath(`wizard-${name}-en`), fullPage: true });
+  if (options.japanese) {
+    await page.getByLabel('Language').selectOption('ja');
+    await page.locator('html[lang="ja"]').waitFor();
+    expect(await seriousAxeViolations(page), `axe on ${name} (ja)`).toEqual([]);
+    await page.screenshot({ path: await screenshotPath(`wizard-${name}-ja`), fullPage: true });
+    await page.getByLabel('言語').selectOption('en');
+    await page.locator('html[lang="en"]').waitFor();
+  }
+}
+
+async function next(page: Page): Promise<void> {
+  await page.locator('.actions').getByRole('button', { name: 'Next' }).click();
+}
+
+/** Zone-file lines of the records shown (comments dropped), as a person pastes them at a provider. */
+async function shownZoneLines(page: Page): Promise<string[]> {
+  await page.getByLabel('Your DNS provider').selectOption('zone');
+  const text = (await page.getByTestId('all-records').textContent()) ?? '';
+  return text.split('\n').filter((line) => line.trim() !== '' && !line.startsWith(';'));
+}
+
+async function connect(page: Page, host: TestHost): Promise<string> {
+  await onStep(page, 'server');
+  await page.getByLabel('SSH server').fill(`${host.users.admin.name}@${host.sshHost}:${host.sshPort}`);
+  await page.getByLabel('A password').check();
+  await page.getByLabel('Password', { exact: true }).fill(host.users.admin.password);
+  await page.getByRole('button', { name: 'Connect' }).click();
+  const fingerprint = page.getByTestId('host-fingerprint');
+  await fingerprint.waitFor({ timeout: 30_000 });
+  return (await fingerprint.textContent()) ?? '';
+}
+
+async function runWizard(browser: Browser, host: TestHost, variant: Variant, shots: boolean): Promise<void> {
+  const session = await openWizard(browser);
+  const { page } = session;
+  started = performance.now();
+  const name = (step: string) => (variant === 'fresh' ? step : `${variant}-${step}`);
+  try {
+    await onStep(page, 'welcome');
+    if (shots) await record(page, name('1-welcome'), { japanese: true });
+    await next(page);
+
+    // Server: the host key is shown for consent and is the host's real key.
+    const shown = await connect(page, host);
+    expect(await host.hostKeyFingerprints()).toContain(shown);
+    expect(await page.getByLabel('Password', { exact: true }).inputValue()).toBe(host.users.admin.password);
+    if (shots) await record(page, name('2-server-host-key'), { japanese: true });
+    await page.getByRole('button', { name: 'Yes, this is my server: connect' }).click();
+
+    // What we found: the inspection in plain words.
+    await onStep(page, 'findings');
+    await page.locator('.findings').first().waitFor({ timeout: 60_000 });
+    const findings = await attributes(page.locator('[data-finding]'), 'data-finding');
+    if (variant === 'fresh') expect(findings).toContain('postfixVersion');
+    if (variant === 'single-key') expect(findings).toEqual(expect.arrayContaining(['keyWeak', 'sendmailUnsigned', 'rblList']));
+    if (shots) await record(page, name('3-findings'), { japanese: true });
+    await next(page);
+
+    // Domain and policy: the domain comes from Postfix; a dated selector is suggested.
+    await onStep(page, 'domain');
+    expect(await page.getByLabel('Mail domain').inputValue()).toBe(host.domain);
+    expect(await page.getByLabel('Selector (the key\'s name in DNS)').inputValue()).toMatch(/^\d{6}[a-z]?$/);
+    await page.getByLabel('Address for the daily reports (rua)').fill(`dmarc@${host.domain}`);
+    if (shots) await record(page, name('4-domain'), { japanese: true });
+    await page.getByRole('button', { name: 'Create the key and the records' }).click();
+
+    // DNS records: copy one value (the clipboard holds exactly it), then publish them all in the test DNS.
+    await onStep(page, 'records');
+    const dkim = page.locator('li.record[data-purpose="dkim"]').first();
+    const value = (await dkim.locator('pre[data-value]').textContent()) ?? '';
+    expect(value).toMatch(/^v=DKIM1; h=sha256; k=rsa; p=[A-Za-z0-9+/=]{300,}$/);
+    await dkim.getByRole('button', { name: /^Copy the value of / }).click();
+    await dkim.getByText('Copied').waitFor();
+    expect(await evaluateWithin<string>(page, 'navigator.clipboard.readText()')).toBe(value);
+    if (shots) await record(page, name('5-records'), { japanese: true });
+    const lines = await shownZoneLines(page);
+    expect(lines.some((l) => l.includes('._domainkey.') && l.includes('TXT'))).toBe(true);
+    await host.setRecords('example.test', lines);
+    await next(page);
+
+    // Review: diffs, commands and backups; nothing changes before the confirmation.
+    await onStep(page, 'review');
+    await page.locator('.file-change').first().waitFor({ timeout: 60_000 });
+    const before = await host.snapshot();
+    const paths = await attributes(page.locator('.file-change'), 'data-path');
+    expect(paths).toContain('/etc/opendkim.conf');
+    expect(await page.locator('pre.diff').first().textContent()).toMatch(/^[-+]/m);
+    const apply = page.getByRole('button', { name: 'Apply the changes' });
+    expect(await apply.isDisabled()).toBe(true);
+    if (shots) await record(page, name('6-review'), { japanese: true });
+    expect(host.diffSnapshots(before, await host.snapshot())).toEqual([]);
+    await page.getByLabel(/^I have read these changes/).check();
+    await apply.click();
+
+    // Apply: a live log, then the backup id.
+    await onStep(page, 'apply');
+    await page.getByText(/^Done\. The server signs mail now\./).waitFor({ timeout: 120_000 });
+    expect(await page.locator('ol.log li').count()).toBeGreaterThan(1);
+    expect(host.diffSnapshots(before, await host.snapshot()).length).toBeGreaterThan(0);
+    if (shots) await record(page, name('7-apply'));
+    await next(page);
+
+    // Verify against the test DNS, until every check is green (no failure).
+    await onStep(page, 'verify');
+    await page.getByLabel('Server\'s public address (optional)').fill(host.address);
+    await page.getByText('DNS servers to ask', { exact: true }).click();
+    await page.getByLabel(/^DNS servers to ask instead/).fill(`${host.dns.address}:${host.dns.port}`);
+    await page.getByLabel(/^Keep checking until DNS has settled/).uncheck();
+    let ok = false;
+    for (let attempt = 0; attempt < 6 && !ok; attempt += 1) {
+      await page.getByRole('button', { name: /^(Check DNS|Check again)$/ }).click();
+      const summary = page.getByTestId('verify-summary');
+      await summary.waitFor({ timeout: 90_000 });
+      ok = (await summary.getAttribute('data-ok')) === 'true';
+      if (!ok) await page.waitForTimeout(2_000);
+    }
+    const failing = await page.locator('li.check[data-status="fail"]').allTextContents();
+    expect(failing).toEqual([]);
+    expect(ok).toBe(true);
+    expect(await page.locator('li.check[data-check^="dkim"][data-status="pass"]').count()).toBeGreaterThan(0);
+    if (shots) await record(page, name('8-verify'), { japanese: true });
+    await next(page);
+
+    await onStep(page, 'done');
+    await page.getByText(/^DKIM key \d{6}/).waitFor();
+    if (shots) await record(page, name('9-done'), { japanese: true });
+  } finally {
+    await session.close();
+  }
+}
+
+describe.skipIf(skipReason !== null)('the wizard against the test host', () => {
+  let browser: Browser;
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('sets up a fresh server: connect, consent, inspect, policy, key, records, review, apply, verify', async () => {
+    const host = await resetHost('fresh');
+    await runWizard(browser, host, 'fresh', true);
+  }, 600_000);
+
+  it('stops at a changed host key and does not connect', async () => {
+    const host = await resetHost('fresh');
+    const session = await openWizard(browser);
+    try {
+      await session.page.locator('.actions').getByRole('button', { name: 'Next' }).click();
+      const first = await connect(session.page, host);
+      await session.page.getByRole('button', { name: 'Yes, this is my server: connect' }).click();
+      await onStep(session.page, 'findings');
+      await host.rotateHostKeys();
+      await session.page.getByRole('button', { name: 'Server' }).click();
+      await session.page.getByRole('button', { name: 'Use a different server' }).click();
+      await session.page.getByLabel('Password', { exact: true }).fill(host.users.admin.password);
+      await session.page.getByRole('button', { name: 'Connect' }).click();
+      await session.page.getByRole('heading', { name: 'Stop: the server\'s identity has changed' }).waitFor({ timeout: 30_000 });
+      expect(await host.hostKeyFingerprints()).not.toContain(first);
+      expect(await session.page.getByRole('button', { name: /^Yes, this is my server/ }).count()).toBe(0);
+      expect(await session.page.locator('main[data-step="server"]').count()).toBe(1);
+      await record(session.page, '2-server-host-key-changed', { japanese: true });
+    } finally {
+      await session.close();
+    }
+  }, 300_000);
+
+  it('migrates the single-key setup of the manual procedure', async () => {
+    const host = await resetHost('single-key');
+    await runWizard(browser, host, 'single-key', true);
+  }, 600_000);
+});

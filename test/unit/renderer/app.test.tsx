@@ -1,0 +1,43 @@
+// @vitest-environment jsdom
+import { cleanup, fireEvent, screen } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { App } from '../../../renderer/src/App.js';
+import { installFakeBridge, resetFakes } from './fakeBridge.js';
+import { renderStep } from './render.js';
+
+beforeEach(() => {
+  installFakeBridge();
+  window.localStorage.clear();
+});
+afterEach(() => {
+  cleanup();
+  resetFakes();
+});
+
+describe('the wizard frame', () => {
+  it('keeps entered values across Back and Next, and moves focus to the new step heading', async () => {
+    await renderStep(<App />);
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toContain('trusted');
+    fireEvent.click(screen.getByRole('button', { name: 'Next' }));
+    const heading = screen.getByRole('heading', { level: 1, name: 'Which server?' });
+    expect(document.activeElement).toBe(heading);
+    fireEvent.change(screen.getByLabelText('SSH server'), { target: { value: 'admin@mail.example.jp' } });
+    // Not connected yet: no generic Next on the server step.
+    expect(screen.queryByRole('button', { name: 'Next' })).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Back' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Next' }));
+    expect((screen.getByLabelText('SSH server') as HTMLInputElement).value).toBe('admin@mail.example.jp');
+    // Steps already reached can be revisited from the list.
+    fireEvent.click(screen.getByRole('button', { name: 'Welcome' }));
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toContain('trusted');
+  });
+
+  it('switches language without losing the step', async () => {
+    await renderStep(<App />);
+    fireEvent.click(screen.getByRole('button', { name: 'Next' }));
+    fireEvent.change(screen.getByLabelText('Language'), { target: { value: 'ja' } });
+    expect(await screen.findByLabelText('SSH サーバー')).toBeTruthy();
+    expect(screen.queryByRole('heading', { level: 1, name: 'Which server?' })).toBeNull();
+    expect(document.documentElement.lang).toBe('ja');
+  });
+});

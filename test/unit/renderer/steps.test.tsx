@@ -1,0 +1,180 @@
+// @vitest-environment jsdom
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { VerifyReport } from '../../../shared/contract/verify.js';
+import { checkText } from '../../../shared/checks.js';
+import { ApplyStep } from '../../../renderer/src/steps/ApplyStep.js';
+import { DomainStep } from '../../../renderer/src/steps/DomainStep.js';
+import { DoneStep } from '../../../renderer/src/steps/DoneStep.js';
+import { FindingsStep } from '../../../renderer/src/steps/FindingsStep.js';
+import { RecordsStep } from '../../../renderer/src/steps/RecordsStep.js';
+import { ReviewStep } from '../../../renderer/src/steps/ReviewStep.js';
+import { VerifyStep } from '../../../renderer/src/steps/VerifyStep.js';
+import { calls, fail, fake, installFakeBridge, ok, pendingUntilCancelled, resetFakes } from './fakeBridge.js';
+import { inspection, rsaKey } from './fixtures.js';
+import { renderStep } from './render.js';
+
+const sessionId = 'session-0123456789abcdef';
+
+beforeEach(() => installFakeBridge());
+afterEach(() => {
+  cleanup();
+  resetFakes();
+});
+
+describe('findings step', () => {
+  it('inspects on arrival, shows progress and can be cancelled', async () => {
+    fake('inspectServer', (_input, hooks) => pendingUntilCancelled(hooks));
+    await renderStep(<FindingsStep />, { values: { sessionId, sshTarget: 'admin@mail.example.jp' } });
+    expect(await screen.findByText('Looking at admin@mail.example.jp…')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+    expect(await screen.findByText('Cancelled.')).toBeTruthy();
+    expect(calls.map((c) => c.name)).toEqual(['inspectServer']);
+  });
+
+  it('says what went wrong and offers to try again', async () => {
+    fake('inspectServer', () => fail({ code: 'sudo-failed', message: 'sudo asked for a password.' }));
+    await renderStep(<FindingsStep />, { values: { sessionId } });
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('sudo was refused: sudo asked for a password.');
+    expect(alert.textContent).toContain('Check the sudo password');
+    fake('inspectServer', () => ok(inspection()));
+    fireEvent.click(within(alert).getByRole('button', { name: 'Try again' }));
+    expect(await screen.findByText(/OpenDKIM is not installed/)).toBeTruthy();
+  });
+
+  it('calls out problems in plain Japanese', async () => {
+    fake('inspectServer', () => ok(inspection()));
+    await renderStep(<FindingsStep />, { values: { sessionId }, language: 'ja' });
+    expect(await screen.findByRole('heading', { name: '直す必要があること(2)' })).toBeTruthy();
+    expect(screen.getByText(/DKIM 鍵 \/etc\/dkimkeys\/postfix.private は 1024 ビットしかありません/)).toBeTruthy();
+  });
+
+  it('asks to connect first when there is no session', async () => {
+    await renderStep(<FindingsStep />);
+    expect(screen.getByText('Connect to a server first (previous step).')).toBeTruthy();
+    expect(calls).toEqual([]);
+  });
+});
+
+describe('domain step', () => {
+  it('refuses a bad domain and report address before making a key', async () => {
+    await renderStep(<DomainStep goNext={() => undefined} />, { values: { domain: 'example', rua: 'not an address' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Create the key and the records' }));
+    expect(await screen.findByText(/has no dot: give the full domain name/)).toBeTruthy();
+    expect(screen.getByText('Please correct the fields marked above.')).toBeTruthy();
+    expect(calls).toEqual([]);
+  });
+
+  it('makes a 2048-bit RSA key with a dated selector for an IDN domain', async () => {
+    const key = rsaKey('xn--r8jz45g.jp', '202611');
+    fake('generateDkimKey', (input) => ok({ key: { ...key, selector: input.selector }, record: { name: '', type: 'TXT', ttl: 3600, value: '', strings: [], purpose: 'dkim', action: 'publish', zone: '' }, notes: [] }));
+    const goNext = vi.fn();
+    await renderStep(<DomainStep goNext={goNext} />, { values: { domain: '例え.jp' } });
+    expect(screen.getByText('In DNS this is written xn--r8jz45g.jp.')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Create the key and the records' }));
+    await waitFor(() => expect(goNext).toHaveBeenCalledOnce());
+    expect(calls).toEqual([{ name: 'generateDkimKey', input: { domain: 'xn--r8jz45g.jp', selector: expect.stringMatching(/^\d{6}$/), type: 'rsa', bits: 2048 } }]);
+  });
+
+  it('shows key generation failing with what to do', async () => {
+    fake('generateDkimKey', () => fail({ code: 'bad-input', message: 'selector: bad', details: { field: 'selector' } }));
+    await renderStep(<DomainStep goNext={() => undefined} />, { values: { domain: 'example.jp' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Create the key and the records' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('Field: selector');
+  });
+});
+
+describe('records step', () => {
+  it('asks for a key first when there is none', async () => {
+    await renderStep(<RecordsStep />);
+    expect(screen.getByText('Create a key in the previous step first.')).toBeTruthy();
+  });
+
+  it('shows each record with a copy button that confirms, and switches provider forms', async () => {
+    const writeText = vi.fn(() => Promise.resolve());
+    Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true });
+    await renderStep(<RecordsStep />, { values: { domain: 'example.jp', keys: [rsaKey()], rua: 'dmarc@example.jp' } });
+    const dkim = document.querySelector('li.record[data-purpose="dkim"]') as HTMLElement;
+    expect(within(dkim).getByText('202611._domainkey.example.jp')).toBeTruthy();
+    fireEvent.click(within(dkim).getByRole('button', { name: 'Copy the value of 202611._domainkey.example.jp' }));
+    expect(await within(dkim).findByText('✓ Copied')).toBeTruthy();
+    expect(writeText).toHaveBeenCalledWith(expect.stringMatching(/^v=DKIM1; h=sha256; k=rsa; p=MIIBIjAN/));
+    expect(screen.getByTestId('all-records').textContent).toContain('_dmarc.example.jp.\t3600\tIN\tTXT\t"v=DMARC1; p=none; rua=mailto:dmarc@example.jp"');
+    fireEvent.change(screen.getByLabelText('Your DNS provider'), { target: { value: 'cloudflare' } });
+    expect(screen.getByTestId('all-records').textContent).toContain('Name:    202611._domainkey');
+    expect(screen.getByText(/Cloudflare dashboard/)).toBeTruthy();
+  });
+});
+
+describe('review and apply steps', () => {
+  it('review waits for a connection and a key', async () => {
+    await renderStep(<ReviewStep goNext={() => undefined} />);
+    expect(screen.getByText('Connect to the server and create a key first.')).toBeTruthy();
+  });
+
+  it('apply waits for a reviewed plan', async () => {
+    await renderStep(<ApplyStep />);
+    expect(screen.getByText('Review the changes first.')).toBeTruthy();
+  });
+});
+
+function report(status: 'pass' | 'fail'): VerifyReport {
+  return {
+    domain: 'example.jp',
+    zone: 'example.jp',
+    resolvers: [{ address: '192.0.2.53', role: 'chosen', label: '192.0.2.53', usable: true, problem: null, primary: true }],
+    checks: [
+      {
+        id: 'dkim:202611',
+        area: 'dkim',
+        status,
+        title: checkText('dkimTitle', { name: '202611._domainkey.example.jp' }),
+        expected: checkText('dkimExpectedAny'),
+        found: status === 'pass' ? checkText('dkimFoundPresent', { type: 'rsa', bits: 2048 }) : checkText('dkimFoundNone', { name: '202611._domainkey.example.jp' }),
+        fix: status === 'pass' ? null : checkText('dkimFixPublish', { name: '202611._domainkey.example.jp' }),
+      },
+    ],
+    summary: { pass: status === 'pass' ? 1 : 0, warn: 0, fail: status === 'fail' ? 1 : 0, unknown: 0 },
+    ok: status === 'pass',
+    settled: true,
+    timing: { wallMs: 10, queries: 3, slowestQueryMs: 5, slowestQuery: null },
+  };
+}
+
+describe('verify step', () => {
+  it('shows progress per phase, then each failure with its fix', async () => {
+    let finish: (() => void) | undefined;
+    fake('verifyDns', (_input, hooks) => {
+      hooks.onProgress?.({ kind: 'phase', phase: 'records', done: 2, total: 5 });
+      return new Promise((resolve) => {
+        finish = () => resolve({ ok: true, result: report('fail') });
+      });
+    });
+    await renderStep(<VerifyStep />, { values: { domain: 'example.jp', keys: [rsaKey()], resolvers: '192.0.2.53' } });
+    fireEvent.click(screen.getByLabelText(/^Keep checking until DNS has settled/));
+    fireEvent.click(screen.getByRole('button', { name: 'Check DNS' }));
+    expect(await screen.findByText('Asking for the records (2/5)')).toBeTruthy();
+    finish?.();
+    expect(await screen.findByText('Some checks failed: each one says what to do.')).toBeTruthy();
+    expect(screen.getByText(/Publish the DKIM record from the records step as a TXT record named 202611._domainkey.example.jp/)).toBeTruthy();
+    expect(calls[0]?.input).toMatchObject({ domain: 'example.jp', resolvers: ['192.0.2.53'], waitSeconds: 0, dkim: [{ selector: '202611', keyType: 'rsa' }] });
+  });
+
+  it('reports a failed call with what to do', async () => {
+    fake('verifyDns', () => fail({ code: 'bad-input', message: 'resolvers: bad address', details: { field: 'resolvers' } }));
+    await renderStep(<VerifyStep />, { values: { domain: 'example.jp', keys: [rsaKey()] } });
+    fireEvent.click(screen.getByRole('button', { name: 'Check DNS' }));
+    expect((await screen.findByRole('alert')).textContent).toContain('Please check this value: resolvers: bad address');
+  });
+});
+
+describe('done step', () => {
+  it('sums up and dates the next steps', async () => {
+    await renderStep(<DoneStep />, { values: { sshTarget: 'admin@mail.example.jp', domain: 'example.jp', keys: [rsaKey()], verified: report('pass') } });
+    expect(screen.getByText('DKIM key 202611 (RSA 2048)')).toBeTruthy();
+    expect(screen.getByText(/change the policy to p=quarantine/)).toBeTruthy();
+    expect(screen.getByText('Checks: 1 passed, 0 warnings, 0 failed, 0 cannot tell')).toBeTruthy();
+  });
+});
