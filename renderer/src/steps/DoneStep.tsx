@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatRecords } from '../../../shared/records/index.js';
 import { suggestSelector } from '../../../shared/validation/selector.js';
+import { ReportsPage } from '../pages/ReportsPage.js';
 import { downloadText, recordSetOf } from '../wizard/records.js';
 import { nextDates, setupReport } from '../wizard/report.js';
 import { useWizard } from '../wizard/state.js';
@@ -50,6 +51,13 @@ export function DoneStep() {
           {t('done.downloadReport')}
         </button>
       </div>
+
+      {values.sessionId && (
+        <details className="reports">
+          <summary>{t('done.reportsHeading')}</summary>
+          <ReportsPage sessionId={values.sessionId} domain={domain || undefined} />
+        </details>
+      )}
     </section>
   );
 }
