@@ -56,10 +56,15 @@ export async function startWebMode(env: NodeJS.ProcessEnv = {}): Promise<WebMode
     port: Number(parsed.port),
     token: parsed.searchParams.get('token') ?? '',
     process: child,
+    // SIGTERM, then SIGKILL after 5 s: with an SSH session still open, `homemail web` does not exit by itself.
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        const kill = setTimeout(() => child.kill('SIGKILL'), 5_000);
+        child.once('exit', () => {
+          clearTimeout(kill);
+          resolve();
+        });
         child.kill('SIGTERM');
       }),
   };

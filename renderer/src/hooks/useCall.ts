@@ -13,6 +13,8 @@ export interface CallHandle<K extends CallName> {
   state: CallState<ResultOf<K>>;
   /** The latest progress event of the running call (cleared when a call starts). */
   progress: ProgressOf<K> | null;
+  /** Every progress event of the running (or last) call, in order: a live log. */
+  events: ProgressOf<K>[];
   /** Runs the call; resolves with the result, or undefined when it failed or was cancelled. */
   run: (input: InputOf<K>) => Promise<ResultOf<K> | undefined>;
   cancel: () => void;
@@ -32,6 +34,7 @@ export function toSerializedError(error: unknown): SerializedError {
 export function useCall<K extends CallName>(name: K): CallHandle<K> {
   const [state, setState] = useState<CallState<ResultOf<K>>>({ status: 'idle' });
   const [progress, setProgress] = useState<ProgressOf<K> | null>(null);
+  const [events, setEvents] = useState<ProgressOf<K>[]>([]);
   const current = useRef<AbortController | null>(null);
 
   useEffect(() => () => current.current?.abort(), []);
@@ -43,11 +46,14 @@ export function useCall<K extends CallName>(name: K): CallHandle<K> {
       current.current = controller;
       setState({ status: 'loading' });
       setProgress(null);
+      setEvents([]);
       try {
         const result = await callApi(name, input, {
           signal: controller.signal,
           onProgress: (event) => {
-            if (current.current === controller) setProgress(event);
+            if (current.current !== controller) return;
+            setProgress(event);
+            setEvents((all) => [...all, event]);
           },
         });
         if (current.current !== controller) return undefined;
@@ -69,7 +75,8 @@ export function useCall<K extends CallName>(name: K): CallHandle<K> {
     current.current = null;
     setState({ status: 'idle' });
     setProgress(null);
+    setEvents([]);
   }, []);
 
-  return { state, progress, run, cancel, reset };
+  return { state, progress, events, run, cancel, reset };
 }

@@ -52,7 +52,7 @@ export function ApplyStep() {
       {values.plan === null && <p className="notice info">{t('apply.noPlan')}</p>}
       {values.plan && !values.plan.changed && <p className="notice ok">{t('apply.nothingToDo')}</p>}
       {apply.state.status === 'loading' && <Busy label={t('apply.applying', { host: values.plan?.host ?? '' })} detail={t('apply.dontClose')} />}
-      <Log entries={result ? result.log : apply.progress} />
+      <Log entries={result ? result.log : apply.events} />
       {failed && (
         <>
           {failed.code === 'apply-failed' && (

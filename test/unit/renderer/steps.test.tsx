@@ -2,6 +2,7 @@
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { VerifyReport } from '../../../shared/contract/verify.js';
+import type { Plan } from '../../../shared/plan.js';
 import { checkText } from '../../../shared/checks.js';
 import { ApplyStep } from '../../../renderer/src/steps/ApplyStep.js';
 import { DomainStep } from '../../../renderer/src/steps/DomainStep.js';
@@ -108,7 +109,76 @@ describe('records step', () => {
   });
 });
 
+const plan: Plan = {
+  host: 'mail.example.jp',
+  domain: 'example.jp',
+  changed: true,
+  files: [
+    {
+      path: '/etc/opendkim.conf',
+      kind: 'modify',
+      owner: 'root',
+      group: 'root',
+      mode: '0644',
+      secret: false,
+      diff: '--- a/etc/opendkim.conf\n+++ b/etc/opendkim.conf\n@@ -1 +1,2 @@\n-Socket local:/run/opendkim/opendkim.sock\n+Socket local:/var/spool/postfix/opendkim/opendkim.sock\n+KeyTable /etc/opendkim/key.table',
+      why: { key: 'opendkimConf', params: {}, text: 'Sign with the key table.' },
+    },
+    { path: '/etc/dkimkeys/202611.private', kind: 'create', owner: 'opendkim', group: 'opendkim', mode: '0600', secret: true, diff: '(private key)', why: { key: 'privateKey', params: {}, text: 'The private key.' } },
+  ],
+  commands: [{ kind: 'validate', command: 'opendkim -n', words: { key: 'validate', params: {}, text: 'Check the OpenDKIM configuration.' } }],
+  backedUp: ['/etc/opendkim.conf', '/etc/postfix/main.cf'],
+  notes: [],
+  opendkimSocket: 'local:/var/spool/postfix/opendkim/opendkim.sock',
+  milter: 'unix:opendkim/opendkim.sock',
+  interrupted: [],
+};
+
+const ready = { sessionId, domain: 'example.jp', keys: [{ ...rsaKey(), keyId: '5b6f3c1e-3a63-4f0a-9c55-0d7b2b7c7c11' }] };
+
 describe('review and apply steps', () => {
+  it('shows the diffs, commands and backups, and applies nothing before the confirmation', async () => {
+    fake('planChanges', () => ok(plan));
+    const goNext = vi.fn();
+    await renderStep(<ReviewStep goNext={goNext} />, { values: ready });
+    expect(await screen.findByRole('heading', { name: /\/etc\/opendkim.conf/ })).toBeTruthy();
+    expect(screen.getByText('+KeyTable /etc/opendkim/key.table', { exact: false })).toBeTruthy();
+    expect(screen.getByText('This is the private key: it is written with owner-only permissions and never shown.')).toBeTruthy();
+    expect(screen.getByText('opendkim -n')).toBeTruthy();
+    const apply = screen.getByRole('button', { name: 'Apply the changes' }) as HTMLButtonElement;
+    expect(apply.disabled).toBe(true);
+    fireEvent.click(apply);
+    expect(goNext).not.toHaveBeenCalled();
+    fireEvent.click(screen.getByLabelText('I have read these changes and want to apply them to mail.example.jp'));
+    fireEvent.click(apply);
+    expect(goNext).toHaveBeenCalledOnce();
+    expect(calls.map((c) => c.name)).toEqual(['planChanges']);
+    expect(calls[0]?.input).toMatchObject({ sessionId, domain: 'example.jp', keyIds: ['5b6f3c1e-3a63-4f0a-9c55-0d7b2b7c7c11'] });
+  });
+
+  it('shows the plan failing with what to do', async () => {
+    fake('planChanges', () => fail({ code: 'command-failed', message: 'postconf failed' }));
+    await renderStep(<ReviewStep goNext={() => undefined} />, { values: ready });
+    expect((await screen.findByRole('alert')).textContent).toContain('A command on the server failed: postconf failed');
+  });
+
+  it('applies with a live log, and on failure says it was rolled back', async () => {
+    let finish: (() => void) | undefined;
+    fake('applyChanges', (_input, hooks) => {
+      hooks.onProgress?.({ stage: 'backup', status: 'ok', text: 'backed up 2 files' });
+      hooks.onProgress?.({ stage: 'validate', status: 'failed', text: 'opendkim -n: bad KeyTable' });
+      return new Promise((resolve) => {
+        finish = () => resolve({ ok: false, error: { code: 'apply-failed', message: 'opendkim -n refused the configuration; restored the backup.' } });
+      });
+    });
+    await renderStep(<ApplyStep />, { values: { ...ready, plan } });
+    expect(await screen.findByText('backed up 2 files')).toBeTruthy();
+    expect(screen.getByText('opendkim -n: bad KeyTable')).toBeTruthy();
+    finish?.();
+    expect(await screen.findByText('The change did not work, so it was undone')).toBeTruthy();
+    expect(screen.getByRole('alert').textContent).toContain('The change failed and was rolled back: opendkim -n refused the configuration');
+  });
+
   it('review waits for a connection and a key', async () => {
     await renderStep(<ReviewStep goNext={() => undefined} />);
     expect(screen.getByText('Connect to the server and create a key first.')).toBeTruthy();
