@@ -6,9 +6,13 @@ import { commandLine } from '../ssh/quote.js';
 import type { RemoteSession } from '../ssh/types.js';
 
 /**
- * The client allowlist that goes before `reject_unknown_client_hostname`: known senders
- * whose reverse DNS does not match. Host names and patterns go in a regexp: table (Postfix
- * looks up the client name, then its address), addresses and networks in a cidr: table.
+ * The client allowlist for `reject_unknown_client_hostname`: known senders whose reverse DNS
+ * does not match. Addresses and networks go in a cidr: table read by check_client_access
+ * (`OK`: the address is trustworthy). Host names and patterns can only be matched against the
+ * unverified reverse name (check_reverse_client_hostname_access), which anyone can set for
+ * their own addresses, so Postfix refuses `OK` there: the regexp table answers `DUNNO` for the
+ * listed names (an exception to the host-name rule only, every other check still applies)
+ * and carries the host-name rule itself as its last line for everyone else.
  */
 
 export const ALLOW_REGEXP_PATH = '/etc/postfix/homemail_client_allow';
@@ -25,15 +29,17 @@ export interface AllowProblem {
 export interface AllowMaps {
   regexp: string | null;
   cidr: string | null;
-  /** A value each table must answer OK for (checked with postmap -q on the server). */
-  probes: Array<{ map: string; value: string }>;
+  /** A value and what the table must answer for it (checked with postmap -q on the server). */
+  probes: Array<{ map: string; value: string; expect: string }>;
   problems: AllowProblem[];
 }
 
 const HEADER = [
-  '# Clients allowed before reject_unknown_client_hostname (known senders whose reverse DNS',
-  '# does not match). Written by Homemail; edit it with Homemail so the plan shows the change.',
+  '# Known senders whose reverse DNS does not match, excepted from the host-name rule.',
+  '# Written by Homemail; edit it with Homemail so the plan shows the change.',
 ];
+
+export type HostnameRuleName = 'reject_unknown_client_hostname' | 'reject_unknown_reverse_client_hostname';
 
 function escapeRegexp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
@@ -78,7 +84,7 @@ function comment(text: string | undefined): string[] {
 }
 
 /** Builds the two tables from the entries; problems name the entry and why it was refused. */
-export function buildAllowMaps(entries: readonly AllowEntry[]): AllowMaps {
+export function buildAllowMaps(entries: readonly AllowEntry[], rule: HostnameRuleName = 'reject_unknown_client_hostname'): AllowMaps {
   const regexpLines: string[] = [];
   const cidrLines: string[] = [];
   const probes: AllowMaps['probes'] = [];
@@ -93,15 +99,15 @@ export function buildAllowMaps(entries: readonly AllowEntry[]): AllowMaps {
         return;
       }
       const body = escapeRegexp(domain.value);
-      regexpLines.push(...comment(entry.comment), `${subdomains ? `/(^|\\.)${body}$/` : `/^${body}$/`} OK`);
-      probes.push({ map: ALLOW_REGEXP_MAP, value: subdomains ? `host.${domain.value}` : domain.value });
+      regexpLines.push(...comment(entry.comment), `${subdomains ? `/(^|\\.)${body}$/` : `/^${body}$/`} DUNNO`);
+      probes.push({ map: ALLOW_REGEXP_MAP, value: subdomains ? `host.${domain.value}` : domain.value, expect: 'DUNNO' });
     } else if (entry.kind === 'regexp') {
       const reason = checkRegexpPattern(value);
       if (reason !== null) {
         problems.push({ index, value, reason });
         return;
       }
-      regexpLines.push(...comment(entry.comment), `${value} OK`);
+      regexpLines.push(...comment(entry.comment), `${value} DUNNO`);
     } else {
       const ip = parseIpAddress(value, { allowPrefix: true });
       if (!ip.ok) {
@@ -115,9 +121,13 @@ export function buildAllowMaps(entries: readonly AllowEntry[]): AllowMaps {
         return;
       }
       cidrLines.push(...comment(entry.comment), `${ip.value.address}/${prefix} OK`);
-      probes.push({ map: ALLOW_CIDR_MAP, value: ip.value.address });
+      probes.push({ map: ALLOW_CIDR_MAP, value: ip.value.address, expect: 'OK' });
     }
   });
+  if (regexpLines.length > 0) {
+    regexpLines.push('# Everyone else: the host-name rule.', `/./ ${rule}`);
+    probes.push({ map: ALLOW_REGEXP_MAP, value: 'unknown', expect: rule });
+  }
   const file = (lines: string[]) => (lines.length === 0 ? null : `${[...HEADER, ...lines].join('\n')}\n`);
   return { regexp: file(regexpLines), cidr: file(cidrLines), probes, problems };
 }
@@ -149,14 +159,12 @@ done
 
 /**
  * Compiles the tables with the server's own postmap (the regexp library Postfix will use) in
- * a temporary directory and checks every probe answers OK, in one round trip. Returns the
+ * a temporary directory and checks every probe gets its expected answer, in one round trip. Returns the
  * problems Postfix reported (empty when all is well).
  */
-export async function validateAllowMapsOnServer(session: RemoteSession, maps: AllowMaps, extraProbes: ReadonlyArray<{ kind: 'regexp' | 'cidr'; value: string }> = [], signal?: AbortSignal): Promise<string[]> {
-  const probes = [...maps.probes.map((p) => ({ kind: p.map.startsWith('cidr:') ? 'cidr' : 'regexp', value: p.value })), ...extraProbes];
-  const regexpProbes = maps.regexp === null ? [] : probes.filter((p) => p.kind === 'regexp');
-  // A table with only /regexp/ entries still gets compiled: probe a name nobody has.
-  if (maps.regexp !== null && regexpProbes.length === 0) probes.push({ kind: 'regexp', value: 'homemail-probe.invalid' });
+export async function validateAllowMapsOnServer(session: RemoteSession, maps: AllowMaps, extraProbes: ReadonlyArray<{ kind: 'regexp' | 'cidr'; value: string; expect: string }> = [], signal?: AbortSignal): Promise<string[]> {
+  const probes = [...maps.probes.map((p) => ({ kind: p.map.startsWith('cidr:') ? 'cidr' : 'regexp', value: p.value, expect: p.expect })), ...extraProbes];
+  const expected = new Map(probes.map((p) => [`${p.kind} ${p.value}`, p.expect]));
   const args = probes.flatMap((p) => [p.kind, p.value]);
   const result = await session.exec(commandLine(['sh', '-c', CHECK_SCRIPT, 'homemail-allow', maps.regexp ?? '', maps.cidr ?? '', ...args]), { timeoutMs: 30_000, ...(signal ? { signal } : {}) });
   if (result.stdout.startsWith('nopostmap')) return ['postmap is not installed on the server, so the allowlist cannot be checked.'];
@@ -164,7 +172,8 @@ export async function validateAllowMapsOnServer(session: RemoteSession, maps: Al
   for (const line of result.stdout.split('\n')) {
     if (line.startsWith('warn ')) problems.push(line.slice(5).replace(/\/tmp\/tmp\.[^/]+\/allow\./, 'allowlist '));
     const m = /^check (\S+) (\d+) (\S+) ?(.*)$/.exec(line);
-    if (m && m[3] !== 'homemail-probe.invalid' && (m[2] !== '0' || m[4]?.trim() !== 'OK')) problems.push(`${m[3]} is not allowed by the ${m[1]} table (postmap -q found ${m[4]?.trim() || 'nothing'}).`);
+    const want = m ? expected.get(`${m[1]} ${m[3]}`) : undefined;
+    if (m && want !== undefined && (m[2] !== '0' || m[4]?.trim() !== want)) problems.push(`The ${m[1]} table answers ${m[4]?.trim() || 'nothing'} for ${m[3]}, not ${want} (postmap -q).`);
   }
   return [...new Set(problems)];
 }

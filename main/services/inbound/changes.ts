@@ -29,7 +29,7 @@ export function inboundGatherPaths(): string[] {
 }
 
 export function computeInboundChanges(state: ServerState, settings: InboundChangeSettings): ChangeSet {
-  const maps = buildAllowMaps(settings.allow);
+  const maps = buildAllowMaps(settings.allow, settings.hostnameRule === 'reverse' ? 'reject_unknown_reverse_client_hostname' : 'reject_unknown_client_hostname');
   assertAllowEntries(maps);
   const mainBefore = fileText(state, MAIN_CF);
   const values = readMainCf(mainBefore);
@@ -67,7 +67,7 @@ export function computeInboundChanges(state: ServerState, settings: InboundChang
   const allow = allowRestrictions({ regexp: maps.regexp === null ? null : ALLOW_REGEXP_MAP, cidr: maps.cidr === null ? null : ALLOW_CIDR_MAP });
   if (settings.hostnameRule !== 'keep') {
     const client = current.get('smtpd_client_restrictions') ?? settingsRecord['smtpd_client_restrictions'];
-    const edit = applyHostnameRule(client, { strict: settings.hostnameRule === 'strict', allow, ourMaps: [ALLOW_REGEXP_MAP, ALLOW_CIDR_MAP] });
+    const edit = applyHostnameRule(client, { strict: settings.hostnameRule === 'strict', allow, ourMaps: [ALLOW_REGEXP_MAP, ALLOW_CIDR_MAP], ruleInMap: maps.regexp !== null });
     if (edit.changed) current.set('smtpd_client_restrictions', edit.value);
     if (maps.regexp !== null) addFile(ALLOW_REGEXP_PATH, maps.regexp, t('inboundAllowRegexp', 'Known senders (by host name) let through before the host-name rule.'));
     if (maps.cidr !== null) addFile(ALLOW_CIDR_PATH, maps.cidr, t('inboundAllowCidr', 'Known senders (by address) let through before the host-name rule.'));
@@ -89,7 +89,7 @@ export function computeInboundChanges(state: ServerState, settings: InboundChang
       validate.push({
         label: `postmap -q ${probe.value}`,
         argv: ['postmap', '-q', probe.value, probe.map],
-        words: t('validateAllowlist', `Check that the allowlist lets ${probe.value} through (postmap -q).`, { value: probe.value }),
+        words: t('validateAllowlist', `Check that the allowlist answers ${probe.expect} for ${probe.value} (postmap -q).`, { value: probe.value, expect: probe.expect }),
       });
     }
   }

@@ -125,8 +125,8 @@ export interface HostnameRuleEdit {
  */
 export function allowRestrictions(maps: { regexp: string | null; cidr: string | null }): Restriction[] {
   return [
-    ...(maps.regexp === null ? [] : [{ name: 'check_reverse_client_hostname_access', argument: maps.regexp }]),
     ...(maps.cidr === null ? [] : [{ name: 'check_client_access', argument: maps.cidr }]),
+    ...(maps.regexp === null ? [] : [{ name: 'check_reverse_client_hostname_access', argument: maps.regexp }]),
   ];
 }
 
@@ -139,7 +139,7 @@ const ALLOW_KINDS = /^(check_client_access|check_reverse_client_hostname_access)
  * stricter one when `strict`. A bare final `permit` stays last. The lists in
  * smtpd_recipient_restrictions are not touched: an `OK` there would skip relay protection.
  */
-export function applyHostnameRule(value: string | undefined, options: { strict: boolean; allow: readonly Restriction[]; ourMaps: readonly string[] }): HostnameRuleEdit {
+export function applyHostnameRule(value: string | undefined, options: { strict: boolean; allow: readonly Restriction[]; ourMaps: readonly string[]; ruleInMap?: boolean }): HostnameRuleEdit {
   const before = value ?? '';
   const list = parseRestrictions(before);
   const rule = options.strict ? 'reject_unknown_client_hostname' : 'reject_unknown_reverse_client_hostname';
@@ -151,7 +151,8 @@ export function applyHostnameRule(value: string | undefined, options: { strict: 
   while (at < kept.length && PERMITS.test((kept[at]?.name ?? '').toLowerCase())) at++;
   // An existing allowlist of the person's (another check_client_access) stays before our rule too.
   while (at < kept.length && ALLOW_KINDS.test((kept[at]?.name ?? '').toLowerCase())) at++;
-  const inserted: Restriction[] = [...options.allow, { name: rule, argument: null }];
+  // With a names table the rule is its last line (see allowMap.ts), so it is not repeated here.
+  const inserted: Restriction[] = [...options.allow, ...(options.ruleInMap ? [] : [{ name: rule, argument: null }])];
   kept.splice(at, 0, ...inserted);
   const after = formatRestrictions(kept);
   return { value: after, changed: formatRestrictions(list) !== after };

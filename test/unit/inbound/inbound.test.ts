@@ -49,7 +49,11 @@ describe('restriction lists', () => {
     // the allowlist grows an address table: the old entry is replaced, not duplicated
     const both = applyHostnameRule(edit.value, { ...options, allow: allowRestrictions({ regexp: ALLOW_REGEXP_MAP, cidr: ALLOW_CIDR_MAP }) });
     expect(both.value.match(/homemail_client_allow/g)).toHaveLength(2);
-    expect(both.value).toContain('check_reverse_client_hostname_access regexp:/etc/postfix/homemail_client_allow, check_client_access cidr:/etc/postfix/homemail_client_allow.cidr, reject_unknown_client_hostname');
+    expect(both.value).toContain('check_client_access cidr:/etc/postfix/homemail_client_allow.cidr, check_reverse_client_hostname_access regexp:/etc/postfix/homemail_client_allow, reject_unknown_client_hostname');
+    // with the names table carrying the rule, the rule is not repeated in the list
+    const inMap = applyHostnameRule(manual, { ...options, ruleInMap: true });
+    expect(inMap.value).not.toContain('reject_unknown_client_hostname');
+    expect(inMap.value).not.toContain('reject_unknown_reverse_client_hostname');
     expect(currentHostnameRule({ smtpd_client_restrictions: edit.value })).toEqual({ rule: 'strict', parameter: 'smtpd_client_restrictions' });
   });
 
@@ -94,16 +98,20 @@ describe('allowlist maps', () => {
       { kind: 'address', value: '2001:db8::5' },
     ]);
     expect(maps.problems).toEqual([]);
-    expect(maps.regexp).toContain('# partner with newline\n/^mail\\.partner\\.example$/ OK\n');
-    expect(maps.regexp).toContain('/(^|\\.)dyn\\.example$/ OK\n');
-    expect(maps.regexp).toContain('/^smtp[0-9]+\\.isp\\.example$/ OK\n');
+    expect(maps.regexp).toContain('# partner with newline\n/^mail\\.partner\\.example$/ DUNNO\n');
+    expect(maps.regexp).toContain('/(^|\\.)dyn\\.example$/ DUNNO\n');
+    expect(maps.regexp).toContain('/^smtp[0-9]+\\.isp\\.example$/ DUNNO\n');
+    expect(maps.regexp?.trimEnd().split('\n').at(-1)).toBe('/./ reject_unknown_client_hostname');
+    expect(maps.regexp).not.toMatch(/ OK$/m);
     expect(maps.cidr).toContain('198.51.100.0/24 OK\n2001:db8::5/128 OK\n');
     expect(maps.probes).toEqual([
-      { map: ALLOW_REGEXP_MAP, value: 'mail.partner.example' },
-      { map: ALLOW_REGEXP_MAP, value: 'host.dyn.example' },
-      { map: ALLOW_CIDR_MAP, value: '198.51.100.0' },
-      { map: ALLOW_CIDR_MAP, value: '2001:db8::5' },
+      { map: ALLOW_REGEXP_MAP, value: 'mail.partner.example', expect: 'DUNNO' },
+      { map: ALLOW_REGEXP_MAP, value: 'host.dyn.example', expect: 'DUNNO' },
+      { map: ALLOW_CIDR_MAP, value: '198.51.100.0', expect: 'OK' },
+      { map: ALLOW_CIDR_MAP, value: '2001:db8::5', expect: 'OK' },
+      { map: ALLOW_REGEXP_MAP, value: 'unknown', expect: 'reject_unknown_client_hostname' },
     ]);
+    expect(buildAllowMaps([{ kind: 'name', value: 'a.example' }], 'reject_unknown_reverse_client_hostname').regexp).toMatch(/\/\.\/ reject_unknown_reverse_client_hostname\n$/);
   });
 
   it('refuses what Postfix would not read, naming the entry', () => {
