@@ -203,6 +203,12 @@ async function runWizard(browser: Browser, host: TestHost, variant: Variant, sho
     expect(failing).toEqual([]);
     expect(ok).toBe(true);
     expect(await page.locator('li.check[data-check^="dkim"][data-status="pass"]').count()).toBeGreaterThan(0);
+    // The signed test message, through the server and back.
+    await page.getByRole('button', { name: 'Send a test message' }).click();
+    const sent = page.getByTestId('send-summary');
+    await sent.waitFor({ timeout: 120_000 });
+    expect(await page.locator('.send-test li.check[data-status="fail"]').allTextContents()).toEqual([]);
+    expect(await sent.getAttribute('data-ok')).toBe('true');
     if (shots) await record(page, name('8-verify'), { japanese: true });
     await next(page);
 

@@ -36,6 +36,40 @@ function progressText(t: TFunction, progress: VerifyProgress | null): { detail?:
   return { detail: t('verify.round', { round: progress.round, count: progress.failing.length + progress.behind.length }) };
 }
 
+/** The signed test message: sent through the server, fetched back and its signature verified. */
+function SendTest() {
+  const { t } = useTranslation();
+  const { values } = useWizard();
+  const send = useCall('sendTest');
+  const sessionId = values.sessionId;
+  if (sessionId === null) return null;
+  const input = verifyInputOf(values, false);
+  const run = () => void send.run({ sessionId, domain: input.domain, addresses: input.addresses, resolvers: input.resolvers });
+  const result = send.state.status === 'done' ? send.state.result : null;
+  return (
+    <div className="send-test">
+      <h2>{t('verify.sendHeading')}</h2>
+      <p className="help">{t('verify.sendHelp')}</p>
+      {send.state.status !== 'loading' && (
+        <button type="button" onClick={run}>
+          {result ? t('verify.sendAgain') : t('verify.send')}
+        </button>
+      )}
+      {send.state.status === 'loading' && <Busy label={t('verify.sending')} onCancel={send.cancel} />}
+      {send.state.status === 'error' && <ErrorNotice error={send.state.error} onRetry={run} />}
+      {result && (
+        <>
+          <div className={`notice ${result.ok ? 'ok' : 'error'}`} role="status" data-testid="send-summary" data-ok={result.ok}>
+            <p className="notice-title">{result.ok ? t('verify.sendOk', { to: result.to }) : t('verify.sendFailed')}</p>
+            <p>{t('verify.summary', { ...result.summary })}</p>
+          </div>
+          <CheckList checks={result.checks} />
+        </>
+      )}
+    </div>
+  );
+}
+
 function Summary({ report }: { report: VerifyReport }) {
   const { t } = useTranslation();
   const allGood = report.ok && report.summary.warn === 0 && report.summary.unknown === 0;
@@ -109,6 +143,7 @@ export function VerifyStep() {
           <Summary report={report} />
           <h2>{t('verify.resultsHeading')}</h2>
           <CheckList checks={report.checks} />
+          <SendTest />
           <details>
             <summary>{t('verify.resolversHeading')}</summary>
             <ul>

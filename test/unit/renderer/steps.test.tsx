@@ -232,6 +232,18 @@ describe('verify step', () => {
     expect(calls[0]?.input).toMatchObject({ domain: 'example.jp', resolvers: ['192.0.2.53'], waitSeconds: 0, dkim: [{ selector: '202611', keyType: 'rsa' }] });
   });
 
+  it('sends the signed test message once DNS has been checked', async () => {
+    fake('verifyDns', () => ok(report('pass')));
+    fake('sendTest', () => ok({ from: 'homemail-test@example.jp', to: 'admin', mailbox: '/var/mail/admin', messages: [], checks: report('pass').checks, summary: report('pass').summary, ok: true }));
+    await renderStep(<VerifyStep />, { values: { sessionId, domain: 'example.jp', keys: [rsaKey()], resolvers: '192.0.2.53' } });
+    fireEvent.click(screen.getByLabelText(/^Keep checking until DNS has settled/));
+    fireEvent.click(screen.getByRole('button', { name: 'Check DNS' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Send a test message' }));
+    expect((await screen.findByTestId('send-summary')).textContent).toContain('The test message to admin was signed and verifies.');
+    expect(calls.map((c) => c.name)).toEqual(['verifyDns', 'sendTest']);
+    expect(calls[1]?.input).toEqual({ sessionId, domain: 'example.jp', addresses: [], resolvers: ['192.0.2.53'] });
+  });
+
   it('reports a failed call with what to do', async () => {
     fake('verifyDns', () => fail({ code: 'bad-input', message: 'resolvers: bad address', details: { field: 'resolvers' } }));
     await renderStep(<VerifyStep />, { values: { domain: 'example.jp', keys: [rsaKey()] } });
