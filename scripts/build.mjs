@@ -5,7 +5,7 @@ import { build as vite } from 'vite';
 import { rm } from 'node:fs/promises';
 
 const onlyNode = process.argv.includes('--node-only');
-await rm('dist', { recursive: true, force: !onlyNode }).catch(() => undefined);
+if (!onlyNode) await rm('dist', { recursive: true, force: true });
 
 const node = {
   bundle: true,
@@ -19,7 +19,9 @@ const node = {
 
 await Promise.all([
   esbuild({ ...node, entryPoints: { homemail: 'main/cli/bin.ts' }, outdir: 'dist/cli' }),
-  esbuild({ ...node, entryPoints: { app: 'main/app/main.ts' }, outdir: 'dist/main', external: ['electron'] }),
+  // ES2020 output for the Electron main process: Node runs it all the same, and
+  // Electronegativity's parser (which predates ES2021 syntax such as `??=`) can then read it.
+  esbuild({ ...node, target: 'es2020', entryPoints: { app: 'main/app/main.ts' }, outdir: 'dist/main', external: ['electron'] }),
   esbuild({
     bundle: true,
     platform: 'node',

@@ -20,7 +20,7 @@ function addHeader(name, value) {
   return Buffer.concat([Buffer.from(name + '\0', 'latin1'), Buffer.from(value + '\0', 'latin1')]);
 }
 
-function handleMilterPacket(socket, cmd, data) {
+function handleMilterPacket(socket, cmd) {
   switch (cmd) {
     case 'O': { // option negotiation: version 6, may add headers, default protocol
       const out = Buffer.alloc(12);

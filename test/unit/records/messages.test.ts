@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import en from '../../../renderer/src/locales/en.json';
-import ja from '../../../renderer/src/locales/ja.json';
+import en from '../../../renderer/src/locales/en.json' with { type: 'json' };
+import ja from '../../../renderer/src/locales/ja.json' with { type: 'json' };
 import { recordMessagesEn } from '../../../shared/records/messages.en.js';
 import { validationMessagesEn } from '../../../shared/validation/messages.en.js';
 
