@@ -48,7 +48,7 @@ function startMilter(port) {
       while (buf.length >= 4 && buf.length >= 4 + buf.readUInt32BE(0)) {
         const len = buf.readUInt32BE(0);
         const cmd = buf.toString('latin1', 4, 5);
-        handleMilterPacket(socket, cmd, buf.subarray(5, 4 + len));
+        handleMilterPacket(socket, cmd);
         buf = buf.subarray(4 + len);
       }
     });
