@@ -1,6 +1,7 @@
 // The whole wizard in Chromium, through web mode, against the real test host and its DNS
-// server (test/host/README.md): nothing is mocked. Run with the host lock held:
-//   flock /tmp/homemail-host.lock npm run test:e2e
+// server (test/host/README.md): nothing is mocked. Run with the host lock held, closed in the
+// command (-o) so that the host's daemons do not inherit it and keep it after the run:
+//   flock -o /tmp/homemail-host.lock npm run test:e2e
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
