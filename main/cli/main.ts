@@ -14,7 +14,7 @@ export function helpText(): string {
     'Commands:',
     ...lines,
     '',
-    'SSH options (inspect, plan, apply, rollback, send-test, reports):',
+    'SSH options (inspect, plan, apply, rollback, send-test, reports, inbound):',
     '  --ssh [user@]host[:port]  -i FILE  --password-stdin  --known-hosts FILE  --accept-new-host-key',
     '',
     'Exit codes: 0 success; 1 checks failed; 2 bad input or usage; 3 SSH connection, host key,',
