@@ -37,7 +37,9 @@ async function sendTestCli(host: TestHost, extra: string[] = []): Promise<{ code
     ],
     { stdout, stderr, stdin: new PassThrough(), env: {}, cwd: process.cwd() },
   );
-  return { code, json: JSON.parse(out) as SendTestJson, stderr: err };
+  const json = JSON.parse(out) as SendTestJson;
+  if (!Array.isArray(json.checks)) throw new Error(`send-test gave no checks (exit ${code}): ${out} ${err}`);
+  return { code, json, stderr: err };
 }
 
 const status = (json: SendTestJson, id: string) => json.checks.find((c) => c.id === id)?.status;

@@ -133,7 +133,8 @@ export function parseScriptOutput(stdout: string): ScriptOutput {
 }
 
 async function serverFacts(session: RemoteSession, signal?: AbortSignal): Promise<{ mydomain: string }> {
-  const result = await session.exec(commandLine(['postconf', '-xh', 'mydomain']), { timeoutMs: 20_000, ...(signal ? { signal } : {}) });
+  // postconf lives in /usr/sbin, which a non-root login's PATH often lacks.
+  const result = await session.exec(commandLine(['sh', '-c', 'PATH=/usr/sbin:/usr/bin:/sbin:/bin exec postconf -xh mydomain']), { timeoutMs: 20_000, ...(signal ? { signal } : {}) });
   const mydomain = result.stdout.trim();
   if (result.code !== 0 || mydomain === '') {
     throw new HomemailError('command-failed', `postconf did not answer on ${session.target.host}: ${result.stderr.trim() || `exit ${result.code}`}.`, { hint: 'Is Postfix installed? homemail inspect shows what the server has.' });
