@@ -1,9 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { renderCheckEnglish, renderSummaryEnglish } from '../../../shared/checks.js';
 import { verifyDnsInput, type VerifyReport } from '../../../shared/contract/verify.js';
 import { badInput, HomemailError } from '../../../shared/errors.js';
-import { dkimPublicKeyOfPrivatePem } from '../../services/verify/publicKey.js';
+import { loadDkimKeyFile, parseDkimSpec } from '../../services/keys/index.js';
 import { verifyDns, waitForDns, type VerifyDnsOptions } from '../../services/verify/verifyDns.js';
 import { parseCommandArgs, writeJson, writeLine, type CliIO, type Command } from '../command.js';
 
@@ -14,21 +13,10 @@ interface DkimArg {
 }
 
 /** `--dkim S:FILE`: the selector and the public half of the private key in FILE. */
-async function readDkimArg(value: string, cwd: string): Promise<DkimArg> {
-  const colon = value.indexOf(':');
-  if (colon <= 0 || colon === value.length - 1) throw badInput('dkim', `--dkim must be SELECTOR:FILE, not "${value}".`, 'For example: --dkim 202611:/path/to/202611.private');
-  const file = path.resolve(cwd, value.slice(colon + 1));
-  let pem: string;
-  try {
-    pem = await readFile(file, 'utf8');
-  } catch (error) {
-    throw badInput('dkim', `--dkim: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`);
-  }
-  try {
-    return { selector: value.slice(0, colon), ...dkimPublicKeyOfPrivatePem(pem) };
-  } catch (error) {
-    throw badInput('dkim', `--dkim: ${file} is not a usable DKIM private key (${error instanceof Error ? error.message : String(error)}).`, 'Give the PEM private key file written by keygen or opendkim-genkey (not the .txt record).');
-  }
+async function readDkimArg(value: string, domain: string, cwd: string): Promise<DkimArg> {
+  const spec = parseDkimSpec(value);
+  const key = await loadDkimKeyFile(spec.selector, path.resolve(cwd, spec.file), domain);
+  return { selector: key.selector, publicKey: key.publicKeyBase64, keyType: key.type };
 }
 
 export function printReport(io: CliIO, report: VerifyReport): void {
@@ -59,7 +47,7 @@ export const verifyCommand: Command = {
     if (values.domain === undefined) throw new HomemailError('usage', 'verify: --domain is required.', { hint: `Usage: homemail ${this.usage}` });
     if (values.wait !== undefined && !/^\d{1,4}$/.test(values.wait)) throw badInput('wait', `--wait must be a number of seconds, not "${values.wait}".`);
     const dkim: DkimArg[] = [];
-    for (const value of values.dkim ?? []) dkim.push(await readDkimArg(value, io.cwd));
+    for (const value of values.dkim ?? []) dkim.push(await readDkimArg(value, values.domain, io.cwd));
     for (const selector of values.selector ?? []) dkim.push({ selector, publicKey: null, keyType: null });
     const parsed = verifyDnsInput.safeParse({
       domain: values.domain,

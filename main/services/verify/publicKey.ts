@@ -26,17 +26,3 @@ export function describeDkimPublicKey(base64: string, keyType: string): PublicKe
 export function abbreviateKey(base64: string): string {
   return base64.length <= 24 ? base64 : `${base64.slice(0, 12)}…${base64.slice(-8)}`;
 }
-
-/**
- * The DKIM p= value and key type of a PEM private key (what `--dkim S:FILE` compares the
- * record with). The private key is used in memory only, to derive the public half.
- */
-export function dkimPublicKeyOfPrivatePem(pem: string): { publicKey: string; keyType: 'rsa' | 'ed25519' } {
-  const publicKey = createPublicKey(pem);
-  if (publicKey.asymmetricKeyType === 'ed25519') {
-    const spki = publicKey.export({ format: 'der', type: 'spki' });
-    return { publicKey: spki.subarray(spki.length - 32).toString('base64'), keyType: 'ed25519' };
-  }
-  if (publicKey.asymmetricKeyType !== 'rsa') throw new Error(`a ${publicKey.asymmetricKeyType ?? 'unknown'} key is not a DKIM key type`);
-  return { publicKey: publicKey.export({ format: 'der', type: 'spki' }).toString('base64'), keyType: 'rsa' };
-}
