@@ -76,6 +76,8 @@ export interface ApplyProgress {
   stage: ApplyStage | 'gather' | 'send' | 'done';
   status: 'start' | 'ok' | 'failed' | 'info';
   text: string;
+  /** The server's clock (ms since 1970) when it reached this stage, where the server reports it (stage timings, the bench). */
+  atMs?: number;
 }
 
 export interface ApplyResult {

@@ -113,8 +113,9 @@ export function parseScriptReport(stdout: string): ScriptReport {
   const report: ScriptReport = { status: 'no-result', stage: '-', reason: '', log: [], warnings: [] };
   for (const line of stdout.split('\n')) {
     const [kind, a, b, c] = line.trim().split(' ');
-    if (kind === 'STAGE' && a && STAGES.includes(a)) report.log.push({ stage: a as ApplyStage, status: 'start', text: `${a}…` });
-    else if (kind === 'STAGE' && a === 'health-ok') report.log.push({ stage: 'health', status: 'ok', text: 'health check passed' });
+    const at = kind === 'STAGE' && b !== undefined && /^\d+$/.test(b) ? { atMs: Number(b) } : {};
+    if (kind === 'STAGE' && a && STAGES.includes(a)) report.log.push({ stage: a as ApplyStage, status: 'start', text: `${a}…`, ...at });
+    else if (kind === 'STAGE' && a === 'health-ok') report.log.push({ stage: 'health', status: 'ok', text: 'health check passed', ...at });
     else if (kind === 'FAIL' && a) report.log.push({ stage: (STAGES.includes(a) ? a : 'check') as ApplyStage, status: 'failed', text: fromB64(b) });
     else if (kind === 'WARN') report.warnings.push(fromB64(a));
     else if (kind === 'RESULT') {
