@@ -23,8 +23,6 @@ enc() { printf '%s' "$1" | base64 | tr -d '\n'; }
 dec() { printf '%s' "$1" | base64 -d; }
 say() { printf '%s\n' "$*"; }
 now() { date +%s; }
-# Milliseconds for the stage timings the client reports ("-" where date has no %N).
-now_ms() { d=$(date +%s%3N 2>/dev/null); case $d in *[!0-9]*|'') echo -;; *) echo "$d";; esac; }
 valid_id() { case $1 in *[!0-9A-Za-z-]*|'') return 1;; esac; return 0; }
 valid_token() { case $1 in *[!0-9A-Za-z._:+@/-]*|'') return 1;; esac; return 0; }
 
@@ -75,7 +73,7 @@ restore_backup() {
       esac
     done < "$d/manifest.rev"
     rm -f "$d/manifest.rev"
-    if grep -q '^aliases' "$d/manifest" 2>/dev/null && command -v newaliases >/dev/null; then newaliases || rc=1; fi
+    if grep -q '^aliases' "$d/manifest" 2>/dev/null && command -v newaliases >/dev/null; then newaliases </dev/null || rc=1; fi
     # Packages this apply installed: purged when they were absent, removed when only their
     # configuration files had stayed behind.
     for how in purge remove; do
@@ -83,6 +81,13 @@ restore_backup() {
       [ -n "$pk" ] || continue
       # shellcheck disable=SC2086 # package names were checked as tokens
       DEBIAN_FRONTEND=noninteractive apt-get "$how" -y -q $pk </dev/null >>"$d/apt.log" 2>&1 || rc=1
+    done
+  fi
+  # Directories get their modification times back too, so a snapshot sees no trace.
+  if [ -f "$d/manifest" ]; then
+    grep '^dirtime ' "$d/manifest" | while read -r kind p t; do
+      path=$(dec "$p")
+      [ -d "$path" ] && touch -m -d "$(dec "$t")" "$path"
     done
   fi
   if [ -f "$d/rollback-commands" ]; then
@@ -216,7 +221,7 @@ fault_at() { # stage
   return 1
 }
 
-stage() { printf 'STAGE %s %s\n' "$1" "$(now)" >> "$DIR/journal"; say "STAGE $1 $(now_ms)"; }
+stage() { printf 'STAGE %s %s\n' "$1" "$(now)" >> "$DIR/journal"; say "STAGE $1"; }
 
 FAILED_STAGE=
 REASON=
@@ -254,16 +259,19 @@ health_mail() { # from to domain selector
   i=0
   while [ "$i" -lt 60 ]; do
     if [ -n "$log" ]; then
-      qid=$(grep -F "message-id=<$msgid>" "$log" | tail -n 1 | sed -n 's/.*: \([0-9A-Za-z]*\): message-id=.*/\1/p')
-      if [ -n "$qid" ] && grep -F "$qid: $added" "$log" >/dev/null; then return 0; fi
-      if [ -n "$qid" ] && grep -F "$qid: milter" "$log" | grep -q -i 'reject\|tempfail'; then REASON="the milter refused the test message"; return 1; fi
+      lines=$(grep -F -e "message-id=<$msgid>" -e "$added" -e "milter-reject" "$log")
     elif [ -d /run/systemd/system ] && command -v journalctl >/dev/null; then
-      qid=$(journalctl -q --no-pager --since="@$start" 2>/dev/null | grep -F "message-id=<$msgid>" | tail -n 1 | sed -n 's/.*: \([0-9A-Za-z]*\): message-id=.*/\1/p')
-      if [ -n "$qid" ] && journalctl -q --no-pager --since="@$start" 2>/dev/null | grep -F "$qid: $added" >/dev/null; then return 0; fi
+      lines=$(journalctl -q --no-pager --since="@$start" 2>/dev/null | grep -F -e "message-id=<$msgid>" -e "$added" -e "milter-reject")
     else
       say "WARN $(enc "no mail log to confirm the test message's signature")"
       return 0
     fi
+    # A content filter re-injects the message under a new queue id: any of them may carry it.
+    for q in $(printf '%s\n' "$lines" | grep -F "message-id=<$msgid>" | sed -n 's/.*: \([0-9A-Za-z]*\): message-id=.*/\1/p'); do
+      qid=$q
+      if printf '%s\n' "$lines" | grep -F "$q: $added" >/dev/null; then return 0; fi
+      if printf '%s\n' "$lines" | grep -F "$q: milter-reject" >/dev/null; then REASON="a milter rejected the test message"; return 1; fi
+    done
     sleep 0.5
     i=$((i + 1))
   done
@@ -354,6 +362,12 @@ worker() {
       [ -z "$FAILED_STAGE" ] || break
     fi
     [ -f "$DIR/flags" ] && grep -q aliases "$DIR/flags" && echo aliases >> "$DIR/manifest"
+    if [ -f "$DIR/files.list" ]; then
+      while read -r idx p o g m expect; do
+        parent=$(dirname "$(dec "$p")")
+        [ -d "$parent" ] && echo "dirtime $(enc "$parent") $(enc "$(stat -c %y "$parent")")" >> "$DIR/manifest"
+      done < "$DIR/files.list"
+    fi
     if fault_at backup; then fail backup "injected failure"; break; fi
 
     stage write

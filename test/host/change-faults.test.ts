@@ -1,0 +1,121 @@
+// Faults injected into apply on the real test host: validation, a service restart and the
+// health check fail; the connection drops; the server-side transaction is killed half way.
+// After each the server is in its old or its new state, postfix check passes, mail flows.
+import { generateKeyPairSync } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HomemailError } from '../../shared/errors.js';
+import type { FaultInjection, FaultStage } from '../../main/services/change/bundle.js';
+import type { ChangeSettings } from '../../main/services/change/desired.js';
+import { CONFIG_FILES } from '../../main/services/change/paths.js';
+import { applyChanges, planChanges, rollbackChanges } from '../../main/services/change/transaction.js';
+import { connectSsh } from '../../main/services/ssh/connect.js';
+import type { SshSession } from '../../main/services/ssh/session.js';
+import { hostSkipReason, resetHost, type Snapshot, type TestHost } from './testHost.js';
+
+const skip = hostSkipReason();
+const suite = (name: string): string => (skip === null ? name : `${name} — SKIPPED: ${skip}`);
+
+const pem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }) as string;
+const settings: ChangeSettings = { domain: 'example.test', keys: [{ selector: 'hmf', type: 'rsa', privateKeyPem: pem }], rua: [], ruf: [], reportTo: 'admin' };
+
+function connect(host: TestHost): Promise<SshSession> {
+  return connectSsh({
+    target: { user: 'admin', host: host.sshHost, port: host.sshPort },
+    knownHostsFile: host.knownHostsPath,
+    onUnknownHostKey: 'refuse',
+    identityFile: host.users.admin.keyPath,
+    password: host.users.admin.password ?? '',
+    agent: false,
+    useSshConfig: false,
+  });
+}
+
+async function working(host: TestHost): Promise<void> {
+  const check = await host.runAsRoot('postfix check && postfix status');
+  expect(check.code, check.stderr).toBe(0);
+  const subject = `fault check ${Date.now()} ${Math.random()}`;
+  await host.sendmail({ from: 'admin@example.test', to: 'admin@example.test', subject, body: 'mail still flows' });
+  await host.newestMessage('admin', { containing: subject, timeoutMs: 30_000 });
+}
+
+async function failure(promise: Promise<unknown>): Promise<HomemailError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof HomemailError) return error;
+    throw error;
+  }
+  throw new Error('expected the apply to fail');
+}
+
+describe.skipIf(skip !== null)(suite('apply with injected faults (fresh variant)'), () => {
+  let host: TestHost;
+  let session: SshSession;
+  let before: Snapshot;
+  const previous = process.env.HOMEMAIL_TEST_FAULTS;
+
+  beforeAll(async () => {
+    process.env.HOMEMAIL_TEST_FAULTS = '1';
+    host = await resetHost('fresh');
+    before = await host.snapshot(CONFIG_FILES);
+    session = await connect(host);
+  }, 300_000);
+
+  afterAll(async () => {
+    await session?.close();
+    if (previous === undefined) delete process.env.HOMEMAIL_TEST_FAULTS;
+    else process.env.HOMEMAIL_TEST_FAULTS = previous;
+  });
+
+  it('refuses fault injection without HOMEMAIL_TEST_FAULTS=1, before touching anything', async () => {
+    process.env.HOMEMAIL_TEST_FAULTS = '0';
+    const error = await failure(applyChanges(session, settings, { fault: { kind: 'fail', stage: 'validate' } }));
+    process.env.HOMEMAIL_TEST_FAULTS = '1';
+    expect(error.code).toBe('bad-input');
+    expect(await host.snapshot(CONFIG_FILES)).toEqual(before);
+  });
+
+  for (const stage of ['packages', 'backup', 'write', 'validate', 'restart', 'health'] as const satisfies readonly FaultStage[]) {
+    it(`a failure at ${stage} is rolled back (exit-4 error naming the stage) and leaves the old state`, async () => {
+      const error = await failure(applyChanges(session, settings, { fault: { kind: 'fail', stage } }));
+      expect(error.code).toBe('apply-failed');
+      expect(error.details?.stage).toBe(stage);
+      expect(await host.snapshot(CONFIG_FILES)).toEqual(before);
+      await working(host);
+    });
+  }
+
+  it('a transaction killed half way is undone by the next run, which says so, then applies', async () => {
+    const fault: FaultInjection = { kind: 'kill', stage: 'validate' };
+    const error = await failure(applyChanges(session, settings, { fault }));
+    expect(error.message).toMatch(/stopped/);
+    const { plan } = await planChanges(session, settings);
+    expect(plan.interrupted.map((i) => i.outcome)).toEqual(['pending']);
+    const result = await applyChanges(session, settings);
+    expect(result.interrupted.map((i) => i.outcome)).toEqual(['undone']);
+    expect(result.changed).toBe(true);
+    await working(host);
+    await rollbackChanges(session, result.backupId);
+    expect(await host.snapshot(CONFIG_FILES)).toEqual(before);
+  });
+
+  it('a connection lost during the restart: the server finishes alone and the next run reports it', async () => {
+    const error = await failure(applyChanges(session, settings, { fault: { kind: 'drop', stage: 'restart' } }));
+    expect(['ssh-unreachable', 'ssh-timeout', 'command-failed']).toContain(error.code);
+    await session.close();
+    session = await connect(host);
+    const result = await applyChanges(session, settings);
+    expect(result.interrupted.map((i) => i.outcome)).toEqual(['reported-done']);
+    expect(result.changed).toBe(false);
+    expect(result.roundTrips).toBe(1);
+    await working(host);
+    await rollbackChanges(session, null);
+    expect(await host.snapshot(CONFIG_FILES)).toEqual(before);
+  });
+
+  it('a hostile report user never reaches a shell: refused before anything runs', async () => {
+    const { checkChangeSettings } = await import('../../main/services/change/settings.js');
+    expect(() => checkChangeSettings({ ...settings, reportTo: "x'; touch /tmp/pwned; '" }, 'admin')).toThrow(/not a local user name/);
+    expect((await host.runAsRoot('test -e /tmp/pwned')).code).not.toBe(0);
+  });
+});

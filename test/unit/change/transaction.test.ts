@@ -1,0 +1,142 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { encodeBundle } from '../../../main/services/change/bundle.js';
+import type { ChangeSet } from '../../../main/services/change/desired.js';
+import { serviceCommand, postfixCommand } from '../../../main/services/change/serviceCommands.js';
+import { parseGather } from '../../../main/services/change/state.js';
+import { newBackupId, parseScriptReport } from '../../../main/services/change/transaction.js';
+import { TRANSACTION_SCRIPT } from '../../../main/services/change/txScript.js';
+
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+
+describe('the server-side script', () => {
+  it('is valid POSIX sh (dash -n) and holds no template interpolation', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'hm-tx-'));
+    const file = path.join(dir, 'tx.sh');
+    writeFileSync(file, TRANSACTION_SCRIPT);
+    for (const shell of ['dash', 'sh']) {
+      try {
+        execFileSync(shell, ['-n', file]);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        throw error;
+      }
+    }
+    expect(TRANSACTION_SCRIPT).not.toMatch(/\$\{/);
+    expect(TRANSACTION_SCRIPT).toContain('STAGE');
+  });
+});
+
+describe('service commands', () => {
+  it('uses systemctl where systemd runs, the init script otherwise, else service', () => {
+    expect(serviceCommand({ systemd: true, initScripts: { opendkim: true, postfix: true } }, 'opendkim', 'reload')).toEqual(['systemctl', 'reload', 'opendkim']);
+    expect(serviceCommand({ systemd: false, initScripts: { opendkim: true, postfix: true } }, 'opendkim', 'restart')).toEqual(['/etc/init.d/opendkim', 'restart']);
+    expect(serviceCommand({ systemd: false, initScripts: { opendkim: false, postfix: false } }, 'opendkim', 'start')).toEqual(['service', 'opendkim', 'start']);
+    expect(postfixCommand({ systemd: true, initScripts: { opendkim: false, postfix: false } }, 'reload')).toEqual(['systemctl', 'reload', 'postfix']);
+    expect(postfixCommand({ systemd: false, initScripts: { opendkim: false, postfix: true } }, 'start')).toEqual(['postfix', 'start']);
+  });
+});
+
+const minimalChanges = (content: string, extra: Partial<ChangeSet> = {}): ChangeSet => ({
+  files: [
+    {
+      path: '/etc/dkimkeys/s1.private',
+      before: undefined,
+      content,
+      owner: 'opendkim',
+      group: 'opendkim',
+      mode: '0600',
+      secret: true,
+      expect: 'absent',
+      why: { key: 'k', params: {}, text: 't' },
+    },
+  ],
+  dirs: [],
+  install: [],
+  uninstall: 'purge',
+  aliasesChanged: false,
+  validate: [{ label: 'postfix check', argv: ['postfix', 'check'], words: { key: 'k', params: {}, text: 't' } }],
+  services: [],
+  rollbackServices: [],
+  socket: 'inet:8891@127.0.0.1',
+  milter: 'inet:127.0.0.1:8891',
+  healthSocket: { kind: 'inet', port: 8891 },
+  healthMail: { from: 'postmaster@example.test', to: "ad'min", domain: 'example.test', selector: 's1' },
+  notes: [],
+  changed: true,
+  ...extra,
+});
+
+describe('the bundle', () => {
+  it('carries file bytes and every free-text word only as base64, one field per token', () => {
+    const key = '-----BEGIN RSA PRIVATE KEY-----\nMIIsecret\n-----END RSA PRIVATE KEY-----\n';
+    const bundle = encodeBundle(minimalChanges(key), null);
+    expect(bundle).not.toContain('MIIsecret');
+    expect(bundle).not.toContain("ad'min");
+    const file = bundle.split('\n').find((l) => l.startsWith('file '))?.split(' ') ?? [];
+    expect(file).toEqual(['file', b64('/etc/dkimkeys/s1.private'), 'opendkim', 'opendkim', '0600', 'absent', b64(key)]);
+    expect(bundle).toContain(`validate ${b64('postfix check')} ${b64('postfix')} ${b64('check')}`);
+    expect(bundle.trimEnd().endsWith('end')).toBe(true);
+    expect(bundle.split('\n')[0]).toBe('fault none');
+  });
+  it('refuses owners or package names that are not plain tokens', () => {
+    const changes = minimalChanges('x');
+    (changes.files[0] as { owner: string }).owner = 'root; rm -rf /';
+    expect(() => encodeBundle(changes, null)).toThrow(/unusual owner/);
+    expect(() => encodeBundle(minimalChanges('x', { install: ['opendkim $(x)'] }), null)).toThrow(/unusual package/);
+  });
+  it('names the injected fault', () => {
+    expect(encodeBundle(minimalChanges('x'), { kind: 'drop', stage: 'restart' }).split('\n')[0]).toBe('fault drop:restart');
+  });
+});
+
+describe('reading the script output', () => {
+  it('parses the gather report, including recovered journals and a running apply', () => {
+    const out = [
+      'recovered 20260101-000000-aaaaaa undone',
+      'HOMEMAIL-GATHER 1',
+      'manager other',
+      'initscript opendkim 1',
+      'apt 1',
+      'package opendkim 0',
+      'running postfix 1',
+      `postconf queue_directory ${b64('/var/spool/postfix')}`,
+      `users ${b64('root admin ')}`,
+      `file ${b64('/etc/postfix/main.cf')} 1 root root 644 1700000000 abc ${b64('a = 1\n')}`,
+      `file ${b64('/etc/dkimkeys/s.private')} 1 opendkim opendkim 600 1700000000 def -`,
+      `file ${b64('/etc/opendkim.conf')} 0 - - - 0 - -`,
+      `dir ${b64('/etc/dkimkeys')} 1 opendkim opendkim 700 1`,
+      'journal 20260102-000000-bbbbbb unfinished write',
+      'busy 4242',
+      'end',
+    ].join('\n');
+    const state = parseGather(out);
+    expect(state.files.get('/etc/postfix/main.cf')).toMatchObject({ exists: true, mode: '644', sha256: 'abc', content: 'a = 1\n' });
+    expect(state.files.get('/etc/dkimkeys/s.private')).toMatchObject({ exists: true, content: null, sha256: 'def' });
+    expect(state.files.get('/etc/opendkim.conf')?.exists).toBe(false);
+    expect(state.packages.opendkim).toBe(false);
+    expect(state.users).toEqual(['root', 'admin']);
+    expect(state.interrupted.map((i) => [i.backupId, i.outcome])).toEqual([
+      ['20260101-000000-aaaaaa', 'undone'],
+      ['20260102-000000-bbbbbb', 'pending'],
+    ]);
+    expect(state.busy).toBe(4242);
+  });
+  it('refuses a cut-off gather report', () => {
+    expect(() => parseGather('HOMEMAIL-GATHER 1\nmanager other\n')).toThrow(/did not answer/);
+  });
+  it('parses the apply report: stages, failure reason, result', () => {
+    const report = parseScriptReport(['STAGE check', 'STAGE packages', `FAIL validate ${b64('postfix check: bad')}`, `WARN ${b64('w')}`, `RESULT rolled-back validate ${b64('postfix check: bad')}`].join('\n'));
+    expect(report.status).toBe('rolled-back');
+    expect(report.stage).toBe('validate');
+    expect(report.reason).toBe('postfix check: bad');
+    expect(report.warnings).toEqual(['w']);
+    expect(report.log.map((e) => `${e.stage}:${e.status}`)).toEqual(['check:start', 'packages:start', 'validate:failed']);
+  });
+  it('makes sortable backup ids from the clock', () => {
+    expect(newBackupId(new Date('2026-11-28T09:05:07Z'))).toMatch(/^20261128-090507-[0-9a-f]{6}$/);
+  });
+});
