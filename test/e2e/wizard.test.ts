@@ -84,6 +84,11 @@ async function evaluateWithin<T>(page: Page, script: string, ms = 15_000): Promi
 async function record(page: Page, name: string, options: { japanese?: boolean } = {}): Promise<void> {
   expect(await seriousAxeViolations(page), `axe on ${name}`).toEqual([]);
   await page.screenshot({ path: await screenshotPath(`wizard-${name}-en`), fullPage: true });
+  // The dark theme follows the system: the same check with the system set to dark.
+  await page.emulateMedia({ colorScheme: 'dark' });
+  expect(await seriousAxeViolations(page), `axe on ${name} (dark)`).toEqual([]);
+  await page.screenshot({ path: await screenshotPath(`wizard-${name}-dark`), fullPage: true });
+  await page.emulateMedia({ colorScheme: 'light' });
   if (options.japanese) {
     await page.getByLabel('Language').selectOption('ja');
     await page.locator('html[lang="ja"]').waitFor();
