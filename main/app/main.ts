@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { APP_INDEX_URL, registerAppScheme, serveRenderer } from './appProtocol.js';
 import { bindIpc } from '../ipc/bindIpc.js';
 import { createHandlers } from '../services/index.js';
+import { wizardSessions } from '../services/ssh/sessionStore.js';
 import { hardenSession, isOwnPage, lockNavigation } from './security.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -64,6 +65,10 @@ void app.whenReady().then(() => {
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) track(createWindow());
   });
+});
+
+app.on('before-quit', () => {
+  void wizardSessions.closeAll();
 });
 
 app.on('window-all-closed', () => {

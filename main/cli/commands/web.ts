@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { badInput, HomemailError } from '../../../shared/errors.js';
 import { defaultDataDir } from '../../services/deps.js';
 import { createHandlers } from '../../services/index.js';
+import { wizardSessions } from '../../services/ssh/sessionStore.js';
 import { readVersion } from '../../version.js';
 import { startWebServer } from '../../web/server.js';
 import { parseCommandArgs, writeLine, type CliIO, type Command } from '../command.js';
@@ -45,7 +46,8 @@ export const webCommand: Command = {
     if (!values['no-open']) openInBrowser(server.url);
     await new Promise<void>((resolve) => {
       const stop = () => {
-        void server.close().then(resolve);
+        // Open SSH connections would keep the process alive: close them with the server.
+        void Promise.all([wizardSessions.closeAll(), server.close()]).then(() => resolve());
       };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
