@@ -23,6 +23,8 @@ enc() { printf '%s' "$1" | base64 | tr -d '\n'; }
 dec() { printf '%s' "$1" | base64 -d; }
 say() { printf '%s\n' "$*"; }
 now() { date +%s; }
+# Milliseconds for the stage timings the client reports ("-" where date has no %N).
+now_ms() { d=$(date +%s%3N 2>/dev/null); case $d in *[!0-9]*|'') echo -;; *) echo "$d";; esac; }
 valid_id() { case $1 in *[!0-9A-Za-z-]*|'') return 1;; esac; return 0; }
 valid_token() { case $1 in *[!0-9A-Za-z._:+@/-]*|'') return 1;; esac; return 0; }
 
@@ -221,7 +223,7 @@ fault_at() { # stage
   return 1
 }
 
-stage() { printf 'STAGE %s %s\n' "$1" "$(now)" >> "$DIR/journal"; say "STAGE $1"; }
+stage() { printf 'STAGE %s %s\n' "$1" "$(now)" >> "$DIR/journal"; say "STAGE $1 $(now_ms)"; }
 
 FAILED_STAGE=
 REASON=
