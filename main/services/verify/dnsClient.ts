@@ -44,7 +44,10 @@ export interface QueryLog {
 }
 
 export interface DnsStats {
+  /** Queries sent over the network. */
   queries: number;
+  /** Asks answered without a new query: joined one in flight, or taken from this run's answers. */
+  reused: number;
   slowestMs: number;
   slowest: QueryLog | null;
 }
@@ -62,10 +65,18 @@ export interface DnsClientOptions {
  * Node's DNS resolver aimed at chosen servers: one Resolver per server (c-ares would fail over
  * between servers, and verify wants each server's own answer), every query bounded by a
  * timeout with retries and by a hard deadline, cancelled with the signal, and timed.
+ *
+ * One client serves one run: the same question to the same server is sent once, and every
+ * later ask (in flight or done, answer or error) shares that query's outcome. That lets
+ * verify send every predictable query at the start and have the checks, mailauth's SPF
+ * evaluation included, find their answers already there. A new run (waitForDns's next round)
+ * makes a new client, so it never sees an older round's answers.
  */
 export class DnsClient {
   private readonly resolvers = new Map<string, Resolver>();
+  private readonly asked = new Map<string, Promise<unknown>>();
   private readonly log: QueryLog[] = [];
+  private reused = 0;
   private readonly timeoutMs: number;
   private readonly tries: number;
   private readonly signal: AbortSignal | undefined;
@@ -94,10 +105,38 @@ export class DnsClient {
 
   /**
    * The raw dns.promises.resolve behaviour against one server (throws Node's errors with their
-   * codes): what mailauth's resolver option expects.
+   * codes): what mailauth's resolver option expects. Each caller gets its own copy of the
+   * records (mailauth sorts MX lists in place).
    */
   async raw(server: Pick<DnsServer, 'address' | 'port' | 'family'>, name: string, type: string): Promise<unknown> {
     if (this.signal?.aborted) throw Object.assign(new Error('cancelled'), { code: 'ECANCELLED' });
+    const { pending, joined } = this.ask(server, name, type);
+    if (joined) this.reused += 1;
+    return structuredClone(await pending);
+  }
+
+  /**
+   * Sends a query now (unless it was already sent) so that its answer is there when asked.
+   * Resolves to the records (shared: read, never change them), or null for no usable records;
+   * never rejects.
+   */
+  prefetch(server: Pick<DnsServer, 'address' | 'port' | 'family'>, name: string, type: string): Promise<unknown> {
+    if (this.signal?.aborted) return Promise.resolve(null);
+    return this.ask(server, name, type).pending.catch(() => null);
+  }
+
+  private ask(server: Pick<DnsServer, 'address' | 'port' | 'family'>, name: string, type: string): { pending: Promise<unknown>; joined: boolean } {
+    const key = `${serverKey(server)} ${type.toUpperCase()} ${name.toLowerCase().replace(/\.$/, '') || '.'}`;
+    const known = this.asked.get(key);
+    if (known) return { pending: known, joined: true };
+    const pending = this.send(server, name, type);
+    // A query sent ahead may never be asked for; its failure is an outcome to share, not a crash.
+    pending.catch(() => undefined);
+    this.asked.set(key, pending);
+    return { pending, joined: false };
+  }
+
+  private async send(server: Pick<DnsServer, 'address' | 'port' | 'family'>, name: string, type: string): Promise<unknown> {
     const resolver = this.resolverFor(server);
     const started = this.now();
     const deadlineMs = this.timeoutMs * this.tries + 1000;
@@ -132,7 +171,7 @@ export class DnsClient {
   stats(): DnsStats {
     let slowest: QueryLog | null = null;
     for (const entry of this.log) if (!slowest || entry.ms > slowest.ms) slowest = entry;
-    return { queries: this.log.length, slowestMs: slowest ? Math.round(slowest.ms) : 0, slowest };
+    return { queries: this.log.length, reused: this.reused, slowestMs: slowest ? Math.round(slowest.ms) : 0, slowest };
   }
 }
 

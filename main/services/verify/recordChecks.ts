@@ -178,18 +178,30 @@ export async function dmarcChecks(domain: string, answer: DnsAnswer<'TXT'>, look
   return checks;
 }
 
-async function reportAddressCheck(domain: string, uri: string, lookup: Lookup): Promise<Check> {
+/**
+ * A DMARC report URI's address, its domain, and where that domain must publish its consent
+ * to receive `domain`'s reports (RFC 7489 §7.1; null for the same organisation's domain).
+ * Null when the URI is not a mailto: address.
+ */
+export function reportDestination(domain: string, uri: string): { address: string; other: string; authName: string | null } | null {
   const address = dmarcReportAddress(uri);
-  const other = address?.split('@')[1]?.toLowerCase().replace(/\.$/, '') ?? '';
-  const authName = `${domain}._report._dmarc.${other}`;
+  if (!address) return null;
+  const other = address.split('@')[1]?.toLowerCase().replace(/\.$/, '') ?? '';
+  const sameOrganisation = isSameOrSubdomain(other, domain) || isSameOrSubdomain(domain, other);
+  return { address, other, authName: sameOrganisation ? null : `${domain}._report._dmarc.${other}` };
+}
+
+async function reportAddressCheck(domain: string, uri: string, lookup: Lookup): Promise<Check> {
+  const destination = reportDestination(domain, uri);
   const base = {
     id: `dmarc.report:${uri}`,
     area: 'dmarc' as const,
-    title: checkText('dmarcReportTitle', { address: address ?? uri }),
+    title: checkText('dmarcReportTitle', { address: destination?.address ?? uri }),
     expected: checkText('dmarcReportExpected', { name: `${domain}._report._dmarc.OTHER-DOMAIN` }),
   };
-  if (!address) return makeCheck({ ...base, status: 'fail', found: checkText('dmarcReportFoundBad', { uri }), fix: checkText('dmarcReportFixBad') });
-  if (isSameOrSubdomain(other, domain) || isSameOrSubdomain(domain, other)) return makeCheck({ ...base, status: 'pass', found: checkText('dmarcReportFoundSame', { domain }) });
+  if (!destination) return makeCheck({ ...base, status: 'fail', found: checkText('dmarcReportFoundBad', { uri }), fix: checkText('dmarcReportFixBad') });
+  const { other, authName } = destination;
+  if (authName === null) return makeCheck({ ...base, status: 'pass', found: checkText('dmarcReportFoundSame', { domain }) });
   const answer = await lookup(authName, 'TXT');
   if (answer.status === 'error') return makeCheck({ ...base, status: 'unknown', found: unknownFrom(answer) });
   if (txtStrings(answer).some((r) => /^v\s*=\s*DMARC1\s*(;|$)/i.test(r))) return makeCheck({ ...base, status: 'pass', found: checkText('dmarcReportFoundAuthorised', { name: authName }) });

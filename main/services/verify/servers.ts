@@ -75,6 +75,19 @@ export async function findAuthoritativeServers(client: DnsClient, recursive: rea
 }
 
 /**
+ * Sends ahead what findAuthoritativeServers will ask this resolver (NS of the domain and its
+ * parents), each NS answer's host addresses as soon as it arrives.
+ */
+export function prefetchAuthoritativeServers(client: DnsClient, resolver: DnsServer, domain: string): void {
+  for (const name of ancestors(domain).slice(0, -1)) {
+    void client.prefetch(resolver, name, 'NS').then((hosts) => {
+      if (!Array.isArray(hosts)) return;
+      for (const host of hosts) if (typeof host === 'string') for (const type of ['A', 'AAAA']) void client.prefetch(resolver, host, type);
+    });
+  }
+}
+
+/**
  * A dns.promises.resolve-shaped resolver (for mailauth) that asks the servers in order and
  * moves on when one gives no usable answer; "no such name" / "no data" are answers.
  */

@@ -1,6 +1,5 @@
 import { checkText, summarize, type Check } from '../../../shared/checks.js';
 import type { ResolverReport, VerifyProgress, VerifyReport } from '../../../shared/contract/verify.js';
-import { isSameOrSubdomain } from '../../../shared/validation/domain.js';
 import { joinTxt } from '../../../shared/verify/tags.js';
 import { parseResolverAddress } from '../../../shared/verify/resolverAddress.js';
 import { describeDnsError, DnsClient, serverKey, type DnsAnswer, type DnsServer, type RecordType } from './dnsClient.js';
@@ -20,7 +19,8 @@ import {
   type Lookup,
   type RawResolver,
 } from './recordChecks.js';
-import { findAuthoritativeServers, probeServer, publicResolvers, systemResolvers, type Health } from './servers.js';
+import { blocklistQueries, createPrefetcher, inZone, likelyHostQueries, reverseQueries, zoneQueries, type PlannedQuery, type Route } from './prefetch.js';
+import { findAuthoritativeServers, prefetchAuthoritativeServers, probeServer, publicResolvers, systemResolvers, type Health } from './servers.js';
 
 export interface VerifyDnsOptions {
   domain: string;
@@ -40,22 +40,7 @@ export interface VerifyDnsOptions {
   onProgress?: (event: VerifyProgress) => void;
 }
 
-interface Query {
-  name: string;
-  type: RecordType;
-}
-
-function zoneQueries(domain: string, selectors: readonly string[]): Query[] {
-  return [
-    { name: domain, type: 'TXT' },
-    { name: `_dmarc.${domain}`, type: 'TXT' },
-    ...selectors.map((s) => ({ name: `${s}._domainkey.${domain}`, type: 'TXT' as const })),
-    { name: `_adsp._domainkey.${domain}`, type: 'TXT' },
-    { name: domain, type: 'MX' },
-  ];
-}
-
-const queryKey = (q: Query) => `${q.type} ${q.name}`;
+const queryKey = (q: PlannedQuery) => `${q.type} ${q.name}`;
 
 /** An answer in a form two servers can be compared by (order does not matter in DNS). */
 function normalizeAnswer(answer: DnsAnswer<RecordType>): string {
@@ -83,13 +68,30 @@ export async function verifyDns(options: VerifyDnsOptions): Promise<VerifyReport
   const progress = options.onProgress ?? (() => undefined);
   const checks: Check[] = [];
 
-  // 1. Which servers to ask.
+  const queries = zoneQueries(domain, options.dkim.map((d) => d.selector));
+  const addresses = [...options.addresses];
+  const lists = options.checkBlocklists === false ? null : (options.blocklists ?? defaultBlocklists);
+  const outOfZone = [...reverseQueries(addresses), ...blocklistQueries(addresses, lists ?? [])];
+
+  // 1. Which servers to ask. Every query that can be predicted is sent now, to each server it
+  // will be asked of, with the probes; answers are judged only once a server's probe says it
+  // is a genuine resolver (a fake NXDOMAIN for everything still means "cannot tell").
+  const addressDiscovery = options.discoverAddress === false ? null : discoverPublicAddress(client);
   let servers: DnsServer[];
   let recursive: DnsServer[];
   let zone: string | null = null;
   const health = new Map<string, Health>();
+  const probes = new Map<string, Promise<Health>>();
+  const probe = (server: DnsServer): Promise<Health> => {
+    const key = serverKey(server);
+    const known = probes.get(key);
+    if (known) return known;
+    const started = probeServer(client, server, domain);
+    probes.set(key, started);
+    return started;
+  };
   const probeAll = async (list: readonly DnsServer[]) => {
-    const results = await Promise.all(list.map(async (s) => [serverKey(s), await probeServer(client, s, domain)] as const));
+    const results = await Promise.all(list.map(async (s) => [serverKey(s), await probe(s)] as const));
     for (const [key, value] of results) health.set(key, value);
   };
   progress({ kind: 'phase', phase: 'resolvers', done: 0, total: 1 });
@@ -100,14 +102,46 @@ export async function verifyDns(options: VerifyDnsOptions): Promise<VerifyReport
       return { ...parsed, role: 'chosen' as const, label: serverKey(parsed) };
     });
     recursive = servers;
+    // Chosen servers are asked everything, so a follow-up goes where its first answer came from.
+    const prefetcher = createPrefetcher(client, domain, (_name, from) => [from]);
+    for (const server of servers) {
+      void probe(server);
+      prefetcher.send(server, [...queries, ...likelyHostQueries(domain), ...outOfZone]);
+    }
     await probeAll(servers);
   } else {
     const publicServers = [...(options.publicServers ?? publicResolvers)];
-    recursive = [...publicServers, ...systemResolvers().filter((s) => !publicServers.some((p) => serverKey(p) === serverKey(s)))];
-    await probeAll(recursive);
-    const usableRecursive = recursive.filter((s) => health.get(serverKey(s))?.usable);
-    const found = await findAuthoritativeServers(client, usableRecursive, domain);
-    zone = found.apex;
+    const recursiveServers = [...publicServers, ...systemResolvers().filter((s) => !publicServers.some((p) => serverKey(p) === serverKey(s)))];
+    recursive = recursiveServers;
+    // The zone's own servers are known only after NS and their addresses: names in the zone are
+    // asked of them (once known), others of the recursive server that gave the first answer.
+    const route: Route = (name, from) => {
+      if (from.role === 'authoritative') return zone !== null && inZone(name, zone) ? [from] : recursiveServers;
+      if (inZone(name, domain)) return [authoritative];
+      return [from, authoritative.then((found) => (zone !== null && inZone(name, zone) ? found : []))];
+    };
+    const prefetcher = createPrefetcher(client, domain, route);
+    for (const server of recursiveServers) {
+      void probe(server);
+      prefetchAuthoritativeServers(client, server, domain);
+      prefetcher.send(server, [...(publicServers.includes(server) ? queries : []), ...outOfZone]);
+    }
+    const discovery = (async () => {
+      await probeAll(recursiveServers);
+      const usableRecursive = recursiveServers.filter((s) => health.get(serverKey(s))?.usable);
+      const found = await findAuthoritativeServers(client, usableRecursive, domain);
+      zone = found.apex;
+      for (const server of found.servers) {
+        void probe(server);
+        prefetcher.send(server, [...queries, ...likelyHostQueries(domain)]);
+      }
+      return { found, usableRecursive };
+    })();
+    const authoritative = discovery.then(
+      ({ found }) => found.servers,
+      () => [],
+    );
+    const { found, usableRecursive } = await discovery;
     await probeAll(found.servers);
     servers = [...found.servers, ...publicServers];
     checks.push(
@@ -165,8 +199,7 @@ export async function verifyDns(options: VerifyDnsOptions): Promise<VerifyReport
     return finish();
   }
 
-  // 2. The zone's records at every usable server, concurrently.
-  const queries = zoneQueries(domain, options.dkim.map((d) => d.selector));
+  // 2. The zone's records at every usable server (sent at the start; here they are collected).
   const usableServers = servers.filter(usable);
   const snapshots = new Map<string, Map<string, DnsAnswer<RecordType>>>();
   let done = 0;
@@ -188,10 +221,9 @@ export async function verifyDns(options: VerifyDnsOptions): Promise<VerifyReport
 
   // Names in the zone go to the primary first; others to recursive servers (an authoritative
   // server refuses names it does not hold).
-  const inZone = (name: string) => isSameOrSubdomain(name.toLowerCase().replace(/\.$/, ''), zone ?? domain);
   const orderFor = (name: string): DnsServer[] => {
     const others = recursive.filter(usable);
-    const ordered = inZone(name) || options.resolvers?.length ? [primary, ...usableServers, ...others] : [...others, primary];
+    const ordered = inZone(name, zone ?? domain) || options.resolvers?.length ? [primary, ...usableServers, ...others] : [...others, primary];
     return [...new Map(ordered.map((s) => [serverKey(s), s])).values()];
   };
   const lookup: Lookup = async (name, type) => {
@@ -224,25 +256,21 @@ export async function verifyDns(options: VerifyDnsOptions): Promise<VerifyReport
     return last;
   };
 
-  // 3. The checks, from the primary's answers.
+  // 3. The checks, from the primary's answers, all at once: each waits only for its own answers.
   progress({ kind: 'phase', phase: 'checks', done: 0, total: 1 });
-  const discovery = options.discoverAddress === false ? null : discoverPublicAddress(client);
-  const addresses = [...options.addresses];
-  const [spf, dmarc, mx, ptrs] = await Promise.all([
-    spfRecordCheck(domain, fromPrimary(domain, 'TXT'), lookup),
+  const [spf, dmarc, mx, ptrs, blocklists, discovered] = await Promise.all([
+    spfRecordCheck(domain, fromPrimary(domain, 'TXT'), lookup).then(async ({ check, record }) =>
+      record === null ? [check] : [check, ...(await Promise.all(addresses.map((a) => spfEvaluationCheck(domain, a, rawResolver))))],
+    ),
     dmarcChecks(domain, fromPrimary(`_dmarc.${domain}`, 'TXT'), lookup),
     mxCheck(domain, fromPrimary(domain, 'MX'), lookup),
     Promise.all(addresses.map((a) => ptrCheck(a, lookup))),
+    lists === null ? [] : Promise.all(addresses.map((a) => blocklistChecks(a, lists, recursiveLookup))).then((all) => all.flat()),
+    addressDiscovery,
   ]);
   for (const expectation of options.dkim) checks.push(dkimCheck(domain, expectation, fromPrimary(`${expectation.selector}._domainkey.${domain}`, 'TXT')));
-  checks.push(spf.check);
-  if (spf.record !== null) checks.push(...(await Promise.all(addresses.map((a) => spfEvaluationCheck(domain, a, rawResolver)))));
-  checks.push(...dmarc, mx, ...ptrs, adspCheck(domain, fromPrimary(`_adsp._domainkey.${domain}`, 'TXT')));
-  if (options.checkBlocklists !== false) {
-    const lists = options.blocklists ?? defaultBlocklists;
-    for (const list of await Promise.all(addresses.map((a) => blocklistChecks(a, lists, recursiveLookup)))) checks.push(...list);
-  }
-  if (discovery) checks.push(publicAddressCheck(await discovery, addresses, options.interfaceAddresses ?? []));
+  checks.push(...spf, ...dmarc, mx, ...ptrs, adspCheck(domain, fromPrimary(`_adsp._domainkey.${domain}`, 'TXT')), ...blocklists);
+  if (discovered) checks.push(publicAddressCheck(discovered, addresses, options.interfaceAddresses ?? []));
 
   // 4. What the other servers see, against the primary.
   for (const server of usableServers) {
