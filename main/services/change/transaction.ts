@@ -157,7 +157,20 @@ function failureError(report: ScriptReport, backupId: string): HomemailError {
   }
 }
 
-/** Applies the settings as one transaction. Two round trips; one when nothing needs to change. */
+/**
+ * Tells the server the result arrived (one short round trip). Without it, the next run
+ * reports the apply as one whose connection was lost. Best effort: a failure here only
+ * means the next run mentions this apply once more.
+ */
+async function acknowledge(session: RemoteSession, backupId: string, signal?: AbortSignal): Promise<void> {
+  try {
+    await session.exec(scriptCommand('ack', [backupId]), { sudo: true, timeoutMs: GATHER_TIMEOUT_MS, ...(signal ? { signal } : {}) });
+  } catch {
+    // the apply itself is done; see above
+  }
+}
+
+/** Applies the settings as one transaction. Three round trips (gather, apply, ack); one when nothing needs to change. */
 export async function applyChanges(session: RemoteSession, settings: ChangeSettings, options: ApplyOptions = {}): Promise<ApplyResult> {
   return applyRequest(session, dkimRequest(settings), options);
 }
@@ -206,6 +219,7 @@ export async function applyRequest(session: RemoteSession, request: ChangeReques
   }
   const report = parseScriptReport(stdout);
   for (const event of report.log) emit(event);
+  if (report.status !== 'no-result' && report.status !== 'interrupted') await acknowledge(session, backupId, options.signal);
   if (report.status !== 'ok') {
     emit({ stage: 'done', status: 'failed', text: report.reason });
     throw failureError(report, backupId);

@@ -7,7 +7,7 @@
  */
 export const TRANSACTION_SCRIPT = String.raw`# Homemail server-side script. Static text: it never contains user input. Values arrive as
 # arguments checked by the client (ids, paths it chose) or on stdin in base64 (the bundle).
-# Modes: gather [--recover] -- PATH... | apply ID | rollback ID|latest
+# Modes: gather [--recover] -- PATH... | apply ID | ack ID | rollback ID|latest
 set -u
 umask 077
 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
@@ -487,7 +487,6 @@ apply_foreground() {
     fi
   done
   cat "$DIR/log"
-  touch "$DIR/acknowledged"
 }
 
 rollback_mode() {
@@ -521,6 +520,8 @@ case $MODE in
   apply) apply_foreground "$@" ;;
   worker) ID=$1; DIR=$ROOT/$ID; worker; rm -rf "$ROOT/lock" ;;
   rollback) rollback_mode "$@" ;;
+  # The client got the result: later runs need not report this apply as interrupted.
+  ack) if valid_id "$1" && [ -f "$ROOT/$1/journal" ]; then touch "$ROOT/$1/acknowledged"; fi ;;
   *) say "unknown mode"; exit 2 ;;
 esac
 `;
