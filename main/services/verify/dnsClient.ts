@@ -77,6 +77,7 @@ export class DnsClient {
   private readonly asked = new Map<string, Promise<unknown>>();
   private readonly log: QueryLog[] = [];
   private reused = 0;
+  private closed = false;
   private readonly timeoutMs: number;
   private readonly tries: number;
   private readonly signal: AbortSignal | undefined;
@@ -109,7 +110,7 @@ export class DnsClient {
    * records (mailauth sorts MX lists in place).
    */
   async raw(server: Pick<DnsServer, 'address' | 'port' | 'family'>, name: string, type: string): Promise<unknown> {
-    if (this.signal?.aborted) throw Object.assign(new Error('cancelled'), { code: 'ECANCELLED' });
+    if (this.closed || this.signal?.aborted) throw Object.assign(new Error('cancelled'), { code: 'ECANCELLED' });
     const { pending, joined } = this.ask(server, name, type);
     if (joined) this.reused += 1;
     return structuredClone(await pending);
@@ -121,7 +122,7 @@ export class DnsClient {
    * never rejects.
    */
   prefetch(server: Pick<DnsServer, 'address' | 'port' | 'family'>, name: string, type: string): Promise<unknown> {
-    if (this.signal?.aborted) return Promise.resolve(null);
+    if (this.closed || this.signal?.aborted) return Promise.resolve(null);
     return this.ask(server, name, type).pending.catch(() => null);
   }
 
@@ -166,6 +167,15 @@ export class DnsClient {
       if (code === 'ENOTFOUND') return { status: 'nxdomain' };
       return { status: 'error', code };
     }
+  }
+
+  /**
+   * Ends the run: queries sent ahead that no check needed are cancelled rather than left to
+   * time out (they would keep a CLI process alive); later asks fail with ECANCELLED.
+   */
+  close(): void {
+    this.closed = true;
+    for (const resolver of this.resolvers.values()) resolver.cancel();
   }
 
   stats(): DnsStats {

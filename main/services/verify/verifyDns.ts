@@ -318,6 +318,7 @@ export async function verifyDns(options: VerifyDnsOptions): Promise<VerifyReport
   function finish(): VerifyReport {
     const summary = summarize(checks);
     const stats = client.stats();
+    client.close();
     const settled = summary.fail === 0 && !checks.some((c) => c.area === 'propagation' && c.status === 'warn');
     return {
       domain,

@@ -2,6 +2,7 @@
 // one question to one server goes over the wire once, however many checks ask it, and a
 // whole verify run sends its predictable queries together and chains the dependent ones
 // the moment their first answer arrives.
+import dgram from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DnsClient, type DnsServer } from '../../../main/services/verify/dnsClient.js';
 import { followUps } from '../../../main/services/verify/prefetch.js';
@@ -98,6 +99,25 @@ describe('DnsClient query cache', () => {
     expect(errors[0].status).toBe('error');
     expect(errors[1]).toEqual(errors[0]);
     expect(client.stats().queries).toBe(2);
+  });
+});
+
+describe('DnsClient.close', () => {
+  it('cancels queries sent ahead that nobody needed, instead of leaving them to time out', async () => {
+    const silent = dgram.createSocket('udp4');
+    await new Promise<void>((resolve) => silent.bind(0, '127.0.0.1', resolve));
+    try {
+      const client = new DnsClient({ timeoutMs: 5000, tries: 2 });
+      const mute: DnsServer = { address: '127.0.0.1', port: silent.address().port, family: 4, role: 'chosen', label: 'silent' };
+      const pending = client.prefetch(mute, 'example.test', 'TXT');
+      const started = performance.now();
+      client.close();
+      expect(await pending).toBeNull();
+      expect(performance.now() - started).toBeLessThan(1000);
+      await expect(client.raw(mute, 'example.test', 'TXT')).rejects.toMatchObject({ code: 'ECANCELLED' });
+    } finally {
+      silent.close();
+    }
   });
 });
 
