@@ -6,9 +6,8 @@ import { mkdtempSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../main/cli/main.js';
+import { runCliCaptured, type CliRun } from '../support/cli.js';
 import type { InboundReport } from '../../shared/inbound.js';
 import type { Plan } from '../../shared/plan.js';
 import { hostSkipReason, resetHost, type TestHost } from './testHost.js';
@@ -25,22 +24,13 @@ interface InboundJson {
   roundTrips: number;
 }
 
-async function cli(host: TestHost, args: string[]): Promise<{ code: number; out: string; err: string }> {
+async function cli(host: TestHost, args: string[]): Promise<CliRun> {
   const dir = mkdtempSync(path.join(tmpdir(), 'hm-inbound-'));
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const stdin = new PassThrough();
-  stdin.end(`${host.users.admin.password}\n`);
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
   const [command = '', ...rest] = args;
-  const code = await runCli(
+  return runCliCaptured(
     [command, '--ssh', `admin@${host.sshHost}:${host.sshPort}`, '-i', host.users.admin.keyPath, '--password-stdin', '--known-hosts', path.join(dir, 'kh'), '--accept-new-host-key', ...rest],
-    { stdout, stderr, stdin, env: { ...process.env, SSH_AUTH_SOCK: '' }, cwd: process.cwd() },
+    { stdin: `${host.users.admin.password}\n` },
   );
-  return { code, out, err };
 }
 
 /** One SMTP dialogue through XCLIENT: the reply to RCPT TO for a client with the given attributes. */

@@ -3,9 +3,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../main/cli/main.js';
+import { runCliCaptured } from '../support/cli.js';
 import type { Inspection } from '../../shared/inspection.js';
 import { hostSkipReason, resetHost, type TestHost, type Variant } from './testHost.js';
 
@@ -15,25 +14,18 @@ const suite = (name: string): string => (skip === null ? name : `${name} — SKI
 async function inspect(host: TestHost, user: 'admin' | 'deploy' | 'root' = 'admin'): Promise<{ code: number; inspection: Inspection; roundTrips: number; text: string }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'hm-inspect-'));
   const run = async (extra: string[]) => {
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    const stdin = new PassThrough();
-    stdin.end(`${host.users.admin.password}\n`);
-    let out = '';
-    stdout.on('data', (c: Buffer) => (out += c.toString()));
-    stderr.on('data', (c: Buffer) => (out += c.toString()));
     const keyPath = host.users[user].keyPath;
-    const code = await runCli(
+    const { code, out, err } = await runCliCaptured(
       ['inspect', '--ssh', `${user}@${host.sshHost}:${host.sshPort}`, '-i', keyPath, ...(user === 'admin' ? ['--password-stdin'] : []), '--known-hosts', path.join(dir, 'kh'), '--accept-new-host-key', ...extra],
-      { stdout, stderr, stdin, env: { ...process.env, SSH_AUTH_SOCK: '' }, cwd: process.cwd() },
+      { stdin: `${host.users.admin.password}\n` },
     );
-    return { code, out };
+    return { code, out, all: out + err };
   };
   const json = await run(['--json']);
   const text = await run([]);
   const parsed = JSON.parse(json.out) as { inspection: Inspection; roundTrips: number };
   expect(text.code).toBe(0);
-  return { code: json.code, inspection: parsed.inspection, roundTrips: parsed.roundTrips, text: text.out };
+  return { code: json.code, inspection: parsed.inspection, roundTrips: parsed.roundTrips, text: text.all };
 }
 
 const keys = (i: Inspection) => i.findings.map((f) => f.key);

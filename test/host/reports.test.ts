@@ -5,9 +5,8 @@ import { gzipSync } from 'fflate';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../main/cli/main.js';
+import { runCliCaptured, type CliRun } from '../support/cli.js';
 import type { ReportsResult } from '../../shared/reports.js';
 import { packReport, reportXml, type FixtureReport, type Packing } from '../unit/reports/fixtures.js';
 import { hostSkipReason, resetHost, type TestHost } from './testHost.js';
@@ -47,21 +46,12 @@ async function deliver(host: TestHost, subject: string, attachment: { filename: 
   await host.submitSmtp({ from: 'noreply-dmarc@reporter.example', to: 'dmarc@example.test', subject, body, headers });
 }
 
-async function reportsCli(host: TestHost, extra: string[] = []): Promise<{ code: number; out: string; err: string }> {
+async function reportsCli(host: TestHost, extra: string[] = []): Promise<CliRun> {
   const dir = mkdtempSync(path.join(tmpdir(), 'hm-reports-'));
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const stdin = new PassThrough();
-  stdin.end(`${host.users.admin.password}\n`);
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const code = await runCli(
+  return runCliCaptured(
     ['reports', '--ssh', `admin@${host.sshHost}:${host.sshPort}`, '-i', host.users.admin.keyPath, '--password-stdin', '--known-hosts', path.join(dir, 'kh'), '--accept-new-host-key', ...extra],
-    { stdout, stderr, stdin, env: { ...process.env, SSH_AUTH_SOCK: '' }, cwd: process.cwd() },
+    { stdin: `${host.users.admin.password}\n` },
   );
-  return { code, out, err };
 }
 
 const reports: Array<FixtureReport & { packing: Packing }> = [

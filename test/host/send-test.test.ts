@@ -1,10 +1,9 @@
 // homemail send-test against the real test host: a message by sendmail and by SMTP, fetched
 // back over SSH and verified with mailauth through the test DNS. Passes on a host that signs
 // both paths, fails (exit 1) on one that does not sign.
-import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Check } from '../../shared/checks.js';
-import { runCli } from '../../main/cli/main.js';
+import { runCliCaptured } from '../support/cli.js';
 import { hostSkipReason, resetHost, type TestHost } from './testHost.js';
 
 const skip = hostSkipReason();
@@ -19,13 +18,7 @@ interface SendTestJson {
 }
 
 async function sendTestCli(host: TestHost, extra: string[] = []): Promise<{ code: number; json: SendTestJson; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await runCli(
+  const { code, out, err } = await runCliCaptured(
     [
       'send-test',
       '--ssh', `deploy@${host.sshHost}:${host.sshPort}`,
@@ -35,7 +28,7 @@ async function sendTestCli(host: TestHost, extra: string[] = []): Promise<{ code
       '--json',
       ...extra,
     ],
-    { stdout, stderr, stdin: new PassThrough(), env: {}, cwd: process.cwd() },
+    { env: {} },
   );
   const json = JSON.parse(out) as SendTestJson;
   if (!Array.isArray(json.checks)) throw new Error(`send-test gave no checks (exit ${code}): ${out} ${err}`);
@@ -98,10 +91,7 @@ describe.skipIf(skip !== null)(suite('send-test'), () => {
   });
 
   it('refuses bad input before connecting (exit 2)', async () => {
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    const io = { stdout, stderr, stdin: new PassThrough(), env: {}, cwd: process.cwd() };
-    expect(await runCli(['send-test', '--ssh', 'deploy@127.0.0.1:2222', '--to', 'a b;rm'], io)).toBe(2);
-    expect(await runCli(['send-test', '--ssh', 'deploy@127.0.0.1:2222', '--resolver', 'x:y'], io)).toBe(2);
+    expect((await runCliCaptured(['send-test', '--ssh', 'deploy@127.0.0.1:2222', '--to', 'a b;rm'], { env: {} })).code).toBe(2);
+    expect((await runCliCaptured(['send-test', '--ssh', 'deploy@127.0.0.1:2222', '--resolver', 'x:y'], { env: {} })).code).toBe(2);
   });
 });

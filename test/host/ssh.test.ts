@@ -4,9 +4,8 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync, copyFileSync } from
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../main/cli/main.js';
+import { runCliCaptured } from '../support/cli.js';
 import { connectSsh, type ConnectOptions } from '../../main/services/ssh/connect.js';
 import { readRootFile, writeRootFile } from '../../main/services/ssh/files.js';
 import { commandLine } from '../../main/services/ssh/quote.js';
@@ -162,18 +161,7 @@ describe.skipIf(skip !== null)(suite('SSH layer against the test host'), () => {
   });
 
   it('CLI: bad targets exit 2 before connecting; no consent exits 3; changed host keys exit 3 even with --accept-new-host-key', async () => {
-    const run = async (args: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> => {
-      const stdout = new PassThrough();
-      const stderr = new PassThrough();
-      const input = new PassThrough();
-      input.end(stdin);
-      let out = '';
-      let err = '';
-      stdout.on('data', (c: Buffer) => (out += c.toString()));
-      stderr.on('data', (c: Buffer) => (err += c.toString()));
-      const code = await runCli(args, { stdout, stderr, stdin: input, env: { ...process.env, SSH_AUTH_SOCK: '' }, cwd: process.cwd() });
-      return { code, out, err };
-    };
+    const run = (args: string[], stdin = '') => runCliCaptured(args, { stdin });
     for (const bad of ['admin@host;id', '@127.0.0.1', 'admin@127.0.0.1:0', 'admin@127.0.0.1:70000', 'admin@127.0.0.1 :22']) {
       expect((await run(['inspect', '--ssh', bad, '--json'])).code).toBe(2);
     }

@@ -2,9 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../../main/cli/main.js';
+import { runCliCaptured } from '../../support/cli.js';
 import { commands } from '../../../main/cli/commands/index.js';
 import { parseQuotedStrings } from '../../../shared/records/txt.js';
 
@@ -12,14 +11,8 @@ const dir = mkdtempSync(path.join(tmpdir(), 'homemail-cli-keys-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: string[] = [];
-  const err: string[] = [];
-  stdout.on('data', (c: Buffer) => out.push(c.toString()));
-  stderr.on('data', (c: Buffer) => err.push(c.toString()));
-  const code = await runCli(argv, { stdout, stderr, stdin: new PassThrough(), env: {}, cwd: dir });
-  return { code, stdout: out.join(''), stderr: err.join('') };
+  const { code, out, err } = await runCliCaptured(argv, { env: {}, cwd: dir });
+  return { code, stdout: out, stderr: err };
 }
 
 describe('homemail keygen', () => {
