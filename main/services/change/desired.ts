@@ -155,6 +155,36 @@ function chooseSocket(conf: Map<string, string>, chroot: ReturnType<typeof readC
  * directories and packages to create, and the commands that validate and reload. Pure:
  * the same gathered state and settings always give the same change set.
  */
+/** Owner and mode for a file the change creates; an existing file keeps its own. */
+export interface NewFileMeta {
+  owner: string;
+  group: string;
+  mode: string;
+  secret?: boolean;
+  /** Accept whatever the file holds when it is written (one a package install creates first). */
+  expectAny?: boolean;
+}
+
+/**
+ * The write that makes `path` hold `content`, or null when it already does. An existing
+ * file keeps its owner, group and mode; the write expects the content read at plan time.
+ */
+export function desiredFile(state: ServerState, path: string, content: string, why: PlanText, meta: NewFileMeta): DesiredFile | null {
+  const before = state.files.get(path);
+  if (before?.exists && before.sha256 === sha256(content)) return null;
+  return {
+    path,
+    before,
+    content,
+    owner: before?.exists ? (before.owner ?? meta.owner) : meta.owner,
+    group: before?.exists ? (before.group ?? meta.group) : meta.group,
+    mode: before?.exists ? octal(before.mode, meta.mode) : meta.mode,
+    secret: meta.secret ?? false,
+    expect: meta.expectAny ? 'any' : before?.exists ? (before.sha256 ?? 'any') : 'absent',
+    why,
+  };
+}
+
 export function computeChanges(state: ServerState, settings: ChangeSettings): ChangeSet {
   const notes: PlanText[] = [];
   const domain = settings.domain.toLowerCase();
@@ -180,20 +210,9 @@ export function computeChanges(state: ServerState, settings: ChangeSettings): Ch
 
   const files: DesiredFile[] = [];
   const dirs: DesiredDir[] = [];
-  const addFile = (path: string, content: string, why: PlanText, meta: { owner: string; group: string; mode: string; secret?: boolean; expectAny?: boolean }) => {
-    const before = state.files.get(path);
-    if (before?.exists && before.sha256 === sha256(content)) return;
-    files.push({
-      path,
-      before,
-      content,
-      owner: before?.exists ? (before.owner ?? meta.owner) : meta.owner,
-      group: before?.exists ? (before.group ?? meta.group) : meta.group,
-      mode: before?.exists ? octal(before.mode, meta.mode) : meta.mode,
-      secret: meta.secret ?? false,
-      expect: meta.expectAny ? 'any' : before?.exists ? (before.sha256 ?? 'any') : 'absent',
-      why,
-    });
+  const addFile = (path: string, content: string, why: PlanText, meta: NewFileMeta) => {
+    const file = desiredFile(state, path, content, why, meta);
+    if (file) files.push(file);
   };
   const ensureDir = (path: string, owner: string, group: string, mode: string) => {
     if (!state.dirs.get(path)?.exists && !dirs.some((d) => d.path === path)) dirs.push({ path, owner, group, mode });

@@ -1,6 +1,6 @@
 import type { AllowEntry } from '../../../shared/inbound.js';
 import type { PlanText } from '../../../shared/plan.js';
-import { sha256, type ChangeSet, type DesiredFile, type ServerCommand } from '../change/desired.js';
+import { desiredFile, type ChangeSet, type DesiredFile, type ServerCommand } from '../change/desired.js';
 import { readMainCf, setParameters, type ParameterEdit } from '../change/mainCf.js';
 import { MAIN_CF } from '../change/paths.js';
 import { postfixCommand } from '../change/serviceCommands.js';
@@ -49,19 +49,8 @@ export function computeInboundChanges(state: ServerState, settings: InboundChang
 
   const files: DesiredFile[] = [];
   const addFile = (path: string, content: string, why: PlanText) => {
-    const before = state.files.get(path);
-    if (before?.exists && before.sha256 === sha256(content)) return;
-    files.push({
-      path,
-      before,
-      content,
-      owner: before?.exists ? (before.owner ?? 'root') : 'root',
-      group: before?.exists ? (before.group ?? 'root') : 'root',
-      mode: before?.exists && before.mode ? before.mode.padStart(4, '0') : '0644',
-      secret: false,
-      expect: before?.exists ? (before.sha256 ?? 'any') : 'absent',
-      why,
-    });
+    const file = desiredFile(state, path, content, why, { owner: 'root', group: 'root', mode: '0644' });
+    if (file) files.push(file);
   };
 
   const allow = allowRestrictions({ regexp: maps.regexp === null ? null : ALLOW_REGEXP_MAP, cidr: maps.cidr === null ? null : ALLOW_CIDR_MAP });
