@@ -91,7 +91,7 @@ export interface OpendkimKeyFile {
 export interface OpendkimInfo {
   installed: boolean;
   version: string | null;
-  /** Whether this build can sign with Ed25519 (OpenDKIM ≥ 2.11 built with it); null when unknown. */
+  /** Whether this build can add an Ed25519 signature beside the RSA one (built with Ed25519 and newer than 2.11.0 Beta2, see opendkimEd25519.ts); null when unknown. */
   canSignEd25519: boolean | null;
   running: boolean;
   configPath: string;

@@ -52,7 +52,7 @@ export function encodeBundle(changes: ChangeSet, fault: FaultInjection | null): 
   const h = changes.healthSocket;
   if (h !== null) lines.push(h.kind === 'inet' ? `health-socket inet ${h.port}` : `health-socket local ${b64(h.path)}`);
   const m = changes.healthMail;
-  if (m !== null) lines.push(['health-mail', b64(m.from), b64(m.to), b64(m.domain), b64(m.selector)].join(' '));
+  if (m !== null) lines.push(['health-mail', b64(m.from), b64(m.to), b64(m.domain), b64(m.selectors.join(' '))].join(' '));
   lines.push('end');
   return `${lines.join('\n')}\n`;
 }

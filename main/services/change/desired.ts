@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { HomemailError } from '../../../shared/errors.js';
+import { ED25519_KEYTABLE_ALGORITHM, ed25519Support } from '../../../shared/opendkimEd25519.js';
 import type { PlanText } from '../../../shared/plan.js';
 import { readMainCf, setParameters, type ParameterEdit } from './mainCf.js';
 import { mergeMilters, splitPostfixList } from './milters.js';
@@ -66,7 +67,8 @@ export interface ChangeSet {
   milter: string;
   /** null: no OpenDKIM check (change sets that touch only Postfix, e.g. inbound rules). */
   healthSocket: { kind: 'inet'; port: number } | { kind: 'local'; path: string } | null;
-  healthMail: { from: string; to: string; domain: string; selector: string } | null;
+  /** The test message must be signed by every one of these selectors. */
+  healthMail: { from: string; to: string; domain: string; selectors: string[] } | null;
   notes: PlanText[];
   changed: boolean;
 }
@@ -193,6 +195,17 @@ export function computeChanges(state: ServerState, settings: ChangeSettings): Ch
   }
   if (settings.keys.length === 0) throw new HomemailError('bad-input', 'At least one DKIM key is needed.', { details: { field: 'dkim' } });
 
+  // Refused here, before anything changes: OpenDKIM up to 2.11.0 Beta2 would temp-fail
+  // every message it tries to sign with an Ed25519 key beside the RSA one.
+  const edKeys = settings.keys.filter((k) => k.type === 'ed25519');
+  const ed = ed25519Support(state.opendkimBuild);
+  if (edKeys.length > 0 && ed.besideRsa !== true) {
+    throw new HomemailError('bad-input', `The Ed25519 key (selector ${edKeys.map((k) => k.selector).join(', ')}) cannot be used on this server: ${ed.reason ?? ''}`, {
+      details: { field: 'dkim', opendkimVersion: ed.version },
+      hint: 'Leave out the Ed25519 key and sign with the RSA key alone; add the Ed25519 key once the server runs an OpenDKIM that signs with an algorithm per key.',
+    });
+  }
+
   const install = ['opendkim', 'opendkim-tools'].filter((p) => !state.packages[p]);
   if (install.length > 0 && !state.apt) {
     throw new HomemailError('checks-failed', `${install.join(' and ')} must be installed, and this server has no apt-get.`, {
@@ -220,7 +233,14 @@ export function computeChanges(state: ServerState, settings: ChangeSettings): Ch
 
   // Key files, RequireSafeKeys-safe: owner opendkim, 0600, in a 0700 directory.
   ensureDir(KEY_DIR, 'opendkim', 'opendkim', '0700');
-  const keyEntries: KeyTableEntry[] = settings.keys.map((k) => ({ name: `${k.selector}._domainkey.${domain}`, domain, selector: k.selector, keyPath: keyPath(k.selector) }));
+  // The Ed25519 entry names its algorithm (KeyTable's fourth field); RSA keeps the global default.
+  const keyEntries: KeyTableEntry[] = settings.keys.map((k) => ({
+    name: `${k.selector}._domainkey.${domain}`,
+    domain,
+    selector: k.selector,
+    keyPath: keyPath(k.selector),
+    ...(k.type === 'ed25519' ? { algorithm: ED25519_KEYTABLE_ALGORITHM } : {}),
+  }));
   for (const key of settings.keys) {
     const pem = key.privateKeyPem.endsWith('\n') ? key.privateKeyPem : `${key.privateKeyPem}\n`;
     const path = keyPath(key.selector);
@@ -275,7 +295,7 @@ export function computeChanges(state: ServerState, settings: ChangeSettings): Ch
   }
   const existingKeys = readKeyTable(keyTable);
   for (const entry of keyEntries) {
-    const clash = [...existingKeys.entries()].find(([name, value]) => name !== entry.name && value.endsWith(`:${entry.keyPath}`));
+    const clash = [...existingKeys.entries()].find(([name, value]) => name !== entry.name && value.split(':')[2] === entry.keyPath);
     if (clash) {
       throw new HomemailError('bad-input', `The key file ${entry.keyPath} is already used by ${clash[0]}.`, {
         details: { field: 'dkim' },
@@ -414,7 +434,6 @@ export function computeChanges(state: ServerState, settings: ChangeSettings): Ch
   }
   if (state.running.postfix && mainChanged) rollbackServices.push({ label: 'reload postfix', argv: postfixCommand(env, 'reload'), words: t('rollbackPostfix', 'Reload Postfix') });
 
-  const firstKey = settings.keys[0] as ChangeKey;
   const changed = files.length > 0 || dirs.length > 0 || install.length > 0 || services.length > 0;
   return {
     files,
@@ -428,7 +447,7 @@ export function computeChanges(state: ServerState, settings: ChangeSettings): Ch
     socket: sock.spec,
     milter: sock.milter,
     healthSocket: sock.socket.kind === 'inet' ? { kind: 'inet', port: sock.socket.port } : { kind: 'local', path: sock.socket.path },
-    healthMail: { from: `postmaster@${domain}`, to: settings.reportTo, domain, selector: firstKey.selector },
+    healthMail: { from: `postmaster@${domain}`, to: settings.reportTo, domain, selectors: settings.keys.map((k) => k.selector) },
     notes,
     changed,
   };

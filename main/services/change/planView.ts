@@ -47,8 +47,8 @@ export function buildPlan(changes: ChangeSet, context: { host: string; domain: s
     command: `sendmail -f ${m.from} ${m.to}`,
     words: t(
       'healthCheck',
-      `Check that OpenDKIM listens on ${changes.socket} and Postfix runs, then send a test message from ${m.from} to ${m.to} and confirm it was signed (s=${m.selector}, d=${m.domain}).`,
-      { socket: changes.socket, from: m.from, to: m.to, selector: m.selector, domain: m.domain },
+      `Check that OpenDKIM listens on ${changes.socket} and Postfix runs, then send a test message from ${m.from} to ${m.to} and confirm it was signed (s=${m.selectors.join(', ')}, d=${m.domain}).`,
+      { socket: changes.socket, from: m.from, to: m.to, selector: m.selectors.join(', '), domain: m.domain },
     ),
   });
   return {

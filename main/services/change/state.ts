@@ -1,4 +1,5 @@
 import { HomemailError } from '../../../shared/errors.js';
+import type { OpendkimBuild } from '../../../shared/opendkimEd25519.js';
 import type { InterruptedApply, InterruptedOutcome } from '../../../shared/plan.js';
 
 /** One file as the gather step saw it. `content` is null for absent files and private keys. */
@@ -35,6 +36,8 @@ export interface ServerState {
   apt: boolean;
   packages: Record<string, boolean>;
   running: { postfix: boolean; opendkim: boolean };
+  /** The installed OpenDKIM, or the package apt would install. */
+  opendkimBuild: OpendkimBuild;
   queueDirectory: string;
   mailVersion: string;
   postconfWarnings: string;
@@ -85,6 +88,7 @@ export function parseGather(stdout: string): ServerState {
     apt: false,
     packages: {},
     running: { postfix: false, opendkim: false },
+    opendkimBuild: { filterVersionText: '', packageVersion: null },
     queueDirectory: '/var/spool/postfix',
     mailVersion: '',
     postconfWarnings: '',
@@ -111,6 +115,8 @@ export function parseGather(stdout: string): ServerState {
     else if (kind === 'apt') state.apt = f[1] === '1';
     else if (kind === 'package' && f[1]) state.packages[f[1]] = f[2] === '1';
     else if (kind === 'running') state.running[f[1] === 'postfix' ? 'postfix' : 'opendkim'] = f[2] === '1';
+    else if (kind === 'opendkim-package') state.opendkimBuild.packageVersion = fromB64(f[1]).trim() || null;
+    else if (kind === 'opendkim-filter') state.opendkimBuild.filterVersionText = fromB64(f[1]);
     else if (kind === 'postconf' && f[1] === 'queue_directory') state.queueDirectory = fromB64(f[2]) || state.queueDirectory;
     else if (kind === 'postconf' && f[1] === 'mail_version') state.mailVersion = fromB64(f[2]);
     else if (kind === 'warnings') state.postconfWarnings = fromB64(f[1]);

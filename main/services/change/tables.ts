@@ -22,10 +22,12 @@ export interface KeyTableEntry {
   domain: string;
   selector: string;
   keyPath: string;
+  /** Per-key signing algorithm (fourth field), only for OpenDKIM builds after 2.11.0 Beta2. */
+  algorithm?: string;
 }
 
 export function keyTableValue(entry: KeyTableEntry): string {
-  return `${entry.domain}:${entry.selector}:${entry.keyPath}`;
+  return `${entry.domain}:${entry.selector}:${entry.keyPath}${entry.algorithm === undefined ? '' : `:${entry.algorithm}`}`;
 }
 
 /** KeyTable lines as `name → domain:selector:path`. */

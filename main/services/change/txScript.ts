@@ -163,6 +163,11 @@ gather() {
     st=$(dpkg-query -W -f='$''{Status}' "$p" 2>/dev/null)
     case $st in *' installed') say "package $p 1";; *) say "package $p 0";; esac
   done
+  # Which OpenDKIM build signs (or would be installed): decides whether Ed25519 can sign beside RSA.
+  v=$(dpkg-query -W -f='$''{Version}' opendkim 2>/dev/null)
+  [ -n "$v" ] || v=$(apt-cache policy opendkim 2>/dev/null | awk '$1 == "Candidate:" && $2 != "(none)" { print $2; exit }')
+  say "opendkim-package $(enc "$v")"
+  if command -v opendkim >/dev/null; then say "opendkim-filter $(enc "$(opendkim -V 2>&1 | head -n 40)")"; fi
   if command -v postfix >/dev/null && postfix status >/dev/null 2>&1; then say "running postfix 1"; else say "running postfix 0"; fi
   if pgrep -x opendkim >/dev/null 2>&1 || pidof opendkim >/dev/null 2>&1; then say "running opendkim 1"; else say "running opendkim 0"; fi
   if command -v postconf >/dev/null; then
@@ -245,14 +250,16 @@ mail_logs() {
   return 1
 }
 
-# Sends one message through sendmail and waits for OpenDKIM's "DKIM-Signature field added".
-health_mail() { # from to domain selector
-  from=$(dec "$1"); to=$(dec "$2"); domain=$(dec "$3"); sel=$(dec "$4")
-  added="DKIM-Signature field added (s=$sel, d=$domain)"
+# Sends one message through sendmail and waits for OpenDKIM's "DKIM-Signature field added"
+# for every selector (space-separated): with several keys each must have signed.
+health_mail() { # from to domain selectors
+  from=$(dec "$1"); to=$(dec "$2"); domain=$(dec "$3"); sels=$(dec "$4")
+  added="DKIM-Signature field added ("
   msgid="homemail-health-$ID@$domain"
   log=$(mail_logs) || log=
   start=$(now)
   qid=
+  missing=$sels
   {
     printf 'From: <%s>\nTo: <%s>\nSubject: Homemail check %s\nMessage-ID: <%s>\n' "$from" "$to" "$ID" "$msgid"
     printf 'Date: %s\nMIME-Version: 1.0\nContent-Type: text/plain; charset=us-ascii\n\n' "$(date -R)"
@@ -271,13 +278,17 @@ health_mail() { # from to domain selector
     # A content filter re-injects the message under a new queue id: any of them may carry it.
     for q in $(printf '%s\n' "$lines" | grep -F "message-id=<$msgid>" | sed -n 's/.*: \([0-9A-Za-z]*\): message-id=.*/\1/p'); do
       qid=$q
-      if printf '%s\n' "$lines" | grep -F "$q: $added" >/dev/null; then return 0; fi
       if printf '%s\n' "$lines" | grep -F "$q: milter-reject" >/dev/null; then REASON="a milter rejected the test message"; return 1; fi
+      missing=
+      for sel in $sels; do
+        printf '%s\n' "$lines" | grep -F "$q: DKIM-Signature field added (s=$sel, d=$domain)" >/dev/null || missing="$missing $sel"
+      done
+      [ -n "$missing" ] || return 0
     done
     sleep 0.5
     i=$((i + 1))
   done
-  REASON="the test message (Message-ID <$msgid>) was not signed with s=$sel, d=$domain within 30 seconds"
+  REASON="the test message (Message-ID <$msgid>) was not signed with$(for sel in $missing; do printf ' s=%s' "$sel"; done), d=$domain within 30 seconds"
   [ -n "$qid" ] || REASON="the test message was not seen in the mail log within 30 seconds"
   return 1
 }

@@ -1,3 +1,4 @@
+import { ed25519Support, signingAlgorithms } from '../../../shared/opendkimEd25519.js';
 import type { ContentFilterUse, Inspection, MilterUse, OpendkimInfo, OpendkimKeyFile, PostfixInfo, PrivilegeMode } from '../../../shared/inspection.js';
 import type { SshTarget } from '../ssh/types.js';
 import { buildFindings } from './findings.js';
@@ -109,11 +110,11 @@ function buildOpendkim(fields: ProbeFields): OpendkimInfo {
   });
   const socket = getSetting(settings, 'Socket') ?? legacySocket(fields.opendkimDefault);
   const version = /OpenDKIM Filter v(\d+\.\d+(?:\.\d+)?)/.exec(fields.opendkimVersion)?.[1] ?? null;
-  const algs = /Supported signing algorithms:([\s\S]*?)(?:\n\S|\n\t[A-Z]|$)/.exec(fields.opendkimVersion)?.[1] ?? null;
   return {
     installed: fields.opendkim,
     version,
-    canSignEd25519: fields.opendkim ? (algs === null ? null : /ed25519-sha256/.test(algs)) : null,
+    // "Can sign" means beside the RSA key: Homemail never signs with Ed25519 alone.
+    canSignEd25519: fields.opendkim && signingAlgorithms(fields.opendkimVersion) !== null ? ed25519Support({ filterVersionText: fields.opendkimVersion, packageVersion: null }).besideRsa : null,
     running: fields.opendkimRunning,
     configPath: '/etc/opendkim.conf',
     configured,

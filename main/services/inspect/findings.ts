@@ -22,7 +22,7 @@ export const findingTexts = {
   keyWeak: 'The DKIM key {path} is only {bits} bits; receivers expect at least 2048 (RFC 8301).',
   keyUnsafe: 'OpenDKIM will refuse the key {path} (RequireSafeKeys): {problems}.',
   ed25519Supported: 'This OpenDKIM ({version}) can add an Ed25519 signature beside the RSA one.',
-  ed25519Unsupported: 'This OpenDKIM cannot sign with Ed25519; RSA alone will be used.',
+  ed25519Unsupported: 'This OpenDKIM cannot add an Ed25519 signature beside the RSA one (it needs a release after 2.11.0 Beta2 built with Ed25519); RSA alone will be used.',
   otherMilters: 'Other milters are in use and will be kept: {milters}.',
   contentFilter: 'Mail also passes a content filter that will be kept: {filters}.',
   rblList: 'Blocklists checked for incoming mail: {rbls}. The inbound step tests whether they still answer.',

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { HomemailError } from '../../../shared/errors.js';
 import { computeChanges, sha256, type ChangeSettings } from '../../../main/services/change/desired.js';
 import { getParameter } from '../../../main/services/change/mainCf.js';
 import { readOpendkimConf } from '../../../main/services/change/opendkimConf.js';
@@ -9,6 +10,13 @@ import { buildPlan } from '../../../main/services/change/planView.js';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 const pem = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs1', format: 'pem' }) as string;
+
+/** What bookworm's OpenDKIM says about itself (dpkg version, opendkim -V). */
+const BOOKWORM_OPENDKIM = {
+  packageVersion: '2.11.0~beta2-8+deb12u1',
+  filterVersionText: 'opendkim: OpenDKIM Filter v2.11.0\n\tCompiled with OpenSSL 3.0.20\n\tSupported signing algorithms:\n\t\trsa-sha1\n\t\trsa-sha256\n\t\ted25519-sha256\n\tSupported canonicalization algorithms:\n\t\trelaxed\n',
+};
+const edPem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
 
 function file(path: string, content: string | null, secret = false): RemoteFile {
   return content === null
@@ -32,6 +40,7 @@ function debianState(overrides: Record<string, string | null> = {}, extra: Parti
     apt: true,
     packages: { opendkim: true, 'opendkim-tools': true, postfix: true },
     running: { postfix: true, opendkim: true },
+    opendkimBuild: BOOKWORM_OPENDKIM,
     queueDirectory: '/var/spool/postfix',
     mailVersion: '3.7.11',
     postconfWarnings: '',
@@ -186,5 +195,59 @@ describe('planning on other servers', () => {
 
   it('refuses a KeyTable it cannot edit', () => {
     expect(() => computeChanges(debianState({ '/etc/opendkim.conf': 'KeyTable db:/etc/opendkim/keys.db\n' }), settings)).toThrow(/cannot edit/);
+  });
+});
+
+describe('several keys and Ed25519', () => {
+  const dual: ChangeSettings = {
+    ...settings,
+    keys: [
+      { selector: 's1', type: 'rsa', privateKeyPem: pem },
+      { selector: 'e1', type: 'ed25519', privateKeyPem: edPem },
+    ],
+  };
+
+  it('refuses an Ed25519 key beside RSA on OpenDKIM 2.11.0 Beta2, naming the field and the version, before anything is planned', () => {
+    let error: unknown;
+    try {
+      computeChanges(debianState(), dual);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(HomemailError);
+    const he = error as HomemailError;
+    expect(he.code).toBe('bad-input');
+    expect(he.message).toMatch(/selector e1.*2\.11\.0~beta2-8\+deb12u1.*cannot add an Ed25519 signature beside the RSA one/);
+    expect(he.details).toMatchObject({ field: 'dkim', opendkimVersion: '2.11.0~beta2-8+deb12u1' });
+    expect(he.hint).toMatch(/RSA key alone/);
+  });
+
+  it('refuses it too when OpenDKIM is not installed and apt would install Beta2', () => {
+    const state = debianState({}, { packages: { opendkim: false, 'opendkim-tools': false, postfix: true }, opendkimBuild: { packageVersion: '2.11.0~beta2-8+deb12u1', filterVersionText: '' } });
+    expect(() => computeChanges(state, dual)).toThrow(/cannot add an Ed25519 signature beside the RSA one/);
+  });
+
+  it('refuses it when nothing is known about the OpenDKIM build', () => {
+    const state = debianState({}, { opendkimBuild: { packageVersion: null, filterVersionText: '' } });
+    expect(() => computeChanges(state, dual)).toThrow(/version could not be read/);
+  });
+
+  it('on a build with per-key algorithms: the Ed25519 KeyTable entry names ed25519-sha256, both keys sign and the health check waits for both', () => {
+    const state = debianState({}, { opendkimBuild: { packageVersion: '2.11.0-1', filterVersionText: BOOKWORM_OPENDKIM.filterVersionText } });
+    const changes = computeChanges(state, dual);
+    const keyTable = changes.files.find((f) => f.path === '/etc/opendkim/key.table')?.content ?? '';
+    expect(keyTable).toContain('s1._domainkey.example.test example.test:s1:/etc/dkimkeys/s1.private\n');
+    expect(keyTable).toContain('e1._domainkey.example.test example.test:e1:/etc/dkimkeys/e1.private:ed25519-sha256\n');
+    const signing = changes.files.find((f) => f.path === '/etc/opendkim/signing.table')?.content ?? '';
+    expect(signing.split('\n').filter((l) => l.startsWith('*@example.test '))).toHaveLength(2);
+    expect(readOpendkimConf(changes.files.find((f) => f.path === '/etc/opendkim.conf')?.content ?? '').get('multiplesignatures')).toBe('yes');
+    expect(changes.healthMail?.selectors).toEqual(['s1', 'e1']);
+  });
+
+  it('two RSA keys (rotation) sign side by side and the health check waits for both selectors', () => {
+    const pem2 = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs1', format: 'pem' }) as string;
+    const changes = computeChanges(debianState(), { ...settings, keys: [{ selector: 's1', type: 'rsa', privateKeyPem: pem }, { selector: 's2', type: 'rsa', privateKeyPem: pem2 }] });
+    expect(changes.healthMail?.selectors).toEqual(['s1', 's2']);
+    expect(changes.files.find((f) => f.path === '/etc/opendkim/key.table')?.content).not.toContain('sha256');
   });
 });

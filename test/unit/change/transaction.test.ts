@@ -64,7 +64,7 @@ const minimalChanges = (content: string, extra: Partial<ChangeSet> = {}): Change
   socket: 'inet:8891@127.0.0.1',
   milter: 'inet:127.0.0.1:8891',
   healthSocket: { kind: 'inet', port: 8891 },
-  healthMail: { from: 'postmaster@example.test', to: "ad'min", domain: 'example.test', selector: 's1' },
+  healthMail: { from: 'postmaster@example.test', to: "ad'min", domain: 'example.test', selectors: ['s1'] },
   notes: [],
   changed: true,
   ...extra,
@@ -102,6 +102,8 @@ describe('reading the script output', () => {
       'initscript opendkim 1',
       'apt 1',
       'package opendkim 0',
+      `opendkim-package ${b64('2.11.0~beta2-8+deb12u1')}`,
+      `opendkim-filter ${b64('OpenDKIM Filter v2.11.0\n\tSupported signing algorithms:\n\t\trsa-sha256\n\t\ted25519-sha256\n')}`,
       'running postfix 1',
       `postconf queue_directory ${b64('/var/spool/postfix')}`,
       `users ${b64('root admin ')}`,
@@ -118,6 +120,8 @@ describe('reading the script output', () => {
     expect(state.files.get('/etc/dkimkeys/s.private')).toMatchObject({ exists: true, content: null, sha256: 'def' });
     expect(state.files.get('/etc/opendkim.conf')?.exists).toBe(false);
     expect(state.packages.opendkim).toBe(false);
+    expect(state.opendkimBuild.packageVersion).toBe('2.11.0~beta2-8+deb12u1');
+    expect(state.opendkimBuild.filterVersionText).toContain('ed25519-sha256');
     expect(state.users).toEqual(['root', 'admin']);
     expect(state.interrupted.map((i) => [i.backupId, i.outcome])).toEqual([
       ['20260101-000000-aaaaaa', 'undone'],
