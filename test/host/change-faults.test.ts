@@ -67,6 +67,19 @@ describe.skipIf(skip !== null)(suite('apply with injected faults (fresh variant)
     else process.env.HOMEMAIL_TEST_FAULTS = previous;
   });
 
+  it('reports each stage while the server runs it, not all at the end, and never twice', async () => {
+    const seen: { stage: string; status: string; at: number }[] = [];
+    const result = await applyChanges(session, settings, { progress: (event) => seen.push({ stage: event.stage, status: event.status, at: Date.now() }) });
+    const starts = (stage: string) => seen.filter((event) => event.stage === stage && event.status === 'start');
+    expect(starts('write')).toHaveLength(1);
+    expect(starts('health')).toHaveLength(1);
+    // Between "write" and "health" the server validates and reloads (over half a second in every
+    // run measured): a live log receives them that far apart; a replayed one at the same moment.
+    expect((starts('health')[0]?.at ?? 0) - (starts('write')[0]?.at ?? 0)).toBeGreaterThan(300);
+    await rollbackChanges(session, result.backupId);
+    expect(await host.snapshot(CONFIG_FILES)).toEqual(before);
+  });
+
   it('refuses fault injection without HOMEMAIL_TEST_FAULTS=1, before touching anything', async () => {
     process.env.HOMEMAIL_TEST_FAULTS = '0';
     const error = await failure(applyChanges(session, settings, { fault: { kind: 'fail', stage: 'validate' } }));

@@ -199,9 +199,22 @@ export async function applyRequest(session: RemoteSession, request: ChangeReques
   const backupId = newBackupId((options.now ?? (() => new Date()))());
   emit({ stage: 'send', status: 'start', text: `Applying as one transaction (backup ${backupId})` });
   let stdout: string;
+  // The server prints each stage as it starts: pass them on as they arrive, not at the end.
+  let pending = '';
+  let streamed = 0;
+  const onStdout = (text: string) => {
+    pending += text;
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    for (const event of parseScriptReport(lines.join('\n')).log) {
+      streamed += 1;
+      emit(event);
+    }
+  };
   try {
     const result = await session.exec(scriptCommand('apply', [backupId]), {
       sudo: true,
+      onStdout,
       stdin: encodeBundle(changes, options.fault ?? null),
       timeoutMs: APPLY_TIMEOUT_MS,
       ...(options.signal ? { signal: options.signal } : {}),
@@ -218,7 +231,7 @@ export async function applyRequest(session: RemoteSession, request: ChangeReques
     throw error;
   }
   const report = parseScriptReport(stdout);
-  for (const event of report.log) emit(event);
+  for (const event of report.log.slice(streamed)) emit(event);
   if (report.status !== 'no-result' && report.status !== 'interrupted') await acknowledge(session, backupId, options.signal);
   if (report.status !== 'ok') {
     emit({ stage: 'done', status: 'failed', text: report.reason });

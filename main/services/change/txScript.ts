@@ -484,20 +484,24 @@ apply_foreground() {
   : > "$DIR/log"
   setsid sh -c 'eval "$1"' homemail-tx "$SELF" worker "$ID" < /dev/null > "$DIR/log" 2>&1 &
   waited=0
+  printed=0
   while :; do
     sleep 0.2
     waited=$((waited + 1))
+    # Pass on each complete line as the worker writes it, so the client sees the stages live.
+    lines=$(wc -l < "$DIR/log")
+    if [ "$lines" -gt "$printed" ]; then tail -n +"$((printed + 1))" "$DIR/log" | head -n "$((lines - printed))"; printed=$lines; fi
     if grep -q '^RESULT ' "$DIR/log"; then break; fi
     if [ ! -f "$ROOT/lock/pid" ] && [ "$waited" -gt 50 ]; then
-      cat "$DIR/log"; say "RESULT interrupted - $(enc "the server-side transaction did not start")"; return 0
+      tail -n +"$((printed + 1))" "$DIR/log"; say "RESULT interrupted - $(enc "the server-side transaction did not start")"; return 0
     fi
     if [ -f "$ROOT/lock/pid" ] && ! kill -0 "$(cat "$ROOT/lock/pid")" 2>/dev/null; then
       sleep 0.3
-      grep -q '^RESULT ' "$DIR/log" || { cat "$DIR/log"; say "RESULT interrupted - $(enc "the server-side transaction stopped before it finished")"; return 0; }
+      grep -q '^RESULT ' "$DIR/log" || { tail -n +"$((printed + 1))" "$DIR/log"; say "RESULT interrupted - $(enc "the server-side transaction stopped before it finished")"; return 0; }
       break
     fi
   done
-  cat "$DIR/log"
+  tail -n +"$((printed + 1))" "$DIR/log"
 }
 
 rollback_mode() {

@@ -3,6 +3,7 @@ import { HomemailError } from '../../../shared/errors.js';
 import type { PrivilegeMode } from '../../../shared/inspection.js';
 import type { HostKeyInfo } from './hostKey.js';
 import { sudoCommandLine, takeSudoMarker } from './sudo.js';
+import { StringDecoder } from 'node:string_decoder';
 import type { ExecOptions, ExecResult, RemoteSession, SshTarget } from './types.js';
 
 export const defaultCommandTimeoutMs = 120_000;
@@ -62,7 +63,7 @@ export class SshSession implements RemoteSession {
     const body = typeof options.stdin === 'string' ? Buffer.from(options.stdin, 'utf8') : options.stdin ? Buffer.from(options.stdin) : undefined;
     const stdin = viaSudo && hasPassword ? Buffer.concat([Buffer.from(`${this.#sudoPassword}\n`, 'utf8'), body ?? Buffer.alloc(0)]) : body;
     this.#roundTrips += 1;
-    const raw = await this.#run(line, stdin, options.timeoutMs ?? defaultCommandTimeoutMs, options.signal);
+    const raw = await this.#run(line, stdin, options.timeoutMs ?? defaultCommandTimeoutMs, options.signal, options.onStdout);
     if (!viaSudo) return raw;
     const { outcome, stderr } = takeSudoMarker(raw.stderr);
     if (outcome === 'root') this.#privilege = 'root';
@@ -84,7 +85,7 @@ export class SshSession implements RemoteSession {
     return { ...raw, stderr };
   }
 
-  #run(line: string, stdin: Buffer | undefined, timeoutMs: number, signal: AbortSignal | undefined): Promise<ExecResult> {
+  #run(line: string, stdin: Buffer | undefined, timeoutMs: number, signal: AbortSignal | undefined, onStdout?: (text: string) => void): Promise<ExecResult> {
     return new Promise<ExecResult>((resolve, reject) => {
       if (signal?.aborted) {
         reject(new HomemailError('cancelled', 'The command was cancelled before it started.'));
@@ -142,7 +143,11 @@ export class SshSession implements RemoteSession {
           stop();
           return;
         }
-        stream.on('data', (chunk: Buffer) => stdout.push(chunk));
+        const decoder = new StringDecoder('utf8');
+        stream.on('data', (chunk: Buffer) => {
+          stdout.push(chunk);
+          if (onStdout) onStdout(decoder.write(chunk));
+        });
         stream.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
         stream.on('exit', (exitCode: number | null, signalName?: string) => {
           code = exitCode;

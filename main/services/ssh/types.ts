@@ -14,6 +14,8 @@ export interface ExecOptions {
   sudo?: boolean;
   /** Bytes for the command's standard input (after sudo's password line, when one is needed). */
   stdin?: string | Uint8Array;
+  /** Standard output as it arrives (UTF-8 decoded across chunk boundaries), besides the full result. */
+  onStdout?: (text: string) => void;
   timeoutMs?: number;
   signal?: AbortSignal;
 }
