@@ -1,18 +1,11 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, screen } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fireEvent, screen } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
 import { App } from '../../../renderer/src/App.js';
-import { installFakeBridge, resetFakes } from './fakeBridge.js';
+import { useFakeBridgeInEachTest } from './fakeBridge.js';
 import { renderStep } from './render.js';
 
-beforeEach(() => {
-  installFakeBridge();
-  window.localStorage.clear();
-});
-afterEach(() => {
-  cleanup();
-  resetFakes();
-});
+useFakeBridgeInEachTest();
 
 describe('the wizard frame', () => {
   it('keeps entered values across Back and Next, and moves focus to the new step heading', async () => {

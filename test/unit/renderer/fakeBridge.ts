@@ -1,6 +1,8 @@
 // A stand-in for the back end in component tests: window.homemail implementing
 // HomemailBridge, answering from per-test handlers. Pure UI tests only; the real back end
 // is exercised by the e2e suite against the test host.
+import { cleanup } from '@testing-library/react';
+import { afterEach, beforeEach } from 'vitest';
 import type { CallHooks, CallName, CallOutcome, HomemailBridge, InputOf, ProgressOf, ResultOf } from '../../../shared/contract/index.js';
 import { callNames } from '../../../shared/contract/names.js';
 import type { SerializedError } from '../../../shared/errors.js';
@@ -43,5 +45,20 @@ export const fail = (error: SerializedError): Promise<CallOutcome<never>> => Pro
 export function pendingUntilCancelled<R>(hooks: { onCancelable?: (cancel: () => void) => void }): Promise<CallOutcome<R>> {
   return new Promise((resolve) => {
     hooks.onCancelable?.(() => resolve({ ok: false, error: { code: 'cancelled', message: 'The operation was cancelled.' } }));
+  });
+}
+
+/**
+ * The per-test setup of every component suite: a fresh fake bridge before each test (and,
+ * unless told otherwise, no saved wizard state), nothing left rendered or faked after it.
+ */
+export function useFakeBridgeInEachTest(options: { clearStorage?: boolean } = {}): void {
+  beforeEach(() => {
+    installFakeBridge();
+    if (options.clearStorage !== false) window.localStorage.clear();
+  });
+  afterEach(() => {
+    cleanup();
+    resetFakes();
   });
 }

@@ -1,20 +1,13 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { describe, expect, it, vi } from 'vitest';
 import { ServerStep } from '../../../renderer/src/steps/ServerStep.js';
-import { calls, fail, fake, installFakeBridge, ok, pendingUntilCancelled, resetFakes } from './fakeBridge.js';
+import { calls, fail, fake, ok, pendingUntilCancelled, useFakeBridgeInEachTest } from './fakeBridge.js';
 import { renderStep } from './render.js';
 
 const hostKey = { host: 'mail.example.jp', port: 22, keyType: 'ED25519', bits: 256, fingerprint: `SHA256:${'A'.repeat(43)}` };
 
-beforeEach(() => {
-  installFakeBridge();
-  window.localStorage.clear();
-});
-afterEach(() => {
-  cleanup();
-  resetFakes();
-});
+useFakeBridgeInEachTest();
 
 function fillServer(target = 'admin@mail.example.jp:2222') {
   fireEvent.change(screen.getByLabelText('SSH server'), { target: { value: target } });

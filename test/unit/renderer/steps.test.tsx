@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it, vi } from 'vitest';
 import type { VerifyReport } from '../../../shared/contract/verify.js';
 import type { Plan } from '../../../shared/plan.js';
 import { checkText } from '../../../shared/checks.js';
@@ -11,17 +11,13 @@ import { FindingsStep } from '../../../renderer/src/steps/FindingsStep.js';
 import { RecordsStep } from '../../../renderer/src/steps/RecordsStep.js';
 import { ReviewStep } from '../../../renderer/src/steps/ReviewStep.js';
 import { VerifyStep } from '../../../renderer/src/steps/VerifyStep.js';
-import { calls, fail, fake, installFakeBridge, ok, pendingUntilCancelled, resetFakes } from './fakeBridge.js';
+import { calls, fail, fake, ok, pendingUntilCancelled, useFakeBridgeInEachTest } from './fakeBridge.js';
 import { inspection, rsaKey } from './fixtures.js';
 import { renderStep } from './render.js';
 
 const sessionId = 'session-0123456789abcdef';
 
-beforeEach(() => installFakeBridge());
-afterEach(() => {
-  cleanup();
-  resetFakes();
-});
+useFakeBridgeInEachTest({ clearStorage: false });
 
 describe('findings step', () => {
   it('inspects on arrival, shows progress and can be cancelled', async () => {
