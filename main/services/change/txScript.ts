@@ -234,6 +234,15 @@ FAILED_STAGE=
 REASON=
 fail() { FAILED_STAGE=$1; REASON=$2; say "FAIL $1 $(enc "$2")"; }
 
+# Runs the bundle's commands of one kind in order; the first that fails fails the stage.
+run_commands() { # kind stage
+  while read -r kind label words; do
+    [ "$kind" = "$1" ] || continue
+    # shellcheck disable=SC2086
+    if ! out=$(run_b64 $words 2>&1 </dev/null); then fail "$2" "$(dec "$label"): $(printf '%s' "$out" | head -c 600)"; return 1; fi
+  done < "$DIR/commands"
+}
+
 socket_listening() { # kind value
   if [ "$1" = inet ]; then
     hex=$(printf '%04X' "$2")
@@ -408,24 +417,14 @@ worker() {
     if fault_at write; then fail write "injected failure"; break; fi
 
     stage validate
-    while read -r kind label words; do
-      [ "$kind" = validate ] || continue
-      # shellcheck disable=SC2086
-      if ! out=$(run_b64 $words 2>&1 </dev/null); then fail validate "$(dec "$label"): $(printf '%s' "$out" | head -c 600)"; break; fi
-    done < "$DIR/commands"
-    [ -z "$FAILED_STAGE" ] || break
+    run_commands validate validate || break
     postconf 2>&1 >/dev/null | grep -i warning | sort > "$DIR/warnings.after"
     new=$(comm -13 "$DIR/warnings.before" "$DIR/warnings.after")
     if [ -n "$new" ]; then fail validate "postconf warns: $(printf '%s' "$new" | head -c 600)"; break; fi
     if fault_at validate; then fail validate "injected failure"; break; fi
 
     stage restart
-    while read -r kind label words; do
-      [ "$kind" = service ] || continue
-      # shellcheck disable=SC2086
-      if ! out=$(run_b64 $words 2>&1 </dev/null); then fail restart "$(dec "$label"): $(printf '%s' "$out" | head -c 600)"; break; fi
-    done < "$DIR/commands"
-    [ -z "$FAILED_STAGE" ] || break
+    run_commands service restart || break
     if fault_at restart; then fail restart "injected failure"; break; fi
 
     stage health
