@@ -16,7 +16,7 @@ export const findingTexts = {
   opendkimKeyTable: 'OpenDKIM signs for {count} domain(s) ({domains}) with a key table, on {socket}.',
   opendkimNotUsed: 'Postfix does not pass mail to OpenDKIM ({socket}): mail is not signed.',
   sendmailUnsigned: 'Mail from sendmail (cron, scripts, webmail) is not signed: non_smtpd_milters does not include OpenDKIM.',
-  milterTempfail: 'If OpenDKIM stops, Postfix holds incoming mail back (milter_default_action = {action}); "accept" keeps mail flowing.',
+  milterTempfail: 'If OpenDKIM stops, Postfix holds incoming mail back (milter_default_action = {action}); “accept” keeps mail flowing.',
   chrootSocket: 'smtpd runs chrooted in {queue}, so it cannot reach the socket {socket}.',
   keyMissing: 'The key file {path} named in the OpenDKIM configuration does not exist.',
   keyWeak: 'The DKIM key {path} is only {bits} bits; receivers expect at least 2048 (RFC 8301).',
