@@ -13,6 +13,8 @@ const node = {
   target: 'node22',
   format: 'esm',
   packages: 'external',
+  // The history store's SQLite is Node's own (node:sqlite, also in Electron's Node): never bundled.
+  external: ['node:sqlite'],
   sourcemap: true,
   logLevel: 'warning',
 };
@@ -21,7 +23,7 @@ await Promise.all([
   esbuild({ ...node, entryPoints: { homemail: 'main/cli/bin.ts' }, outdir: 'dist/cli' }),
   // ES2020 output for the Electron main process: Node runs it all the same, and
   // Electronegativity's parser (which predates ES2021 syntax such as `??=`) can then read it.
-  esbuild({ ...node, target: 'es2020', entryPoints: { app: 'main/app/main.ts' }, outdir: 'dist/main', external: ['electron'] }),
+  esbuild({ ...node, target: 'es2020', entryPoints: { app: 'main/app/main.ts' }, outdir: 'dist/main', external: ['electron', 'node:sqlite'] }),
   esbuild({
     bundle: true,
     platform: 'node',

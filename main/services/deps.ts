@@ -10,6 +10,8 @@ export interface ServiceDeps {
   version: string;
   /** Where Homemail keeps its own state (known hosts, profiles). Never holds secrets in clear. */
   dataDir: string;
+  /** The history store (main/services/watch); default `history.sqlite` in dataDir. */
+  historyFile?: string;
   now: () => Date;
 }
 

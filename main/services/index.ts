@@ -7,10 +7,11 @@ import { createReportsHandlers } from './reports/handlers.js';
 import { createInboundHandlers } from './inbound/handlers.js';
 import { createSessionHandlers } from './ssh/handlers.js';
 import { createVerifyHandlers } from './verify/handlers.js';
+import { createWatchHandlers, withHistory } from './watch/handlers.js';
 
 /** Every handler of the contract, built from one set of dependencies. */
 export function createHandlers(deps: ServiceDeps): Handlers {
-  return {
+  return withHistory(deps, {
     ...createAppHandlers(deps),
     ...createChangeHandlers(deps),
     ...createSessionHandlers(deps),
@@ -18,5 +19,6 @@ export function createHandlers(deps: ServiceDeps): Handlers {
     ...createReportsHandlers(deps),
     ...createInboundHandlers(deps),
     ...createVerifyHandlers(deps),
-  };
+    ...createWatchHandlers(deps),
+  });
 }

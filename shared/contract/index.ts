@@ -10,6 +10,7 @@ import { reportsCalls } from './reports.js';
 import { inboundCalls } from './inbound.js';
 import { sessionCalls } from './session.js';
 import { verifyCalls } from './verify.js';
+import { watchCalls } from './watch.js';
 import type { SpecInput, SpecParsedInput, SpecProgress, SpecResult } from './define.js';
 import type { SerializedError } from '../errors.js';
 
@@ -21,6 +22,7 @@ export const contract = {
   ...reportsCalls,
   ...inboundCalls,
   ...verifyCalls,
+  ...watchCalls,
 };
 
 export type Contract = typeof contract;

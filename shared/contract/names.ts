@@ -22,4 +22,9 @@ export const callNames = [
   'checkInbound',
   'planInbound',
   'applyInbound',
+  'watchStatus',
+  'watchRunNow',
+  'exportHistory',
+  'deleteServerHistory',
+  'setWatchSchedule',
 ] as const satisfies readonly CallName[];

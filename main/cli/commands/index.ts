@@ -9,6 +9,8 @@ import { recordsCommand } from './records.js';
 import { reportsCommand } from './reports.js';
 import { sendTestCommand } from './send-test.js';
 import { verifyCommand } from './verify.js';
+import { statusCommand } from './status.js';
+import { watchCommand } from './watch.js';
 import { webCommand } from './web.js';
 
 /** The commands of DESIGN.md's CLI contract, in the order `--help` lists them. */
@@ -23,5 +25,7 @@ export const commands: readonly Command[] = [
   sendTestCommand,
   reportsCommand,
   inboundCommand,
+  watchCommand,
+  statusCommand,
   webCommand,
 ];

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { badInput, HomemailError } from '../../../shared/errors.js';
 import { defaultDataDir } from '../../services/deps.js';
 import { createHandlers } from '../../services/index.js';
+import { defaultHistoryFile } from '../../services/watch/record.js';
 import { wizardSessions } from '../../services/ssh/sessionStore.js';
 import { readVersion } from '../../version.js';
 import { startWebServer } from '../../web/server.js';
@@ -39,7 +40,7 @@ export const webCommand: Command = {
     if (!existsSync(`${dir}/index.html`)) {
       throw new HomemailError('usage', `The wizard's pages are not built (${dir}).`, { hint: 'Run `npm run build` first.' });
     }
-    const handlers = createHandlers({ door: 'web', version: readVersion(), dataDir: defaultDataDir(io.env), now: () => new Date() });
+    const handlers = createHandlers({ door: 'web', version: readVersion(), dataDir: defaultDataDir(io.env), historyFile: defaultHistoryFile(io.env), now: () => new Date() });
     const server = await startWebServer({ handlers, rendererDir: dir, port });
     writeLine(io, `Homemail is running at ${server.url}`);
     writeLine(io, 'Keep this terminal open while you use the wizard; press Ctrl+C to stop.');

@@ -1,0 +1,104 @@
+import path from 'node:path';
+import { HomemailError, badInput } from '../../../shared/errors.js';
+import { normalizeDomain } from '../../../shared/validation/domain.js';
+import { parseIpAddress } from '../../../shared/validation/ip.js';
+import { orThrow } from '../../../shared/validation/problem.js';
+import { normalizeSelector } from '../../../shared/validation/selector.js';
+import { parseSshTarget } from '../../../shared/validation/sshTarget.js';
+import { parseResolverAddress } from '../../../shared/verify/resolverAddress.js';
+import type { WatchChange, WatchRunResult } from '../../../shared/watch.js';
+import { defaultDataDir } from '../../services/deps.js';
+import { parseDkimSpec } from '../../services/keys/index.js';
+import { knownHostsPath } from '../../services/ssh/paths.js';
+import { defaultHistoryFile, historyStoreAt } from '../../services/watch/record.js';
+import { watchTargets } from '../../services/watch/runWatch.js';
+import { parseCommandArgs, writeJson, writeLine, type CliIO, type Command } from '../command.js';
+
+const marks: Record<WatchChange['severity'], string> = { worse: 'WORSE', better: 'BETTER', info: 'INFO' };
+
+export function printChanges(io: CliIO, changes: readonly WatchChange[]): void {
+  if (changes.length === 0) writeLine(io, '  no change since the previous run');
+  for (const change of changes) writeLine(io, `  [${marks[change.severity]}] ${change.text}`);
+}
+
+function printRun(io: CliIO, result: WatchRunResult): void {
+  for (const target of result.targets) {
+    writeLine(io, `${target.domain}${target.server ? ` (${target.server})` : ''}`);
+    if (target.failed !== null) writeLine(io, `  [FAILED] ${target.failed}`);
+    else printChanges(io, target.changes);
+    for (const skipped of target.skipped) writeLine(io, `  skipped: ${skipped}`);
+  }
+  writeLine(io);
+  writeLine(io, result.worse ? 'Something got worse since the previous run.' : 'Nothing got worse since the previous run.');
+}
+
+export const watchCommand: Command = {
+  name: 'watch',
+  summary: 'Run every check for a target (saved for next time) or for every saved target, store the results and print what changed.',
+  usage:
+    'watch --once [--domain D [--ssh [user@]host[:port] [-i FILE] [--known-hosts FILE] [--accept-new-host-key]] [--dkim S:FILE | --selector S]… [--ip ADDR]… [--resolver ADDR[:PORT]]…] [--json]',
+  async run(argv: string[], io: CliIO): Promise<number> {
+    const { values } = parseCommandArgs(this, argv, {
+      once: { type: 'boolean' },
+      domain: { type: 'string' },
+      ssh: { type: 'string' },
+      identity: { type: 'string', short: 'i' },
+      'known-hosts': { type: 'string' },
+      'accept-new-host-key': { type: 'boolean' },
+      dkim: { type: 'string', multiple: true },
+      selector: { type: 'string', multiple: true },
+      ip: { type: 'string', multiple: true },
+      resolver: { type: 'string', multiple: true },
+      json: { type: 'boolean' },
+    });
+    if (values.once !== true) {
+      throw new HomemailError('usage', 'watch: give --once (run every check one time); repeat it with cron or a systemd timer.', { hint: `Usage: homemail ${this.usage}` });
+    }
+    const targetOptions = [values.ssh, values.identity, values.dkim, values.selector, values.ip, values.resolver].some((v) => v !== undefined);
+    if (values.domain === undefined && targetOptions) throw new HomemailError('usage', 'watch: --ssh, -i, --dkim, --selector, --ip and --resolver describe a target: give --domain too.', { hint: `Usage: homemail ${this.usage}` });
+    const store = historyStoreAt(defaultHistoryFile(io.env));
+    const now = new Date();
+    if (values.domain !== undefined) {
+      const domain = orThrow('domain', normalizeDomain(values.domain));
+      if (values.ssh !== undefined) parseSshTarget(values.ssh, 'ssh');
+      if (values.identity !== undefined && values.ssh === undefined) throw badInput('identity', '-i is the key file for --ssh: give --ssh too.');
+      const dkimFiles = (values.dkim ?? []).map((spec) => {
+        const parsed = parseDkimSpec(spec);
+        return `${parsed.selector}:${path.resolve(io.cwd, parsed.file)}`;
+      });
+      const selectors = (values.selector ?? []).map((s) => orThrow('selector', normalizeSelector(s)));
+      const addresses = (values.ip ?? []).map((ip) => orThrow('ip', parseIpAddress(ip)).address);
+      for (const text of values.resolver ?? []) {
+        if (!parseResolverAddress(text)) throw badInput('resolver', `--resolver must be ADDR or ADDR:PORT ([v6]:PORT), not "${text}".`);
+      }
+      store.saveTarget(
+        {
+          domain,
+          ssh: values.ssh ?? null,
+          identityFile: values.identity === undefined ? null : path.resolve(io.cwd, values.identity),
+          selectors,
+          dkimFiles,
+          resolvers: values.resolver ?? [],
+          addresses,
+        },
+        now.toISOString(),
+      );
+    }
+    const saved = store.targets();
+    const targets = values.domain === undefined ? saved : saved.filter((t) => t.domain === values.domain?.toLowerCase().replace(/\.$/, '') && t.ssh === (values.ssh ?? null));
+    if (targets.length === 0) {
+      throw new HomemailError('usage', 'watch: no saved target yet: give one with --domain D (and --ssh for the server checks); it is saved for the next runs.', { hint: `Usage: homemail ${this.usage}` });
+    }
+    const knownHostsFile = values['known-hosts'] === undefined ? knownHostsPath(defaultDataDir(io.env)) : path.resolve(io.cwd, values['known-hosts']);
+    const result = await watchTargets(targets, {
+      store,
+      now: () => now,
+      env: io.env,
+      knownHostsFile,
+      acceptNewHostKey: values['accept-new-host-key'] === true,
+    });
+    if (values.json) writeJson(io, result);
+    else printRun(io, result);
+    return result.worse || result.targets.some((t) => t.failed !== null) ? 1 : 0;
+  },
+};

@@ -1,0 +1,113 @@
+import os from 'node:os';
+import path from 'node:path';
+import type { Check } from '../../../shared/checks.js';
+import type { BlocklistStatus, InboundReport } from '../../../shared/inbound.js';
+import type { AggregateReport } from '../../../shared/reports.js';
+import type { RunKind, ServerIdentity, StoredCheck, WatchChange } from '../../../shared/watch.js';
+import { detectCheckChanges, detectDmarcChanges } from './detect.js';
+import { openHistoryStore, type HistoryStore, type StoredReportsOutcome } from './store.js';
+
+/**
+ * The history store's file: `HOMEMAIL_HISTORY_DIR` (tests), else the per-user data folder
+ * (`$XDG_DATA_HOME/homemail`, `~/.local/share/homemail`; `%LOCALAPPDATA%\Homemail`;
+ * `~/Library/Application Support/Homemail`). The desktop app passes Electron's userData.
+ */
+export function defaultHistoryFile(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+  const home = os.homedir();
+  const dir = env.HOMEMAIL_HISTORY_DIR
+    ? env.HOMEMAIL_HISTORY_DIR
+    : platform === 'win32'
+      ? path.join(env.LOCALAPPDATA ?? path.join(home, 'AppData', 'Local'), 'Homemail')
+      : platform === 'darwin'
+        ? path.join(home, 'Library', 'Application Support', 'Homemail')
+        : path.join(env.XDG_DATA_HOME || path.join(home, '.local', 'share'), 'homemail');
+  return path.join(dir, 'history.sqlite');
+}
+
+const stores = new Map<string, HistoryStore>();
+
+/** One open store per file for the life of the process (the CLI, web mode and the app share this). */
+export function historyStoreAt(file: string): HistoryStore {
+  let store = stores.get(file);
+  if (!store) {
+    store = openHistoryStore(file);
+    stores.set(file, store);
+  }
+  return store;
+}
+
+/** A check as the store keeps it; `values` are the raw facts the change detector compares. */
+export function storedCheck(check: Check, values: StoredCheck['values'] = {}): StoredCheck {
+  return {
+    checkId: check.id,
+    area: check.area,
+    status: check.status,
+    title: check.title.text,
+    found: check.found?.text ?? null,
+    titleKey: check.title.key,
+    foundKey: check.found?.key ?? null,
+    params: { ...check.title.params, ...(check.found?.params ?? {}) },
+    values,
+  };
+}
+
+const blocklistStatus: Record<BlocklistStatus, StoredCheck['status']> = {
+  working: 'pass',
+  'not-listing': 'fail',
+  'lists-everything': 'fail',
+  refused: 'unknown',
+  'no-answer': 'unknown',
+};
+
+/** The inbound report as checks: one per blocklist in use, and the client host-name rule. */
+export function inboundChecks(report: InboundReport): StoredCheck[] {
+  const checks: StoredCheck[] = report.blocklists.map((test) => ({
+    checkId: `inbound.blocklist:${test.use.zone}`,
+    area: 'inbound',
+    status: blocklistStatus[test.status],
+    title: `Blocklist ${test.use.zone} (${test.use.parameter})`,
+    found: test.status,
+    titleKey: null,
+    foundKey: null,
+    params: { zone: test.use.zone, parameter: test.use.parameter },
+    values: { text: test.use.text, status: test.status },
+  }));
+  checks.push({
+    checkId: 'inbound.client-hostname',
+    area: 'inbound',
+    status: 'pass',
+    title: 'Client host-name rule',
+    found: report.clientHostname.current,
+    titleKey: null,
+    foundKey: null,
+    params: { rule: report.clientHostname.current },
+    values: { rule: report.clientHostname.current },
+  });
+  return checks;
+}
+
+export interface RecordedRun {
+  runId: number;
+  changes: WatchChange[];
+}
+
+/** Stores one result and what changed against the run before it. */
+export function recordResult(
+  store: HistoryStore,
+  run: { kind: RunKind; domain: string | null; server: ServerIdentity | null; at: string; resolvers: readonly string[]; checks: readonly StoredCheck[] },
+): RecordedRun {
+  const { runId, previous } = store.recordRun(run);
+  const changes = detectCheckChanges(previous, run.checks, { domain: run.domain ?? '' });
+  store.recordChanges(runId, { domain: run.domain, server: run.server, at: run.at }, changes);
+  return { runId, changes };
+}
+
+/** Stores newly read DMARC reports (each once) and what they change. */
+export function recordDmarcReports(store: HistoryStore, domain: string, reports: readonly AggregateReport[], at: string): StoredReportsOutcome & { changes: WatchChange[] } {
+  const earlier = store.dmarcFacts(domain, { before: at });
+  const outcome = store.storeDmarcReports(domain, reports, at);
+  const added = store.dmarcFacts(domain, { since: at });
+  const changes = outcome.stored === 0 ? [] : detectDmarcChanges(earlier, added);
+  store.recordChanges(null, { domain, server: null, at }, changes);
+  return { ...outcome, changes };
+}
