@@ -1,12 +1,16 @@
 // The Electron main process: window, lifecycle and security settings. Everything else is
 // plain Node in main/services, reached through the contract.
-import { app, BrowserWindow, ipcMain, Menu, session, type WebContents } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, Notification, session, type WebContents } from 'electron';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { APP_INDEX_URL, registerAppScheme, serveRenderer } from './appProtocol.js';
 import { bindIpc } from '../ipc/bindIpc.js';
 import { createHandlers } from '../services/index.js';
 import { wizardSessions } from '../services/ssh/sessionStore.js';
+import { knownHostsPath } from '../services/ssh/paths.js';
+import { historyStoreFor } from '../services/watch/handlers.js';
+import { watchTargets } from '../services/watch/runWatch.js';
+import { startWatchSchedule } from '../services/watch/schedule.js';
 import { hardenSession, isOwnPage, lockNavigation } from './security.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -53,7 +57,18 @@ void app.whenReady().then(() => {
   hardenSession(session.defaultSession);
   serveRenderer(rendererDir);
   if (process.platform !== 'darwin') Menu.setApplicationMenu(null);
-  const handlers = createHandlers({ door: 'desktop', version: app.getVersion(), dataDir: app.getPath('userData'), now: () => new Date() });
+  const deps = { door: 'desktop' as const, version: app.getVersion(), dataDir: app.getPath('userData'), now: () => new Date() };
+  const handlers = createHandlers(deps);
+  // Keeping watch while the app is open: the store in userData, the schedule the Status page sets.
+  const history = historyStoreFor(deps);
+  startWatchSchedule({
+    store: history,
+    now: deps.now,
+    run: () => watchTargets(history.targets(), { store: history, now: deps.now, env: process.env, knownHostsFile: knownHostsPath(deps.dataDir) }),
+    notify: (title, body) => {
+      if (Notification.isSupported()) new Notification({ title, body }).show();
+    },
+  });
   const windows = new Set<WebContents>();
   bindIpc(ipcMain, handlers, (sender, frameUrl) => windows.has(sender) && isOwnPage(frameUrl));
   const track = (window: BrowserWindow) => {

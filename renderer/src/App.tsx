@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { languages, setLanguage, type Language } from './i18n.js';
+import { StatusPage } from './pages/StatusPage.js';
 import { steps } from './wizard/steps.js';
 import { useWizard } from './wizard/state.js';
 
@@ -9,6 +10,7 @@ export function App({ startAt = 0 }: { startAt?: number }) {
   const { values } = useWizard();
   const [index, setIndex] = useState(startAt);
   const [reached, setReached] = useState(startAt);
+  const [showStatus, setShowStatus] = useState(false);
   const main = useRef<HTMLElement>(null);
   const first = useRef(true);
   const step = steps[index] ?? steps[0];
@@ -36,6 +38,9 @@ export function App({ startAt = 0 }: { startAt?: number }) {
       <header className="topbar">
         <span className="brand">{t('app.title')}</span>
         <span className="tagline">{t('app.tagline')}</span>
+        <button type="button" className="secondary status-toggle" onClick={() => setShowStatus((shown) => !shown)}>
+          {showStatus ? t('watch.backToWizard') : t('watch.nav')}
+        </button>
         <label className="language">
           <span>{t('app.language')}</span>
           <select value={i18n.language} onChange={(event) => setLanguage(event.target.value as Language)}>
@@ -47,7 +52,13 @@ export function App({ startAt = 0 }: { startAt?: number }) {
           </select>
         </label>
       </header>
-      <div className="frame">
+      {showStatus && (
+        <main className="content" data-step="status">
+          <StatusPage />
+        </main>
+      )}
+      {/* Hidden, not unmounted, while the Status page shows: the wizard keeps its place. */}
+      <div className="frame" hidden={showStatus}>
         <nav className="steps" aria-label={t('app.stepsLabel')}>
           <ol>
             {steps.map((s, i) => (

@@ -1,0 +1,58 @@
+import type { WatchRunResult } from '../../../shared/watch.js';
+import type { HistoryStore } from './store.js';
+
+export interface ScheduleDeps {
+  store: HistoryStore;
+  /** Runs every saved target (watchTargets). */
+  run: () => Promise<WatchRunResult>;
+  /** A system notification (the desktop app's Notification). */
+  notify: (title: string, body: string) => void;
+  now: () => Date;
+  /** How often to look whether a run is due (default every 10 minutes). */
+  tickMs?: number;
+}
+
+/** Whether the schedule says a run is due now. */
+export function runDue(schedule: { enabled: boolean; intervalHours: number; lastRunAt: string | null }, now: Date): boolean {
+  if (!schedule.enabled) return false;
+  if (schedule.lastRunAt === null) return true;
+  return now.getTime() - Date.parse(schedule.lastRunAt) >= schedule.intervalHours * 3_600_000;
+}
+
+/** One look at the schedule: runs when due, stores when it ran, notifies each target that got worse. */
+export async function scheduleTick(deps: ScheduleDeps): Promise<WatchRunResult | null> {
+  const schedule = deps.store.schedule();
+  if (!runDue(schedule, deps.now()) || deps.store.targets().length === 0) return null;
+  deps.store.setSchedule({ ...schedule, lastRunAt: deps.now().toISOString() });
+  const result = await deps.run();
+  for (const target of result.targets) {
+    const worse = target.changes.filter((c) => c.severity === 'worse');
+    if (worse.length > 0) deps.notify(`Homemail: something got worse for ${target.domain}`, worse.slice(0, 3).map((c) => c.text).join('\n'));
+    else if (target.failed !== null) deps.notify(`Homemail: could not check ${target.domain}`, target.failed);
+  }
+  return result;
+}
+
+/** The desktop app's watch while it is open: default daily, adjustable, with an off switch (the store keeps the setting). */
+export function startWatchSchedule(deps: ScheduleDeps): { stop: () => void } {
+  let running = false;
+  const tick = () => {
+    if (running) return;
+    running = true;
+    void scheduleTick(deps)
+      .catch(() => null)
+      .finally(() => {
+        running = false;
+      });
+  };
+  const first = setTimeout(tick, 60_000);
+  const timer = setInterval(tick, deps.tickMs ?? 600_000);
+  first.unref?.();
+  timer.unref?.();
+  return {
+    stop: () => {
+      clearTimeout(first);
+      clearInterval(timer);
+    },
+  };
+}

@@ -1,0 +1,97 @@
+// homemail watch --once against the test host: two runs around a DKIM record replaced in the
+// test DNS (nsd) and a dead blocklist added to main.cf report exactly those two changes for
+// the worse and exit 1; homemail status shows them. The DKIM keys are opendkim-genkey output
+// (test/unit/records/fixtures/opendkim-genkey); the login is deploy's key (no prompt), so the
+// server checks run.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { WatchRunResult, WatchStatus } from '../../shared/watch.js';
+import { runCliCaptured } from '../support/cli.js';
+import { hostSkipReason, resetHost, type TestHost } from './testHost.js';
+
+const skip = hostSkipReason();
+const suite = (name: string): string => (skip === null ? name : `${name} — SKIPPED: ${skip}`);
+
+const keyOf = (file: string) =>
+  /p=([A-Za-z0-9+/=" \t\n]+)\)/.exec(readFileSync(new URL(`../unit/records/fixtures/opendkim-genkey/${file}`, import.meta.url), 'utf8'))?.[1]?.replace(/[" \t\n]/g, '') ?? '';
+
+/** A DKIM TXT record as a zone line, split into 255-byte strings. */
+function dkimLine(selector: string, key: string): string {
+  const value = `v=DKIM1; k=rsa; p=${key}`;
+  const parts = value.match(/.{1,250}/g) ?? [];
+  return `${selector}._domainkey IN TXT ${parts.map((p) => `"${p}"`).join(' ')}`;
+}
+
+describe.skipIf(skip !== null)(suite('homemail watch on the test host'), () => {
+  let host: TestHost;
+  let env: NodeJS.ProcessEnv;
+
+  const watch = (args: string[]) => runCliCaptured(['watch', '--once', ...args, '--json'], { env });
+
+  beforeAll(async () => {
+    host = await resetHost('fresh');
+    const dir = mkdtempSync(path.join(tmpdir(), 'hm-watch-'));
+    env = { ...process.env, SSH_AUTH_SOCK: '', HOMEMAIL_DATA_DIR: path.join(dir, 'data'), HOMEMAIL_HISTORY_DIR: path.join(dir, 'history') };
+    await host.setRecords('example.test', [dkimLine('watch', keyOf('sel2048.txt'))]);
+    const setup = await host.runAsRoot(`postconf -e 'smtpd_client_restrictions = permit_mynetworks, permit'`);
+    expect(setup.code).toBe(0);
+  });
+
+  it('reports exactly the DKIM record replaced and the dead blocklist added, and exits 1', async () => {
+    const first = await watch([
+      '--domain', host.domain,
+      '--ssh', `deploy@${host.sshHost}:${host.sshPort}`, '-i', host.users.deploy.keyPath, '--accept-new-host-key',
+      '--selector', 'watch',
+      '--ip', host.address,
+      '--resolver', `${host.dns.address}:${host.dns.port}`,
+    ]);
+    expect(first.err).toBe('');
+    const firstResult = JSON.parse(first.out) as WatchRunResult;
+    expect(firstResult.targets.map((t) => [t.domain, t.failed, t.skipped, t.changes])).toEqual([[host.domain, null, [], []]]);
+    expect(first.code).toBe(0);
+
+    // The changes: a new key published at the same selector, a list that no longer exists.
+    await host.setRecords('example.test', [dkimLine('watch', keyOf('sel3072.txt'))]);
+    const edit = await host.runAsRoot(`postconf -e 'smtpd_client_restrictions = permit_mynetworks, reject_rbl_client dead-bl.example.test, permit'`);
+    expect(edit.code).toBe(0);
+
+    // No target given: every saved one.
+    const second = await watch([]);
+    expect(second.err).toBe('');
+    const result = JSON.parse(second.out) as WatchRunResult;
+    expect(second.code).toBe(1);
+    expect(result.worse).toBe(true);
+    const target = result.targets[0];
+    expect(result.targets).toHaveLength(1);
+    expect(target?.failed).toBeNull();
+    expect(target?.changes.filter((c) => c.severity === 'worse').map((c) => [c.kind, c.subject])).toEqual([
+      ['dkim-changed', 'dkim:watch'],
+      ['inbound-blocklist-broken', 'inbound.blocklist:dead-bl.example.test'],
+    ]);
+    expect(target?.changes.filter((c) => c.severity !== 'worse')).toEqual([]);
+    expect(target?.changes[0]?.after).toContain(keyOf('sel3072.txt'));
+
+    // A third run with nothing changed: nothing to report, exit 0.
+    const third = await watch([]);
+    expect(JSON.parse(third.out) as WatchRunResult).toMatchObject({ worse: false, targets: [{ changes: [] }] });
+    expect(third.code).toBe(0);
+  });
+
+  it('homemail status shows the state, the server by host key, and the last run\'s changes', async () => {
+    const status = await runCliCaptured(['status', '--json'], { env });
+    expect(status.code).toBe(0);
+    const parsed = JSON.parse(status.out) as WatchStatus;
+    const target = parsed.targets.find((t) => t.domain === host.domain);
+    expect(target?.runs).toBe(9);
+    expect(target?.server?.hostKeyFingerprint).toMatch(/^SHA256:/);
+    expect((await host.hostKeyFingerprints())).toContain(target?.server?.hostKeyFingerprint);
+    expect(target?.latest.map((r) => r.kind).sort()).toEqual(['inbound', 'send-test', 'verify']);
+    const dkim = target?.latest.find((r) => r.kind === 'verify')?.checks.find((c) => c.checkId === 'dkim:watch');
+    expect(dkim?.values.record).toContain(keyOf('sel3072.txt'));
+    const text = await runCliCaptured(['status'], { env });
+    expect(text.out).toContain(`${host.domain} on ${host.sshHost}:${host.sshPort}`);
+    expect(text.out).toContain('inbound (');
+  });
+});
