@@ -15,6 +15,7 @@ export const FIGURE_KEYS = [
   'renderer_js_gzip_kb',
   'first_paint_ms',
   'web_rss_mb',
+  'status_page_ms',
 ] as const;
 
 export type FigureKey = (typeof FIGURE_KEYS)[number];
