@@ -19,11 +19,15 @@ const node = {
   logLevel: 'warning',
 };
 
+// The DMARC report reader's worker thread is its own file beside each bundle that starts it
+// (main/services/reports/parseInWorker.ts finds it next to itself).
+const reportsWorker = 'main/services/reports/reportsWorker.ts';
+
 await Promise.all([
-  esbuild({ ...node, entryPoints: { homemail: 'main/cli/bin.ts' }, outdir: 'dist/cli' }),
+  esbuild({ ...node, entryPoints: { homemail: 'main/cli/bin.ts', reportsWorker }, outdir: 'dist/cli' }),
   // ES2020 output for the Electron main process: Node runs it all the same, and
   // Electronegativity's parser (which predates ES2021 syntax such as `??=`) can then read it.
-  esbuild({ ...node, target: 'es2020', entryPoints: { app: 'main/app/main.ts' }, outdir: 'dist/main', external: ['electron', 'node:sqlite'] }),
+  esbuild({ ...node, target: 'es2020', entryPoints: { app: 'main/app/main.ts', reportsWorker }, outdir: 'dist/main', external: ['electron', 'node:sqlite'] }),
   esbuild({
     bundle: true,
     platform: 'node',

@@ -31,7 +31,14 @@ export interface PublishedPolicy {
   aspf: 'r' | 's';
   p: DmarcPolicyName;
   sp: DmarcPolicyName | null;
-  pct: number;
+  /** RFC 7489 `pct`; null when absent (RFC 9990 reports have no pct: the whole mail stream). */
+  pct: number | null;
+  /** RFC 9990 `np`: the policy for non-existent subdomains. */
+  np: DmarcPolicyName | null;
+  /** RFC 9990 `testing` (`t=y`): the policy is published in test mode and not enforced. */
+  testing: boolean | null;
+  /** RFC 9990 `discovery_method`: how the receiver found the policy (`psl` or `treewalk`). */
+  discoveryMethod: 'psl' | 'treewalk' | null;
 }
 
 export interface AggregateReport {
@@ -43,6 +50,18 @@ export interface AggregateReport {
   end: string;
   policy: PublishedPolicy;
   rows: ReportRow[];
+  /** SHA-256 (hex) of the report's rows as read: with reporter, id and dates, the report's identity. */
+  rowsHash: string;
+  /** What the reader had to work around (an empty org_name, skipped rows, a legacy encoding). */
+  notes: string[];
+}
+
+/** Which reports to count: the last N days, since a date (YYYY-MM-DD, UTC), or every report read. */
+export type ReportPeriod = { kind: 'days'; days: number } | { kind: 'since'; date: string } | { kind: 'all' };
+
+/** Report identity: reporter + report id + date range + rows. The same report delivered twice counts once. */
+export function reportIdentity(report: Pick<AggregateReport, 'orgName' | 'reportId' | 'begin' | 'end' | 'rowsHash'>): string {
+  return [report.orgName.toLowerCase(), report.reportId, report.begin, report.end, report.rowsHash].join('\u0000');
 }
 
 /** A report that could not be used, and why (never fatal for the others). */
@@ -51,6 +70,9 @@ export interface SkippedReport {
   source: string;
   reason: string;
 }
+
+/** Something worth knowing that did not stop a report: a fallback, skipped rows, a TLS report, a budget hit. */
+export type ReportNote = SkippedReport;
 
 export interface ReporterSummary {
   orgName: string;
@@ -108,12 +130,14 @@ export interface DmarcRecommendation {
   /** Days of reports looked at. */
   periodDays: number;
   /** English explanation (the wizard translates `key`). */
-  key: 'ready' | 'notReady' | 'noReports' | 'atReject' | 'tooFewDays';
+  key: 'ready' | 'notReady' | 'noReports' | 'atReject' | 'tooFewDays' | 'testing';
   text: string;
   /** The record to publish for `next` (name and one-line value), when there is a next step. */
   record: { name: string; value: string } | null;
   /** Legitimate (own/authorized) sources that did not align in the period. */
   failingSources: string[];
+  /** The latest report's published policy as receivers saw it (RFC 9990 fields included). */
+  published: PublishedPolicy | null;
 }
 
 export interface KnownIssue {
@@ -144,12 +168,16 @@ export interface ReportsResult {
   /** True when the mailbox held more than the cap and the oldest messages were left out. */
   truncated: boolean;
   reports: number;
-  /** Reports with the same reporter and id, counted once. */
+  /** Reports with the same identity (reporter, id, dates and rows), counted once. */
   duplicates: number;
+  /** The period the totals cover. */
+  period: ReportPeriod;
   reporters: ReporterSummary[];
   sources: SourceSummary[];
   timeline: DailyPoint[];
   skipped: SkippedReport[];
+  /** Reports read with a workaround, TLS reports seen, the reading budget hit. */
+  notes: ReportNote[];
   recommendation: DmarcRecommendation | null;
   knownIssues: KnownIssue[];
   roundTrips: number;

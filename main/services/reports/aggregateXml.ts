@@ -1,161 +1,239 @@
-import { XMLParser } from 'fast-xml-parser';
+import { createHash } from 'node:crypto';
 import type { AggregateReport, Disposition, DmarcPolicyName, DmarcResult, PublishedPolicy, ReportRow } from '../../../shared/reports.js';
 import { parseIpAddress } from '../../../shared/validation/ip.js';
+import { ReadBudget, ReportRefused } from './budget.js';
+import { scanXml } from './xmlScanner.js';
 
 /**
- * RFC 7489 aggregate report XML, parsed with no entity expansion and no DTD at all: a report
- * with a DOCTYPE or ENTITY declaration is refused before the parser sees it (no XXE, no
- * "billion laughs"). Anything that does not look like a report is refused with a reason.
+ * DMARC aggregate report XML: RFC 7489 appendix C and RFC 9990 (DMARCbis: `<testing>`, `<np>`,
+ * `<discovery_method>`, no `<pct>`), read in one pass without a DOM. What real reporters get
+ * wrong is worked around and noted instead of losing the report: an empty `<org_name>` (the
+ * domain of `<email>`, then the file name), fractional Unix times, and bad rows (skipped and
+ * counted; the other rows stay). A DOCTYPE or ENTITY declaration is refused (XXE).
  */
-export class ReportRefused extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ReportRefused';
-  }
-}
+export { ReportRefused };
 
 export const MAX_REPORT_XML_BYTES = 32 * 1024 * 1024;
-/** More rows than any real receiver sends for one domain and day. */
-export const MAX_REPORT_ROWS = 100_000;
 
-const arrayPaths = new Set(['feedback.record', 'feedback.record.auth_results.dkim', 'feedback.record.auth_results.spf', 'feedback.record.row.policy_evaluated.reason']);
+const policies = ['none', 'quarantine', 'reject'] as const;
 
-const parser = new XMLParser({
-  processEntities: false,
-  htmlEntities: false,
-  ignoreAttributes: true,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  parseTagValue: false,
-  trimValues: true,
-  removeNSPrefix: true,
-  isArray: (_name, jpath) => arrayPaths.has(String(jpath)),
-});
-
-type Node = Record<string, unknown>;
-
-function isNode(value: unknown): value is Node {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function child(node: Node, key: string): Node | undefined {
-  const value = node[key];
-  return isNode(value) ? value : undefined;
-}
-
-function text(node: Node | undefined, key: string): string | null {
-  if (!node) return null;
-  const value = node[key];
-  if (typeof value === 'string') return value.trim();
-  if (typeof value === 'number') return String(value);
-  return null;
-}
-
-function required(node: Node | undefined, key: string, where: string): string {
-  const value = text(node, key);
-  if (value === null || value === '') throw new ReportRefused(`The report has no <${key}> in <${where}>.`);
-  return value;
-}
-
-function list(value: unknown): Node[] {
-  if (Array.isArray(value)) return value.filter(isNode);
-  return isNode(value) ? [value] : [];
-}
-
-function epoch(value: string, what: string): string {
-  if (!/^\d{1,12}$/.test(value)) throw new ReportRefused(`The report's ${what} is not a Unix time: "${value.slice(0, 40)}".`);
-  return new Date(Number(value) * 1000).toISOString();
-}
-
-function oneOf<T extends string>(value: string | null, allowed: readonly T[], fallback: T): T {
+function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], fallback: T): T {
   const lower = value?.toLowerCase();
   return (allowed as readonly string[]).includes(lower ?? '') ? (lower as T) : fallback;
 }
 
-const policies = ['none', 'quarantine', 'reject'] as const;
-
-function readPolicy(feedback: Node): PublishedPolicy {
-  const policy = child(feedback, 'policy_published');
-  if (!policy) throw new ReportRefused('The report has no <policy_published>.');
-  const pct = Number(text(policy, 'pct') ?? '100');
-  const sp = text(policy, 'sp');
-  return {
-    domain: required(policy, 'domain', 'policy_published').toLowerCase(),
-    adkim: oneOf(text(policy, 'adkim'), ['r', 's'], 'r'),
-    aspf: oneOf(text(policy, 'aspf'), ['r', 's'], 'r'),
-    p: oneOf<DmarcPolicyName>(text(policy, 'p'), policies, 'none'),
-    sp: sp === null ? null : oneOf<DmarcPolicyName>(sp, policies, 'none'),
-    pct: Number.isFinite(pct) && pct >= 0 && pct <= 100 ? pct : 100,
-  };
+function optionalOneOf<T extends string>(value: string | undefined, allowed: readonly T[]): T | null {
+  const lower = value?.toLowerCase();
+  return lower !== undefined && (allowed as readonly string[]).includes(lower) ? (lower as T) : null;
 }
 
-function readRow(record: Node, index: number): ReportRow {
-  const where = `record ${index + 1}`;
-  const row = child(record, 'row');
-  if (!row) throw new ReportRefused(`The report's ${where} has no <row>.`);
-  const ipText = required(row, 'source_ip', 'row');
+/** Whole or fractional seconds since 1970 (`1701129600`, `1701129600.0`). */
+function epoch(value: string | undefined, what: string): string {
+  if (value === undefined || value === '') throw new ReportRefused(`The report has no <${what}> in <date_range>.`);
+  if (!/^\d{1,12}(\.\d{0,9})?$/.test(value)) throw new ReportRefused(`The report's ${what} date is not a Unix time: "${value.slice(0, 40)}".`);
+  return new Date(Math.floor(Number(value)) * 1000).toISOString();
+}
+
+interface RowDraft {
+  fields: Map<string, string>;
+  reasons: string[];
+  dkim: Array<{ domain: string; selector: string | null; result: string }>;
+  spf: Array<{ domain: string; scope: string | null; result: string }>;
+  /** The open `<dkim>`, `<spf>` or `<reason>` element: its kind, depth and fields. */
+  current: { kind: string; depth: number; fields: Map<string, string> } | null;
+}
+
+function newRow(): RowDraft {
+  return { fields: new Map(), reasons: [], dkim: [], spf: [], current: null };
+}
+
+/** Elements of a record that repeat: each becomes one entry. */
+const repeated = new Set(['auth_results/dkim', 'auth_results/spf', 'row/policy_evaluated/reason']);
+
+type RowOutcome = { ok: true; row: ReportRow } | { ok: false; problem: string };
+
+function finishRow(draft: RowDraft): RowOutcome {
+  const ipText = draft.fields.get('row/source_ip');
+  if (ipText === undefined || ipText === '') return { ok: false, problem: 'no source_ip' };
   const ip = parseIpAddress(ipText);
-  if (!ip.ok) throw new ReportRefused(`The report's ${where} has a source_ip that is not an address: "${ipText.slice(0, 60)}".`);
-  const countText = required(row, 'count', 'row');
-  if (!/^\d{1,10}$/.test(countText)) throw new ReportRefused(`The report's ${where} has a count that is not a number: "${countText.slice(0, 40)}".`);
-  const evaluated = child(row, 'policy_evaluated');
-  const identifiers = child(record, 'identifiers');
-  const auth = child(record, 'auth_results');
+  if (!ip.ok) return { ok: false, problem: 'a source_ip that is not an address' };
+  const countText = draft.fields.get('row/count');
+  if (countText === undefined || countText === '') return { ok: false, problem: 'no count' };
+  if (!/^\d{1,10}$/.test(countText)) return { ok: false, problem: 'a count that is not a whole number' };
+  const envelopeFrom = draft.fields.get('identifiers/envelope_from')?.toLowerCase();
   return {
-    sourceIp: ip.value.address,
-    count: Number(countText),
-    disposition: oneOf<Disposition>(text(evaluated, 'disposition'), policies, 'none'),
-    dkim: oneOf<DmarcResult>(text(evaluated, 'dkim'), ['pass', 'fail'], 'fail'),
-    spf: oneOf<DmarcResult>(text(evaluated, 'spf'), ['pass', 'fail'], 'fail'),
-    headerFrom: (text(identifiers, 'header_from') ?? '').toLowerCase(),
-    envelopeFrom: text(identifiers, 'envelope_from')?.toLowerCase() || null,
-    dkimResults: list(auth?.['dkim']).map((d) => ({
-      domain: (text(d, 'domain') ?? '').toLowerCase(),
-      selector: text(d, 'selector'),
-      result: (text(d, 'result') ?? 'none').toLowerCase(),
-    })),
-    spfResults: list(auth?.['spf']).map((s) => ({
-      domain: (text(s, 'domain') ?? '').toLowerCase(),
-      scope: text(s, 'scope'),
-      result: (text(s, 'result') ?? 'none').toLowerCase(),
-    })),
-    reasons: list(evaluated?.['reason']).map((r) => (text(r, 'type') ?? '').toLowerCase()).filter((t) => t !== ''),
+    ok: true,
+    row: {
+      sourceIp: ip.value.address,
+      count: Number(countText),
+      disposition: oneOf<Disposition>(draft.fields.get('row/policy_evaluated/disposition'), policies, 'none'),
+      dkim: oneOf<DmarcResult>(draft.fields.get('row/policy_evaluated/dkim'), ['pass', 'fail'], 'fail'),
+      spf: oneOf<DmarcResult>(draft.fields.get('row/policy_evaluated/spf'), ['pass', 'fail'], 'fail'),
+      headerFrom: (draft.fields.get('identifiers/header_from') ?? '').toLowerCase(),
+      envelopeFrom: envelopeFrom === undefined || envelopeFrom === '' ? null : envelopeFrom,
+      dkimResults: draft.dkim,
+      spfResults: draft.spf,
+      reasons: draft.reasons,
+    },
   };
 }
 
-/** Refuses DTDs and entity declarations, wherever they sit (case-insensitive, any spacing). */
-export function assertNoDtd(xml: string): void {
-  if (/<!\s*DOCTYPE/i.test(xml) || /<!\s*ENTITY/i.test(xml)) {
-    throw new ReportRefused('The report declares a DOCTYPE or entities, which aggregate reports never need; refused (it may be an XXE attack).');
-  }
+function rowKey(row: ReportRow): string {
+  const auth = [...row.dkimResults.map((d) => `d ${d.domain} ${d.selector ?? ''} ${d.result}`), ...row.spfResults.map((s) => `s ${s.domain} ${s.scope ?? ''} ${s.result}`)];
+  return [row.sourceIp, row.count, row.disposition, row.dkim, row.spf, row.headerFrom, row.envelopeFrom ?? '', row.reasons.join(','), auth.join(',')].join('\u0001');
 }
 
-/** Parses one aggregate report; throws ReportRefused with a reason a person can read. */
-export function parseAggregateReport(xml: string): AggregateReport {
-  if (xml.length > MAX_REPORT_XML_BYTES) throw new ReportRefused(`The report is over ${MAX_REPORT_XML_BYTES} bytes.`);
-  assertNoDtd(xml);
-  let document: unknown;
+export interface ParseContext {
+  /** The attachment's file name, the last fallback for an empty org_name. */
+  fileName?: string | null;
+  budget?: ReadBudget;
+}
+
+function domainOfEmail(email: string | undefined): string | null {
+  const at = email?.lastIndexOf('@') ?? -1;
+  const domain = at === -1 ? '' : (email ?? '').slice(at + 1).replace(/[>\s].*$/, '').toLowerCase();
+  return domain === '' ? null : domain;
+}
+
+/** `org!domain!begin!end…` (the RFC 7489 file name) → org, or the name without its extensions. */
+function orgFromFileName(name: string | null | undefined): string | null {
+  if (!name) return null;
+  const base = name.replace(/^.*[/\\]/, '');
+  const first = base.split('!')[0] ?? '';
+  if (first !== '') return first;
+  const stem = base.replace(/(\.xml)?(\.gz|\.zip)?$/i, '');
+  return stem === '' ? null : stem;
+}
+
+class WrappedReport extends ReportRefused {}
+
+/**
+ * Parses one aggregate report; throws ReportRefused with a reason a person can read. A report
+ * wrapped in another element (a reporter's stray unclosed `<xs:schema>`) is read from its
+ * `<feedback>` on, with a note.
+ */
+export function parseAggregateReport(xml: string, context: ParseContext = {}): AggregateReport {
   try {
-    document = parser.parse(xml, true);
+    return parseFeedback(xml, context);
   } catch (error) {
-    throw new ReportRefused(`The report is not well-formed XML (${error instanceof Error ? error.message.split('\n')[0] : String(error)}).`);
+    if (!(error instanceof WrappedReport)) throw error;
+    const start = xml.search(/<([A-Za-z_][\w.-]*:)?feedback[\s>]/);
+    if (start <= 0) throw new ReportRefused('The XML is not a DMARC aggregate report (no <feedback> element).');
+    const report = parseFeedback(xml.slice(start), context);
+    report.notes.push(`The report starts with <${error.message}> before <feedback>; read from <feedback> on.`);
+    return report;
   }
-  const feedback = isNode(document) ? child(document, 'feedback') : undefined;
-  if (!feedback) throw new ReportRefused('The XML is not a DMARC aggregate report (no <feedback> element).');
-  const metadata = child(feedback, 'report_metadata');
-  if (!metadata) throw new ReportRefused('The report has no <report_metadata>.');
-  const range = child(metadata, 'date_range');
-  const records = list(feedback['record']);
-  if (records.length > MAX_REPORT_ROWS) throw new ReportRefused(`The report has more than ${MAX_REPORT_ROWS} records.`);
-  const begin = epoch(required(range, 'begin', 'date_range'), 'begin date');
-  const end = epoch(required(range, 'end', 'date_range'), 'end date');
-  return {
-    orgName: required(metadata, 'org_name', 'report_metadata'),
-    email: text(metadata, 'email'),
-    reportId: required(metadata, 'report_id', 'report_metadata'),
-    begin,
-    end,
-    policy: readPolicy(feedback),
-    rows: records.map(readRow),
+}
+
+function parseFeedback(xml: string, context: ParseContext): AggregateReport {
+  if (xml.length > MAX_REPORT_XML_BYTES) throw new ReportRefused(`The report is over ${MAX_REPORT_XML_BYTES} bytes.`);
+  const budget = context.budget ?? new ReadBudget();
+  const meta = new Map<string, string>();
+  const policy = new Map<string, string>();
+  const rows: ReportRow[] = [];
+  const problems = new Map<string, number>();
+  const hash = createHash('sha256');
+  let rowsSeen = 0;
+  let root: string | null = null;
+  let draft: RowDraft | null = null;
+
+  scanXml(
+    xml,
+    {
+      open(path) {
+        if (path.length === 1) {
+          root = path[0] ?? '';
+          if (root !== 'feedback') throw new WrappedReport(root.slice(0, 40));
+          return;
+        }
+        if (path.length === 2 && path[1] === 'record') {
+          draft = newRow();
+          return;
+        }
+        if (draft === null || path.length < 4 || path.length > 5 || path[1] !== 'record') return;
+        const where = path.slice(2).join('/');
+        if (repeated.has(where)) draft.current = { kind: where, depth: path.length, fields: new Map() };
+      },
+      close(path, text) {
+        const depth = path.length;
+        if (depth === 2 && path[1] === 'record' && draft !== null) {
+          rowsSeen += 1;
+          const outcome = finishRow(draft);
+          draft = null;
+          if (!outcome.ok) {
+            problems.set(outcome.problem, (problems.get(outcome.problem) ?? 0) + 1);
+            return;
+          }
+          budget.spendRow();
+          rows.push(outcome.row);
+          hash.update(rowKey(outcome.row));
+          hash.update('\n');
+          return;
+        }
+        if (depth === 3 && path[1] === 'report_metadata') meta.set(path[2] ?? '', text);
+        else if (depth === 4 && path[1] === 'report_metadata' && path[2] === 'date_range') meta.set(`date_range/${path[3] ?? ''}`, text);
+        else if (depth === 3 && path[1] === 'policy_published') policy.set(path[2] ?? '', text);
+        else if (depth === 2 && path[1] === 'version') meta.set('version', text);
+        else if (draft !== null && depth >= 4 && path[1] === 'record') {
+          const d: RowDraft = draft;
+          const open = d.current;
+          if (open !== null && depth === open.depth + 1) {
+            open.fields.set(path[depth - 1] ?? '', text);
+          } else if (open !== null && depth === open.depth) {
+            const c = open.fields;
+            d.current = null;
+            if (open.kind === 'auth_results/dkim') d.dkim.push({ domain: (c.get('domain') ?? '').toLowerCase(), selector: c.get('selector') || null, result: (c.get('result') || 'none').toLowerCase() });
+            else if (open.kind === 'auth_results/spf') d.spf.push({ domain: (c.get('domain') ?? '').toLowerCase(), scope: c.get('scope') || null, result: (c.get('result') || 'none').toLowerCase() });
+            else {
+              const type = (c.get('type') ?? '').toLowerCase();
+              if (type !== '') d.reasons.push(type);
+            }
+          } else if (open === null && (depth === 4 || depth === 5)) d.fields.set(path.slice(2).join('/'), text);
+        }
+      },
+    },
+    budget,
+  );
+  if (root === null) throw new ReportRefused('The XML is not a DMARC aggregate report (no <feedback> element).');
+  if (!meta.has('org_name') && !meta.has('report_id') && !meta.has('date_range/begin')) throw new ReportRefused('The report has no <report_metadata>.');
+  if (policy.size === 0) throw new ReportRefused('The report has no <policy_published>.');
+  const domain = policy.get('domain')?.toLowerCase();
+  if (!domain) throw new ReportRefused('The report has no <domain> in <policy_published>.');
+
+  const notes: string[] = [];
+  const email = meta.get('email') || null;
+  let orgName = meta.get('org_name') ?? '';
+  if (orgName === '') {
+    const fromEmail = domainOfEmail(email ?? undefined);
+    const fromFile = orgFromFileName(context.fileName);
+    orgName = fromEmail ?? fromFile ?? 'unknown reporter';
+    notes.push(`The report's <org_name> is empty; it is counted as from ${orgName} (${fromEmail !== null ? 'the domain of its <email>' : fromFile !== null ? 'its file name' : 'no name found'}).`);
+  }
+  const begin = epoch(meta.get('date_range/begin'), 'begin');
+  const end = epoch(meta.get('date_range/end'), 'end');
+  let reportId = meta.get('report_id') ?? '';
+  if (reportId === '') {
+    reportId = `${orgName}!${domain}!${begin}`;
+    notes.push('The report has no <report_id>; it is identified by its reporter, dates and rows.');
+  }
+  if (problems.size > 0) {
+    const skipped = [...problems.values()].reduce((a, b) => a + b, 0);
+    const detail = [...problems.entries()].map(([problem, count]) => `${count} with ${problem}`).join(', ');
+    notes.push(`${skipped} of ${rowsSeen} rows were skipped (${detail}); the other rows are counted.`);
+  }
+  const pctText = policy.get('pct');
+  const pct = pctText === undefined || pctText === '' ? null : Number(pctText);
+  const testing = policy.get('testing')?.toLowerCase();
+  const published: PublishedPolicy = {
+    domain,
+    adkim: oneOf(policy.get('adkim'), ['r', 's'], 'r'),
+    aspf: oneOf(policy.get('aspf'), ['r', 's'], 'r'),
+    p: oneOf<DmarcPolicyName>(policy.get('p'), policies, 'none'),
+    sp: optionalOneOf<DmarcPolicyName>(policy.get('sp'), policies),
+    pct: pct !== null && Number.isFinite(pct) && pct >= 0 && pct <= 100 ? pct : null,
+    np: optionalOneOf<DmarcPolicyName>(policy.get('np'), policies),
+    testing: testing === 'y' ? true : testing === 'n' ? false : null,
+    discoveryMethod: optionalOneOf(policy.get('discovery_method'), ['psl', 'treewalk'] as const),
   };
+  return { orgName, email, reportId, begin, end, policy: published, rows, rowsHash: hash.digest('hex'), notes };
 }

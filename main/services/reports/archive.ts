@@ -1,4 +1,6 @@
-import { Gunzip, Unzip, UnzipInflate } from 'fflate';
+import { Unzip, UnzipInflate } from 'fflate';
+import { crc32, inflateRawSync } from 'node:zlib';
+import { ReportRefused } from './budget.js';
 
 /**
  * Gzip and zip attachments opened with hard limits, so a crafted archive (a "zip bomb")
@@ -26,7 +28,8 @@ export const defaultArchiveLimits: ArchiveLimits = {
   maxEntries: 8,
 };
 
-export class ArchiveRefused extends Error {
+/** An archive that could not be opened within the limits (one kind of ReportRefused). */
+export class ArchiveRefused extends ReportRefused {
   constructor(message: string) {
     super(message);
     this.name = 'ArchiveRefused';
@@ -78,31 +81,85 @@ function feed(data: Uint8Array, push: (chunk: Uint8Array, final: boolean) => voi
   for (let at = 0; at < data.length; at += CHUNK) push(data.subarray(at, at + CHUNK), at + CHUNK >= data.length);
 }
 
-/** Inflates a gzip file (one or more members) within the limits. */
-export function gunzipLimited(data: Uint8Array, limits: ArchiveLimits = defaultArchiveLimits): Uint8Array {
-  checkInput(data, limits, 'The gzip attachment');
-  if (data.length < 18) throw new ArchiveRefused('The gzip attachment is too short to be a gzip file.');
-  const out = new OutputCounter(limits, data.length, 'The gzip attachment');
-  let ended = false;
-  let members = 0;
-  const stream = new Gunzip({}, (chunk, final) => {
-    out.add(chunk);
-    if (final) ended = true;
-  });
-  stream.onmember = () => {
-    members += 1;
+/** The length of a gzip member header (RFC 1952 2.3), or -1 when it is not one. */
+function gzipHeaderLength(data: Uint8Array, at: number): number {
+  if (data.length - at < 18 || data[at] !== 0x1f || data[at + 1] !== 0x8b || data[at + 2] !== 8) return -1;
+  const flags = data[at + 3] ?? 0;
+  let p = at + 10;
+  if (flags & 4) p += 2 + ((data[p] ?? 0) | ((data[p + 1] ?? 0) << 8));
+  const skipZero = () => {
+    while (p < data.length && data[p] !== 0) p++;
+    p++;
   };
-  try {
-    feed(data, (chunk, final) => stream.push(chunk, final));
-  } catch (error) {
-    if (error instanceof ArchiveRefused) throw error;
-    throw new ArchiveRefused(`The gzip attachment is damaged (${error instanceof Error ? error.message : String(error)}).`);
+  if (flags & 8) skipZero();
+  if (flags & 16) skipZero();
+  if (flags & 2) p += 2;
+  return p <= data.length ? p - at : -1;
+}
+
+function isPadding(data: Uint8Array): boolean {
+  return data.every((b) => b === 0 || b === 0x0d || b === 0x0a || b === 0x20);
+}
+
+export interface Gunzipped {
+  data: Uint8Array;
+  members: number;
+  /** Bytes after the last member that are not another member (a CRLF, NUL padding). */
+  trailingBytes: number;
+}
+
+/**
+ * Inflates a gzip file member by member (RFC 1952: concatenated members are one file), each
+ * checked against its own CRC-32 and ISIZE at the member's end, not the attachment's last
+ * bytes: mail systems append a CRLF or pad with NULs. Output is bounded while inflating.
+ */
+export function gunzipMembers(data: Uint8Array, limits: ArchiveLimits = defaultArchiveLimits): Gunzipped {
+  checkInput(data, limits, 'The gzip attachment');
+  const outputCap = Math.min(limits.maxOutputBytes, Math.max(limits.ratioGraceBytes, data.length * limits.maxRatio));
+  const parts: Buffer[] = [];
+  let total = 0;
+  let at = 0;
+  let members = 0;
+  while (at < data.length) {
+    const header = gzipHeaderLength(data, at);
+    if (header === -1) {
+      if (members === 0) throw new ArchiveRefused('The gzip attachment is too short or not a gzip file.');
+      break;
+    }
+    let inflated: { buffer: Buffer; engine: { bytesWritten: number } };
+    try {
+      inflated = inflateRawSync(data.subarray(at + header), { info: true, maxOutputLength: Math.max(1, outputCap - total) }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code === 'ERR_BUFFER_TOO_LARGE') {
+        throw new ArchiveRefused(
+          outputCap < limits.maxOutputBytes
+            ? `The gzip attachment expands more than ${limits.maxRatio} times its size; refused as a possible zip bomb.`
+            : `The gzip attachment expands past ${limits.maxOutputBytes} bytes; refused as a possible zip bomb.`,
+        );
+      }
+      throw new ArchiveRefused(`The gzip attachment is damaged or ends early (${error instanceof Error ? error.message : String(error)}).`);
+    }
+    const trailer = at + header + inflated.engine.bytesWritten;
+    if (trailer + 8 > data.length) throw new ArchiveRefused('The gzip attachment is damaged or ends early (no CRC and size after the data).');
+    const view = new DataView(data.buffer, data.byteOffset + trailer, 8);
+    if (view.getUint32(4, true) !== inflated.buffer.length % 2 ** 32 || view.getUint32(0, true) !== crc32(inflated.buffer)) {
+      throw new ArchiveRefused('The gzip attachment is damaged (its CRC or size does not match the data).');
+    }
+    parts.push(inflated.buffer);
+    total += inflated.buffer.length;
+    members += 1;
+    at = trailer + 8;
+    if (members > 1024) throw new ArchiveRefused('The gzip attachment has more than 1024 members.');
   }
-  // ISIZE (the last 4 bytes) is the length mod 2^32 of the last member: a cheap check that
-  // the stream was whole, for the usual single-member file.
-  const isize = new DataView(data.buffer, data.byteOffset + data.length - 4, 4).getUint32(0, true);
-  if (!ended || (members <= 1 && isize !== out.bytes % 2 ** 32)) throw new ArchiveRefused('The gzip attachment is damaged or ends early.');
-  return out.joined();
+  const rest = data.subarray(at);
+  if (rest.length > 0 && !isPadding(rest) && members === 0) throw new ArchiveRefused('The gzip attachment is damaged.');
+  return { data: parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, total), members, trailingBytes: rest.length };
+}
+
+/** Inflates a gzip file (one or more members, trailing padding ignored) within the limits. */
+export function gunzipLimited(data: Uint8Array, limits: ArchiveLimits = defaultArchiveLimits): Uint8Array {
+  return gunzipMembers(data, limits).data;
 }
 
 export interface ZipEntry {

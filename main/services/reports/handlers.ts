@@ -6,6 +6,6 @@ import { readReports } from './readReports.js';
 export function createReportsHandlers(deps: ServiceDeps, store: SessionStore = wizardSessions): HandlerGroup<'readDmarcReports'> {
   return {
     readDmarcReports: async (input, { signal, progress }) =>
-      readReports(store.get(input.sessionId), { address: input.address, domain: input.domain, days: input.days, now: deps.now(), signal, progress }),
+      readReports(store.get(input.sessionId), { address: input.address, domain: input.domain, period: input.period, now: deps.now(), signal, progress }),
   };
 }

@@ -1,8 +1,9 @@
 /**
  * Just enough MIME (RFC 2045/2046/2183/2231) to find the report attachments of a DMARC
- * aggregate report message: headers unfolded, multipart walked (bounded depth and part
- * count), base64 and quoted-printable decoded, file names read from Content-Disposition or
- * Content-Type.
+ * aggregate report message: headers unfolded, multipart and forwarded messages walked
+ * (bounded depth and part count, delimiters found with indexOf so any input costs linear
+ * time), base64 and quoted-printable decoded into byte buffers with the decoded size checked
+ * against the run's budget first, file names read from Content-Disposition or Content-Type.
  */
 
 export interface MimePart {
@@ -14,10 +15,12 @@ export interface MimePart {
 export interface ParsedMessage {
   headers: Map<string, string>;
   parts: MimePart[];
+  /** Why some parts were not opened (too deep, too many). */
+  skipped: string[];
 }
 
-const MAX_DEPTH = 5;
-const MAX_PARTS = 64;
+const MAX_DEPTH = 8;
+const MAX_PARTS = 256;
 
 function splitHeadBody(text: string): { head: string; body: string } {
   const match = /\r?\n\r?\n/.exec(text);
@@ -100,6 +103,7 @@ export function decodeEncodedWords(text: string): string {
   return text.replace(/=\?([^?]+)\?([BbQq])\?([^?]*)\?=/g, (whole, charset: string, encoding: string, payload: string) => {
     try {
       const bytes = encoding.toUpperCase() === 'B' ? Buffer.from(payload, 'base64') : decodeQuotedPrintable(payload.replaceAll('_', ' '));
+      if (bytes.length > 1024) return whole;
       return new TextDecoder(charset.toLowerCase() === 'utf8' ? 'utf-8' : charset.toLowerCase()).decode(bytes);
     } catch {
       return whole;
@@ -107,85 +111,147 @@ export function decodeEncodedWords(text: string): string {
   });
 }
 
+/** Quoted-printable (RFC 2045 6.7) straight into bytes: one output buffer, no per-byte arrays. */
 export function decodeQuotedPrintable(text: string): Uint8Array {
-  const soft = text.replace(/=\r?\n/g, '');
-  const out: number[] = [];
-  for (let i = 0; i < soft.length; i++) {
-    const ch = soft.charCodeAt(i);
-    if (ch === 0x3d && /^[0-9A-Fa-f]{2}$/.test(soft.slice(i + 1, i + 3))) {
-      out.push(parseInt(soft.slice(i + 1, i + 3), 16));
-      i += 2;
+  const out = Buffer.allocUnsafe(Buffer.byteLength(text, 'utf8'));
+  let n = 0;
+  const hex = (c: number): number => (c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x41 && c <= 0x46 ? c - 0x37 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1);
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 0x3d /* = */) {
+      const a = text.charCodeAt(i + 1);
+      if (a === 0x0a) {
+        i += 1;
+        continue;
+      }
+      if (a === 0x0d && text.charCodeAt(i + 2) === 0x0a) {
+        i += 2;
+        continue;
+      }
+      const hi = hex(a);
+      const lo = hex(text.charCodeAt(i + 2));
+      if (hi !== -1 && lo !== -1) {
+        out[n++] = hi * 16 + lo;
+        i += 2;
+        continue;
+      }
+      out[n++] = ch;
     } else if (ch < 0x80) {
-      out.push(ch);
+      out[n++] = ch;
     } else {
-      for (const byte of Buffer.from(soft[i] ?? '', 'utf8')) out.push(byte);
+      n += out.write(text[i] ?? '', n, 'utf8');
     }
   }
-  return Uint8Array.from(out);
+  return out.subarray(0, n);
 }
 
 function decodeBody(body: string, encoding: string): Uint8Array {
   const e = encoding.trim().toLowerCase();
-  if (e === 'base64') return new Uint8Array(Buffer.from(body.replace(/[^A-Za-z0-9+/=]/g, ''), 'base64'));
+  if (e === 'base64') return Buffer.from(body, 'base64');
   if (e === 'quoted-printable') return decodeQuotedPrintable(body);
-  return new Uint8Array(Buffer.from(body, 'utf8'));
+  return Buffer.from(body, 'utf8');
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** Bytes a body decodes to at most (checked against the budget before decoding). */
+function decodedSizeBound(body: string, encoding: string): number {
+  const e = encoding.trim().toLowerCase();
+  if (e === 'base64') return Math.ceil((body.length * 3) / 4);
+  return body.length * 3;
 }
 
-function walk(text: string, depth: number, out: MimePart[]): void {
-  if (out.length >= MAX_PARTS) return;
+/** Where each delimiter line `--boundary` starts (RFC 2046 5.1.1), found with indexOf: linear. */
+function splitMultipart(body: string, boundary: string): { parts: string[]; closed: boolean } {
+  const delimiter = `--${boundary}`;
+  const parts: string[] = [];
+  let partStart = -1;
+  let from = 0;
+  while (from <= body.length) {
+    const at = body.indexOf(delimiter, from);
+    if (at === -1) break;
+    const lineStart = at === 0 || body.charCodeAt(at - 1) === 0x0a;
+    let after = at + delimiter.length;
+    if (!lineStart) {
+      from = after;
+      continue;
+    }
+    const closing = body.startsWith('--', after);
+    if (closing) after += 2;
+    // Only blanks may follow on the delimiter line.
+    let eol = after;
+    while (eol < body.length && (body.charCodeAt(eol) === 0x20 || body.charCodeAt(eol) === 0x09 || body.charCodeAt(eol) === 0x0d)) eol++;
+    if (eol < body.length && body.charCodeAt(eol) !== 0x0a) {
+      from = after;
+      continue;
+    }
+    if (partStart !== -1) {
+      let end = at - 1;
+      if (end > partStart && body.charCodeAt(end - 1) === 0x0d) end -= 1;
+      parts.push(body.slice(partStart, Math.max(partStart, end)));
+    }
+    if (closing) return { parts, closed: true };
+    partStart = eol + 1;
+    from = eol + 1;
+  }
+  if (partStart !== -1 && partStart < body.length) parts.push(body.slice(partStart));
+  return { parts, closed: false };
+}
+
+export interface WalkLimits {
+  /** Bytes the leaf parts may decode to, checked before each is decoded. */
+  spendBytes?: (count: number) => void;
+}
+
+interface Walk {
+  out: MimePart[];
+  skipped: string[];
+  limits: WalkLimits;
+}
+
+function walk(text: string, depth: number, state: Walk): void {
+  if (state.out.length >= MAX_PARTS) return;
   const { head, body } = splitHeadBody(text);
   const headers = parseHeaders(head);
   const type = parseHeaderParams(headers.get('content-type') ?? 'text/plain');
+  const encoding = headers.get('content-transfer-encoding') ?? '7bit';
   const boundary = type.params.get('boundary');
-  if (type.value.startsWith('multipart/') && boundary && depth < MAX_DEPTH) {
-    const delimiter = new RegExp(`^--${escapeRegExp(boundary)}(--)?[ \\t]*\\r?$`, 'm');
-    const sections = body.split(delimiter);
-    // split() with a capture group interleaves the captured "--"; the preamble comes first.
-    for (let i = 2; i < sections.length; i += 2) {
-      const section = sections[i] ?? '';
-      if (sections[i - 1] === '--') break;
-      walk(section.replace(/^\r?\n/, '').replace(/\r?\n$/, ''), depth + 1, out);
-      if (out.length >= MAX_PARTS) return;
+  if (type.value.startsWith('multipart/') && boundary) {
+    if (depth >= MAX_DEPTH) {
+      state.skipped.push(`a part nested more than ${MAX_DEPTH} deep was not opened`);
+      return;
     }
+    for (const section of splitMultipart(body, boundary).parts) {
+      if (state.out.length >= MAX_PARTS) {
+        state.skipped.push(`the message has more than ${MAX_PARTS} parts; the rest were not opened`);
+        return;
+      }
+      walk(section, depth + 1, state);
+    }
+    return;
+  }
+  if (type.value === 'message/rfc822' || type.value === 'message/global') {
+    if (depth >= MAX_DEPTH) {
+      state.skipped.push(`a forwarded message nested more than ${MAX_DEPTH} deep was not opened`);
+      return;
+    }
+    state.limits.spendBytes?.(decodedSizeBound(body, encoding));
+    const inner = encoding.trim().toLowerCase() === 'base64' || encoding.trim().toLowerCase() === 'quoted-printable' ? Buffer.from(decodeBody(body, encoding)).toString('utf8') : body;
+    walk(inner, depth + 1, state);
     return;
   }
   const disposition = parseHeaderParams(headers.get('content-disposition') ?? '');
   const rawName = disposition.params.get('filename') ?? type.params.get('name') ?? null;
-  out.push({
+  state.limits.spendBytes?.(decodedSizeBound(body, encoding));
+  state.out.push({
     contentType: type.value,
     filename: rawName === null ? null : decodeEncodedWords(rawName),
-    data: decodeBody(body, headers.get('content-transfer-encoding') ?? '7bit'),
+    data: decodeBody(body, encoding),
   });
 }
 
-/** Headers and leaf parts of one RFC 5322 message. */
-export function parseMessage(text: string): ParsedMessage {
+/** Headers and leaf parts of one RFC 5322 message, forwarded messages (message/rfc822) opened. */
+export function parseMessage(text: string, limits: WalkLimits = {}): ParsedMessage {
   const { head } = splitHeadBody(text);
-  const parts: MimePart[] = [];
-  walk(text, 0, parts);
-  return { headers: parseHeaders(head), parts };
-}
-
-const reportTypes = new Set([
-  'application/gzip',
-  'application/x-gzip',
-  'application/zip',
-  'application/x-zip-compressed',
-  'application/x-zip',
-  'text/xml',
-  'application/xml',
-  'application/octet-stream',
-]);
-
-/** The parts that may hold an aggregate report (by name or type). */
-export function reportParts(message: ParsedMessage): MimePart[] {
-  return message.parts.filter((part) => {
-    const name = part.filename?.toLowerCase() ?? '';
-    if (/\.(xml|xml\.gz|gz|zip)$/.test(name)) return true;
-    return part.contentType !== 'application/octet-stream' && reportTypes.has(part.contentType);
-  });
+  const state: Walk = { out: [], skipped: [], limits };
+  walk(text, 0, state);
+  return { headers: parseHeaders(head), parts: state.out, skipped: state.skipped };
 }

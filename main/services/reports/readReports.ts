@@ -1,9 +1,10 @@
 import type { ReportsProgress } from '../../../shared/contract/reports.js';
-import type { AggregateReport, KnownIssue, ReportsResult, SkippedReport } from '../../../shared/reports.js';
+import type { KnownIssue, ReportPeriod, ReportsResult } from '../../../shared/reports.js';
 import type { RemoteSession } from '../ssh/types.js';
-import { defaultArchiveLimits, type ArchiveLimits } from './archive.js';
-import { reportsFromMessage } from './extract.js';
+import type { ArchiveLimits } from './archive.js';
+import type { BudgetLimits } from './budget.js';
 import { detectSpamAssassinDkimWarning } from './knownIssues.js';
+import { ReportWorker } from './parseInWorker.js';
 import { recommendNextPolicy } from './recommend.js';
 import { discoverMailbox, readMailbox, reverseNames } from './remote.js';
 import { summarize } from './summarize.js';
@@ -13,40 +14,87 @@ export interface ReadReportsOptions {
   address?: string | undefined;
   /** The mail domain (default: Postfix's mydomain). */
   domain?: string | undefined;
-  /** Days of reports to sum and to judge the next DMARC step on. */
-  days: number;
+  /** Which reports to sum and judge the next DMARC step on. */
+  period: ReportPeriod;
   /** Most bytes of mail read per mailbox (newest first). */
   capBytes?: number;
   limits?: ArchiveLimits;
+  budget?: BudgetLimits;
   now: Date;
-  signal?: AbortSignal;
-  progress?: (event: ReportsProgress) => void;
+  signal?: AbortSignal | undefined;
+  progress?: ((event: ReportsProgress) => void) | undefined;
 }
-
 
 export const DEFAULT_CAP_BYTES = 64 * 1024 * 1024;
 /** Reverse lookups for at most this many sources (the busiest). */
 const MAX_REVERSE_LOOKUPS = 64;
+const DAY_MS = 86_400_000;
+/** Messages handed to the worker at a time. */
+const BATCH_CHARS = 1024 * 1024;
 
-/** Reads, parses and sums the DMARC aggregate reports in the report mailbox. */
+/** The start of the period (null: every report read). */
+export function periodStart(period: ReportPeriod, now: Date): Date | null {
+  if (period.kind === 'days') return new Date(now.getTime() - period.days * DAY_MS);
+  if (period.kind === 'since') return new Date(`${period.date}T00:00:00Z`);
+  return null;
+}
+
+/** Reads, parses (in a worker thread, while the mail arrives) and sums the DMARC aggregate reports in the report mailbox. */
 export async function readReports(session: RemoteSession, options: ReadReportsOptions): Promise<ReportsResult> {
   const startTrips = session.roundTrips;
   const progress = options.progress ?? (() => undefined);
   progress({ kind: 'phase', phase: 'mailbox', done: 0, total: 4 });
   const discovery = await discoverMailbox(session, { address: options.address, domain: options.domain, signal: options.signal });
   progress({ kind: 'phase', phase: 'messages', done: 1, total: 4 });
-  const contents = await readMailbox(session, discovery.mailbox, options.capBytes ?? DEFAULT_CAP_BYTES, options.signal);
 
-  progress({ kind: 'phase', phase: 'parse', done: 2, total: 4 });
-  const all: AggregateReport[] = [];
-  const skipped: SkippedReport[] = [];
-  for (const message of contents.messages) {
-    const extracted = reportsFromMessage(message, options.limits ?? defaultArchiveLimits);
-    all.push(...extracted.reports);
-    skipped.push(...extracted.skipped);
+  let received = 0;
+  let announced: number | null = null;
+  let lastProgress = 0;
+  const worker = new ReportWorker({
+    ...(options.budget === undefined ? {} : { budget: options.budget }),
+    ...(options.limits === undefined ? {} : { limits: options.limits }),
+    signal: options.signal,
+    onBatch: (messagesRead) => progress({ kind: 'read', bytes: received, totalBytes: announced, messagesParsed: messagesRead }),
+  });
+  let batch: string[] = [];
+  let batchChars = 0;
+  const flush = () => {
+    worker.push(batch);
+    batch = [];
+    batchChars = 0;
+  };
+  let contents;
+  try {
+    contents = await readMailbox(session, discovery.mailbox, options.capBytes ?? DEFAULT_CAP_BYTES, {
+      signal: options.signal,
+      onMessages: (messages) => {
+        for (const m of messages) {
+          batch.push(m);
+          batchChars += m.length;
+        }
+        if (batchChars >= BATCH_CHARS) flush();
+      },
+      onProgress: (chars, total) => {
+        received = chars;
+        announced = total;
+        const now = performance.now();
+        if (now - lastProgress > 200) {
+          lastProgress = now;
+          progress({ kind: 'read', bytes: chars, totalBytes: total, messagesParsed: null });
+        }
+      },
+    });
+  } catch (error) {
+    worker.cancel();
+    throw error;
   }
-  const since = new Date(options.now.getTime() - options.days * 86_400_000);
-  const first = summarize({ reports: all, ownNetworks: discovery.ownNetworks, since });
+  flush();
+  progress({ kind: 'phase', phase: 'parse', done: 2, total: 4 });
+  const parsed = await worker.finish();
+
+  const since = periodStart(options.period, options.now);
+  const summaryInput = { reports: parsed.reports, ownNetworks: discovery.ownNetworks, ...(since === null ? {} : { since }) };
+  const first = summarize(summaryInput);
 
   progress({ kind: 'phase', phase: 'names', done: 3, total: 4 });
   const names = await reverseNames(
@@ -54,26 +102,30 @@ export async function readReports(session: RemoteSession, options: ReadReportsOp
     first.sources.slice(0, MAX_REVERSE_LOOKUPS).map((s) => s.sourceIp),
     options.signal,
   );
-  const summary = summarize({ reports: all, ownNetworks: discovery.ownNetworks, since, reverseNames: names });
+  const summary = summarize({ ...summaryInput, reverseNames: names });
   progress({ kind: 'phase', phase: 'names', done: 4, total: 4 });
 
+  const coveredDays = summary.reports.length === 0 ? 0 : (Math.max(...summary.reports.map((r) => Date.parse(r.end))) - Math.min(...summary.reports.map((r) => Date.parse(r.begin)))) / DAY_MS;
+  const periodDays = since === null ? Math.max(1, Math.round(coveredDays)) : Math.max(1, Math.round((options.now.getTime() - since.getTime()) / DAY_MS));
   const domain = options.domain ?? (discovery.domain || summary.reports[0]?.policy.domain || '');
   const knownIssue: KnownIssue | null = detectSpamAssassinDkimWarning(contents.logLines, contents.versions);
   return {
     mailbox: discovery.mailbox,
-    messagesRead: contents.messages.length,
+    messagesRead: contents.messageCount,
     bytesRead: contents.bytesRead,
     truncated: contents.truncated,
+    period: options.period,
     reports: summary.reports.length,
     duplicates: summary.duplicates,
     reporters: summary.reporters,
     sources: summary.sources,
     timeline: summary.timeline,
-    skipped,
+    skipped: parsed.skipped,
+    notes: parsed.notes,
     recommendation:
       domain === ''
         ? null
-        : recommendNextPolicy({ domain, reports: summary.reports, sources: summary.sources, periodDays: options.days, reportAddress: discovery.mailbox.address, currentRecord: discovery.dmarcRecord }),
+        : recommendNextPolicy({ domain, reports: summary.reports, sources: summary.sources, periodDays, reportAddress: discovery.mailbox.address, currentRecord: discovery.dmarcRecord }),
     knownIssues: knownIssue === null ? [] : [knownIssue],
     roundTrips: session.roundTrips - startTrips,
   };

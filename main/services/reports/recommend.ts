@@ -40,6 +40,16 @@ export function nextRecordValue(domain: string, policy: DmarcPolicyName, current
   return records[0]?.value ?? `v=DMARC1; p=${policy}`;
 }
 
+/** The published record without its RFC 9990 test-mode tag `t=`, or null when there is none to edit. */
+export function withoutTestingTag(current: string | null): string | null {
+  if (current === null || !/^v=DMARC1\s*(;|$)/i.test(current.trim())) return null;
+  return current
+    .split(';')
+    .map((t) => t.trim())
+    .filter((t) => t !== '' && !/^t\s*=/i.test(t))
+    .join('; ');
+}
+
 /**
  * The next DMARC step (none → quarantine → reject) once every legitimate source (the
  * person's own servers and senders the SPF record authorises) has aligned for the whole
@@ -49,12 +59,13 @@ export function nextRecordValue(domain: string, policy: DmarcPolicyName, current
 export function recommendNextPolicy(input: RecommendInput): DmarcRecommendation {
   const mine = input.reports.filter((r) => r.policy.domain === input.domain).sort((a, b) => a.end.localeCompare(b.end));
   const latest = mine.at(-1);
-  const base = { domain: input.domain, periodDays: input.periodDays, record: null, failingSources: [] as string[] };
+  const base = { domain: input.domain, periodDays: input.periodDays, record: null, failingSources: [] as string[], published: mine.at(-1)?.policy ?? null };
   if (latest === undefined) {
     return { ...base, current: 'none', next: null, key: 'noReports', text: `No aggregate reports for ${input.domain} yet: receivers send them about once a day once the DMARC record names a report address (rua).` };
   }
   const current = latest.policy.p;
-  if (current === 'reject' && latest.policy.pct === 100) {
+  const testing = latest.policy.testing === true;
+  if (current === 'reject' && !testing && (latest.policy.pct === null || latest.policy.pct === 100)) {
     return { ...base, current, next: null, key: 'atReject', text: `${input.domain} already publishes p=reject: forged mail is refused. Keep reading the reports for new legitimate senders.` };
   }
   const first = mine[0] ?? latest;
@@ -69,6 +80,17 @@ export function recommendNextPolicy(input: RecommendInput): DmarcRecommendation 
       key: 'notReady',
       failingSources: failing.map((s) => s.sourceIp),
       text: `Your own mail did not align everywhere: ${failing.map((s) => `${s.sourceIp} (${s.dmarcFail} of ${s.count} failed)`).join(', ')}. Fix DKIM signing or SPF for these before a stricter policy, or their mail will be ${current === 'none' ? 'quarantined' : 'rejected'}.`,
+    };
+  }
+  if (testing) {
+    const value = withoutTestingTag(input.currentRecord ?? null) ?? nextRecordValue(input.domain, current, null, { rua: input.reportAddress, adkim: latest.policy.adkim, aspf: latest.policy.aspf });
+    return {
+      ...base,
+      current,
+      next: current === 'none' ? null : current,
+      key: 'testing',
+      record: current === 'none' ? null : { name: `_dmarc.${input.domain}`, value },
+      text: `${input.domain} publishes p=${current} in test mode (t=y, RFC 9990): receivers report what they would do but do not apply it, so nothing is enforced yet.${current === 'none' ? '' : ` Once your own mail aligns everywhere, publish "${value}" at _dmarc.${input.domain} to enforce it.`}`,
     };
   }
   if (legitimate.length === 0) {

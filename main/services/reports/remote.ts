@@ -6,6 +6,7 @@ import type { ReportMailbox } from '../../../shared/reports.js';
 import { commandLine } from '../ssh/quote.js';
 import type { RemoteSession } from '../ssh/types.js';
 import type { PerlMailVersions } from './knownIssues.js';
+import { MailboxStream, splitMbox } from './mailboxStream.js';
 import {
   aliasFiles,
   dmarcRecordsFromDig,
@@ -37,7 +38,7 @@ function token(): string {
   return `HOMEMAIL-${randomBytes(12).toString('hex')}`;
 }
 
-const DISCOVER_SCRIPT = `
+export const DISCOVER_SCRIPT = `
 tok=$1; domain=$2
 printf '%s postconf\\n' "$tok"
 postconf -h myhostname mydomain mydestination home_mailbox mail_spool_directory mailbox_command recipient_delimiter 2>/dev/null
@@ -57,7 +58,9 @@ printf '%s spf\\n' "$tok"
 command -v dig >/dev/null 2>&1 && dig +short +time=3 +tries=2 TXT "$domain" 2>/dev/null
 printf '%s hosts\\n' "$tok"
 if command -v dig >/dev/null 2>&1; then
-  for h in "$domain" $(dig +short +time=3 +tries=1 MX "$domain" 2>/dev/null | awk '{ print $2 }'); do
+  # MX names come from DNS: each is one quoted word, never split or globbed by the shell.
+  { printf '0 %s\n' "$domain"; dig +short +time=3 +tries=1 MX "$domain" 2>/dev/null; } | while read -r pref h rest; do
+    [ -n "$h" ] || continue
     dig +short +time=3 +tries=1 A "$h" 2>/dev/null; dig +short +time=3 +tries=1 AAAA "$h" 2>/dev/null
   done
 fi
@@ -173,10 +176,41 @@ export async function discoverMailbox(session: RemoteSession, options: DiscoverO
   return { mailbox: { address, users: [...users], paths: unique, notes }, domain, dmarcRecord, ownNetworks };
 }
 
-const READ_SCRIPT = `
+/**
+ * Streams the mailboxes: first the total it will send (so the reader can show progress), then
+ * each mbox (its newest `cap` bytes, one `tail`) and each Maildir's newest files within `cap`
+ * (one `awk` over many files through `xargs`, not a process per message), then the evidence
+ * for the known issues.
+ */
+export const READ_SCRIPT = `
 tok=$1; cap=$2; shift 2
+lists=$(mktemp -d) || exit 1
+trap 'rm -rf -- "$lists"' EXIT
+total=0; n=0
 for spec in "$@"; do
+  n=$((n + 1))
   fmt=\${spec%%:*}; p=\${spec#*:}
+  case $p in /*) ;; *) p=./$p ;; esac
+  if [ "$fmt" = mbox ]; then
+    [ -f "$p" ] || continue
+    size=$(wc -c < "$p")
+    if [ "$size" -gt "$cap" ]; then total=$((total + cap)); else total=$((total + size)); fi
+  else
+    [ -d "$p" ] || continue
+    find "$p/new" "$p/cur" -maxdepth 1 -type f ! -name '*[[:cntrl:]]*' -printf '%T@ %s %p\\n' 2>/dev/null | sort -rn |
+      awk -v cap="$cap" -v list="$lists/$n" -v sizes="$lists/$n.size" '
+        { used += $2; if (used > cap) { print "truncated" > sizes; exit } sub(/^[^ ]+ [^ ]+ /, ""); print > list; kept += $2 }
+        END { print "size " kept + 0 >> sizes }'
+    s=$(sed -n 's/^size //p' "$lists/$n.size" 2>/dev/null)
+    total=$((total + \${s:-0}))
+  fi
+done
+printf '%s total %s\\n' "$tok" "$total"
+n=0
+for spec in "$@"; do
+  n=$((n + 1))
+  fmt=\${spec%%:*}; p=\${spec#*:}
+  case $p in /*) ;; *) p=./$p ;; esac
   if [ "$fmt" = mbox ]; then
     [ -f "$p" ] || continue
     size=$(wc -c < "$p")
@@ -184,15 +218,9 @@ for spec in "$@"; do
     tail -c "$cap" -- "$p"
     printf '\\n'
   else
-    [ -d "$p" ] || continue
-    used=0
-    find "$p/new" "$p/cur" -maxdepth 1 -type f -printf '%T@ %s %p\\n' 2>/dev/null | sort -rn | while read -r t s f; do
-      used=$((used + s))
-      if [ "$used" -gt "$cap" ]; then printf '%s truncated\\n' "$tok"; break; fi
-      printf '%s maildir %s %s\\n' "$tok" "$s" "$f"
-      cat -- "$f"
-      printf '\\n'
-    done
+    grep -q '^truncated' "$lists/$n.size" 2>/dev/null && printf '%s truncated\\n' "$tok"
+    [ -s "$lists/$n" ] || continue
+    tr '\\n' '\\0' < "$lists/$n" | xargs -0 awk -v tok="$tok" 'FNR == 1 { printf "%s maildir %s\\n", tok, FILENAME } { print }'
   fi
 done
 printf '%s logs\\n' "$tok"
@@ -205,56 +233,44 @@ printf '%s end\\n' "$tok"
 `;
 
 export interface MailboxContents {
+  /** Messages handed on (to `onMessages`, or kept here when none was given). */
   messages: string[];
+  messageCount: number;
   bytesRead: number;
   truncated: boolean;
   logLines: string[];
   versions: PerlMailVersions;
 }
 
-/**
- * Splits an mbox into messages, `>From ` quoting undone. Text before the first separator
- * (the tail of a message cut by the size cap) is dropped.
- */
-export function splitMbox(text: string): string[] {
-  return text
-    .split(/^From .*\r?\n/m)
-    .slice(1)
-    .map((m) => m.replace(/^>(>*From )/gm, '$1').replace(/\r?\n$/, ''));
+export { splitMbox };
+
+export interface ReadMailboxOptions {
+  signal?: AbortSignal | undefined;
+  /** Whole messages as they arrive (else they are collected in the result). */
+  onMessages?: (messages: string[]) => void;
+  /** Characters received and the total the server announced. */
+  onProgress?: (received: number, total: number | null) => void;
 }
 
-/** Reads the mailbox (newest mail first, at most `capBytes` per mailbox) in one round trip. */
-export async function readMailbox(session: RemoteSession, mailbox: ReportMailbox, capBytes: number, signal?: AbortSignal): Promise<MailboxContents> {
+/** Reads the mailbox (newest mail first, at most `capBytes` per mailbox) in one round trip, streaming. */
+export async function readMailbox(session: RemoteSession, mailbox: ReportMailbox, capBytes: number, options: ReadMailboxOptions = {}): Promise<MailboxContents> {
   const tok = token();
   const specs = mailbox.paths.map((p) => `${p.format}:${p.path}`);
+  const collected: string[] = [];
+  const stream = new MailboxStream(tok, capBytes, options.onMessages ?? ((messages) => collected.push(...messages)));
   const result = await session.exec(commandLine(['sh', '-c', READ_SCRIPT, 'homemail-reports', tok, String(capBytes), ...specs]), {
     sudo: true,
-    timeoutMs: 120_000,
-    ...(signal === undefined ? {} : { signal }),
+    timeoutMs: 300_000,
+    onStdout: (text) => {
+      stream.push(text);
+      options.onProgress?.(stream.received, stream.total);
+    },
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
   if (!result.stdout.includes(`${tok} end`)) {
     throw new HomemailError('command-failed', 'Could not read the report mailbox.', { hint: result.stderr.trim().slice(0, 300) || `exit ${result.code}` });
   }
-  const messages: string[] = [];
-  let truncated = false;
-  let bytesRead = 0;
-  const blocks = result.stdout.split(`${tok} `);
-  for (const block of blocks.slice(1)) {
-    const newline = block.indexOf('\n');
-    const header = block.slice(0, newline === -1 ? undefined : newline);
-    const body = newline === -1 ? '' : block.slice(newline + 1);
-    const [kind = '', size = '0'] = header.split(' ');
-    if (kind === 'truncated') truncated = true;
-    else if (kind === 'mbox') {
-      const total = Number(size);
-      if (total > capBytes) truncated = true;
-      bytesRead += Math.min(total, capBytes);
-      messages.push(...splitMbox(body));
-    } else if (kind === 'maildir') {
-      bytesRead += Number(size);
-      messages.push(body.replace(/\n$/, ''));
-    }
-  }
+  stream.end();
   const versions: PerlMailVersions = { spamassassin: null, mailDkim: null };
   for (const line of section(result.stdout, tok, 'versions').split('\n')) {
     const [status = '', name = '', version = ''] = line.trim().split(/\s+/);
@@ -265,7 +281,7 @@ export async function readMailbox(session: RemoteSession, mailbox: ReportMailbox
   const logLines = section(result.stdout, tok, 'logs')
     .split('\n')
     .filter((l) => l.trim() !== '');
-  return { messages, bytesRead, truncated, logLines, versions };
+  return { messages: collected, messageCount: stream.messages, bytesRead: stream.bytesRead, truncated: stream.truncated, logLines, versions };
 }
 
 const REVERSE_SCRIPT = `

@@ -1,5 +1,5 @@
 import { networkContains } from '../../../shared/records/spf.js';
-import type { AggregateReport, DailyPoint, Disposition, ReporterSummary, SourceKind, SourceSummary } from '../../../shared/reports.js';
+import { reportIdentity, type AggregateReport, type DailyPoint, type Disposition, type ReporterSummary, type SourceKind, type SourceSummary } from '../../../shared/reports.js';
 import { parseIpAddress, type IpAddress } from '../../../shared/validation/ip.js';
 
 export interface SummaryInput {
@@ -22,17 +22,26 @@ export interface Summary {
 
 const forwardingReasons = new Set(['forwarded', 'mailing_list', 'trusted_forwarder']);
 
-/** Drops repeated reports (same reporter and report id: the same mail delivered twice). */
+/**
+ * Drops repeated reports: the same identity (reporter, report id, date range and rows) is the
+ * same mail delivered twice. Reporters reuse ids for different reports, so the id alone is not
+ * enough. The reports come back sorted by identity, so the order of the mail never changes a
+ * total, a list or which copy's metadata is shown.
+ */
 export function dedupeReports(reports: readonly AggregateReport[]): { unique: AggregateReport[]; duplicates: number } {
-  const seen = new Set<string>();
-  const unique: AggregateReport[] = [];
+  const byIdentity = new Map<string, AggregateReport>();
   for (const report of reports) {
-    const key = `${report.orgName.toLowerCase()}\u0000${report.reportId}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    unique.push(report);
+    const key = reportIdentity(report);
+    const kept = byIdentity.get(key);
+    if (kept === undefined || (report.email ?? '') < (kept.email ?? '')) byIdentity.set(key, report);
   }
+  const unique = [...byIdentity.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, report]) => report);
   return { unique, duplicates: reports.length - unique.length };
+}
+
+/** A map from outside names (DKIM results, domains) to counts: no prototype, so `__proto__` or `constructor` are just keys. */
+export function emptyCounts(): Record<string, number> {
+  return Object.create(null) as Record<string, number>;
 }
 
 export function isOwnAddress(ip: string, ownNetworks: readonly IpAddress[]): boolean {
@@ -41,7 +50,7 @@ export function isOwnAddress(ip: string, ownNetworks: readonly IpAddress[]): boo
 }
 
 function bump(map: Record<string, number>, key: string, by: number): void {
-  map[key] = (map[key] ?? 0) + by;
+  map[key] = (Object.hasOwn(map, key) ? (map[key] as number) : 0) + by;
 }
 
 function classify(source: SourceSummary, forwardedMessages: number, own: boolean): SourceKind {
@@ -103,8 +112,8 @@ export function summarize(input: SummaryInput): Summary {
         dmarcPass: 0,
         dmarcFail: 0,
         dispositions: { none: 0, quarantine: 0, reject: 0 } satisfies Record<Disposition, number>,
-        dkimResults: {},
-        spfResults: {},
+        dkimResults: emptyCounts(),
+        spfResults: emptyCounts(),
         headerFrom: [],
         reporters: [],
         forwarded: 0,

@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { sourcesCsv, type DailyPoint, type ReportsResult } from '../../../shared/reports.js';
+import type { TFunction } from 'i18next';
+import type { ReportsProgress } from '../../../shared/contract/reports.js';
+import { sourcesCsv, type DailyPoint, type PublishedPolicy, type ReportPeriod, type ReportsResult } from '../../../shared/reports.js';
 import { Busy } from '../components/Busy.js';
 import { CopyButton } from '../components/CopyButton.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
@@ -56,32 +58,79 @@ function downloadCsv(result: ReportsResult): void {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
+type PeriodKind = ReportPeriod['kind'];
+
+/** The progress line: the phase, or while the mail streams in, how much arrived and how many messages were opened. */
+function progressView(progress: ReportsProgress | null | undefined, t: TFunction): { detail?: string; fraction?: number } {
+  if (!progress) return {};
+  if (progress.kind === 'phase') return { detail: t(`reports.phase.${progress.phase}`), fraction: progress.done / progress.total };
+  const mb = (progress.bytes / 1048576).toFixed(1);
+  const detail = progress.messagesParsed === null ? t('reports.progressBytes', { mb }) : t('reports.progressMessages', { mb, messages: progress.messagesParsed });
+  return progress.totalBytes ? { detail, fraction: 0.25 + 0.5 * Math.min(1, progress.bytes / progress.totalBytes) } : { detail };
+}
+
 /** The DMARC aggregate reports of the report mailbox: sources table, chart, next step, CSV. */
 export function ReportsPage({ sessionId, domain }: Props) {
   const { t } = useTranslation();
   const [days, setDays] = useState(14);
+  const [periodKind, setPeriodKind] = useState<PeriodKind>('days');
+  const [since, setSince] = useState('');
   const reports = useCall('readDmarcReports');
-  const read = () => void reports.run({ sessionId, days, ...(domain ? { domain } : {}) });
+  const period: ReportPeriod | null = periodKind === 'days' ? { kind: 'days', days } : periodKind === 'all' ? { kind: 'all' } : /^\d{4}-\d{2}-\d{2}$/.test(since) ? { kind: 'since', date: since } : null;
+  const read = () => {
+    if (period !== null) void reports.run({ sessionId, period, ...(domain ? { domain } : {}) });
+  };
   const state = reports.state;
-  const progress = reports.progress;
+  const shown = progressView(reports.progress, t);
 
   return (
     <section className="reports" aria-labelledby="reports-title">
       <h2 id="reports-title">{t('reports.title')}</h2>
       <p>{t('reports.intro')}</p>
-      <label>
-        {t('reports.days')}{' '}
-        <input type="number" min={1} max={366} value={days} onChange={(e) => setDays(Math.min(366, Math.max(1, Number(e.target.value) || 1)))} />
-      </label>{' '}
-      <button type="button" onClick={read} disabled={state.status === 'loading'}>
+      <fieldset className="reports-period">
+        <legend>{t('reports.period')}</legend>
+        <label>
+          <input type="radio" name="reports-period" checked={periodKind === 'days'} onChange={() => setPeriodKind('days')} /> {t('reports.days')}{' '}
+          <input type="number" min={1} max={3660} value={days} aria-label={t('reports.days')} disabled={periodKind !== 'days'} onChange={(e) => setDays(Math.min(3660, Math.max(1, Number(e.target.value) || 1)))} />
+        </label>{' '}
+        <label>
+          <input type="radio" name="reports-period" checked={periodKind === 'since'} onChange={() => setPeriodKind('since')} /> {t('reports.since')}{' '}
+          <input type="date" value={since} aria-label={t('reports.since')} disabled={periodKind !== 'since'} onChange={(e) => setSince(e.target.value)} />
+        </label>{' '}
+        <label>
+          <input type="radio" name="reports-period" checked={periodKind === 'all'} onChange={() => setPeriodKind('all')} /> {t('reports.all')}
+        </label>
+      </fieldset>
+      <button type="button" onClick={read} disabled={state.status === 'loading' || period === null}>
         {t('reports.read')}
       </button>
       {state.status === 'loading' && (
-        <Busy label={t('reports.reading')} detail={progress ? t(`reports.phase.${progress.phase}`) : undefined} fraction={progress ? progress.done / progress.total : undefined} onCancel={reports.cancel} />
+        <Busy label={t('reports.reading')} detail={shown.detail} fraction={shown.fraction} onCancel={reports.cancel} />
       )}
       {state.status === 'error' && <ErrorNotice error={state.error} onRetry={read} />}
       {state.status === 'done' && <ReportsView result={state.result} />}
     </section>
+  );
+}
+
+/** The policy receivers saw, RFC 9990 fields included (testing mode, np, discovery method, no pct). */
+function PublishedPolicyView({ policy }: { policy: PublishedPolicy }) {
+  const { t } = useTranslation();
+  return (
+    <dl className="reports-policy" aria-label={t('reports.policy.title')}>
+      <dt>{t('reports.policy.p')}</dt>
+      <dd>
+        p={policy.p}
+        {policy.sp === null ? '' : `, sp=${policy.sp}`}
+        {policy.np === null ? '' : `, np=${policy.np}`}
+      </dd>
+      <dt>{t('reports.policy.testing')}</dt>
+      <dd>{policy.testing === null ? t('reports.policy.notSaid') : policy.testing ? t('reports.policy.testingYes') : t('reports.policy.testingNo')}</dd>
+      <dt>{t('reports.policy.pct')}</dt>
+      <dd>{policy.pct === null ? t('reports.policy.noPct') : `${policy.pct}%`}</dd>
+      <dt>{t('reports.policy.discovery')}</dt>
+      <dd>{policy.discoveryMethod ?? t('reports.policy.notSaid')}</dd>
+    </dl>
   );
 }
 
@@ -142,6 +191,19 @@ export function ReportsView({ result }: { result: ReportsResult }) {
           </ul>
         </details>
       )}
+      {result.notes.length > 0 && (
+        <details>
+          <summary>{t('reports.notes', { count: result.notes.length })}</summary>
+          <ul>
+            {result.notes.map((n, i) => (
+              <li key={i}>
+                {n.source}: {n.reason}
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+      {rec?.published && <PublishedPolicyView policy={rec.published} />}
       {rec && (
         <div className={`notice ${rec.next ? 'ok' : 'info'}`}>
           <p>{t(`reports.rec.${rec.key}`, { current: rec.current, next: rec.next ?? '', days: rec.periodDays, sources: rec.failingSources.join(', ') })}</p>

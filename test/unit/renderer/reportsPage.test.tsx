@@ -53,11 +53,23 @@ describe('Reports page', () => {
       truncated: false,
       reports: 2,
       duplicates: 0,
+      period: { kind: 'days', days: 14 },
       reporters: [],
       sources: [source('127.0.0.1', { reverseName: 'mail.example.test' }), source('192.0.2.66', { kind: 'forger', dmarcFail: 4 })],
       timeline: [{ date: '2025-03-01', pass: 10, fail: 4 }],
       skipped: [{ source: 'XXE report — x.xml', reason: 'declares a DOCTYPE' }],
-      recommendation: { domain: 'example.test', current: 'none', next: 'quarantine', periodDays: 14, key: 'ready', text: '', record: { name: '_dmarc.example.test', value: 'v=DMARC1; p=quarantine' }, failingSources: [] },
+      notes: [{ source: 'Report Domain: example.test — large.xml', reason: "The report's <org_name> is empty; it is counted as from example.org (the domain of its <email>)." }],
+      recommendation: {
+        domain: 'example.test',
+        current: 'none',
+        next: 'quarantine',
+        periodDays: 14,
+        key: 'ready',
+        text: '',
+        record: { name: '_dmarc.example.test', value: 'v=DMARC1; p=quarantine' },
+        failingSources: [],
+        published: { domain: 'example.test', adkim: 'r', aspf: 'r', p: 'none', sp: null, pct: null, np: 'reject', testing: true, discoveryMethod: 'treewalk' },
+      },
       knownIssues: [],
       roundTrips: 3,
     };
@@ -69,5 +81,12 @@ describe('Reports page', () => {
     expect(screen.getByText(/1 report\(s\) skipped/)).toBeTruthy();
     expect(screen.getByText(/_dmarc.example.test TXT "v=DMARC1; p=quarantine"/)).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Export as CSV' })).toBeTruthy();
+    expect(screen.getByText(/1 note\(s\) on how the reports were read/)).toBeTruthy();
+    expect(screen.getByText(/org_name> is empty/)).toBeTruthy();
+    // RFC 9990 fields as the receivers reported them.
+    expect(screen.getByText('p=none, np=reject')).toBeTruthy();
+    expect(screen.getByText(/nothing is enforced/)).toBeTruthy();
+    expect(screen.getByText(/not stated \(the whole mail stream/)).toBeTruthy();
+    expect(screen.getByText('treewalk')).toBeTruthy();
   });
 });

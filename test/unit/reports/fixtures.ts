@@ -96,3 +96,33 @@ export function reportMessage(options: { from: string; to: string; subject: stri
     '',
   ].join('\n');
 }
+
+export interface FixturePart {
+  contentType: string;
+  filename?: string;
+  data: Uint8Array | string;
+  encoding?: 'base64' | 'quoted-printable' | '7bit';
+}
+
+/** A multipart/mixed message with the given parts (base64 unless said otherwise); constructed per RFC 2045/2046. */
+export function mimeMessage(subject: string, parts: FixturePart[]): string {
+  const boundary = `b_${subject.replace(/[^a-z0-9]/gi, '').slice(0, 20)}_${parts.length}`;
+  const lines = ['From: noreply-dmarc@reporter.example', 'To: dmarc@example.test', `Subject: ${subject}`, 'MIME-Version: 1.0', `Content-Type: multipart/mixed; boundary="${boundary}"`, ''];
+  for (const part of parts) {
+    const encoding = part.encoding ?? (typeof part.data === 'string' ? '7bit' : 'base64');
+    const body = encoding === 'base64' ? Buffer.from(part.data).toString('base64').replace(/.{76}/g, '$&\n') : typeof part.data === 'string' ? part.data : Buffer.from(part.data).toString('latin1');
+    lines.push(`--${boundary}`, `Content-Type: ${part.contentType}${part.filename ? `; name="${part.filename}"` : ''}`, `Content-Transfer-Encoding: ${encoding}`);
+    if (part.filename) lines.push(`Content-Disposition: attachment; filename="${part.filename}"`);
+    lines.push('', body);
+  }
+  lines.push(`--${boundary}--`, '');
+  return lines.join('\n');
+}
+
+/** A report message forwarded as an attachment (message/rfc822), as people forward them. */
+export function forwarded(subject: string, inner: string): string {
+  return mimeMessage(subject, [
+    { contentType: 'text/plain', data: 'FYI, the report below.' },
+    { contentType: 'message/rfc822', data: inner, encoding: '7bit' },
+  ]);
+}

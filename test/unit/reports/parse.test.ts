@@ -24,7 +24,9 @@ describe('parseAggregateReport', () => {
     expect(report.orgName).toBe('google.com');
     expect(report.reportId).toBe('r-1');
     expect(report.begin).toBe('2025-03-01T00:00:00.000Z');
-    expect(report.policy).toEqual({ domain: 'example.test', adkim: 'r', aspf: 'r', p: 'none', sp: 'none', pct: 100 });
+    expect(report.policy).toEqual({ domain: 'example.test', adkim: 'r', aspf: 'r', p: 'none', sp: 'none', pct: 100, np: null, testing: null, discoveryMethod: null });
+    expect(report.notes).toEqual([]);
+    expect(report.rowsHash).toMatch(/^[0-9a-f]{64}$/);
     expect(report.rows).toHaveLength(2);
     expect(report.rows[1]).toMatchObject({ sourceIp: '198.51.100.7', count: 2, dkim: 'fail', spf: 'fail', reasons: ['forwarded'] });
     expect(report.rows[0]?.dkimResults).toEqual([{ domain: 'example.test', selector: 's1', result: 'pass' }]);
@@ -47,17 +49,17 @@ describe('parseAggregateReport', () => {
     expect(() => parseAggregateReport('<feedback><! ENTITY x "y"></feedback>')).toThrow(ReportRefused);
   });
 
-  it('leaves undeclared entity references as text instead of expanding them', () => {
-    const report = parseAggregateReport(sample.replace('<org_name>google.com</org_name>', '<org_name>a &amp; b</org_name>'));
-    expect(report.orgName).toBe('a &amp; b');
+  it('decodes the predefined entities and leaves undeclared entity references as text', () => {
+    const report = parseAggregateReport(sample.replace('<org_name>google.com</org_name>', '<org_name>a &amp; b &secret; &#x41;</org_name>'));
+    expect(report.orgName).toBe('a & b &secret; A');
   });
 
   it('refuses malformed XML, non-reports and bad values with a reason', () => {
     expect(() => parseAggregateReport('<feedback><report_metadata>')).toThrow(/not well-formed/);
     expect(() => parseAggregateReport('<html><body/></html>')).toThrow(/no <feedback>/);
-    expect(() => parseAggregateReport(sample.replace('<count>5</count>', '<count>five</count>'))).toThrow(/count that is not a number/);
-    expect(() => parseAggregateReport(sample.replace('203.0.113.10', 'not-an-ip'))).toThrow(/not an address/);
-    expect(() => parseAggregateReport(sample.replace(/<report_id>.*<\/report_id>/, ''))).toThrow(/report_id/);
+    expect(() => parseAggregateReport('<feedback><a></b></feedback>')).toThrow(/not well-formed.*closes <a>/);
+    expect(() => parseAggregateReport(sample.replace(/<date_range>.*<\/date_range>/, ''))).toThrow(/no <begin>/);
+    expect(() => parseAggregateReport(sample.replace(/<begin>\d+/, '<begin>yesterday'))).toThrow(/not a Unix time/);
   });
 });
 
@@ -161,6 +163,6 @@ describe('reportsFromMessage', () => {
   });
 
   it('ignores messages without report attachments', () => {
-    expect(reportsFromMessage('Subject: hi\n\nhello\n')).toEqual({ reports: [], skipped: [] });
+    expect(reportsFromMessage('Subject: hi\n\nhello\n')).toEqual({ reports: [], skipped: [], notes: [] });
   });
 });

@@ -19,24 +19,25 @@ function parsed(r: FixtureReport) {
 const d = (iso: string) => new Date(`${iso}T00:00:00Z`);
 
 describe('summarize', () => {
+  const google: FixtureReport = { org: 'google.com', id: 'g1', domain: 'example.test', begin: d('2025-03-01'), rows: [
+    { ip: '203.0.113.10', count: 10 },
+    { ip: '192.0.2.66', count: 3, dkim: 'fail', spf: 'fail', disposition: 'none' },
+    { ip: '198.51.100.20', count: 2, dkim: 'pass', spf: 'fail', reason: 'forwarded' },
+  ] };
   const reports = [
-    parsed({ org: 'google.com', id: 'g1', domain: 'example.test', begin: d('2025-03-01'), rows: [
-      { ip: '203.0.113.10', count: 10 },
-      { ip: '192.0.2.66', count: 3, dkim: 'fail', spf: 'fail', disposition: 'none' },
-      { ip: '198.51.100.20', count: 2, dkim: 'pass', spf: 'fail', reason: 'forwarded' },
-    ] }),
+    parsed(google),
     parsed({ org: 'Yahoo', id: 'y1', domain: 'example.test', begin: d('2025-03-02'), rows: [
       { ip: '203.0.113.10', count: 4, dkim: 'fail', spf: 'pass' },
       { ip: '2001:db8:1::25', count: 1 },
       { ip: '198.18.0.9', count: 6, dkim: 'fail', spf: 'pass' },
     ] }),
     // the same Google report delivered twice
-    parsed({ org: 'google.com', id: 'g1', domain: 'example.test', begin: d('2025-03-01'), rows: [{ ip: '203.0.113.10', count: 10 }] }),
+    parsed(google),
   ];
 
   const summary = summarize({ reports, ownNetworks: own, reverseNames: new Map([['203.0.113.10', 'mail.example.test']]) });
 
-  it('sums per source across reporters, once per report id', () => {
+  it('sums per source across reporters, once per report identity', () => {
     expect(summary.duplicates).toBe(1);
     const bySource = Object.fromEntries(summary.sources.map((s) => [s.sourceIp, s]));
     expect(bySource['203.0.113.10']).toMatchObject({ count: 14, dkimAligned: 10, spfAligned: 14, dmarcPass: 14, dmarcFail: 0, reverseName: 'mail.example.test', kind: 'own' });

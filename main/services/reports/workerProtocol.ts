@@ -1,0 +1,15 @@
+import type { ReportNote } from '../../../shared/reports.js';
+import type { ArchiveLimits } from './archive.js';
+import type { BudgetLimits } from './budget.js';
+import type { ParsedBatch } from './parseMessages.js';
+
+/** Messages between the main process and the report reader's worker thread. */
+export type WorkerRequest =
+  | { type: 'start'; budget: BudgetLimits; limits: ArchiveLimits }
+  | { type: 'messages'; messages: string[] }
+  | { type: 'end' };
+
+export type WorkerReply =
+  | ({ type: 'batch'; messagesRead: number; messagesLeftOut: number } & ParsedBatch)
+  | { type: 'done'; budgetNote: ReportNote | null; decodedBytes: number; rows: number; elapsedMs: number }
+  | { type: 'failed'; message: string };
