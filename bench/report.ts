@@ -16,6 +16,11 @@ export const FIGURE_KEYS = [
   'first_paint_ms',
   'web_rss_mb',
   'status_page_ms',
+  'reports_parse_mb_per_s',
+  'reports_elementtree_mb_per_s',
+  'reports_peak_rss_mb',
+  'reports_hostile_peak_rss_mb',
+  'maildir_read_s',
 ] as const;
 
 export type FigureKey = (typeof FIGURE_KEYS)[number];

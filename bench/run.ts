@@ -13,6 +13,7 @@ import { firstPaintMs, rendererJsGzipKb } from './rendererFigures.js';
 import { round } from './stats.js';
 import { statusPageFigures } from './statusPage.js';
 import { webRssFigures, type WebRssFigures } from './webRss.js';
+import { maildirFigures, parseFigures, rssFigures, type ChildRun, type MaildirFigures, type ParseFigures } from './reports.js';
 
 const RESULTS_FILE = 'bench/results.json';
 const args = new Set(process.argv.slice(2));
@@ -46,6 +47,7 @@ interface HostPart {
   change: ChangeFigures | Error;
   verify: VerifyFigures | Error;
   web: WebRssFigures | Error;
+  maildir: MaildirFigures | Error;
   lockWaitSeconds: number;
 }
 
@@ -66,7 +68,8 @@ async function hostPart(): Promise<HostPart | Error> {
     if (host instanceof Error) return host;
     const verify = await step('verify behind the 50 ms UDP proxy', () => verifyFigures(host));
     const web = await step('web mode: a full wizard run, then RSS', () => webRssFigures(host));
-    return { change, verify, web, lockWaitSeconds: round(lock.waitedMs / 1000) };
+    const maildir = await step('reports: 3,000 reports read as Maildir and as mbox', () => maildirFigures(host));
+    return { change, verify, web, maildir, lockWaitSeconds: round(lock.waitedMs / 1000) };
   } finally {
     await step('test host down', () => hostDown());
     await lock.release();
@@ -201,6 +204,68 @@ function webResults(w: WebRssFigures | Error): Pick<Results, 'web_rss_mb'> {
   };
 }
 
+type ReportsKeys = 'reports_parse_mb_per_s' | 'reports_elementtree_mb_per_s' | 'reports_peak_rss_mb' | 'reports_hostile_peak_rss_mb' | 'maildir_read_s';
+
+function reportsResults(parse: ParseFigures | Error, rss: { big: ChildRun; hostile: ChildRun } | Error, maildir: MaildirFigures | Error): Pick<Results, ReportsKeys> {
+  const t = { parse: 'ratio to Python ElementTree >= 1', big: '<= 300 MB', hostile: '<= 256 MB and <= 5 s', maildir: '<= 2 x mbox time' };
+  const parseFig =
+    parse instanceof Error
+      ? { reports_parse_mb_per_s: missing('MB/s', t.parse, errorText(parse)), reports_elementtree_mb_per_s: missing('MB/s', 'reference', errorText(parse)) }
+      : (() => {
+          const r = ratio(parse.homemailMbPerS, parse.pythonMbPerS);
+          // Judged as reference / value so that "at least as fast" is a <= limit.
+          const inverse = r === null ? null : 1 / r;
+          return {
+            reports_parse_mb_per_s: figure(round(parse.homemailMbPerS, 1), 'MB/s', { kind: 'limit', op: '<=', limit: 1, judged: inverse, text: t.parse }, {
+              ratio: r === null ? null : round(r, 2),
+              sample: 'parsedmarc samples/aggregate/!large-example.com!1711897200!1711983600.xml (largest public sample)',
+              sample_bytes: parse.sampleBytes,
+              rows: parse.rows,
+              runs: parse.runs,
+              how: 'median of runs: bytes -> text (encoding detection) -> report rows with every field (parseAggregateReport), in-process; 1 MB = 1 MiB',
+            }),
+            reports_elementtree_mb_per_s:
+              parse.pythonMbPerS === null
+                ? missing('MB/s', 'reference', parse.pythonError ?? 'python3 failed')
+                : figure(round(parse.pythonMbPerS, 1), 'MB/s', { kind: 'reference', text: 'reference' }, { how: 'python3 xml.etree.ElementTree.fromstring + the same fields per record, median of the same number of runs' }),
+          };
+        })();
+  const rssFig =
+    rss instanceof Error
+      ? { reports_peak_rss_mb: missing('MB', t.big, errorText(rss)), reports_hostile_peak_rss_mb: missing('MB', t.hostile, errorText(rss)) }
+      : {
+          reports_peak_rss_mb: figure(round(rss.big.peakRssMb), 'MB', { kind: 'limit', op: '<=', limit: 300, judged: rss.big.peakRssMb, text: t.big }, {
+            seconds: round(rss.big.seconds, 2),
+            rows: rss.big.rows,
+            input_mb: round(rss.big.inputMb, 2),
+            how: 'a generated 78,000-row report (RFC 7489 appendix C) gzipped in one message, read through the worker thread in its own Node process; peak RSS of that process (main + worker)',
+          }),
+          reports_hostile_peak_rss_mb: figure(round(rss.hostile.peakRssMb), 'MB', { kind: 'limit', op: '<=', limit: 256, judged: rss.hostile.seconds <= 5 ? rss.hostile.peakRssMb : Number.POSITIVE_INFINITY, text: t.hostile }, {
+            seconds: round(rss.hostile.seconds, 2),
+            input_mb: round(rss.hostile.inputMb, 2),
+            skipped_parts: rss.hostile.skipped,
+            how: 'test/unit/reports/hostile.ts (2,000 parts, 40-deep nesting, 2 MB quoted-printable, 8 MB gzip bomb, deep XML), same process setup',
+          }),
+        };
+  const maildirFig =
+    maildir instanceof Error
+      ? { maildir_read_s: missing('s', t.maildir, errorText(maildir)) }
+      : (() => {
+          const r = ratio(maildir.maildirSeconds, maildir.mboxSeconds);
+          return {
+            maildir_read_s: figure(round(maildir.maildirSeconds, 2), 's', { kind: 'limit', op: '<=', limit: 2, judged: r, text: t.maildir }, {
+              ratio: r === null ? null : round(r, 2),
+              mbox_seconds: round(maildir.mboxSeconds, 2),
+              messages: maildir.messages,
+              mailbox_mb: round(maildir.mailboxMb, 1),
+              samples_s: { maildir: maildir.samples.maildir.map((v) => round(v, 2)), mbox: maildir.samples.mbox.map((v) => round(v, 2)) },
+              how: 'readMailbox over SSH as admin with sudo on the test host, median of 3 each: one awk over the Maildir files through xargs vs one tail of the mbox; messages split as they stream',
+            }),
+          };
+        })();
+  return { ...parseFig, ...rssFig, ...maildirFig };
+}
+
 async function main(): Promise<number> {
   const started = performance.now();
   if (!args.has('--no-build')) {
@@ -214,6 +279,8 @@ async function main(): Promise<number> {
   const gzip = await step('renderer JS gzip size', () => rendererJsGzipKb());
   const paint = await step('first paint in headless Chromium', () => firstPaintMs());
   const statusPage = await step('status page data: a year of daily checks and 10,000 report rows', () => statusPageFigures());
+  const reportsParse = await step('reports: parse speed against ElementTree', async () => parseFigures());
+  const reportsRss = await step('reports: peak RSS, 78,000 rows and the hostile message', () => rssFigures());
   const host = await step('test host figures', hostPart);
   const hostError = host instanceof Error ? host : null;
   const part = <T>(pick: (h: HostPart) => T | Error): T | Error => (hostError ?? pick(host as HostPart));
@@ -243,6 +310,7 @@ async function main(): Promise<number> {
             fill_seconds: round(statusPage.fillSeconds, 1),
             how: 'open the history store file and build the Status page data (watchStatus: newest runs with checks, last changes, DMARC trends per day, reporter and source) plus JSON, median of 15 after a warm-up',
           }),
+    ...reportsResults(reportsParse, reportsRss, part((h) => h.maildir)),
   };
   await writeFile(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
   const seconds = (performance.now() - started) / 1000;

@@ -2,7 +2,7 @@
 // the report address (plain XML, gzip, zip), found through DNS (rua) and /etc/aliases, read
 // over SSH and summed per source; an XXE report and a zip bomb refused without harm.
 import { gzipSync } from 'fflate';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,12 @@ import { runCliCaptured, type CliRun } from '../support/cli.js';
 import type { ReportsResult } from '../../shared/reports.js';
 import { packReport, reportXml, type FixtureReport, type Packing } from '../unit/reports/fixtures.js';
 import { hostSkipReason, resetHost, type TestHost } from './testHost.js';
+import { createAppHandlers } from '../../main/services/app.js';
+import { createReportsHandlers } from '../../main/services/reports/handlers.js';
+import { connectSsh } from '../../main/services/ssh/connect.js';
+import { SessionStore } from '../../main/services/ssh/sessionStore.js';
+import type { ReportsProgress } from '../../shared/contract/reports.js';
+import { hostileMessage } from '../unit/reports/hostile.js';
 
 const skip = hostSkipReason();
 const suite = (name: string): string => (skip === null ? name : `${name} — SKIPPED: ${skip}`);
@@ -21,7 +27,8 @@ const day = (offset: number) => new Date(today + (offset - 3) * 86_400_000);
 /** A report message's MIME headers and body, for submitSmtp (which writes From/To/Subject). */
 function mimeParts(attachment: { filename: string; contentType: string; data: Uint8Array }): { headers: Record<string, string>; body: string } {
   const boundary = `=_homemail_${Math.random().toString(36).slice(2)}`;
-  const base64 = Buffer.from(attachment.data).toString('base64').replace(/.{76}/g, '$&\n');
+  const inline = attachment.contentType === 'message/rfc822';
+  const base64 = inline ? Buffer.from(attachment.data).toString('utf8').replace(/\r\n/g, '\n') : Buffer.from(attachment.data).toString('base64').replace(/.{76}/g, '$&\n');
   return {
     headers: { 'MIME-Version': '1.0', 'Content-Type': `multipart/mixed; boundary="${boundary}"` },
     body: [
@@ -31,7 +38,7 @@ function mimeParts(attachment: { filename: string; contentType: string; data: Ui
       'This is a DMARC aggregate report.',
       `--${boundary}`,
       `Content-Type: ${attachment.contentType}; name="${attachment.filename}"`,
-      'Content-Transfer-Encoding: base64',
+      `Content-Transfer-Encoding: ${inline ? '8bit' : 'base64'}`,
       `Content-Disposition: attachment; filename="${attachment.filename}"`,
       '',
       base64,
@@ -158,5 +165,110 @@ describe.skipIf(skip !== null)(suite('homemail reports on the test host'), () =>
     const bad = await reportsCli(host, ['--address', 'not an address']);
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/--address/);
+  });
+});
+
+/** The real samples (test/fixtures/dmarc/parsedmarc: parsedmarc, Apache-2.0): report files attached, report messages forwarded as message/rfc822. */
+function realSamples(): Array<{ filename: string; contentType: string; data: Uint8Array }> {
+  const dir = new URL('../fixtures/dmarc/parsedmarc/', import.meta.url);
+  return readdirSync(dir)
+    .filter((f) => f !== 'LICENSE')
+    .sort()
+    .map((f) => {
+      const data = readFileSync(new URL(encodeURIComponent(f).replaceAll('%21', '!'), dir));
+      const name = f.replace(/[^A-Za-z0-9._!-]/g, '_');
+      return f.endsWith('.eml') ? { filename: name, contentType: 'message/rfc822', data } : { filename: name, contentType: 'application/octet-stream', data };
+    });
+}
+
+type Totals = Record<string, { count: number; pass: number; fail: number }>;
+const totals = (r: ReportsResult): Totals => Object.fromEntries(r.sources.map((s) => [s.sourceIp, { count: s.count, pass: s.dmarcPass, fail: s.dmarcFail }]));
+
+describe.skipIf(skip !== null)(suite('reports: real samples as mbox and Maildir, and a hostile mailbox'), () => {
+  let host: TestHost;
+
+  beforeAll(async () => {
+    host = await resetHost('fresh');
+    await host.setRecords('example.test', ['_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@example.test"']);
+    const alias = await host.runAsRoot("printf 'dmarc: admin\\n' >> /etc/aliases && newaliases");
+    expect(alias.code).toBe(0);
+  });
+
+  it('gives identical per-source totals from an mbox and from a Maildir of the same mail', async () => {
+    const samples = realSamples();
+    for (const [i, sample] of samples.entries()) await deliver(host, `sample ${i} ${sample.filename}`, sample);
+    await host.newestMessage('admin', { containing: `sample ${samples.length - 1} `, timeoutMs: 60_000 });
+    const fromMbox = await reportsCli(host, ['--json', '--all']);
+    expect(fromMbox.code, fromMbox.err).toBe(0);
+    const mbox = JSON.parse(fromMbox.out) as ReportsResult;
+    expect(mbox.mailbox.paths).toEqual([{ path: '/var/mail/admin', format: 'mbox' }]);
+
+    const maildir = await host.runAsRoot('postconf -e home_mailbox=Maildir/ && postfix reload');
+    expect(maildir.code, maildir.stderr).toBe(0);
+    for (const [i, sample] of samples.entries()) await deliver(host, `sample ${i} ${sample.filename}`, sample);
+    let delivered = 0;
+    for (let wait = 0; wait < 120 && delivered < samples.length; wait++) {
+      delivered = Number((await host.runAsRoot('ls /home/admin/Maildir/new 2>/dev/null | wc -l')).stdout.trim());
+      if (delivered < samples.length) await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(delivered).toBe(samples.length);
+    const fromMaildir = await reportsCli(host, ['--json', '--all']);
+    expect(fromMaildir.code, fromMaildir.err).toBe(0);
+    const dir = JSON.parse(fromMaildir.out) as ReportsResult;
+    expect(dir.mailbox.paths).toEqual([{ path: '/home/admin/Maildir', format: 'maildir' }]);
+    expect(dir.messagesRead).toBe(samples.length);
+
+    expect(totals(dir)).toEqual(totals(mbox));
+    expect(dir.reports).toBe(mbox.reports);
+    // The real cases of issue 20 are all read: the empty org_name (2,286 rows), Mimecast's gzip, RFC 9990, TLS reports noted.
+    expect(mbox.reporters.map((r) => r.orgName)).toEqual(expect.arrayContaining(['accurateplastics.com', 'Mimecast', 'example.net', 'ikea.com']));
+    expect(mbox.sources.reduce((n, s) => n + s.count, 0)).toBeGreaterThan(2286);
+    expect(mbox.notes.filter((n) => /TLS report/.test(n.reason)).length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('keeps answering other contract calls within 1 s while a hostile mailbox is read', async () => {
+    for (let i = 0; i < 3; i++) {
+      await host.submitSmtp({ from: 'x@evil.example', to: 'dmarc@example.test', subject: `hostile ${i}`, body: hostileMessage().split('\n\n').slice(1).join('\n\n'), headers: { 'MIME-Version': '1.0', 'Content-Type': 'multipart/mixed; boundary="H"' } });
+    }
+    await new Promise((r) => setTimeout(r, 2_000));
+    const session = await connectSsh({
+      target: { user: 'admin', host: host.sshHost, port: host.sshPort },
+      knownHostsFile: host.knownHostsPath,
+      onUnknownHostKey: 'refuse',
+      identityFile: host.users.admin.keyPath,
+      password: host.users.admin.password ?? '',
+      agent: false,
+      useSshConfig: false,
+    });
+    const store = new SessionStore();
+    const sessionId = store.add(session);
+    const deps = { door: 'web' as const, version: 'test', dataDir: mkdtempSync(path.join(tmpdir(), 'hm-data-')), now: () => new Date() };
+    const reportsHandlers = createReportsHandlers(deps, store);
+    const app = createAppHandlers(deps);
+    const controller = new AbortController();
+    const answers: number[] = [];
+    let reading = true;
+    const events: ReportsProgress[] = [];
+    const started = performance.now();
+    const read = reportsHandlers.readDmarcReports({ sessionId, period: { kind: 'all' } }, { signal: controller.signal, progress: (e: ReportsProgress) => events.push(e) }).finally(() => {
+      reading = false;
+    });
+    while (reading) {
+      const t0 = performance.now();
+      await app.appInfo({}, { signal: controller.signal, progress: () => undefined });
+      await new Promise((r) => setImmediate(r));
+      answers.push(performance.now() - t0);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const result = await read;
+    const seconds = (performance.now() - started) / 1000;
+    await session.close();
+    expect(answers.length).toBeGreaterThan(3);
+    expect(Math.max(...answers)).toBeLessThan(1_000);
+    expect(events.some((e) => e.kind === 'read')).toBe(true);
+    expect(seconds).toBeLessThan(60);
+    // The good reports of the first test are still read; the hostile messages are noted, not fatal.
+    expect(result.reporters.map((r) => r.orgName)).toContain('Mimecast');
+    expect(result.skipped.some((s) => /^hostile/.test(s.source))).toBe(true);
   });
 });

@@ -13,7 +13,7 @@ import { scanXml } from './xmlScanner.js';
  */
 export { ReportRefused };
 
-export const MAX_REPORT_XML_BYTES = 32 * 1024 * 1024;
+export const MAX_REPORT_XML_BYTES = 64 * 1024 * 1024;
 
 const policies = ['none', 'quarantine', 'reject'] as const;
 
@@ -52,7 +52,25 @@ const repeated = new Set(['auth_results/dkim', 'auth_results/spf', 'row/policy_e
 
 type RowOutcome = { ok: true; row: ReportRow } | { ok: false; problem: string };
 
-function finishRow(draft: RowDraft): RowOutcome {
+/**
+ * One copy of each repeated value (domains, results, selectors) per report: a big report repeats
+ * a handful of names thousands of times, and each copy would also keep the document's text alive.
+ */
+class Strings {
+  private readonly seen = new Map<string, string>();
+  get(value: string): string {
+    const known = this.seen.get(value);
+    if (known !== undefined) return known;
+    // A flat copy, so the kept value does not pin the whole document (V8 slices share it).
+    const copy = value.length > 12 ? (' ' + value).slice(1) : value;
+    if (this.seen.size < 10_000) this.seen.set(copy, copy);
+    return copy;
+  }
+}
+
+const noReasons: string[] = [];
+
+function finishRow(draft: RowDraft, strings: Strings): RowOutcome {
   const ipText = draft.fields.get('row/source_ip');
   if (ipText === undefined || ipText === '') return { ok: false, problem: 'no source_ip' };
   const ip = parseIpAddress(ipText);
@@ -64,16 +82,16 @@ function finishRow(draft: RowDraft): RowOutcome {
   return {
     ok: true,
     row: {
-      sourceIp: ip.value.address,
+      sourceIp: strings.get(ip.value.address),
       count: Number(countText),
       disposition: oneOf<Disposition>(draft.fields.get('row/policy_evaluated/disposition'), policies, 'none'),
       dkim: oneOf<DmarcResult>(draft.fields.get('row/policy_evaluated/dkim'), ['pass', 'fail'], 'fail'),
       spf: oneOf<DmarcResult>(draft.fields.get('row/policy_evaluated/spf'), ['pass', 'fail'], 'fail'),
-      headerFrom: (draft.fields.get('identifiers/header_from') ?? '').toLowerCase(),
-      envelopeFrom: envelopeFrom === undefined || envelopeFrom === '' ? null : envelopeFrom,
-      dkimResults: draft.dkim,
-      spfResults: draft.spf,
-      reasons: draft.reasons,
+      headerFrom: strings.get((draft.fields.get('identifiers/header_from') ?? '').toLowerCase()),
+      envelopeFrom: envelopeFrom === undefined || envelopeFrom === '' ? null : strings.get(envelopeFrom),
+      dkimResults: draft.dkim.map((d) => ({ domain: strings.get(d.domain), selector: d.selector === null ? null : strings.get(d.selector), result: strings.get(d.result) })),
+      spfResults: draft.spf.map((d) => ({ domain: strings.get(d.domain), scope: d.scope === null ? null : strings.get(d.scope), result: strings.get(d.result) })),
+      reasons: draft.reasons.length === 0 ? noReasons : draft.reasons.map((r) => strings.get(r)),
     },
   };
 }
@@ -133,6 +151,7 @@ function parseFeedback(xml: string, context: ParseContext): AggregateReport {
   const rows: ReportRow[] = [];
   const problems = new Map<string, number>();
   const hash = createHash('sha256');
+  const strings = new Strings();
   let rowsSeen = 0;
   let root: string | null = null;
   let draft: RowDraft | null = null;
@@ -158,7 +177,7 @@ function parseFeedback(xml: string, context: ParseContext): AggregateReport {
         const depth = path.length;
         if (depth === 2 && path[1] === 'record' && draft !== null) {
           rowsSeen += 1;
-          const outcome = finishRow(draft);
+          const outcome = finishRow(draft, strings);
           draft = null;
           if (!outcome.ok) {
             problems.set(outcome.problem, (problems.get(outcome.problem) ?? 0) + 1);

@@ -22,7 +22,7 @@ export interface ArchiveLimits {
 
 export const defaultArchiveLimits: ArchiveLimits = {
   maxInputBytes: 10 * 1024 * 1024,
-  maxOutputBytes: 32 * 1024 * 1024,
+  maxOutputBytes: 64 * 1024 * 1024,
   maxRatio: 200,
   ratioGraceBytes: 1024 * 1024,
   maxEntries: 8,

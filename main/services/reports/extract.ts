@@ -113,6 +113,8 @@ export function reportsFromMessage(text: string, options: ExtractOptions = {}): 
       }
       try {
         const decoded = decodeXmlBytes(document.bytes);
+        // The text is all the parser needs: let the bytes go before the rows grow.
+        document.bytes = new Uint8Array(0);
         budget.spendBytes(decoded.text.length);
         const report = parseAggregateReport(decoded.text, { fileName: document.name, budget });
         if (decoded.problem !== null) report.notes.push(`The report ${decoded.problem}.`);
