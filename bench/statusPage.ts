@@ -51,7 +51,7 @@ function report(n: number): AggregateReport {
     reportId: `bench-${n}`,
     begin,
     end: begin,
-    policy: { domain: 'bench.example', adkim: 'r', aspf: 'r', p: 'none', sp: null, pct: 100 },
+    policy: { domain: 'bench.example', adkim: 'r', aspf: 'r', p: 'none', sp: null, pct: 100, np: null, testing: null, discoveryMethod: null },
     rows: Array.from({ length: ROWS_PER_REPORT }, (_, i) => ({
       sourceIp: `192.0.2.${(n * 7 + i) % 200}`,
       count: 1 + ((n + i) % 9),
@@ -64,6 +64,8 @@ function report(n: number): AggregateReport {
       spfResults: [{ domain: 'bench.example', scope: 'mfrom', result: 'pass' }],
       reasons: [],
     })),
+    rowsHash: `bench-${n}`,
+    notes: [],
   };
 }
 

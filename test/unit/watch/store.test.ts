@@ -33,7 +33,7 @@ function report(org: string, id: string, begin: string, rows: Array<[string, num
     reportId: id,
     begin,
     end: begin.replace('T00', 'T23'),
-    policy: { domain: 'example.test', adkim: 'r', aspf: 'r', p: 'none', sp: null, pct: 100 },
+    policy: { domain: 'example.test', adkim: 'r', aspf: 'r', p: 'none', sp: null, pct: 100, np: null, testing: null, discoveryMethod: null },
     rows: rows.map(([ip, count, pass]) => ({
       sourceIp: ip,
       count,
@@ -46,6 +46,8 @@ function report(org: string, id: string, begin: string, rows: Array<[string, num
       spfResults: [],
       reasons: [],
     })),
+    rowsHash: `${org}-${id}`,
+    notes: [],
   };
 }
 
