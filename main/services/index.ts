@@ -1,4 +1,5 @@
 import { createAppHandlers } from './app.js';
+import { createBackupHandlers } from './backups/handlers.js';
 import { createChangeHandlers } from './change/handlers.js';
 import type { ServiceDeps } from './deps.js';
 import type { Handlers } from './handler.js';
@@ -18,6 +19,7 @@ export function createHandlers(deps: ServiceDeps): Handlers {
     ...createKeysHandlers(deps),
     ...createReportsHandlers(deps),
     ...createInboundHandlers(deps),
+    ...createBackupHandlers(deps),
     ...createVerifyHandlers(deps),
     ...createWatchHandlers(deps),
   });

@@ -4,6 +4,7 @@
  * a handler, or a preload without it, is a type error (see test/unit/contract.test-d.ts).
  */
 import { appCalls } from './app.js';
+import { backupsCalls } from './backups.js';
 import { changeCalls } from './change.js';
 import { recordsCalls } from './records.js';
 import { reportsCalls } from './reports.js';
@@ -21,6 +22,7 @@ export const contract = {
   ...recordsCalls,
   ...reportsCalls,
   ...inboundCalls,
+  ...backupsCalls,
   ...verifyCalls,
   ...watchCalls,
 };

@@ -27,4 +27,5 @@ export const callNames = [
   'exportHistory',
   'deleteServerHistory',
   'setWatchSchedule',
+  'listBackups',
 ] as const satisfies readonly CallName[];
