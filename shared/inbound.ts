@@ -1,3 +1,5 @@
+import { parseIpAddress } from './validation/ip.js';
+
 /**
  * Inbound rules as Homemail reports them: the DNS blocklists in use and whether each still
  * works, the client host-name rule, and the allowlist that goes before it. Pure data.
@@ -77,4 +79,12 @@ export interface InboundReport {
   /** Set when the server's resolver answered nothing for any list: maybe the resolver, not the lists. */
   resolverWarning: string | null;
   roundTrips: number;
+}
+
+/** An allowlist line as the person types it: `/re/flags` a pattern, an address or network, else a host name. */
+export function allowEntryFrom(text: string): AllowEntry {
+  const value = text.trim();
+  if (value.startsWith('/')) return { kind: 'regexp', value };
+  if (parseIpAddress(value, { allowPrefix: true }).ok) return { kind: 'address', value };
+  return { kind: 'name', value };
 }

@@ -1,95 +1,164 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useMediaQuery } from './hooks/useMediaQuery.js';
 import { languages, setLanguage, type Language } from './i18n.js';
+import { ChangesPage } from './pages/ChangesPage.js';
+import { HeadersPage } from './pages/HeadersPage.js';
+import { ReportsPage } from './pages/ReportsPage.js';
 import { StatusPage } from './pages/StatusPage.js';
+import { pageIds, PagesContext, type PageId } from './wizard/pages.js';
 import { steps } from './wizard/steps.js';
 import { useWizard } from './wizard/state.js';
+
+function PageView({ page, toServer }: { page: PageId; toServer: () => void }) {
+  const { t } = useTranslation();
+  const { values } = useWizard();
+  if (page === 'headers') return <HeadersPage />;
+  // The watched servers' history is on this computer: no connection needed.
+  if (page === 'status') return <StatusPage />;
+  const heading = t(`pages.${page}.heading`);
+  if (values.sessionId === null) {
+    return (
+      <section aria-labelledby="step-heading">
+        <h1 id="step-heading" tabIndex={-1}>
+          {heading}
+        </h1>
+        <p className="notice info">{t('pages.connectFirst')}</p>
+        <button type="button" onClick={toServer}>
+          {t('pages.toServer')}
+        </button>
+      </section>
+    );
+  }
+  if (page === 'changes') return <ChangesPage sessionId={values.sessionId} />;
+  return (
+    <section aria-labelledby="step-heading">
+      <h1 id="step-heading" tabIndex={-1}>
+        {heading}
+      </h1>
+      <ReportsPage sessionId={values.sessionId} domain={values.keys[0]?.domain ?? (values.domain || undefined)} />
+    </section>
+  );
+}
 
 export function App({ startAt = 0 }: { startAt?: number }) {
   const { t, i18n } = useTranslation();
   const { values } = useWizard();
   const [index, setIndex] = useState(startAt);
   const [reached, setReached] = useState(startAt);
-  const [showStatus, setShowStatus] = useState(false);
+  const [page, setPage] = useState<PageId | null>(null);
   const main = useRef<HTMLElement>(null);
   const first = useRef(true);
   const step = steps[index] ?? steps[0];
+  // Narrow in em (the user agent's text size): 200 % zoom or 32 px text on a laptop screen folds the step list.
+  const compact = useMediaQuery('(max-width: 60em)');
+  const pages = useMemo(() => ({ open: (next: PageId) => setPage(next) }), []);
 
-  // Moving to another step puts the keyboard and screen reader at its heading.
+  // Moving to another step or page puts the keyboard and screen reader at its heading.
   useEffect(() => {
     if (first.current) {
       first.current = false;
       return;
     }
     main.current?.querySelector<HTMLElement>('h1')?.focus();
-  }, [index]);
+  }, [index, page]);
 
   if (!step) return null;
   const StepComponent = step.component;
   const go = (next: number) => {
     const bounded = Math.max(0, Math.min(next, steps.length - 1));
+    setPage(null);
     setIndex(bounded);
     setReached((r) => Math.max(r, bounded));
   };
   const goNext = () => go(index + 1);
+  const serverIndex = steps.findIndex((s) => s.id === 'server');
+
+  const stepList = (
+    <ol>
+      {steps.map((s, i) => (
+        <li key={s.id} className={i === index && page === null ? 'current' : i < reached || i < index ? 'done' : 'todo'}>
+          {i <= reached && (i !== index || page !== null) ? (
+            <button type="button" className="link" onClick={() => go(i)}>
+              {t(s.titleKey)}
+            </button>
+          ) : (
+            <span aria-current={i === index && page === null ? 'step' : undefined}>{t(s.titleKey)}</span>
+          )}
+        </li>
+      ))}
+    </ol>
+  );
 
   return (
-    <div className="app">
-      <header className="topbar">
-        <span className="brand">{t('app.title')}</span>
-        <span className="tagline">{t('app.tagline')}</span>
-        <button type="button" className="secondary status-toggle" onClick={() => setShowStatus((shown) => !shown)}>
-          {showStatus ? t('watch.backToWizard') : t('watch.nav')}
-        </button>
-        <label className="language">
-          <span>{t('app.language')}</span>
-          <select value={i18n.language} onChange={(event) => setLanguage(event.target.value as Language)}>
-            {languages.map((language) => (
-              <option key={language} value={language}>
-                {language === 'ja' ? '日本語' : 'English'}
-              </option>
-            ))}
-          </select>
-        </label>
-      </header>
-      {showStatus && (
-        <main className="content" data-step="status">
-          <StatusPage />
-        </main>
-      )}
-      {/* Hidden, not unmounted, while the Status page shows: the wizard keeps its place. */}
-      <div className="frame" hidden={showStatus}>
-        <nav className="steps" aria-label={t('app.stepsLabel')}>
-          <ol>
-            {steps.map((s, i) => (
-              <li key={s.id} className={i === index ? 'current' : i < reached || i < index ? 'done' : 'todo'}>
-                {i <= reached && i !== index ? (
-                  <button type="button" className="link" onClick={() => go(i)}>
-                    {t(s.titleKey)}
+    <PagesContext.Provider value={pages}>
+      <div className="app">
+        <header className="topbar">
+          <span className="brand">{t('app.title')}</span>
+          <span className="tagline">{t('app.tagline')}</span>
+          <nav className="page-links" aria-label={t('pages.navLabel')}>
+            <ul>
+              {pageIds.map((id) => (
+                <li key={id}>
+                  <button type="button" className="link" aria-current={page === id ? 'page' : undefined} onClick={() => setPage(id)}>
+                    {t(id === 'status' ? 'watch.nav' : `pages.${id}.link`)}
                   </button>
-                ) : (
-                  <span aria-current={i === index ? 'step' : undefined}>{t(s.titleKey)}</span>
-                )}
-              </li>
-            ))}
-          </ol>
-        </nav>
-        <main className="content" data-step={step.id} ref={main}>
-          <StepComponent goNext={goNext} />
-          <div className="actions">
-            {index > 0 && (
-              <button type="button" className="secondary" onClick={() => go(index - 1)}>
-                {t('app.back')}
-              </button>
+                </li>
+              ))}
+            </ul>
+          </nav>
+          <label className="language">
+            <span>{t('app.language')}</span>
+            <select value={i18n.language} onChange={(event) => setLanguage(event.target.value as Language)}>
+              {languages.map((language) => (
+                <option key={language} value={language}>
+                  {language === 'ja' ? '日本語' : 'English'}
+                </option>
+              ))}
+            </select>
+          </label>
+        </header>
+        <div className="frame">
+          <nav className="steps" aria-label={t('app.stepsLabel')}>
+            {compact ? (
+              <details className="steps-compact">
+                <summary>{t('app.stepOf', { current: index + 1, total: steps.length, title: t(step.titleKey) })}</summary>
+                {stepList}
+              </details>
+            ) : (
+              stepList
             )}
-            {index < steps.length - 1 && step.canAdvance(values) && (
-              <button type="button" className="primary" onClick={goNext}>
-                {t('app.next')}
-              </button>
+          </nav>
+          <main className="content" data-step={page === null ? step.id : page === 'status' ? 'status' : undefined} data-page={page ?? undefined} ref={main}>
+            {page !== null ? (
+              <>
+                <PageView page={page} toServer={() => go(serverIndex)} />
+                <div className="actions">
+                  <button type="button" className="secondary" onClick={() => setPage(null)}>
+                    {t('pages.backToStep', { title: t(step.titleKey) })}
+                  </button>
+                </div>
+              </>
+            ) : (
+              <>
+                <StepComponent goNext={goNext} />
+                <div className="actions">
+                  {index > 0 && (
+                    <button type="button" className="secondary" onClick={() => go(index - 1)}>
+                      {t('app.back')}
+                    </button>
+                  )}
+                  {index < steps.length - 1 && step.canAdvance(values) && (
+                    <button type="button" className="primary" onClick={goNext}>
+                      {t(step.nextKey?.(values) ?? 'app.next')}
+                    </button>
+                  )}
+                </div>
+              </>
             )}
-          </div>
-        </main>
+          </main>
+        </div>
       </div>
-    </div>
+    </PagesContext.Provider>
   );
 }

@@ -80,6 +80,30 @@ async function evaluateWithin<T>(page: Page, script: string, ms = 15_000): Promi
   }
 }
 
+/**
+ * Text in the page that reads as an English sentence while the page is Japanese: three or more
+ * ASCII words in one text node, outside code, record values, inputs and the language picker.
+ */
+const ENGLISH_SENTENCES = String.raw`(() => {
+  const skip = (el) => el.closest('code, pre, kbd, samp, textarea, select, option, input, [data-value], [translate="no"], svg');
+  const found = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const text = node.textContent.replace(/\s+/g, ' ').trim();
+    const parent = node.parentElement;
+    if (!text || !parent || skip(parent)) continue;
+    if (getComputedStyle(parent).display === 'none') continue;
+    if (/[^\x00-\x7f]/.test(text)) continue;
+    const words = text.match(/[A-Za-z][A-Za-z'-]+/g) || [];
+    if (words.length >= 3) found.push(text);
+  }
+  return found;
+})()`;
+
+async function englishInJapanese(page: Page): Promise<string[]> {
+  return evaluateWithin<string[]>(page, ENGLISH_SENTENCES);
+}
+
 /** Screenshot (English, and Japanese for the main steps) plus the accessibility check, on every step. */
 async function record(page: Page, name: string, options: { japanese?: boolean } = {}): Promise<void> {
   expect(await seriousAxeViolations(page), `axe on ${name}`).toEqual([]);
@@ -93,6 +117,7 @@ async function record(page: Page, name: string, options: { japanese?: boolean } 
     await page.getByLabel('Language').selectOption('ja');
     await page.locator('html[lang="ja"]').waitFor();
     expect(await seriousAxeViolations(page), `axe on ${name} (ja)`).toEqual([]);
+    expect(await englishInJapanese(page), `English sentences on ${name} (ja)`).toEqual([]);
     await page.screenshot({ path: await screenshotPath(`wizard-${name}-ja`), fullPage: true });
     await page.getByLabel('言語').selectOption('en');
     await page.locator('html[lang="en"]').waitFor();
@@ -100,7 +125,63 @@ async function record(page: Page, name: string, options: { japanese?: boolean } 
 }
 
 async function next(page: Page): Promise<void> {
-  await page.locator('.actions').getByRole('button', { name: 'Next' }).click();
+  await page.locator('.actions').getByRole('button', { name: /^(Next|Skip this step)$/ }).click();
+}
+
+/**
+ * The inbound step on the single-key variant (the manual procedure's dead blocklists): the
+ * lists are tested, the dead ones removed by a reviewed apply, then the change is undone from
+ * the "Changes made" page in Japanese, leaving the server byte for byte as before.
+ */
+async function inboundAndUndo(page: Page, host: TestHost, shots: boolean): Promise<void> {
+  await onStep(page, 'inbound');
+  await page.locator('table.blocklists').waitFor({ timeout: 60_000 });
+  const zones = await attributes(page.locator('table.blocklists tbody tr'), 'data-zone');
+  expect(zones).toEqual(['all.rbl.jp', 'zen.spamhaus.org', 'bl.spamcop.net']);
+  if (shots) await record(page, 'single-key-3b-inbound', { japanese: true });
+  const before = await host.snapshot();
+  await page.getByLabel(/^Remove the lists that do not work/).check();
+  await page.getByRole('button', { name: 'Show the changes' }).click();
+  const review = page.locator('.inbound-review');
+  await review.locator('.file-change[data-path="/etc/postfix/main.cf"]').waitFor({ timeout: 60_000 });
+  expect(await review.locator('pre.diff').textContent()).toContain('-smtpd_client_restrictions = permit_mynetworks, reject_rbl_client all.rbl.jp');
+  expect(host.diffSnapshots(before, await host.snapshot())).toEqual([]);
+  if (shots) await record(page, 'single-key-3c-inbound-review', { japanese: true });
+  await review.getByLabel(/^I have read these changes/).check();
+  await review.getByRole('button', { name: 'Apply the changes' }).click();
+  await page.getByText(/^Applied\. Backup: /).waitFor({ timeout: 120_000 });
+  expect((await host.runAsRoot('postconf -h smtpd_client_restrictions')).stdout.trim()).toBe('permit_mynetworks, reject_unknown_reverse_client_hostname, permit');
+  expect(host.diffSnapshots(before, await host.snapshot())).toEqual(expect.arrayContaining([expect.stringMatching(/^changed \/etc\/postfix\/main\.cf /)]));
+
+  // Undo it from the "Changes made" page, in Japanese.
+  await page.getByLabel('Language').selectOption('ja');
+  await page.locator('html[lang="ja"]').waitFor();
+  await page.getByRole('navigation', { name: 'ページ' }).getByRole('button', { name: 'これまでの変更' }).click();
+  const entry = page.locator('li.backup').first();
+  await entry.waitFor({ timeout: 60_000 });
+  expect(await entry.locator('.badge').textContent()).toBe('適用中');
+  await entry.getByRole('button', { name: '元に戻す内容を確認する' }).click();
+  expect(await entry.locator('pre.diff').textContent()).toContain('+smtpd_client_restrictions = permit_mynetworks, reject_rbl_client all.rbl.jp');
+  expect(await englishInJapanese(page), 'English sentences on the changes page (ja)').toEqual([]);
+  if (shots) {
+    expect(await seriousAxeViolations(page), 'axe on the changes page (ja)').toEqual([]);
+    await page.screenshot({ path: await screenshotPath('wizard-changes-restore-ja'), fullPage: true });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    expect(await seriousAxeViolations(page), 'axe on the changes page (dark)').toEqual([]);
+    await page.emulateMedia({ colorScheme: 'light' });
+  }
+  const restore = entry.getByRole('button', { name: '元に戻す', exact: true });
+  expect(await restore.isDisabled()).toBe(true);
+  await entry.getByLabel(/^内容を読みました/).check();
+  await restore.click();
+  await page.getByText(/を元に戻しました。/).waitFor({ timeout: 120_000 });
+  expect(host.diffSnapshots(before, await host.snapshot())).toEqual([]);
+  await page.locator('li.backup .badge', { hasText: '元に戻し済み' }).waitFor();
+  await page.getByLabel('言語').selectOption('en');
+  await page.locator('html[lang="en"]').waitFor();
+  if (shots) await record(page, 'changes');
+  await page.getByRole('button', { name: /^Back to the step/ }).click();
+  await onStep(page, 'inbound');
 }
 
 /** Zone-file lines of the records shown (comments dropped), as a person pastes them at a provider. */
@@ -145,6 +226,11 @@ async function runWizard(browser: Browser, host: TestHost, variant: Variant, sho
     if (variant === 'fresh') expect(findings).toContain('postfixVersion');
     if (variant === 'single-key') expect(findings).toEqual(expect.arrayContaining(['keyWeak', 'sendmailUnsigned', 'rblList']));
     if (shots) await record(page, name('3-findings'), { japanese: true });
+    await next(page);
+
+    // Inbound rules: optional; the single-key server's dead lists are removed, then undone.
+    if (variant === 'single-key') await inboundAndUndo(page, host, shots);
+    else await onStep(page, 'inbound');
     await next(page);
 
     // Domain and policy: the domain comes from Postfix; a dated selector is suggested.
@@ -263,6 +349,54 @@ describe.skipIf(skipReason !== null)('the wizard against the test host', () => {
       await session.close();
     }
   }, 300_000);
+
+  it('stays usable at 32 px default text and at 200 % zoom: the step list folds into one line', async () => {
+    const session = await openWizard(browser);
+    const { page } = session;
+    const fits = async () => evaluateWithin<boolean>(page, 'document.documentElement.scrollWidth <= document.documentElement.clientWidth');
+    try {
+      // The person's default text size (Chromium's setting), not the page's choice.
+      const cdp = await session.context.newCDPSession(page);
+      await cdp.send('Page.setFontSizes', { fontSizes: { standard: 32, fixed: 26 } });
+      await page.reload();
+      await page.getByRole('heading', { level: 1 }).waitFor();
+      expect(await evaluateWithin<string>(page, 'getComputedStyle(document.documentElement).fontSize')).toBe('32px');
+      await page.locator('details.steps-compact summary', { hasText: /^Step 1 of \d+: Welcome$/ }).waitFor();
+      expect(await fits()).toBe(true);
+      expect(await seriousAxeViolations(page)).toEqual([]);
+      await page.screenshot({ path: await screenshotPath('wizard-text-32px-en') });
+      await page.getByLabel('Language').selectOption('ja');
+      await page.locator('details.steps-compact summary', { hasText: /^手順 1\/\d+: はじめに$/ }).waitFor();
+      expect(await fits()).toBe(true);
+      await page.screenshot({ path: await screenshotPath('wizard-text-32px-ja') });
+      await page.getByLabel('言語').selectOption('en');
+
+      // 200 % zoom: the same window shows half as many CSS pixels, each drawn twice as large.
+      await cdp.send('Page.setFontSizes', { fontSizes: { standard: 16, fixed: 13 } });
+      await page.setViewportSize({ width: 600, height: 450 });
+      await page.reload();
+      await page.getByRole('heading', { level: 1 }).waitFor();
+      expect(await evaluateWithin<string>(page, 'getComputedStyle(document.documentElement).fontSize')).toBe('16px');
+      await page.locator('details.steps-compact').waitFor();
+      expect(await fits()).toBe(true);
+      // The heading is on the first screen, not below the step list.
+      const top = await page.getByRole('heading', { level: 1 }).boundingBox();
+      expect(top?.y ?? 1000).toBeLessThan(450 / 2);
+      const zoomed = await browser.newContext({ locale: 'ja-JP', bypassCSP: true, viewport: { width: 600, height: 450 }, deviceScaleFactor: 2 });
+      try {
+        const big = await zoomed.newPage();
+        await big.goto(session.web.url);
+        await big.getByRole('heading', { level: 1 }).waitFor();
+        await big.locator('details.steps-compact').waitFor();
+        await big.screenshot({ path: await screenshotPath('wizard-zoom-200-ja') });
+      } finally {
+        await zoomed.close();
+      }
+      await page.screenshot({ path: await screenshotPath('wizard-zoom-200-en') });
+    } finally {
+      await session.close();
+    }
+  }, 120_000);
 
   it('migrates the single-key setup of the manual procedure', async () => {
     const host = await resetHost('single-key');

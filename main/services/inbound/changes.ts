@@ -69,7 +69,10 @@ export function computeInboundChanges(state: ServerState, settings: InboundChang
       ...(removed.length > 0 ? [`remove the dead DNS lists ${removed.join(', ')}`] : []),
       ...(settings.hostnameRule !== 'keep' ? [`${settings.hostnameRule === 'strict' ? 'reject clients without forward-confirmed reverse DNS' : 'reject clients without reverse DNS'}${allow.length > 0 ? ', after the allowlist' : ''}`] : []),
     ].join('; ');
-    addFile(MAIN_CF, mainAfter, t('inboundMainCf', `Postfix: ${why}.`, { why }));
+    // One catalog sentence per combination: the wizard and the CLI translate it whole.
+    const ruleKey = settings.hostnameRule === 'keep' ? '' : settings.hostnameRule === 'strict' ? 'Strict' : 'Reverse';
+    const key = `inboundMainCf${removed.length > 0 ? 'Lists' : ''}${ruleKey}`;
+    addFile(MAIN_CF, mainAfter, t(key, `Postfix: ${why}.`, { zones: removed.join(', ') }));
   }
 
   const validate: ServerCommand[] = [{ label: 'postfix check', argv: ['postfix', 'check'], words: t('validatePostfix', 'Check the Postfix configuration (postfix check, postconf warnings).') }];

@@ -1,18 +1,12 @@
 import type { AllowEntry, InboundReport } from '../../../shared/inbound.js';
 import type { ApplyResult, Plan } from '../../../shared/plan.js';
-import { parseIpAddress } from '../../../shared/validation/ip.js';
 import { applyRequest, planRequest, type ApplyOptions } from '../change/transaction.js';
 import type { RemoteSession } from '../ssh/types.js';
 import { checkInbound } from './checkInbound.js';
 import { inboundRequest, type InboundChangeSettings } from './changes.js';
 
-/** `--allow` text → an entry: `/re/flags` a pattern, an address or network, else a host name. */
-export function allowEntryFrom(text: string): AllowEntry {
-  const value = text.trim();
-  if (value.startsWith('/')) return { kind: 'regexp', value };
-  if (parseIpAddress(value, { allowPrefix: true }).ok) return { kind: 'address', value };
-  return { kind: 'name', value };
-}
+/** `--allow` text → an entry (the wizard's allowlist editor reads its lines the same way). */
+export { allowEntryFrom } from '../../../shared/inbound.js';
 
 export interface InboundOptions {
   /** Remove every list the probes found dead. */

@@ -4,13 +4,21 @@ import type { ApplyProgress } from '../../../shared/plan.js';
 import { Busy } from '../components/Busy.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { useApplyCall } from '../wizard/changeCalls.js';
+import { usePages } from '../wizard/pages.js';
 import { useWizard } from '../wizard/state.js';
 import { changeRequestOf } from './ReviewStep.js';
 
 const statusIcon: Record<ApplyProgress['status'], string> = { start: '…', ok: '✓', failed: '✗', info: '·' };
 
-function Log({ entries }: { entries: readonly ApplyProgress[] }) {
-  const { t } = useTranslation();
+export function Log({ entries }: { entries: readonly ApplyProgress[] }) {
+  const { t, i18n } = useTranslation();
+  // The stage and status say it in the person's language; only a server's own reason (a
+  // failure, a note) is shown as the server wrote it.
+  const logLine = (entry: ApplyProgress): string => {
+    const key = `apply.line.${entry.stage}.${entry.status}`;
+    if (i18n.exists(key)) return t(key);
+    return entry.status === 'failed' || entry.status === 'info' ? entry.text : '';
+  };
   if (entries.length === 0) return null;
   return (
     <ol className="log" aria-label={t('apply.logLabel')}>
@@ -18,7 +26,7 @@ function Log({ entries }: { entries: readonly ApplyProgress[] }) {
         <li key={index} className={entry.status}>
           <span aria-hidden="true">{statusIcon[entry.status]} </span>
           <span className="sr-only">{t(`apply.status.${entry.status}`)} </span>
-          <span className="stage">{t(`apply.stage.${entry.stage}`)}</span> {entry.text}
+          <span className="stage">{t(`apply.stage.${entry.stage}`)}</span> {logLine(entry)}
         </li>
       ))}
     </ol>
@@ -27,6 +35,7 @@ function Log({ entries }: { entries: readonly ApplyProgress[] }) {
 
 export function ApplyStep() {
   const { t } = useTranslation();
+  const pages = usePages();
   const { values, update } = useWizard();
   const apply = useApplyCall();
   const { run } = apply;
@@ -72,7 +81,14 @@ export function ApplyStep() {
               {w}
             </p>
           ))}
-          {result.backupId && <p className="help">{t('apply.rollbackHow', { backup: result.backupId })}</p>}
+          {result.backupId && (
+            <p className="help">
+              {t('apply.rollbackHow', { backup: result.backupId })}{' '}
+              <button type="button" className="link" onClick={() => pages.open('changes')}>
+                {t('pages.changes.link')}
+              </button>
+            </p>
+          )}
         </div>
       )}
     </section>

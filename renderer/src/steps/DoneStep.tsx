@@ -5,11 +5,13 @@ import { suggestSelector } from '../../../shared/validation/selector.js';
 import { ReportsPage } from '../pages/ReportsPage.js';
 import { downloadText, recordSetOf } from '../wizard/records.js';
 import { nextDates, setupReport } from '../wizard/report.js';
+import { usePages } from '../wizard/pages.js';
 import { useWizard } from '../wizard/state.js';
 
 export function DoneStep() {
   const { t, i18n } = useTranslation();
   const { values } = useWizard();
+  const pages = usePages();
   const [now] = useState(() => new Date());
   const dates = nextDates(now);
   const day = (date: Date) => date.toLocaleDateString(i18n.language, { year: 'numeric', month: 'long', day: 'numeric' });
@@ -40,6 +42,12 @@ export function DoneStep() {
         {values.dmarcPolicy !== 'reject' && <li>{t('done.nextReject', { date: day(dates.reject) })}</li>}
         <li>{t('done.nextRotate', { date: day(dates.rotateKey), selector: suggestSelector(dates.rotateKey) })}</li>
         <li>{t('done.nextReports')}</li>
+        <li>
+          {t('done.nextUndo')}{' '}
+          <button type="button" className="link" onClick={() => pages.open('changes')}>
+            {t('pages.changes.link')}
+          </button>
+        </li>
       </ol>
 
       <h2>{t('done.exportHeading')}</h2>

@@ -8,7 +8,7 @@ import { useKeyedText } from '../text.js';
  * Paste a received message's headers (Gmail's "Show original") and read them explained.
  * Runs offline in the page: the headers never leave it.
  */
-export function HeaderExplainer() {
+export function HeaderExplainer({ asPage = false }: { asPage?: boolean }) {
   const { t } = useTranslation();
   const text = useKeyedText();
   const id = useId();
@@ -16,8 +16,14 @@ export function HeaderExplainer() {
   const [submitted, setSubmitted] = useState('');
   const explanation = useMemo(() => (submitted.trim() === '' ? null : explainHeaders(submitted)), [submitted]);
   return (
-    <section aria-labelledby={`${id}-heading`} className="header-explainer">
-      <h2 id={`${id}-heading`}>{t('verify.headersHeading')}</h2>
+    <section aria-labelledby={asPage ? 'step-heading' : `${id}-heading`} className="header-explainer">
+      {asPage ? (
+        <h1 id="step-heading" tabIndex={-1}>
+          {t('verify.headersHeading')}
+        </h1>
+      ) : (
+        <h2 id={`${id}-heading`}>{t('verify.headersHeading')}</h2>
+      )}
       <p className="help">{t('verify.headersHelp')}</p>
       <div className="field">
         <label htmlFor={`${id}-headers`}>{t('verify.headersLabel')}</label>

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { PlannedFile } from '../../../shared/plan.js';
 import { Busy } from '../components/Busy.js';
 import { Choice } from '../components/Choice.js';
+import { Diff } from '../components/Diff.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { useKeyedText } from '../text.js';
 import { usePlanCall, type ChangeRequest } from '../wizard/changeCalls.js';
@@ -21,24 +22,7 @@ export function changeRequestOf(values: WizardValues): ChangeRequest | null {
   };
 }
 
-function Diff({ diff }: { diff: string }) {
-  return (
-    <pre className="diff">
-      {diff.split('\n').map((line, index) => {
-        const kind = line.startsWith('+') && !line.startsWith('+++') ? 'add' : line.startsWith('-') && !line.startsWith('---') ? 'del' : line.startsWith('@@') ? 'hunk' : '';
-        return (
-          <span key={index} className={kind}>
-            {kind === 'add' ? <span className="sr-only">+</span> : null}
-            {line}
-            {'\n'}
-          </span>
-        );
-      })}
-    </pre>
-  );
-}
-
-function FileChange({ file }: { file: PlannedFile }) {
+export function FileChange({ file }: { file: PlannedFile }) {
   const { t } = useTranslation();
   const text = useKeyedText();
   return (

@@ -20,8 +20,15 @@ export function WelcomeStep() {
         <li>{t('welcome.planApply')}</li>
         <li>{t('welcome.planVerify')}</li>
       </ol>
-      <p>{t('welcome.time')}</p>
+      <h2>{t('welcome.timeHeading')}</h2>
+      <ul>
+        <li>{t('welcome.time')}</li>
+        <li>{t('welcome.dnsWait')}</li>
+      </ul>
+      <h2>{t('welcome.undoHeading')}</h2>
       <p className="reassurance">{t('welcome.safety')}</p>
+      <p>{t('welcome.backups')}</p>
+      <p>{t('welcome.undo')}</p>
     </section>
   );
 }

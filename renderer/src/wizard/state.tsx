@@ -1,6 +1,7 @@
 import { createContext, useContext, useMemo, useReducer, type ReactNode } from 'react';
 import type { DkimKeyInfo } from '../../../shared/contract/records.js';
 import type { VerifyReport } from '../../../shared/contract/verify.js';
+import type { InboundReport } from '../../../shared/inbound.js';
 import type { Inspection } from '../../../shared/inspection.js';
 import type { ApplyResult, Plan } from '../../../shared/plan.js';
 import type { DmarcPolicy, SpfAll } from '../../../shared/records/types.js';
@@ -41,6 +42,10 @@ export interface WizardValues {
   /** DNS servers to ask instead of the defaults (comma separated), e.g. a test or internal DNS. */
   resolvers: string;
   verified: VerifyReport | null;
+  /** The inbound step: the blocklists and host-name rule found, the reviewed plan, its apply. */
+  inbound: InboundReport | null;
+  inboundPlan: Plan | null;
+  inboundApplied: ApplyResult | null;
 }
 
 export const initialValues: WizardValues = {
@@ -68,6 +73,9 @@ export const initialValues: WizardValues = {
   applied: null,
   resolvers: '',
   verified: null,
+  inbound: null,
+  inboundPlan: null,
+  inboundApplied: null,
 };
 
 type Action = { type: 'set'; values: Partial<WizardValues> } | { type: 'reset' };

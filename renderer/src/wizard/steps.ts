@@ -3,6 +3,7 @@ import { ApplyStep } from '../steps/ApplyStep.js';
 import { DomainStep } from '../steps/DomainStep.js';
 import { DoneStep } from '../steps/DoneStep.js';
 import { FindingsStep } from '../steps/FindingsStep.js';
+import { InboundStep } from '../steps/InboundStep.js';
 import { RecordsStep } from '../steps/RecordsStep.js';
 import { ReviewStep } from '../steps/ReviewStep.js';
 import { ServerStep } from '../steps/ServerStep.js';
@@ -15,7 +16,7 @@ export interface StepProps {
   goNext: () => void;
 }
 
-export type StepId = 'welcome' | 'server' | 'findings' | 'domain' | 'records' | 'review' | 'apply' | 'verify' | 'done';
+export type StepId = 'welcome' | 'server' | 'findings' | 'inbound' | 'domain' | 'records' | 'review' | 'apply' | 'verify' | 'done';
 
 export interface StepDefinition {
   id: StepId;
@@ -28,12 +29,22 @@ export interface StepDefinition {
    * Back then Next keeps working.
    */
   canAdvance: (values: WizardValues) => boolean;
+  /** i18n key of the Next button when it means something else (skipping an optional step). */
+  nextKey?: (values: WizardValues) => string;
 }
 
 export const steps: readonly StepDefinition[] = [
   { id: 'welcome', titleKey: 'steps.welcome', component: WelcomeStep, canAdvance: () => true },
   { id: 'server', titleKey: 'steps.server', component: ServerStep, canAdvance: (v) => v.sessionId !== null },
   { id: 'findings', titleKey: 'steps.findings', component: FindingsStep, canAdvance: (v) => v.inspection !== null },
+  {
+    id: 'inbound',
+    titleKey: 'steps.inbound',
+    component: InboundStep,
+    canAdvance: () => true,
+    // Optional: Next skips it until something was applied (or there is nothing to apply).
+    nextKey: (v) => (v.inboundApplied === null ? 'inbound.skip' : 'app.next'),
+  },
   { id: 'domain', titleKey: 'steps.domain', component: DomainStep, canAdvance: (v) => v.keys.length > 0 },
   { id: 'records', titleKey: 'steps.records', component: RecordsStep, canAdvance: (v) => v.keys.length > 0 },
   { id: 'review', titleKey: 'steps.review', component: ReviewStep, canAdvance: (v) => v.applied !== null || (v.plan !== null && !v.plan.changed) },

@@ -161,7 +161,8 @@ describe('review and apply steps', () => {
   it('applies with a live log, and on failure says it was rolled back', async () => {
     let finish: (() => void) | undefined;
     fake('applyChanges', (_input, hooks) => {
-      hooks.onProgress?.({ stage: 'backup', status: 'ok', text: 'backed up 2 files' });
+      hooks.onProgress?.({ stage: 'backup', status: 'info', text: 'backed up 2 files' });
+      hooks.onProgress?.({ stage: 'gather', status: 'start', text: 'Reading the server configuration (English from the service)' });
       hooks.onProgress?.({ stage: 'validate', status: 'failed', text: 'opendkim -n: bad KeyTable' });
       return new Promise((resolve) => {
         finish = () => resolve({ ok: false, error: { code: 'apply-failed', message: 'opendkim -n refused the configuration; restored the backup.' } });
@@ -170,6 +171,9 @@ describe('review and apply steps', () => {
     await renderStep(<ApplyStep />, { values: { ...ready, plan } });
     expect(await screen.findByText('backed up 2 files')).toBeTruthy();
     expect(screen.getByText('opendkim -n: bad KeyTable')).toBeTruthy();
+    // A stage's start is said from the catalog, not in the service's English.
+    expect(screen.getByRole('list', { name: 'Progress' }).textContent).toContain('Reading the server configuration');
+    expect(screen.queryByText(/English from the service/)).toBeNull();
     finish?.();
     expect(await screen.findByText('The change did not work, so it was undone')).toBeTruthy();
     expect(screen.getByRole('alert').textContent).toContain('The change failed and was rolled back: opendkim -n refused the configuration');
