@@ -1,6 +1,6 @@
 // `npm start`: build, make sure Electron's desktop runtime is present (Electron fetches it
 // on first launch), then open the app. Where it cannot be fetched, say so in one sentence
-// and point to the browser alternative.
+// and open the same wizard in the browser (web mode) instead: it always ends in the wizard.
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { electronPackageDir, installedElectronBinary } from './electron-binary.mjs';
@@ -21,12 +21,12 @@ if (!binary) {
   if (!binary) {
     const reason = (fetched.stderr ?? '').split('\n').find((line) => /error|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|timed out/i.test(line))?.trim();
     console.error(
-      `\nThe Electron desktop runtime could not be downloaded${reason ? ` (${reason})` : ''}; run \`npm run web\` to use the same wizard in your browser instead.`,
+      `\nThe Electron desktop runtime could not be downloaded${reason ? ` (${reason})` : ''}, so the same wizard opens in your browser instead (web mode).`,
     );
-    process.exit(1);
   }
 }
 
-const child = spawn(binary, ['.'], { stdio: 'inherit' });
+// Without the desktop runtime: `homemail web`, which prints its address and opens the browser.
+const child = binary ? spawn(binary, ['.'], { stdio: 'inherit' }) : spawn(process.execPath, ['bin/homemail.js', 'web', ...process.argv.slice(2)], { stdio: 'inherit' });
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));

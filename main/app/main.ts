@@ -1,6 +1,6 @@
 // The Electron main process: window, lifecycle and security settings. Everything else is
 // plain Node in main/services, reached through the contract.
-import { app, BrowserWindow, ipcMain, Menu, Notification, session, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, session, type OpenDialogOptions, type WebContents } from 'electron';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { APP_INDEX_URL, registerAppScheme, serveRenderer } from './appProtocol.js';
@@ -57,7 +57,13 @@ void app.whenReady().then(() => {
   hardenSession(session.defaultSession);
   serveRenderer(rendererDir);
   if (process.platform !== 'darwin') Menu.setApplicationMenu(null);
-  const deps = { door: 'desktop' as const, version: app.getVersion(), dataDir: app.getPath('userData'), now: () => new Date() };
+  const chooseFile = async (): Promise<string | null> => {
+    const options: OpenDialogOptions = { properties: ['openFile', 'showHiddenFiles'], defaultPath: path.join(app.getPath('home'), '.ssh') };
+    const owner = BrowserWindow.getFocusedWindow();
+    const result = owner ? await dialog.showOpenDialog(owner, options) : await dialog.showOpenDialog(options);
+    return result.canceled ? null : (result.filePaths[0] ?? null);
+  };
+  const deps = { door: 'desktop' as const, version: app.getVersion(), dataDir: app.getPath('userData'), now: () => new Date(), chooseFile };
   const handlers = createHandlers(deps);
   // Keeping watch while the app is open: the store in userData, the schedule the Status page sets.
   const history = historyStoreFor(deps);

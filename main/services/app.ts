@@ -1,8 +1,13 @@
 import type { HandlerGroup } from './handler.js';
 import type { ServiceDeps } from './deps.js';
 
-export function createAppHandlers(deps: ServiceDeps): HandlerGroup<'appInfo'> {
+export function createAppHandlers(deps: ServiceDeps): HandlerGroup<'appInfo' | 'chooseKeyFile'> {
   return {
     appInfo: async () => ({ name: 'Homemail', version: deps.version, door: deps.door, platform: process.platform }),
+    chooseKeyFile: async () => {
+      if (!deps.chooseFile) return { status: 'unavailable' };
+      const chosen = await deps.chooseFile();
+      return chosen === null ? { status: 'cancelled' } : { status: 'chosen', path: chosen };
+    },
   };
 }

@@ -13,6 +13,8 @@ export interface ServiceDeps {
   /** The history store (main/services/watch); default `history.sqlite` in dataDir. */
   historyFile?: string;
   now: () => Date;
+  /** The desktop door's native "open file" dialog: the chosen path, or null when cancelled. Absent in web mode and the CLI. */
+  chooseFile?: () => Promise<string | null>;
 }
 
 /** The per-user data folder, as Electron's `userData` would be, for the CLI and web mode. */

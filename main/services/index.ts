@@ -3,6 +3,7 @@ import { createBackupHandlers } from './backups/handlers.js';
 import { createChangeHandlers } from './change/handlers.js';
 import type { ServiceDeps } from './deps.js';
 import type { Handlers } from './handler.js';
+import { createHostKeyHandlers } from './hostKeys/handlers.js';
 import { createKeysHandlers } from './keys/handlers.js';
 import { createReportsHandlers } from './reports/handlers.js';
 import { createInboundHandlers } from './inbound/handlers.js';
@@ -20,6 +21,7 @@ export function createHandlers(deps: ServiceDeps): Handlers {
     ...createReportsHandlers(deps),
     ...createInboundHandlers(deps),
     ...createBackupHandlers(deps),
+    ...createHostKeyHandlers(deps),
     ...createVerifyHandlers(deps),
     ...createWatchHandlers(deps),
   });

@@ -9,9 +9,16 @@ export interface AppInfo {
   platform: string;
 }
 
+/** The desktop app's native file picker; the web page has none and shows its path field. */
+export type ChosenFile = { status: 'chosen'; path: string } | { status: 'cancelled' } | { status: 'unavailable' };
+
 export const appCalls = {
   appInfo: call<AppInfo>()({
     input: z.object({}).strict(),
     description: 'Name, version and the door the wizard runs behind.',
+  }),
+  chooseKeyFile: call<ChosenFile>()({
+    input: z.object({}).strict(),
+    description: 'Lets the person pick a private key file with the system\'s file dialog (desktop only; "unavailable" in web mode). Returns the path only, never the content.',
   }),
 };

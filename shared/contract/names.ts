@@ -6,12 +6,14 @@ import type { CallName } from './index.js';
  */
 export const callNames = [
   'appInfo',
+  'chooseKeyFile',
   'planChanges',
   'applyChanges',
   'rollbackChanges',
   'connectServer',
   'inspectServer',
   'disconnectServer',
+  'forgetHostKey',
   'generateDkimKey',
   'listDkimKeys',
   'forgetDkimKey',

@@ -39,6 +39,10 @@ export const sessionCalls = {
     input: z.object({ sessionId: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/) }).strict(),
     description: 'What the server has (OS, Postfix, OpenDKIM, milters, keys), in one round trip.',
   }),
+  forgetHostKey: call<{ removed: number; file: string }>()({
+    input: z.object({ target: z.string().min(1).max(300) }).strict(),
+    description: 'Forgets the remembered host key of a server in Homemail\'s own known_hosts, after the person confirmed the new key out of band; the next connection asks for consent again.',
+  }),
   disconnectServer: call<{ closed: boolean }>()({
     input: z.object({ sessionId: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/) }).strict(),
     description: 'Closes the SSH connection of a wizard session.',

@@ -345,6 +345,23 @@ describe.skipIf(skipReason !== null)('the wizard against the test host', () => {
       expect(await session.page.getByRole('button', { name: /^Yes, this is my server/ }).count()).toBe(0);
       expect(await session.page.locator('main[data-step="server"]').count()).toBe(1);
       await record(session.page, '2-server-host-key-changed', { japanese: true });
+
+      // Only after the person confirms the new fingerprint out of band is the old key forgotten;
+      // the new key then asks for consent like a first connection.
+      const page = session.page;
+      await page.getByText('The server really has a new key: confirm it and forget the old one').click();
+      const changed = (await page.getByTestId('changed-host-fingerprint').textContent()) ?? '';
+      expect(await host.hostKeyFingerprints()).toContain(changed);
+      const forget = page.getByRole('button', { name: 'Forget the old key and connect again' });
+      expect(await forget.isDisabled()).toBe(true);
+      await record(page, '2-server-host-key-forget', { japanese: true });
+      await page.getByLabel(/^I compared it on the server's console/).check();
+      await forget.click();
+      const consent = page.getByTestId('host-fingerprint');
+      await consent.waitFor({ timeout: 30_000 });
+      expect(await consent.textContent()).toBe(changed);
+      await page.getByRole('button', { name: 'Yes, this is my server: connect' }).click();
+      await onStep(page, 'findings');
     } finally {
       await session.close();
     }

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
@@ -119,4 +119,26 @@ export async function addKnownHost(file: string, host: string, port: number, alg
     // a new file
   }
   await appendFile(file, prefix + knownHostsLine(host, port, algorithm, key), { mode: 0o600 });
+}
+
+/**
+ * Forgets every plain entry for this host and port in one of Homemail's own files (after the
+ * person confirmed a new key out of band); other hosts, comments and markers stay. The file is
+ * rewritten through a temporary file (0600). Returns how many entries went.
+ */
+export async function forgetKnownHost(file: string, host: string, port: number): Promise<number> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw error;
+  }
+  const drop = new Set(parseKnownHosts(text, file).filter((e) => e.marker === null && entryMatchesHost(e, host, port)).map((e) => e.line));
+  if (drop.size === 0) return 0;
+  const kept = text.split('\n').filter((_, index) => !drop.has(index + 1));
+  const temporary = `${file}.homemail-${process.pid}`;
+  await writeFile(temporary, kept.join('\n'), { mode: 0o600 });
+  await rename(temporary, file);
+  return drop.size;
 }

@@ -6,6 +6,8 @@ import { parseSshTarget } from '../../../shared/validation/sshTarget.js';
 import { Busy } from '../components/Busy.js';
 import { Choice } from '../components/Choice.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
+import { HostKeyChanged } from '../components/HostKeyChanged.js';
+import { KeyFilePicker } from '../components/KeyFilePicker.js';
 import { useCall } from '../hooks/useCall.js';
 import { forgetProfile, loadProfiles, profileOf, saveProfile, valuesFromProfile, type ServerProfile } from '../wizard/profiles.js';
 import type { StepProps } from '../wizard/steps.js';
@@ -199,6 +201,7 @@ export function ServerStep({ goNext }: StepProps) {
                 disabled={busy}
                 onChange={(event) => update({ keyPath: event.target.value })}
               />
+              <KeyFilePicker disabled={busy} onChosen={(path) => update({ keyPath: path })} />
               <p id={`${id}-key-help`} className="help">
                 {t('server.keyPathHelp')}
               </p>
@@ -277,13 +280,8 @@ export function ServerStep({ goNext }: StepProps) {
         </div>
       )}
 
-      {hostKeyChanged && (
-        <div className="notice stop" role="alert">
-          <h2>{t('server.hostKeyChangedHeading')}</h2>
-          <p>{t('server.hostKeyChangedBody')}</p>
-          <p>{t('server.hostKeyChangedWhat')}</p>
-          {connect.state.status === 'error' && connect.state.error.hint && <p className="detail">{connect.state.error.hint}</p>}
-        </div>
+      {hostKeyChanged && connect.state.status === 'error' && (
+        <HostKeyChanged error={connect.state.error} target={values.sshTarget.trim()} onForgotten={() => void attempt()} />
       )}
       {connect.state.status === 'error' && !hostKeyChanged && <ErrorNotice error={connect.state.error} onRetry={() => void attempt(pendingKey?.fingerprint)} />}
     </section>

@@ -1,0 +1,200 @@
+// @vitest-environment jsdom
+// The inbound step, the "Changes made" page and the changed-host-key flow against a fake
+// bridge: what they show and which calls they make. The real back end is in the e2e suite.
+import { fireEvent, screen, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import type { BackupList } from '../../../shared/backups.js';
+import type { InboundReport } from '../../../shared/inbound.js';
+import type { ApplyResult, Plan } from '../../../shared/plan.js';
+import { HostKeyChanged } from '../../../renderer/src/components/HostKeyChanged.js';
+import { ChangesPage } from '../../../renderer/src/pages/ChangesPage.js';
+import { allowEntries, InboundStep } from '../../../renderer/src/steps/InboundStep.js';
+import { calls, fake, ok, useFakeBridgeInEachTest } from './fakeBridge.js';
+import { inspection } from './fixtures.js';
+import { renderStep } from './render.js';
+
+const sessionId = 'session-0123456789abcdef';
+useFakeBridgeInEachTest();
+
+const probe = (name: string) => ({ name, status: 'NXDOMAIN', answers: [] });
+const report: InboundReport = {
+  blocklists: [
+    {
+      use: { parameter: 'smtpd_client_restrictions', kind: 'reject_rbl_client', zone: 'all.rbl.jp', text: 'reject_rbl_client all.rbl.jp' },
+      status: 'not-listing',
+      listed: probe('2.0.0.127.all.rbl.jp'),
+      unlisted: probe('1.0.0.127.all.rbl.jp'),
+      remove: true,
+      text: 'all.rbl.jp does not list its test entry (English from the service)',
+    },
+    {
+      use: { parameter: 'smtpd_client_restrictions', kind: 'reject_rbl_client', zone: 'bl.spamcop.net', text: 'reject_rbl_client bl.spamcop.net' },
+      status: 'working',
+      listed: { name: '2.0.0.127.bl.spamcop.net', status: 'NOERROR', answers: ['127.0.0.2'] },
+      unlisted: probe('1.0.0.127.bl.spamcop.net'),
+      remove: false,
+      text: 'works',
+    },
+  ],
+  clientHostname: { current: 'reverse', parameter: 'smtpd_client_restrictions', unknownClients: 3, connections: 40, text: 'English explanation from the service' },
+  suggestions: [],
+  resolverWarning: null,
+  roundTrips: 2,
+};
+
+const plan: Plan = {
+  host: 'mail.example.jp',
+  domain: 'example.jp',
+  changed: true,
+  files: [
+    {
+      path: '/etc/postfix/main.cf',
+      kind: 'modify',
+      owner: 'root',
+      group: 'root',
+      mode: '0644',
+      secret: false,
+      diff: '--- a/etc/postfix/main.cf\n+++ b/etc/postfix/main.cf\n-smtpd_client_restrictions = permit_mynetworks, reject_rbl_client all.rbl.jp\n+smtpd_client_restrictions = permit_mynetworks\n',
+      why: { key: 'inboundMainCfLists', params: { zones: 'all.rbl.jp' }, text: 'Postfix: remove the dead DNS lists all.rbl.jp.' },
+    },
+  ],
+  commands: [{ kind: 'validate', command: 'postfix check', words: { key: 'validatePostfix', params: {}, text: 'Check the Postfix configuration (postfix check, postconf warnings).' } }],
+  backedUp: ['/etc/postfix/main.cf'],
+  notes: [],
+  opendkimSocket: '',
+  milter: '',
+  interrupted: [],
+};
+
+const applied: ApplyResult = { changed: true, backupId: '20261130-031500-a1b2c3', plan, warnings: [], interrupted: [], log: [{ stage: 'done', status: 'ok', text: 'Applied; backup 20261130-031500-a1b2c3' }], roundTrips: 3 };
+
+describe('inbound step', () => {
+  it('shows each list with its health in Japanese, plans the removal of the dead one, and applies only after confirmation', async () => {
+    fake('checkInbound', () => ok(report));
+    fake('planInbound', () => ok({ inbound: report, plan }));
+    fake('applyInbound', () => ok({ inbound: report, result: applied }));
+    await renderStep(<InboundStep />, { values: { sessionId, domain: 'example.jp', inspection: inspection() }, language: 'ja' });
+    const row = (await screen.findByText('all.rbl.jp')).closest('tr');
+    expect(row && within(row).getByText('停止')).toBeTruthy();
+    expect(screen.queryByText(/English from the service/)).toBeNull();
+    expect(screen.getByText('メールログでは、40 件の接続のうち 3 件が名前の確認できない接続元からでした。')).toBeTruthy();
+
+    fireEvent.click(screen.getByRole('button', { name: '変更内容を表示する' }));
+    expect(await screen.findByText('Postfix: 動いていない DNS リスト all.rbl.jp を外します。', { exact: false })).toBeTruthy();
+    expect(calls.at(-1)).toEqual({ name: 'planInbound', input: { sessionId, removeDead: true, hostnameRule: 'keep', allow: [], domain: 'example.jp' } });
+    const apply = screen.getByRole('button', { name: '変更を適用する' });
+    expect((apply as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.click(screen.getByLabelText(/変更内容を読みました/));
+    fireEvent.click(apply);
+    expect(await screen.findByText('適用しました。バックアップ: 20261130-031500-a1b2c3。')).toBeTruthy();
+    // After the apply the lists are tested again, so the page shows the server as it is now.
+    expect(calls.map((c) => c.name)).toEqual(['checkInbound', 'planInbound', 'applyInbound', 'checkInbound']);
+    expect(screen.getByRole('button', { name: 'これまでの変更' })).toBeTruthy();
+  });
+
+  it('sends the host-name rule with the allowlist lines as typed', async () => {
+    fake('checkInbound', () => ok(report));
+    fake('planInbound', () => ok({ inbound: report, plan }));
+    await renderStep(<InboundStep />, { values: { sessionId, domain: 'example.jp' } });
+    fireEvent.click(await screen.findByLabelText('Refuse clients whose reverse name does not match (strict)'));
+    fireEvent.change(screen.getByLabelText(/^Allowlist/), { target: { value: 'partner.example.com\n# a comment\n198.51.100.0/24\n/\\.example\\.net$/' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Show the changes' }));
+    await screen.findByText(/remove the dead DNS lists/);
+    expect(calls.at(-1)?.input).toMatchObject({
+      hostnameRule: 'strict',
+      allow: [
+        { kind: 'name', value: 'partner.example.com' },
+        { kind: 'address', value: '198.51.100.0/24' },
+        { kind: 'regexp', value: '/\\.example\\.net$/' },
+      ],
+    });
+  });
+
+  it('reads allowlist lines like the CLI reads --allow', () => {
+    expect(allowEntries(' a.example \n\n#x\n192.0.2.1\n')).toEqual([
+      { kind: 'name', value: 'a.example' },
+      { kind: 'address', value: '192.0.2.1' },
+    ]);
+  });
+});
+
+const backups: BackupList = {
+  root: '/var/backups/homemail',
+  backups: [
+    {
+      id: '20261130-031500-a1b2c3',
+      startedAtMs: Date.UTC(2026, 10, 30, 3, 15),
+      state: 'done',
+      restorable: true,
+      files: [
+        { path: '/etc/postfix/main.cf', action: 'restore', diff: '@@ -1 +1 @@\n-smtpd_client_restrictions = permit_mynetworks\n+smtpd_client_restrictions = permit_mynetworks, reject_rbl_client all.rbl.jp\n' },
+        { path: '/etc/dkimkeys/202611.private', action: 'remove', diff: null },
+      ],
+      packages: ['opendkim'],
+    },
+    { id: '20261129-120000-000000', startedAtMs: Date.UTC(2026, 10, 29, 12), state: 'restored', restorable: false, files: [{ path: '/etc/opendkim.conf', action: 'restore', diff: '' }], packages: [] },
+  ],
+};
+
+describe('changes made page', () => {
+  it('lists the backups, reviews a restore and restores only after confirmation', async () => {
+    fake('listBackups', () => ok(backups));
+    fake('rollbackChanges', () => ok({ backupId: '20261130-031500-a1b2c3', restored: true as const, interrupted: [] }));
+    await renderStep(<ChangesPage sessionId={sessionId} />, { values: { sessionId, sshTarget: 'admin@mail.example.jp' } });
+    const entries = await screen.findAllByRole('listitem', { name: undefined });
+    expect(entries.length).toBeGreaterThan(0);
+    expect(screen.getByText('in place')).toBeTruthy();
+    expect(screen.getByText('restored')).toBeTruthy();
+    // Only the finished one offers a restore.
+    expect(screen.getAllByRole('button', { name: 'Review what a restore puts back' })).toHaveLength(1);
+    fireEvent.click(screen.getByRole('button', { name: 'Review what a restore puts back' }));
+    expect(screen.getByText(/reject_rbl_client all\.rbl\.jp/)).toBeTruthy();
+    expect(screen.getByText('Only its owner may read this file (a private key): its content is not shown.')).toBeTruthy();
+    expect(screen.getByText('Packages this change installed are removed again: opendkim')).toBeTruthy();
+    const restore = screen.getByRole('button', { name: 'Restore' });
+    expect((restore as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.click(screen.getByLabelText(/^I have read this and want to restore 20261130-031500-a1b2c3/));
+    fireEvent.click(restore);
+    expect(await screen.findByText(/^Restored 20261130-031500-a1b2c3/)).toBeTruthy();
+    expect(calls.map((c) => c.name)).toEqual(['listBackups', 'rollbackChanges', 'listBackups']);
+    expect(calls[1]?.input).toEqual({ sessionId, backupId: '20261130-031500-a1b2c3' });
+  });
+
+  it('says so when Homemail never changed the server', async () => {
+    fake('listBackups', () => ok({ root: '/var/backups/homemail', backups: [] }));
+    await renderStep(<ChangesPage sessionId={sessionId} />, { values: { sessionId }, language: 'ja' });
+    expect(await screen.findByText('Homemail はまだこのサーバーを変更していません。戻すものはありません。')).toBeTruthy();
+  });
+});
+
+describe('changed host key', () => {
+  const error = {
+    code: 'host-key-changed' as const,
+    message: 'WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!',
+    details: { host: 'mail.example.jp', port: 22, keyType: 'ED25519', fingerprint: 'SHA256:' + 'A'.repeat(43), knownHostsFile: '/home/u/.config/homemail/known_hosts' },
+  };
+
+  it('forgets the old key only after the person confirms the new fingerprint, then connects again', async () => {
+    let connected = 0;
+    fake('forgetHostKey', () => ok({ removed: 1, file: '/home/u/.config/homemail/known_hosts' }));
+    await renderStep(<HostKeyChanged error={error} target="admin@mail.example.jp" onForgotten={() => (connected += 1)} />);
+    expect(screen.getByText('SHA256:' + 'A'.repeat(43))).toBeTruthy();
+    const forget = screen.getByRole('button', { name: 'Forget the old key and connect again' });
+    expect((forget as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.click(screen.getByLabelText(/^I compared it on the server's console/));
+    fireEvent.click(forget);
+    await screen.findByRole('button', { name: 'Forget the old key and connect again' });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(calls).toEqual([{ name: 'forgetHostKey', input: { target: 'admin@mail.example.jp' } }]);
+    expect(connected).toBe(1);
+  });
+
+  it('names the file when the old key is not in Homemail\'s own list', async () => {
+    fake('forgetHostKey', () => ok({ removed: 0, file: '/home/u/.config/homemail/known_hosts' }));
+    const changed = { ...error, details: { ...error.details, knownHostsFile: '/home/u/.ssh/known_hosts' } };
+    await renderStep(<HostKeyChanged error={changed} target="mail.example.jp" onForgotten={() => undefined} />, { language: 'ja' });
+    fireEvent.click(screen.getByLabelText(/^サーバーのコンソールまたは管理画面で比べ/));
+    fireEvent.click(screen.getByRole('button', { name: '古い鍵を忘れて接続し直す' }));
+    expect(await screen.findByText(/古い鍵は \/home\/u\/\.ssh\/known_hosts にあり/)).toBeTruthy();
+  });
+});
