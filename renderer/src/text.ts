@@ -18,7 +18,15 @@ export function useKeyedText(): (namespace: string, item: KeyedText | null | und
     (namespace: string, item: KeyedText | null | undefined) => {
       if (!item) return '';
       const key = `${namespace}.${item.key}`;
-      return i18n.exists(key) ? t(key, { ...item.params }) : item.text;
+      if (!i18n.exists(key)) return item.text;
+      // A param that is itself a word of the service (a resolver's role, how a message was
+      // sent) is translated too, from `words.<namespace>.<name>.<value>`.
+      const params: Record<string, string | number> = {};
+      for (const [name, value] of Object.entries(item.params)) {
+        const word = `words.${namespace}.${name}.${value}`;
+        params[name] = typeof value === 'string' && i18n.exists(word) ? t(word) : value;
+      }
+      return t(key, params);
     },
     [t, i18n],
   );

@@ -8,7 +8,9 @@ interface Props {
 
 /** A failed call in the person's language: what happened, then what to do next. */
 export function ErrorNotice({ error, onRetry }: Props) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  // A field as the wizard labels it, not as the CLI option is spelled ("identity" is the key file).
+  const fieldName = (name: string) => (i18n.exists(`fields.${name}`) ? t(`fields.${name}`) : name);
   if (error.code === 'cancelled') {
     return (
       <div className="notice info" role="status">
@@ -28,8 +30,17 @@ export function ErrorNotice({ error, onRetry }: Props) {
       <p>
         <strong>{t('app.whatNext')}</strong> {t(`errorHints.${error.code}`)}
       </p>
-      {error.hint && <p className="detail">{error.hint}</p>}
-      {typeof field === 'string' && <p className="detail">{t('app.field', { field })}</p>}
+      {typeof field === 'string' && <p className="detail">{t('app.field', { field: fieldName(field) })}</p>}
+      {error.hint && (
+        // The service's hint speaks to the command line (flags, commands): kept, but as the
+        // technical detail it is, in English; the line above is the wizard's own advice.
+        <details className="technical">
+          <summary>{t('app.technicalDetails')}</summary>
+          <p className="detail" lang="en" translate="no">
+            {error.hint}
+          </p>
+        </details>
+      )}
       {onRetry && (
         <button type="button" onClick={onRetry}>
           {t('app.retry')}

@@ -9,6 +9,8 @@ import type { ApplyResult, Plan } from '../../../shared/plan.js';
 import { HostKeyChanged } from '../../../renderer/src/components/HostKeyChanged.js';
 import { ChangesPage } from '../../../renderer/src/pages/ChangesPage.js';
 import { allowEntries, InboundStep } from '../../../renderer/src/steps/InboundStep.js';
+import { useKeyedText } from '../../../renderer/src/text.js';
+import { checkText } from '../../../shared/checks.js';
 import { calls, fake, ok, useFakeBridgeInEachTest } from './fakeBridge.js';
 import { inspection } from './fixtures.js';
 import { renderStep } from './render.js';
@@ -196,5 +198,25 @@ describe('changed host key', () => {
     fireEvent.click(screen.getByLabelText(/^サーバーのコンソールまたは管理画面で比べ/));
     fireEvent.click(screen.getByRole('button', { name: '古い鍵を忘れて接続し直す' }));
     expect(await screen.findByText(/古い鍵は \/home\/u\/\.ssh\/known_hosts にあり/)).toBeTruthy();
+  });
+});
+
+describe('service words inside sentences', () => {
+  function Sentence({ item }: { item: ReturnType<typeof checkText> }) {
+    const text = useKeyedText();
+    return <p>{text('checks', item)}</p>;
+  }
+
+  it('translates a resolver role and how a message was sent, not only the sentence around them', async () => {
+    await renderStep(
+      <>
+        <Sentence item={checkText('resolverAnswers', { role: 'chosen' })} />
+        <Sentence item={checkText('messageSentTitle', { how: 'with sendmail' })} />
+      </>,
+      { language: 'ja' },
+    );
+    expect(screen.getByText('応答あり(指定したサーバー)')).toBeTruthy();
+    expect(screen.getByText(/sendmail で送信/)).toBeTruthy();
+    expect(screen.queryByText(/chosen|with sendmail/)).toBeNull();
   });
 });

@@ -47,13 +47,15 @@ describe('server step', () => {
   });
 
   it('stops at a changed host key: a full-stop warning and no way to accept it', async () => {
-    fake('connectServer', () => fail({ code: 'host-key-changed', message: 'The host key of mail.example.jp has changed.', hint: 'Remove the old line from known_hosts.' }));
+    fake('connectServer', () => fail({ code: 'host-key-changed', message: 'The host key of mail.example.jp has changed.', hint: 'Remove the old line from known_hosts.', details: { host: 'mail.example.jp', port: 22, fingerprint: `SHA256:${'B'.repeat(43)}` } }));
     await renderStep(<ServerStep goNext={() => undefined} />);
     fillServer();
     fireEvent.click(screen.getByRole('button', { name: 'Connect' }));
     expect(await screen.findByRole('heading', { name: "Stop: the server's identity has changed" })).toBeTruthy();
     expect(screen.queryByRole('button', { name: /this is my server/ })).toBeNull();
-    expect(screen.getByText('Remove the old line from known_hosts.')).toBeTruthy();
+    // The service's command-line advice (edit known_hosts) gives way to the wizard's own way: confirm, then forget.
+    expect(screen.queryByText('Remove the old line from known_hosts.')).toBeNull();
+    expect(screen.getByText('The server really has a new key: confirm it and forget the old one')).toBeTruthy();
   });
 
   it('says what to do next when login is refused, in Japanese too', async () => {

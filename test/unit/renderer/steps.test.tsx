@@ -79,7 +79,8 @@ describe('domain step', () => {
     await renderStep(<DomainStep goNext={() => undefined} />, { values: { domain: 'example.jp' } });
     fireEvent.click(screen.getByRole('button', { name: 'Create the key and the records' }));
     const alert = await screen.findByRole('alert');
-    expect(alert.textContent).toContain('Field: selector');
+    // The field as the wizard labels it, not the CLI's option name.
+    expect(alert.textContent).toContain('Field: Selector');
   });
 });
 
