@@ -10,7 +10,11 @@ export const errorCodes = {
   'usage': 2,
   // exit 3: the server could not be reached or would not let us in
   'ssh-unreachable': 3,
+  'ssh-name-not-found': 3,
+  'ssh-refused': 3,
   'ssh-timeout': 3,
+  'ssh-not-ssh-server': 3,
+  'ssh-no-login-method': 3,
   'host-key-unknown': 3,
   'host-key-changed': 3,
   'auth-failed': 3,

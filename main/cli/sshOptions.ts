@@ -4,7 +4,7 @@ import { HomemailError } from '../../shared/errors.js';
 import { parseSshTarget, type ParsedSshTarget } from '../../shared/validation/sshTarget.js';
 import { defaultDataDir } from '../services/deps.js';
 import { connectSsh } from '../services/ssh/connect.js';
-import { knownHostsPath } from '../services/ssh/paths.js';
+import { expandHome, knownHostsPath } from '../services/ssh/paths.js';
 import type { SshSession } from '../services/ssh/session.js';
 import type { CliIO } from './command.js';
 
@@ -20,10 +20,11 @@ export const sshOptionSpec = {
   'known-hosts': { type: 'string' },
   'accept-new-host-key': { type: 'boolean' },
   'allow-legacy-algorithms': { type: 'boolean' },
+  // ~/.ssh/known_hosts is now always trusted (read-only), like ssh; the option stays accepted
   'import-ssh-known-hosts': { type: 'boolean' },
 } as const;
 
-export const sshUsage = '--ssh [user@]host[:port] [-i FILE] [--password-stdin] [--known-hosts FILE] [--accept-new-host-key] [--allow-legacy-algorithms] [--import-ssh-known-hosts]';
+export const sshUsage = '--ssh [user@]host[:port]|ALIAS [-i FILE] [--password-stdin] [--known-hosts FILE] [--accept-new-host-key] [--allow-legacy-algorithms]';
 
 /** The values parseArgs returns for sshOptionSpec (other options of the command may sit beside them). */
 export interface SshOptionValues {
@@ -43,8 +44,12 @@ export interface SshCliOptions {
   knownHostsFile: string;
   acceptNewHostKey: boolean;
   allowLegacyAlgorithms: boolean;
-  /** Also trust ~/.ssh/known_hosts (read-only). */
-  importSshKnownHosts: boolean;
+  /** The home folder whose ~/.ssh (config, keys, known_hosts) is used: $HOME, else the account's. */
+  home: string;
+}
+
+function homeOf(env: NodeJS.ProcessEnv): string {
+  return env.HOME !== undefined && env.HOME !== '' ? env.HOME : os.homedir();
 }
 
 /** Checks the SSH options (usage/bad-input, exit 2) before anything connects. */
@@ -53,14 +58,15 @@ export function readSshOptions(values: SshOptionValues, io: Pick<CliIO, 'env' | 
     throw new HomemailError('usage', 'The --ssh option is required: which server to connect to.', { hint: `Give ${sshUsage}.` });
   }
   const target = parseSshTarget(values.ssh, 'ssh');
+  const home = homeOf(io.env);
   return {
     target,
-    identityFile: values.identity === undefined ? undefined : path.resolve(io.cwd, values.identity),
+    identityFile: values.identity === undefined ? undefined : path.resolve(io.cwd, expandHome(values.identity, home)),
     passwordStdin: values['password-stdin'] === true,
     knownHostsFile: values['known-hosts'] === undefined ? knownHostsPath(defaultDataDir(io.env)) : path.resolve(io.cwd, values['known-hosts']),
     acceptNewHostKey: values['accept-new-host-key'] === true,
     allowLegacyAlgorithms: values['allow-legacy-algorithms'] === true,
-    importSshKnownHosts: values['import-ssh-known-hosts'] === true,
+    home,
   };
 }
 
@@ -90,7 +96,7 @@ export async function connectFromCli(options: SshCliOptions, io: Pick<CliIO, 'st
   return connectSsh({
     target: options.target,
     knownHostsFile: options.knownHostsFile,
-    extraKnownHostsFiles: options.importSshKnownHosts ? [path.join(os.homedir(), '.ssh', 'known_hosts')] : [],
+    home: options.home,
     onUnknownHostKey: options.acceptNewHostKey ? 'accept-new' : 'refuse',
     ...(options.identityFile === undefined ? {} : { identityFile: options.identityFile }),
     ...(password === undefined ? {} : { password }),

@@ -1,6 +1,7 @@
 // The SSH layer against the real test host: host-key consent and refusal, every login the
 // host offers, sudo with and without a password, hostile arguments, timeouts, round trips.
-import { mkdtempSync, readFileSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -137,8 +138,8 @@ describe.skipIf(skip !== null)(suite('SSH layer against the test host'), () => {
 
   it('says which: connection refused, DNS failure, or no answer — within the connect timeout', async () => {
     const base = { knownHostsFile: trusted, onUnknownHostKey: 'refuse' as const, agent: false as const, useSshConfig: false, password: 'x' };
-    await expect(connectSsh({ ...base, target: { user: 'a', host: '127.0.0.1', port: 1 } })).rejects.toMatchObject({ code: 'ssh-unreachable', details: { reason: 'refused' } });
-    await expect(connectSsh({ ...base, target: { user: 'a', host: 'no-such-host.invalid', port: 22 } })).rejects.toMatchObject({ code: 'ssh-unreachable', details: { reason: 'dns' } });
+    await expect(connectSsh({ ...base, target: { user: 'a', host: '127.0.0.1', port: 1 } })).rejects.toMatchObject({ code: 'ssh-refused', details: { reason: 'refused' } });
+    await expect(connectSsh({ ...base, target: { user: 'a', host: 'no-such-host.invalid', port: 22 } })).rejects.toMatchObject({ code: 'ssh-name-not-found', details: { reason: 'dns' } });
     const silent = net.createServer(() => undefined);
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const port = (silent.address() as net.AddressInfo).port;
@@ -184,5 +185,155 @@ describe.skipIf(skip !== null)(suite('SSH layer against the test host'), () => {
     await expect(connect('admin', { knownHostsFile: kh, onUnknownHostKey: 'accept-new', identityFile: host.users.admin.keyPath })).rejects.toMatchObject({ code: 'host-key-changed' });
     expect((await host.runAsRoot(`test -e ${marker} && echo yes || echo no`)).stdout.trim()).toBe('no');
     writeFileSync(path.join(dir, 'done'), '');
+  });
+});
+
+// The person's own SSH setup, as `ssh` reads it: a HOME of its own per test (keys, config,
+// known_hosts), no agent. Keys are the host's per-instance test keys, copied in.
+describe.skipIf(skip !== null)(suite('SSH the way ssh does it: ~/.ssh keys, config aliases, ProxyJump, known_hosts'), () => {
+  let host: TestHost;
+  let work: string;
+  const open: SshSession[] = [];
+  const jumpPort = 2223;
+
+  const makeHome = (files: Record<string, string | { copy: string }>): string => {
+    const home = mkdtempSync(path.join(work, 'home-'));
+    mkdirSync(path.join(home, '.ssh'), { mode: 0o700 });
+    for (const [name, content] of Object.entries(files)) {
+      const file = path.join(home, '.ssh', name);
+      if (typeof content === 'string') writeFileSync(file, content, { mode: 0o600 });
+      else copyFileSync(content.copy, file);
+      chmodSync(file, 0o600);
+    }
+    return home;
+  };
+  const connectAs = async (home: string, target: ConnectOptions['target'], extra: Partial<ConnectOptions> = {}): Promise<SshSession> => {
+    const session = await connectSsh({ target, home, knownHostsFile: path.join(home, 'homemail_known_hosts'), onUnknownHostKey: 'refuse', agent: false, ...extra });
+    open.push(session);
+    return session;
+  };
+  const hostKnownHosts = (port: number): string =>
+    readFileSync(host.knownHostsPath, 'utf8').replaceAll(`[${host.sshHost}]:${host.sshPort} `, port === 22 ? `${host.sshHost} ` : `[${host.sshHost}]:${port} `);
+
+  beforeAll(async () => {
+    host = await resetHost('fresh');
+    work = mkdtempSync(path.join(tmpdir(), 'hm-ssh-home-'));
+    // a second sshd in the chroot (same host keys, its own port) to be the jump host
+    const started = await host.runAsRoot(`/usr/sbin/sshd -p ${jumpPort} -o PidFile=/run/sshd-jump.pid -o LogLevel=VERBOSE -E /var/log/sshd-jump.log`);
+    expect(started.code).toBe(0);
+    for (let i = 0; i < 50; i += 1) {
+      const up = await new Promise<boolean>((resolve) => {
+        const socket = net.connect(jumpPort, host.sshHost, () => resolve(true)).on('error', () => resolve(false));
+        socket.on('connect', () => socket.destroy());
+      });
+      if (up) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  });
+  afterAll(async () => {
+    await Promise.all(open.map((s) => s.close()));
+    await host.runAsRoot('test -s /run/sshd-jump.pid && kill "$(cat /run/sshd-jump.pid)" || true');
+  });
+
+  it('logs in with nothing but ~/.ssh/id_ed25519 (no agent, no config, no -i), and the CLI does too', async () => {
+    const home = makeHome({ id_ed25519: { copy: host.users.deploy.keyPath }, known_hosts: hostKnownHosts(host.sshPort) });
+    const session = await connectAs(home, { user: 'deploy', host: host.sshHost, port: host.sshPort });
+    expect((await session.exec('id -un')).stdout.trim()).toBe('deploy');
+    const cli = await runCliCaptured(['inspect', '--ssh', `deploy@${host.sshHost}:${host.sshPort}`, '--known-hosts', path.join(home, 'cli_known_hosts'), '--json'], { env: { ...process.env, HOME: home, SSH_AUTH_SOCK: '' } });
+    expect(cli.code).toBe(0);
+    expect(JSON.parse(cli.out)).toMatchObject({ ok: true, inspection: { privilege: 'sudo-nopasswd' } });
+  });
+
+  it('expands ~ in -i, and names the resolved path when the key is not there', async () => {
+    const home = makeHome({ mine: { copy: host.users.deploy.keyPath }, known_hosts: hostKnownHosts(host.sshPort) });
+    const session = await connectAs(home, { user: 'deploy', host: host.sshHost, port: host.sshPort }, { identityFile: '~/.ssh/mine' });
+    expect(session.target.user).toBe('deploy');
+    const env = { ...process.env, HOME: home, SSH_AUTH_SOCK: '' };
+    const missing = await runCliCaptured(['inspect', '--ssh', `deploy@${host.sshHost}:${host.sshPort}`, '-i', '~/.ssh/nothere', '--known-hosts', path.join(home, 'k'), '--json'], { env });
+    expect(missing.code).toBe(2);
+    expect(JSON.parse(missing.out)).toMatchObject({ error: { code: 'bad-input', message: expect.stringContaining(path.join(home, '.ssh', 'nothere')) } });
+  });
+
+  it('skips a passphrase-protected default key with a note and logs in by password; asks for the passphrase only when nothing else works', async () => {
+    const home = makeHome({ known_hosts: hostKnownHosts(host.sshPort) });
+    const key = path.join(home, '.ssh', 'id_ed25519');
+    copyFileSync(host.users.admin.keyPath, key);
+    execFileSync('ssh-keygen', ['-q', '-p', '-f', key, '-P', '', '-N', 'key phrase']);
+    const target = { user: 'admin', host: host.sshHost, port: host.sshPort };
+    const byPassword = await connectAs(home, target, { password: host.users.admin.password });
+    expect((await byPassword.exec('id -un')).stdout.trim()).toBe('admin');
+    const stuck = await connectAs(home, target).catch((e: unknown) => e);
+    expect(stuck).toMatchObject({ code: 'ssh-no-login-method', details: { needsPassphrase: key, serverMethods: expect.stringContaining('publickey') } });
+    expect((stuck as Error).message).toContain(`${key} is protected by a passphrase`);
+    const byKey = await connectAs(home, target, { passphrase: 'key phrase' });
+    expect((await byKey.exec('id -un')).stdout.trim()).toBe('admin');
+  });
+
+  it('says "no usable login method" when nothing was offered, and "login refused" only after a credential was refused', async () => {
+    const empty = makeHome({ known_hosts: hostKnownHosts(host.sshPort) });
+    const target = { user: 'admin', host: host.sshHost, port: host.sshPort };
+    const none = await connectAs(empty, target).catch((e: unknown) => e);
+    expect(none).toMatchObject({ code: 'ssh-no-login-method', details: { needsPassphrase: null } });
+    expect((none as Error).message).toContain('Nothing was offered to the server');
+    const wrongKey = makeHome({ id_ed25519: { copy: host.users.deploy.keyPath }, known_hosts: hostKnownHosts(host.sshPort) });
+    const refused = await connectAs(wrongKey, target).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'auth-failed', details: { tried: `key ${path.join(wrongKey, '.ssh', 'id_ed25519')}` } });
+  });
+
+  it('trusts a key already in ~/.ssh/known_hosts (hashed entry) without consent, and still stops at a changed one', async () => {
+    const home = makeHome({ id_ed25519: { copy: host.users.deploy.keyPath }, known_hosts: hostKnownHosts(host.sshPort) });
+    execFileSync('ssh-keygen', ['-H', '-f', path.join(home, '.ssh', 'known_hosts')], { stdio: 'ignore' });
+    expect(readFileSync(path.join(home, '.ssh', 'known_hosts'), 'utf8')).toMatch(/^\|1\|/);
+    const own = path.join(home, 'homemail_known_hosts');
+    const session = await connectAs(home, { user: 'deploy', host: host.sshHost, port: host.sshPort });
+    expect((await session.exec('echo ok')).stdout).toBe('ok\n');
+    expect(existsSync(own)).toBe(false);
+
+    const stale = makeHome({ id_ed25519: { copy: host.users.deploy.keyPath }, known_hosts: `[${host.sshHost}]:${host.sshPort} ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl\n` });
+    const error = await connectAs(stale, { user: 'deploy', host: host.sshHost, port: host.sshPort }, { onUnknownHostKey: 'accept-new' }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'host-key-changed', details: { knownHostsFile: path.join(stale, '.ssh', 'known_hosts') } });
+  });
+
+  it('follows a ~/.ssh/config alias with HostName, User, Port, IdentityFile, IdentitiesOnly and ProxyJump through a second sshd, asking consent for the jump host key', async () => {
+    const config = [
+      'Host mailbox',
+      `  HostName ${host.sshHost}`,
+      `  Port ${host.sshPort}`,
+      '  User deploy',
+      '  IdentityFile ~/.ssh/deploy_key',
+      '  IdentitiesOnly yes',
+      '  ProxyJump gateway',
+      'Host gateway',
+      `  HostName ${host.sshHost}`,
+      `  Port ${jumpPort}`,
+      '  User admin',
+      '  IdentityFile ~/.ssh/admin_key',
+      '',
+    ].join('\n');
+    // only the target's key is known: the jump host (another port) needs its own consent
+    const home = makeHome({ config, deploy_key: { copy: host.users.deploy.keyPath }, admin_key: { copy: host.users.admin.keyPath }, known_hosts: hostKnownHosts(host.sshPort) });
+    const first = await connectAs(home, { user: null, host: 'mailbox', port: null }).catch((e: unknown) => e);
+    expect(first).toMatchObject({ code: 'host-key-unknown', details: { port: jumpPort } });
+    const fingerprint = (first as { details: { fingerprint: string } }).details.fingerprint;
+    expect(await host.hostKeyFingerprints()).toContain(fingerprint);
+
+    const session = await connectAs(home, { user: null, host: 'mailbox', port: null }, { onUnknownHostKey: { acceptFingerprint: fingerprint } });
+    expect(session.target).toEqual({ user: 'deploy', host: host.sshHost, port: host.sshPort });
+    expect((await session.exec('id -un')).stdout.trim()).toBe('deploy');
+    expect(readFileSync(path.join(home, 'homemail_known_hosts'), 'utf8')).toContain(`[${host.sshHost}]:${jumpPort} `);
+    // the jump host's own sshd logged the login of its user, and the second connect needs no consent
+    expect((await host.readFile('/var/log/sshd-jump.log')).toString('utf8')).toMatch(/Accepted publickey for admin/);
+    const again = await connectAs(home, { user: null, host: 'mailbox', port: null });
+    expect((await again.exec('echo via-jump')).stdout).toBe('via-jump\n');
+
+    // the CLI takes the alias as --ssh
+    const cli = await runCliCaptured(['inspect', '--ssh', 'mailbox', '--known-hosts', path.join(home, 'homemail_known_hosts'), '--json'], { env: { ...process.env, HOME: home, SSH_AUTH_SOCK: '' } });
+    expect(cli.code).toBe(0);
+    expect(JSON.parse(cli.out)).toMatchObject({ ok: true });
+
+    // with the jump host down, the error names the jump host's port
+    await host.runAsRoot('kill "$(cat /run/sshd-jump.pid)"');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await expect(connectAs(home, { user: null, host: 'mailbox', port: null })).rejects.toMatchObject({ code: 'ssh-refused', details: { port: jumpPort } });
   });
 });

@@ -1,11 +1,15 @@
+import net from 'node:net';
 import os from 'node:os';
+import path from 'node:path';
+import type { Duplex } from 'node:stream';
 import ssh2 from 'ssh2';
-import type { AnyAuthMethod, AuthenticationType, ConnectConfig, KeyboardInteractiveAuthMethod, ParsedKey } from 'ssh2';
+import type { AnyAuthMethod, AuthenticationType, ConnectConfig, KeyboardInteractiveAuthMethod } from 'ssh2';
 import { HomemailError } from '../../../shared/errors.js';
-import { formatSshTarget, type ParsedSshTarget } from '../../../shared/validation/sshTarget.js';
-import { describeHostKey, formatHostKey, negotiationNamesFor, type HostKeyInfo } from './hostKey.js';
+import { formatSshTarget, parseSshTarget, type ParsedSshTarget } from '../../../shared/validation/sshTarget.js';
+import { describeHostKey, negotiationNamesFor, type HostKeyInfo } from './hostKey.js';
+import { identityCandidates, loadIdentities, OfferingAgent, type LoadedIdentities } from './identities.js';
 import { addKnownHost, checkHostKey, knownAlgorithms, readKnownHostsFile, type KnownHostEntry } from './knownHosts.js';
-import { loadPrivateKey } from './privateKey.js';
+import { expandHome, userKnownHostsPath } from './paths.js';
 import { SshSession } from './session.js';
 import { readSshConfigFor } from './sshConfig.js';
 import type { SshTarget } from './types.js';
@@ -26,10 +30,10 @@ export interface ConnectOptions {
   target: ParsedSshTarget;
   /** Homemail's own known_hosts (read and appended). */
   knownHostsFile: string;
-  /** Other known_hosts files trusted read-only, e.g. ~/.ssh/known_hosts (the optional import). */
+  /** Other known_hosts files trusted read-only. Default: ~/.ssh/known_hosts and /etc/ssh/ssh_known_hosts, as OpenSSH reads them. */
   extraKnownHostsFiles?: readonly string[];
   onUnknownHostKey: UnknownHostKeyPolicy;
-  /** Private key file (-i); when absent, IdentityFile from ~/.ssh/config is tried. */
+  /** Private key file (-i or the wizard's field; `~` expanded). With IdentityFile lines it replaces OpenSSH's default key files. */
   identityFile?: string;
   /** Passphrase of the key file; falls back to `password`. */
   passphrase?: string;
@@ -39,6 +43,8 @@ export interface ConnectOptions {
   agent?: string | false;
   /** Read ~/.ssh/config for Host aliases (default true). */
   useSshConfig?: boolean;
+  /** Jump hosts to go through instead of the config's ProxyJump (empty: connect directly). */
+  proxyJump?: readonly string[];
   /** Home folder for ~/.ssh (tests aim it elsewhere). */
   home?: string;
   env?: NodeJS.ProcessEnv;
@@ -62,9 +68,16 @@ function defaultAgent(env: NodeJS.ProcessEnv): string | undefined {
   return undefined;
 }
 
+export interface ResolvedTarget {
+  target: SshTarget;
+  identityFiles: string[];
+  identitiesOnly: boolean;
+  proxyJump: string[];
+}
+
 /** The target with ~/.ssh/config applied and defaults filled (user: the local user; port 22). */
-export async function resolveTarget(target: ParsedSshTarget, options: Pick<ConnectOptions, 'useSshConfig' | 'home'> = {}): Promise<{ target: SshTarget; identityFiles: string[] }> {
-  const config = options.useSshConfig === false ? null : await readSshConfigFor(target.host, options.home);
+export async function resolveTarget(target: ParsedSshTarget, options: Pick<ConnectOptions, 'useSshConfig' | 'home'> = {}): Promise<ResolvedTarget> {
+  const config = options.useSshConfig === false ? null : await readSshConfigFor(target.host, options.home ?? os.homedir());
   return {
     target: {
       user: target.user ?? config?.user ?? os.userInfo().username,
@@ -72,6 +85,8 @@ export async function resolveTarget(target: ParsedSshTarget, options: Pick<Conne
       port: target.port ?? config?.port ?? 22,
     },
     identityFiles: config?.identityFiles ?? [],
+    identitiesOnly: config?.identitiesOnly ?? false,
+    proxyJump: config?.proxyJump ?? [],
   };
 }
 
@@ -109,50 +124,79 @@ function hostKeyChangedError(target: SshTarget, key: HostKeyInfo, entries: Known
   );
 }
 
-/** Turns ssh2 / socket failures into errors that say which thing went wrong. */
-export function connectionError(error: Error & { code?: string; level?: string }, target: SshTarget, timeoutMs: number): HomemailError {
+const dnsCodes = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NODATA', 'EAI_NONAME', 'EAI_FAIL']);
+
+/** The first line a non-SSH service sent, printable and short, to show in a message. */
+function firstLine(bytes: Buffer): string {
+  const line = bytes.toString('latin1').split(/\r?\n/)[0] ?? '';
+  const printable = line.replace(/[^\x20-\x7e]/g, '?');
+  return printable.length > 80 ? `${printable.slice(0, 80)}…` : printable;
+}
+
+/** What the server sent before the SSH handshake failed (null: nothing at all). */
+export interface GreetingSeen {
+  bytes: Buffer | null;
+}
+
+/**
+ * Turns socket and ssh2 failures into errors that say which thing went wrong: the name does
+ * not resolve, nothing listens, no answer, not an SSH server, no route, or a handshake problem.
+ * `greeting` is what the other end sent before it failed, when the socket got that far.
+ */
+export function connectionError(error: Error & { code?: string; level?: string }, target: SshTarget, timeoutMs: number, greeting: GreetingSeen = { bytes: null }): HomemailError {
   const where = `${target.host} port ${target.port}`;
-  const code = error.code ?? '';
+  const code = typeof error.code === 'string' ? error.code : '';
+  const details = { host: target.host, port: target.port };
+  const seconds = Math.round(timeoutMs / 1000);
   if (code === 'ECONNREFUSED') {
-    return new HomemailError('ssh-unreachable', `Connection refused by ${where}: nothing listens for SSH there.`, {
-      hint: 'Check the port (the SSH port is usually 22) and that the SSH server is running.',
-      details: { reason: 'refused', host: target.host, port: target.port },
+    return new HomemailError('ssh-refused', `Connection refused by ${where}: nothing listens there.`, {
+      hint: 'Check the port (SSH is usually 22) and that the SSH server is running.',
+      details: { reason: 'refused', ...details },
     });
   }
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NODATA' || code === 'EAI_NONAME') {
-    return new HomemailError('ssh-unreachable', `The name ${target.host} could not be found in DNS.`, {
+  if (dnsCodes.has(code)) {
+    return new HomemailError('ssh-name-not-found', code === 'EAI_AGAIN' ? `The name ${target.host} could not be looked up: DNS did not answer.` : `The name ${target.host} does not exist in DNS.`, {
       hint: 'Check the spelling of the server name, or use its IP address.',
-      details: { reason: 'dns', host: target.host, port: target.port },
+      details: { reason: 'dns', ...details },
     });
   }
   if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') {
     return new HomemailError('ssh-unreachable', `There is no network route to ${where}.`, {
       hint: 'Check the address and your network connection.',
-      details: { reason: 'unreachable', host: target.host, port: target.port },
+      details: { reason: 'unreachable', ...details },
+    });
+  }
+  const sent = greeting.bytes;
+  const notSsh = sent !== null && sent.length > 0 && !sent.toString('latin1').split(/\r?\n/).some((line) => line.startsWith('SSH-'));
+  if (notSsh) {
+    return new HomemailError('ssh-not-ssh-server', `${where} answered, but not as an SSH server: it said "${firstLine(sent)}".`, {
+      hint: 'This port belongs to another service. Give the SSH port (usually 22).',
+      details: { reason: 'banner', banner: firstLine(sent), ...details },
     });
   }
   if (error.level === 'client-timeout' || code === 'ETIMEDOUT' || /timed out/i.test(error.message)) {
-    return new HomemailError('ssh-timeout', `${where} did not answer within ${Math.round(timeoutMs / 1000)} s.`, {
+    const silent = sent === null || sent.length === 0;
+    return new HomemailError('ssh-timeout', silent ? `${where} did not answer within ${seconds} s.` : `${where} started the SSH handshake but did not finish it within ${seconds} s.`, {
       hint: 'Check the address and port, and that a firewall lets SSH through.',
-      details: { reason: 'timeout', host: target.host, port: target.port },
+      details: { reason: 'timeout', ...details },
     });
   }
   if (error.level === 'handshake' && /no matching/i.test(error.message)) {
     const what = /no matching (.+?) (?:algorithm|format)/i.exec(error.message)?.[1] ?? 'algorithm';
     return new HomemailError('algorithm-mismatch', `${where} and Homemail share no ${what} algorithm (${error.message}).`, {
       hint: 'The server is old. Update its SSH server, or allow legacy algorithms (CLI: --allow-legacy-algorithms) if you trust the network.',
-      details: { reason: 'algorithm', host: target.host, port: target.port },
+      details: { reason: 'algorithm', ...details },
     });
   }
-  if (error.level === 'client-authentication' || /authentication methods failed/i.test(error.message)) {
-    return new HomemailError('auth-failed', `${target.user}@${target.host} refused every login method tried (key, agent, password).`, {
-      hint: 'Check the user name, the key (-i) or the password, and that the server allows this login method.',
-      details: { reason: 'auth', host: target.host, port: target.port },
+  if (/lost before handshake|ECONNRESET|EPIPE/i.test(`${code} ${error.message}`)) {
+    return new HomemailError('ssh-unreachable', `${where} accepted the connection and closed it without an SSH greeting.`, {
+      hint: 'The SSH server may refuse this address (firewall, TCP wrappers, too many connections). Try again, or check the server.',
+      details: { reason: 'closed', ...details },
     });
   }
   return new HomemailError('ssh-unreachable', `The SSH connection to ${where} failed: ${error.message}.`, {
     hint: 'Check the address and port, and that the SSH server is running.',
-    details: { reason: 'other', host: target.host, port: target.port },
+    details: { reason: 'other', ...details },
   });
 }
 
@@ -164,39 +208,123 @@ function keyboardInteractive(username: string, password: string): KeyboardIntera
   };
 }
 
-/** Logs in to a server with the first method that works; the returned session runs commands. */
-export async function connectSsh(options: ConnectOptions): Promise<SshSession> {
+/** Opens the TCP connection itself, so that "refused", "no name" and "no answer" are told apart. */
+function openSocket(target: SshTarget, timeoutMs: number, signal: AbortSignal | undefined): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: target.host, port: target.port });
+    const done = (error: Error | null) => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      socket.removeAllListeners('connect');
+      socket.removeListener('error', onError);
+      if (error) {
+        socket.destroy();
+        reject(error);
+      } else resolve(socket);
+    };
+    const onError = (error: Error) => done(connectionError(error, target, timeoutMs));
+    const onAbort = () => done(new HomemailError('cancelled', `Connecting to ${target.host} was cancelled.`));
+    const timer = setTimeout(() => done(connectionError(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' }), target, timeoutMs)), timeoutMs);
+    socket.once('connect', () => done(null));
+    socket.on('error', onError);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** A channel to the target through a jump host's connection (ProxyJump). */
+function openThroughJump(jump: SshSession, target: SshTarget): Promise<Duplex> {
+  return new Promise((resolve, reject) => {
+    jump.client.forwardOut('127.0.0.1', 0, target.host, target.port, (error, stream) => {
+      if (!error) {
+        resolve(stream);
+        return;
+      }
+      const via = `(through ${jump.target.host})`;
+      if (/refused/i.test(error.message)) {
+        reject(new HomemailError('ssh-refused', `Connection refused by ${target.host} port ${target.port} ${via}: nothing listens there.`, { hint: 'Check the port and that the SSH server is running.', details: { reason: 'refused', host: target.host, port: target.port, jumpHost: jump.target.host } }));
+      } else if (/resolve|name|not known/i.test(error.message)) {
+        reject(new HomemailError('ssh-name-not-found', `${jump.target.host} could not find the name ${target.host}.`, { hint: 'Check HostName in ~/.ssh/config: the name must be known to the jump host.', details: { reason: 'dns', host: target.host, port: target.port, jumpHost: jump.target.host } }));
+      } else {
+        reject(new HomemailError('ssh-unreachable', `${jump.target.host} could not reach ${target.host} port ${target.port}: ${error.message}.`, { hint: 'Check that the jump host may connect to the server.', details: { reason: 'other', host: target.host, port: target.port, jumpHost: jump.target.host } }));
+      }
+    });
+  });
+}
+
+/** Records what the other end sends first, without taking the bytes from ssh2. */
+function watchGreeting(stream: Duplex): GreetingSeen {
+  const seen: GreetingSeen = { bytes: null };
+  const emit = stream.emit.bind(stream);
+  stream.emit = ((event: string | symbol, ...args: unknown[]) => {
+    if (event === 'data' && Buffer.isBuffer(args[0]) && (seen.bytes === null || seen.bytes.length < 512)) {
+      seen.bytes = Buffer.concat([seen.bytes ?? Buffer.alloc(0), args[0]]);
+    }
+    return emit(event, ...args);
+  }) as typeof stream.emit;
+  return seen;
+}
+
+function methodLabel(method: AnyAuthMethod, agent: OfferingAgent | null): string {
+  if (method.type === 'agent') return `ssh-agent (${agent?.offered ?? 0} key${agent?.offered === 1 ? '' : 's'})`;
+  if (method.type === 'publickey') return `key ${keyFileOf.get(method) ?? ''}`.trim();
+  return method.type;
+}
+
+const keyFileOf = new WeakMap<AnyAuthMethod, string>();
+
+function parseJumpHop(hop: string): ParsedSshTarget {
+  return parseSshTarget(hop.replace(/^ssh:\/\//i, ''), 'ProxyJump');
+}
+
+const maxJumps = 8;
+
+/**
+ * Logs in to a server the way `ssh` does: the target through ~/.ssh/config (HostName, User,
+ * Port, IdentityFile, IdentitiesOnly, ProxyJump); keys from the agent, then the identity
+ * files (-i and IdentityFile, else OpenSSH's defaults), then the password; host keys checked
+ * against Homemail's known_hosts and the person's own. The returned session runs commands.
+ */
+export async function connectSsh(options: ConnectOptions, jumpDepth = 0): Promise<SshSession> {
   const env = options.env ?? process.env;
-  const { target, identityFiles } = await resolveTarget(options.target, options);
+  const home = options.home ?? os.homedir();
+  const resolved = await resolveTarget(options.target, { ...options, home });
+  const { target } = resolved;
   const timeoutMs = options.connectTimeoutMs ?? defaultConnectTimeoutMs;
-  const entries = [
-    ...(await readKnownHostsFile(options.knownHostsFile)),
-    ...(await Promise.all((options.extraKnownHostsFiles ?? []).map(readKnownHostsFile))).flat(),
+  const trustedFiles = options.extraKnownHostsFiles ?? [userKnownHostsPath(home), '/etc/ssh/ssh_known_hosts'];
+  const entries = [...(await readKnownHostsFile(options.knownHostsFile)), ...(await Promise.all(trustedFiles.map(readKnownHostsFile))).flat()];
+
+  const explicit = options.identityFile === undefined ? undefined : path.resolve(expandHome(options.identityFile, home));
+  const identities = await loadIdentities(identityCandidates(explicit, resolved.identityFiles, home), options.passphrase ?? options.password);
+  const agentSocket = options.agent === false ? undefined : (options.agent ?? defaultAgent(env));
+  const agent = agentSocket === undefined ? null : new OfferingAgent(agentSocket, resolved.identitiesOnly ? identities.publicBlobs : null);
+  const methods: AnyAuthMethod[] = [
+    ...(agent ? [{ type: 'agent', username: target.user, agent } satisfies AnyAuthMethod] : []),
+    ...identities.keys.map(({ file, key }): AnyAuthMethod => {
+      const method: AnyAuthMethod = { type: 'publickey', username: target.user, key };
+      keyFileOf.set(method, file);
+      return method;
+    }),
+    ...(options.password !== undefined ? [{ type: 'password', username: target.user, password: options.password } satisfies AnyAuthMethod, keyboardInteractive(target.user, options.password)] : []),
   ];
 
-  const keyFiles = options.identityFile !== undefined ? [options.identityFile] : identityFiles;
-  const keys: ParsedKey[] = [];
-  for (const file of keyFiles) {
-    try {
-      keys.push(await loadPrivateKey(file, options.passphrase ?? options.password));
-    } catch (error) {
-      // an explicit -i must work; keys named only in ~/.ssh/config are best effort
-      if (options.identityFile !== undefined) throw error;
-    }
+  let jump: SshSession | null = null;
+  const hops = options.proxyJump ?? resolved.proxyJump;
+  if (hops.length > 0) {
+    if (jumpDepth >= maxJumps) throw new HomemailError('bad-input', `ProxyJump for ${options.target.host} goes through more than ${maxJumps} hosts (a loop in ~/.ssh/config?).`, { details: { field: 'ProxyJump' } });
+    const last = hops[hops.length - 1] ?? '';
+    const { identityFile: _identity, password: _password, passphrase: _passphrase, ...shared } = options;
+    jump = await connectSsh({ ...shared, ...(options.passphrase === undefined ? {} : { passphrase: options.passphrase }), target: parseJumpHop(last), proxyJump: hops.slice(0, -1) }, jumpDepth + 1);
   }
-  const agent = options.agent === false ? undefined : (options.agent ?? defaultAgent(env));
-  const methods: AnyAuthMethod[] = [
-    ...keys.map((key): AnyAuthMethod => ({ type: 'publickey', username: target.user, key })),
-    ...(agent ? [{ type: 'agent', username: target.user, agent } satisfies AnyAuthMethod] : []),
-    ...(options.password !== undefined
-      ? [{ type: 'password', username: target.user, password: options.password } satisfies AnyAuthMethod, keyboardInteractive(target.user, options.password)]
-      : []),
-  ];
-  if (methods.length === 0) {
-    throw new HomemailError('auth-failed', `No way to log in to ${target.host} was given: no key file, no ssh-agent, no password.`, {
-      hint: 'Give a private key with -i, start ssh-agent, or give the password with --password-stdin.',
-    });
+  const closeJump = () => void jump?.close();
+
+  let sock: Duplex;
+  try {
+    sock = jump ? await openThroughJump(jump, target) : await openSocket(target, timeoutMs, options.signal);
+  } catch (error) {
+    closeJump();
+    throw error;
   }
+  const greeting = watchGreeting(sock);
 
   const preferred = knownAlgorithms(entries, target.host, target.port).flatMap(negotiationNamesFor);
   const legacy = options.allowLegacyAlgorithms === true;
@@ -219,8 +347,11 @@ export async function connectSsh(options: ConnectOptions): Promise<SshSession> {
       options.signal?.removeEventListener('abort', onAbort);
       if (error) {
         client.end();
+        sock.destroy();
+        closeJump();
         reject(error);
       } else if (presented) {
+        if (jump) client.on('close', closeJump);
         resolve(new SshSession(client, target, presented, options.password));
       }
     };
@@ -232,13 +363,15 @@ export async function connectSsh(options: ConnectOptions): Promise<SshSession> {
     options.signal?.addEventListener('abort', onAbort, { once: true });
 
     client.on('ready', () => settle(null));
-    client.on('error', (error: Error & { code?: string; level?: string }) => settle(refusal ?? connectionError(error, target, timeoutMs)));
-    client.on('close', () => settle(refusal ?? new HomemailError('ssh-unreachable', `${target.host} closed the connection during login.`, { hint: 'Check that this user may log in over SSH.' })));
+    client.on('error', (error: Error & { code?: string; level?: string }) => settle(refusal ?? connectionError(error, target, timeoutMs, greeting)));
+    client.on('close', () => settle(refusal ?? connectionError(new Error('Connection lost before handshake'), target, timeoutMs, greeting)));
 
     let remaining = [...methods];
+    const tried: AnyAuthMethod[] = [];
+    let serverMethods: AuthenticationType[] | null = null;
+    const offeredCount = () => tried.filter((method) => method.type !== 'agent').length + (agent?.offered ?? 0);
     client.connect({
-      host: target.host,
-      port: target.port,
+      sock,
       username: target.user,
       readyTimeout: timeoutMs,
       keepaliveInterval: options.keepaliveIntervalMs ?? 15_000,
@@ -256,19 +389,15 @@ export async function connectSsh(options: ConnectOptions): Promise<SshSession> {
         if (check.status === 'revoked') {
           refusal = new HomemailError('host-key-changed', `The ${key.keyType} host key ${key.fingerprint} of ${target.host} is marked as revoked in ${check.entry.file}.`, {
             hint: 'Do not connect until the server administrator confirms its keys.',
+            details: { host: target.host, port: target.port, keyType: key.keyType, fingerprint: key.fingerprint, knownHostsFile: check.entry.file },
           });
           return verify(false);
         }
         const policy = options.onUnknownHostKey;
         const accepted = policy === 'accept-new' || (typeof policy === 'object' && policy.acceptFingerprint === key.fingerprint);
         if (!accepted) {
+          // with a jump host each host has its own key: a key other than the accepted one is asked about again
           refusal = hostKeyUnknownError(target, key);
-          if (typeof policy === 'object') {
-            refusal = new HomemailError('host-key-unknown', `The server presented ${formatHostKey(key)}, not the key that was accepted (${policy.acceptFingerprint}).`, {
-              hint: 'The key changed between the two connections. Check the fingerprint again before accepting.',
-              details: { host: target.host, port: target.port, keyType: key.keyType, algorithm: key.algorithm, bits: key.bits, fingerprint: key.fingerprint },
-            });
-          }
           return verify(false);
         }
         addKnownHost(options.knownHostsFile, target.host, target.port, key.algorithm, key.base64).then(
@@ -280,14 +409,42 @@ export async function connectSsh(options: ConnectOptions): Promise<SshSession> {
         );
       },
       authHandler: (methodsLeft: AuthenticationType[] | null, _partial: boolean | null, next: (method: AnyAuthMethod | false) => void) => {
+        if (methodsLeft !== null) serverMethods = methodsLeft;
         const allowed = methodsLeft === null ? null : new Set(methodsLeft);
         while (remaining.length > 0) {
           const method = remaining[0];
           remaining = remaining.slice(1);
-          if (method && (allowed === null || allowed.has(method.type === 'agent' ? 'publickey' : method.type))) return next(method);
+          if (method && (allowed === null || allowed.has(method.type === 'agent' ? 'publickey' : method.type))) {
+            tried.push(method);
+            return next(method);
+          }
         }
+        // nothing was offered yet: ask with "none" only to learn what the server accepts
+        if (offeredCount() === 0 && serverMethods === null) return next({ type: 'none', username: target.user });
+        refusal = offeredCount() > 0 ? loginRefusedError(target, tried.map((method) => methodLabel(method, agent)), identities.notes) : noLoginMethodError(target, serverMethods ?? [], methods, agent !== null, identities);
         return next(false);
       },
     } as ConnectConfig);
   });
+}
+
+function loginRefusedError(target: SshTarget, tried: readonly string[], notes: readonly string[]): HomemailError {
+  return new HomemailError('auth-failed', [`${target.user}@${target.host} refused the login. Tried: ${tried.join(', ')}.`, ...notes].join('\n'), {
+    hint: 'Check the user name, the key or the password, and that the server allows this user to log in over SSH.',
+    details: { reason: 'auth', host: target.host, port: target.port, user: target.user, tried: tried.join(', ') },
+  });
+}
+
+function noLoginMethodError(target: SshTarget, serverMethods: readonly string[], methods: readonly AnyAuthMethod[], hadAgent: boolean, identities: LoadedIdentities): HomemailError {
+  const accepts = serverMethods.filter((method) => method !== 'none');
+  const had = methods.length === 0 ? `no ssh-agent key, no usable key file${hadAgent ? '' : ' (no ssh-agent running)'} and no password` : `only ${methods.map((method) => method.type).join(', ')}`;
+  const needs = identities.needPassphrase[0];
+  return new HomemailError(
+    'ssh-no-login-method',
+    [`Homemail had no way to log in to ${target.user}@${target.host} that it accepts: the server accepts ${accepts.join(', ') || 'nothing'}, and Homemail had ${had}. Nothing was offered to the server.`, ...identities.notes].join('\n'),
+    {
+      hint: needs !== undefined ? `Give the passphrase of ${needs} (CLI: --password-stdin), or load the key into ssh-agent.` : 'Give a private key (-i or ~/.ssh/id_ed25519), start ssh-agent with your key, or give the password (CLI: --password-stdin).',
+      details: { reason: 'no-method', host: target.host, port: target.port, serverMethods: accepts.join(','), needsPassphrase: needs ?? null },
+    },
+  );
 }

@@ -43,8 +43,9 @@ export function createSessionHandlers(deps: ServiceDeps, store: SessionStore = w
           hostKey: { host: session.target.host, port: session.target.port, keyType: key.keyType, bits: key.bits, fingerprint: key.fingerprint },
         };
       } catch (error) {
-        // first contact: the wizard shows the fingerprint and connects again once accepted
-        if (error instanceof HomemailError && error.code === 'host-key-unknown' && input.acceptFingerprint === undefined) {
+        // first contact (or the next host behind a jump host): the wizard shows the
+        // fingerprint and connects again once it is accepted
+        if (error instanceof HomemailError && error.code === 'host-key-unknown') {
           const hostKey = presented(error.details);
           if (hostKey) return { status: 'confirm-host-key', hostKey };
         }

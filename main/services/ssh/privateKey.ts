@@ -23,19 +23,21 @@ function fromPkcs8(text: string, passphrase: string | undefined): string | null 
  * Reads an SSH private key (OpenSSH or PEM, encrypted or not) for login. A passphrase that
  * is missing or wrong is an auth error that says so; the key stays in this process.
  */
-export async function loadPrivateKey(file: string, passphrase: string | undefined): Promise<ParsedKey> {
+export async function loadPrivateKey(file: string, passphrase: string | undefined, alreadyRead?: string): Promise<ParsedKey> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = alreadyRead ?? (await readFile(file, 'utf8'));
   } catch (error) {
-    throw new HomemailError('bad-input', `Cannot read the private key file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`, {
-      details: { field: 'identity' },
-      hint: 'Check the path given with -i.',
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new HomemailError('bad-input', code === 'ENOENT' ? `The private key file ${file} does not exist.` : `Cannot read the private key file ${file}: ${code}.`, {
+      details: { field: 'identity', path: file },
+      hint: 'Check the path of the key file (~ stands for your home folder).',
     });
   }
   const encrypted = isEncrypted(text);
   if (encrypted && passphrase === undefined) {
     throw new HomemailError('auth-failed', `The private key ${file} is protected by a passphrase.`, {
+      details: { reason: 'needs-passphrase', path: file },
       hint: 'Give the passphrase on standard input with --password-stdin, or load the key into ssh-agent.',
     });
   }
@@ -49,6 +51,7 @@ export async function loadPrivateKey(file: string, passphrase: string | undefine
   if (parsed instanceof Error) {
     const wrongPass = encrypted || /decrypt|passphrase|bad password/i.test(parsed.message);
     throw new HomemailError('auth-failed', wrongPass ? `The passphrase for the private key ${file} is wrong.` : `The file ${file} is not a private key Homemail can read (${parsed.message}).`, {
+      details: { reason: wrongPass ? 'wrong-passphrase' : 'unreadable', path: file },
       hint: wrongPass ? 'Check the passphrase and try again.' : 'Use an OpenSSH or PEM private key (RSA, ECDSA or Ed25519).',
     });
   }

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { expandHome } from './paths.js';
 
 /** What Homemail takes from ~/.ssh/config for a Host alias (first value wins, as in OpenSSH). */
 export interface SshConfigHost {
@@ -8,6 +9,10 @@ export interface SshConfigHost {
   user: string | null;
   port: number | null;
   identityFiles: string[];
+  /** IdentitiesOnly yes: only the identity files (and agent keys matching them) are offered. */
+  identitiesOnly: boolean;
+  /** ProxyJump hops in order (`none` and absent: empty). */
+  proxyJump: string[];
 }
 
 interface Block {
@@ -51,7 +56,7 @@ function patternMatches(patterns: readonly string[], alias: string): boolean {
 }
 
 function expandPath(value: string, home: string, alias: string, hostName: string, user: string | null): string {
-  let out = value.startsWith('~/') ? path.join(home, value.slice(2)) : value;
+  let out = expandHome(value, home);
   out = out.replace(/%([%dhnru])/g, (_all, token: string) => {
     if (token === '%') return '%';
     if (token === 'd') return home;
@@ -62,26 +67,33 @@ function expandPath(value: string, home: string, alias: string, hostName: string
   return out;
 }
 
-/** Resolves an alias through a config text; null when no Host block names it. */
-export function resolveSshConfig(text: string, alias: string, home = os.homedir()): SshConfigHost | null {
-  const result: SshConfigHost = { hostName: null, user: null, port: null, identityFiles: [] };
-  let named = false;
+/**
+ * Resolves a name through a config text: every matching Host block applies (`Host *`
+ * included), and the first value of each option wins, as in OpenSSH.
+ */
+export function resolveSshConfig(text: string, alias: string, home = os.homedir()): SshConfigHost {
+  const result: SshConfigHost = { hostName: null, user: null, port: null, identityFiles: [], identitiesOnly: false, proxyJump: [] };
+  let identitiesOnly: boolean | null = null;
+  let proxyJump: string[] | null = null;
   for (const block of parseBlocks(text)) {
     if (block.patterns === null || !patternMatches(block.patterns, alias)) continue;
-    if (!(block.patterns.length === 1 && block.patterns[0] === '*')) named = true;
     for (const [keyword, value] of block.options) {
       if (keyword === 'hostname' && result.hostName === null) result.hostName = value.replaceAll('%h', alias);
       else if (keyword === 'user' && result.user === null) result.user = value;
       else if (keyword === 'port' && result.port === null && /^\d{1,5}$/.test(value) && Number(value) >= 1 && Number(value) <= 65535) result.port = Number(value);
       else if (keyword === 'identityfile') result.identityFiles.push(value);
+      else if (keyword === 'identitiesonly' && identitiesOnly === null) identitiesOnly = /^(yes|true)$/i.test(value);
+      else if (keyword === 'proxyjump' && proxyJump === null) proxyJump = value.toLowerCase() === 'none' ? [] : value.split(',').map((hop) => hop.trim()).filter((hop) => hop !== '');
     }
   }
-  if (!named) return null;
   const hostName = result.hostName ?? alias;
   result.identityFiles = result.identityFiles.map((file) => expandPath(file, home, alias, hostName, result.user));
+  result.identitiesOnly = identitiesOnly ?? false;
+  result.proxyJump = proxyJump ?? [];
   return result;
 }
 
+/** ~/.ssh/config applied to a name; null when there is no such file. */
 export async function readSshConfigFor(alias: string, home = os.homedir()): Promise<SshConfigHost | null> {
   let text: string;
   try {
