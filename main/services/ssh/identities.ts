@@ -94,6 +94,9 @@ export async function loadIdentities(candidates: readonly IdentityCandidate[], p
         loaded.notes.push(`${file} is protected by a passphrase and none was given; it was skipped.`);
       } else if (origin === 'option') {
         throw error;
+      } else if (reason === 'wrong-passphrase') {
+        loaded.needPassphrase.push(file);
+        loaded.notes.push(`The passphrase given does not open ${file}; it was skipped.`);
       } else {
         loaded.notes.push(error instanceof Error ? `${error.message} It was skipped.` : `${file} was skipped.`);
       }

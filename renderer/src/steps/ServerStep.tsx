@@ -37,6 +37,10 @@ export function ServerStep({ goNext }: StepProps) {
   const connect = useCall('connectServer');
   const disconnect = useCall('disconnectServer');
   const problem = targetProblem(values.sshTarget);
+  // "ssh-agent or my usual keys": a key in ~/.ssh that needs its passphrase is asked for only then
+  const needsPassphrase = connect.state.status === 'error' && connect.state.error.code === 'ssh-no-login-method' ? connect.state.error.details?.needsPassphrase : undefined;
+  const [keyNeedingPassphrase, setKeyNeedingPassphrase] = useState<string | null>(null);
+  if (typeof needsPassphrase === 'string' && values.loginMethod !== 'key' && needsPassphrase !== keyNeedingPassphrase) setKeyNeedingPassphrase(needsPassphrase);
 
   const secretFor = (): string | undefined => {
     const secret = values.loginMethod === 'password' ? password : sudoPassword;
@@ -61,7 +65,7 @@ export function ServerStep({ goNext }: StepProps) {
       target: values.sshTarget.trim(),
       ...(secret === undefined ? {} : { password: secret }),
       ...(values.loginMethod === 'key' && values.keyPath.trim() !== '' ? { privateKeyPath: values.keyPath.trim() } : {}),
-      ...(values.loginMethod === 'key' && passphrase !== '' ? { passphrase } : {}),
+      ...((values.loginMethod === 'key' || keyNeedingPassphrase !== null) && passphrase !== '' ? { passphrase } : {}),
       ...(acceptFingerprint === undefined ? {} : { acceptFingerprint }),
     });
     if (!result) {
@@ -211,6 +215,13 @@ export function ServerStep({ goNext }: StepProps) {
               <input id={`${id}-passphrase`} type="password" autoComplete="off" value={passphrase} disabled={busy} onChange={(event) => setPassphrase(event.target.value)} />
             </div>
           </>
+        )}
+
+        {values.loginMethod !== 'key' && keyNeedingPassphrase !== null && (
+          <div className="field">
+            <label htmlFor={`${id}-key-passphrase`}>{t('server.passphraseFor', { file: keyNeedingPassphrase })}</label>
+            <input id={`${id}-key-passphrase`} type="password" autoComplete="off" value={passphrase} disabled={busy} onChange={(event) => setPassphrase(event.target.value)} />
+          </div>
         )}
 
         {values.loginMethod === 'password' ? (
