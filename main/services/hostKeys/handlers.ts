@@ -1,6 +1,7 @@
 import { parseSshTarget } from '../../../shared/validation/sshTarget.js';
 import type { ServiceDeps } from '../deps.js';
 import type { HandlerGroup } from '../handler.js';
+import { resolveTarget } from '../ssh/connect.js';
 import { forgetKnownHost } from '../ssh/knownHosts.js';
 import { knownHostsPath } from '../ssh/paths.js';
 
@@ -8,9 +9,10 @@ import { knownHostsPath } from '../ssh/paths.js';
 export function createHostKeyHandlers(deps: ServiceDeps): HandlerGroup<'forgetHostKey'> {
   return {
     forgetHostKey: async (input) => {
-      const target = parseSshTarget(input.target, 'target');
+      // a ~/.ssh/config alias names the host its HostName/Port say, as the key was recorded
+      const { target } = await resolveTarget(parseSshTarget(input.target, 'target'));
       const file = knownHostsPath(deps.dataDir);
-      return { removed: await forgetKnownHost(file, target.host, target.port ?? 22), file };
+      return { removed: await forgetKnownHost(file, target.host, target.port), file };
     },
   };
 }

@@ -9,7 +9,7 @@ import { formatSshTarget, parseSshTarget, type ParsedSshTarget } from '../../../
 import { describeHostKey, negotiationNamesFor, type HostKeyInfo } from './hostKey.js';
 import { identityCandidates, loadIdentities, OfferingAgent, type LoadedIdentities } from './identities.js';
 import { addKnownHost, checkHostKey, knownAlgorithms, readKnownHostsFile, type KnownHostEntry } from './knownHosts.js';
-import { expandHome, userKnownHostsPath } from './paths.js';
+import { expandHome, sshKnownHostsPaths } from './paths.js';
 import { SshSession } from './session.js';
 import { readSshConfigFor } from './sshConfig.js';
 import type { SshTarget } from './types.js';
@@ -30,7 +30,7 @@ export interface ConnectOptions {
   target: ParsedSshTarget;
   /** Homemail's own known_hosts (read and appended). */
   knownHostsFile: string;
-  /** Other known_hosts files trusted read-only. Default: ~/.ssh/known_hosts and /etc/ssh/ssh_known_hosts, as OpenSSH reads them. */
+  /** Other known_hosts files trusted read-only. Default: the ones `ssh` reads (~/.ssh/known_hosts, known_hosts2, /etc/ssh/ssh_known_hosts…). */
   extraKnownHostsFiles?: readonly string[];
   onUnknownHostKey: UnknownHostKeyPolicy;
   /** Private key file (-i or the wizard's field; `~` expanded). With IdentityFile lines it replaces OpenSSH's default key files. */
@@ -290,8 +290,10 @@ export async function connectSsh(options: ConnectOptions, jumpDepth = 0): Promis
   const resolved = await resolveTarget(options.target, { ...options, home });
   const { target } = resolved;
   const timeoutMs = options.connectTimeoutMs ?? defaultConnectTimeoutMs;
-  const trustedFiles = options.extraKnownHostsFiles ?? [userKnownHostsPath(home), '/etc/ssh/ssh_known_hosts'];
-  const entries = [...(await readKnownHostsFile(options.knownHostsFile)), ...(await Promise.all(trustedFiles.map(readKnownHostsFile))).flat()];
+  const trustedFiles = options.extraKnownHostsFiles ?? sshKnownHostsPaths(home);
+  // the person's own files are best effort (unreadable: as if absent); Homemail's must be readable
+  const readTrusted = (file: string) => readKnownHostsFile(file).catch(() => []);
+  const entries = [...(await readKnownHostsFile(options.knownHostsFile)), ...(await Promise.all(trustedFiles.map(readTrusted))).flat()];
 
   const explicit = options.identityFile === undefined ? undefined : path.resolve(expandHome(options.identityFile, home));
   const identities = await loadIdentities(identityCandidates(explicit, resolved.identityFiles, home), options.passphrase ?? options.password);

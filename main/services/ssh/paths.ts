@@ -13,7 +13,13 @@ export function expandHome(file: string, home = os.homedir()): string {
   return file;
 }
 
-/** The person's own ~/.ssh/known_hosts, trusted read-only like OpenSSH's UserKnownHostsFile. */
-export function userKnownHostsPath(home = os.homedir()): string {
-  return path.join(home, '.ssh', 'known_hosts');
+/**
+ * The known_hosts files `ssh` reads besides Homemail's own: OpenSSH's default
+ * UserKnownHostsFile and GlobalKnownHostsFile (ssh_config(5)). Homemail trusts them
+ * read-only and records new keys only in its own file.
+ */
+export function sshKnownHostsPaths(home = os.homedir()): string[] {
+  const user = [path.join(home, '.ssh', 'known_hosts'), path.join(home, '.ssh', 'known_hosts2')];
+  if (process.platform === 'win32') return [...user, path.join(process.env.ProgramData ?? 'C:\\ProgramData', 'ssh', 'ssh_known_hosts')];
+  return [...user, '/etc/ssh/ssh_known_hosts', '/etc/ssh/ssh_known_hosts2'];
 }

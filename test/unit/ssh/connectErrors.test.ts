@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectSsh, type ConnectOptions } from '../../../main/services/ssh/connect.js';
+import { runCliCaptured } from '../../support/cli.js';
 import { exitCodeFor } from '../../../shared/errors.js';
 
 const home = mkdtempSync(path.join(tmpdir(), 'hm-connect-home-'));
@@ -79,6 +80,18 @@ describe('connection errors name what happened', () => {
   it('a mail server greeting: ssh-not-ssh-server, not a timeout', async () => {
     const error = await connectSsh(base(smtpPort)).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'ssh-not-ssh-server', details: { banner: '220 mail.example.test ESMTP Postfix' } });
+  });
+
+  it('the CLI exits 3 for each of them and names the class in --json', async () => {
+    const env = { ...process.env, HOME: home, SSH_AUTH_SOCK: '' };
+    for (const [target, code] of [
+      [`someone@127.0.0.1:${closedPort}`, 'ssh-refused'],
+      [`someone@127.0.0.1:${httpPort}`, 'ssh-not-ssh-server'],
+      ['someone@no-such-host.invalid', 'ssh-name-not-found'],
+    ] as const) {
+      const run = await runCliCaptured(['inspect', '--ssh', target, '--known-hosts', path.join(home, 'cli_known_hosts'), '--json'], { env });
+      expect([run.code, JSON.parse(run.out).error.code]).toEqual([3, code]);
+    }
   });
 
   it('a missing -i key is bad input naming the resolved path (~ expanded), before any connection', async () => {
