@@ -29,7 +29,7 @@ export async function procMemoryMb(pid: number, field: 'VmRSS' | 'VmHWM' = 'VmRS
 async function callWeb<K extends CallName>(web: WebMode, name: K, input: InputOf<K>): Promise<ResultOf<K>> {
   const response = await fetch(`http://127.0.0.1:${web.port}/api/call/${name}`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${web.token}` },
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${await web.secret()}` },
     body: JSON.stringify(input),
   });
   if (!response.ok) throw new Error(`${name}: HTTP ${response.status} ${await response.text()}`);
@@ -43,10 +43,9 @@ async function callWeb<K extends CallName>(web: WebMode, name: K, input: InputOf
 
 /** The page and its assets, as a browser opening the wizard fetches them. */
 async function loadPage(web: WebMode): Promise<void> {
-  const headers = { Authorization: `Bearer ${web.token}` };
-  const html = await (await fetch(`http://127.0.0.1:${web.port}/`, { headers })).text();
+  const html = await (await fetch(`http://127.0.0.1:${web.port}/`)).text();
   for (const asset of html.matchAll(/(?:src|href)="(\/[^"]+)"/g)) {
-    const r = await fetch(`http://127.0.0.1:${web.port}${asset[1] ?? '/'}`, { headers });
+    const r = await fetch(`http://127.0.0.1:${web.port}${asset[1] ?? '/'}`);
     await r.arrayBuffer();
   }
 }

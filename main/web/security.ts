@@ -1,7 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
-export const TOKEN_COOKIE = 'homemail_token';
+/** Where the page trades the one-time code from its address for the session secret. */
+export const SESSION_PATH = '/api/session';
 
 /** The Content-Security-Policy both doors serve: our own scripts and styles, nothing remote. */
 export const CONTENT_SECURITY_POLICY = [
@@ -44,12 +45,34 @@ export function tokensEqual(expected: string, given: string | undefined): boolea
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-export function cookieValue(request: IncomingMessage, name: string): string | undefined {
-  const header = request.headers.cookie;
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const [key, ...value] = part.trim().split('=');
-    if (key === name) return value.join('=');
+/** The session secret a call carries in `Authorization: Bearer …` (never a cookie: cookies go to every port). */
+export function bearer(request: IncomingMessage): string | undefined {
+  const header = request.headers.authorization;
+  return header?.startsWith('Bearer ') ? header.slice('Bearer '.length) : undefined;
+}
+
+/**
+ * A code that opens the session once: the first trade kills it, so an address seen later
+ * (in `ps`, shell history, a screenshot) opens nothing.
+ */
+export class OneTimeCode {
+  #code: string | null;
+  constructor(code: string) {
+    this.#code = code;
   }
-  return undefined;
+  /** True once, for the right code; every later try (right or wrong) is false. */
+  redeem(given: string | undefined): boolean {
+    if (this.#code === null || !tokensEqual(this.#code, given)) return false;
+    this.#code = null;
+    return true;
+  }
+}
+
+/** The URL path decoded, or null when its percent-encoding is broken (answered 400, not 500). */
+export function decodePath(pathname: string): string | null {
+  try {
+    return decodeURIComponent(pathname);
+  } catch {
+    return null;
+  }
 }

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Handlers } from '../services/handler.js';
 import { dispatch } from '../ipc/dispatch.js';
 import { contentTypeFor } from './contentTypes.js';
-import { CONTENT_SECURITY_POLICY, TOKEN_COOKIE, cookieValue, isAllowedHost, isSameOrigin, tokensEqual } from './security.js';
+import { CONTENT_SECURITY_POLICY, OneTimeCode, SESSION_PATH, bearer, decodePath, isAllowedHost, isSameOrigin, tokensEqual } from './security.js';
 
 export interface WebServerOptions {
   handlers: Handlers;
@@ -14,13 +14,16 @@ export interface WebServerOptions {
   rendererDir: string;
   /** 0 picks a free port. */
   port: number;
-  token?: string;
+  /** Called once, when the page has traded the one-time code (the launcher page can go). */
+  onSessionOpened?: () => void;
 }
 
 export interface RunningWebServer {
+  /** The address to open: `?token=` holds a one-time code, dead once the page has traded it. */
   url: string;
   port: number;
-  token: string;
+  /** The session secret calls carry in `Authorization: Bearer …`; never in an address or a cookie. */
+  secret: string;
   server: Server;
   close(): Promise<void>;
 }
@@ -30,13 +33,18 @@ const CALL_PATH = /^\/api\/call\/([A-Za-z]+)$/;
 
 
 /**
- * Local web mode: the built renderer and the contract on 127.0.0.1 only. A fresh token per
- * launch; the first visit with `?token=` sets an HttpOnly cookie; Host and Origin are checked
- * on every request. Calls are `POST /api/call/NAME` answered with NDJSON: progress lines, then
- * one `{"outcome": …}` line.
+ * Local web mode: the built renderer and the contract on 127.0.0.1 only. Per launch a
+ * session secret and a one-time code: the address given to the browser carries only the
+ * code, which the page trades once (`POST /api/session`) for the secret; the page keeps it in
+ * sessionStorage (scoped to this origin, port included) and sends it as a bearer header on
+ * every call. No cookie: a browser sends cookies to every port of a host. Host and Origin
+ * are checked on every request; the page's files themselves hold nothing secret. Calls are
+ * `POST /api/call/NAME` answered with NDJSON: progress lines, then one `{"outcome": …}` line.
  */
 export async function startWebServer(options: WebServerOptions): Promise<RunningWebServer> {
-  const token = options.token ?? randomBytes(24).toString('base64url');
+  const secret = randomBytes(32).toString('base64url');
+  const codeText = randomBytes(24).toString('base64url');
+  const code = new OneTimeCode(codeText);
   let port = options.port;
   const server = createServer((request, response) => {
     handleRequest(request, response).catch(() => {
@@ -48,25 +56,43 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
   async function handleRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
     setCommonHeaders(response);
     if (!isAllowedHost(request, port)) return send(response, 403, 'Forbidden: unexpected Host header.');
-    if (!isSameOrigin(request, port)) return send(response, 403, 'Forbidden: cross-origin request.');
-    const url = new URL(request.url ?? '/', `http://127.0.0.1:${port}`);
-    const urlToken = url.searchParams.get('token') ?? undefined;
-    const authorized = tokensEqual(token, cookieValue(request, TOKEN_COOKIE)) || tokensEqual(token, bearer(request));
-    if (urlToken !== undefined && tokensEqual(token, urlToken) && request.method === 'GET') {
-      response.setHeader('Set-Cookie', `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`);
-      response.setHeader('Location', url.pathname);
-      return send(response, 303, '');
-    }
-    if (!authorized) return send(response, 401, 'Unauthorized: open the address homemail web printed, with its token.');
+    const target = request.url ?? '/';
+    const query = target.indexOf('?');
+    const pathname = decodePath(query === -1 ? target : target.slice(0, query));
+    if (pathname === null) return send(response, 400, 'Bad request: the address is not valid percent-encoding.');
+    // The page's own files hold nothing secret, and the launcher page (file://) opens them
+    // cross-site; everything under /api/ must come from our own origin.
+    if (pathname.startsWith('/api/') && !isSameOrigin(request, port)) return send(response, 403, 'Forbidden: cross-origin request.');
 
-    const call = CALL_PATH.exec(url.pathname);
+    if (pathname === SESSION_PATH) {
+      if (request.method !== 'POST') return send(response, 405, 'Method not allowed');
+      if (!(request.headers['content-type'] ?? '').startsWith('application/json')) return send(response, 415, 'Calls take application/json.');
+      return trade(request, response);
+    }
+    const call = CALL_PATH.exec(pathname);
     if (call) {
+      if (!tokensEqual(secret, bearer(request))) return send(response, 401, 'Unauthorized: open the address homemail web printed.');
       if (request.method !== 'POST') return send(response, 405, 'Method not allowed');
       if (!(request.headers['content-type'] ?? '').startsWith('application/json')) return send(response, 415, 'Calls take application/json.');
       return serveCall(call[1] ?? '', request, response);
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') return send(response, 405, 'Method not allowed');
-    return serveStatic(url.pathname, response);
+    return serveStatic(pathname, response);
+  }
+
+  async function trade(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    let given: unknown;
+    try {
+      given = (JSON.parse((await readBody(request)) || '{}') as { code?: unknown }).code;
+    } catch {
+      return send(response, 400, 'The request body is not valid JSON.');
+    }
+    if (typeof given !== 'string' || !code.redeem(given)) {
+      return send(response, 401, 'This address has already been used or is wrong: run homemail web again for a new one.');
+    }
+    response.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+    response.end(JSON.stringify({ secret }));
+    options.onSessionOpened?.();
   }
 
   async function serveCall(name: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -91,7 +117,7 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
   }
 
   async function serveStatic(pathname: string, response: ServerResponse): Promise<void> {
-    const relative = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
+    const relative = pathname === '/' ? 'index.html' : pathname.replace(/^\/+/, '');
     const file = path.resolve(options.rendererDir, relative);
     if (!file.startsWith(path.resolve(options.rendererDir) + path.sep)) return send(response, 404, 'Not found');
     const info = await stat(file).catch(() => undefined);
@@ -112,9 +138,9 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
   if (address === null || typeof address === 'string') throw new Error('web server has no TCP address');
   port = address.port;
   return {
-    url: `http://127.0.0.1:${port}/?token=${token}`,
+    url: `http://127.0.0.1:${port}/?token=${codeText}`,
     port,
-    token,
+    secret,
     server,
     close: () =>
       new Promise<void>((resolve) => {
@@ -135,11 +161,6 @@ function setCommonHeaders(response: ServerResponse): void {
 function send(response: ServerResponse, status: number, text: string): void {
   response.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' });
   response.end(text);
-}
-
-function bearer(request: IncomingMessage): string | undefined {
-  const header = request.headers.authorization;
-  return header?.startsWith('Bearer ') ? header.slice('Bearer '.length) : undefined;
 }
 
 function readBody(request: IncomingMessage): Promise<string> {

@@ -18,6 +18,38 @@ export class CallFailed extends Error {
   }
 }
 
+/** Where the page keeps web mode's session secret: per tab, per origin (port included). */
+export const SESSION_KEY = 'homemail.session';
+
+let pendingSession: Promise<string | null> | undefined;
+
+/**
+ * Web mode's session secret. The address `homemail web` opens carries a one-time code
+ * (`?token=`): the first time, the page trades it for the secret, keeps that in
+ * sessionStorage and takes the code out of the address bar. Null when there is neither.
+ */
+export function webSession(): Promise<string | null> {
+  pendingSession ??= (async () => {
+    const kept = sessionStorage.getItem(SESSION_KEY);
+    if (kept) return kept;
+    const code = new URLSearchParams(location.search).get('token');
+    if (!code) return null;
+    history.replaceState(null, '', location.pathname);
+    const response = await fetch('./api/session', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ code }),
+      credentials: 'omit',
+    });
+    if (!response.ok) return null;
+    const { secret } = (await response.json()) as { secret?: unknown };
+    if (typeof secret !== 'string') return null;
+    sessionStorage.setItem(SESSION_KEY, secret);
+    return secret;
+  })();
+  return pendingSession;
+}
+
 /** Web mode's door: the same calls over HTTP, progress streamed as NDJSON lines. */
 function webBridge(): HomemailBridge {
   const invoke = async (name: CallName, input: unknown, hooks?: CallHooks<unknown>): Promise<CallOutcome<unknown>> => {
@@ -25,12 +57,16 @@ function webBridge(): HomemailBridge {
     hooks?.onCancelable?.(() => controller.abort());
     let response: Response;
     try {
+      const secret = await webSession();
+      if (secret === null) {
+        return { ok: false, error: { code: 'internal', message: 'This page has no Homemail session: open the address `homemail web` printed (it works once; run it again for a new one).' } };
+      }
       response = await fetch(`./api/call/${name}`, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${secret}` },
         body: JSON.stringify(input ?? {}),
         signal: controller.signal,
-        credentials: 'same-origin',
+        credentials: 'omit',
       });
     } catch (error) {
       if (controller.signal.aborted) return { ok: false, error: { code: 'cancelled', message: 'The operation was cancelled.' } };
@@ -71,6 +107,11 @@ let bridge: HomemailBridge | undefined;
 function currentBridge(): HomemailBridge {
   bridge ??= window.homemail ?? webBridge();
   return bridge;
+}
+
+/** At start-up in web mode: trade the address's one-time code now, so it leaves the address bar at once. */
+export function startWebSession(): void {
+  if (window.homemail === undefined) void webSession();
 }
 
 export interface CallOptions<P> {

@@ -38,7 +38,7 @@ describe.skipIf(!availability.ok)('web mode in Chromium', () => {
 
   it('shows the first step after opening the printed address', async () => {
     const page = await browser.newPage({ locale: 'en-US' });
-    await page.goto(web.url);
+    await web.open(page);
     await expect.poll(() => page.url()).toBe(`http://127.0.0.1:${web.port}/`);
     await page.getByRole('heading', { level: 1 }).waitFor();
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain('trusted');
@@ -49,7 +49,7 @@ describe.skipIf(!availability.ok)('web mode in Chromium', () => {
 
   it('follows a Japanese system language and can be switched', async () => {
     const page = await browser.newPage({ locale: 'ja-JP' });
-    await page.goto(web.url);
+    await web.open(page);
     await page.getByRole('heading', { level: 1 }).waitFor();
     expect(await page.locator('html').getAttribute('lang')).toBe('ja');
     expect(await page.getByRole('button', { name: '次へ' }).isVisible()).toBe(true);
@@ -60,16 +60,19 @@ describe.skipIf(!availability.ok)('web mode in Chromium', () => {
     await page.close();
   });
 
-  it('refuses a visit without the token (401)', async () => {
+  it('gives a page opened without the code no session: its calls answer 401', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
-    const response = await page.goto(`http://127.0.0.1:${web.port}/`);
-    expect(response?.status()).toBe(401);
+    const response = await page.goto(web.origin);
+    expect(response?.status()).toBe(200);
+    expect(await page.evaluate(`sessionStorage.length`)).toBe(0);
+    const status = await page.evaluate(`fetch('/api/call/appInfo', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' }).then((r) => r.status)`);
+    expect(status).toBe(401);
     await context.close();
   });
 
-  it('refuses a foreign Host header (403), even with the token', async () => {
-    expect(await statusFor(web.port, `rebind.example:${web.port}`, `/?token=${web.token}`)).toBe(403);
-    expect(await statusFor(web.port, `127.0.0.1:${web.port}`, `/?token=${web.token}`)).toBe(303);
+  it('refuses a foreign Host header (403), even with the code', async () => {
+    expect(await statusFor(web.port, `rebind.example:${web.port}`, '/')).toBe(403);
+    expect(await statusFor(web.port, `127.0.0.1:${web.port}`, '/')).toBe(200);
   });
 });

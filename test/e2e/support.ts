@@ -22,12 +22,21 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 export interface WebMode {
+  /** The printed address: its `?token=` is a one-time code, dead once traded. */
   url: string;
   port: number;
-  token: string;
+  /** `http://127.0.0.1:PORT/` without a code. */
+  origin: string;
   process: ChildProcess;
+  /** The session secret: traded from the code once (by the first page opened, or here). */
+  secret(): Promise<string>;
+  /** Opens the wizard in `page`: the first time through the printed address, later with the secret already in sessionStorage. */
+  open(page: Page): Promise<void>;
   stop(): Promise<void>;
 }
+
+/** renderer/src/api.ts's SESSION_KEY: where the page keeps the secret. */
+export const SESSION_KEY = 'homemail.session';
 
 /** Starts `homemail web --no-open` from the build and waits for the address it prints. */
 export async function startWebMode(env: NodeJS.ProcessEnv = {}): Promise<WebMode> {
@@ -51,11 +60,38 @@ export async function startWebMode(env: NodeJS.ProcessEnv = {}): Promise<WebMode
     });
   });
   const parsed = new URL(url);
+  const origin = `http://127.0.0.1:${parsed.port}/`;
+  let session: Promise<string> | undefined;
   return {
     url,
     port: Number(parsed.port),
-    token: parsed.searchParams.get('token') ?? '',
+    origin,
     process: child,
+    secret() {
+      session ??= fetch(new URL('/api/session', origin), {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ code: parsed.searchParams.get('token') }),
+      }).then(async (response) => {
+        if (!response.ok) throw new Error(`the one-time code was refused: HTTP ${response.status}`);
+        return ((await response.json()) as { secret: string }).secret;
+      });
+      return session;
+    },
+    async open(page) {
+      if (session === undefined) {
+        session = (async () => {
+          await page.goto(url);
+          const handle = await page.waitForFunction(`sessionStorage.getItem(${JSON.stringify(SESSION_KEY)})`);
+          return String(await handle.jsonValue());
+        })();
+        await session;
+        return;
+      }
+      const secret = await session;
+      await page.addInitScript(`sessionStorage.setItem(${JSON.stringify(SESSION_KEY)}, ${JSON.stringify(secret)})`);
+      await page.goto(origin);
+    },
     // SIGTERM, then SIGKILL after 5 s: with an SSH session still open, `homemail web` does not exit by itself.
     stop: () =>
       new Promise<void>((resolve) => {

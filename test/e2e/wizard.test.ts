@@ -41,7 +41,7 @@ async function openWizard(browser: Browser, locale = 'en-US'): Promise<Session> 
   page.on('console', (message) => {
     if (message.type() === 'error') console.error(`page console: ${message.text()}`);
   });
-  await page.goto(web.url);
+  await web.open(page);
   await page.getByRole('heading', { level: 1 }).waitFor();
   return {
     web,

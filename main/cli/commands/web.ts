@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { badInput, HomemailError } from '../../../shared/errors.js';
@@ -7,6 +6,7 @@ import { createHandlers } from '../../services/index.js';
 import { defaultHistoryFile } from '../../services/watch/record.js';
 import { wizardSessions } from '../../services/ssh/sessionStore.js';
 import { readVersion } from '../../version.js';
+import { openInBrowser, writeLauncher, type Launcher } from '../../web/launch.js';
 import { startWebServer } from '../../web/server.js';
 import { parseCommandArgs, writeLine, type CliIO, type Command } from '../command.js';
 
@@ -21,17 +21,9 @@ export function parsePort(value: string | undefined): number {
   return Number(value);
 }
 
-function openInBrowser(url: string): void {
-  const [command, args] =
-    process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '', url]] : ['xdg-open', [url]];
-  const child = spawn(command, args, { detached: true, stdio: 'ignore' });
-  child.on('error', () => undefined);
-  child.unref();
-}
-
 export const webCommand: Command = {
   name: 'web',
-  summary: 'Run the wizard as a local web page on 127.0.0.1 (prints the address with its token).',
+  summary: 'Run the wizard as a local web page on 127.0.0.1 (prints its address, with a code that works once).',
   usage: 'web [--port N] [--no-open]',
   async run(argv: string[], io: CliIO): Promise<number> {
     const { values } = parseCommandArgs(this, argv, { port: { type: 'string' }, 'no-open': { type: 'boolean' } });
@@ -41,14 +33,19 @@ export const webCommand: Command = {
       throw new HomemailError('usage', `The wizard's pages are not built (${dir}).`, { hint: 'Run `npm run build` first.' });
     }
     const handlers = createHandlers({ door: 'web', version: readVersion(), dataDir: defaultDataDir(io.env), historyFile: defaultHistoryFile(io.env), now: () => new Date() });
-    const server = await startWebServer({ handlers, rendererDir: dir, port });
+    let launcher: Launcher | undefined;
+    const server = await startWebServer({ handlers, rendererDir: dir, port, onSessionOpened: () => void launcher?.dispose() });
     writeLine(io, `Homemail is running at ${server.url}`);
+    writeLine(io, 'The address works once (in one browser tab); run homemail web again for a new one.');
     writeLine(io, 'Keep this terminal open while you use the wizard; press Ctrl+C to stop.');
-    if (!values['no-open']) openInBrowser(server.url);
+    if (!values['no-open']) {
+      launcher = await writeLauncher(server.url);
+      openInBrowser(launcher.fileUrl);
+    }
     await new Promise<void>((resolve) => {
       const stop = () => {
         // Open SSH connections would keep the process alive: close them with the server.
-        void Promise.all([wizardSessions.closeAll(), server.close()]).then(() => resolve());
+        void Promise.all([wizardSessions.closeAll(), server.close(), launcher?.dispose()]).then(() => resolve());
       };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
