@@ -1,18 +1,23 @@
 import { z } from 'zod';
 import type { ApplyProgress, ApplyResult, Plan, RollbackResult } from '../plan.js';
+import { parseReportAddress } from '../validation/email.js';
 import { call } from './define.js';
+import { lineText, validatedText } from './fields.js';
 
 const sessionId = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/);
 
+const reportAddress = validatedText((value) => parseReportAddress(value), 320).transform((address) => address.address);
+
 const changeInput = {
   sessionId,
-  domain: z.string().min(1).max(253),
+  domain: lineText(253).pipe(z.string().min(1)),
   /** Keys from the wizard's key store (generateDkimKey): the private halves stay in main. */
   keyIds: z.array(z.string().uuid()).min(1).max(4),
-  rua: z.array(z.string().min(3).max(320)).max(4).default([]),
-  ruf: z.array(z.string().min(3).max(320)).max(4).default([]),
+  /** DMARC report addresses (`mailto:` optional), normalised; local parts an alias can carry. */
+  rua: z.array(reportAddress).max(4).default([]),
+  ruf: z.array(reportAddress).max(4).default([]),
   /** Local user for report mail; defaults to the SSH login user. */
-  reportTo: z.string().min(1).max(32).optional(),
+  reportTo: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'must be a local user name (lower-case letters, digits, _ and -)').optional(),
 };
 
 export const changeCalls = {

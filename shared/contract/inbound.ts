@@ -1,16 +1,23 @@
 import { z } from 'zod';
 import type { InboundReport } from '../inbound.js';
 import type { ApplyProgress, ApplyResult, Plan } from '../plan.js';
+import { parseAllowEntry } from '../validation/allowEntry.js';
 import { call } from './define.js';
+import { lineText } from './fields.js';
 
 const sessionId = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/);
 
-/** Allowlist entries; checked again in main (regexp syntax, addresses, host names) before anything runs. */
-const allowEntry = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('name'), value: z.string().min(1).max(253), comment: z.string().max(200).optional() }).strict(),
-  z.object({ kind: z.literal('regexp'), value: z.string().min(3).max(500), comment: z.string().max(200).optional() }).strict(),
-  z.object({ kind: z.literal('address'), value: z.string().min(2).max(64), comment: z.string().max(200).optional() }).strict(),
-]);
+/** Allowlist entries: each checked here against its table's grammar (the same check the CLI and the table writer use). */
+const allowEntry = z
+  .discriminatedUnion('kind', [
+    z.object({ kind: z.literal('name'), value: z.string().min(1).max(253), comment: lineText(200).optional() }).strict(),
+    z.object({ kind: z.literal('regexp'), value: z.string().min(3).max(500), comment: lineText(200).optional() }).strict(),
+    z.object({ kind: z.literal('address'), value: z.string().min(2).max(64), comment: lineText(200).optional() }).strict(),
+  ])
+  .superRefine((entry, ctx) => {
+    const parsed = parseAllowEntry(entry);
+    if (!parsed.ok) ctx.addIssue({ code: 'custom', path: ['value'], message: parsed.reason });
+  });
 
 const inboundChange = z
   .object({
@@ -20,7 +27,7 @@ const inboundChange = z
     hostnameRule: z.enum(['keep', 'reverse', 'strict']).default('keep'),
     allow: z.array(allowEntry).max(200).default([]),
     /** The mail domain, for the plan's title. */
-    domain: z.string().min(1).max(253),
+    domain: lineText(253).pipe(z.string().min(1)),
   })
   .strict();
 

