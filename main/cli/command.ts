@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { HomemailError } from '../../shared/errors.js';
+import { escapeControlCharacters } from '../../shared/validation/text.js';
 
 export interface CliIO {
   stdout: NodeJS.WritableStream;
@@ -29,10 +30,39 @@ export function parseCommandArgs<O extends Options>(command: Pick<Command, 'name
   }
 }
 
+/**
+ * Everything the CLI prints goes through these: text from outside (a report's org_name, a
+ * Subject, a DNS TXT value, a server's file or output) may carry ESC/OSC sequences that
+ * would recolour the terminal, fake lines or write the clipboard (OSC 52). Control
+ * characters other than newline and tab are printed as visible `\u{…}` escapes.
+ */
+export function writeText(io: CliIO, text: string, to: 'stdout' | 'stderr' = 'stdout'): void {
+  io[to].write(escapeControlCharacters(text));
+}
+
+/** JSON with the characters JSON.stringify leaves raw (DEL, C1, U+2028/2029) escaped too: the result is the same JSON value. */
+export function jsonForTerminal(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 export function writeJson(io: CliIO, value: unknown): void {
-  io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  io.stdout.write(`${jsonForTerminal(value)}\n`);
 }
 
 export function writeLine(io: CliIO, line = ''): void {
-  io.stdout.write(`${line}\n`);
+  writeText(io, `${line}\n`);
+}
+
+/** Lines built from outside data, one per element: a newline inside an element is printed as an escape, never as a line of its own. */
+export function writeLines(io: CliIO, lines: Iterable<string>): void {
+  for (const line of lines) writeText(io, `${oneLine(line)}\n`);
+}
+
+export function writeErrorLine(io: CliIO, line: string): void {
+  writeText(io, `${line}\n`, 'stderr');
+}
+
+/** One value from outside inside a line of ours: newlines and tabs escaped too, so it cannot start a fake line. */
+export function oneLine(text: string): string {
+  return escapeControlCharacters(text, { singleLine: true });
 }

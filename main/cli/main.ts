@@ -1,6 +1,6 @@
 import { exitCodeFor, HomemailError, serializeError } from '../../shared/errors.js';
 import { readVersion } from '../version.js';
-import type { CliIO } from './command.js';
+import { oneLine, writeErrorLine, writeJson, type CliIO } from './command.js';
 import { commands } from './commands/index.js';
 
 export function helpText(): string {
@@ -37,7 +37,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   }
   const command = commands.find((c) => c.name === name);
   if (!command) {
-    io.stderr.write(`homemail: unknown command "${name}".\n\n${helpText()}\n`);
+    writeErrorLine(io, `homemail: unknown command "${oneLine(name)}".\n\n${helpText()}`);
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
@@ -48,10 +48,10 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     return await command.run(rest, io);
   } catch (error) {
     const serialized = serializeError(error);
-    if (rest.includes('--json')) io.stdout.write(`${JSON.stringify({ ok: false, error: serialized }, null, 2)}\n`);
-    io.stderr.write(`homemail ${command.name}: ${serialized.message}\n`);
-    if (serialized.hint) io.stderr.write(`${serialized.hint}\n`);
-    if (!(error instanceof HomemailError) && io.env.HOMEMAIL_DEBUG && error instanceof Error) io.stderr.write(`${error.stack ?? ''}\n`);
+    if (rest.includes('--json')) writeJson(io, { ok: false, error: serialized });
+    writeErrorLine(io, `homemail ${command.name}: ${serialized.message}`);
+    if (serialized.hint) writeErrorLine(io, serialized.hint);
+    if (!(error instanceof HomemailError) && io.env.HOMEMAIL_DEBUG && error instanceof Error) writeErrorLine(io, error.stack ?? '');
     return exitCodeFor(serialized.code);
   }
 }

@@ -1,6 +1,6 @@
 import { applyChanges } from '../../services/change/transaction.js';
 import { formatPlan } from '../../services/change/planView.js';
-import { writeJson, writeLine, type CliIO, type Command } from '../command.js';
+import { writeErrorLine, writeJson, writeLine, writeText, type CliIO, type Command } from '../command.js';
 import { connectFromCli } from '../sshOptions.js';
 import { changeUsage, readChangeOptions, settingsFor } from './plan.js';
 
@@ -14,7 +14,7 @@ export const applyCommand: Command = {
     try {
       const result = await applyChanges(session, settingsFor(input, session), {
         progress: (event) => {
-          if (!input.json) io.stderr.write(`[${event.stage}] ${event.text}\n`);
+          if (!input.json) writeErrorLine(io, `[${event.stage}] ${event.text}`);
         },
       });
       if (input.json) {
@@ -26,7 +26,7 @@ export const applyCommand: Command = {
         writeLine(io, `Nothing changed: ${session.target.host} already signs mail for ${result.plan.domain}.`);
         return 0;
       }
-      io.stdout.write(formatPlan(result.plan));
+      writeText(io, formatPlan(result.plan));
       for (const w of result.warnings) writeLine(io, `Warning: ${w}`);
       writeLine(io, `Applied. Backup: ${result.backupId ?? ''} (undo with: homemail rollback --ssh … --backup ${result.backupId ?? ''})`);
       return 0;

@@ -3,7 +3,7 @@ import type { InboundReport } from '../../../shared/inbound.js';
 import type { Plan } from '../../../shared/plan.js';
 import { assertAllowEntries, buildAllowMaps } from '../../services/inbound/allowMap.js';
 import { allowEntryFrom, runInbound } from '../../services/inbound/inbound.js';
-import { parseCommandArgs, writeJson, writeLine, type CliIO, type Command } from '../command.js';
+import { parseCommandArgs, writeErrorLine, writeJson, writeLine, type CliIO, type Command } from '../command.js';
 import { connectFromCli, readSshOptions, sshOptionSpec, sshUsage } from '../sshOptions.js';
 
 const marks = { working: '✓', 'not-listing': '✗', 'lists-everything': '✗', refused: '!', 'no-answer': '✗' } as const;
@@ -51,7 +51,7 @@ export const inboundCommand: Command = {
       const outcome = await runInbound(
         session,
         { removeDead: values['remove-dead'] === true, hostnameRule: rule, allow, domain: values.domain ?? session.target.host },
-        values.apply ? { progress: (e) => (values.json ? undefined : io.stderr.write(`[${e.stage}] ${e.text}\n`)) } : false,
+        values.apply ? { progress: (e) => (values.json ? undefined : writeErrorLine(io, `[${e.stage}] ${e.text}`)) } : false,
       );
       if (values.json) {
         writeJson(io, {

@@ -1,6 +1,6 @@
 import type { Inspection } from '../../../shared/inspection.js';
 import { inspectServer } from '../../services/inspect/inspect.js';
-import { parseCommandArgs, writeJson, writeLine, type CliIO, type Command } from '../command.js';
+import { parseCommandArgs, writeJson, writeLines, type CliIO, type Command } from '../command.js';
 import { connectFromCli, readSshOptions, sshOptionSpec, sshUsage } from '../sshOptions.js';
 
 /** The readable picture for a terminal. */
@@ -43,7 +43,7 @@ export const inspectCommand: Command = {
     try {
       const inspection = await inspectServer(session);
       if (values.json) writeJson(io, { ok: true, inspection, roundTrips: session.roundTrips });
-      else for (const line of formatInspection(inspection)) writeLine(io, line);
+      else writeLines(io, formatInspection(inspection));
       return 0;
     } finally {
       await session.close();

@@ -7,7 +7,7 @@ import { planChanges } from '../../services/change/transaction.js';
 import { badInput } from '../../../shared/errors.js';
 import { normalizeDomain } from '../../../shared/validation/domain.js';
 import { orThrow } from '../../../shared/validation/problem.js';
-import { parseCommandArgs, writeJson, writeLine, type CliIO, type Command } from '../command.js';
+import { parseCommandArgs, writeJson, writeLine, writeText, type CliIO, type Command } from '../command.js';
 import { connectFromCli, readSshOptions, sshOptionSpec, sshUsage, type SshCliOptions } from '../sshOptions.js';
 
 /** plan's and apply's options (apply adds nothing but its effect). */
@@ -61,7 +61,7 @@ export const planCommand: Command = {
     try {
       const { plan } = await planChanges(session, settingsFor(input, session));
       if (input.json) writeJson(io, { ok: true, plan, changed: plan.changed, roundTrips: session.roundTrips });
-      else io.stdout.write(formatPlan(plan));
+      else writeText(io, formatPlan(plan));
       if (!input.json) writeLine(io, plan.changed ? 'Run the same command with "apply" to make these changes.' : '');
       return 0;
     } finally {

@@ -7,13 +7,13 @@ import type { DmarcPolicy, RecordNote, SpfAll } from '../../../shared/records/ty
 import { normalizeDomain } from '../../../shared/validation/domain.js';
 import { orThrow } from '../../../shared/validation/problem.js';
 import { loadDkimKeyFile, parseDkimSpec } from '../../services/keys/loadKeyFile.js';
-import { parseCommandArgs, type CliIO, type Command } from '../command.js';
+import { parseCommandArgs, writeErrorLine, writeText, type CliIO, type Command } from '../command.js';
 
 /** Notes go to stderr, so stdout stays exactly the records (a zone file, JSON). */
 export function writeNotes(io: CliIO, notes: readonly RecordNote[], quiet: boolean): void {
   for (const n of notes) {
     if (quiet && n.severity === 'info') continue;
-    io.stderr.write(`${n.severity === 'warning' ? 'warning' : 'note'}: ${n.text}\n`);
+    writeErrorLine(io, `${n.severity === 'warning' ? 'warning' : 'note'}: ${n.text}`);
   }
 }
 
@@ -76,7 +76,7 @@ export const recordsCommand: Command = {
       ...(values.ttl === undefined ? {} : { ttl: Number(values.ttl) }),
     });
     const out = formatRecords(set, format, { ...(origin === undefined ? {} : { origin }), relative: values.relative === true });
-    io.stdout.write(out.text);
+    writeText(io, out.text);
     writeNotes(io, [...set.notes, ...out.notes], values.quiet === true);
     return 0;
   },

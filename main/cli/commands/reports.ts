@@ -3,7 +3,7 @@ import { reportAddressField, reportDaysField, reportDomainField, reportSinceFiel
 import { badInput } from '../../../shared/errors.js';
 import type { ReportPeriod, ReportsResult } from '../../../shared/reports.js';
 import { readReports } from '../../services/reports/readReports.js';
-import { parseCommandArgs, writeJson, writeLine, type CliIO, type Command } from '../command.js';
+import { parseCommandArgs, writeJson, writeLines, type CliIO, type Command } from '../command.js';
 import { connectFromCli, readSshOptions, sshOptionSpec, sshUsage } from '../sshOptions.js';
 
 function parseField<T>(schema: z.ZodType<T>, value: string | number, field: string): T {
@@ -94,7 +94,7 @@ export const reportsCommand: Command = {
     try {
       const result = await readReports(session, { address, domain, period, now: new Date() });
       if (values.json) writeJson(io, { ok: true, ...result });
-      else for (const line of formatReports(result)) writeLine(io, line);
+      else writeLines(io, formatReports(result));
       return 0;
     } finally {
       await session.close();

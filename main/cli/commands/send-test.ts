@@ -8,7 +8,7 @@ import { parseResolverAddress } from '../../../shared/verify/resolverAddress.js'
 import { DnsClient } from '../../services/verify/dnsClient.js';
 import { sendTest } from '../../services/verify/sendTest.js';
 import { chainedResolver, resolversFromArgs } from '../../services/verify/servers.js';
-import { parseCommandArgs, writeJson, writeLine, type CliIO, type Command } from '../command.js';
+import { oneLine, parseCommandArgs, writeJson, writeLine, writeLines, type CliIO, type Command } from '../command.js';
 import { connectFromCli, readSshOptions, sshOptionSpec, sshUsage } from '../sshOptions.js';
 
 const LOCAL_ADDRESS = /^[A-Za-z0-9._+-]+(?:@[A-Za-z0-9.-]+)?$/;
@@ -50,9 +50,9 @@ export const sendTestCommand: Command = {
       } else {
         writeLine(io, `Test messages from ${report.from} to ${report.to} (mailbox ${report.mailbox})`);
         writeLine(io);
-        for (const m of report.messages) if (m.authenticationResults) writeLine(io, `${m.path}: ${m.authenticationResults}`);
+        for (const m of report.messages) if (m.authenticationResults) writeLine(io, `${m.path}: ${oneLine(m.authenticationResults.replace(/\r?\n[ \t]+/g, ' '))}`);
         writeLine(io);
-        for (const check of report.checks) for (const line of renderCheckEnglish(check)) writeLine(io, line);
+        writeLines(io, report.checks.flatMap((check) => renderCheckEnglish(check)));
         writeLine(io);
         writeLine(io, renderSummaryEnglish(report.summary));
       }

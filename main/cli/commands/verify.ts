@@ -4,7 +4,7 @@ import { verifyDnsInput, type VerifyReport } from '../../../shared/contract/veri
 import { badInput, HomemailError } from '../../../shared/errors.js';
 import { loadDkimKeyFile, parseDkimSpec } from '../../services/keys/index.js';
 import { verifyDns, waitForDns, type VerifyDnsOptions } from '../../services/verify/verifyDns.js';
-import { parseCommandArgs, writeJson, writeLine, type CliIO, type Command } from '../command.js';
+import { parseCommandArgs, writeErrorLine, writeJson, writeLine, writeLines, type CliIO, type Command } from '../command.js';
 
 interface DkimArg {
   selector: string;
@@ -23,7 +23,7 @@ export function printReport(io: CliIO, report: VerifyReport): void {
   const primary = report.resolvers.find((r) => r.primary);
   writeLine(io, `DNS checks for ${report.domain}${primary ? ` (records judged from ${primary.label})` : ''}`);
   writeLine(io);
-  for (const check of report.checks) for (const line of renderCheckEnglish(check)) writeLine(io, line);
+  for (const check of report.checks) writeLines(io, renderCheckEnglish(check));
   writeLine(io);
   writeLine(io, renderSummaryEnglish(report.summary));
   writeLine(io, `${report.timing.queries} DNS queries in ${report.timing.wallMs} ms (slowest ${report.timing.slowestQueryMs} ms).`);
@@ -74,7 +74,7 @@ export const verifyCommand: Command = {
       onProgress: (event) => {
         if (json || event.kind !== 'round') return;
         const waiting = [...event.failing, ...event.behind.map((b) => `${b.record} at ${b.resolver}`)];
-        io.stderr.write(`round ${event.round}: ${waiting.length === 0 ? 'all settled' : `waiting for ${waiting.join('; ')}`}\n`);
+        writeErrorLine(io, `round ${event.round}: ${waiting.length === 0 ? 'all settled' : `waiting for ${waiting.join('; ')}`}`);
       },
     };
     const report = input.waitSeconds > 0 ? await waitForDns(options, { waitSeconds: input.waitSeconds, intervalSeconds: input.intervalSeconds }) : await verifyDns(options);
