@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { own } from '../../shared/dictionary.js';
 
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -13,5 +14,5 @@ const contentTypes: Record<string, string> = {
 
 /** The Content-Type for a file of the built renderer. */
 export function contentTypeFor(file: string): string {
-  return contentTypes[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+  return own(contentTypes, path.extname(file).toLowerCase()) ?? 'application/octet-stream';
 }

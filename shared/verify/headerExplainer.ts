@@ -6,6 +6,7 @@
 import { checkText, type CheckStatus, type CheckText } from '../checks.js';
 import type { CheckMessageKey } from './messages.en.js';
 import { parseTagList } from './tags.js';
+import { dictionary, own } from '../dictionary.js';
 
 export interface ExplainedHeader {
   /** The header the line explains, as named in the message. */
@@ -117,7 +118,7 @@ export function parseAuthenticationResults(value: string): AuthenticationResults
     const [head, ...rest] = bare.split(' ');
     const match = /^([A-Za-z0-9_-]+)(?:\/[0-9]+)?=([A-Za-z0-9_-]+)$/.exec(head ?? '');
     if (!match?.[1] || !match[2]) continue;
-    const props: Record<string, string> = {};
+    const props = dictionary<string>();
     for (const word of rest) {
       const prop = /^([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)=(.*)$/.exec(word);
       if (prop?.[1] && prop[2] !== undefined) props[prop[1].toLowerCase()] = prop[2].replace(/^"(.*)"$/, '$1');
@@ -148,7 +149,8 @@ function meaningKey(method: 'dkim' | 'spf' | 'dmarc' | 'arc', result: string): C
     arc: { pass: 'meaningArcPass' },
   };
   const other: Record<string, CheckMessageKey> = { dkim: 'meaningDkimOther', spf: 'meaningSpfOther', dmarc: 'meaningDmarcOther', arc: 'meaningArcOther' };
-  return table[method]?.[result] ?? other[method] ?? 'meaningArcOther';
+  const byResult = own(table, method);
+  return (byResult ? own(byResult, result) : undefined) ?? own(other, method) ?? 'meaningArcOther';
 }
 
 function explainResult(header: string, server: string, r: AuthResult): ExplainedHeader {

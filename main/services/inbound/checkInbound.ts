@@ -4,6 +4,7 @@ import { commandLine } from '../ssh/quote.js';
 import type { RemoteSession } from '../ssh/types.js';
 import { probeBlocklists, SUGGESTED_LISTS } from './blocklists.js';
 import { currentHostnameRule, findBlocklists } from './restrictions.js';
+import { dictionary } from '../../../shared/dictionary.js';
 
 /**
  * The inbound picture in two round trips: Postfix's settings and how many clients in the
@@ -23,7 +24,7 @@ printf 'HOMEMAIL-END\\n'
 
 /** `postconf -n` lines → settings. */
 export function parsePostconf(text: string): Record<string, string> {
-  const settings: Record<string, string> = {};
+  const settings = dictionary<string>();
   for (const line of text.split('\n')) {
     const eq = line.indexOf(' = ');
     if (eq > 0) settings[line.slice(0, eq).trim()] = line.slice(eq + 3).trim();
