@@ -50,7 +50,7 @@ export const recordsCalls = {
     description: 'The DKIM keys held in memory (public information only), optionally for one domain.',
   }),
   forgetDkimKey: call<{ removed: boolean }>()({
-    input: z.object({ keyId: z.string().max(100) }).strict(),
+    input: z.object({ keyId: lineText(100) }).strict(),
     description: 'Discards a DKIM key from memory.',
   }),
 };

@@ -4,6 +4,7 @@ import type { HeaderExplanation } from '../verify/headerExplainer.js';
 import { normalizeDomain } from '../validation/domain.js';
 import { parseIpAddress } from '../validation/ip.js';
 import { normalizeSelector } from '../validation/selector.js';
+import { lineText } from './fields.js';
 import { parseResolverAddress } from '../verify/resolverAddress.js';
 import { call } from './define.js';
 
@@ -68,7 +69,7 @@ const ipField = z.string().transform((value, ctx) => {
   return z.NEVER;
 });
 
-const resolverField = z.string().refine((value) => parseResolverAddress(value) !== null, {
+const resolverField = lineText(100).refine((value) => parseResolverAddress(value) !== null, {
   message: 'must be an IP address with an optional port: 192.0.2.1, 192.0.2.1:5353, 2001:db8::1 or [2001:db8::1]:5353',
 });
 

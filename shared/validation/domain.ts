@@ -1,4 +1,5 @@
 import { invalid, valid, type Validated } from './problem.js';
+import { refuseControlCharacters } from './text.js';
 
 export interface DomainOptions {
   /** Accept a name without a dot (never for a mail domain; for labels checked alone). */
@@ -17,6 +18,8 @@ const IPV4_LIKE = /^\d+(?:\.\d+){3}$/;
  * empty or over-long labels, non-LDH characters and names over 253 characters.
  */
 export function normalizeDomain(input: string, options: DomainOptions = {}): Validated<string> {
+  const control = refuseControlCharacters<string>(input);
+  if (control) return control;
   const value = input.trim();
   if (value === '') return invalid('domainEmpty');
   const odd = URL_STRUCTURE.exec(value);

@@ -1,5 +1,6 @@
 import { normalizeDomain } from './domain.js';
 import { invalid, valid, type Validated } from './problem.js';
+import { refuseControlCharacters } from './text.js';
 
 export interface EmailAddress {
   /** The part before "@", as given (local parts may be case-sensitive). */
@@ -18,6 +19,8 @@ const DOT_ATOM = new RegExp(`^${ATOM}(?:\\.${ATOM})*$`);
  * people can paste what they see in a DMARC record.
  */
 export function parseEmailAddress(input: string): Validated<EmailAddress> {
+  const control = refuseControlCharacters<EmailAddress>(input);
+  if (control) return control;
   let value = input.trim();
   if (/^mailto:/i.test(value)) value = value.slice('mailto:'.length);
   if (value === '') return invalid('emailEmpty');

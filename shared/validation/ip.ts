@@ -1,4 +1,5 @@
 import { invalid, valid, type Validated } from './problem.js';
+import { refuseControlCharacters } from './text.js';
 
 /**
  * Where an address can be seen from: only `public` addresses are what other mail servers
@@ -23,6 +24,8 @@ export interface IpOptions {
 const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 
 export function parseIpAddress(input: string, options: IpOptions = {}): Validated<IpAddress> {
+  const control = refuseControlCharacters<IpAddress>(input);
+  if (control) return control;
   const value = input.trim();
   if (value === '') return invalid('ipEmpty');
   const [addressPart = '', prefixPart, extra] = value.split('/');

@@ -1,4 +1,5 @@
 import { invalid, valid, type Validated } from './problem.js';
+import { refuseControlCharacters } from './text.js';
 
 const SELECTOR_CHARS = /^[A-Za-z0-9.-]+$/;
 const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -8,6 +9,8 @@ const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
  * sub-domain (letters, digits, inner hyphens). Case folded: DNS does not tell case apart.
  */
 export function normalizeSelector(input: string, now: Date = new Date()): Validated<string> {
+  const control = refuseControlCharacters<string>(input);
+  if (control) return control;
   const value = input.trim();
   if (value === '') return invalid('selectorEmpty', { example: suggestSelector(now) });
   if (value.startsWith('.') || value.endsWith('.')) return invalid('selectorDotEnds', { value });

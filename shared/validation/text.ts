@@ -29,6 +29,12 @@ export function checkSingleLine(text: string): Validated<string> {
   return char === null ? valid(text) : invalid('controlCharacter', { char });
 }
 
+/** The refusal for a control character in `text`, typed for any validator's result; null when there is none. */
+export function refuseControlCharacters<T>(text: string): Validated<T> | null {
+  const char = findControlCharacter(text);
+  return char === null ? null : invalid('controlCharacter', { char });
+}
+
 /**
  * Outside text (a report's org_name, a Subject, a DNS TXT value, server output) made safe to
  * print on a terminal: every control character but newline and tab becomes a visible
