@@ -40,6 +40,11 @@ const examples: { [K in CallName]: InputOf<K> } = {
     domain: 'example.com',
   },
   applyInbound: { sessionId: SID, hostnameRule: 'reverse', allow: [{ kind: 'name', value: 'mx.partner.example' }], domain: 'example.com' },
+  watchStatus: {},
+  watchRunNow: {},
+  exportHistory: { domain: 'example.com', format: 'csv' },
+  deleteServerHistory: { host: 'mail.example.com', port: 22 },
+  setWatchSchedule: { enabled: true, intervalHours: 24 },
 };
 
 /** Fields whose text is several lines by nature and never reaches a server file: pasted headers, a public key's base64. */
