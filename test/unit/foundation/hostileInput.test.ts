@@ -7,10 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { buildAllowMaps } from '../../../main/services/inbound/allowMap.js';
 import { contract, type CallName, type InputOf } from '../../../shared/contract/index.js';
 import { callNames } from '../../../shared/contract/names.js';
-import type { AllowEntry } from '../../../shared/inbound.js';
 import { parseReportAddress } from '../../../shared/validation/email.js';
 import { CONTROL_CHARACTERS } from '../../../shared/validation/text.js';
 import { runCliCaptured } from '../../support/cli.js';
+import { ALLOW_ENTRY, CONTROL, HOSTILE_STRING, LINE_BREAKING } from '../../support/hostile.js';
 
 const SID = 'abcdefghijklmnopqrstuvwx';
 const KEY_ID = '123e4567-e89b-42d3-a456-426614174000';
@@ -71,12 +71,6 @@ function withValue(root: unknown, path: Path, value: string): unknown {
 
 const fieldName = (name: string, path: Path) => [name, ...path.map((p) => (typeof p === 'number' ? '*' : p))].join('.');
 
-const CONTROL = fc.oneof(fc.integer({ min: 0, max: 0x1f }), fc.integer({ min: 0x7f, max: 0x9f }), fc.constantFrom(0x2028, 0x2029)).map((c) => String.fromCharCode(c));
-const LINE_BREAKING = fc.constantFrom('\n', '\r', '\0');
-/** Fragments that mean something in a Postfix table, a shell, a DMARC record or a JS object. */
-const HOSTILE_FRAGMENT = fc.constantFrom('\n', '\r\n', '\u2028', '\u0085', '\u001b]52;c;eA==\u0007', ' BCC spy@evil.example', '|.|', '/', '\\', '#', ';', ',', '!', '${IFS}', '`id`', "'", '"', 'constructor', '__proto__', '%0a', '\u202e', ' ', '\t', 'unknown', '..', '@', ':');
-const HOSTILE_STRING = fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }), fc.array(fc.oneof(HOSTILE_FRAGMENT, fc.string({ maxLength: 6 })), { maxLength: 8 }).map((parts) => parts.join('')));
-
 function insertAt(text: string, at: number, piece: string): string {
   const i = Math.min(at, text.length);
   return text.slice(0, i) + piece + text.slice(i);
@@ -124,16 +118,10 @@ describe('hostile values at every field of every contract call', () => {
 const REGEXP_LINE = /^(?:# [^\n]*|\/(?:[^/\\\n]|\\.)+\/[imx]* (?:DUNNO|reject_unknown_client_hostname))$/;
 const CIDR_LINE = /^(?:# [^\n]*|[0-9a-f:.]+\/\d{1,3} OK)$/;
 
-const allowEntry: fc.Arbitrary<AllowEntry> = fc.oneof(
-  fc.record({ kind: fc.constant('name' as const), value: fc.oneof(fc.domain(), fc.domain().map((d) => `.${d}`), HOSTILE_STRING) }),
-  fc.record({ kind: fc.constant('regexp' as const), value: fc.oneof(fc.stringMatching(/^\/\^[a-z0-9]{1,8}\\\.[a-z]{2,6}\$\/i?$/), HOSTILE_STRING.map((s) => `/${s}/`)) }),
-  fc.record({ kind: fc.constant('address' as const), value: fc.oneof(fc.ipV4(), fc.ipV6(), HOSTILE_STRING) }),
-);
-
 describe('allowlist entries: the contract and the table writer agree, and accepted tables hold exactly the entries', () => {
   it('renders one rule line per accepted entry and nothing else', () => {
     fc.assert(
-      fc.property(fc.array(allowEntry, { minLength: 1, maxLength: 5 }), fc.option(HOSTILE_STRING, { nil: undefined }), (entries, comment) => {
+      fc.property(fc.array(ALLOW_ENTRY, { minLength: 1, maxLength: 5 }), fc.option(HOSTILE_STRING, { nil: undefined }), (entries, comment) => {
         const withComment = entries.map((e, i) => (i === 0 && comment !== undefined ? { ...e, comment: comment.slice(0, 200) } : e));
         const input = { ...examples.planInbound, allow: withComment };
         const parsed = contract.planInbound.input.safeParse(input);
