@@ -30,7 +30,7 @@ const examples: { [K in CallName]: InputOf<K> } = {
   verifyDns: { domain: 'example.com', dkim: [{ selector: 's1', publicKey: 'MIIBIjAN', keyType: 'rsa' }], addresses: ['203.0.113.5'], interfaceAddresses: ['192.0.2.1'], resolvers: ['192.0.2.53'] },
   sendTest: { sessionId: SID, to: 'admin', domain: 'example.com', addresses: ['203.0.113.5'], resolvers: ['192.0.2.53'] },
   explainHeaders: { headers: 'Authentication-Results: mx.example.net; dkim=pass header.d=example.com' },
-  readDmarcReports: { sessionId: SID, address: 'dmarc@example.com', domain: 'example.com', days: 14 },
+  readDmarcReports: { sessionId: SID, address: 'dmarc@example.com', domain: 'example.com', period: { kind: 'since', date: '2026-11-01' } },
   checkInbound: { sessionId: SID },
   planInbound: {
     sessionId: SID,
