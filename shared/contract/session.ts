@@ -41,7 +41,7 @@ export const sessionCalls = {
     description: 'What the server has (OS, Postfix, OpenDKIM, milters, keys), in one round trip.',
   }),
   forgetHostKey: call<{ removed: number; file: string }>()({
-    input: z.object({ target: z.string().min(1).max(300) }).strict(),
+    input: z.object({ target: lineText(300).pipe(z.string().min(1)) }).strict(),
     description: 'Forgets the remembered host key of a server in Homemail\'s own known_hosts, after the person confirmed the new key out of band; the next connection asks for consent again.',
   }),
   disconnectServer: call<{ closed: boolean }>()({
