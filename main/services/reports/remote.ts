@@ -199,7 +199,7 @@ for spec in "$@"; do
     [ -d "$p" ] || continue
     find "$p/new" "$p/cur" -maxdepth 1 -type f ! -name '*[[:cntrl:]]*' -printf '%T@ %s %p\\n' 2>/dev/null | sort -rn |
       awk -v cap="$cap" -v list="$lists/$n" -v sizes="$lists/$n.size" '
-        { used += $2; if (used > cap) { print "truncated" > sizes; exit } sub(/^[^ ]+ [^ ]+ /, ""); print > list; kept += $2 }
+        { size = $2; used += size; if (used > cap) { print "truncated" > sizes; exit } sub(/^[^ ]+ [^ ]+ /, ""); print > list; kept += size }
         END { print "size " kept + 0 >> sizes }'
     s=$(sed -n 's/^size //p' "$lists/$n.size" 2>/dev/null)
     total=$((total + \${s:-0}))
