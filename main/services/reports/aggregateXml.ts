@@ -130,11 +130,12 @@ class WrappedReport extends ReportRefused {}
  * wrapped in another element (a reporter's stray unclosed `<xs:schema>`) is read from its
  * `<feedback>` on, with a note.
  */
-export function parseAggregateReport(xml: string, context: ParseContext = {}): AggregateReport {
+export function parseAggregateReport(source: string | (() => Iterable<string>), context: ParseContext = {}): AggregateReport {
   try {
-    return parseFeedback(xml, context);
+    return parseFeedback(typeof source === 'string' ? source : source(), context);
   } catch (error) {
     if (!(error instanceof WrappedReport)) throw error;
+    const xml = typeof source === 'string' ? source : [...source()].join('');
     const start = xml.search(/<([A-Za-z_][\w.-]*:)?feedback[\s>]/);
     if (start <= 0) throw new ReportRefused('The XML is not a DMARC aggregate report (no <feedback> element).');
     const report = parseFeedback(xml.slice(start), context);
@@ -143,8 +144,8 @@ export function parseAggregateReport(xml: string, context: ParseContext = {}): A
   }
 }
 
-function parseFeedback(xml: string, context: ParseContext): AggregateReport {
-  if (xml.length > MAX_REPORT_XML_BYTES) throw new ReportRefused(`The report is over ${MAX_REPORT_XML_BYTES} bytes.`);
+function parseFeedback(xml: string | Iterable<string>, context: ParseContext): AggregateReport {
+  if (typeof xml === 'string' && xml.length > MAX_REPORT_XML_BYTES) throw new ReportRefused(`The report is over ${MAX_REPORT_XML_BYTES} bytes.`);
   const budget = context.budget ?? new ReadBudget();
   const meta = new Map<string, string>();
   const policy = new Map<string, string>();

@@ -120,6 +120,13 @@ export function gunzipMembers(data: Uint8Array, limits: ArchiveLimits = defaultA
   let total = 0;
   let at = 0;
   let members = 0;
+  // zlib hands back one buffer when the output fits one chunk, else it joins all chunks into a
+  // new one (twice the memory for a moment). The size of the (last) member is written at the
+  // end (ISIZE): size the chunk by it, past any padding.
+  let end = data.length;
+  while (end > 0 && (data[end - 1] === 0 || data[end - 1] === 0x0a || data[end - 1] === 0x0d || data[end - 1] === 0x20)) end--;
+  const isize = end >= 4 ? new DataView(data.buffer, data.byteOffset + end - 4, 4).getUint32(0, true) : 0;
+  const chunkSize = Math.min(Math.max(isize + 1, 64 * 1024), outputCap + 1);
   while (at < data.length) {
     const header = gzipHeaderLength(data, at);
     if (header === -1) {
@@ -128,7 +135,7 @@ export function gunzipMembers(data: Uint8Array, limits: ArchiveLimits = defaultA
     }
     let inflated: { buffer: Buffer; engine: { bytesWritten: number } };
     try {
-      inflated = inflateRawSync(data.subarray(at + header), { info: true, maxOutputLength: Math.max(1, outputCap - total) }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
+      inflated = inflateRawSync(data.subarray(at + header), { info: true, chunkSize, maxOutputLength: Math.max(1, outputCap - total) }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
     } catch (error) {
       const code = (error as { code?: string }).code;
       if (code === 'ERR_BUFFER_TOO_LARGE') {

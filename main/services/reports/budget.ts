@@ -31,7 +31,7 @@ export interface BudgetLimits {
 
 export const defaultBudgetLimits: BudgetLimits = {
   maxDecodedBytes: 512 * 1024 * 1024,
-  maxRows: 1_000_000,
+  maxRows: 500_000,
   maxMs: 30_000,
 };
 

@@ -24,21 +24,49 @@ function decoder(label: string): InstanceType<typeof TextDecoder> | null {
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
 
-export function decodeXmlBytes(bytes: Uint8Array): DecodedText {
+/** Which decoder the bytes need, and how many BOM bytes to skip. */
+function chooseEncoding(bytes: Uint8Array): { label: string; skip: number; encoding: string | null; problem: string | null } {
   const [a, b, c] = [bytes[0], bytes[1], bytes[2]];
-  if (a === 0xef && b === 0xbb && c === 0xbf) return { text: utf8.decode(bytes.subarray(3)), encoding: null, problem: null };
-  if (a === 0xff && b === 0xfe) return { text: new TextDecoder('utf-16le').decode(bytes.subarray(2)), encoding: 'UTF-16LE', problem: null };
-  if (a === 0xfe && b === 0xff) return { text: new TextDecoder('utf-16be').decode(bytes.subarray(2)), encoding: 'UTF-16BE', problem: null };
+  if (a === 0xef && b === 0xbb && c === 0xbf) return { label: 'utf-8', skip: 3, encoding: null, problem: null };
+  if (a === 0xff && b === 0xfe) return { label: 'utf-16le', skip: 2, encoding: 'UTF-16LE', problem: null };
+  if (a === 0xfe && b === 0xff) return { label: 'utf-16be', skip: 2, encoding: 'UTF-16BE', problem: null };
   // UTF-16 without a BOM: "<?" as 3C 00 3F 00 or 00 3C 00 3F.
-  if (a === 0x3c && b === 0x00) return { text: new TextDecoder('utf-16le').decode(bytes), encoding: 'UTF-16LE', problem: null };
-  if (a === 0x00 && b === 0x3c) return { text: new TextDecoder('utf-16be').decode(bytes), encoding: 'UTF-16BE', problem: null };
+  if (a === 0x3c && b === 0x00) return { label: 'utf-16le', skip: 0, encoding: 'UTF-16LE', problem: null };
+  if (a === 0x00 && b === 0x3c) return { label: 'utf-16be', skip: 0, encoding: 'UTF-16BE', problem: null };
   const head = String.fromCharCode(...bytes.subarray(0, 200));
   const declared = /^\s*<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z0-9._:-]{1,40})["']/.exec(head)?.[1];
-  if (declared === undefined || /^utf-?8$/i.test(declared)) return { text: utf8.decode(bytes), encoding: null, problem: null };
-  if (/^(utf-?16|ucs-?2)/i.test(declared)) return { text: utf8.decode(bytes), encoding: null, problem: `declares ${declared} but is written in single bytes; read as UTF-8` };
-  const chosen = decoder(declared);
-  if (chosen === null) return { text: utf8.decode(bytes), encoding: null, problem: `declares the unknown encoding ${declared}; read as UTF-8` };
-  return { text: chosen.decode(bytes), encoding: declared, problem: null };
+  if (declared === undefined || /^utf-?8$/i.test(declared)) return { label: 'utf-8', skip: 0, encoding: null, problem: null };
+  if (/^(utf-?16|ucs-?2)/i.test(declared)) return { label: 'utf-8', skip: 0, encoding: null, problem: `declares ${declared} but is written in single bytes; read as UTF-8` };
+  if (decoder(declared) === null) return { label: 'utf-8', skip: 0, encoding: null, problem: `declares the unknown encoding ${declared}; read as UTF-8` };
+  return { label: declared, skip: 0, encoding: declared, problem: null };
+}
+
+export function decodeXmlBytes(bytes: Uint8Array): DecodedText {
+  const chosen = chooseEncoding(bytes);
+  const text = (chosen.label === 'utf-8' ? utf8 : (decoder(chosen.label) ?? utf8)).decode(bytes.subarray(chosen.skip));
+  return { text, encoding: chosen.encoding, problem: chosen.problem };
+}
+
+/** Decoded text in chunks (the decoder keeps characters cut between chunks whole). */
+export interface DecodedChunks {
+  chunks: () => Iterable<string>;
+  encoding: string | null;
+  problem: string | null;
+}
+
+// Small enough that each decoded chunk stays out of V8's large-object space (freed only by full GCs).
+const CHUNK_BYTES = 32 * 1024;
+
+/** Like decodeXmlBytes, but chunk by chunk: the text is never one string. */
+export function decodeXmlChunks(bytes: Uint8Array): DecodedChunks {
+  const chosen = chooseEncoding(bytes);
+  const body = bytes.subarray(chosen.skip);
+  function* chunks(): Iterable<string> {
+    const streaming = decoder(chosen.label) ?? new TextDecoder('utf-8');
+    for (let at = 0; at < body.length; at += CHUNK_BYTES) yield streaming.decode(body.subarray(at, at + CHUNK_BYTES), { stream: at + CHUNK_BYTES < body.length });
+    if (body.length === 0) yield '';
+  }
+  return { chunks, encoding: chosen.encoding, problem: chosen.problem };
 }
 
 export type Sniffed = 'gzip' | 'zip' | 'xml' | 'json' | null;

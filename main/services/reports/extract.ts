@@ -1,8 +1,8 @@
 import type { AggregateReport, ReportNote, SkippedReport } from '../../../shared/reports.js';
-import { parseAggregateReport } from './aggregateXml.js';
+import { MAX_REPORT_XML_BYTES, parseAggregateReport } from './aggregateXml.js';
 import { ArchiveRefused, defaultArchiveLimits, gunzipMembers, unzipLimited, type ArchiveLimits } from './archive.js';
 import { BudgetExhausted, ReadBudget, ReportRefused } from './budget.js';
-import { decodeXmlBytes, looksLikeTlsReport, sniffContent } from './decode.js';
+import { decodeXmlChunks, looksLikeTlsReport, sniffContent } from './decode.js';
 import { parseMessage, type MimePart } from './mime.js';
 
 export interface ExtractedReports {
@@ -112,11 +112,18 @@ export function reportsFromMessage(text: string, options: ExtractOptions = {}): 
         continue;
       }
       try {
-        const decoded = decodeXmlBytes(document.bytes);
-        // The text is all the parser needs: let the bytes go before the rows grow.
-        document.bytes = new Uint8Array(0);
-        budget.spendBytes(decoded.text.length);
-        const report = parseAggregateReport(decoded.text, { fileName: document.name, budget });
+        if (document.bytes.length > MAX_REPORT_XML_BYTES) throw new ReportRefused(`The report is over ${MAX_REPORT_XML_BYTES} bytes.`);
+        // Decoded chunk by chunk as the scanner goes: the text is never one string.
+        const decoded = decodeXmlChunks(document.bytes);
+        const report = parseAggregateReport(() => {
+          const chunks = decoded.chunks();
+          return (function* counted() {
+            for (const chunk of chunks) {
+              budget.spendBytes(chunk.length);
+              yield chunk;
+            }
+          })();
+        }, { fileName: document.name, budget });
         if (decoded.problem !== null) report.notes.push(`The report ${decoded.problem}.`);
         for (const note of report.notes) notes.push({ source: documentSource, reason: note });
         reports.push(report);

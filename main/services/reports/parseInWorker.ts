@@ -51,7 +51,7 @@ export class ReportWorker {
     const budget = options.budget ?? defaultBudgetLimits;
     this.watchdogMs = budget.maxMs + 10_000;
     const { url, execArgv } = reportsWorkerLocation();
-    this.worker = new Worker(url, { execArgv, resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb ?? 384, maxYoungGenerationSizeMb: 32 } });
+    this.worker = new Worker(url, { execArgv, resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb ?? 256, maxYoungGenerationSizeMb: 8 } });
     this.ended = new Promise((resolve, reject) => {
       this.settle = { resolve, reject };
     });

@@ -7,7 +7,7 @@ import { detectSpamAssassinDkimWarning } from './knownIssues.js';
 import { ReportWorker } from './parseInWorker.js';
 import { recommendNextPolicy } from './recommend.js';
 import { discoverMailbox, readMailbox, reverseNames } from './remote.js';
-import { summarize } from './summarize.js';
+import { summarize, withReverseNames } from './summarize.js';
 
 export interface ReadReportsOptions {
   /** The report address (default: the rua of the domain's DMARC record). */
@@ -93,8 +93,9 @@ export async function readReports(session: RemoteSession, options: ReadReportsOp
   const parsed = await worker.finish();
 
   const since = periodStart(options.period, options.now);
-  const summaryInput = { reports: parsed.reports, ownNetworks: discovery.ownNetworks, ...(since === null ? {} : { since }) };
-  const first = summarize(summaryInput);
+  const first = summarize({ reports: parsed.reports, ownNetworks: discovery.ownNetworks, ...(since === null ? {} : { since }) });
+  // The rows are summed: let them go before the reverse lookups.
+  parsed.reports.length = 0;
 
   progress({ kind: 'phase', phase: 'names', done: 3, total: 4 });
   const names = await reverseNames(
@@ -102,7 +103,7 @@ export async function readReports(session: RemoteSession, options: ReadReportsOp
     first.sources.slice(0, MAX_REVERSE_LOOKUPS).map((s) => s.sourceIp),
     options.signal,
   );
-  const summary = summarize({ ...summaryInput, reverseNames: names });
+  const summary = withReverseNames(first, names);
   progress({ kind: 'phase', phase: 'names', done: 4, total: 4 });
 
   const coveredDays = summary.reports.length === 0 ? 0 : (Math.max(...summary.reports.map((r) => Date.parse(r.end))) - Math.min(...summary.reports.map((r) => Date.parse(r.begin)))) / DAY_MS;

@@ -4,7 +4,7 @@ import { parseEmailAddress } from '../../../shared/validation/email.js';
 
 export interface RecommendInput {
   domain: string;
-  reports: readonly AggregateReport[];
+  reports: ReadonlyArray<Pick<AggregateReport, 'policy' | 'begin' | 'end'>>;
   sources: readonly SourceSummary[];
   /** How many days of reports must show every legitimate source aligned. */
   periodDays: number;

@@ -147,3 +147,8 @@ export function summarize(input: SummaryInput): Summary {
     timeline: [...days.values()].sort((a, b) => a.date.localeCompare(b.date)),
   };
 }
+
+/** The same summary with the sources' reverse names filled in. */
+export function withReverseNames<T extends { sources: SourceSummary[] }>(summary: T, names: ReadonlyMap<string, string | null>): T {
+  return { ...summary, sources: summary.sources.map((s) => ({ ...s, reverseName: names.get(s.sourceIp) ?? s.reverseName })) };
+}

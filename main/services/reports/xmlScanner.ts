@@ -56,92 +56,154 @@ function tagEnd(xml: string, from: number): number {
   return -1;
 }
 
-/** Scans one whole document, calling the handler; throws ReportRefused. */
-export function scanXml(xml: string, handler: XmlHandler, budget: ReadBudget): void {
-  const qnames: string[] = [];
-  const path: string[] = [];
-  let text = '';
-  let rootSeen = false;
-  let rootClosed = false;
-  let pos = 0;
-  let steps = 0;
-  const addText = (segment: string): void => {
-    if (path.length === 0) {
-      if (segment.trim() !== '') throw notWellFormed(rootClosed ? 'text after the root element' : 'text before the root element');
+/** Longest construct (a tag, a comment, a run of text) the scanner waits for across chunks. */
+const MAX_PENDING_CHARS = 1024 * 1024;
+
+/**
+ * Push scanner: `write` text chunks as they are decoded, then `end`. Only an unfinished
+ * construct is carried from one chunk to the next (at most MAX_PENDING_CHARS), so the document
+ * itself is never held whole.
+ */
+export class XmlScanner {
+  private readonly qnames: string[] = [];
+  private readonly path: string[] = [];
+  private text = '';
+  private rootSeen = false;
+  private rootClosed = false;
+  private pending = '';
+  private steps = 0;
+  /** Characters written so far. */
+  chars = 0;
+
+  constructor(
+    private readonly handler: XmlHandler,
+    private readonly budget: ReadBudget,
+  ) {}
+
+  private addText(segment: string): void {
+    if (this.path.length === 0) {
+      if (segment.trim() !== '') throw notWellFormed(this.rootClosed ? 'text after the root element' : 'text before the root element');
       return;
     }
-    if (text.length + segment.length > MAX_TEXT_CHARS) throw new ReportRefused(`The report has an element <${path.at(-1) ?? ''}> with more than ${MAX_TEXT_CHARS} characters of text.`);
-    text += segment;
-  };
-  while (pos < xml.length) {
-    if ((++steps & 4095) === 0) budget.check();
-    const lt = xml.indexOf('<', pos);
-    if (lt === -1) {
-      addText(decodeEntities(xml.slice(pos)));
-      break;
-    }
-    if (lt > pos) addText(decodeEntities(xml.slice(pos, lt)));
-    const next = xml.charCodeAt(lt + 1);
-    if (next === 0x3f /* ? */) {
-      const end = xml.indexOf('?>', lt + 2);
-      if (end === -1) throw notWellFormed('a processing instruction is not closed');
-      pos = end + 2;
-    } else if (next === 0x21 /* ! */) {
-      if (xml.startsWith('<!--', lt)) {
-        const end = xml.indexOf('-->', lt + 4);
-        if (end === -1) throw notWellFormed('a comment is not closed');
-        pos = end + 3;
-      } else if (xml.startsWith('<![CDATA[', lt)) {
-        const end = xml.indexOf(']]>', lt + 9);
-        if (end === -1) throw notWellFormed('a CDATA section is not closed');
-        addText(xml.slice(lt + 9, end));
-        pos = end + 3;
-      } else {
-        throw new ReportRefused('The report declares a DOCTYPE or entities, which aggregate reports never need; refused (it may be an XXE attack).');
-      }
-    } else if (next === 0x2f /* / */) {
-      const end = xml.indexOf('>', lt + 2);
-      if (end === -1) throw notWellFormed('an end tag is not closed');
-      const qname = xml.slice(lt + 2, end).trim();
-      const open = qnames.pop();
-      if (open !== qname) throw notWellFormed(open === undefined ? `</${qname.slice(0, 40)}> closes nothing` : `</${qname.slice(0, 40)}> closes <${open.slice(0, 40)}>`);
-      handler.close(path, text.trim());
-      path.pop();
-      text = '';
-      if (qnames.length === 0) rootClosed = true;
-      pos = end + 1;
-    } else {
-      const end = tagEnd(xml, lt + 1);
-      if (end === -1) throw notWellFormed('a start tag is not closed');
-      const selfClosing = xml.charCodeAt(end - 1) === 0x2f;
-      const inner = xml.slice(lt + 1, selfClosing ? end - 1 : end);
-      const space = inner.search(/[\s]/);
-      const qname = space === -1 ? inner : inner.slice(0, space);
-      if (!NAME.test(qname)) {
-        // `<someone@example.org>` in <email>: reporters write addresses in angle brackets unescaped.
-        if (/^[^\s<>@]+@[^\s<>@]+$/.test(inner) && path.length > 0) {
-          addText(`<${inner}>`);
-          pos = end + 1;
-          continue;
-        }
-        throw notWellFormed(`"<${qname.slice(0, 40)}" is not a tag`);
-      }
-      if (rootClosed) throw notWellFormed('a second root element');
-      if (qnames.length >= MAX_XML_DEPTH) throw new ReportRefused(`The report nests elements more than ${MAX_XML_DEPTH} deep.`);
-      rootSeen = true;
-      qnames.push(qname);
-      path.push(localName(qname));
-      text = '';
-      handler.open(path);
-      if (selfClosing) {
-        handler.close(path, '');
-        qnames.pop();
-        path.pop();
-        if (qnames.length === 0) rootClosed = true;
-      }
-      pos = end + 1;
-    }
+    if (this.text.length + segment.length > MAX_TEXT_CHARS) throw new ReportRefused(`The report has an element <${this.path.at(-1) ?? ''}> with more than ${MAX_TEXT_CHARS} characters of text.`);
+    this.text += segment;
   }
-  if (!rootSeen) throw notWellFormed('no element');
-  if (qnames.length > 0) throw notWellFormed(`the document ends inside <${qnames.at(-1)?.slice(0, 40) ?? ''}>`);
+
+  write(chunk: string): void {
+    this.chars += chunk.length;
+    const xml = this.pending === '' ? chunk : this.pending + chunk;
+    const used = this.scan(xml, false);
+    this.pending = xml.slice(used);
+    if (this.pending.length > MAX_PENDING_CHARS) throw notWellFormed(`a construct longer than ${MAX_PENDING_CHARS} characters`);
+  }
+
+  end(): void {
+    const xml = this.pending;
+    this.pending = '';
+    this.scan(xml, true);
+    if (!this.rootSeen) throw notWellFormed('no element');
+    if (this.qnames.length > 0) throw notWellFormed(`the document ends inside <${this.qnames.at(-1)?.slice(0, 40) ?? ''}>`);
+  }
+
+  /** Scans complete constructs; returns how far it got (the rest waits for the next chunk). */
+  private scan(xml: string, final: boolean): number {
+    const { qnames, path, handler } = this;
+    let pos = 0;
+    while (pos < xml.length) {
+      if ((++this.steps & 4095) === 0) this.budget.check();
+      const lt = xml.indexOf('<', pos);
+      if (lt === -1) {
+        // Text up to the end: wait unless final (an entity may be cut in two).
+        if (!final) return pos;
+        this.addText(decodeEntities(xml.slice(pos)));
+        return xml.length;
+      }
+      if (lt > pos) this.addText(decodeEntities(xml.slice(pos, lt)));
+      if (!final && xml.length - lt < 9) return lt;
+      const next = xml.charCodeAt(lt + 1);
+      if (next === 0x3f /* ? */) {
+        const end = xml.indexOf('?>', lt + 2);
+        if (end === -1) {
+          if (!final) return lt;
+          throw notWellFormed('a processing instruction is not closed');
+        }
+        pos = end + 2;
+      } else if (next === 0x21 /* ! */) {
+        if (xml.startsWith('<!--', lt)) {
+          const end = xml.indexOf('-->', lt + 4);
+          if (end === -1) {
+            if (!final) return lt;
+            throw notWellFormed('a comment is not closed');
+          }
+          pos = end + 3;
+        } else if (xml.startsWith('<![CDATA[', lt)) {
+          const end = xml.indexOf(']]>', lt + 9);
+          if (end === -1) {
+            if (!final) return lt;
+            throw notWellFormed('a CDATA section is not closed');
+          }
+          this.addText(xml.slice(lt + 9, end));
+          pos = end + 3;
+        } else {
+          throw new ReportRefused('The report declares a DOCTYPE or entities, which aggregate reports never need; refused (it may be an XXE attack).');
+        }
+      } else if (next === 0x2f /* / */) {
+        const end = xml.indexOf('>', lt + 2);
+        if (end === -1) {
+          if (!final) return lt;
+          throw notWellFormed('an end tag is not closed');
+        }
+        const qname = xml.slice(lt + 2, end).trim();
+        const open = qnames.pop();
+        if (open !== qname) throw notWellFormed(open === undefined ? `</${qname.slice(0, 40)}> closes nothing` : `</${qname.slice(0, 40)}> closes <${open.slice(0, 40)}>`);
+        handler.close(path, this.text.trim());
+        path.pop();
+        this.text = '';
+        if (qnames.length === 0) this.rootClosed = true;
+        pos = end + 1;
+      } else {
+        const end = tagEnd(xml, lt + 1);
+        if (end === -1) {
+          if (!final) return lt;
+          throw notWellFormed('a start tag is not closed');
+        }
+        const selfClosing = xml.charCodeAt(end - 1) === 0x2f;
+        const inner = xml.slice(lt + 1, selfClosing ? end - 1 : end);
+        const space = inner.search(/[\s]/);
+        const qname = space === -1 ? inner : inner.slice(0, space);
+        if (!NAME.test(qname)) {
+          // `<someone@example.org>` in <email>: reporters write addresses in angle brackets unescaped.
+          if (/^[^\s<>@]+@[^\s<>@]+$/.test(inner) && path.length > 0) {
+            this.addText(`<${inner}>`);
+            pos = end + 1;
+            continue;
+          }
+          throw notWellFormed(`"<${qname.slice(0, 40)}" is not a tag`);
+        }
+        if (this.rootClosed) throw notWellFormed('a second root element');
+        if (qnames.length >= MAX_XML_DEPTH) throw new ReportRefused(`The report nests elements more than ${MAX_XML_DEPTH} deep.`);
+        this.rootSeen = true;
+        qnames.push(qname);
+        path.push(localName(qname));
+        this.text = '';
+        handler.open(path);
+        if (selfClosing) {
+          handler.close(path, '');
+          qnames.pop();
+          path.pop();
+          if (qnames.length === 0) this.rootClosed = true;
+        }
+        pos = end + 1;
+      }
+    }
+    return pos;
+  }
+}
+
+/** Scans one whole document, calling the handler; throws ReportRefused. */
+export function scanXml(xml: string | Iterable<string>, handler: XmlHandler, budget: ReadBudget): void {
+  const scanner = new XmlScanner(handler, budget);
+  if (typeof xml === 'string') scanner.write(xml);
+  else for (const chunk of xml) scanner.write(chunk);
+  scanner.end();
 }
