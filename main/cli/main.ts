@@ -2,6 +2,7 @@ import { exitCodeFor, HomemailError, serializeError } from '../../shared/errors.
 import { readVersion } from '../version.js';
 import { oneLine, writeErrorLine, writeJson, type CliIO } from './command.js';
 import { commands } from './commands/index.js';
+import { cliText } from './language.js';
 
 export function helpText(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -49,7 +50,13 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   } catch (error) {
     const serialized = serializeError(error);
     if (rest.includes('--json')) writeJson(io, { ok: false, error: serialized });
-    writeErrorLine(io, `homemail ${command.name}: ${serialized.message}`);
+    const text = cliText(io.env);
+    if (text.language === 'en') writeErrorLine(io, `homemail ${command.name}: ${serialized.message}`);
+    else {
+      // Other languages: the catalog's sentence around the service's detail, and its advice.
+      writeErrorLine(io, `homemail ${command.name}: ${text.t(`errors.${serialized.code}`, { message: serialized.message })}`);
+      writeErrorLine(io, `${text.t('app.whatNext')} ${text.t(`errorHints.${serialized.code}`)}`);
+    }
     if (serialized.hint) writeErrorLine(io, serialized.hint);
     if (!(error instanceof HomemailError) && io.env.HOMEMAIL_DEBUG && error instanceof Error) writeErrorLine(io, error.stack ?? '');
     return exitCodeFor(serialized.code);

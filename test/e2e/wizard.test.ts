@@ -81,8 +81,9 @@ async function evaluateWithin<T>(page: Page, script: string, ms = 15_000): Promi
 }
 
 /**
- * Text in the page that reads as an English sentence while the page is Japanese: three or more
- * ASCII words in one text node, outside code, record values, inputs and the language picker.
+ * Text in the page that reads as an English sentence while the page is Japanese: an ASCII-only
+ * text node with three or more space-separated words, outside code, record values, inputs and
+ * the language picker. "Debian GNU/Linux 12 (bookworm)" or "mail.example.test" are values, not sentences.
  */
 const ENGLISH_SENTENCES = String.raw`(() => {
   const skip = (el) => el.closest('code, pre, kbd, samp, textarea, select, option, input, [data-value], [translate="no"], svg');
@@ -94,7 +95,8 @@ const ENGLISH_SENTENCES = String.raw`(() => {
     if (!text || !parent || skip(parent)) continue;
     if (getComputedStyle(parent).display === 'none') continue;
     if (/[^\x00-\x7f]/.test(text)) continue;
-    const words = text.match(/[A-Za-z][A-Za-z'-]+/g) || [];
+    // Words of a sentence: space-separated, letters only (host names, paths and versions are not).
+    const words = text.split(' ').filter((w) => /^[A-Za-z][a-z'-]+[.,:;!?]?$/.test(w));
     if (words.length >= 3) found.push(text);
   }
   return found;

@@ -1,15 +1,20 @@
 import { listBackups } from '../../server/engine/backups.js';
 import { rollbackChanges } from '../../services/change/transaction.js';
-import type { BackupEntry } from '../../../shared/backups.js';
+import type { BackupList } from '../../../shared/backups.js';
 import { parseCommandArgs, writeJson, writeLine, type CliIO, type Command } from '../command.js';
+import { cliText, type CliText } from '../language.js';
 import { connectFromCli, readSshOptions, sshOptionSpec, sshUsage } from '../sshOptions.js';
 import { badInput } from '../../../shared/errors.js';
 
-function backupLine(backup: BackupEntry): string {
-  const when = backup.startedAtMs === null ? '-' : new Date(backup.startedAtMs).toISOString().replace('T', ' ').slice(0, 16);
-  const files = backup.files.map((f) => (f.action === 'remove' ? `${f.path} (created)` : f.path)).join(', ') || '-';
-  const packages = backup.packages.length > 0 ? `; packages ${backup.packages.join(' ')}` : '';
-  return `${backup.id}  ${when} UTC  ${backup.state}${backup.restorable ? ' (restorable)' : ''}  ${files}${packages}`;
+/** The backups as the terminal shows them, one line each, in the person's language. */
+export function backupLines(list: BackupList, text: CliText): string[] {
+  if (list.backups.length === 0) return [text.t('changes.none')];
+  return list.backups.map((backup) => {
+    const when = backup.startedAtMs === null ? text.t('changes.unknownDate') : `${new Date(backup.startedAtMs).toISOString().replace('T', ' ').slice(0, 16)} UTC`;
+    const files = backup.files.map((f) => (f.action === 'remove' ? `${f.path} ${text.t('changes.created')}` : f.path));
+    if (backup.packages.length > 0) files.push(text.t('changes.packages', { packages: backup.packages.join(' ') }));
+    return `${backup.id}  ${when}  [${text.t(`changes.state.${backup.state}`)}]  ${files.join(', ')}`;
+  });
 }
 
 export const rollbackCommand: Command = {
@@ -27,13 +32,12 @@ export const rollbackCommand: Command = {
       if (values.list) {
         const list = await listBackups(session);
         if (values.json) writeJson(io, { ok: true, ...list, roundTrips: session.roundTrips });
-        else if (list.backups.length === 0) writeLine(io, `No backups in ${list.root} on the server.`);
-        else for (const b of list.backups) writeLine(io, backupLine(b));
+        else for (const line of backupLines(list, cliText(io.env))) writeLine(io, line);
         return 0;
       }
       const result = await rollbackChanges(session, backup);
       if (values.json) writeJson(io, { ok: true, ...result, roundTrips: session.roundTrips });
-      else writeLine(io, `Restored the configuration from backup ${result.backupId} and reloaded the services.`);
+      else writeLine(io, cliText(io.env).t('changes.restored', { id: result.backupId }));
       return 0;
     } finally {
       await session.close();

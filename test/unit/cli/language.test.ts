@@ -1,0 +1,58 @@
+// The CLI's words come from the wizard's catalogs and follow LANG / LC_MESSAGES / LC_ALL.
+import { describe, expect, it } from 'vitest';
+import { backupLines } from '../../../main/cli/commands/rollback.js';
+import { cliLanguage, cliText } from '../../../main/cli/language.js';
+import type { BackupList } from '../../../shared/backups.js';
+import { runCliCaptured } from '../../support/cli.js';
+
+const list: BackupList = {
+  root: '/var/backups/homemail',
+  backups: [
+    {
+      id: '20261130-031500-a1b2c3',
+      startedAtMs: Date.UTC(2026, 10, 30, 3, 15),
+      state: 'done',
+      restorable: true,
+      files: [
+        { path: '/etc/postfix/main.cf', action: 'restore', diff: '' },
+        { path: '/etc/postfix/homemail_client_allow', action: 'remove', diff: '' },
+      ],
+      packages: [],
+    },
+  ],
+};
+
+describe('CLI language', () => {
+  it('follows LC_ALL, then LC_MESSAGES, then LANG', () => {
+    expect(cliLanguage({ LANG: 'ja_JP.UTF-8' })).toBe('ja');
+    expect(cliLanguage({ LANG: 'ja_JP.UTF-8', LC_MESSAGES: 'C' })).toBe('en');
+    expect(cliLanguage({ LANG: 'en_US.UTF-8', LC_ALL: 'ja_JP.eucJP' })).toBe('ja');
+    expect(cliLanguage({ LANG: 'C.UTF-8' })).toBe('en');
+    expect(cliLanguage({})).toBe('en');
+    expect(cliLanguage({ LANG: 'jam_JM' })).toBe('en');
+  });
+
+  it('lists backups in Japanese under LANG=ja_JP.UTF-8', () => {
+    expect(backupLines(list, cliText({ LANG: 'ja_JP.UTF-8' }))).toEqual([
+      '20261130-031500-a1b2c3  2026-11-30 03:15 UTC  [適用中]  /etc/postfix/main.cf, /etc/postfix/homemail_client_allow (この変更で作成)',
+    ]);
+    expect(backupLines(list, cliText({ LANG: 'en_US.UTF-8' }))[0]).toContain('[in place]');
+    expect(backupLines({ root: '/var/backups/homemail', backups: [] }, cliText({ LANG: 'ja_JP.UTF-8' }))).toEqual(['Homemail はまだこのサーバーを変更していません。戻すものはありません。']);
+  });
+
+  it('renders a service\'s plan sentence from the catalog', () => {
+    const note = { key: 'inboundMainCfLists', params: { zones: 'all.rbl.jp' }, text: 'Postfix: remove the dead DNS lists all.rbl.jp.' };
+    expect(cliText({ LANG: 'ja_JP.UTF-8' }).keyed('plan', note)).toBe('Postfix: 動いていない DNS リスト all.rbl.jp を外します。');
+    expect(cliText({ LANG: 'en_GB.UTF-8' }).keyed('plan', note)).toBe(note.text);
+  });
+
+  it('says a refused input in Japanese, and in English as before', async () => {
+    const ja = await runCliCaptured(['rollback', '--ssh', 'admin@mail.example.jp', '--backup', 'not an id!'], { env: { LANG: 'ja_JP.UTF-8' } });
+    expect(ja.code).toBe(2);
+    expect(ja.err).toContain('homemail rollback: 入力内容を確認してください: ');
+    expect(ja.err).toContain('次にすること: 示された値を直して、もう一度試してください。');
+    const en = await runCliCaptured(['rollback', '--ssh', 'admin@mail.example.jp', '--backup', 'not an id!'], { env: { LANG: 'C' } });
+    expect(en.code).toBe(2);
+    expect(en.err).toMatch(/^homemail rollback: "not an id!" is not a Homemail backup id\./);
+  });
+});
