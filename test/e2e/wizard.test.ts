@@ -276,7 +276,7 @@ async function runWizard(browser: Browser, host: TestHost, variant: Variant, sho
     await page.getByText(/^Done\. The server signs mail now\./).waitFor({ timeout: 120_000 });
     expect(await page.locator('ol.log li').count()).toBeGreaterThan(1);
     expect(host.diffSnapshots(before, await host.snapshot()).length).toBeGreaterThan(0);
-    if (shots) await record(page, name('7-apply'));
+    if (shots) await record(page, name('7-apply'), { japanese: true });
     await next(page);
 
     // Verify against the test DNS, until every check is green (no failure).
