@@ -309,6 +309,19 @@ async function runWizard(browser: Browser, host: TestHost, variant: Variant, sho
     await onStep(page, 'done');
     await page.getByText(/^DKIM key \d{6}/).waitFor();
     if (shots) await record(page, name('9-done'), { japanese: true });
+
+    // The pages the frame opens at any time: the header explainer and the DMARC reports.
+    if (shots) {
+      const pages = page.getByRole('navigation', { name: 'Pages' });
+      await pages.getByRole('button', { name: 'Read message headers' }).click();
+      await page.locator('main[data-page="headers"] h1').waitFor();
+      await record(page, 'page-headers', { japanese: true });
+      await pages.getByRole('button', { name: 'DMARC reports' }).click();
+      await page.locator('main[data-page="reports"] h1').waitFor();
+      await record(page, 'page-reports', { japanese: true });
+      await page.getByRole('button', { name: 'Back to the step “Done”' }).click();
+      await onStep(page, 'done');
+    }
   } finally {
     await session.close();
   }
