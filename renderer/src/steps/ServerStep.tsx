@@ -52,7 +52,7 @@ export function ServerStep({ goNext }: StepProps) {
     setSudoPassword('');
     setPassphrase('');
     setPendingKey(null);
-    const next = { ...values, sessionId: result.sessionId, hostFingerprint: result.hostKey.fingerprint, inspection: null, plan: null, applied: null, verified: null };
+    const next = { ...values, sessionId: result.sessionId, hostFingerprint: result.hostKey.fingerprint, inspection: null, plan: null, applied: null, verified: null, inbound: null, inboundPlan: null, inboundApplied: null };
     update(next);
     saveProfile(profileOf(next, new Date()));
     setProfiles(loadProfiles());
@@ -83,7 +83,7 @@ export function ServerStep({ goNext }: StepProps) {
 
   const changeServer = async () => {
     if (values.sessionId) await disconnect.run({ sessionId: values.sessionId });
-    update({ sessionId: null, hostFingerprint: null, inspection: null, plan: null, applied: null, verified: null });
+    update({ sessionId: null, hostFingerprint: null, inspection: null, plan: null, applied: null, verified: null, inbound: null, inboundPlan: null, inboundApplied: null });
     connect.reset();
   };
 
