@@ -21,7 +21,7 @@ describe('Japanese catalog style', () => {
   it('uses one colon style: ": " after Japanese text, no full-width colon', () => {
     expect(texts.filter(([, v]) => v.includes('：')).map(([k]) => k)).toEqual([]);
     // "ユーザー@ホスト:ポート" is an address form, not punctuation.
-    expect(texts.filter(([, v]) => /[^\x00-\x7f]:(?=\S)/.test(v.replace('ホスト:ポート', ''))).map(([k]) => k)).toEqual([]);
+    expect(texts.filter(([, v]) => /[^\p{ASCII}]:(?=\S)/u.test(v.replace('ホスト:ポート', ''))).map(([k]) => k)).toEqual([]);
   });
 
   it('uses the wording of the issue\'s table', () => {
