@@ -8,20 +8,22 @@ import { detectCheckChanges, detectDmarcChanges } from './detect.js';
 import { openHistoryStore, type HistoryStore, type StoredReportsOutcome } from './store.js';
 
 /**
- * The history store's file: `HOMEMAIL_HISTORY_DIR` (tests), else the per-user data folder
+ * The history store's file: `HOMEMAIL_HISTORY_DIR`, else `HOMEMAIL_DATA_DIR` (tests aim
+ * either at a temporary folder), else the per-user data folder
  * (`$XDG_DATA_HOME/homemail`, `~/.local/share/homemail`; `%LOCALAPPDATA%\Homemail`;
  * `~/Library/Application Support/Homemail`). The desktop app passes Electron's userData.
  */
 export function defaultHistoryFile(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+  return path.join(historyDir(env, platform), 'history.sqlite');
+}
+
+function historyDir(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): string {
+  if (env.HOMEMAIL_HISTORY_DIR) return env.HOMEMAIL_HISTORY_DIR;
+  if (env.HOMEMAIL_DATA_DIR) return env.HOMEMAIL_DATA_DIR;
   const home = os.homedir();
-  const dir = env.HOMEMAIL_HISTORY_DIR
-    ? env.HOMEMAIL_HISTORY_DIR
-    : platform === 'win32'
-      ? path.join(env.LOCALAPPDATA ?? path.join(home, 'AppData', 'Local'), 'Homemail')
-      : platform === 'darwin'
-        ? path.join(home, 'Library', 'Application Support', 'Homemail')
-        : path.join(env.XDG_DATA_HOME || path.join(home, '.local', 'share'), 'homemail');
-  return path.join(dir, 'history.sqlite');
+  if (platform === 'win32') return path.join(env.LOCALAPPDATA ?? path.join(home, 'AppData', 'Local'), 'Homemail');
+  if (platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'Homemail');
+  return path.join(env.XDG_DATA_HOME || path.join(home, '.local', 'share'), 'homemail');
 }
 
 const stores = new Map<string, HistoryStore>();

@@ -173,6 +173,7 @@ describe('history store', () => {
 
   it('lives in the per-user data folder', () => {
     expect(defaultHistoryFile({ HOMEMAIL_HISTORY_DIR: '/t/h' }, 'linux')).toBe('/t/h/history.sqlite');
+    expect(defaultHistoryFile({ HOMEMAIL_DATA_DIR: '/t/d' }, 'linux')).toBe('/t/d/history.sqlite');
     expect(defaultHistoryFile({ XDG_DATA_HOME: '/x' }, 'linux')).toBe('/x/homemail/history.sqlite');
     expect(defaultHistoryFile({}, 'linux')).toMatch(/\.local\/share\/homemail\/history\.sqlite$/);
     expect(defaultHistoryFile({ LOCALAPPDATA: 'C:\\L' }, 'win32')).toContain('Homemail');
