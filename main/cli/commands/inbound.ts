@@ -5,6 +5,7 @@ import { assertAllowEntries, buildAllowMaps } from '../../services/inbound/allow
 import { allowEntryFrom, runInbound } from '../../services/inbound/inbound.js';
 import { parseCommandArgs, writeErrorLine, writeJson, writeLine, type CliIO, type Command } from '../command.js';
 import { connectFromCli, readSshOptions, sshOptionSpec, sshUsage } from '../sshOptions.js';
+import { defaultHistoryFile, inboundRun, recordQuietly, serverOf } from '../../services/watch/record.js';
 
 const marks = { working: '✓', 'not-listing': '✗', 'lists-everything': '✗', refused: '!', 'no-answer': '✗' } as const;
 
@@ -53,6 +54,7 @@ export const inboundCommand: Command = {
         { removeDead: values['remove-dead'] === true, hostnameRule: rule, allow, domain: values.domain ?? session.target.host },
         values.apply ? { progress: (e) => (values.json ? undefined : writeErrorLine(io, `[${e.stage}] ${e.text}`)) } : false,
       );
+      recordQuietly(defaultHistoryFile(io.env), inboundRun(outcome.report, serverOf(session), values.domain ?? null, new Date().toISOString()));
       if (values.json) {
         writeJson(io, {
           ok: true,

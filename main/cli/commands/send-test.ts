@@ -8,6 +8,7 @@ import { parseResolverAddress } from '../../../shared/verify/resolverAddress.js'
 import { DnsClient } from '../../services/verify/dnsClient.js';
 import { sendTest } from '../../services/verify/sendTest.js';
 import { chainedResolver, resolversFromArgs } from '../../services/verify/servers.js';
+import { defaultHistoryFile, recordQuietly, sendTestRun, serverOf } from '../../services/watch/record.js';
 import { oneLine, parseCommandArgs, writeJson, writeLine, writeLines, type CliIO, type Command } from '../command.js';
 import { connectFromCli, readSshOptions, sshOptionSpec, sshUsage } from '../sshOptions.js';
 
@@ -44,6 +45,7 @@ export const sendTestCommand: Command = {
         addresses,
         resolver: chainedResolver(client, resolversFromArgs(values.resolver ?? [])),
       });
+      recordQuietly(defaultHistoryFile(io.env), sendTestRun(report, serverOf(session), values.resolver ?? [], new Date().toISOString()));
       if (values.json) {
         writeJson(io, { ok: report.ok, from: report.from, to: report.to, mailbox: report.mailbox, summary: report.summary, checks: report.checks,
           messages: report.messages.map((m) => ({ path: m.path, sent: m.sent, delivered: m.message !== null, authenticationResults: m.authenticationResults })) });

@@ -4,6 +4,7 @@ import { verifyDnsInput, type VerifyReport } from '../../../shared/contract/veri
 import { badInput, HomemailError } from '../../../shared/errors.js';
 import { loadDkimKeyFile, parseDkimSpec } from '../../services/keys/index.js';
 import { verifyDns, waitForDns, type VerifyDnsOptions } from '../../services/verify/verifyDns.js';
+import { defaultHistoryFile, recordQuietly, verifyRun } from '../../services/watch/record.js';
 import { parseCommandArgs, writeErrorLine, writeJson, writeLine, writeLines, type CliIO, type Command } from '../command.js';
 
 interface DkimArg {
@@ -78,6 +79,7 @@ export const verifyCommand: Command = {
       },
     };
     const report = input.waitSeconds > 0 ? await waitForDns(options, { waitSeconds: input.waitSeconds, intervalSeconds: input.intervalSeconds }) : await verifyDns(options);
+    recordQuietly(defaultHistoryFile(io.env), verifyRun(report, new Date().toISOString()));
     if (json) writeJson(io, report);
     else printReport(io, report);
     return report.ok ? 0 : 1;

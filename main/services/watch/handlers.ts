@@ -4,7 +4,7 @@ import type { ServiceDeps } from '../deps.js';
 import type { HandlerGroup, Handlers } from '../handler.js';
 import { knownHostsPath } from '../ssh/paths.js';
 import { wizardSessions } from '../ssh/sessionStore.js';
-import { historyStoreAt, inboundChecks, recordResult, storedCheck } from './record.js';
+import { historyStoreAt, inboundRun, recordQuietly, sendTestRun, serverOf, verifyRun } from './record.js';
 import { watchTargets } from './runWatch.js';
 import { buildStatus } from './status.js';
 import type { HistoryStore } from './store.js';
@@ -36,47 +36,25 @@ export function createWatchHandlers(deps: ServiceDeps): HandlerGroup<'watchStatu
   };
 }
 
-const quietly = (work: () => void): void => {
-  try {
-    work();
-  } catch {
-    // The history is a record, never a reason for a check to fail.
-  }
-};
-
 /** Wraps the check handlers so that every verify, send-test and inbound check result is stored. */
 export function withHistory(deps: ServiceDeps, handlers: Handlers): Handlers {
+  const file = deps.historyFile ?? path.join(deps.dataDir, 'history.sqlite');
   const at = () => deps.now().toISOString();
-  const serverOf = (sessionId: string) => {
-    const session = wizardSessions.get(sessionId);
-    return { host: session.target.host, port: session.target.port, hostKeyFingerprint: session.hostKey.fingerprint };
-  };
   return {
     ...handlers,
     verifyDns: async (input, context) => {
       const report = await handlers.verifyDns(input, context);
-      quietly(() =>
-        recordResult(historyStoreFor(deps), { kind: 'verify', domain: report.domain, server: null, at: at(), resolvers: report.resolvers.map((r) => r.address), checks: report.checks.map((c) => storedCheck(c)) }),
-      );
+      recordQuietly(file, verifyRun(report, at()));
       return report;
     },
     sendTest: async (input, context) => {
       const report = await handlers.sendTest(input, context);
-      quietly(() =>
-        recordResult(historyStoreFor(deps), {
-          kind: 'send-test',
-          domain: report.from.split('@')[1] ?? null,
-          server: serverOf(input.sessionId),
-          at: at(),
-          resolvers: input.resolvers,
-          checks: report.checks.map((c) => storedCheck(c)),
-        }),
-      );
+      recordQuietly(file, sendTestRun(report, serverOf(wizardSessions.get(input.sessionId)), input.resolvers, at()));
       return report;
     },
     checkInbound: async (input, context) => {
       const report = await handlers.checkInbound(input, context);
-      quietly(() => recordResult(historyStoreFor(deps), { kind: 'inbound', domain: null, server: serverOf(input.sessionId), at: at(), resolvers: [], checks: inboundChecks(report) }));
+      recordQuietly(file, inboundRun(report, serverOf(wizardSessions.get(input.sessionId)), null, at()));
       return report;
     },
   };

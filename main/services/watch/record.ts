@@ -2,8 +2,10 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Check } from '../../../shared/checks.js';
 import type { BlocklistStatus, InboundReport } from '../../../shared/inbound.js';
+import type { SendTestReport, VerifyReport } from '../../../shared/contract/verify.js';
 import type { AggregateReport } from '../../../shared/reports.js';
 import type { RunKind, ServerIdentity, StoredCheck, WatchChange } from '../../../shared/watch.js';
+import type { SshSession } from '../ssh/session.js';
 import { detectCheckChanges, detectDmarcChanges } from './detect.js';
 import { openHistoryStore, type HistoryStore, type StoredReportsOutcome } from './store.js';
 
@@ -112,4 +114,47 @@ export function recordDmarcReports(store: HistoryStore, domain: string, reports:
   const changes = outcome.stored === 0 ? [] : detectDmarcChanges(earlier, added);
   store.recordChanges(null, { domain, server: null, at }, changes);
   return { ...outcome, changes };
+}
+
+export type RunRecord = Parameters<typeof recordResult>[1];
+
+/** The server a session reached, as the store names it. */
+export function serverOf(session: Pick<SshSession, 'target' | 'hostKey'>): ServerIdentity {
+  return { host: session.target.host, port: session.target.port, hostKeyFingerprint: session.hostKey.fingerprint };
+}
+
+export const verifyRun = (report: VerifyReport, at: string): RunRecord => ({
+  kind: 'verify',
+  domain: report.domain,
+  server: null,
+  at,
+  resolvers: report.resolvers.map((r) => r.address),
+  checks: report.checks.map((c) => storedCheck(c)),
+});
+
+export const sendTestRun = (report: SendTestReport, server: ServerIdentity, resolvers: readonly string[], at: string): RunRecord => ({
+  kind: 'send-test',
+  domain: report.from.split('@')[1] ?? null,
+  server,
+  at,
+  resolvers,
+  checks: report.checks.map((c) => storedCheck(c)),
+});
+
+export const inboundRun = (report: InboundReport, server: ServerIdentity, domain: string | null, at: string): RunRecord => ({
+  kind: 'inbound',
+  domain,
+  server,
+  at,
+  resolvers: [],
+  checks: inboundChecks(report),
+});
+
+/** Stores a result a command or a wizard call produced; the history never makes a check fail. */
+export function recordQuietly(file: string, run: RunRecord): void {
+  try {
+    recordResult(historyStoreAt(file), run);
+  } catch {
+    // A locked or unwritable store loses this one record, nothing else.
+  }
 }

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { HomemailError } from '../../../shared/errors.js';
 import { parseSshTarget } from '../../../shared/validation/sshTarget.js';
-import { sortChanges, type ServerIdentity, type StoredCheck, type WatchChange, type WatchRunResult, type WatchTarget } from '../../../shared/watch.js';
+import { sortChanges, type StoredCheck, type WatchChange, type WatchRunResult, type WatchTarget } from '../../../shared/watch.js';
 import { loadDkimKeyFile, parseDkimSpec } from '../keys/index.js';
 import { checkInbound } from '../inbound/checkInbound.js';
 import { connectSsh } from '../ssh/connect.js';
@@ -12,7 +12,7 @@ import { sendTest } from '../verify/sendTest.js';
 import { chainedResolver, resolversFromArgs } from '../verify/servers.js';
 import { verifyDns } from '../verify/verifyDns.js';
 import { joinTxt } from '../../../shared/verify/tags.js';
-import { inboundChecks, recordResult, storedCheck } from './record.js';
+import { inboundRun, recordResult, sendTestRun, serverOf, storedCheck } from './record.js';
 import type { HistoryStore } from './store.js';
 
 export interface WatchDeps {
@@ -103,11 +103,11 @@ export async function watchTarget(target: WatchTarget, deps: WatchDeps): Promise
       skipped.push(`Server checks (inbound blocklists, test message): could not log in to ${target.ssh} without a prompt: ${reason(error)}`);
     }
     if (session) {
-      const server: ServerIdentity = { host: session.target.host, port: session.target.port, hostKeyFingerprint: session.hostKey.fingerprint };
+      const server = serverOf(session);
       try {
         try {
           const inbound = await checkInbound(session, deps.signal);
-          changes.push(...recordResult(deps.store, { kind: 'inbound', domain: target.domain, server, at, resolvers: [], checks: inboundChecks(inbound) }).changes);
+          changes.push(...recordResult(deps.store, inboundRun(inbound, server, target.domain, at)).changes);
         } catch (error) {
           skipped.push(`Inbound check: ${reason(error)}`);
         }
@@ -119,7 +119,7 @@ export async function watchTarget(target: WatchTarget, deps: WatchDeps): Promise
             now: deps.now,
             ...(deps.signal ? { signal: deps.signal } : {}),
           });
-          changes.push(...recordResult(deps.store, { kind: 'send-test', domain: target.domain, server, at, resolvers, checks: sent.checks.map((c) => storedCheck(c)) }).changes);
+          changes.push(...recordResult(deps.store, sendTestRun(sent, server, target.resolvers, at)).changes);
         } catch (error) {
           skipped.push(`Test message: ${reason(error)}`);
         }
