@@ -2,11 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { AggregateReport } from '../shared/reports.js';
 import type { StoredCheck } from '../shared/watch.js';
 import { recordDmarcReports, recordResult } from '../main/services/watch/record.js';
 import { buildStatus } from '../main/services/watch/status.js';
-import { openHistoryStore } from '../main/services/watch/store.js';
+import { openHistoryStore, type StorableReport } from '../main/services/watch/store.js';
 import { median } from './stats.js';
 
 export interface StatusPageFigures {
@@ -43,7 +42,7 @@ function checks(day: number): StoredCheck[] {
   return list;
 }
 
-function report(n: number): AggregateReport {
+function report(n: number): StorableReport {
   const begin = new Date(Date.UTC(2025, 11, 1) + (n % DAYS) * 86_400_000).toISOString();
   return {
     orgName: ['google.com', 'Yahoo', 'Outlook.com', 'Mail.Ru', 'comcast.net'][n % 5] ?? 'x',
@@ -51,7 +50,7 @@ function report(n: number): AggregateReport {
     reportId: `bench-${n}`,
     begin,
     end: begin,
-    policy: { domain: 'bench.example', adkim: 'r', aspf: 'r', p: 'none', sp: null, pct: 100, np: null, testing: null, discoveryMethod: null },
+    policy: { domain: 'bench.example', p: 'none' },
     rows: Array.from({ length: ROWS_PER_REPORT }, (_, i) => ({
       sourceIp: `192.0.2.${(n * 7 + i) % 200}`,
       count: 1 + ((n + i) % 9),
@@ -64,8 +63,6 @@ function report(n: number): AggregateReport {
       spfResults: [{ domain: 'bench.example', scope: 'mfrom', result: 'pass' }],
       reasons: [],
     })),
-    rowsHash: `bench-${n}`,
-    notes: [],
   };
 }
 

@@ -9,9 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AggregateReport } from '../../shared/reports.js';
 import { defaultHistoryFile, recordDmarcReports } from '../../main/services/watch/record.js';
-import { openHistoryStore } from '../../main/services/watch/store.js';
+import { openHistoryStore, type StorableReport } from '../../main/services/watch/store.js';
 import { hostAvailability, resetHost, type TestHost } from '../host/testHost.js';
 import { runCliCaptured } from '../support/cli.js';
 import { browserAvailability, launchBrowser, screenshotPath, seriousAxeViolations, startWebMode, type WebMode } from './support.js';
@@ -30,7 +29,7 @@ function dkimLine(key: string): string {
   return `watch._domainkey IN TXT ${parts.map((p) => `"${p}"`).join(' ')}`;
 }
 
-function report(org: string, id: string, day: number, rows: Array<[string, number, boolean]>): AggregateReport {
+function report(org: string, id: string, day: number, rows: Array<[string, number, boolean]>): StorableReport {
   const begin = new Date(Date.UTC(2026, 10, 20 + day)).toISOString();
   return {
     orgName: org,
@@ -38,7 +37,7 @@ function report(org: string, id: string, day: number, rows: Array<[string, numbe
     reportId: id,
     begin,
     end: begin,
-    policy: { domain: 'example.test', adkim: 'r', aspf: 'r', p: 'none', sp: null, pct: 100 },
+    policy: { domain: 'example.test', p: 'none' },
     rows: rows.map(([sourceIp, count, pass]) => ({ sourceIp, count, disposition: 'none', dkim: pass ? 'pass' : 'fail', spf: 'fail', headerFrom: 'example.test', envelopeFrom: null, dkimResults: [], spfResults: [], reasons: [] })),
   };
 }

@@ -3,11 +3,10 @@ import path from 'node:path';
 import type { Check } from '../../../shared/checks.js';
 import type { BlocklistStatus, InboundReport } from '../../../shared/inbound.js';
 import type { SendTestReport, VerifyReport } from '../../../shared/contract/verify.js';
-import type { AggregateReport } from '../../../shared/reports.js';
 import type { RunKind, ServerIdentity, StoredCheck, WatchChange } from '../../../shared/watch.js';
 import type { SshSession } from '../ssh/session.js';
 import { detectCheckChanges, detectDmarcChanges } from './detect.js';
-import { openHistoryStore, type HistoryStore, type StoredReportsOutcome } from './store.js';
+import { openHistoryStore, type HistoryStore, type StorableReport, type StoredReportsOutcome } from './store.js';
 
 /**
  * The history store's file: `HOMEMAIL_HISTORY_DIR`, else `HOMEMAIL_DATA_DIR` (tests aim
@@ -107,7 +106,7 @@ export function recordResult(
 }
 
 /** Stores newly read DMARC reports (each once) and what they change. */
-export function recordDmarcReports(store: HistoryStore, domain: string, reports: readonly AggregateReport[], at: string): StoredReportsOutcome & { changes: WatchChange[] } {
+export function recordDmarcReports(store: HistoryStore, domain: string, reports: readonly StorableReport[], at: string): StoredReportsOutcome & { changes: WatchChange[] } {
   const earlier = store.dmarcFacts(domain, { before: at });
   const outcome = store.storeDmarcReports(domain, reports, at);
   const added = store.dmarcFacts(domain, { since: at });

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
 import type { CheckArea, CheckStatus } from '../../../shared/checks.js';
-import type { AggregateReport } from '../../../shared/reports.js';
+import type { AggregateReport, PublishedPolicy, ReportRow } from '../../../shared/reports.js';
 import type {
   ChangeKind,
   ChangeSeverity,
@@ -78,6 +78,15 @@ export interface StoredReportsOutcome {
   duplicates: number;
   rows: number;
 }
+
+/**
+ * What the store keeps of an aggregate report: any AggregateReport the reader returns fits
+ * (the policy is kept whole, as JSON); only these fields are required.
+ */
+export type StorableReport = Pick<AggregateReport, 'orgName' | 'email' | 'reportId' | 'begin' | 'end'> & {
+  policy: Pick<PublishedPolicy, 'domain' | 'p'>;
+  rows: ReadonlyArray<Pick<ReportRow, 'sourceIp' | 'count' | 'disposition' | 'dkim' | 'spf' | 'headerFrom'> & Partial<Pick<ReportRow, 'envelopeFrom' | 'dkimResults' | 'spfResults' | 'reasons'>>>;
+};
 
 /** A DMARC row as the change detector compares it. */
 export interface DmarcRowFact {
@@ -291,7 +300,7 @@ export class HistoryStore {
   }
 
   /** Stores reports not stored before (same reporter and report id = the same report). */
-  storeDmarcReports(domain: string, reports: readonly AggregateReport[], at: string): StoredReportsOutcome {
+  storeDmarcReports(domain: string, reports: readonly StorableReport[], at: string): StoredReportsOutcome {
     const insertReport = this.db.prepare(
       'INSERT OR IGNORE INTO dmarc_reports (domain, org_name, email, report_id, begin_at, end_at, policy, read_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
@@ -307,7 +316,7 @@ export class HistoryStore {
         outcome.stored += 1;
         const id = Number(result.lastInsertRowid);
         for (const row of report.rows) {
-          const detail = { envelopeFrom: row.envelopeFrom, dkimResults: row.dkimResults, spfResults: row.spfResults, reasons: row.reasons };
+          const detail = { envelopeFrom: row.envelopeFrom ?? null, dkimResults: row.dkimResults ?? [], spfResults: row.spfResults ?? [], reasons: row.reasons ?? [] };
           insertRow.run(id, row.sourceIp, row.count, row.disposition, row.dkim, row.spf, row.headerFrom, JSON.stringify(detail));
           outcome.rows += 1;
         }

@@ -4,10 +4,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
-import type { AggregateReport } from '../../../shared/reports.js';
 import type { StoredCheck } from '../../../shared/watch.js';
 import { historyCsv } from '../../../shared/watch.js';
-import { migrate, openHistoryStore, HistoryStore } from '../../../main/services/watch/store.js';
+import { migrate, openHistoryStore, HistoryStore, type StorableReport } from '../../../main/services/watch/store.js';
 import { migrations, schemaVersion } from '../../../main/services/watch/migrations.js';
 import { defaultHistoryFile, recordDmarcReports, recordResult } from '../../../main/services/watch/record.js';
 import { buildStatus } from '../../../main/services/watch/status.js';
@@ -26,14 +25,14 @@ const check = (checkId: string, status: StoredCheck['status'], values: StoredChe
 
 const server = { host: '192.0.2.10', port: 22, hostKeyFingerprint: 'SHA256:abc' };
 
-function report(org: string, id: string, begin: string, rows: Array<[string, number, boolean]>): AggregateReport {
+function report(org: string, id: string, begin: string, rows: Array<[string, number, boolean]>): StorableReport {
   return {
     orgName: org,
     email: `noreply@${org}`,
     reportId: id,
     begin,
     end: begin.replace('T00', 'T23'),
-    policy: { domain: 'example.test', adkim: 'r', aspf: 'r', p: 'none', sp: null, pct: 100, np: null, testing: null, discoveryMethod: null },
+    policy: { domain: 'example.test', p: 'none' },
     rows: rows.map(([ip, count, pass]) => ({
       sourceIp: ip,
       count,
@@ -46,8 +45,6 @@ function report(org: string, id: string, begin: string, rows: Array<[string, num
       spfResults: [],
       reasons: [],
     })),
-    rowsHash: `${org}-${id}`,
-    notes: [],
   };
 }
 
