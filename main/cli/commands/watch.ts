@@ -58,8 +58,8 @@ export const watchCommand: Command = {
     if (values.domain === undefined && targetOptions) throw new HomemailError('usage', 'watch: --ssh, -i, --dkim, --selector, --ip and --resolver describe a target: give --domain too.', { hint: `Usage: homemail ${this.usage}` });
     const store = historyStoreAt(defaultHistoryFile(io.env));
     const now = new Date();
-    if (values.domain !== undefined) {
-      const domain = orThrow('domain', normalizeDomain(values.domain));
+    const domain = values.domain === undefined ? undefined : orThrow('domain', normalizeDomain(values.domain));
+    if (domain !== undefined) {
       if (values.ssh !== undefined) parseSshTarget(values.ssh, 'ssh');
       if (values.identity !== undefined && values.ssh === undefined) throw badInput('identity', '-i is the key file for --ssh: give --ssh too.');
       const dkimFiles = (values.dkim ?? []).map((spec) => {
@@ -85,7 +85,7 @@ export const watchCommand: Command = {
       );
     }
     const saved = store.targets();
-    const targets = values.domain === undefined ? saved : saved.filter((t) => t.domain === values.domain?.toLowerCase().replace(/\.$/, '') && t.ssh === (values.ssh ?? null));
+    const targets = domain === undefined ? saved : saved.filter((t) => t.domain === domain && t.ssh === (values.ssh ?? null));
     if (targets.length === 0) {
       throw new HomemailError('usage', 'watch: no saved target yet: give one with --domain D (and --ssh for the server checks); it is saved for the next runs.', { hint: `Usage: homemail ${this.usage}` });
     }
