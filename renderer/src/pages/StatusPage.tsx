@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CheckStatus } from '../../../shared/checks.js';
 import type { ReporterTrend, SourceVolume, StoredCheck, StoredRun, TargetStatus, WatchChange, WatchSchedule, WatchStatus } from '../../../shared/watch.js';
@@ -273,6 +273,9 @@ export function StatusPage() {
   const status = useCall('watchStatus');
   const runNow = useCall('watchRunNow');
   const [schedule, setSchedule] = useState<WatchSchedule | null>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+  // Opening the page puts the keyboard and screen reader at its heading, as a wizard step does.
+  useEffect(() => heading.current?.focus(), []);
   const load = () => void status.run({}).then((s) => setSchedule(s?.schedule ?? null));
   // eslint-disable-next-line react-hooks/exhaustive-deps -- load once when the page opens
   useEffect(load, []);
@@ -284,7 +287,7 @@ export function StatusPage() {
   const result: WatchStatus | null = state.status === 'done' ? state.result : null;
   return (
     <div className="status-page">
-      <h1 id="step-heading" tabIndex={-1}>
+      <h1 id="step-heading" tabIndex={-1} ref={heading}>
         {t('watch.title')}
       </h1>
       <p>{t('watch.intro')}</p>

@@ -3,6 +3,7 @@
 // shared/watch.ts), the export and delete calls, the schedule switch.
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
+import { App } from '../../../renderer/src/App.js';
 import { StatusPage } from '../../../renderer/src/pages/StatusPage.js';
 import type { WatchStatus } from '../../../shared/watch.js';
 import { calls, fake, ok, useFakeBridgeInEachTest } from './fakeBridge.js';
@@ -99,5 +100,18 @@ describe('Status page', () => {
     await waitFor(() => expect(calls.find((c) => c.name === 'deleteServerHistory')?.input).toEqual({ host: '192.0.2.10', port: 22 }));
     fireEvent.click(screen.getByLabelText('Check on a schedule'));
     await waitFor(() => expect(calls.find((c) => c.name === 'setWatchSchedule')?.input).toEqual({ enabled: false, intervalHours: 24 }));
+  });
+
+  it('is reachable from any step and gives the wizard back where it was', async () => {
+    fake('watchStatus', () => ok(status));
+    await renderStep(<App />);
+    fireEvent.click(screen.getByRole('button', { name: 'Next' }));
+    screen.getByRole('heading', { level: 1, name: 'Which server?' });
+    fireEvent.click(screen.getByRole('button', { name: 'Status' }));
+    const heading = await screen.findByRole('heading', { level: 1, name: 'Status' });
+    expect(document.activeElement).toBe(heading);
+    expect(screen.queryByRole('heading', { level: 1, name: 'Which server?' })).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Back to the wizard' }));
+    screen.getByRole('heading', { level: 1, name: 'Which server?' });
   });
 });
