@@ -111,7 +111,7 @@ describe('Status page', () => {
     const heading = await screen.findByRole('heading', { level: 1, name: 'Status' });
     expect(document.activeElement).toBe(heading);
     expect(screen.queryByRole('heading', { level: 1, name: 'Which server?' })).toBeNull();
-    fireEvent.click(screen.getByRole('button', { name: 'Back to the wizard' }));
+    fireEvent.click(screen.getByRole('button', { name: /^Back to the step/ }));
     screen.getByRole('heading', { level: 1, name: 'Which server?' });
   });
 });
