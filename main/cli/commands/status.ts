@@ -2,7 +2,7 @@ import { worstStatus } from '../../../shared/checks.js';
 import type { TargetStatus } from '../../../shared/watch.js';
 import { defaultHistoryFile, historyStoreAt } from '../../services/watch/record.js';
 import { buildStatus } from '../../services/watch/status.js';
-import { parseCommandArgs, writeJson, writeLine, type CliIO, type Command } from '../command.js';
+import { oneLine, parseCommandArgs, writeJson, writeLine, type CliIO, type Command } from '../command.js';
 import { printChanges } from './watch.js';
 
 function printTarget(io: CliIO, target: TargetStatus): void {
@@ -12,11 +12,11 @@ function printTarget(io: CliIO, target: TargetStatus): void {
     const counts = { pass: 0, warn: 0, fail: 0, unknown: 0 };
     for (const check of run.checks) counts[check.status] += 1;
     writeLine(io, `  ${run.kind} (${run.at}): ${worstStatus(run.checks.map((c) => c.status)).toUpperCase()} — ${counts.pass} passed, ${counts.warn} warnings, ${counts.fail} failed, ${counts.unknown} cannot tell`);
-    for (const check of run.checks) if (check.status === 'fail' || check.status === 'warn') writeLine(io, `    [${check.status.toUpperCase()}] ${check.title}${check.found ? `: ${check.found}` : ''}`);
+    for (const check of run.checks) if (check.status === 'fail' || check.status === 'warn') writeLine(io, `    [${check.status.toUpperCase()}] ${oneLine(check.title)}${check.found ? `: ${oneLine(check.found)}` : ''}`);
   }
   writeLine(io, '  changes at the last run:');
   printChanges(io, target.changes);
-  for (const skipped of target.skipped) writeLine(io, `  skipped: ${skipped}`);
+  for (const skipped of target.skipped) writeLine(io, `  skipped: ${oneLine(skipped)}`);
   const { trends } = target;
   if (trends.reports > 0) {
     const pass = trends.daily.reduce((sum, d) => sum + d.pass, 0);

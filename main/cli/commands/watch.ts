@@ -12,21 +12,21 @@ import { parseDkimSpec } from '../../services/keys/index.js';
 import { knownHostsPath } from '../../services/ssh/paths.js';
 import { defaultHistoryFile, historyStoreAt } from '../../services/watch/record.js';
 import { watchTargets } from '../../services/watch/runWatch.js';
-import { parseCommandArgs, writeJson, writeLine, type CliIO, type Command } from '../command.js';
+import { oneLine, parseCommandArgs, writeJson, writeLine, type CliIO, type Command } from '../command.js';
 
 const marks: Record<WatchChange['severity'], string> = { worse: 'WORSE', better: 'BETTER', info: 'INFO' };
 
 export function printChanges(io: CliIO, changes: readonly WatchChange[]): void {
   if (changes.length === 0) writeLine(io, '  no change since the previous run');
-  for (const change of changes) writeLine(io, `  [${marks[change.severity]}] ${change.text}`);
+  for (const change of changes) writeLine(io, `  [${marks[change.severity]}] ${oneLine(change.text)}`);
 }
 
 function printRun(io: CliIO, result: WatchRunResult): void {
   for (const target of result.targets) {
     writeLine(io, `${target.domain}${target.server ? ` (${target.server})` : ''}`);
-    if (target.failed !== null) writeLine(io, `  [FAILED] ${target.failed}`);
+    if (target.failed !== null) writeLine(io, `  [FAILED] ${oneLine(target.failed)}`);
     else printChanges(io, target.changes);
-    for (const skipped of target.skipped) writeLine(io, `  skipped: ${skipped}`);
+    for (const skipped of target.skipped) writeLine(io, `  skipped: ${oneLine(skipped)}`);
   }
   writeLine(io);
   writeLine(io, result.worse ? 'Something got worse since the previous run.' : 'Nothing got worse since the previous run.');
