@@ -1,6 +1,8 @@
 import { defineConfig } from 'vitest/config';
+import { shellScriptText } from './scripts/shellScriptText.mjs';
 
 export default defineConfig({
+  plugins: [shellScriptText()],
   test: {
     include: ['test/unit/**/*.test.{ts,tsx}'],
     environment: 'node',

@@ -1,8 +1,10 @@
 import { defineConfig } from 'vitest/config';
+import { shellScriptText } from './scripts/shellScriptText.mjs';
 
 // Suites that need the real test host (test/host/README.md): one file at a time, since
 // there is one host; long timeouts because they start real servers.
 export default defineConfig({
+  plugins: [shellScriptText()],
   test: {
     include: ['test/host/**/*.test.ts'],
     environment: 'node',

@@ -3,6 +3,7 @@
 import { build as esbuild } from 'esbuild';
 import { build as vite } from 'vite';
 import { rm } from 'node:fs/promises';
+import { shellScriptLoader } from './shellScriptText.mjs';
 
 const onlyNode = process.argv.includes('--node-only');
 if (!onlyNode) await rm('dist', { recursive: true, force: true });
@@ -17,6 +18,7 @@ const node = {
   external: ['node:sqlite'],
   sourcemap: true,
   logLevel: 'warning',
+  ...shellScriptLoader,
 };
 
 // The DMARC report reader's worker thread is its own file beside each bundle that starts it

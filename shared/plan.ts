@@ -70,7 +70,9 @@ export interface Plan {
   interrupted: InterruptedApply[];
 }
 
-export type ApplyStage = 'check' | 'packages' | 'backup' | 'write' | 'validate' | 'restart' | 'health' | 'rollback';
+/** The server-side transaction's stages, in order (main/server/scripts/transaction.sh prints them). */
+export const APPLY_STAGES = ['check', 'packages', 'backup', 'write', 'validate', 'restart', 'health', 'rollback'] as const;
+export type ApplyStage = (typeof APPLY_STAGES)[number];
 
 export interface ApplyProgress {
   stage: ApplyStage | 'gather' | 'send' | 'done';

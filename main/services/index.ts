@@ -1,12 +1,13 @@
 import { createAppHandlers } from './app.js';
 import { createBackupHandlers } from './backups/handlers.js';
-import { createChangeHandlers } from './change/handlers.js';
+import { createChangeHandlers } from './dkim/handlers.js';
 import type { ServiceDeps } from './deps.js';
 import type { Handlers } from './handler.js';
 import { createHostKeyHandlers } from './hostKeys/handlers.js';
 import { createKeysHandlers } from './keys/handlers.js';
 import { createReportsHandlers } from './reports/handlers.js';
 import { createInboundHandlers } from './inbound/handlers.js';
+import { createInspectHandlers } from './inspect/handlers.js';
 import { createSessionHandlers } from './ssh/handlers.js';
 import { createVerifyHandlers } from './verify/handlers.js';
 import { createWatchHandlers, withHistory } from './watch/handlers.js';
@@ -22,6 +23,7 @@ export function createHandlers(deps: ServiceDeps): Handlers {
     ...createInboundHandlers(deps),
     ...createBackupHandlers(deps),
     ...createHostKeyHandlers(deps),
+    ...createInspectHandlers(deps),
     ...createVerifyHandlers(deps),
     ...createWatchHandlers(deps),
   });

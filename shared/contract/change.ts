@@ -26,16 +26,7 @@ export const changeCalls = {
     description: 'The server changes as diffs and commands; reads the server once and changes nothing.',
   }),
   applyChanges: call<ApplyResult, ApplyProgress>()({
-    input: z
-      .object({
-        ...changeInput,
-        /** Tests only: honoured when the main process runs with HOMEMAIL_TEST_FAULTS=1, refused otherwise. */
-        faultInjection: z
-          .object({ kind: z.enum(['fail', 'drop', 'kill']), stage: z.enum(['check', 'packages', 'backup', 'write', 'validate', 'restart', 'health']) })
-          .strict()
-          .optional(),
-      })
-      .strict(),
+    input: z.object(changeInput).strict(),
     description: 'Applies the plan as one transaction with backup, validation, health check and automatic rollback.',
   }),
   rollbackChanges: call<RollbackResult>()({

@@ -2,15 +2,23 @@
 // health check fail; the connection drops; the server-side transaction is killed half way.
 // After each the server is in its old or its new state, postfix check passes, mail flows.
 import { generateKeyPairSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HomemailError } from '../../shared/errors.js';
-import type { FaultInjection, FaultStage } from '../../main/services/change/bundle.js';
-import type { ChangeSettings } from '../../main/services/change/desired.js';
-import { CONFIG_FILES } from '../../main/services/change/paths.js';
-import { applyChanges, planChanges, rollbackChanges } from '../../main/services/change/transaction.js';
+import type { ApplyStage } from '../../shared/plan.js';
+import { applyRequest, rollbackChanges, type ServerCommand, type TestHook } from '../../main/server/engine/index.js';
+import { CONFIG_FILES } from '../../main/server/platform/paths.js';
+import type { ChangeSettings } from '../../main/services/dkim/desired.js';
+import { applyChanges, dkimRequest, planChanges } from '../../main/services/dkim/dkim.js';
 import { connectSsh } from '../../main/services/ssh/connect.js';
 import type { SshSession } from '../../main/services/ssh/session.js';
 import { hostSkipReason, resetHost, type Snapshot, type TestHost } from './testHost.js';
+
+// The test-only hook the worker sources: FAULT=KIND:STAGE makes that stage fail, drop the
+// connection or kill the worker.
+type FaultStage = Exclude<ApplyStage, 'rollback'>;
+const faultHook = readFileSync(new URL('./hooks/faults.sh', import.meta.url), 'utf8');
+const fault = (kind: 'fail' | 'drop' | 'kill', stage: FaultStage): TestHook => ({ script: `FAULT=${kind}:${stage}\n${faultHook}` });
 
 const skip = hostSkipReason();
 const suite = (name: string): string => (skip === null ? name : `${name} — SKIPPED: ${skip}`);
@@ -82,7 +90,7 @@ describe.skipIf(skip !== null)(suite('apply with injected faults (fresh variant)
 
   it('refuses fault injection without HOMEMAIL_TEST_FAULTS=1, before touching anything', async () => {
     process.env.HOMEMAIL_TEST_FAULTS = '0';
-    const error = await failure(applyChanges(session, settings, { fault: { kind: 'fail', stage: 'validate' } }));
+    const error = await failure(applyChanges(session, settings, { testHook: fault('fail', 'validate') }));
     process.env.HOMEMAIL_TEST_FAULTS = '1';
     expect(error.code).toBe('bad-input');
     expect(await host.snapshot(CONFIG_FILES)).toEqual(before);
@@ -90,7 +98,7 @@ describe.skipIf(skip !== null)(suite('apply with injected faults (fresh variant)
 
   for (const stage of ['packages', 'backup', 'write', 'validate', 'restart', 'health'] as const satisfies readonly FaultStage[]) {
     it(`a failure at ${stage} is rolled back (exit-4 error naming the stage) and leaves the old state`, async () => {
-      const error = await failure(applyChanges(session, settings, { fault: { kind: 'fail', stage } }));
+      const error = await failure(applyChanges(session, settings, { testHook: fault('fail', stage) }));
       expect(error.code).toBe('apply-failed');
       expect(error.details?.stage).toBe(stage);
       expect(await host.snapshot(CONFIG_FILES)).toEqual(before);
@@ -98,9 +106,26 @@ describe.skipIf(skip !== null)(suite('apply with injected faults (fresh variant)
     });
   }
 
+  it('a validation command whose answer differs from the expected one fails validate and is rolled back; the right answer passes', async () => {
+    const myhostname = (await host.runAsRoot('postconf -h myhostname')).stdout.trim();
+    const expecting = (expect: string): Parameters<typeof applyRequest>[1] => {
+      const dkim = dkimRequest(settings);
+      const check: ServerCommand = { label: 'Postfix host name', argv: ['postconf', '-h', 'myhostname'], words: { key: 'k', params: {}, text: 'postconf -h myhostname' }, expect };
+      return { ...dkim, compute: (state) => { const changes = dkim.compute(state); return { ...changes, validate: [...changes.validate, check] }; } };
+    };
+    const error = await failure(applyRequest(session, expecting('not-this-host.example')));
+    expect(error.code).toBe('apply-failed');
+    expect(error.details?.stage).toBe('validate');
+    expect(error.message).toContain(`expected "not-this-host.example", the server answered "${myhostname}"`);
+    expect(await host.snapshot(CONFIG_FILES)).toEqual(before);
+    const result = await applyRequest(session, expecting(myhostname));
+    expect(result.changed).toBe(true);
+    await rollbackChanges(session, result.backupId);
+    expect(await host.snapshot(CONFIG_FILES)).toEqual(before);
+  });
+
   it('a transaction killed half way is undone by the next run, which says so, then applies', async () => {
-    const fault: FaultInjection = { kind: 'kill', stage: 'validate' };
-    const error = await failure(applyChanges(session, settings, { fault }));
+    const error = await failure(applyChanges(session, settings, { testHook: fault('kill', 'validate') }));
     expect(error.message).toMatch(/stopped/);
     const { plan } = await planChanges(session, settings);
     expect(plan.interrupted.map((i) => i.outcome)).toEqual(['pending']);
@@ -113,7 +138,7 @@ describe.skipIf(skip !== null)(suite('apply with injected faults (fresh variant)
   });
 
   it('a connection lost during the restart: the server finishes alone and the next run reports it', async () => {
-    const error = await failure(applyChanges(session, settings, { fault: { kind: 'drop', stage: 'restart' } }));
+    const error = await failure(applyChanges(session, settings, { testHook: fault('drop', 'restart') }));
     expect(['ssh-unreachable', 'ssh-timeout', 'command-failed']).toContain(error.code);
     await session.close();
     session = await connect(host);
@@ -141,7 +166,7 @@ describe.skipIf(skip !== null)(suite('apply with injected faults (fresh variant)
   });
 
   it('a hostile report user never reaches a shell: refused before anything runs', async () => {
-    const { checkChangeSettings } = await import('../../main/services/change/settings.js');
+    const { checkChangeSettings } = await import('../../main/services/dkim/settings.js');
     expect(() => checkChangeSettings({ ...settings, reportTo: "x'; touch /tmp/pwned; '" }, 'admin')).toThrow(/not a local user name/);
     expect((await host.runAsRoot('test -e /tmp/pwned')).code).not.toBe(0);
   });

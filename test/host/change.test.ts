@@ -9,7 +9,7 @@ import { PassThrough } from 'node:stream';
 import { dkimVerify, type DNSResolver } from 'mailauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../main/cli/main.js';
-import { CONFIG_FILES } from '../../main/services/change/paths.js';
+import { CONFIG_FILES } from '../../main/server/platform/paths.js';
 import { hostSkipReason, resetHost, VARIANTS, type TestHost } from './testHost.js';
 
 const skip = hostSkipReason();

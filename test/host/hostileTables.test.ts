@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildAllowMaps } from '../../main/services/inbound/allowMap.js';
-import { editKeyTable, editSigningTable } from '../../main/services/change/tables.js';
+import { editKeyTable, editSigningTable } from '../../main/server/config/tables.js';
 import { contract } from '../../shared/contract/index.js';
 import { normalizeDomain, normalizeSelector } from '../../shared/validation/index.js';
 import { ALLOW_ENTRY, HOSTILE_STRING } from '../support/hostile.js';

@@ -1,5 +1,5 @@
-import { applyChanges } from '../../services/change/transaction.js';
-import { formatPlan } from '../../services/change/planView.js';
+import { formatPlan } from '../../server/engine/index.js';
+import { applyChanges } from '../../services/dkim/dkim.js';
 import { writeErrorLine, writeJson, writeLine, writeText, type CliIO, type Command } from '../command.js';
 import { connectFromCli } from '../sshOptions.js';
 import { changeUsage, readChangeOptions, settingsFor } from './plan.js';

@@ -1,9 +1,9 @@
 import { loadDkimKeyFile, parseDkimSpec } from '../../services/keys/index.js';
-import type { ChangeSettings } from '../../services/change/desired.js';
-import { formatPlan } from '../../services/change/planView.js';
-import { checkChangeSettings, type RawChangeSettings } from '../../services/change/settings.js';
+import { formatPlan } from '../../server/engine/index.js';
+import type { ChangeSettings } from '../../services/dkim/desired.js';
+import { checkChangeSettings, type RawChangeSettings } from '../../services/dkim/settings.js';
 import type { RemoteSession } from '../../services/ssh/types.js';
-import { planChanges } from '../../services/change/transaction.js';
+import { planChanges } from '../../services/dkim/dkim.js';
 import { badInput } from '../../../shared/errors.js';
 import { normalizeDomain } from '../../../shared/validation/domain.js';
 import { orThrow } from '../../../shared/validation/problem.js';

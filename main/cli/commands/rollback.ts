@@ -1,5 +1,5 @@
 import { listBackups } from '../../server/engine/backups.js';
-import { rollbackChanges } from '../../services/change/transaction.js';
+import { rollbackChanges } from '../../server/engine/index.js';
 import type { BackupList } from '../../../shared/backups.js';
 import { parseCommandArgs, writeJson, writeLine, type CliIO, type Command } from '../command.js';
 import { cliText, type CliText } from '../language.js';

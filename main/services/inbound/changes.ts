@@ -1,11 +1,9 @@
 import type { AllowEntry } from '../../../shared/inbound.js';
 import type { PlanText } from '../../../shared/plan.js';
-import { desiredFile, type ChangeSet, type DesiredFile, type ServerCommand } from '../change/desired.js';
-import { readMainCf, setParameters, type ParameterEdit } from '../change/mainCf.js';
-import { MAIN_CF } from '../change/paths.js';
-import { postfixCommand } from '../change/serviceCommands.js';
-import { fileText, type ServerState } from '../change/state.js';
-import type { ChangeRequest } from '../change/transaction.js';
+import { readMainCf, setParameters, type ParameterEdit } from '../../server/config/mainCf.js';
+import { desiredFile, fileText, type ChangeRequest, type ChangeSet, type DesiredFile, type ServerCommand, type ServerState } from '../../server/engine/index.js';
+import { MAIN_CF } from '../../server/platform/paths.js';
+import { postfixCommand } from '../../server/platform/serviceCommands.js';
 import { ALLOW_CIDR_MAP, ALLOW_CIDR_PATH, ALLOW_REGEXP_MAP, ALLOW_REGEXP_PATH, assertAllowEntries, buildAllowMaps } from './allowMap.js';
 import { allowRestrictions, applyHostnameRule, findBlocklists, removeBlocklists } from './restrictions.js';
 import { dictionary } from '../../../shared/dictionary.js';

@@ -1,6 +1,6 @@
 import type { AllowEntry, InboundReport } from '../../../shared/inbound.js';
 import type { ApplyResult, Plan } from '../../../shared/plan.js';
-import { applyRequest, planRequest, type ApplyOptions } from '../change/transaction.js';
+import { applyRequest, planRequest, type ApplyOptions } from '../../server/engine/index.js';
 import type { RemoteSession } from '../ssh/types.js';
 import { checkInbound } from './checkInbound.js';
 import { inboundRequest, type InboundChangeSettings } from './changes.js';

@@ -4,7 +4,7 @@ import type { SshSession } from '../ssh/session.js';
 import type { RemoteSession } from '../ssh/types.js';
 import { buildInspection } from './buildInspection.js';
 import { parseProbeOutput } from './probeOutput.js';
-import { probeScript } from './probeScript.js';
+import { inspectScript } from '../../server/scripts/index.js';
 
 export const inspectTimeoutMs = 60_000;
 
@@ -13,7 +13,7 @@ export const inspectTimeoutMs = 60_000;
  * as root (sudo when needed, in the same exec), and prints one JSON object.
  */
 export async function inspectServer(session: RemoteSession, options: { signal?: AbortSignal } = {}): Promise<Inspection> {
-  const result = await session.exec('sh -s', { sudo: true, stdin: probeScript, timeoutMs: inspectTimeoutMs, ...(options.signal ? { signal: options.signal } : {}) });
+  const result = await session.exec('sh -s', { sudo: true, stdin: inspectScript, timeoutMs: inspectTimeoutMs, ...(options.signal ? { signal: options.signal } : {}) });
   if (result.code !== 0) {
     throw new HomemailError('command-failed', `The inspection script failed on ${session.target.host} (exit ${result.code}): ${result.stderr.trim().slice(0, 300)}`, {
       hint: 'Check that /bin/sh works for this user and try again.',

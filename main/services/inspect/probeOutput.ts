@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { HomemailError } from '../../../shared/errors.js';
-import { probeVersion } from './probeScript.js';
+/** The "probe" number main/server/scripts/inspect.sh prints first: change both together. */
+export const probeVersion = 1;
 
 /** The probe's fields, decoded. Every field but `probe` may be missing (an older or partial probe). */
 export interface ProbeFields {

@@ -3,7 +3,6 @@ import { HomemailError } from '../../../shared/errors.js';
 import { parseSshTarget } from '../../../shared/validation/sshTarget.js';
 import type { ServiceDeps } from '../deps.js';
 import type { HandlerGroup } from '../handler.js';
-import { inspectServer } from '../inspect/inspect.js';
 import { connectSsh } from './connect.js';
 import { knownHostsPath } from './paths.js';
 import { wizardSessions, type SessionStore } from './sessionStore.js';
@@ -19,7 +18,7 @@ function presented(details: HomemailError['details']): PresentedHostKey | null {
   };
 }
 
-export function createSessionHandlers(deps: ServiceDeps, store: SessionStore = wizardSessions): HandlerGroup<'connectServer' | 'inspectServer' | 'disconnectServer'> {
+export function createSessionHandlers(deps: ServiceDeps, store: SessionStore = wizardSessions): HandlerGroup<'connectServer' | 'disconnectServer'> {
   return {
     connectServer: async (input, { signal }) => {
       const target = parseSshTarget(input.target, 'target');
@@ -52,7 +51,6 @@ export function createSessionHandlers(deps: ServiceDeps, store: SessionStore = w
         throw error;
       }
     },
-    inspectServer: async (input, { signal }) => inspectServer(store.get(input.sessionId), { signal }),
     disconnectServer: async (input) => ({ closed: await store.close(input.sessionId) }),
   };
 }

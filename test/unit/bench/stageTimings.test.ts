@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { stageTimings } from '../../../bench/stageTimings.js';
-import { parseScriptReport } from '../../../main/services/change/transaction.js';
+import { parseScriptReport } from '../../../main/server/engine/transaction.js';
 
 // What the transaction script prints for a successful apply, with its millisecond stamps.
 const stamped = [

@@ -2,11 +2,12 @@ import { readFileSync } from 'node:fs';
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { HomemailError } from '../../../shared/errors.js';
-import { computeChanges, sha256, type ChangeSettings } from '../../../main/services/change/desired.js';
-import { getParameter } from '../../../main/services/change/mainCf.js';
-import { readOpendkimConf } from '../../../main/services/change/opendkimConf.js';
-import type { RemoteFile, ServerState } from '../../../main/services/change/state.js';
-import { buildPlan } from '../../../main/services/change/planView.js';
+import { computeChanges, type ChangeSettings } from '../../../main/services/dkim/desired.js';
+import { sha256 } from '../../../main/server/engine/changeSet.js';
+import { getParameter } from '../../../main/server/config/mainCf.js';
+import { readOpendkimConf } from '../../../main/server/config/opendkimConf.js';
+import type { RemoteFile, ServerState } from '../../../main/server/engine/state.js';
+import { buildPlan } from '../../../main/server/engine/planView.js';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 const pem = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs1', format: 'pem' }) as string;

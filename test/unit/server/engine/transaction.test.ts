@@ -3,30 +3,32 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { encodeBundle } from '../../../main/services/change/bundle.js';
-import type { ChangeSet } from '../../../main/services/change/desired.js';
-import { serviceCommand, postfixCommand } from '../../../main/services/change/serviceCommands.js';
-import { parseGather } from '../../../main/services/change/state.js';
-import { newBackupId, parseScriptReport } from '../../../main/services/change/transaction.js';
-import { TRANSACTION_SCRIPT } from '../../../main/services/change/txScript.js';
+import { encodeBundle } from '../../../../main/server/engine/bundle.js';
+import type { ChangeSet } from '../../../../main/server/engine/changeSet.js';
+import { serviceCommand, postfixCommand } from '../../../../main/server/platform/serviceCommands.js';
+import { parseGather } from '../../../../main/server/engine/state.js';
+import { newBackupId, parseScriptReport } from '../../../../main/server/engine/transaction.js';
+import { inspectScript, sendTestScript, transactionScript } from '../../../../main/server/scripts/index.js';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
-describe('the server-side script', () => {
-  it('is valid POSIX sh (dash -n) and holds no template interpolation', () => {
+describe('the server-side scripts', () => {
+  it('arrive as the .sh files\' text, which their shells parse (shellcheck runs in npm run lint)', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'hm-tx-'));
-    const file = path.join(dir, 'tx.sh');
-    writeFileSync(file, TRANSACTION_SCRIPT);
-    for (const shell of ['dash', 'sh']) {
-      try {
-        execFileSync(shell, ['-n', file]);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
-        throw error;
-      }
+    for (const [name, text, shell] of [
+      ['transaction.sh', transactionScript, 'dash'],
+      ['inspect.sh', inspectScript, 'dash'],
+      ['send-test.sh', sendTestScript, 'bash'],
+    ] as const) {
+      expect(text.startsWith('#!/bin/')).toBe(true);
+      const file = path.join(dir, name);
+      writeFileSync(file, text);
+      execFileSync(shell, ['-n', file]);
     }
-    expect(TRANSACTION_SCRIPT).not.toMatch(/\$\{/);
-    expect(TRANSACTION_SCRIPT).toContain('STAGE');
+    expect(transactionScript).toContain("dpkg-query -W -f='${Status}'");
+    // the production script has no way to inject a fault by itself: only a sent hook can
+    expect(transactionScript).toMatch(/^fault_at\(\) \{ return 1; \}$/m);
+    expect(transactionScript).not.toMatch(/kill -KILL|FAULT/);
   });
 });
 
@@ -78,9 +80,9 @@ describe('the bundle', () => {
     expect(bundle).not.toContain("ad'min");
     const file = bundle.split('\n').find((l) => l.startsWith('file '))?.split(' ') ?? [];
     expect(file).toEqual(['file', b64('/etc/dkimkeys/s1.private'), 'opendkim', 'opendkim', '0600', 'absent', b64(key)]);
-    expect(bundle).toContain(`validate ${b64('postfix check')} ${b64('postfix')} ${b64('check')}`);
+    expect(bundle).toContain(`validate ${b64('postfix check')} - ${b64('postfix')} ${b64('check')}`);
     expect(bundle.trimEnd().endsWith('end')).toBe(true);
-    expect(bundle.split('\n')[0]).toBe('fault none');
+    expect(bundle).not.toMatch(/^hook /m);
   });
   it('refuses owners or package names that are not plain tokens', () => {
     const changes = minimalChanges('x');
@@ -88,8 +90,13 @@ describe('the bundle', () => {
     expect(() => encodeBundle(changes, null)).toThrow(/unusual owner/);
     expect(() => encodeBundle(minimalChanges('x', { install: ['opendkim $(x)'] }), null)).toThrow(/unusual package/);
   });
-  it('names the injected fault', () => {
-    expect(encodeBundle(minimalChanges('x'), { kind: 'drop', stage: 'restart' }).split('\n')[0]).toBe('fault drop:restart');
+  it('carries a validation command\'s expected answer in base64 after its label', () => {
+    const check = { label: 'map lookup', argv: ['postmap', '-q', 'a b', 'cidr:/etc/x'], words: { key: 'k', params: {}, text: 't' }, expect: 'OK yes' };
+    const bundle = encodeBundle(minimalChanges('x', { validate: [check] }), null);
+    expect(bundle).toContain(`validate ${b64('map lookup')} ${b64('OK yes')} ${b64('postmap')} ${b64('-q')} ${b64('a b')} ${b64('cidr:/etc/x')}`);
+  });
+  it('sends a test hook first, as base64, only when a test gives one', () => {
+    expect(encodeBundle(minimalChanges('x'), { script: 'FAULT=drop:restart' }).split('\n')[0]).toBe(`hook ${b64('FAULT=drop:restart')}`);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergeMilters, normalizeMilter, splitPostfixList } from '../../../main/services/change/milters.js';
+import { mergeMilters, normalizeMilter, splitPostfixList } from '../../../../main/server/config/milters.js';
 
 describe('milter lists', () => {
   it('splits on commas and whitespace, keeping { } groups whole', () => {

@@ -1,15 +1,14 @@
-import { createHash } from 'node:crypto';
 import { HomemailError } from '../../../shared/errors.js';
 import { ED25519_KEYTABLE_ALGORITHM, ed25519Support } from '../../../shared/opendkimEd25519.js';
 import type { PlanText } from '../../../shared/plan.js';
-import { readMainCf, setParameters, type ParameterEdit } from './mainCf.js';
-import { mergeMilters, splitPostfixList } from './milters.js';
-import { editOpendkimConf, parseDataset, readOpendkimConf, type ConfEdit } from './opendkimConf.js';
-import { ALIASES, KEY_DIR, KEY_TABLE, MAIN_CF, MASTER_CF, OPENDKIM_CONF, OPENDMARC_CONF, SIGNING_TABLE, TABLE_DIR, TRUSTED_HOSTS, keyPath } from './paths.js';
-import { serviceCommand, postfixCommand, type ServiceAction } from './serviceCommands.js';
-import { DEFAULT_SOCKET, milterForSocket, parseOpendkimSocket, readChroot, type OpendkimSocket } from './socket.js';
-import { fileText, type RemoteFile, type ServerState } from './state.js';
-import { editAliases, editHostList, editKeyTable, editSigningTable, peersFromMynetworks, readAliases, readKeyTable, type KeyTableEntry } from './tables.js';
+import { readMainCf, setParameters, type ParameterEdit } from '../../server/config/mainCf.js';
+import { mergeMilters, splitPostfixList } from '../../server/config/milters.js';
+import { editOpendkimConf, parseDataset, readOpendkimConf, type ConfEdit } from '../../server/config/opendkimConf.js';
+import { DEFAULT_SOCKET, milterForSocket, parseOpendkimSocket, readChroot, type OpendkimSocket } from '../../server/config/socket.js';
+import { editAliases, editHostList, editKeyTable, editSigningTable, peersFromMynetworks, readAliases, readKeyTable, type KeyTableEntry } from '../../server/config/tables.js';
+import { desiredFile, fileText, sha256, type ChangeSet, type DesiredDir, type DesiredFile, type NewFileMeta, type ServerCommand, type ServerState } from '../../server/engine/index.js';
+import { ALIASES, KEY_DIR, KEY_TABLE, MAIN_CF, MASTER_CF, OPENDKIM_CONF, OPENDMARC_CONF, SIGNING_TABLE, TABLE_DIR, TRUSTED_HOSTS, keyPath } from '../../server/platform/paths.js';
+import { serviceCommand, postfixCommand, type ServiceAction } from '../../server/platform/serviceCommands.js';
 
 /** One DKIM key to install. Structurally a subset of the key loader's DkimKey. */
 export interface ChangeKey {
@@ -25,52 +24,6 @@ export interface ChangeSettings {
   ruf: readonly string[];
   /** Local user that receives report mail for rua/ruf addresses of the server's own domain. */
   reportTo: string;
-}
-
-export interface DesiredFile {
-  path: string;
-  before: RemoteFile | undefined;
-  content: string;
-  owner: string;
-  group: string;
-  mode: string;
-  secret: boolean;
-  /** What the transaction checks before writing: the gathered hash, absent, or anything. */
-  expect: string;
-  why: PlanText;
-}
-
-export interface DesiredDir {
-  path: string;
-  owner: string;
-  group: string;
-  mode: string;
-}
-
-export interface ServerCommand {
-  label: string;
-  argv: string[];
-  words: PlanText;
-}
-
-export interface ChangeSet {
-  files: DesiredFile[];
-  dirs: DesiredDir[];
-  install: string[];
-  /** How rollback takes back the packages: purge when they were absent, remove when their config stayed. */
-  uninstall: 'purge' | 'remove';
-  aliasesChanged: boolean;
-  validate: ServerCommand[];
-  services: ServerCommand[];
-  rollbackServices: ServerCommand[];
-  socket: string;
-  milter: string;
-  /** null: no OpenDKIM check (change sets that touch only Postfix, e.g. inbound rules). */
-  healthSocket: { kind: 'inet'; port: number } | { kind: 'local'; path: string } | null;
-  /** The test message must be signed by every one of these selectors. */
-  healthMail: { from: string; to: string; domain: string; selectors: string[] } | null;
-  notes: PlanText[];
-  changed: boolean;
 }
 
 const t = (key: string, text: string, params: Record<string, string | number> = {}): PlanText => ({ key, params, text });
@@ -89,10 +42,6 @@ export const OPENDKIM_CONF_TEMPLATE = [
   '',
 ].join('\n');
 
-export function sha256(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
-}
-
 /** Paths the gather step reads: configuration files, key files (hash only) and directories. */
 export function gatherPaths(settings: Pick<ChangeSettings, 'keys'>): string[] {
   return [
@@ -108,11 +57,6 @@ export function gatherPaths(settings: Pick<ChangeSettings, 'keys'>): string[] {
     `dir:${KEY_DIR}`,
     `dir:${TABLE_DIR}`,
   ];
-}
-
-function octal(mode: string | null | undefined, fallback: string): string {
-  if (!mode) return fallback;
-  return mode.padStart(4, '0');
 }
 
 function mailtoAddress(value: string): string {
@@ -157,36 +101,6 @@ function chooseSocket(conf: Map<string, string>, chroot: ReturnType<typeof readC
  * directories and packages to create, and the commands that validate and reload. Pure:
  * the same gathered state and settings always give the same change set.
  */
-/** Owner and mode for a file the change creates; an existing file keeps its own. */
-export interface NewFileMeta {
-  owner: string;
-  group: string;
-  mode: string;
-  secret?: boolean;
-  /** Accept whatever the file holds when it is written (one a package install creates first). */
-  expectAny?: boolean;
-}
-
-/**
- * The write that makes `path` hold `content`, or null when it already does. An existing
- * file keeps its owner, group and mode; the write expects the content read at plan time.
- */
-export function desiredFile(state: ServerState, path: string, content: string, why: PlanText, meta: NewFileMeta): DesiredFile | null {
-  const before = state.files.get(path);
-  if (before?.exists && before.sha256 === sha256(content)) return null;
-  return {
-    path,
-    before,
-    content,
-    owner: before?.exists ? (before.owner ?? meta.owner) : meta.owner,
-    group: before?.exists ? (before.group ?? meta.group) : meta.group,
-    mode: before?.exists ? octal(before.mode, meta.mode) : meta.mode,
-    secret: meta.secret ?? false,
-    expect: meta.expectAny ? 'any' : before?.exists ? (before.sha256 ?? 'any') : 'absent',
-    why,
-  };
-}
-
 export function computeChanges(state: ServerState, settings: ChangeSettings): ChangeSet {
   const notes: PlanText[] = [];
   const domain = settings.domain.toLowerCase();

@@ -1,5 +1,5 @@
 import { HomemailError } from '../../../shared/errors.js';
-import type { ChangeSet, ServerCommand } from './desired.js';
+import type { ChangeSet, ServerCommand } from './changeSet.js';
 
 /**
  * The stdin bundle of one apply: every file, command word and address in base64, every
@@ -7,11 +7,12 @@ import type { ChangeSet, ServerCommand } from './desired.js';
  * never in argv, and the script deletes its copy once the files are staged.
  */
 
-export type FaultStage = 'check' | 'packages' | 'backup' | 'write' | 'validate' | 'restart' | 'health';
-export type FaultKind = 'fail' | 'drop' | 'kill';
-export interface FaultInjection {
-  kind: FaultKind;
-  stage: FaultStage;
+/**
+ * Tests only: shell text the worker sources after reading the bundle, which may redefine
+ * fault_at STAGE (test/host/hooks/faults.sh). The app never sends one.
+ */
+export interface TestHook {
+  script: string;
 }
 
 const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
@@ -23,13 +24,14 @@ function token(value: string, what: string): string {
   return value;
 }
 
+// kind, label, the expected answer ("-": only the exit status counts), then the words.
 function commandLine(kind: string, command: ServerCommand): string {
-  return [kind, b64(command.label), ...command.argv.map(b64)].join(' ');
+  return [kind, b64(command.label), command.expect === undefined ? '-' : b64(command.expect), ...command.argv.map(b64)].join(' ');
 }
 
-export function encodeBundle(changes: ChangeSet, fault: FaultInjection | null): string {
+export function encodeBundle(changes: ChangeSet, testHook: TestHook | null): string {
   const lines: string[] = [];
-  lines.push(`fault ${fault === null ? 'none' : `${fault.kind}:${fault.stage}`}`);
+  if (testHook !== null) lines.push(`hook ${b64(testHook.script)}`);
   if (changes.install.length > 0) {
     const pkgs = changes.install.map((p) => token(p, 'package name'));
     lines.push(`install ${pkgs.join(' ')}`);

@@ -3,7 +3,8 @@ import type { HandlerGroup } from '../handler.js';
 import { keyStore } from '../keys/index.js';
 import { remoteSessionFor } from '../ssh/sessionStore.js';
 import { checkChangeSettings } from './settings.js';
-import { applyChanges, planChanges, rollbackChanges } from './transaction.js';
+import { rollbackChanges } from '../../server/engine/index.js';
+import { applyChanges, planChanges } from './dkim.js';
 
 interface WizardChangeInput {
   sessionId: string;
@@ -29,7 +30,7 @@ export function createChangeHandlers(deps: ServiceDeps): HandlerGroup<'planChang
     applyChanges: async (input, { signal, progress }) => {
       const session = remoteSessionFor(input.sessionId);
       const settings = settingsFrom(input, session.target.user);
-      return applyChanges(session, settings, { signal, progress, now: deps.now, fault: input.faultInjection ?? null });
+      return applyChanges(session, settings, { signal, progress, now: deps.now });
     },
     rollbackChanges: async (input, { signal }) => rollbackChanges(remoteSessionFor(input.sessionId), input.backupId ?? null, { signal }),
   };

@@ -1,7 +1,7 @@
 import { createTwoFilesPatch } from 'diff';
 import type { InterruptedApply, Plan, PlannedCommand, PlannedFile, PlanText } from '../../../shared/plan.js';
-import { commandLine } from '../ssh/quote.js';
-import type { ChangeSet } from './desired.js';
+import { commandLine } from '../../services/ssh/quote.js';
+import type { ChangeSet } from './changeSet.js';
 
 const t = (key: string, text: string, params: Record<string, string | number> = {}): PlanText => ({ key, params, text });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { editOpendkimConf, parseDataset, readOpendkimConf } from '../../../main/services/change/opendkimConf.js';
-import { milterForSocket, parseOpendkimSocket, readChroot } from '../../../main/services/change/socket.js';
-import { editAliases, editHostList, editKeyTable, editSigningTable, peersFromMynetworks, readAliases } from '../../../main/services/change/tables.js';
+import { editOpendkimConf, parseDataset, readOpendkimConf } from '../../../../main/server/config/opendkimConf.js';
+import { milterForSocket, parseOpendkimSocket, readChroot } from '../../../../main/server/config/socket.js';
+import { editAliases, editHostList, editKeyTable, editSigningTable, peersFromMynetworks, readAliases } from '../../../../main/server/config/tables.js';
 
 describe('opendkim.conf edits', () => {
   const conf = '# comment\nSyslog\t\t\tyes\nSocket\t\t\tlocal:/run/opendkim/opendkim.sock\nDomain example.test # inline\n';

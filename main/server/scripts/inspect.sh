@@ -1,12 +1,8 @@
-/**
- * The inspection probe: one POSIX sh script, sent on stdin to `sh -s` as root, that prints
- * one JSON object. Every value is a base64 string (of a file, a command's output, or "")
- * so the shell never has to escape JSON; parseProbeOutput decodes and checks it with zod.
- * Missing tools give empty values, never a failure.
- */
-export const probeVersion = 1;
-
-export const probeScript = String.raw`
+#!/bin/sh
+# The inspection probe, sent on stdin to `sh -s` as root: prints one JSON object whose values
+# are all base64 strings (of a file, a command's output, or "") so the shell never escapes
+# JSON; the client decodes and checks it. Missing tools give empty values, never a failure.
+# The "probe" number at the start is the client's probeVersion: change both together.
 export LC_ALL=C PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 has() { command -v "$1" >/dev/null 2>&1; }
 if has base64; then enc() { base64 | tr -d '\n'; }; else enc() { printf 'hex:'; od -An -v -tx1 | tr -d ' \n'; }; fi
@@ -16,7 +12,7 @@ text() { printf '%s' "$2" | field "$1"; }
 file() { if [ -r "$2" ]; then cat "$2" 2>/dev/null; fi | field "$1"; }
 run() { name=$1; shift; "$@" 2>&1 | field "$name"; }
 
-printf '{"probe":"${probeVersion}"'
+printf '{"probe":"1"'
 text uid "$(id -u)"
 text hostname "$(hostname -f 2>/dev/null || hostname 2>/dev/null || cat /etc/hostname 2>/dev/null)"
 if [ -r /etc/os-release ]; then file osRelease /etc/os-release; else file osRelease /usr/lib/os-release; fi
@@ -74,4 +70,3 @@ file signingTable "$st"
 done | field keys
 file aliases /etc/aliases
 printf '}\n'
-`;

@@ -1,11 +1,5 @@
-/**
- * The server-side half of plan/apply/rollback: one POSIX sh script, sent as an argument of
- * `sh -c 'eval "$1"'`, so each operation is one SSH round trip. It gathers state, runs the
- * transaction (journal, backup with manifest, atomic writes, validation, service reloads,
- * health check, automatic restore) and undoes or finishes an interrupted one.
- * Keep it free of backticks and dollar-brace (it lives in a template literal).
- */
-export const TRANSACTION_SCRIPT = String.raw`# Homemail server-side script. Static text: it never contains user input. Values arrive as
+#!/bin/sh
+# Homemail server-side script. Static text: it never contains user input. Values arrive as
 # arguments checked by the client (ids, paths it chose) or on stdin in base64 (the bundle).
 # Modes: gather [--recover] -- PATH... | apply ID | ack ID | rollback ID|latest
 set -u
@@ -93,7 +87,7 @@ restore_backup() {
     done
   fi
   if [ -f "$d/rollback-commands" ]; then
-    while read -r label words; do
+    while read -r label _expect words; do
       # shellcheck disable=SC2086 # base64 words, split on spaces on purpose
       run_b64 $words </dev/null >>"$d/services.log" 2>&1 || { say "WARN $(enc "rollback command failed: $(dec "$label")")"; rc=1; }
     done < "$d/rollback-commands"
@@ -160,11 +154,11 @@ gather() {
   done
   if command -v apt-get >/dev/null; then say "apt 1"; else say "apt 0"; fi
   for p in opendkim opendkim-tools postfix; do
-    st=$(dpkg-query -W -f='$''{Status}' "$p" 2>/dev/null)
+    st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)
     case $st in *' installed') say "package $p 1";; *) say "package $p 0";; esac
   done
   # Which OpenDKIM build signs (or would be installed): decides whether Ed25519 can sign beside RSA.
-  v=$(dpkg-query -W -f='$''{Version}' opendkim 2>/dev/null)
+  v=$(dpkg-query -W -f='${Version}' opendkim 2>/dev/null)
   [ -n "$v" ] || v=$(apt-cache policy opendkim 2>/dev/null | awk '$1 == "Candidate:" && $2 != "(none)" { print $2; exit }')
   say "opendkim-package $(enc "$v")"
   if command -v opendkim >/dev/null; then say "opendkim-filter $(enc "$(opendkim -V 2>&1 | head -n 40)")"; fi
@@ -210,23 +204,9 @@ gather() {
 }
 
 # ------------------------------------------------------------------ apply (worker)
-FAULT=none
-fault_at() { # stage
-  case $FAULT in
-    "fail:$1") return 0 ;;
-    "drop:$1")
-      # Tests only: cut the SSH connection of the waiting client, then carry on.
-      p=$(cat "$DIR/fg.pid" 2>/dev/null)
-      while [ -n "$p" ] && [ "$p" -gt 1 ]; do
-        if [ "$(cat "/proc/$p/comm" 2>/dev/null)" = sshd ]; then kill -TERM "$p"; break; fi
-        p=$(awk '{ print $4 }' "/proc/$p/stat" 2>/dev/null)
-      done
-      sleep 1
-      return 1 ;;
-    "kill:$1") kill -KILL $$ ;;
-  esac
-  return 1
-}
+# Where a test-only hook (sent in the bundle by the host tests, never by the app) can make
+# a stage fail, cut the connection or kill the worker. In production: never.
+fault_at() { return 1; }
 
 stage() { printf 'STAGE %s %s\n' "$1" "$(now)" >> "$DIR/journal"; say "STAGE $1 $(now_ms)"; }
 
@@ -234,12 +214,18 @@ FAILED_STAGE=
 REASON=
 fail() { FAILED_STAGE=$1; REASON=$2; say "FAIL $1 $(enc "$2")"; }
 
-# Runs the bundle's commands of one kind in order; the first that fails fails the stage.
+# Runs the bundle's commands of one kind in order; the first that fails fails the stage. A
+# command with an expected answer ("-": none) also fails when its stdout differs from it.
 run_commands() { # kind stage
-  while read -r kind label words; do
+  while read -r kind label expect words; do
     [ "$kind" = "$1" ] || continue
-    # shellcheck disable=SC2086
-    if ! out=$(run_b64 $words 2>&1 </dev/null); then fail "$2" "$(dec "$label"): $(printf '%s' "$out" | head -c 600)"; return 1; fi
+    # shellcheck disable=SC2086 # base64 words, split on spaces on purpose
+    if ! out=$(run_b64 $words 2>"$DIR/command.err" </dev/null); then
+      fail "$2" "$(dec "$label"): $({ [ -z "$out" ] || printf '%s\n' "$out"; cat "$DIR/command.err"; } | head -c 600)"; return 1
+    fi
+    if [ "$expect" != - ] && [ "$out" != "$(dec "$expect")" ]; then
+      fail "$2" "$(dec "$label"): expected \"$(dec "$expect" | head -c 200)\", the server answered \"$(printf '%s' "$out" | head -c 400)\""; return 1
+    fi
   done < "$DIR/commands"
 }
 
@@ -312,7 +298,7 @@ worker() {
   n=0
   while read -r kind a b c d e f; do
     case $kind in
-      fault) FAULT=$a ;;
+      hook) dec "$a" > "$DIR/hook" ;;
       install) for p in $a $b $c $d $e $f; do valid_token "$p" && echo "$p" >> "$DIR/install"; done ;;
       uninstall) for p in $b $c $d $e $f; do valid_token "$p" && echo "package $p $a" >> "$DIR/uninstall"; done ;;
       dir) echo "$a $b $c $d" >> "$DIR/dirs" ;;
@@ -329,9 +315,10 @@ worker() {
     esac
   done < "$DIR/bundle"
   rm -f "$DIR/bundle"
+  # shellcheck source=/dev/null # the test hook, present only when a test sent one
+  if [ -f "$DIR/hook" ]; then . "$DIR/hook"; fi
   grep '^rollback ' "$DIR/commands" 2>/dev/null | cut -d' ' -f2- >> "$DIR/rollback-commands"
 
-  result=ok
   # 1. nothing changed on the server since the plan was made
   stage check
   if [ -f "$DIR/files.list" ]; then
@@ -481,6 +468,7 @@ apply_foreground() {
   printf 'BEGIN %s\n' "$(now)" > "$DIR/journal"
   echo $$ > "$DIR/fg.pid"
   : > "$DIR/log"
+  # shellcheck disable=SC2016 # the script text is the argument, evaluated by the new shell
   setsid sh -c 'eval "$1"' homemail-tx "$SELF" worker "$ID" < /dev/null > "$DIR/log" 2>&1 &
   waited=0
   printed=0
@@ -511,14 +499,14 @@ rollback_mode() {
   target=
   if [ "$want" = latest ]; then
     for d in "$ROOT"/*; do
-      [ -f "$d/journal" ] && [ "$(journal_state "$d")" = done ] && target=$d
+      [ -f "$d/journal" ] && [ "$(journal_state "$d")" = "done" ] && target=$d
     done
   else
     valid_id "$want" && [ -d "$ROOT/$want" ] && target=$ROOT/$want
   fi
   if [ -z "$target" ]; then rm -rf "$ROOT/lock"; say "RESULT not-found - $(enc "no backup to restore")"; return 0; fi
   st=$(journal_state "$target")
-  if [ "$st" != done ]; then rm -rf "$ROOT/lock"; say "RESULT not-found $(basename "$target") $(enc "backup $(basename "$target") is $st, not a finished apply")"; return 0; fi
+  if [ "$st" != "done" ]; then rm -rf "$ROOT/lock"; say "RESULT not-found $(basename "$target") $(enc "backup $(basename "$target") is $st, not a finished apply")"; return 0; fi
   if restore_backup "$target"; then
     printf 'STATE restored %s\n' "$(now)" >> "$target/journal"
     say "RESULT ok $(basename "$target")"
@@ -538,4 +526,3 @@ case $MODE in
   ack) if valid_id "$1" && [ -f "$ROOT/$1/journal" ]; then touch "$ROOT/$1/acknowledged"; fi ;;
   *) say "unknown mode"; exit 2 ;;
 esac
-`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { getParameter, readMainCf, setParameters } from '../../../main/services/change/mainCf.js';
+import { getParameter, readMainCf, setParameters } from '../../../../main/server/config/mainCf.js';
 
 const SAMPLE = [
   '# See /usr/share/postfix/main.cf.dist',

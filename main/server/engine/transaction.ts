@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { HomemailError } from '../../../shared/errors.js';
-import type { ApplyProgress, ApplyResult, ApplyStage, Plan, RollbackResult } from '../../../shared/plan.js';
-import { commandLine } from '../ssh/quote.js';
-import type { RemoteSession } from '../ssh/types.js';
-import { encodeBundle, type FaultInjection } from './bundle.js';
-import { computeChanges, gatherPaths, type ChangeSet, type ChangeSettings } from './desired.js';
+import { APPLY_STAGES, type ApplyProgress, type ApplyResult, type ApplyStage, type Plan, type RollbackResult } from '../../../shared/plan.js';
+import { commandLine } from '../../services/ssh/quote.js';
+import type { RemoteSession } from '../../services/ssh/types.js';
+import { transactionScript } from '../scripts/index.js';
+import { encodeBundle, type TestHook } from './bundle.js';
+import type { ChangeSet } from './changeSet.js';
 import { buildPlan } from './planView.js';
 import { parseGather, type ServerState } from './state.js';
-import { TRANSACTION_SCRIPT } from './txScript.js';
 
 /**
  * plan / apply / rollback over one RemoteSession. Plan is one round trip (gather, read only).
@@ -25,17 +25,17 @@ export interface ChangeOptions {
 }
 
 export interface ApplyOptions extends ChangeOptions {
-  /** Tests only: see faultsAllowed(). */
-  fault?: FaultInjection | null;
+  /** Tests only (test/host/hooks/faults.sh): see faultsAllowed(). */
+  testHook?: TestHook | null;
 }
 
-/** Fault injection is honoured only when the main process runs with HOMEMAIL_TEST_FAULTS=1. */
+/** A test hook is honoured only when the process runs with HOMEMAIL_TEST_FAULTS=1. */
 export function faultsAllowed(env: NodeJS.ProcessEnv = process.env): boolean {
   return env.HOMEMAIL_TEST_FAULTS === '1';
 }
 
 function scriptCommand(mode: string, args: readonly string[]): string {
-  return commandLine(['sh', '-c', 'eval "$1"', 'homemail-tx', TRANSACTION_SCRIPT, mode, ...args]);
+  return commandLine(['sh', '-c', 'eval "$1"', 'homemail-tx', transactionScript, mode, ...args]);
 }
 
 const fromB64 = (v: string | undefined): string => (v === undefined || v === '-' ? '' : Buffer.from(v, 'base64').toString('utf8'));
@@ -46,18 +46,15 @@ export function newBackupId(now: Date): string {
 }
 
 /**
- * What to change, computed from the gathered state: the DKIM settings (computeChanges), or
- * another area's change set (inbound rules) applied by the same transaction.
+ * What a feature asks the engine to change: the paths to read, and how to compute the change
+ * set from what was read (the DKIM settings, inbound rules, ...). The engine plans, applies
+ * and rolls back every request the same way.
  */
 export interface ChangeRequest {
-  /** Paths the gather step reads (see gatherPaths). */
+  /** Paths the gather step reads: plain paths, `secret:PATH` (hash only) and `dir:PATH`. */
   paths: readonly string[];
   domain: string;
   compute: (state: ServerState) => ChangeSet;
-}
-
-function dkimRequest(settings: ChangeSettings): ChangeRequest {
-  return { paths: gatherPaths(settings), domain: settings.domain, compute: (state) => computeChanges(state, settings) };
 }
 
 async function gather(session: RemoteSession, paths: readonly string[], recover: boolean, signal?: AbortSignal): Promise<ServerState> {
@@ -87,11 +84,6 @@ export interface PlanOutcome {
 }
 
 /** Reads the server (one round trip, nothing written) and returns the reviewable plan. */
-export async function planChanges(session: RemoteSession, settings: ChangeSettings, options: ChangeOptions = {}): Promise<PlanOutcome> {
-  return planRequest(session, dkimRequest(settings), options);
-}
-
-/** planChanges for any ChangeRequest. */
 export async function planRequest(session: RemoteSession, request: ChangeRequest, options: ChangeOptions = {}): Promise<PlanOutcome> {
   const state = await gather(session, request.paths, false, options.signal);
   const changes = request.compute(state);
@@ -107,16 +99,16 @@ interface ScriptReport {
   warnings: string[];
 }
 
-const STAGES: readonly string[] = ['check', 'packages', 'backup', 'write', 'validate', 'restart', 'health', 'rollback'];
+const isStage = (word: string): word is ApplyStage => (APPLY_STAGES as readonly string[]).includes(word);
 
 export function parseScriptReport(stdout: string): ScriptReport {
   const report: ScriptReport = { status: 'no-result', stage: '-', reason: '', log: [], warnings: [] };
   for (const line of stdout.split('\n')) {
     const [kind, a, b, c] = line.trim().split(' ');
     const at = kind === 'STAGE' && b !== undefined && /^\d+$/.test(b) ? { atMs: Number(b) } : {};
-    if (kind === 'STAGE' && a && STAGES.includes(a)) report.log.push({ stage: a as ApplyStage, status: 'start', text: `${a}…`, ...at });
+    if (kind === 'STAGE' && a && isStage(a)) report.log.push({ stage: a, status: 'start', text: `${a}…`, ...at });
     else if (kind === 'STAGE' && a === 'health-ok') report.log.push({ stage: 'health', status: 'ok', text: 'health check passed', ...at });
-    else if (kind === 'FAIL' && a) report.log.push({ stage: (STAGES.includes(a) ? a : 'check') as ApplyStage, status: 'failed', text: fromB64(b) });
+    else if (kind === 'FAIL' && a) report.log.push({ stage: isStage(a) ? a : 'check', status: 'failed', text: fromB64(b) });
     else if (kind === 'WARN') report.warnings.push(fromB64(a));
     else if (kind === 'RESULT') {
       report.status = a ?? 'no-result';
@@ -170,12 +162,10 @@ async function acknowledge(session: RemoteSession, backupId: string, signal?: Ab
   }
 }
 
-/** Applies the settings as one transaction. Three round trips (gather, apply, ack); one when nothing needs to change. */
-export async function applyChanges(session: RemoteSession, settings: ChangeSettings, options: ApplyOptions = {}): Promise<ApplyResult> {
-  return applyRequest(session, dkimRequest(settings), options);
-}
-
-/** applyChanges for any ChangeRequest: the same backup, validate, reload, health check and rollback. */
+/**
+ * Applies a request as one transaction: backup, write, validate, reload, health check and
+ * automatic rollback. Three round trips (gather, apply, ack); one when nothing needs to change.
+ */
 export async function applyRequest(session: RemoteSession, request: ChangeRequest, options: ApplyOptions = {}): Promise<ApplyResult> {
   const startTrips = session.roundTrips;
   const log: ApplyProgress[] = [];
@@ -183,8 +173,8 @@ export async function applyRequest(session: RemoteSession, request: ChangeReques
     log.push(event);
     options.progress?.(event);
   };
-  if (options.fault && !faultsAllowed()) {
-    throw new HomemailError('bad-input', 'Fault injection is only for tests.', { details: { field: 'faultInjection' } });
+  if (options.testHook && !faultsAllowed()) {
+    throw new HomemailError('bad-input', 'Fault injection is only for tests.', { details: { field: 'testHook' } });
   }
   emit({ stage: 'gather', status: 'start', text: 'Reading the server configuration' });
   const state = await gather(session, request.paths, true, options.signal);
@@ -215,7 +205,7 @@ export async function applyRequest(session: RemoteSession, request: ChangeReques
     const result = await session.exec(scriptCommand('apply', [backupId]), {
       sudo: true,
       onStdout,
-      stdin: encodeBundle(changes, options.fault ?? null),
+      stdin: encodeBundle(changes, options.testHook ?? null),
       timeoutMs: APPLY_TIMEOUT_MS,
       ...(options.signal ? { signal: options.signal } : {}),
     });

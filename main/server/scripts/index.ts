@@ -1,0 +1,10 @@
+/**
+ * The server-side scripts, as text: real .sh files (checked by shellcheck in `npm run lint`)
+ * that the build (esbuild's text loader), vitest (a vite plugin) and tsx (a Node load hook)
+ * all import as a string; see scripts/shellScriptText.mjs.
+ */
+import inspectScript from './inspect.sh';
+import sendTestScript from './send-test.sh';
+import transactionScript from './transaction.sh';
+
+export { inspectScript, sendTestScript, transactionScript };
