@@ -1,8 +1,9 @@
 // @vitest-environment jsdom
-import { cleanup, render, screen } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { initI18n, setLanguage } from '../../../renderer/src/i18n.js';
-import { PassFailChart, ReportsView } from '../../../renderer/src/pages/ReportsPage.js';
+import { PassFailChart, ReportsPage, ReportsView } from '../../../renderer/src/pages/ReportsPage.js';
+import { calls, fake, ok, useFakeBridgeInEachTest } from './fakeBridge.js';
 import { csvCell, sourcesCsv, type ReportsResult, type SourceSummary } from '../../../shared/reports.js';
 
 const source = (ip: string, extra: Partial<SourceSummary> = {}): SourceSummary => ({
@@ -88,5 +89,26 @@ describe('Reports page', () => {
     expect(screen.getByText(/nothing is enforced/)).toBeTruthy();
     expect(screen.getByText(/not stated \(the whole mail stream/)).toBeTruthy();
     expect(screen.getByText('treewalk')).toBeTruthy();
+  });
+});
+
+describe('Reports page period', () => {
+  useFakeBridgeInEachTest();
+
+  it('asks for the period the person chose: the last N days, since a date, or every report', async () => {
+    const empty = { mailbox: { address: null, users: [], paths: [], notes: [] }, messagesRead: 0, bytesRead: 0, truncated: false, period: { kind: 'all' as const }, reports: 0, duplicates: 0, reporters: [], sources: [], timeline: [], skipped: [], notes: [], recommendation: null, knownIssues: [], roundTrips: 3 };
+    fake('readDmarcReports', () => ok(empty));
+    render(<ReportsPage sessionId={'s'.repeat(20)} />);
+    const read = screen.getByRole('button', { name: 'Read the reports' });
+    fireEvent.click(read);
+    await waitFor(() => expect(calls.at(-1)?.input).toEqual({ sessionId: 's'.repeat(20), period: { kind: 'days', days: 14 } }));
+    fireEvent.click(screen.getByRole('radio', { name: /Since/ }));
+    expect((screen.getByRole('button', { name: 'Read the reports' }) as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.change(screen.getByLabelText('Since', { selector: 'input[type="date"]' }), { target: { value: '2026-01-15' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Read the reports' }));
+    await waitFor(() => expect(calls.at(-1)?.input).toEqual({ sessionId: 's'.repeat(20), period: { kind: 'since', date: '2026-01-15' } }));
+    fireEvent.click(screen.getByRole('radio', { name: /Every report/ }));
+    fireEvent.click(screen.getByRole('button', { name: 'Read the reports' }));
+    await waitFor(() => expect(calls.at(-1)?.input).toEqual({ sessionId: 's'.repeat(20), period: { kind: 'all' } }));
   });
 });
