@@ -59,7 +59,7 @@ command -v dig >/dev/null 2>&1 && dig +short +time=3 +tries=2 TXT "$domain" 2>/d
 printf '%s hosts\\n' "$tok"
 if command -v dig >/dev/null 2>&1; then
   # MX names come from DNS: each is one quoted word, never split or globbed by the shell.
-  { printf '0 %s\n' "$domain"; dig +short +time=3 +tries=1 MX "$domain" 2>/dev/null; } | while read -r pref h rest; do
+  { printf '0 %s\\n' "$domain"; dig +short +time=3 +tries=1 MX "$domain" 2>/dev/null; } | while read -r _pref h _rest; do
     [ -n "$h" ] || continue
     dig +short +time=3 +tries=1 A "$h" 2>/dev/null; dig +short +time=3 +tries=1 AAAA "$h" 2>/dev/null
   done
@@ -284,7 +284,7 @@ export async function readMailbox(session: RemoteSession, mailbox: ReportMailbox
   return { messages: collected, messageCount: stream.messages, bytesRead: stream.bytesRead, truncated: stream.truncated, logLines, versions };
 }
 
-const REVERSE_SCRIPT = `
+export const REVERSE_SCRIPT = `
 for ip in "$@"; do
   (
     n=''
