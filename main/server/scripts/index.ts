@@ -4,7 +4,10 @@
  * all import as a string; see scripts/shellScriptText.mjs.
  */
 import inspectScript from './inspect.sh';
+import reportsDiscoverScript from './reports-discover.sh';
+import reportsPtrScript from './reports-ptr.sh';
+import reportsReadScript from './reports-read.sh';
 import sendTestScript from './send-test.sh';
 import transactionScript from './transaction.sh';
 
-export { inspectScript, sendTestScript, transactionScript };
+export { inspectScript, reportsDiscoverScript, reportsPtrScript, reportsReadScript, sendTestScript, transactionScript };

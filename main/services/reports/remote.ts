@@ -3,6 +3,7 @@ import { HomemailError } from '../../../shared/errors.js';
 import { isSpfRecord, parseSpfTerms } from '../../../shared/records/spf.js';
 import { parseIpAddress, type IpAddress } from '../../../shared/validation/ip.js';
 import type { ReportMailbox } from '../../../shared/reports.js';
+import { reportsDiscoverScript, reportsPtrScript, reportsReadScript } from '../../server/scripts/index.js';
 import { commandLine } from '../ssh/quote.js';
 import type { RemoteSession } from '../ssh/types.js';
 import type { PerlMailVersions } from './knownIssues.js';
@@ -37,37 +38,6 @@ function section(text: string, token: string, name: string): string {
 function token(): string {
   return `HOMEMAIL-${randomBytes(12).toString('hex')}`;
 }
-
-export const DISCOVER_SCRIPT = `
-tok=$1; domain=$2
-printf '%s postconf\\n' "$tok"
-postconf -h myhostname mydomain mydestination home_mailbox mail_spool_directory mailbox_command recipient_delimiter 2>/dev/null
-[ -n "$domain" ] || domain=$(postconf -h mydomain 2>/dev/null)
-printf '%s domain\\n%s\\n' "$tok" "$domain"
-printf '%s aliases\\n' "$tok"
-for f in $(postconf -h alias_maps 2>/dev/null | tr ', ' '\\n\\n' | sed -n 's/^\\(hash\\|lmdb\\|btree\\|cdb\\|dbm\\|texthash\\)://p' | sort -u); do
-  [ -r "$f" ] && cat -- "$f"
-done
-printf '%s passwd\\n' "$tok"
-cat /etc/passwd
-printf '%s dmarc\\n' "$tok"
-if command -v dig >/dev/null 2>&1; then dig +short +time=3 +tries=2 TXT "_dmarc.$domain" 2>/dev/null
-elif command -v host >/dev/null 2>&1; then host -t TXT "_dmarc.$domain" 2>/dev/null | sed -n 's/^.* descriptive text //p'
-fi
-printf '%s spf\\n' "$tok"
-command -v dig >/dev/null 2>&1 && dig +short +time=3 +tries=2 TXT "$domain" 2>/dev/null
-printf '%s hosts\\n' "$tok"
-if command -v dig >/dev/null 2>&1; then
-  # MX names come from DNS: each is one quoted word, never split or globbed by the shell.
-  { printf '0 %s\\n' "$domain"; dig +short +time=3 +tries=1 MX "$domain" 2>/dev/null; } | while read -r _pref h _rest; do
-    [ -n "$h" ] || continue
-    dig +short +time=3 +tries=1 A "$h" 2>/dev/null; dig +short +time=3 +tries=1 AAAA "$h" 2>/dev/null
-  done
-fi
-printf '%s addrs\\n' "$tok"
-hostname -I 2>/dev/null | tr ' ' '\\n'
-printf '%s end\\n' "$tok"
-`;
 
 export interface DiscoverOptions {
   /** The report address; when absent, the rua of the domain's DMARC record. */
@@ -108,7 +78,7 @@ export function ownNetworksFrom(spfTxt: string, hostAddresses: readonly string[]
 /** Finds the report mailbox in one round trip. */
 export async function discoverMailbox(session: RemoteSession, options: DiscoverOptions = {}): Promise<Discovery> {
   const tok = token();
-  const result = await session.exec(commandLine(['sh', '-c', DISCOVER_SCRIPT, 'homemail-reports', tok, options.domain ?? '']), {
+  const result = await session.exec(commandLine(['sh', '-c', reportsDiscoverScript, 'homemail-reports', tok, options.domain ?? '']), {
     sudo: true,
     timeoutMs: 30_000,
     ...(options.signal === undefined ? {} : { signal: options.signal }),
@@ -176,62 +146,6 @@ export async function discoverMailbox(session: RemoteSession, options: DiscoverO
   return { mailbox: { address, users: [...users], paths: unique, notes }, domain, dmarcRecord, ownNetworks };
 }
 
-/**
- * Streams the mailboxes: first the total it will send (so the reader can show progress), then
- * each mbox (its newest `cap` bytes, one `tail`) and each Maildir's newest files within `cap`
- * (one `awk` over many files through `xargs`, not a process per message), then the evidence
- * for the known issues.
- */
-export const READ_SCRIPT = `
-tok=$1; cap=$2; shift 2
-lists=$(mktemp -d) || exit 1
-trap 'rm -rf -- "$lists"' EXIT
-total=0; n=0
-for spec in "$@"; do
-  n=$((n + 1))
-  fmt=\${spec%%:*}; p=\${spec#*:}
-  case $p in /*) ;; *) p=./$p ;; esac
-  if [ "$fmt" = mbox ]; then
-    [ -f "$p" ] || continue
-    size=$(wc -c < "$p")
-    if [ "$size" -gt "$cap" ]; then total=$((total + cap)); else total=$((total + size)); fi
-  else
-    [ -d "$p" ] || continue
-    find "$p/new" "$p/cur" -maxdepth 1 -type f ! -name '*[[:cntrl:]]*' -printf '%T@ %s %p\\n' 2>/dev/null | sort -rn |
-      awk -v cap="$cap" -v list="$lists/$n" -v sizes="$lists/$n.size" '
-        { size = $2; used += size; if (used > cap) { print "truncated" > sizes; exit } sub(/^[^ ]+ [^ ]+ /, ""); print > list; kept += size }
-        END { print "size " kept + 0 >> sizes }'
-    s=$(sed -n 's/^size //p' "$lists/$n.size" 2>/dev/null)
-    total=$((total + \${s:-0}))
-  fi
-done
-printf '%s total %s\\n' "$tok" "$total"
-n=0
-for spec in "$@"; do
-  n=$((n + 1))
-  fmt=\${spec%%:*}; p=\${spec#*:}
-  case $p in /*) ;; *) p=./$p ;; esac
-  if [ "$fmt" = mbox ]; then
-    [ -f "$p" ] || continue
-    size=$(wc -c < "$p")
-    printf '%s mbox %s %s\\n' "$tok" "$size" "$p"
-    tail -c "$cap" -- "$p"
-    printf '\\n'
-  else
-    grep -q '^truncated' "$lists/$n.size" 2>/dev/null && printf '%s truncated\\n' "$tok"
-    [ -s "$lists/$n" ] || continue
-    tr '\\n' '\\0' < "$lists/$n" | xargs -0 awk -v tok="$tok" 'FNR == 1 { printf "%s maildir %s\\n", tok, FILENAME } { print }'
-  fi
-done
-printf '%s logs\\n' "$tok"
-for f in /var/log/mail.log /var/log/mail.err /var/log/mail.warn /var/log/syslog; do
-  [ -r "$f" ] && grep -h -F "isn't numeric in numeric ge" -- "$f" 2>/dev/null | tail -n 20
-done
-printf '%s versions\\n' "$tok"
-command -v dpkg-query >/dev/null 2>&1 && dpkg-query -W -f='\${db:Status-Abbrev} \${Package} \${Version}\\n' spamassassin libmail-dkim-perl 2>/dev/null
-printf '%s end\\n' "$tok"
-`;
-
 export interface MailboxContents {
   /** Messages handed on (to `onMessages`, or kept here when none was given). */
   messages: string[];
@@ -258,7 +172,7 @@ export async function readMailbox(session: RemoteSession, mailbox: ReportMailbox
   const specs = mailbox.paths.map((p) => `${p.format}:${p.path}`);
   const collected: string[] = [];
   const stream = new MailboxStream(tok, capBytes, options.onMessages ?? ((messages) => collected.push(...messages)));
-  const result = await session.exec(commandLine(['sh', '-c', READ_SCRIPT, 'homemail-reports', tok, String(capBytes), ...specs]), {
+  const result = await session.exec(commandLine(['sh', '-c', reportsReadScript, 'homemail-reports', tok, String(capBytes), ...specs]), {
     sudo: true,
     timeoutMs: 300_000,
     onStdout: (text) => {
@@ -284,23 +198,11 @@ export async function readMailbox(session: RemoteSession, mailbox: ReportMailbox
   return { messages: collected, messageCount: stream.messages, bytesRead: stream.bytesRead, truncated: stream.truncated, logLines, versions };
 }
 
-export const REVERSE_SCRIPT = `
-for ip in "$@"; do
-  (
-    n=''
-    if command -v dig >/dev/null 2>&1; then n=$(dig +short +time=2 +tries=1 -x "$ip" 2>/dev/null | grep '\\.$' | head -n 1); fi
-    [ -n "$n" ] || n=$(getent hosts "$ip" 2>/dev/null | awk '{ print $2; exit }')
-    printf 'ptr %s %s\\n' "$ip" "$n"
-  ) &
-done
-wait
-`;
-
 /** PTR names of the addresses through the server's own resolver, in one round trip (parallel lookups). */
 export async function reverseNames(session: RemoteSession, ips: readonly string[], signal?: AbortSignal): Promise<Map<string, string | null>> {
   const names = new Map<string, string | null>();
   if (ips.length === 0) return names;
-  const result = await session.exec(commandLine(['sh', '-c', REVERSE_SCRIPT, 'homemail-ptr', ...ips]), {
+  const result = await session.exec(commandLine(['sh', '-c', reportsPtrScript, 'homemail-ptr', ...ips]), {
     timeoutMs: 30_000,
     ...(signal === undefined ? {} : { signal }),
   });

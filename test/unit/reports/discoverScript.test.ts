@@ -6,7 +6,7 @@ import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DISCOVER_SCRIPT } from '../../../main/services/reports/remote.js';
+import { reportsDiscoverScript as DISCOVER_SCRIPT } from '../../../main/server/scripts/index.js';
 
 describe('the discovery script', () => {
   it('passes each MX name to dig as one quoted word: no globbing, no splitting, no substitution', () => {

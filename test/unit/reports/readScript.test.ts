@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MailboxStream } from '../../../main/services/reports/mailboxStream.js';
-import { READ_SCRIPT } from '../../../main/services/reports/remote.js';
+import { reportsReadScript as READ_SCRIPT } from '../../../main/server/scripts/index.js';
 
 const tok = 'HOMEMAIL-aaaaaaaaaaaaaaaaaaaaaaaa';
 
