@@ -294,6 +294,30 @@ describe.skipIf(skip !== null)(suite('SSH the way ssh does it: ~/.ssh keys, conf
     expect(error).toMatchObject({ code: 'host-key-changed', details: { knownHostsFile: path.join(stale, '.ssh', 'known_hosts') } });
   });
 
+  it('uses ssh-agent first; with IdentitiesOnly only the agent keys matching the identity files are offered', async () => {
+    // a real ssh-agent on a socket of its own, holding deploy's key
+    const socket = path.join(work, `agent-${Date.now()}.sock`);
+    const agentOut = execFileSync('ssh-agent', ['-a', socket, '-s'], { encoding: 'utf8' });
+    const agentPid = /SSH_AGENT_PID=(\d+)/.exec(agentOut)?.[1];
+    try {
+      execFileSync('ssh-add', ['-q', host.users.deploy.keyPath], { env: { ...process.env, SSH_AUTH_SOCK: socket }, stdio: 'ignore' });
+      const target = { user: 'deploy', host: host.sshHost, port: host.sshPort };
+      const bare = makeHome({ known_hosts: hostKnownHosts(host.sshPort) });
+      const byAgent = await connectAs(bare, target, { agent: socket });
+      expect((await byAgent.exec('id -un')).stdout.trim()).toBe('deploy');
+      // the identity named in the config is admin's (public half only): deploy's agent key is not offered
+      const adminPublic = execFileSync('ssh-keygen', ['-y', '-f', host.users.admin.keyPath], { encoding: 'utf8' });
+      const only = makeHome({ config: 'Host *\n  IdentitiesOnly yes\n  IdentityFile ~/.ssh/admin_key\n', 'admin_key.pub': adminPublic, known_hosts: hostKnownHosts(host.sshPort) });
+      const refused = await connectAs(only, target, { agent: socket }).catch((e: unknown) => e);
+      expect(refused).toMatchObject({ code: 'ssh-no-login-method' });
+      const env = { ...process.env, HOME: bare, SSH_AUTH_SOCK: socket };
+      const cli = await runCliCaptured(['inspect', '--ssh', `deploy@${host.sshHost}:${host.sshPort}`, '--known-hosts', path.join(bare, 'k'), '--json'], { env });
+      expect(cli.code).toBe(0);
+    } finally {
+      if (agentPid !== undefined) process.kill(Number(agentPid));
+    }
+  });
+
   it('follows a ~/.ssh/config alias with HostName, User, Port, IdentityFile, IdentitiesOnly and ProxyJump through a second sshd, asking consent for the jump host key', async () => {
     const config = [
       'Host mailbox',
