@@ -2,6 +2,8 @@
  * The history store's schema, one step per version (docs/history-store.md describes it).
  * A step is applied in one transaction with `PRAGMA user_version` set to its number, so a
  * store is always at exactly one version. Never edit a released step: add the next one.
+ * Foreign keys are off while steps run (SQLite's way to rebuild a table) and checked before
+ * each commit.
  */
 export const migrations: readonly string[] = [
   // 1: check results per run.
@@ -101,6 +103,30 @@ export const migrations: readonly string[] = [
   ALTER TABLE targets ADD COLUMN last_watch_at TEXT;
   ALTER TABLE targets ADD COLUMN skipped TEXT NOT NULL DEFAULT '[]';
   CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  `,
+  // 4: a report is the same report when reporter, id, dates and rows are (shared/reports.ts
+  // reportIdentity): reporters reuse ids for different reports. Earlier reports get an empty rows hash.
+  `
+  CREATE TABLE dmarc_reports_v4 (
+    id INTEGER PRIMARY KEY,
+    domain TEXT NOT NULL,
+    org_name TEXT NOT NULL,
+    email TEXT NOT NULL DEFAULT '',
+    report_id TEXT NOT NULL,
+    begin_at TEXT NOT NULL,
+    end_at TEXT NOT NULL,
+    policy TEXT NOT NULL,
+    read_at TEXT NOT NULL,
+    rows_hash TEXT NOT NULL DEFAULT '',
+    identity TEXT NOT NULL UNIQUE
+  );
+  INSERT INTO dmarc_reports_v4 (id, domain, org_name, email, report_id, begin_at, end_at, policy, read_at, rows_hash, identity)
+    SELECT id, domain, org_name, email, report_id, begin_at, end_at, policy, read_at, '',
+      lower(org_name) || char(0) || report_id || char(0) || begin_at || char(0) || end_at || char(0)
+    FROM dmarc_reports;
+  DROP TABLE dmarc_reports;
+  ALTER TABLE dmarc_reports_v4 RENAME TO dmarc_reports;
+  CREATE INDEX dmarc_reports_by_domain ON dmarc_reports (domain, begin_at);
   `,
 ];
 

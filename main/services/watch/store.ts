@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
 import type { CheckArea, CheckStatus } from '../../../shared/checks.js';
-import type { AggregateReport, PublishedPolicy, ReportRow } from '../../../shared/reports.js';
+import { reportIdentity, type AggregateReport, type PublishedPolicy, type ReportRow } from '../../../shared/reports.js';
 import type {
   ChangeKind,
   ChangeSeverity,
@@ -40,16 +40,24 @@ export function openHistoryStore(file: string): HistoryStore {
 export function migrate(db: DatabaseSync, upTo = schemaVersion): number {
   const from = Number((db.prepare('PRAGMA user_version').get() as Row).user_version ?? 0);
   if (from > schemaVersion) throw new Error(`The history store is at schema version ${from}, newer than this Homemail knows (${schemaVersion}); update Homemail.`);
-  for (let version = from + 1; version <= upTo; version += 1) {
-    db.exec('BEGIN IMMEDIATE');
-    try {
-      db.exec(migrations[version - 1] ?? '');
-      db.exec(`PRAGMA user_version = ${version}`);
-      db.exec('COMMIT');
-    } catch (error) {
-      db.exec('ROLLBACK');
-      throw error;
+  if (from >= upTo) return from;
+  const foreignKeys = Number((db.prepare('PRAGMA foreign_keys').get() as Row).foreign_keys);
+  db.exec('PRAGMA foreign_keys = OFF');
+  try {
+    for (let version = from + 1; version <= upTo; version += 1) {
+      db.exec('BEGIN IMMEDIATE');
+      try {
+        db.exec(migrations[version - 1] ?? '');
+        if (db.prepare('PRAGMA foreign_key_check').all().length > 0) throw new Error(`history store migration ${version} left rows without their parent`);
+        db.exec(`PRAGMA user_version = ${version}`);
+        db.exec('COMMIT');
+      } catch (error) {
+        db.exec('ROLLBACK');
+        throw error;
+      }
     }
+  } finally {
+    db.exec(`PRAGMA foreign_keys = ${foreignKeys === 1 ? 'ON' : 'OFF'}`);
   }
   return from;
 }
@@ -84,6 +92,8 @@ export interface StoredReportsOutcome {
  * (the policy is kept whole, as JSON); only these fields are required.
  */
 export type StorableReport = Pick<AggregateReport, 'orgName' | 'email' | 'reportId' | 'begin' | 'end'> & {
+  /** The reader's hash of the rows (part of the report's identity); absent = ''. */
+  rowsHash?: string;
   policy: Pick<PublishedPolicy, 'domain' | 'p'>;
   rows: ReadonlyArray<Pick<ReportRow, 'sourceIp' | 'count' | 'disposition' | 'dkim' | 'spf' | 'headerFrom'> & Partial<Pick<ReportRow, 'envelopeFrom' | 'dkimResults' | 'spfResults' | 'reasons'>>>;
 };
@@ -299,16 +309,18 @@ export class HistoryStore {
     });
   }
 
-  /** Stores reports not stored before (same reporter and report id = the same report). */
+  /** Stores reports not stored before: the same reporter, id, dates and rows (reportIdentity) is the same report. */
   storeDmarcReports(domain: string, reports: readonly StorableReport[], at: string): StoredReportsOutcome {
     const insertReport = this.db.prepare(
-      'INSERT OR IGNORE INTO dmarc_reports (domain, org_name, email, report_id, begin_at, end_at, policy, read_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT OR IGNORE INTO dmarc_reports (domain, org_name, email, report_id, begin_at, end_at, policy, read_at, rows_hash, identity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     const insertRow = this.db.prepare('INSERT INTO dmarc_rows (report, source_ip, count, disposition, dkim, spf, header_from, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
     return this.transaction(() => {
       const outcome: StoredReportsOutcome = { stored: 0, duplicates: 0, rows: 0 };
       for (const report of reports) {
-        const result = insertReport.run(domain, report.orgName, report.email ?? '', report.reportId, report.begin, report.end, JSON.stringify(report.policy), at);
+        const rowsHash = report.rowsHash ?? '';
+        const identity = reportIdentity({ ...report, rowsHash });
+        const result = insertReport.run(domain, report.orgName, report.email ?? '', report.reportId, report.begin, report.end, JSON.stringify(report.policy), at, rowsHash, identity);
         if (Number(result.changes) === 0) {
           outcome.duplicates += 1;
           continue;

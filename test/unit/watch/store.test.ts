@@ -64,11 +64,21 @@ describe('history store', () => {
       db.prepare("INSERT INTO targets (domain, ssh, created_at) VALUES ('example.test', 'deploy@192.0.2.10', '2026-01-01T00:00:00.000Z')").run();
       db.prepare("INSERT INTO runs (kind, domain, at) VALUES ('verify', 'example.test', '2026-01-01T00:00:00.000Z')").run();
       db.prepare("INSERT INTO checks (run_id, check_id, area, status, title) VALUES (1, 'mx', 'mx', 'pass', 'MX')").run();
+      if (from >= 2) {
+        db.prepare("INSERT INTO dmarc_reports (domain, org_name, report_id, begin_at, end_at, policy, read_at) VALUES ('example.test', 'Google.com', 'r1', '2026-01-01T00:00:00Z', '2026-01-01T23:59:59Z', '{}', '2026-01-02T00:00:00Z')").run();
+        db.prepare("INSERT INTO dmarc_rows (report, source_ip, count, disposition, dkim, spf, header_from) VALUES (1, '192.0.2.10', 7, 'none', 'pass', 'pass', 'example.test')").run();
+      }
       expect(migrate(db)).toBe(from);
       const store = new HistoryStore(db, ':memory:');
       expect(store.schemaVersion).toBe(schemaVersion);
       expect(store.targets().map((t) => [t.domain, t.ssh])).toEqual([['example.test', 'deploy@192.0.2.10']]);
       expect(store.latestRuns('example.test')[0]?.checks.map((c) => c.status)).toEqual(['pass']);
+      if (from >= 2) {
+        expect(store.dmarcTrends('example.test')).toMatchObject({ reports: 1, rows: 1, daily: [{ date: '2026-01-01', pass: 7, fail: 0 }] });
+        // The report read before the migration is recognised after it (same identity, empty rows hash).
+        const again = { orgName: 'google.com', email: null, reportId: 'r1', begin: '2026-01-01T00:00:00Z', end: '2026-01-01T23:59:59Z', policy: { domain: 'example.test', p: 'none' as const }, rows: [] };
+        expect(store.storeDmarcReports('example.test', [again], '2026-01-03T00:00:00Z')).toEqual({ stored: 0, duplicates: 1, rows: 0 });
+      }
     });
   }
 
@@ -159,6 +169,13 @@ describe('history store', () => {
     const seen = store.seenMessages(server, '/var/mail/dmarc');
     expect(seen.size).toBe(2);
     expect(store.seenMessages({ host: server.host, port: 2222 }, '/var/mail/dmarc').size).toBe(0);
+  });
+
+  it('keeps two different reports that reuse one id (reporter, id, dates and rows are the identity)', () => {
+    const store = openHistoryStore(':memory:');
+    const first = { ...report('hosting.example', 'same', '2026-11-01T00:00:00Z', [['192.0.2.10', 3, true]]), rowsHash: 'aa' };
+    const other = { ...report('hosting.example', 'same', '2026-11-02T00:00:00Z', [['192.0.2.10', 4, true]]), rowsHash: 'bb' };
+    expect(store.storeDmarcReports('example.test', [first, other, first], '2026-11-03T00:00:00.000Z')).toEqual({ stored: 2, duplicates: 1, rows: 2 });
   });
 
   it('keeps the desktop schedule (default daily, on)', () => {
