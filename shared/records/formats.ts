@@ -32,6 +32,29 @@ export function sortByPlace(set: RecordSet, origin: string) {
   };
 }
 
+/** What to do with a record, in words for the text formats (null when the domain was not read). */
+export function changeText(record: DnsRecord): string | null {
+  const now = (record.published ?? []).map((v) => `"${v}"`).join(' and ');
+  switch (record.change) {
+    case undefined:
+      return null;
+    case 'add':
+      return 'add (nothing is published there now)';
+    case 'keep':
+      return 'keep (already published exactly so)';
+    case 'replace':
+      return (record.published?.length ?? 0) > 1
+        ? `replace: ${record.published?.length ?? 0} records are published (${now}); they must become this one`
+        : `replace the published ${now} with this`;
+    case 'conflict':
+      return `conflict: published with another key (${now}); choose a new selector`;
+    case 'delete':
+      return 'delete';
+    case 'unknown':
+      return 'cannot tell what is published now (no trustworthy answer): add, or replace what is there';
+  }
+}
+
 /** The RDATA in zone-file form: quoted strings for TXT, as is for MX and PTR. */
 export function zoneRdata(record: DnsRecord): string {
   return record.type === 'TXT' ? quoteTxtStrings(record.strings) : record.value;
@@ -53,10 +76,15 @@ export function formatZone(set: RecordSet, options: FormatOptions = {}): Formatt
   const owner = (r: DnsRecord) => (options.relative ? (relativeName(r.name, origin) as string) : `${r.name}.`);
   const lines = [`; DNS records for ${set.domain}, made by Homemail. TXT values are split into strings of at most 255 bytes.`];
   if (options.relative) lines.push(`$ORIGIN ${origin}.`);
-  for (const record of place.publish) lines.push(zoneLine(record, owner(record)));
+  for (const record of place.publish) {
+    const change = changeText(record);
+    if (change !== null) lines.push(`; ${change}:`);
+    lines.push(zoneLine(record, owner(record)));
+  }
   const notes: RecordNote[] = [];
   for (const record of place.elsewhere) {
-    lines.push(`; In the DNS of ${record.zone} (ask its owner):`, `; ${zoneLine(record, `${record.name}.`)}`);
+    const change = changeText(record);
+    lines.push(`; In the DNS of ${record.zone} (ask its owner)${change === null ? '' : `, ${change}`}:`, `; ${zoneLine(record, `${record.name}.`)}`);
     notes.push(note('formatOutsideOrigin', { name: record.name, zone: record.zone, origin }, 'info'));
   }
   if (place.addressOwner.length > 0) {
@@ -77,8 +105,19 @@ export function formatZone(set: RecordSet, options: FormatOptions = {}): Formatt
  * for web forms that take the whole value in one field and split it themselves.
  */
 export function formatValue(set: RecordSet): FormattedRecords {
-  const publish = set.records.filter((r) => r.action === 'publish');
-  return { text: publish.map((r) => `${r.name}\t${r.type}\t${r.value}\n`).join(''), notes: [] };
+  const lines: string[] = [];
+  for (const r of set.records) {
+    if (r.action === 'address-owner') continue;
+    if (r.action === 'remove') {
+      lines.push(`# delete: ${r.name}\t${r.type}\t${r.value}`);
+      continue;
+    }
+    if (r.zone !== set.domain) lines.push(`# in the DNS of ${r.zone}, not ${set.domain} (ask its owner):`);
+    const change = changeText(r);
+    if (change !== null) lines.push(`# ${change}:`);
+    lines.push(`${r.name}\t${r.type}\t${r.value}`);
+  }
+  return { text: lines.map((l) => `${l}\n`).join(''), notes: [] };
 }
 
 export interface JsonRecord {
@@ -90,6 +129,9 @@ export interface JsonRecord {
   purpose: DnsRecord['purpose'];
   action: DnsRecord['action'];
   zone: string;
+  /** add, replace, keep, delete, conflict or unknown; absent when the domain was not read. */
+  change?: NonNullable<DnsRecord['change']>;
+  published?: string[];
 }
 
 export interface JsonRecordSet {
@@ -103,7 +145,18 @@ export function toJsonRecordSet(set: RecordSet): JsonRecordSet {
   return {
     domain: set.domain,
     spfLookups: set.spfLookups,
-    records: set.records.map((r) => ({ name: r.name, type: r.type, ttl: r.ttl, value: r.value, strings: r.strings, purpose: r.purpose, action: r.action, zone: r.zone })),
+    records: set.records.map((r) => ({
+      name: r.name,
+      type: r.type,
+      ttl: r.ttl,
+      value: r.value,
+      strings: r.strings,
+      purpose: r.purpose,
+      action: r.action,
+      zone: r.zone,
+      ...(r.change === undefined ? {} : { change: r.change }),
+      ...(r.published === undefined ? {} : { published: r.published }),
+    })),
     notes: set.notes.map((n) => ({ key: n.key, severity: n.severity, text: n.text, params: n.params })),
   };
 }

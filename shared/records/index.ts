@@ -32,7 +32,7 @@ export { buildSpfRecord, countSpfLookups, isSpfRecord, networkContains, parseSpf
 export { buildDmarcRecords, dmarcMailto, dmarcPolicies, parseFailureOptions, type DmarcAlignment, type DmarcInput, type DmarcResult } from './dmarc.js';
 export { buildMxRecord, buildPtrGuidance, reverseName } from './mxPtr.js';
 export { adspRemovals } from './adsp.js';
-export { builtinFormats, formatJson, formatValue, formatZone, sortByPlace, toJsonRecordSet, zoneRdata, type BuiltinFormat, type FormatOptions, type FormattedRecords, type JsonRecordSet, type JsonRecord } from './formats.js';
+export { builtinFormats, changeText, formatJson, formatValue, formatZone, sortByPlace, toJsonRecordSet, zoneRdata, type BuiltinFormat, type FormatOptions, type FormattedRecords, type JsonRecordSet, type JsonRecord } from './formats.js';
 export { dnsProviderPresets, findPreset, formatForPreset, isPresetId, presetIds, type DnsProviderPreset, type PresetId } from './presets.js';
 export { joinTxtStrings, MAX_TXT_STRING_BYTES, parseQuotedStrings, quoteTxtString, quoteTxtStrings, splitDkimValue, splitTxtValue, utf8Length } from './txt.js';
 export { relativeName, recordName } from './names.js';
@@ -40,3 +40,5 @@ export { note } from './notes.js';
 export { dkimTxtFile } from './dkimTxtFile.js';
 export { recordMessagesEn, type RecordMessageKey } from './messages.en.js';
 export type * from './types.js';
+export { compareWithPublished, publishedDmarc, stricterPolicy } from './published.js';
+export { singleSpf, spfAnswerKey, spfCost, spfQueriesOf, type SpfCost, type SpfQuery } from './spfCost.js';

@@ -2,7 +2,7 @@
  * How each DNS provider's form wants the records, from /work/shared/reference/dns-providers.md.
  * Where the reference says "unknown", the preset says so and gives the generic advice.
  */
-import { sortByPlace, type FormattedRecords } from './formats.js';
+import { changeText, sortByPlace, type FormattedRecords } from './formats.js';
 import type { RecordMessageKey } from './messages.en.js';
 import { relativeName } from './names.js';
 import { note } from './notes.js';
@@ -170,7 +170,10 @@ function mxRows(record: DnsRecord, hostLabel: string): Row[] {
 function trailer(set: RecordSet, origin: string): string[] {
   const place = sortByPlace(set, origin);
   const lines: string[] = [];
-  for (const r of place.elsewhere) lines.push('', `In the DNS of ${r.zone} (ask its owner): ${r.name} ${r.type} ${r.value}`);
+  for (const r of place.elsewhere) {
+    const change = changeText(r);
+    lines.push('', `In the DNS of ${r.zone}, not ${origin} (ask its owner)${change === null ? '' : `, ${change}`}: ${r.name} ${r.type} ${r.value}`);
+  }
   for (const r of place.addressOwner) lines.push('', `Ask the owner of the address (your ISP) to set: ${r.name} PTR ${r.value}`);
   for (const r of place.remove) lines.push('', `Delete: ${r.name} ${r.type} ${r.value}`);
   return lines;
@@ -178,15 +181,19 @@ function trailer(set: RecordSet, origin: string): string[] {
 
 function fieldBlocks(set: RecordSet, origin: string, notes: RecordNote[], fields: (r: DnsRecord) => Row[]): FormattedRecords {
   const blocks = sortByPlace(set, origin).publish.map((r) => {
+    const change = changeText(r);
     const rows = fields(r);
     const width = Math.max(...rows.map(([label]) => label.length)) + 1;
-    return rows.map(([label, value]) => `${`${label}:`.padEnd(width + 1)}${value}`).join('\n');
+    return [...(change === null ? [] : [`# ${change}:`]), ...rows.map(([label, value]) => `${`${label}:`.padEnd(width + 1)}${value}`)].join('\n');
   });
   return { text: `${[blocks.join('\n\n'), ...trailer(set, origin)].join('\n')}\n`, notes };
 }
 
 function relativeLines(set: RecordSet, origin: string, notes: RecordNote[]): FormattedRecords {
-  const lines = sortByPlace(set, origin).publish.map((r) => `${relativeName(r.name, origin) ?? r.name}\t${r.type}\t${r.value}`);
+  const lines = sortByPlace(set, origin).publish.flatMap((r) => {
+    const change = changeText(r);
+    return [...(change === null ? [] : [`# ${change}:`]), `${relativeName(r.name, origin) ?? r.name}\t${r.type}\t${r.value}`];
+  });
   return { text: `${[...lines, ...trailer(set, origin)].join('\n')}\n`, notes };
 }
 
@@ -199,6 +206,7 @@ function route53(set: RecordSet, origin: string, guide: RecordNote): FormattedRe
   const notes: RecordNote[] = [guide, note('presetRoute53Console', {}, 'info')];
   const groups = new Map<string, DnsRecord[]>();
   for (const r of sortByPlace(set, origin).publish) {
+    if (r.change === 'keep' && r.purpose === 'dkim') continue;
     const key = `${r.name} ${r.type}`;
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }

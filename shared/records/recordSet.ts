@@ -1,6 +1,6 @@
 import { badInput } from '../errors.js';
 import { normalizeDomain } from '../validation/domain.js';
-import { parseEmailAddress } from '../validation/email.js';
+import { parseEmailAddress, type EmailAddress } from '../validation/email.js';
 import { formatIp, parseIpAddress, type IpAddress } from '../validation/ip.js';
 import { orThrow } from '../validation/problem.js';
 import { normalizeSelector } from '../validation/selector.js';
@@ -10,7 +10,8 @@ import { buildDmarcRecords, dmarcPolicies, parseFailureOptions, type DmarcAlignm
 import { buildMxRecord, buildPtrGuidance } from './mxPtr.js';
 import { note } from './notes.js';
 import { buildSpfRecord, isSpfRecord } from './spf.js';
-import type { DkimKeyType, DmarcPolicy, DnsRecord, ExistingRecord, RecordNote, SpfAll } from './types.js';
+import { compareWithPublished, publishedDmarc, stricterPolicy } from './published.js';
+import type { DkimKeyType, DmarcPolicy, DnsRecord, ExistingRecord, RecordNote, SpfAll, SpfLookupAnswers } from './types.js';
 
 export const DEFAULT_TTL = 3600;
 
@@ -48,8 +49,15 @@ export interface RecordRequest {
     aspf?: DmarcAlignment;
     pct?: number;
   };
-  /** Records published now, for merging SPF and flagging ADSP (from inspection or DNS). */
+  /**
+   * Records published now (from DNS): SPF is merged with them, DMARC starts from them, ADSP is
+   * deleted, and each record says whether to add, replace or keep. Undefined: not read.
+   */
   existing?: readonly ExistingRecord[];
+  /** `TYPE name` of published records that could not be read (no trustworthy answer). */
+  unknownNames?: readonly string[];
+  /** What DNS answers for the names the SPF terms look up, to count lookups through includes. */
+  spfAnswers?: SpfLookupAnswers;
   ttl?: number;
 }
 
@@ -93,19 +101,35 @@ export function buildRecordSet(request: RecordRequest): RecordSet {
   const mxHost = request.mxHost === undefined ? undefined : orThrow('mx', normalizeDomain(request.mxHost));
   const ptrHost = request.ptrHost === undefined ? mxHost : orThrow('ptr', normalizeDomain(request.ptrHost));
   const includes = (request.spf?.includes ?? []).map((d) => orThrow('include', normalizeDomain(d)));
-  const rua = (request.dmarc?.rua ?? []).map((a) => orThrow('rua', parseEmailAddress(a)));
-  const ruf = (request.dmarc?.ruf ?? []).map((a) => orThrow('ruf', parseEmailAddress(a)));
-  const policy = checkPolicy('dmarc-policy', request.dmarc?.policy) ?? 'none';
-  const subdomainPolicy = checkPolicy('dmarc-subdomain-policy', request.dmarc?.subdomainPolicy);
-  const fo = request.dmarc?.fo === undefined ? undefined : parseFailureOptions(request.dmarc.fo);
+  const published = publishedDmarc(domain, request.existing ?? []);
+  const keptNotes: RecordNote[] = [];
+  const rua = uniqueAddresses([...(request.dmarc?.rua ?? []), ...(published?.rua ?? [])].map((a) => orThrow('rua', parseEmailAddress(a))));
+  const ruf = uniqueAddresses([...(request.dmarc?.ruf ?? []), ...(published?.ruf ?? [])].map((a) => orThrow('ruf', parseEmailAddress(a))));
+  const requestedPolicy = checkPolicy('dmarc-policy', request.dmarc?.policy);
+  let policy = requestedPolicy ?? published?.record.policy ?? 'none';
+  if (published && stricterPolicy(published.record.policy, policy) !== policy) {
+    keptNotes.push(note('dmarcKeptPublished', { published: published.record.policy, requested: policy }, 'warning', 'dmarc'));
+    policy = published.record.policy;
+  }
+  const publishedTag = (name: string) => published?.tags.get(name)?.toLowerCase();
+  const subdomainPolicy = checkPolicy('dmarc-subdomain-policy', request.dmarc?.subdomainPolicy) ?? (publishedTag('sp') as DmarcPolicy | undefined);
+  const foText = request.dmarc?.fo ?? publishedTag('fo');
+  const fo = foText === undefined ? undefined : parseFailureOptions(foText);
   if (fo === null) throw badInput('fo', 'fo: use 0, 1, d or s, or several joined by ":" (for example 1:d).');
-  for (const [field, value] of [['adkim', request.dmarc?.adkim], ['aspf', request.dmarc?.aspf]] as const) {
+  const adkim = request.dmarc?.adkim ?? (publishedTag('adkim') as DmarcAlignment | undefined);
+  const aspf = request.dmarc?.aspf ?? (publishedTag('aspf') as DmarcAlignment | undefined);
+  for (const [field, value] of [['adkim', adkim], ['aspf', aspf]] as const) {
     if (value !== undefined && value !== 'r' && value !== 's') throw badInput(field, `${field}: use r (relaxed) or s (strict).`);
   }
-  const pct = request.dmarc?.pct;
+  const publishedPct = publishedTag('pct');
+  const pct = request.dmarc?.pct ?? (publishedPct === undefined ? undefined : Number(publishedPct));
+  if (published) {
+    const kept = ['sp', 'fo', 'adkim', 'aspf', 'pct', 'rua', 'ruf'].filter((t) => published.tags.has(t)).map((t) => `${t}=${published.tags.get(t) ?? ''}`);
+    if (kept.length > 0) keptNotes.push(note('dmarcFromPublished', { tags: kept.join('; ') }, 'info', 'dmarc'));
+  }
   if (pct !== undefined && (!Number.isInteger(pct) || pct < 0 || pct > 100)) throw badInput('pct', 'pct: give a whole number from 0 to 100.');
-  const spfAll = request.spf?.all ?? 'soft';
-  if (spfAll !== 'soft' && spfAll !== 'hard') throw badInput('spf-all', 'spf-all: use soft (~all) or hard (-all).');
+  const spfAll = request.spf?.all;
+  if (spfAll !== undefined && spfAll !== 'soft' && spfAll !== 'hard') throw badInput('spf-all', 'spf-all: use soft (~all) or hard (-all).');
 
   const dkim = (request.dkim ?? []).map((key) => ({ ...key, selector: orThrow('selector', normalizeSelector(key.selector)) }));
   const selectors = new Set<string>();
@@ -135,8 +159,9 @@ export function buildRecordSet(request: RecordRequest): RecordSet {
     mx: request.spf?.mx ?? true,
     a: request.spf?.a ?? false,
     includes,
-    all: spfAll,
+    ...(spfAll === undefined ? {} : { all: spfAll }),
     existing: existingApexTxt,
+    ...(request.spfAnswers === undefined ? {} : { answers: request.spfAnswers }),
     ttl,
   });
   records.push(spf.record);
@@ -150,13 +175,13 @@ export function buildRecordSet(request: RecordRequest): RecordSet {
     rua,
     ruf,
     ...(fo === undefined ? {} : { failureOptions: fo }),
-    ...(request.dmarc?.adkim === undefined ? {} : { adkim: request.dmarc.adkim }),
-    ...(request.dmarc?.aspf === undefined ? {} : { aspf: request.dmarc.aspf }),
+    ...(adkim === undefined ? {} : { adkim }),
+    ...(aspf === undefined ? {} : { aspf }),
     ...(pct === undefined ? {} : { pct }),
     ttl,
   });
   records.push(...dmarc.records);
-  notes.push(...dmarc.notes);
+  notes.push(...keptNotes, ...dmarc.notes);
 
   if (mxHost !== undefined) {
     records.push(buildMxRecord(domain, mxHost, ttl));
@@ -171,7 +196,19 @@ export function buildRecordSet(request: RecordRequest): RecordSet {
   notes.push(...adsp.notes);
 
   const otherApexTxt = request.existing === undefined ? null : existingApexTxt.filter((v) => !isSpfRecord(v));
-  return { domain, records, notes, spfLookups: spf.lookups, otherApexTxt };
+  if (request.existing === undefined) return { domain, records, notes, spfLookups: spf.lookups, otherApexTxt };
+  const compared = compareWithPublished(domain, records, request.existing, request.unknownNames ?? [], ttl);
+  return { domain, records: compared.records, notes: [...notes, ...compared.notes], spfLookups: spf.lookups, otherApexTxt };
+}
+
+function uniqueAddresses(addresses: readonly EmailAddress[]): EmailAddress[] {
+  const seen = new Set<string>();
+  return addresses.filter((a) => {
+    const key = `${a.local}@${a.domain}`.toLowerCase();
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** The warnings a key's type and size deserve (RFC 8301, RFC 8463, long records). */

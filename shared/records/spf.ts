@@ -1,22 +1,26 @@
 import { expandIpv6, formatIp, parseIpAddress, type IpAddress } from '../validation/ip.js';
 import { note } from './notes.js';
 import { splitTxtValue } from './txt.js';
-import type { DnsRecord, RecordNote, SpfAll } from './types.js';
+import { spfCost, spfTermTarget } from './spfCost.js';
+import type { DnsRecord, RecordNote, SpfAll, SpfLookupAnswers } from './types.js';
 
 export interface SpfInput {
   /** Normalised domain. */
   domain: string;
   /** The server's public addresses (or networks), already parsed. */
   addresses: readonly IpAddress[];
-  /** `mx`: the hosts of the domain's MX records may send (follows a dynamic address). */
+  /** `mx`: the hosts of the domain's MX records may send; added only when no address is given. */
   mx: boolean;
   /** `a`: the domain's own A/AAAA addresses may send. */
   a: boolean;
   /** `include:` targets (a relay or mail service), normalised domains. */
   includes: readonly string[];
-  all: SpfAll;
+  /** The ending chosen; undefined keeps the published one (~all when there is none). */
+  all?: SpfAll;
   /** TXT values at the domain now (SPF and others), to merge with instead of duplicating. */
   existing: readonly string[];
+  /** What DNS answers for the names the terms look up (include:, redirect=, a, mx), when read. */
+  answers?: SpfLookupAnswers;
   ttl: number;
 }
 
@@ -31,6 +35,9 @@ export interface SpfResult {
 
 /** RFC 7208 §4.6.4: at most 10 terms that cause DNS queries, counted through includes. */
 export const SPF_LOOKUP_LIMIT = 10;
+
+/** RFC 7208 §4.6.4: more than 2 lookups that find nothing is a permerror. */
+export const SPF_VOID_LIMIT = 2;
 
 const LOOKUP_MECHANISMS = new Set(['include', 'a', 'mx', 'ptr', 'exists']);
 
@@ -78,7 +85,9 @@ function termKey(term: SpfTerm): string {
     const ip = parseIpAddress(term.argument, { allowPrefix: true });
     if (ip.ok) return `${term.qualifier}${term.name}:${canonicalNetwork(ip.value)}`;
   }
-  return `${term.qualifier}${term.text.replace(/^\+/, '').toLowerCase()}`;
+  // Macros expand case-sensitively (RFC 7208 §7.3): a term holding one is compared as written.
+  const text = term.text.replace(/^\+/, '');
+  return `${term.qualifier}${text.includes('%') ? text : text.toLowerCase()}`;
 }
 
 function canonicalNetwork(ip: IpAddress): string {
@@ -104,11 +113,42 @@ export function networkContains(network: IpAddress, ip: IpAddress): boolean {
   return true;
 }
 
+/** Whether a published term already lets `ip` pass: ip4/ip6 networks, and a/mx by their resolved addresses. */
+function termCovers(term: SpfTerm, ip: IpAddress, owner: string, answers: SpfLookupAnswers | undefined): boolean {
+  if (term.qualifier !== '+') return false;
+  if (term.name === 'ip4' || term.name === 'ip6') {
+    const network = parseIpAddress(term.argument, { allowPrefix: true });
+    return network.ok && networkContains(network.value, ip);
+  }
+  if ((term.name !== 'a' && term.name !== 'mx') || answers === undefined) return false;
+  const target = spfTermTarget(term, owner);
+  if (target === null) return false;
+  // Dual CIDR (RFC 7208 §5.6): `/N` for IPv4, `//N` for IPv6.
+  const ip6Cidr = /\/\/(\d+)$/.exec(term.argument);
+  const ip4Cidr = /\/(\d+)$/.exec(ip6Cidr ? term.argument.slice(0, ip6Cidr.index) : term.argument);
+  const prefixText = ip.version === 4 ? ip4Cidr?.[1] : ip6Cidr?.[1];
+  const prefix = prefixText === undefined ? undefined : Number(prefixText);
+  const addressType = ip.version === 4 ? 'A' : 'AAAA';
+  const hosts = term.name === 'a' ? [target] : answerList(answers, `MX ${target}`).map((h) => h.toLowerCase().replace(/\.$/, ''));
+  return hosts.some((host) =>
+    answerList(answers, `${addressType} ${host}`).some((text) => {
+      const parsed = parseIpAddress(prefix === undefined ? text : `${text}/${prefix}`, { allowPrefix: true });
+      return parsed.ok && networkContains(parsed.value, ip);
+    }),
+  );
+}
+
+function answerList(answers: SpfLookupAnswers, key: string): readonly string[] {
+  const answer = answers[key];
+  return Array.isArray(answer) ? answer : [];
+}
+
 /**
- * The one SPF record for the domain: an existing record's terms kept in their order (other
- * senders stay authorised), then the server's addresses, `a`, `mx` and includes where not
- * already covered (cheap ip4/ip6 terms before the ones that cost lookups), and the chosen
- * `all` last. Several existing SPF records (a permerror) are merged into this one.
+ * The one SPF record for the domain: the published record with every term kept in its order
+ * (other senders stay authorised; terms after `all` stay where they are), the server's
+ * addresses, `a` and includes added before the `all` where not already covered, `mx` only
+ * when no address is given, and the published ending kept unless another is chosen. Several
+ * published SPF records (a permerror) become this one.
  */
 export function buildSpfRecord(input: SpfInput): SpfResult {
   const notes: RecordNote[] = [];
@@ -116,32 +156,28 @@ export function buildSpfRecord(input: SpfInput): SpfResult {
   if (existingSpf.length > 1) notes.push(note('spfMultipleExisting', { count: existingSpf.length, domain: input.domain }, 'warning', 'spf'));
   else if (existingSpf.length === 1) notes.push(note('spfMerged', { domain: input.domain }, 'info', 'spf'));
 
-  const kept: SpfTerm[] = [];
+  // Several records: each one's terms before its `all`, then the first `all`, then what followed.
+  const before: SpfTerm[] = [];
+  const after: SpfTerm[] = [];
+  let allTerm: SpfTerm | undefined;
   const seen = new Set<string>();
-  let existingAll: SpfTerm | undefined;
-  let redirect: SpfTerm | undefined;
-  const trailingModifiers: SpfTerm[] = [];
-  for (const term of existingSpf.flatMap(parseSpfTerms)) {
-    if (term.kind === 'mechanism' && term.name === 'all') {
-      existingAll ??= term;
-      continue;
+  for (const record of existingSpf) {
+    let pastAll = false;
+    for (const term of parseSpfTerms(record)) {
+      if (term.kind === 'mechanism' && term.name === 'all') {
+        if (allTerm === undefined) allTerm = term;
+        pastAll = true;
+        continue;
+      }
+      const key = term.kind === 'modifier' ? `=${term.name}` : termKey(term);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      (pastAll && allTerm !== undefined ? after : before).push(term);
+      if (term.name === 'ptr') notes.push(note('spfPtrDiscouraged', {}, 'warning', 'spf'));
     }
-    if (term.kind === 'modifier') {
-      if (term.name === 'redirect') redirect ??= term;
-      else if (!trailingModifiers.some((m) => m.name === term.name)) trailingModifiers.push(term);
-      continue;
-    }
-    const key = termKey(term);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    kept.push(term);
-    if (term.name === 'ptr') notes.push(note('spfPtrDiscouraged', {}, 'warning', 'spf'));
   }
-
-  const existingNetworks = kept
-    .filter((t) => t.qualifier === '+' && (t.name === 'ip4' || t.name === 'ip6'))
-    .map((t) => parseIpAddress(t.argument, { allowPrefix: true }))
-    .flatMap((r) => (r.ok ? [r.value] : []));
+  const redirect = [...before, ...after].find((t) => t.kind === 'modifier' && t.name === 'redirect');
+  const effective = before.filter((t) => t.kind === 'mechanism');
 
   const added: string[] = [];
   const add = (text: string) => {
@@ -154,36 +190,56 @@ export function buildSpfRecord(input: SpfInput): SpfResult {
   };
   for (const ip of input.addresses) {
     if (ip.scope !== 'public') notes.push(note('spfAddressNotPublic', { address: formatIp(ip), scope: ip.scope }, 'warning', 'spf'));
-    if (!existingNetworks.some((n) => networkContains(n, ip))) add(`ip${ip.version}:${canonicalNetwork(ip)}`);
+    if (!effective.some((t) => termCovers(t, ip, input.domain, input.answers))) add(`ip${ip.version}:${canonicalNetwork(ip)}`);
   }
   if (input.a) add('a');
-  if (input.mx) add('mx');
+  if (input.mx && input.addresses.length === 0) add('mx');
   for (const include of input.includes) add(`include:${include}`);
 
-  // Existing terms keep their order (qualifiers make order matter); added ones follow.
-  const terms = ['v=spf1', ...kept.map((t) => t.text), ...added];
-
-  const wanted = input.all === 'hard' ? '-all' : '~all';
-  if (redirect && !existingAll) {
+  const wantedQualifier = input.all === 'hard' ? '-' : input.all === 'soft' ? '~' : undefined;
+  let allText: string | null = null;
+  if (allTerm !== undefined) {
+    const was = `${allTerm.qualifier === '+' ? '' : allTerm.qualifier}all`;
+    const open = allTerm.qualifier === '+' || allTerm.qualifier === '?';
+    const qualifier = wantedQualifier ?? (open ? '~' : allTerm.qualifier);
+    allText = qualifier === allTerm.qualifier ? allTerm.text : `${qualifier}all`;
+    if (qualifier !== allTerm.qualifier) notes.push(note(open ? 'spfAllWasOpen' : 'spfAllChanged', { from: was, to: allText }, 'warning', 'spf'));
+  } else if (redirect !== undefined) {
     // With an `all`, receivers would ignore the redirect: keep the policy where it was set.
-    terms.push(redirect.text);
     notes.push(note('spfRedirectKept', { target: redirect.argument }, 'info', 'spf'));
   } else {
-    terms.push(wanted);
-    if (existingAll && existingAll.qualifier !== (input.all === 'hard' ? '-' : '~')) {
-      const was = `${existingAll.qualifier === '+' ? '' : existingAll.qualifier}all`;
-      notes.push(note(existingAll.qualifier === '+' || existingAll.qualifier === '?' ? 'spfAllWasOpen' : 'spfAllChanged', { from: was, to: wanted }, 'warning', 'spf'));
-    }
+    allText = `${wantedQualifier ?? '~'}all`;
   }
-  terms.push(...trailingModifiers.map((t) => t.text));
-  notes.push(note(input.all === 'hard' ? 'spfAllHard' : 'spfAllSoft', {}, 'info', 'spf'));
+  const ending = allText ?? '';
+  // Added terms go after the last published mechanism before `all` (modifiers stay where they were).
+  const lastMechanism = before.map((t) => t.kind).lastIndexOf('mechanism');
+  const head = allTerm === undefined ? before.slice(0, lastMechanism + 1) : before;
+  const tail = allTerm === undefined ? before.slice(lastMechanism + 1) : [];
+  const terms = ['v=spf1', ...head.map((t) => t.text), ...added, ...(allText === null ? [] : [allText]), ...tail.map((t) => t.text), ...after.map((t) => t.text)];
+  notes.push(note(ending.startsWith('-') ? 'spfAllHard' : 'spfAllSoft', {}, 'info', 'spf'));
 
   const value = terms.join(' ');
-  const lookups = countSpfLookups(parseSpfTerms(value));
+  const own = countSpfLookups(parseSpfTerms(value));
+  let lookups = own;
+  if (input.answers === undefined) {
+    if (value.includes('include:') || value.includes('redirect=')) notes.push(note('spfIncludesCount', {}, 'info', 'spf'));
+  } else {
+    const cost = spfCost(value, input.domain, input.answers);
+    lookups = cost.lookups;
+    if (cost.unresolved.length > 0) notes.push(note('spfLookupsUnresolved', { names: cost.unresolved.join(', ') }, 'info', 'spf'));
+    const costly = [...cost.terms].filter((t) => t.lookups > 0).sort((a, b) => b.lookups - a.lookups);
+    if (cost.voids > SPF_VOID_LIMIT) {
+      const voidTerms = cost.terms.filter((t) => t.voids > 0).map((t) => t.term).join(', ');
+      notes.push(note('spfTooManyVoids', { count: cost.voids, limit: SPF_VOID_LIMIT, terms: voidTerms }, 'warning', 'spf'));
+    }
+    if (lookups > SPF_LOOKUP_LIMIT) {
+      const remove = costly.map((t) => `${t.term} (${t.lookups})`).join(', ');
+      notes.push(note('spfTooManyLookupsRemove', { count: lookups, limit: SPF_LOOKUP_LIMIT, terms: remove }, 'warning', 'spf'));
+    }
+  }
   notes.push(note('spfLookups', { count: lookups, limit: SPF_LOOKUP_LIMIT }, lookups > SPF_LOOKUP_LIMIT ? 'warning' : 'info', 'spf'));
-  if (lookups > SPF_LOOKUP_LIMIT) notes.push(note('spfTooManyLookups', { count: lookups, limit: SPF_LOOKUP_LIMIT }, 'warning', 'spf'));
-  if (value.includes('include:') || value.includes('redirect=')) notes.push(note('spfIncludesCount', {}, 'info', 'spf'));
-  if (input.addresses.length === 0 && !input.mx && !input.a && input.includes.length === 0 && kept.length === 0) {
+  if (lookups > SPF_LOOKUP_LIMIT && input.answers === undefined) notes.push(note('spfTooManyLookups', { count: lookups, limit: SPF_LOOKUP_LIMIT }, 'warning', 'spf'));
+  if (input.addresses.length === 0 && !input.mx && !input.a && input.includes.length === 0 && effective.length === 0 && redirect === undefined) {
     notes.push(note('spfAuthorisesNothing', { domain: input.domain }, 'warning', 'spf'));
   }
 

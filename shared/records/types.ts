@@ -27,7 +27,25 @@ export interface DnsRecord {
   zone: string;
   /** DKIM only. */
   selector?: string;
+  /**
+   * Against what the domain publishes now (set when it was read): `add` (nothing there),
+   * `replace` (something else is there: `published`), `keep` (already exactly this), `delete`
+   * (remove `value`), `conflict` (a DKIM selector holding another key), `unknown` (no
+   * trustworthy answer: cannot tell).
+   */
+  change?: RecordChange;
+  /** The values published now at this name for this purpose (TXT strings joined). */
+  published?: string[];
 }
+
+export type RecordChange = 'add' | 'replace' | 'keep' | 'delete' | 'conflict' | 'unknown';
+
+/**
+ * What DNS answered for the names SPF terms make receivers look up, keyed `TYPE name` (name
+ * lower case, no trailing dot): TXT values joined, A/AAAA addresses, MX exchanges; null for no
+ * records (a void lookup); 'unknown' when no trustworthy answer came.
+ */
+export type SpfLookupAnswers = Readonly<Record<string, readonly string[] | null | 'unknown'>>;
 
 export type NoteSeverity = 'info' | 'warning';
 

@@ -55,7 +55,7 @@ async function apply(host: TestHost, user: 'deploy' | 'admin' = 'deploy'): Promi
 }
 
 async function publishKey(host: TestHost): Promise<void> {
-  const r = await cli(['records', '--domain', 'example.test', '--dkim', `${SELECTOR}:${keyFile}`, '--format', 'zone']);
+  const r = await cli(['records', '--offline', '--domain', 'example.test', '--dkim', `${SELECTOR}:${keyFile}`, '--format', 'zone']);
   expect(r.code, r.stderr).toBe(0);
   await host.setRecords('example.test', r.stdout.split('\n').filter((l) => l.includes('_domainkey')));
 }

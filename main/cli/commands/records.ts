@@ -2,11 +2,13 @@ import path from 'node:path';
 import { badInput } from '../../../shared/errors.js';
 import { formatRecords, isRecordFormat } from '../../../shared/records/index.js';
 import { presetIds } from '../../../shared/records/presets.js';
-import { buildRecordSet } from '../../../shared/records/recordSet.js';
+import { buildRecordSet, type RecordRequest } from '../../../shared/records/recordSet.js';
 import type { DmarcPolicy, RecordNote, SpfAll } from '../../../shared/records/types.js';
 import { normalizeDomain } from '../../../shared/validation/domain.js';
 import { orThrow } from '../../../shared/validation/problem.js';
+import { parseResolverAddress } from '../../../shared/verify/resolverAddress.js';
 import { loadDkimKeyFile, parseDkimSpec } from '../../services/keys/loadKeyFile.js';
+import { readPublishedRecords } from '../../services/verify/published.js';
 import { parseCommandArgs, writeErrorLine, writeText, type CliIO, type Command } from '../command.js';
 
 /** Notes go to stderr, so stdout stays exactly the records (a zone file, JSON). */
@@ -30,8 +32,10 @@ export const recordsCommand: Command = {
   summary: 'Print the DNS records to publish (DKIM, SPF, DMARC, MX) and the PTR to ask for, in a chosen form.',
   usage:
     'records --domain D [--dkim S:FILE]… [--ip ADDR]… [--mx HOST] [--dmarc-policy none|quarantine|reject] [--rua ADDR] [--ruf ADDR] ' +
-    `[--format zone|value|json|PRESET] [--include DOMAIN]… [--spf-all soft|hard] [--ttl SECONDS] [--origin ZONE] [--relative] [--quiet]\n\n` +
-    `Formats: ${formatList}.\nNotes and warnings go to standard error; standard output holds only the records.`,
+    `[--format zone|value|json|PRESET] [--include DOMAIN]… [--spf-all soft|hard] [--ttl SECONDS] [--origin ZONE] [--relative] [--quiet] ` +
+    `[--resolver ADDR[:PORT]]… [--offline]\n\n` +
+    `Formats: ${formatList}.\nThe domain's published records are read first (from its authoritative servers, or --resolver), so each record says ` +
+    `whether to add, replace, keep or delete it; --offline skips that.\nNotes and warnings go to standard error; standard output holds only the records.`,
   async run(argv: string[], io: CliIO): Promise<number> {
     const { values } = parseCommandArgs(this, argv, {
       domain: { type: 'string' },
@@ -48,6 +52,8 @@ export const recordsCommand: Command = {
       origin: { type: 'string' },
       relative: { type: 'boolean' },
       quiet: { type: 'boolean' },
+      resolver: { type: 'string', multiple: true },
+      offline: { type: 'boolean' },
     });
     if (values.domain === undefined) throw badInput('domain', 'domain: --domain D is required.', `Usage: homemail records --domain D …`);
     const domain = orThrow('domain', normalizeDomain(values.domain));
@@ -61,12 +67,16 @@ export const recordsCommand: Command = {
       throw badInput('origin', `origin: ${domain} is not inside the zone ${origin}.`);
     }
 
+    const resolvers = values.resolver ?? [];
+    for (const text of resolvers) if (parseResolverAddress(text) === null) throw badInput('resolver', `resolver: "${text}" is not ADDR or ADDR:PORT.`);
+    if (values.offline === true && resolvers.length > 0) throw badInput('offline', 'offline: --offline and --resolver contradict each other; give one.');
+
     // Every argument is checked before any key file is read.
     const specs = (values.dkim ?? []).map(parseDkimSpec);
     const keys = [];
     for (const spec of specs) keys.push(await loadDkimKeyFile(spec.selector, path.resolve(io.cwd, spec.file), domain));
 
-    const set = buildRecordSet({
+    const request: RecordRequest = {
       domain,
       dkim: keys.map((k) => ({ selector: k.selector, type: k.type, publicKey: k.publicKeyBase64, ...(k.bits === undefined ? {} : { bits: k.bits }) })),
       addresses: values.ip ?? [],
@@ -74,7 +84,23 @@ export const recordsCommand: Command = {
       spf: { includes: values.include ?? [], ...(spfAll === undefined ? {} : { all: spfAll }) },
       dmarc: { ...(policy === undefined ? {} : { policy }), rua: values.rua ?? [], ruf: values.ruf ?? [] },
       ...(values.ttl === undefined ? {} : { ttl: Number(values.ttl) }),
-    });
+    };
+    // Refuses bad input before any DNS query is sent.
+    const offlineSet = buildRecordSet(request);
+    let set = offlineSet;
+    if (values.offline !== true) {
+      const published = await readPublishedRecords({
+        domain,
+        selectors: keys.map((k) => k.selector),
+        includes: values.include ?? [],
+        reportDomains: offlineSet.records.filter((r) => r.purpose === 'dmarc-report-auth').map((r) => r.zone),
+        resolvers,
+      });
+      const from = published.servers.length > 0 ? published.servers.join(', ') : 'no DNS server answered';
+      const unknown = published.unknownNames.length > 0 ? `; cannot tell for ${published.unknownNames.join(', ')}` : '';
+      if (values.quiet !== true) writeErrorLine(io, `note: read what ${domain} publishes now from ${from}${unknown}.`);
+      set = buildRecordSet({ ...request, existing: published.existing, unknownNames: published.unknownNames, spfAnswers: published.spfAnswers });
+    }
     const out = formatRecords(set, format, { ...(origin === undefined ? {} : { origin }), relative: values.relative === true });
     writeText(io, out.text);
     writeNotes(io, [...set.notes, ...out.notes], values.quiet === true);

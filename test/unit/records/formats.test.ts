@@ -108,8 +108,13 @@ describe('zone format', () => {
 
 describe('value and json formats', () => {
   it('value: one line per record to publish, the value unquoted', () => {
-    const lines = formatRecords(sampleSet(), 'value').text.trimEnd().split('\n');
+    const all = formatRecords(sampleSet(), 'value').text.trimEnd().split('\n');
+    const lines = all.filter((l) => !l.startsWith('#'));
     expect(lines).toHaveLength(5);
+    // What to do, the deletion and the record that belongs in another domain's DNS are marked.
+    expect(all).toContain('# add (nothing is published there now):');
+    expect(all).toContain('# delete: _adsp._domainkey.example.jp\tTXT\tdkim=unknown');
+    expect(all[all.indexOf('example.jp._report._dmarc.reports.example.net\tTXT\tv=DMARC1') - 2]).toBe('# in the DNS of reports.example.net, not example.jp (ask its owner):');
     expect(lines[0]).toBe(`202611._domainkey.example.jp\tTXT\tv=DKIM1; h=sha256; k=rsa; p=${fakeKey(392)}`);
     expect(lines).toContain('example.jp._report._dmarc.reports.example.net\tTXT\tv=DMARC1');
     expect(lines.some((l) => l.includes('"'))).toBe(false);
@@ -122,7 +127,7 @@ describe('value and json formats', () => {
       expect(Object.keys(r)).toEqual(expect.arrayContaining(['name', 'type', 'ttl', 'value', 'strings']));
       if (r.type === 'TXT') expect(r.strings.join('')).toBe(r.value);
     }
-    expect(json.spfLookups).toBe(1);
+    expect(json.spfLookups).toBe(0);
     expect(json.notes.length).toBeGreaterThan(3);
   });
 });
@@ -161,7 +166,7 @@ describe('provider presets', () => {
     expect(strings.length).toBe(3);
     for (const s of strings) expect(utf8Length(s)).toBeLessThanOrEqual(255);
     expect(strings.join('')).toBe(set.records[0]?.value);
-    expect(batch.Changes[1]?.ResourceRecordSet.ResourceRecords.map((r) => r.Value)).toEqual(['"v=spf1 ip4:8.8.4.4 ip6:2400:4050::25 mx ~all"', '"site-verification=1"']);
+    expect(batch.Changes[1]?.ResourceRecordSet.ResourceRecords.map((r) => r.Value)).toEqual(['"v=spf1 ip4:8.8.4.4 ip6:2400:4050::25 ~all"', '"site-verification=1"']);
   });
 
   it('route53: warns that the apex TXT set is replaced when the existing records are unknown', () => {

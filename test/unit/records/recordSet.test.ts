@@ -51,10 +51,10 @@ describe('buildRecordSet', () => {
     ]);
     expect(set.records[0]?.value).toBe(`v=DKIM1; h=sha256; k=rsa; p=${rsa1024}`);
     expect(set.records[1]?.value).toBe(`v=DKIM1; h=sha256; k=ed25519; p=${ed25519}`);
-    expect(set.records[2]?.value).toBe('v=spf1 ip4:8.8.4.4 mx ~all');
+    expect(set.records[2]?.value).toBe('v=spf1 ip4:8.8.4.4 ~all');
     expect(set.records[4]?.value).toBe('10 mail.xn--wgv71a119e.jp.');
     expect(set.records[5]?.value).toBe('mail.xn--wgv71a119e.jp.');
-    expect(set.spfLookups).toBe(1);
+    expect(set.spfLookups).toBe(0);
     expect(set.otherApexTxt).toBeNull();
     const noteKeys = set.notes.map((n) => n.key);
     expect(noteKeys).toEqual(expect.arrayContaining(['dkimRsaWeak', 'dkimEd25519Additional', 'ptrAtOwner', 'mxHostAddress', 'dmarcStageNone']));

@@ -15,14 +15,14 @@ function spf(overrides: Partial<SpfInput>) {
 const keys = (result: ReturnType<typeof spf>) => result.notes.map((n) => n.key);
 
 describe('buildSpfRecord', () => {
-  it('lists addresses first, then a, mx and includes, ending in ~all', () => {
-    const result = spf({ addresses: [ip('8.8.4.4'), ip('2400:4050::25')], a: true, includes: ['_spf.relay.example'] });
-    expect(result.record.value).toBe('v=spf1 ip4:8.8.4.4 ip6:2400:4050::25 a mx include:_spf.relay.example ~all');
+  it('lists addresses first, then a and includes, ending in ~all; no mx when the addresses cover the server', () => {
+    const result = spf({ addresses: [ip('8.8.4.4'), ip('2400:4050::25')], a: true, mx: true, includes: ['_spf.relay.example'] });
+    expect(result.record.value).toBe('v=spf1 ip4:8.8.4.4 ip6:2400:4050::25 a include:_spf.relay.example ~all');
     expect(result.record).toMatchObject({ name: 'example.jp', type: 'TXT', purpose: 'spf', action: 'publish' });
-    expect(result.lookups).toBe(3);
+    expect(result.lookups).toBe(2);
     expect(result.existingCount).toBe(0);
     expect(keys(result)).toContain('spfAllSoft');
-    expect(result.notes.find((n) => n.key === 'spfLookups')?.text).toBe('This SPF record makes 3 DNS lookups of the 10 allowed (RFC 7208 §4.6.4).');
+    expect(result.notes.find((n) => n.key === 'spfLookups')?.text).toBe('This SPF record makes 2 DNS lookups of the 10 allowed (RFC 7208 §4.6.4).');
   });
 
   it('ends in -all when asked, and says what that costs', () => {
@@ -63,14 +63,14 @@ describe('buildSpfRecord', () => {
 
   it('keeps a redirect= (and adds no all, which would disable it)', () => {
     const result = spf({ addresses: [ip('8.8.4.4')], existing: ['v=spf1 redirect=_spf.example.net'] });
-    expect(result.record.value).toBe('v=spf1 ip4:8.8.4.4 mx redirect=_spf.example.net');
+    expect(result.record.value).toBe('v=spf1 ip4:8.8.4.4 redirect=_spf.example.net');
     expect(keys(result)).toContain('spfRedirectKept');
-    expect(result.lookups).toBe(2);
+    expect(result.lookups).toBe(1);
   });
 
-  it('keeps exp= and unknown modifiers at the end, and flags ptr', () => {
+  it('keeps exp= and unknown modifiers where they were, and flags ptr', () => {
     const result = spf({ mx: false, existing: ['v=spf1 ptr exp=explain.example.jp ~all'] });
-    expect(result.record.value).toBe('v=spf1 ptr ~all exp=explain.example.jp');
+    expect(result.record.value).toBe('v=spf1 ptr exp=explain.example.jp ~all');
     expect(keys(result)).toContain('spfPtrDiscouraged');
   });
 
