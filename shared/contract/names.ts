@@ -17,6 +17,8 @@ export const callNames = [
   'generateDkimKey',
   'listDkimKeys',
   'forgetDkimKey',
+  'readPublishedRecords',
+  'checkDkimPublished',
   'verifyDns',
   'sendTest',
   'explainHeaders',

@@ -1,14 +1,111 @@
 /**
- * Calls for DKIM keys. Only key generation and the key store need the main process (the
- * private key must never reach the renderer). Building and formatting the DNS records is
- * pure: the wizard calls shared/records (`buildRecordSet`, `formatRecords`,
- * `dnsProviderPresets`) directly with the public keys these calls return, so there is no
- * call for it.
+ * Calls for DKIM keys and for what the domain publishes. Only key generation and the key
+ * store need the main process (the private key must never reach the renderer). Building and
+ * formatting the DNS records is pure: the wizard calls shared/records (`buildRecordSet`,
+ * `formatRecords`, `dnsProviderPresets`) directly with the public keys these calls return and
+ * the published records `readPublishedRecords` returns.
  */
 import { z } from 'zod';
-import type { RecordNote, DnsRecord, DkimKeyType } from '../records/types.js';
+import type { RecordNote, DnsRecord, DkimKeyType, ExistingRecord, SpfLookupAnswers } from '../records/types.js';
+import { normalizeDomain } from '../validation/domain.js';
+import { normalizeSelector } from '../validation/selector.js';
+import { parseResolverAddress } from '../verify/resolverAddress.js';
 import { call } from './define.js';
 import { lineText } from './fields.js';
+
+/** What the domain publishes now (main/services/verify/published.ts reads it). */
+export interface PublishedRecords {
+  domain: string;
+  /** The zone apex found via NS (null with chosen resolvers or when none was found). */
+  zone: string | null;
+  /** Who answered: authoritative servers first, then the fallbacks. */
+  servers: string[];
+  existing: ExistingRecord[];
+  /** `TYPE name` of what got no trustworthy answer from any server: cannot tell what is there. */
+  unknownNames: string[];
+  spfAnswers: SpfLookupAnswers;
+}
+
+/** yes: every server asked answers with the key; no: a server answers without it; unknown: no server answered. */
+export type Visibility = 'yes' | 'no' | 'unknown';
+
+export interface ServerAnswer {
+  server: string;
+  /** What it answered, in short: the key's record, "no record", or why there was no answer. */
+  answer: string;
+  visible: Visibility;
+}
+
+export interface SelectorVisibility {
+  selector: string;
+  name: string;
+  visible: Visibility;
+  servers: ServerAnswer[];
+}
+
+/** Publish before sign: whether each new selector's record is visible at the zone's servers. */
+export interface PublishGateReport {
+  domain: string;
+  /** Every new selector is visible with its key. */
+  allVisible: boolean;
+  selectors: SelectorVisibility[];
+  /** Set when no server could be asked (no authoritative server found, chosen ones silent). */
+  problem: string | null;
+}
+
+const domainField = z.string().max(1024).transform((value, ctx) => {
+  const result = normalizeDomain(value);
+  if (result.ok) return result.value;
+  ctx.addIssue({ code: 'custom', message: result.problem.text });
+  return z.NEVER;
+});
+
+const selectorField = z.string().max(255).transform((value, ctx) => {
+  const result = normalizeSelector(value);
+  if (result.ok) return result.value;
+  ctx.addIssue({ code: 'custom', message: result.problem.text });
+  return z.NEVER;
+});
+
+const spfTargetField = z
+  .string()
+  .max(253)
+  .regex(/^(?:[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.?$/, 'must be a domain name')
+  .transform((value) => value.toLowerCase().replace(/\.$/, ''));
+
+export const resolverListField = z
+  .array(
+    z
+      .string()
+      .max(64)
+      .regex(/^[0-9A-Fa-f.:[\]]+$/, 'must be an IP address with an optional port')
+      .refine((value) => parseResolverAddress(value) !== null, {
+      message: 'must be an IP address with an optional port: 192.0.2.1, 192.0.2.1:5353, 2001:db8::1 or [2001:db8::1]:5353',
+    }),
+  )
+  .max(10)
+  .default([]);
+
+export const readPublishedRecordsInput = z
+  .object({
+    domain: domainField,
+    /** DKIM selectors to read: those the server uses and those being created. */
+    selectors: z.array(selectorField).max(20).default([]),
+    /** include: targets that will be added (names such as _spf.example.net may hold "_"). */
+    includes: z.array(spfTargetField).max(20).default([]),
+    /** Domains of report addresses outside the domain. */
+    reportDomains: z.array(domainField).max(20).default([]),
+    resolvers: resolverListField,
+  })
+  .strict();
+
+export const checkDkimPublishedInput = z
+  .object({
+    domain: domainField,
+    keys: z.array(z.object({ selector: selectorField, publicKey: z.string().regex(/^[A-Za-z0-9+/=]+$/, 'must be base64').max(4096) }).strict()).min(1).max(20),
+    resolvers: resolverListField,
+  })
+  .strict();
 
 /** What the renderer may know of a key: everything but the private half. */
 export interface DkimKeyInfo {
@@ -33,6 +130,14 @@ export interface GeneratedDkimKey {
 }
 
 export const recordsCalls = {
+  readPublishedRecords: call<PublishedRecords>()({
+    input: readPublishedRecordsInput,
+    description: 'Reads what the domain publishes now (TXT at the domain, _dmarc, _adsp, DKIM selectors, MX, report authorisations, the SPF include tree) from its authoritative servers or the chosen resolvers.',
+  }),
+  checkDkimPublished: call<PublishGateReport>()({
+    input: checkDkimPublishedInput,
+    description: 'Publish before sign: whether the zone\'s authoritative servers (or the chosen resolvers) answer each new selector\'s DKIM record with its key.',
+  }),
   generateDkimKey: call<GeneratedDkimKey>()({
     input: z
       .object({

@@ -2,13 +2,17 @@ import { explainHeaders } from '../../../shared/verify/headerExplainer.js';
 import type { ServiceDeps } from '../deps.js';
 import { remoteSessionFor } from '../ssh/sessionStore.js';
 import { DnsClient } from './dnsClient.js';
+import { checkDkimPublished } from './publishGate.js';
+import { readPublishedRecords } from './published.js';
 import { sendTest } from './sendTest.js';
 import { chainedResolver, resolversFromArgs } from './servers.js';
 import type { HandlerGroup } from '../handler.js';
 import { verifyDns, waitForDns, type VerifyDnsOptions } from './verifyDns.js';
 
-export function createVerifyHandlers(_deps: ServiceDeps): HandlerGroup<'verifyDns' | 'sendTest' | 'explainHeaders'> {
+export function createVerifyHandlers(_deps: ServiceDeps): HandlerGroup<'verifyDns' | 'sendTest' | 'explainHeaders' | 'readPublishedRecords' | 'checkDkimPublished'> {
   return {
+    readPublishedRecords: async (input, { signal }) => readPublishedRecords({ ...input, signal }),
+    checkDkimPublished: async (input, { signal }) => checkDkimPublished({ ...input, signal }),
     verifyDns: async (input, { signal, progress }) => {
       const options: VerifyDnsOptions = {
         domain: input.domain,

@@ -9,7 +9,8 @@
 import { publishedDmarc } from '../../../shared/records/published.js';
 import { isSameOrSubdomain } from '../../../shared/validation/domain.js';
 import { spfAnswerKey, spfQueriesOf, singleSpf, type SpfQuery } from '../../../shared/records/spfCost.js';
-import type { ExistingRecord, SpfLookupAnswers } from '../../../shared/records/types.js';
+import type { PublishedRecords } from '../../../shared/contract/records.js';
+import type { ExistingRecord } from '../../../shared/records/types.js';
 import { parseResolverAddress } from '../../../shared/verify/resolverAddress.js';
 import { joinTxt } from '../../../shared/verify/tags.js';
 import { DnsClient, serverKey, type DnsAnswer, type DnsServer, type RecordType } from './dnsClient.js';
@@ -33,27 +34,18 @@ export interface ReadPublishedOptions {
   signal?: AbortSignal;
 }
 
-export interface PublishedRecords {
-  domain: string;
-  /** The zone apex found via NS (null with chosen resolvers or when none was found). */
-  zone: string | null;
-  /** Who answered: authoritative servers first, then the fallbacks. */
-  servers: string[];
-  existing: ExistingRecord[];
-  /** `TYPE name` of what got no trustworthy answer from any server: cannot tell what is there. */
-  unknownNames: string[];
-  spfAnswers: SpfLookupAnswers;
-}
-
 /** At most this many queries follow the SPF tree (a loop or a huge tree cannot flood anyone). */
 const SPF_QUERY_LIMIT = 60;
 
-/** The servers to read from: chosen ones, or the zone's authoritative servers then the usable recursive ones. */
+/**
+ * The servers to read from: chosen ones, or the zone's authoritative servers then the usable
+ * recursive ones. `authoritative` is the chosen servers when given. Only usable servers are listed.
+ */
 export async function serversForDomain(
   client: DnsClient,
   domain: string,
   options: Pick<ReadPublishedOptions, 'resolvers' | 'publicServers'>,
-): Promise<{ zone: string | null; inZone: DnsServer[]; outside: DnsServer[] }> {
+): Promise<{ zone: string | null; authoritative: DnsServer[]; inZone: DnsServer[]; outside: DnsServer[] }> {
   const usable = async (list: readonly DnsServer[]) => {
     const health = await Promise.all(list.map((s) => probeServer(client, s, domain)));
     return list.filter((_, i) => health[i]?.usable === true);
@@ -65,14 +57,14 @@ export async function serversForDomain(
       return { ...parsed, role: 'chosen', label: serverKey(parsed) };
     });
     const servers = await usable(chosen);
-    return { zone: null, inZone: servers, outside: servers };
+    return { zone: null, authoritative: servers, inZone: servers, outside: servers };
   }
   const recursiveAll = [...(options.publicServers ?? publicResolvers)];
   for (const s of systemResolvers()) if (!recursiveAll.some((r) => serverKey(r) === serverKey(s))) recursiveAll.push(s);
   const recursive = await usable(recursiveAll);
   const found = await findAuthoritativeServers(client, recursive, domain);
   const authoritative = await usable(found.servers);
-  return { zone: found.apex, inZone: [...authoritative, ...recursive], outside: recursive };
+  return { zone: found.apex, authoritative, inZone: [...authoritative, ...recursive], outside: recursive };
 }
 
 /** The first usable answer of the servers in order: an error from one moves on to the next. */

@@ -11,6 +11,7 @@ import { ErrorNotice } from '../components/ErrorNotice.js';
 import { useCall } from '../hooks/useCall.js';
 import { useKeyedText } from '../text.js';
 import { saveProfile, profileOf } from '../wizard/profiles.js';
+import { publishedPolicyOf, publishedQueryOf, startFromPublished } from '../wizard/records.js';
 import { checkDomainChoices, ed25519Selector, hasProblems } from '../wizard/choices.js';
 import type { StepProps } from '../wizard/steps.js';
 import { useWizard, type WizardValues } from '../wizard/state.js';
@@ -65,6 +66,7 @@ export function DomainStep({ goNext }: StepProps) {
   const { values, update } = useWizard();
   const id = useId();
   const generate = useCall('generateDkimKey');
+  const readPublished = useCall('readPublishedRecords');
   const forget = useCall('forgetDkimKey');
   const [touched, setTouched] = useState(false);
   const taken = values.inspection?.opendkim.keys.map((k) => k.selector ?? '') ?? [];
@@ -77,9 +79,21 @@ export function DomainStep({ goNext }: StepProps) {
   const ascii = normalizeDomain(values.domain);
   const busy = generate.state.status === 'loading';
 
+  const publishedPolicy = publishedPolicyOf(values);
+  // The policy step starts from what the domain publishes: read it once the domain is typed.
+  const readWhatIsPublished = async (): Promise<Partial<WizardValues>> => {
+    if (!ascii.ok || values.published?.domain === ascii.value) return {};
+    const published = await readPublished.run(publishedQueryOf(values, ascii.value));
+    if (!published) return {};
+    const started = startFromPublished(values, published);
+    update(started);
+    return started;
+  };
+
   const createKeys = async () => {
     setTouched(true);
     if (hasProblems(problems)) return;
+    const fromPublished = await readWhatIsPublished();
     if (keysFit(current)) {
       goNext();
       return;
@@ -95,7 +109,7 @@ export function DomainStep({ goNext }: StepProps) {
       if (!ed) return;
       made.push(ed.key);
     }
-    const next = { ...values, selector: rsa.key.selector, keys: made, plan: null, applied: null, verified: null };
+    const next = { ...values, ...fromPublished, selector: rsa.key.selector, keys: made, plan: null, applied: null, verified: null };
     update(next);
     if (values.sshTarget) saveProfile(profileOf(next, new Date()));
     goNext();
@@ -125,9 +139,12 @@ export function DomainStep({ goNext }: StepProps) {
               aria-invalid={shown(problems.domain) !== null}
               value={values.domain}
               onChange={(e) => update({ domain: e.target.value })}
+              onBlur={() => void readWhatIsPublished()}
             />
           )}
         </Field>
+        {readPublished.state.status === 'loading' && <p className="help">{t('domain.readingPublished')}</p>}
+        {readPublished.state.status === 'error' && <ErrorNotice error={readPublished.state.error} onRetry={() => void readWhatIsPublished()} />}
 
         <Field id={`${id}-selector`} label={t('domain.selectorLabel')} help={t('domain.selectorHelp', { suggested })} problem={shown(problems.selector)}>
           {(describedBy) => (
@@ -189,6 +206,7 @@ export function DomainStep({ goNext }: StepProps) {
 
         <fieldset className="field">
           <legend>{t('domain.dmarcLegend')}</legend>
+          {publishedPolicy !== null && <p className="help">{t('domain.policyPublished', { policy: publishedPolicy })}</p>}
           {policies.map((policy) => (
             <Choice
               key={policy}
@@ -197,6 +215,7 @@ export function DomainStep({ goNext }: StepProps) {
               label={t(`domain.policy.${policy}`)}
               help={t(`domain.policyWhy.${policy}`)}
               checked={values.dmarcPolicy === policy}
+              disabled={publishedPolicy !== null && policies.indexOf(policy) < policies.indexOf(publishedPolicy)}
               onChange={() => update({ dmarcPolicy: policy })}
             />
           ))}

@@ -1,49 +1,101 @@
-import { useId, useMemo } from 'react';
+import { useEffect, useId, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { dnsProviderPresets, formatRecords, relativeName, sortByPlace, zoneRdata, type DnsRecord, type PresetId } from '../../../shared/records/index.js';
+import { dnsProviderPresets, formatRecords, relativeName, zoneRdata, type DnsProviderPreset, type DnsRecord, type PresetId, type RecordNote } from '../../../shared/records/index.js';
 import { CopyButton } from '../components/CopyButton.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
+import { ResolverField } from '../components/ResolverField.js';
+import { useCall } from '../hooks/useCall.js';
 import { useKeyedText } from '../text.js';
-import { downloadText, recordSetOf } from '../wizard/records.js';
+import { downloadText, publishedQueryOf, recordDomainOf, recordSetOf } from '../wizard/records.js';
 import { useWizard } from '../wizard/state.js';
 
-function RecordCard({ record, origin, kind }: { record: DnsRecord; origin: string; kind: 'publish' | 'elsewhere' | 'owner' | 'remove' }) {
+/** The name as the chosen provider's form wants it: relative ("@" or blank for the domain) or full. */
+function hostIn(preset: DnsProviderPreset | null, record: DnsRecord, origin: string): string {
+  if (preset === null) return `${record.name}.`;
+  if (preset.hostField === 'fqdn') return record.name;
+  const relative = relativeName(record.name, record.zone === origin ? origin : record.zone) ?? record.name;
+  return relative === '@' && preset.apex === 'blank' ? '' : relative;
+}
+
+/** The value as the provider's form wants it: quoted 255-byte strings where the form needs them. */
+function valueIn(preset: DnsProviderPreset | null, record: DnsRecord): string {
+  const quoted = preset !== null && (preset.longValues === 'quoted-strings' || preset.quotes === 'required');
+  return record.type === 'TXT' && quoted ? zoneRdata(record) : record.value;
+}
+
+function whatToDo(record: DnsRecord): string {
+  if (record.action === 'remove') return 'delete';
+  if (record.action === 'address-owner') return 'owner';
+  return record.change ?? 'publish';
+}
+
+function RecordRow({ record, origin, preset, notes }: { record: DnsRecord; origin: string; preset: DnsProviderPreset | null; notes: RecordNote[] }) {
   const { t } = useTranslation();
-  const host = relativeName(record.name, origin) ?? record.name;
+  const text = useKeyedText();
+  const host = hostIn(preset, record, origin);
+  const value = valueIn(preset, record);
+  const action = whatToDo(record);
+  const elsewhere = record.action === 'publish' && record.zone !== origin;
   return (
-    <li className={`record ${kind}`} data-record={record.name} data-purpose={record.purpose}>
-      <div className="record-head">
-        <span className="record-purpose">{t(`recordsStep.purpose.${record.purpose}`)}</span>
-        {kind !== 'publish' && <span className="badge warn">{t(`recordsStep.kind.${kind}`)}</span>}
-      </div>
-      <dl className="record-fields">
-        <dt>{t('recordsStep.name')}</dt>
-        <dd>
-          <code>{record.name}</code> <span className="help">({t('recordsStep.hostPart', { host })})</span>{' '}
-          <CopyButton text={record.name} label={t('recordsStep.copyNameOf', { name: record.name })}>
+    <tbody className="record" data-record={record.name} data-purpose={record.purpose} data-change={action}>
+      <tr>
+        <th scope="row">
+          <span className="record-purpose">{t(`recordsStep.purpose.${record.purpose}`)}</span>
+          <br />
+          <code>{host === '' ? record.name : host}</code> <code>{record.type}</code>{' '}
+          <CopyButton text={host} label={t('recordsStep.copyNameOf', { name: record.name })}>
             {t('recordsStep.copyName')}
           </CopyButton>
-        </dd>
-        <dt>{t('recordsStep.type')}</dt>
-        <dd>
-          <code>{record.type}</code>
-        </dd>
-        <dt>{t('recordsStep.value')}</dt>
-        <dd>
-          <pre className="value" data-value>
-            {record.value}
-          </pre>
-          <CopyButton text={record.value} label={t('recordsStep.copyValueOf', { name: record.name })} />
-          {record.type === 'TXT' && record.strings.length > 1 && (
-            <details>
-              <summary>{t('recordsStep.splitHeading', { count: record.strings.length })}</summary>
-              <pre className="value">{zoneRdata(record)}</pre>
-              <CopyButton text={zoneRdata(record)} label={t('recordsStep.copySplitOf', { name: record.name })} />
-            </details>
+          {elsewhere && <p className="badge warn">{t('recordsStep.elsewhereIn', { zone: record.zone })}</p>}
+        </th>
+        <td className="published">
+          {record.change === undefined && record.action !== 'remove' ? (
+            <span className="help">{t('recordsStep.notRead')}</span>
+          ) : record.change === 'unknown' ? (
+            <span className="help">{t('recordsStep.cannotTell')}</span>
+          ) : (record.published ?? []).length === 0 ? (
+            <span className="help">{t('recordsStep.nothingPublished')}</span>
+          ) : (
+            (record.published ?? []).map((v) => (
+              <code key={v} className="value" data-value>
+                {v}
+              </code>
+            ))
           )}
-        </dd>
-      </dl>
-    </li>
+        </td>
+        <td className="to-publish">
+          {record.action === 'remove' ? (
+            <span className="help">—</span>
+          ) : (
+            <>
+              <pre className="value" data-value>
+                {value}
+              </pre>
+              <CopyButton text={value} label={t('recordsStep.copyValueOf', { name: record.name })} />
+            </>
+          )}
+        </td>
+        <td className="action">
+          <span className={`badge ${action === 'keep' ? 'ok' : action === 'conflict' || action === 'delete' ? 'warn' : ''}`}>{t(`recordsStep.change.${action}`)}</span>
+        </td>
+      </tr>
+      {notes.length > 0 && (
+        <tr className="record-notes">
+          <td colSpan={4}>
+            <details open={notes.some((n) => n.severity === 'warning')}>
+              <summary>{t('recordsStep.notesFor', { count: notes.length })}</summary>
+              <ul className="notes">
+                {notes.map((n, index) => (
+                  <li key={`${n.key}-${index}`} className={n.severity}>
+                    {text('records', n)}
+                  </li>
+                ))}
+              </ul>
+            </details>
+          </td>
+        </tr>
+      )}
+    </tbody>
   );
 }
 
@@ -52,7 +104,22 @@ export function RecordsStep() {
   const text = useKeyedText();
   const { values, update } = useWizard();
   const id = useId();
+  const read = useCall('readPublishedRecords');
   const outcome = useMemo(() => recordSetOf(values), [values]);
+  const domain = recordDomainOf(values);
+  const query = domain === null ? null : publishedQueryOf(values, domain);
+  const queryKey = JSON.stringify(query);
+
+  // Start from what the domain publishes: read it on arrival (and when the question changes).
+  const readNow = async () => {
+    if (query === null) return;
+    const published = await read.run(query);
+    if (published) update({ published });
+  };
+  useEffect(() => {
+    if (values.keys.length > 0) void readNow();
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- re-read only when the question changes
+  }, [queryKey, values.keys.length]);
 
   if (values.keys.length === 0) {
     return (
@@ -75,67 +142,24 @@ export function RecordsStep() {
     );
   }
   const set = outcome.set;
-  const place = sortByPlace(set, set.domain);
+  const preset = values.preset === 'zone' ? null : (dnsProviderPresets.find((p) => p.id === values.preset) ?? null);
   const formatted = formatRecords(set, values.preset, { origin: set.domain });
-  const preset = values.preset === 'zone' ? null : dnsProviderPresets.find((p) => p.id === values.preset);
   const zone = formatRecords(set, 'zone');
+  const published = values.published !== null && values.published.domain === set.domain ? values.published : null;
+  // Each note goes under the first record it is about; the others stay below the table.
+  const notesOf = new Map<DnsRecord, RecordNote[]>();
+  const general: RecordNote[] = [];
+  for (const n of set.notes) {
+    const owner = set.records.find((r) => r.purpose === n.purpose);
+    if (owner) notesOf.set(owner, [...(notesOf.get(owner) ?? []), n]);
+    else general.push(n);
+  }
 
   return (
     <section aria-labelledby="step-heading">
       <h1 id="step-heading" tabIndex={-1}>
         {t('recordsStep.heading')}
       </h1>
-      <p>{t('recordsStep.intro', { domain: set.domain })}</p>
-      <p className="reassurance">{t('recordsStep.whenToPublish')}</p>
-
-      {set.notes.length > 0 && (
-        <ul className="notes">
-          {set.notes.map((n, index) => (
-            <li key={`${n.key}-${index}`} className={n.severity}>
-              {text('records', n)}
-            </li>
-          ))}
-        </ul>
-      )}
-
-      <h2>{t('recordsStep.publishHeading', { count: place.publish.length })}</h2>
-      <ul className="records">
-        {place.publish.map((r) => (
-          <RecordCard key={`${r.name}-${r.type}-${r.purpose}`} record={r} origin={set.domain} kind="publish" />
-        ))}
-      </ul>
-      {place.elsewhere.length > 0 && (
-        <>
-          <h2>{t('recordsStep.elsewhereHeading')}</h2>
-          <ul className="records">
-            {place.elsewhere.map((r) => (
-              <RecordCard key={`${r.name}-${r.type}`} record={r} origin={r.zone} kind="elsewhere" />
-            ))}
-          </ul>
-        </>
-      )}
-      {place.addressOwner.length > 0 && (
-        <>
-          <h2>{t('recordsStep.ownerHeading')}</h2>
-          <ul className="records">
-            {place.addressOwner.map((r) => (
-              <RecordCard key={`${r.name}-${r.type}`} record={r} origin={r.zone} kind="owner" />
-            ))}
-          </ul>
-        </>
-      )}
-      {place.remove.length > 0 && (
-        <>
-          <h2>{t('recordsStep.removeHeading')}</h2>
-          <ul className="records">
-            {place.remove.map((r) => (
-              <RecordCard key={`${r.name}-${r.type}-${r.value}`} record={r} origin={set.domain} kind="remove" />
-            ))}
-          </ul>
-        </>
-      )}
-
-      <h2>{t('recordsStep.allHeading')}</h2>
       <div className="field">
         <label htmlFor={`${id}-preset`}>{t('recordsStep.presetLabel')}</label>
         <select id={`${id}-preset`} value={values.preset} onChange={(e) => update({ preset: e.target.value as PresetId | 'zone' })}>
@@ -148,6 +172,52 @@ export function RecordsStep() {
         </select>
       </div>
       {preset && <p className="help">{t(`records.${preset.guide}`)}</p>}
+      <p>{t('recordsStep.intro', { domain: set.domain })}</p>
+      <p className="reassurance">{t('recordsStep.whenToPublish')}</p>
+
+      <div className="row published-status" role="status">
+        {read.state.status === 'loading' ? (
+          <span>{t('recordsStep.reading', { domain: set.domain })}</span>
+        ) : published ? (
+          <span>
+            {published.servers.length > 0 ? t('recordsStep.readFrom', { domain: set.domain, servers: published.servers.join(', ') }) : t('recordsStep.readNoServer', { domain: set.domain })}
+          </span>
+        ) : (
+          <span>{t('recordsStep.notReadYet')}</span>
+        )}
+        {read.state.status !== 'loading' && (
+          <button type="button" className="secondary" onClick={() => void readNow()}>
+            {t('recordsStep.readAgain')}
+          </button>
+        )}
+      </div>
+      {read.state.status === 'error' && <ErrorNotice error={read.state.error} onRetry={() => void readNow()} />}
+      <ResolverField />
+
+      <table className="records-table" aria-label={t('recordsStep.tableLabel')}>
+        <thead>
+          <tr>
+            <th scope="col">{t('recordsStep.colRecord')}</th>
+            <th scope="col">{t('recordsStep.colPublished')}</th>
+            <th scope="col">{t('recordsStep.colToPublish')}</th>
+            <th scope="col">{t('recordsStep.colAction')}</th>
+          </tr>
+        </thead>
+        {set.records.map((r) => (
+          <RecordRow key={`${r.name}-${r.type}-${r.purpose}-${r.action}-${r.value}`} record={r} origin={set.domain} preset={preset} notes={notesOf.get(r) ?? []} />
+        ))}
+      </table>
+      {general.length > 0 && (
+        <ul className="notes">
+          {general.map((n, index) => (
+            <li key={`${n.key}-${index}`} className={n.severity}>
+              {text('records', n)}
+            </li>
+          ))}
+        </ul>
+      )}
+
+      <h2>{t('recordsStep.allHeading')}</h2>
       {formatted.notes
         .filter((n) => !preset || n.key !== preset.guide)
         .map((n, index) => (

@@ -1,5 +1,6 @@
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ResolverField } from '../components/ResolverField.js';
 import type { TFunction } from 'i18next';
 import type { VerifyProgress, VerifyReport } from '../../../shared/contract/verify.js';
 import { Busy } from '../components/Busy.js';
@@ -109,24 +110,7 @@ export function VerifyStep() {
           <label htmlFor={`${id}-ip`}>{t('verify.ipLabel')}</label>
           <input id={`${id}-ip`} type="text" spellCheck={false} value={values.spfAddresses} onChange={(e) => update({ spfAddresses: e.target.value })} />
         </div>
-        <details open={values.resolvers !== ''}>
-          <summary>{t('verify.advanced')}</summary>
-          <div className="field">
-            <label htmlFor={`${id}-resolvers`}>{t('verify.resolverLabel')}</label>
-            <input
-              id={`${id}-resolvers`}
-              type="text"
-              spellCheck={false}
-              placeholder="192.0.2.53, 192.0.2.54:5353"
-              aria-describedby={`${id}-resolvers-help`}
-              value={values.resolvers}
-              onChange={(e) => update({ resolvers: e.target.value })}
-            />
-            <p id={`${id}-resolvers-help`} className="help">
-              {t('verify.resolverHelp')}
-            </p>
-          </div>
-        </details>
+        <ResolverField />
         <Choice type="checkbox" label={t('verify.waitLabel')} checked={wait} onChange={setWait} />
       </fieldset>
       {!running && (

@@ -1,7 +1,49 @@
-import { buildRecordSet, type RecordRequest, type RecordSet } from '../../../shared/records/index.js';
+import type { InputOf } from '../../../shared/contract/index.js';
+import type { PublishedRecords } from '../../../shared/contract/records.js';
+import { buildRecordSet, parseSpfTerms, isSpfRecord, publishedDmarc, stricterPolicy, type RecordRequest, type RecordSet } from '../../../shared/records/index.js';
 import { HomemailError, type SerializedError } from '../../../shared/errors.js';
+import { normalizeDomain, isSameOrSubdomain } from '../../../shared/validation/domain.js';
 import { splitList } from './choices.js';
 import type { WizardValues } from './state.js';
+
+/** The mail domain as the records use it (the keys' domain once made), or null while it is not valid. */
+export function recordDomainOf(values: WizardValues): string | null {
+  const domain = normalizeDomain(values.keys[0]?.domain ?? values.domain);
+  return domain.ok ? domain.value : null;
+}
+
+/** What to read of the domain: the selectors the server uses and the new ones, outside report domains. */
+export function publishedQueryOf(values: WizardValues, domain: string): InputOf<'readPublishedRecords'> {
+  const selectors = [...(values.inspection?.opendkim.keys.map((k) => k.selector ?? '') ?? []), ...values.keys.map((k) => k.selector)].filter((s) => s !== '');
+  const reportDomains = [...splitList(values.rua), ...splitList(values.ruf)]
+    .map((a) => normalizeDomain(a.slice(a.lastIndexOf('@') + 1)))
+    .flatMap((d) => (d.ok && !isSameOrSubdomain(d.value, domain) && !isSameOrSubdomain(domain, d.value) ? [d.value] : []));
+  return { domain, selectors: [...new Set(selectors)], includes: [], reportDomains: [...new Set(reportDomains)], resolvers: splitList(values.resolvers) };
+}
+
+/**
+ * The policy step's choices started from what is published: DMARC never weaker than the
+ * published policy, its report addresses kept, the SPF ending the published record has.
+ */
+export function startFromPublished(values: WizardValues, published: PublishedRecords): Partial<WizardValues> {
+  const dmarc = publishedDmarc(published.domain, published.existing);
+  const spf = published.existing.filter((r) => r.type === 'TXT' && r.name === published.domain && isSpfRecord(r.value));
+  const all = spf.length === 1 ? parseSpfTerms(spf[0]?.value ?? '').find((t) => t.kind === 'mechanism' && t.name === 'all') : undefined;
+  return {
+    published,
+    ...(dmarc ? { dmarcPolicy: stricterPolicy(values.dmarcPolicy, dmarc.record.policy) } : {}),
+    ...(dmarc && values.rua.trim() === '' && dmarc.rua.length > 0 ? { rua: dmarc.rua.join(', ') } : {}),
+    ...(dmarc && values.ruf.trim() === '' && dmarc.ruf.length > 0 ? { ruf: dmarc.ruf.join(', ') } : {}),
+    ...(all?.qualifier === '-' ? { spfAll: 'hard' as const } : all?.qualifier === '~' ? { spfAll: 'soft' as const } : {}),
+  };
+}
+
+/** The published DMARC policy, when the domain publishes one (the policy step offers nothing weaker). */
+export function publishedPolicyOf(values: WizardValues) {
+  const domain = recordDomainOf(values);
+  if (values.published === null || domain === null || values.published.domain !== domain) return null;
+  return publishedDmarc(domain, values.published.existing)?.record.policy ?? null;
+}
 
 /** What the records are built from: the keys' public halves and the domain step's choices. */
 export function recordRequestOf(values: WizardValues): RecordRequest {
@@ -9,6 +51,8 @@ export function recordRequestOf(values: WizardValues): RecordRequest {
   const myhostname = values.inspection?.postfix?.myhostname ?? undefined;
   const rua = splitList(values.rua);
   const ruf = splitList(values.ruf);
+  const domain = recordDomainOf(values);
+  const published = values.published !== null && values.published.domain === domain ? values.published : null;
   return {
     domain: values.keys[0]?.domain ?? values.domain,
     dkim: values.keys.map((k) => ({ selector: k.selector, type: k.type, publicKey: k.publicKey, ...(k.bits === undefined ? {} : { bits: k.bits }) })),
@@ -16,6 +60,7 @@ export function recordRequestOf(values: WizardValues): RecordRequest {
     ...(addresses.length > 0 && myhostname ? { ptrHost: myhostname } : {}),
     spf: { mx: values.spfMx, a: values.spfA, all: values.spfAll },
     dmarc: { policy: values.dmarcPolicy, rua, ruf },
+    ...(published === null ? {} : { existing: published.existing, unknownNames: published.unknownNames, spfAnswers: published.spfAnswers }),
   };
 }
 

@@ -1,5 +1,5 @@
 import { createContext, useContext, useMemo, useReducer, type ReactNode } from 'react';
-import type { DkimKeyInfo } from '../../../shared/contract/records.js';
+import type { DkimKeyInfo, PublishedRecords } from '../../../shared/contract/records.js';
 import type { VerifyReport } from '../../../shared/contract/verify.js';
 import type { InboundReport } from '../../../shared/inbound.js';
 import type { Inspection } from '../../../shared/inspection.js';
@@ -36,6 +36,8 @@ export interface WizardValues {
   rua: string;
   ruf: string;
   keys: DkimKeyInfo[];
+  /** What the domain publishes now (read in the domain and records steps); null until read. */
+  published: PublishedRecords | null;
   preset: PresetId | 'zone';
   plan: Plan | null;
   applied: ApplyResult | null;
@@ -68,6 +70,7 @@ export const initialValues: WizardValues = {
   rua: '',
   ruf: '',
   keys: [],
+  published: null,
   preset: 'zone',
   plan: null,
   applied: null,

@@ -35,8 +35,15 @@ export interface StepDefinition {
 
 export const steps: readonly StepDefinition[] = [
   { id: 'welcome', titleKey: 'steps.welcome', component: WelcomeStep, canAdvance: () => true },
-  { id: 'server', titleKey: 'steps.server', component: ServerStep, canAdvance: (v) => v.sessionId !== null },
-  { id: 'findings', titleKey: 'steps.findings', component: FindingsStep, canAdvance: (v) => v.inspection !== null },
+  {
+    id: 'server',
+    titleKey: 'steps.server',
+    component: ServerStep,
+    // The records can be made and published before any server is connected.
+    canAdvance: () => true,
+    nextKey: (v) => (v.sessionId === null ? 'server.publishFirst' : 'app.next'),
+  },
+  { id: 'findings', titleKey: 'steps.findings', component: FindingsStep, canAdvance: (v) => v.inspection !== null || v.sessionId === null },
   {
     id: 'inbound',
     titleKey: 'steps.inbound',

@@ -27,6 +27,8 @@ const examples: { [K in CallName]: InputOf<K> } = {
   generateDkimKey: { domain: 'example.com', selector: 's202611', type: 'rsa', bits: 2048 },
   listDkimKeys: { domain: 'example.com' },
   forgetDkimKey: { keyId: KEY_ID },
+  readPublishedRecords: { domain: 'example.com', selectors: ['s202611'], includes: ['_spf.relay.example'], reportDomains: ['reports.example.net'], resolvers: ['192.0.2.53:5353'] },
+  checkDkimPublished: { domain: 'example.com', keys: [{ selector: 's202611', publicKey: 'MIIBIjAN' }], resolvers: ['192.0.2.53'] },
   verifyDns: { domain: 'example.com', dkim: [{ selector: 's1', publicKey: 'MIIBIjAN', keyType: 'rsa' }], addresses: ['203.0.113.5'], interfaceAddresses: ['192.0.2.1'], resolvers: ['192.0.2.53'] },
   sendTest: { sessionId: SID, to: 'admin', domain: 'example.com', addresses: ['203.0.113.5'], resolvers: ['192.0.2.53'] },
   explainHeaders: { headers: 'Authentication-Results: mx.example.net; dkim=pass header.d=example.com' },

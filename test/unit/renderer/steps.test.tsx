@@ -66,15 +66,34 @@ describe('domain step', () => {
   it('makes a 2048-bit RSA key with a dated selector for an IDN domain', async () => {
     const key = rsaKey('xn--r8jz45g.jp', '202611');
     fake('generateDkimKey', (input) => ok({ key: { ...key, selector: input.selector }, record: { name: '', type: 'TXT', ttl: 3600, value: '', strings: [], purpose: 'dkim', action: 'publish', zone: '' }, notes: [] }));
+    fake('readPublishedRecords', (input) => ok(publishedNothing(input.domain)));
     const goNext = vi.fn();
     await renderStep(<DomainStep goNext={goNext} />, { values: { domain: '例え.jp' } });
     expect(screen.getByText('In DNS this is written xn--r8jz45g.jp.')).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Create the key and the records' }));
     await waitFor(() => expect(goNext).toHaveBeenCalledOnce());
-    expect(calls).toEqual([{ name: 'generateDkimKey', input: { domain: 'xn--r8jz45g.jp', selector: expect.stringMatching(/^\d{6}$/), type: 'rsa', bits: 2048 } }]);
+    expect(calls).toEqual([
+      { name: 'readPublishedRecords', input: { domain: 'xn--r8jz45g.jp', selectors: [], includes: [], reportDomains: [], resolvers: [] } },
+      { name: 'generateDkimKey', input: { domain: 'xn--r8jz45g.jp', selector: expect.stringMatching(/^\d{6}$/), type: 'rsa', bits: 2048 } },
+    ]);
+  });
+
+  it('starts the policy from what the domain publishes: nothing weaker than its p=quarantine, its rua kept, its -all kept', async () => {
+    fake('readPublishedRecords', (input) =>
+      ok({ ...publishedNothing(input.domain), existing: [{ name: 'example.jp', type: 'TXT', value: 'v=spf1 mx -all' }, { name: '_dmarc.example.jp', type: 'TXT', value: 'v=DMARC1; p=quarantine; rua=mailto:d@example.jp' }] }),
+    );
+    await renderStep(<DomainStep goNext={() => undefined} />, { values: { domain: 'example.jp' } });
+    fireEvent.blur(screen.getByLabelText('Mail domain'));
+    expect(await screen.findByText('The domain publishes p=quarantine now: a weaker policy is not offered.')).toBeTruthy();
+    const none = screen.getByRole('radio', { name: /p=none/ });
+    expect((none as HTMLInputElement).disabled).toBe(true);
+    expect((screen.getByRole('radio', { name: /p=quarantine/ }) as HTMLInputElement).checked).toBe(true);
+    expect((screen.getByLabelText('Address for the daily reports (rua)') as HTMLInputElement).value).toBe('d@example.jp');
+    expect((screen.getByRole('radio', { name: /-all/ }) as HTMLInputElement).checked).toBe(true);
   });
 
   it('shows key generation failing with what to do', async () => {
+    fake('readPublishedRecords', (input) => ok(publishedNothing(input.domain)));
     fake('generateDkimKey', () => fail({ code: 'bad-input', message: 'selector: bad', details: { field: 'selector' } }));
     await renderStep(<DomainStep goNext={() => undefined} />, { values: { domain: 'example.jp' } });
     fireEvent.click(screen.getByRole('button', { name: 'Create the key and the records' }));
@@ -93,9 +112,11 @@ describe('records step', () => {
   it('shows each record with a copy button that confirms, and switches provider forms', async () => {
     const writeText = vi.fn(() => Promise.resolve());
     Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true });
+    fake('readPublishedRecords', (input) => ok(publishedNothing(input.domain)));
     await renderStep(<RecordsStep />, { values: { domain: 'example.jp', keys: [rsaKey()], rua: 'dmarc@example.jp' } });
-    const dkim = document.querySelector('li.record[data-purpose="dkim"]') as HTMLElement;
-    expect(within(dkim).getByText('202611._domainkey.example.jp')).toBeTruthy();
+    const dkim = document.querySelector('tbody.record[data-purpose="dkim"]') as HTMLElement;
+    await waitFor(() => expect(dkim.getAttribute('data-change')).toBe('add'));
+    expect(within(dkim).getByText('202611._domainkey.example.jp.')).toBeTruthy();
     fireEvent.click(within(dkim).getByRole('button', { name: 'Copy the value of 202611._domainkey.example.jp' }));
     expect(await within(dkim).findByText('✓ Copied')).toBeTruthy();
     expect(writeText).toHaveBeenCalledWith(expect.stringMatching(/^v=DKIM1; h=sha256; k=rsa; p=MIIBIjAN/));
@@ -104,7 +125,37 @@ describe('records step', () => {
     expect(screen.getByTestId('all-records').textContent).toContain('Name:    202611._domainkey');
     expect(screen.getByText(/Cloudflare dashboard/)).toBeTruthy();
   });
+
+  it('shows what is published now beside what to publish: replace, keep, delete, with notes under their record', async () => {
+    fake('readPublishedRecords', (input) =>
+      ok({
+        ...publishedNothing(input.domain),
+        servers: ['ns1.example.jp (192.0.2.53)'],
+        existing: [
+          { name: 'example.jp', type: 'TXT', value: 'v=spf1 include:_spf.example.net ~all' },
+          { name: '_dmarc.example.jp', type: 'TXT', value: 'v=DMARC1; p=quarantine; rua=mailto:dmarc@example.jp' },
+          { name: '_adsp._domainkey.example.jp', type: 'TXT', value: 'dkim=unknown' },
+        ],
+      }),
+    );
+    await renderStep(<RecordsStep />, { values: { domain: 'example.jp', keys: [rsaKey()], rua: 'dmarc@example.jp', dmarcPolicy: 'quarantine', spfAddresses: '203.0.113.5' } });
+    expect(await screen.findByText('What example.jp publishes now, as its DNS servers answer: ns1.example.jp (192.0.2.53).')).toBeTruthy();
+    const row = (purpose: string) => document.querySelector(`tbody.record[data-purpose="${purpose}"]`) as HTMLElement;
+    expect(row('spf').getAttribute('data-change')).toBe('replace');
+    expect(within(row('spf')).getByText('v=spf1 include:_spf.example.net ~all')).toBeTruthy();
+    expect(within(row('spf')).getByText('v=spf1 include:_spf.example.net ip4:203.0.113.5 ~all')).toBeTruthy();
+    expect(row('dmarc').getAttribute('data-change')).toBe('keep');
+    expect(row('adsp').getAttribute('data-change')).toBe('delete');
+    expect(within(row('adsp')).getByText(/ADSP was retired in 2013/)).toBeTruthy();
+    // The provider picker comes before the table.
+    const picker = screen.getByLabelText('Your DNS provider');
+    expect(picker.compareDocumentPosition(row('spf')) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+  });
 });
+
+function publishedNothing(domain: string) {
+  return { domain, zone: domain, servers: [], existing: [], unknownNames: [], spfAnswers: {} };
+}
 
 const plan: Plan = {
   host: 'mail.example.jp',

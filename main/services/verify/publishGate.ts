@@ -1,0 +1,68 @@
+/**
+ * Publish before sign: a new selector's DKIM record must be visible before the server signs
+ * with its key, else every message carries a signature receivers cannot check. Asks the
+ * zone's authoritative servers (found via NS, like verify) or the chosen resolvers whether
+ * they answer the selector's record with the key's own p=.
+ */
+import type { PublishGateReport, SelectorVisibility, ServerAnswer, Visibility } from '../../../shared/contract/records.js';
+import { parseDkimKeyRecord, joinTxt } from '../../../shared/verify/tags.js';
+import { DnsClient, describeDnsError, type DnsServer } from './dnsClient.js';
+import { serversForDomain } from './published.js';
+
+export interface DkimKeyToPublish {
+  selector: string;
+  /** The p= the record must hold. */
+  publicKey: string;
+}
+
+export interface PublishGateOptions {
+  domain: string;
+  keys: readonly DkimKeyToPublish[];
+  /** `ADDR[:PORT]` texts: ask these instead of the zone's authoritative servers. */
+  resolvers?: readonly string[];
+  /** Recursive servers used to find the authoritative ones (tests aim these elsewhere). */
+  publicServers?: readonly DnsServer[];
+  timeoutMs?: number;
+  tries?: number;
+  signal?: AbortSignal;
+}
+
+const normalizeKey = (key: string) => key.replace(/\s+/g, '');
+
+export async function checkDkimPublished(options: PublishGateOptions): Promise<PublishGateReport> {
+  const domain = options.domain.toLowerCase().replace(/\.$/, '');
+  const client = new DnsClient({ timeoutMs: options.timeoutMs ?? 2000, tries: options.tries ?? 2, ...(options.signal ? { signal: options.signal } : {}) });
+  try {
+    const { authoritative } = await serversForDomain(client, domain, options);
+    const problem = authoritative.length > 0 ? null : options.resolvers?.length ? 'none of the chosen DNS servers answered' : `no authoritative DNS server of ${domain} answered`;
+    const selectors = await Promise.all(
+      options.keys.map(async (key): Promise<SelectorVisibility> => {
+        const name = `${key.selector}._domainkey.${domain}`;
+        const servers = await Promise.all(
+          authoritative.map(async (server): Promise<ServerAnswer> => {
+            const answer = await client.query(server, name, 'TXT');
+            if (answer.status === 'error') return { server: server.label, answer: `no answer (${describeDnsError(answer.code)})`, visible: 'unknown' };
+            if (answer.status !== 'ok') return { server: server.label, answer: 'no record', visible: 'no' };
+            const keys = answer.records.map((r) => parseDkimKeyRecord(joinTxt(r))).flatMap((p) => (p.ok ? [p.record.publicKey] : []));
+            if (keys.includes(normalizeKey(key.publicKey))) return { server: server.label, answer: 'the key\'s record', visible: 'yes' };
+            return { server: server.label, answer: keys.length > 0 ? 'a record with another key' : 'no DKIM key record', visible: 'no' };
+          }),
+        );
+        const answered = servers.filter((s) => s.visible !== 'unknown');
+        const visible: Visibility = answered.length === 0 ? 'unknown' : answered.every((s) => s.visible === 'yes') ? 'yes' : 'no';
+        return { selector: key.selector, name, visible, servers };
+      }),
+    );
+    return { domain, allVisible: selectors.every((s) => s.visible === 'yes'), selectors, problem };
+  } finally {
+    client.close();
+  }
+}
+
+/** One line per selector that is not visible, for a refusal or a plan note. */
+export function describeNotVisible(report: PublishGateReport): string[] {
+  const lines = report.selectors
+    .filter((s) => s.visible !== 'yes')
+    .map((s) => `${s.name}: ${s.visible === 'unknown' ? 'cannot tell' : 'not visible yet'} (${s.servers.map((a) => `${a.server}: ${a.answer}`).join('; ') || 'no server answered'})`);
+  return report.problem === null ? lines : [report.problem, ...lines];
+}
