@@ -1,3 +1,4 @@
+import { dictionary, own } from '../../../shared/dictionary.js';
 import { networkContains } from '../../../shared/records/spf.js';
 import { reportIdentity, type AggregateReport, type DailyPoint, type Disposition, type ReporterSummary, type SourceKind, type SourceSummary } from '../../../shared/reports.js';
 import { parseIpAddress, type IpAddress } from '../../../shared/validation/ip.js';
@@ -39,18 +40,13 @@ export function dedupeReports(reports: readonly AggregateReport[]): { unique: Ag
   return { unique, duplicates: reports.length - unique.length };
 }
 
-/** A map from outside names (DKIM results, domains) to counts: no prototype, so `__proto__` or `constructor` are just keys. */
-export function emptyCounts(): Record<string, number> {
-  return Object.create(null) as Record<string, number>;
-}
-
 export function isOwnAddress(ip: string, ownNetworks: readonly IpAddress[]): boolean {
   const parsed = parseIpAddress(ip);
   return parsed.ok && ownNetworks.some((network) => networkContains(network, parsed.value));
 }
 
 function bump(map: Record<string, number>, key: string, by: number): void {
-  map[key] = (Object.hasOwn(map, key) ? (map[key] as number) : 0) + by;
+  map[key] = (own(map, key) ?? 0) + by;
 }
 
 function classify(source: SourceSummary, forwardedMessages: number, own: boolean): SourceKind {
@@ -112,8 +108,9 @@ export function summarize(input: SummaryInput): Summary {
         dmarcPass: 0,
         dmarcFail: 0,
         dispositions: { none: 0, quarantine: 0, reject: 0 } satisfies Record<Disposition, number>,
-        dkimResults: emptyCounts(),
-        spfResults: emptyCounts(),
+        // Keyed by what receivers wrote: `__proto__` or `constructor` are just keys here.
+        dkimResults: dictionary<number>(),
+        spfResults: dictionary<number>(),
         headerFrom: [],
         reporters: [],
         forwarded: 0,

@@ -1,3 +1,4 @@
+import { own } from '../../../shared/dictionary.js';
 import { ReportRefused, type ReadBudget } from './budget.js';
 
 /**
@@ -34,7 +35,7 @@ export function decodeEntities(text: string): string {
       const code = body[1] === 'x' ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
       return code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff) ? String.fromCodePoint(code) : whole;
     }
-    return Object.hasOwn(predefined, body) ? (predefined[body] as string) : whole;
+    return own(predefined, body) ?? whole;
   });
 }
 
