@@ -60,13 +60,16 @@ function downloadCsv(result: ReportsResult): void {
 
 type PeriodKind = ReportPeriod['kind'];
 
-/** The progress line: the phase, or while the mail streams in, how much arrived and how many messages were opened. */
-function progressView(progress: ReportsProgress | null | undefined, t: TFunction): { detail?: string; fraction?: number } {
+/**
+ * The progress line: the phase, or while the mail streams in, how much arrived and how many
+ * messages were opened (the bar moves between the "messages" and "parse" phases, 1/4 to 2/4).
+ */
+export function progressView(progress: ReportsProgress | null | undefined, t: TFunction): { detail?: string; fraction?: number } {
   if (!progress) return {};
   if (progress.kind === 'phase') return { detail: t(`reports.phase.${progress.phase}`), fraction: progress.done / progress.total };
   const mb = (progress.bytes / 1048576).toFixed(1);
   const detail = progress.messagesParsed === null ? t('reports.progressBytes', { mb }) : t('reports.progressMessages', { mb, messages: progress.messagesParsed });
-  return progress.totalBytes ? { detail, fraction: 0.25 + 0.5 * Math.min(1, progress.bytes / progress.totalBytes) } : { detail };
+  return progress.totalBytes ? { detail, fraction: 0.25 + 0.25 * Math.min(1, progress.bytes / progress.totalBytes) } : { detail };
 }
 
 /** The DMARC aggregate reports of the report mailbox: sources table, chart, next step, CSV. */

@@ -1,8 +1,9 @@
 // @vitest-environment jsdom
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
+import i18next from 'i18next';
 import { initI18n, setLanguage } from '../../../renderer/src/i18n.js';
-import { PassFailChart, ReportsPage, ReportsView } from '../../../renderer/src/pages/ReportsPage.js';
+import { PassFailChart, progressView, ReportsPage, ReportsView } from '../../../renderer/src/pages/ReportsPage.js';
 import { calls, fake, ok, useFakeBridgeInEachTest } from './fakeBridge.js';
 import { csvCell, sourcesCsv, type ReportsResult, type SourceSummary } from '../../../shared/reports.js';
 
@@ -110,5 +111,14 @@ describe('Reports page period', () => {
     fireEvent.click(screen.getByRole('radio', { name: /Every report/ }));
     fireEvent.click(screen.getByRole('button', { name: 'Read the reports' }));
     await waitFor(() => expect(calls.at(-1)?.input).toEqual({ sessionId: 's'.repeat(20), period: { kind: 'all' } }));
+  });
+});
+
+describe('Reports page progress', () => {
+  it('shows the mail streaming in between the reading and opening phases', () => {
+    const t = i18next.t.bind(i18next);
+    expect(progressView({ kind: 'phase', phase: 'messages', done: 1, total: 4 }, t)).toEqual({ detail: 'Reading the messages', fraction: 0.25 });
+    expect(progressView({ kind: 'read', bytes: 3 * 1048576, totalBytes: 6 * 1048576, messagesParsed: 120 }, t)).toEqual({ detail: '3.0 MB of mail received, 120 message(s) opened', fraction: 0.375 });
+    expect(progressView({ kind: 'read', bytes: 1048576, totalBytes: null, messagesParsed: null }, t)).toEqual({ detail: '1.0 MB of mail received' });
   });
 });
