@@ -11,6 +11,7 @@
  * that assigns an edited name becomes `name = value` and its continuation lines are dropped;
  * names not found are appended as `name = value` at the end, in the order given.
  */
+import { dictionary } from '../../../shared/dictionary.js';
 
 const PARAMETER_NAME = /^[A-Za-z0-9_.-]+$/;
 
@@ -69,6 +70,16 @@ export function readMainCf(text: string): Map<string, string> {
   return values;
 }
 
+/**
+ * The same as a plain object. Also reads what `postconf -n` / `postconf NAME…` print: their
+ * `name = value` lines are main.cf syntax.
+ */
+export function mainCfSettings(text: string): Record<string, string> {
+  const settings = dictionary<string>();
+  for (const [name, value] of readMainCf(text.replace(/\r\n/g, '\n'))) settings[name] = value;
+  return settings;
+}
+
 export function getParameter(text: string, name: string): string | undefined {
   return readMainCf(text).get(name);
 }
@@ -111,4 +122,39 @@ export function setParameters(text: string, edits: readonly ParameterEdit[]): st
   }
   for (const [name, edit] of wanted) if (!edit.found) out.push(`${name} = ${edit.value}`);
   return out.length === 0 ? '' : `${out.join('\n')}\n`;
+}
+
+/**
+ * Splits a Postfix list value as Postfix does: commas and whitespace separate, a `{ … }`
+ * group (one milter with its settings, a restriction with options) stays whole.
+ */
+export function splitPostfixList(value: string): string[] {
+  const items: string[] = [];
+  let i = 0;
+  while (i < value.length) {
+    const ch = value[i] as string;
+    if (/[\s,]/.test(ch)) {
+      i += 1;
+      continue;
+    }
+    if (ch === '{') {
+      let depth = 0;
+      let j = i;
+      for (; j < value.length; j += 1) {
+        if (value[j] === '{') depth += 1;
+        else if (value[j] === '}') {
+          depth -= 1;
+          if (depth === 0) break;
+        }
+      }
+      items.push(value.slice(i, j + 1));
+      i = j + 1;
+      continue;
+    }
+    let j = i;
+    while (j < value.length && !/[\s,{]/.test(value[j] as string)) j += 1;
+    items.push(value.slice(i, j));
+    i = j;
+  }
+  return items;
 }

@@ -4,38 +4,7 @@
  * the endpoint they reach, and merged so OpenDKIM is added once, before OpenDMARC, with every
  * other milter kept in its place.
  */
-
-/** Splits a Postfix list value, keeping `{ … }` groups whole. */
-export function splitPostfixList(value: string): string[] {
-  const items: string[] = [];
-  let i = 0;
-  while (i < value.length) {
-    const ch = value[i] as string;
-    if (/[\s,]/.test(ch)) {
-      i += 1;
-      continue;
-    }
-    if (ch === '{') {
-      let depth = 0;
-      let j = i;
-      for (; j < value.length; j += 1) {
-        if (value[j] === '{') depth += 1;
-        else if (value[j] === '}') {
-          depth -= 1;
-          if (depth === 0) break;
-        }
-      }
-      items.push(value.slice(i, j + 1));
-      i = j + 1;
-      continue;
-    }
-    let j = i;
-    while (j < value.length && !/[\s,{]/.test(value[j] as string)) j += 1;
-    items.push(value.slice(i, j));
-    i = j;
-  }
-  return items;
-}
+import { splitPostfixList } from './mainCf.js';
 
 /** The endpoint of one milter entry (`{ inet:h:p, settings }` → `inet:h:p`). */
 export function milterEndpoint(item: string): string {

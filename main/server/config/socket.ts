@@ -2,6 +2,7 @@
  * OpenDKIM's `Socket` and the milter address Postfix must use to reach it, taking Postfix's
  * chroot into account (Debian chroots smtpd and cleanup in the queue directory).
  */
+import { parseMasterCf } from './masterCf.js';
 
 export type OpendkimSocket =
   | { kind: 'inet'; port: number; host: string | null }
@@ -35,18 +36,8 @@ export interface PostfixChroot {
  * default, `n` since Postfix 3.0 (`y` before).
  */
 export function readChroot(masterCf: string, queueDirectory: string, postfixMajor = 3): PostfixChroot {
-  const chrootOf = (command: string): boolean => {
-    let result = false;
-    for (const raw of masterCf.split('\n')) {
-      if (/^\s|^#|^$/.test(raw)) continue;
-      const fields = raw.trim().split(/\s+/);
-      if (fields.length < 8 || fields[7] !== command) continue;
-      const value = fields[4];
-      const chrooted = value === '-' ? postfixMajor < 3 : value === 'y';
-      result = result || chrooted;
-    }
-    return result;
-  };
+  const services = parseMasterCf(masterCf);
+  const chrootOf = (command: string): boolean => services.some((s) => s.command === command && (s.chroot === '-' ? postfixMajor < 3 : s.chroot === 'y'));
   return { smtpd: chrootOf('smtpd'), cleanup: chrootOf('cleanup'), queueDirectory: queueDirectory.replace(/\/+$/, '') };
 }
 

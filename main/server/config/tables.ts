@@ -1,6 +1,8 @@
 /**
- * OpenDKIM's KeyTable, SigningTable and trusted-hosts list, and /etc/aliases: small
- * line-based files edited so that unrelated lines, comments and order stay as they were.
+ * OpenDKIM's KeyTable, SigningTable and trusted-hosts list: small line-based datasets read as
+ * OpenDKIM reads a `file:`/`refile:` dataset (a `#` anywhere starts a comment; the first
+ * field is the key, the next the value; the first line of a key is the one used) and edited
+ * so that unrelated lines, comments and order stay as they were.
  */
 
 function lines(text: string): string[] {
@@ -28,6 +30,18 @@ export interface KeyTableEntry {
 
 export function keyTableValue(entry: KeyTableEntry): string {
   return `${entry.domain}:${entry.selector}:${entry.keyPath}${entry.algorithm === undefined ? '' : `:${entry.algorithm}`}`;
+}
+
+/** `domain:selector:path[:algorithm]` → its parts, or null when it is not one. */
+export function parseKeyTableValue(name: string, value: string): KeyTableEntry | null {
+  const [domain, selector, keyPath, algorithm, ...extra] = value.split(':');
+  if (!domain || !selector || !keyPath || extra.length > 0) return null;
+  return { name, domain, selector, keyPath, ...(algorithm === undefined ? {} : { algorithm }) };
+}
+
+/** The KeyTable's entries OpenDKIM uses, in file order. */
+export function readKeyTableEntries(text: string): KeyTableEntry[] {
+  return [...readKeyTable(text)].flatMap(([name, value]) => parseKeyTableValue(name, value) ?? []);
 }
 
 /** KeyTable lines as `name → domain:selector:path`. */
@@ -96,34 +110,4 @@ export function peersFromMynetworks(mynetworks: string | undefined): string[] {
     .map((t) => t.replace(/^\[([^\]]+)\](\/\d+)?$/, '$1$2'))
     .filter((t) => /^[0-9a-f.:]+(\/\d{1,3})?$/i.test(t));
   return [...new Set([...base, ...extra])];
-}
-
-/** /etc/aliases: `name: targets`; continuation lines start with whitespace. */
-export function readAliases(text: string): Map<string, string> {
-  const out = new Map<string, string>();
-  let current: string | null = null;
-  for (const line of lines(text)) {
-    if (/^\s*#/.test(line) || line.trim() === '') continue;
-    if (/^\s/.test(line)) {
-      if (current !== null) out.set(current, `${out.get(current) ?? ''} ${line.trim()}`.trim());
-      continue;
-    }
-    const m = /^("?[^:\s"]+"?)\s*:\s*(.*)$/.exec(line);
-    if (!m) continue;
-    current = (m[1] as string).replace(/"/g, '').toLowerCase();
-    if (!out.has(current)) out.set(current, (m[2] as string).trim());
-  }
-  return out;
-}
-
-/** Appends `name: target` for names not yet defined; existing entries are never changed. */
-export function editAliases(text: string, wanted: ReadonlyArray<{ name: string; target: string }>): string {
-  const present = readAliases(text);
-  const out = lines(text);
-  for (const { name, target } of wanted) {
-    if (present.has(name.toLowerCase())) continue;
-    present.set(name.toLowerCase(), target);
-    out.push(`${name}: ${target}`);
-  }
-  return join(out);
 }

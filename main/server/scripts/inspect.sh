@@ -48,7 +48,9 @@ else
 fi
 file opendkimConf "$dkconf"
 file opendkimDefault /etc/default/opendkim
-conf() { [ -r "$dkconf" ] && awk -v k="$1" 'tolower($1) == tolower(k) { print $2 }' "$dkconf" | tail -n 1; }
+# opendkim.conf as OpenDKIM reads it (main/server/config/opendkimConf.ts): '#' anywhere starts
+# a comment, the last line of a setting wins.
+conf() { [ -r "$dkconf" ] && awk -v k="$1" '{ sub(/#.*/, "") } NF >= 2 && tolower($1) == tolower(k) { v = $2 } END { if (v != "") print v }' "$dkconf"; }
 tablefile() { case "$1" in refile:*|file:*|/*) printf '%s\n' "$1" | sed 's/^[a-z]*://';; *) echo '';; esac; }
 kt=$(tablefile "$(conf KeyTable)")
 st=$(tablefile "$(conf SigningTable)")
@@ -56,7 +58,7 @@ file keyTable "$kt"
 file signingTable "$st"
 {
   conf KeyFile
-  if [ -n "$kt" ] && [ -r "$kt" ]; then awk '!/^[ \t]*#/ && NF >= 2 { n = split($2, a, ":"); if (n >= 3) { p = a[3]; for (i = 4; i <= n; i++) p = p ":" a[i]; print p } }' "$kt"; fi
+  if [ -n "$kt" ] && [ -r "$kt" ]; then awk '{ sub(/#.*/, "") } NF >= 2 { n = split($2, a, ":"); if (n >= 3) print a[3] }' "$kt"; fi
   for d in /etc/dkimkeys /etc/opendkim/keys /etc/opendkim; do [ -d "$d" ] && find "$d" -maxdepth 3 -type f \( -name '*.private' -o -name '*.key' -o -name '*.pem' \) 2>/dev/null; done
 } | awk 'NF && !seen[$0]++' | while IFS= read -r k; do
   if [ -e "$k" ]; then

@@ -177,16 +177,18 @@ gather() {
       *) emit_file "$p" 0 ;;
     esac
   done
-  # Files that opendkim.conf points at: the client cannot know them before this read.
+  # Files that opendkim.conf points at: the client cannot know them before this read. Read
+  # as OpenDKIM does (main/server/config/opendkimConf.ts): '#' anywhere starts a comment,
+  # the last line of a setting wins; KeyTable lines as OpenDKIM's datasets (first line wins).
   if [ -f /etc/opendkim.conf ]; then
-    awk 'tolower($1) ~ /^(keytable|signingtable|internalhosts|externalignorelist|keyfile)$/ { v=$2; sub(/^(file|refile):/, "", v); print tolower($1), v }' /etc/opendkim.conf |
+    awk '{ sub(/#.*/, "") } NF >= 2 && tolower($1) ~ /^(keytable|signingtable|internalhosts|externalignorelist|keyfile)$/ { v=$2; sub(/^(file|refile):/, "", v); print tolower($1), v }' /etc/opendkim.conf |
     while read -r k v; do
       case $v in /*) ;; *) continue ;; esac
       if [ "$k" = keyfile ]; then emit_file "$v" 1; else emit_file "$v" 0; fi
     done
-    kt=$(awk 'tolower($1)=="keytable" { v=$2; sub(/^(file|refile):/, "", v); print v; exit }' /etc/opendkim.conf)
+    kt=$(awk '{ sub(/#.*/, "") } NF >= 2 && tolower($1) == "keytable" { v=$2; sub(/^(file|refile):/, "", v) } END { print v }' /etc/opendkim.conf)
     if [ -n "$kt" ] && [ -f "$kt" ]; then
-      awk '$0 !~ /^[ \t]*#/ && NF >= 2 { n=split($2, a, ":"); if (n >= 3) print a[3] }' "$kt" | while read -r k; do
+      awk '{ sub(/#.*/, "") } NF >= 2 { n=split($2, a, ":"); if (n >= 3) print a[3] }' "$kt" | while read -r k; do
         case $k in /*) emit_file "$k" 1 ;; esac
       done
     fi

@@ -1,11 +1,12 @@
 import { HomemailError } from '../../../shared/errors.js';
 import { ED25519_KEYTABLE_ALGORITHM, ed25519Support } from '../../../shared/opendkimEd25519.js';
 import type { PlanText } from '../../../shared/plan.js';
-import { readMainCf, setParameters, type ParameterEdit } from '../../server/config/mainCf.js';
-import { mergeMilters, splitPostfixList } from '../../server/config/milters.js';
-import { editOpendkimConf, parseDataset, readOpendkimConf, type ConfEdit } from '../../server/config/opendkimConf.js';
+import { readMainCf, setParameters, splitPostfixList, type ParameterEdit } from '../../server/config/mainCf.js';
+import { mergeMilters } from '../../server/config/milters.js';
+import { editOpendkimConf, parseDataset, readOpendkimConf, repeatedOpendkimSettings, type ConfEdit } from '../../server/config/opendkimConf.js';
 import { DEFAULT_SOCKET, milterForSocket, parseOpendkimSocket, readChroot, type OpendkimSocket } from '../../server/config/socket.js';
-import { editAliases, editHostList, editKeyTable, editSigningTable, peersFromMynetworks, readAliases, readKeyTable, type KeyTableEntry } from '../../server/config/tables.js';
+import { editAliases, readAliases } from '../../server/config/aliases.js';
+import { editHostList, editKeyTable, editSigningTable, peersFromMynetworks, readKeyTable, type KeyTableEntry } from '../../server/config/tables.js';
 import { desiredFile, fileText, sha256, type ChangeSet, type DesiredDir, type DesiredFile, type NewFileMeta, type ServerCommand, type ServerState } from '../../server/engine/index.js';
 import { ALIASES, KEY_DIR, KEY_TABLE, MAIN_CF, MASTER_CF, OPENDKIM_CONF, OPENDMARC_CONF, SIGNING_TABLE, TABLE_DIR, TRUSTED_HOSTS, keyPath } from '../../server/platform/paths.js';
 import { serviceCommand, postfixCommand, type ServiceAction } from '../../server/platform/serviceCommands.js';
@@ -25,6 +26,9 @@ export interface ChangeSettings {
   /** Local user that receives report mail for rua/ruf addresses of the server's own domain. */
   reportTo: string;
 }
+
+/** opendkim.conf settings the change reads; written twice, they are collapsed to one line. */
+const RELIED_ON_SETTINGS = ['socket', 'keytable', 'signingtable', 'internalhosts', 'externalignorelist', 'mode', 'multiplesignatures'];
 
 const t = (key: string, text: string, params: Record<string, string | number> = {}): PlanText => ({ key, params, text });
 
@@ -246,6 +250,11 @@ export function computeChanges(state: ServerState, settings: ChangeSettings): Ch
   if (settings.keys.length > 1 && conf.get('multiplesignatures') !== 'yes') confEdits.push({ name: 'MultipleSignatures', value: 'yes' });
   const mode = conf.get('mode');
   if (mode !== undefined && !mode.includes('s')) confEdits.push({ name: 'Mode', value: 'sv' });
+  // A setting Homemail relies on that is written twice is collapsed to the line OpenDKIM reads (the last).
+  for (const name of repeatedOpendkimSettings(confBefore)) {
+    const value = conf.get(name);
+    if (RELIED_ON_SETTINGS.includes(name) && value !== undefined && !confEdits.some((e) => e.name.toLowerCase() === name)) confEdits.push({ name, value });
+  }
   const confAfter = confEdits.length > 0 ? editOpendkimConf(confBefore, confEdits) : confBefore;
   addFile(OPENDKIM_CONF, confAfter, t('opendkimConf', 'OpenDKIM: key and signing tables, socket, relaxed/simple canonicalization, From oversigned.', {}), {
     owner: 'root',
@@ -296,7 +305,8 @@ export function computeChanges(state: ServerState, settings: ChangeSettings): Ch
       continue;
     }
     if (aliasesNow.has(local)) {
-      if (aliasesNow.get(local) !== settings.reportTo) notes.push(t('aliasKept', `${local} already delivers to ${aliasesNow.get(local) ?? ''}; kept.`, { name: local, target: aliasesNow.get(local) ?? '' }));
+      const target = (aliasesNow.get(local) ?? []).join(', ');
+      if (target !== settings.reportTo) notes.push(t('aliasKept', `${local} already delivers to ${target}; kept.`, { name: local, target }));
       continue;
     }
     if (!aliasWanted.some((a) => a.name === local)) aliasWanted.push({ name: local, target: settings.reportTo });

@@ -1,10 +1,10 @@
 import { HomemailError } from '../../../shared/errors.js';
+import { mainCfSettings } from '../../server/config/mainCf.js';
 import type { ClientHostnameAdvice, InboundReport } from '../../../shared/inbound.js';
 import { commandLine } from '../ssh/quote.js';
 import type { RemoteSession } from '../ssh/types.js';
 import { probeBlocklists, SUGGESTED_LISTS } from './blocklists.js';
 import { currentHostnameRule, findBlocklists } from './restrictions.js';
-import { dictionary } from '../../../shared/dictionary.js';
 
 /**
  * The inbound picture in two round trips: Postfix's settings and how many clients in the
@@ -22,17 +22,6 @@ fi
 printf 'HOMEMAIL-END\\n'
 `;
 
-/** `postconf -n` lines → settings. */
-export function parsePostconf(text: string): Record<string, string> {
-  const settings = dictionary<string>();
-  for (const line of text.split('\n')) {
-    const eq = line.indexOf(' = ');
-    if (eq > 0) settings[line.slice(0, eq).trim()] = line.slice(eq + 3).trim();
-    else if (/^\S+ =$/.test(line.trim())) settings[line.trim().slice(0, -2)] = '';
-  }
-  return settings;
-}
-
 export interface InboundSettings {
   settings: Record<string, string>;
   connections: number;
@@ -46,7 +35,7 @@ export async function readInboundSettings(session: RemoteSession, signal?: Abort
     throw new HomemailError('command-failed', 'Could not read the Postfix settings of the server.', { hint: result.stderr.trim().slice(0, 300) || `exit ${result.code}` });
   }
   const postconf = out.slice(out.indexOf('HOMEMAIL-POSTCONF\n') + 18, out.indexOf('HOMEMAIL-LOG\n'));
-  const settings = parsePostconf(postconf);
+  const settings = mainCfSettings(postconf);
   if (Object.keys(settings).length === 0) {
     throw new HomemailError('not-found', 'Postfix is not installed on this server (postconf -n printed nothing).', { hint: 'Install Postfix first: apt install postfix.' });
   }

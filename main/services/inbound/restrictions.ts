@@ -1,5 +1,5 @@
 import type { BlocklistKind, BlocklistUse, ClientHostnameRule } from '../../../shared/inbound.js';
-import { splitPostfixList } from '../../server/config/milters.js';
+import { splitPostfixList } from '../../server/config/mainCf.js';
 
 /**
  * Postfix SMTP restriction lists (postconf(5) smtpd_*_restrictions) as items: a restriction

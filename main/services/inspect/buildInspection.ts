@@ -2,31 +2,31 @@ import { ed25519Support, signingAlgorithms } from '../../../shared/opendkimEd255
 import type { ContentFilterUse, Inspection, MilterUse, OpendkimInfo, OpendkimKeyFile, PostfixInfo, PrivilegeMode } from '../../../shared/inspection.js';
 import type { SshTarget } from '../ssh/types.js';
 import { buildFindings } from './findings.js';
-import { getSetting, isTrue, parseKeyTable, parseOpendkimConf, socketAsMilter } from './opendkimConfig.js';
-import { parseMasterCf, parsePostconf, rblEntries, smtpdChroot, splitPostfixList } from './postfixConfig.js';
+import { readAliasEntries } from '../../server/config/aliases.js';
+import { mainCfSettings, splitPostfixList } from '../../server/config/mainCf.js';
+import { parseMasterCf, smtpdChroot } from '../../server/config/masterCf.js';
+import { isTrue, opendkimSettingsAsWritten, readOpendkimConf } from '../../server/config/opendkimConf.js';
+import { readKeyTableEntries } from '../../server/config/tables.js';
+import { socketAsMilter } from './opendkimConfig.js';
+import { rblEntries } from './postfixConfig.js';
 import type { ProbeFields } from './probeOutput.js';
-import { packageManagerFrom, parseAddresses, parseAliases, parseOsRelease, serviceManagerFrom } from './systemFacts.js';
-
-/** Splits a milter list, keeping Postfix 3 `{ name, option=value }` groups whole. */
-export function splitMilterList(value: string): string[] {
-  return (value.match(/\{[^}]*\}|[^\s,{}]+/g) ?? []).map((item) => item.trim());
-}
+import { packageManagerFrom, parseAddresses, parseOsRelease, serviceManagerFrom } from './systemFacts.js';
 
 function buildPostfix(fields: ProbeFields): PostfixInfo | null {
   if (!fields.postfix) return null;
-  const settings = parsePostconf(fields.postconfN);
-  const effective = { ...parsePostconf(fields.postconfEffective), ...settings };
+  const settings = mainCfSettings(fields.postconfN);
+  const effective = { ...mainCfSettings(fields.postconfEffective), ...settings };
   const services = parseMasterCf(fields.masterCf);
   const milters: MilterUse[] = [
-    ...splitMilterList(effective.smtpd_milters ?? '').map((value): MilterUse => ({ source: 'smtpd_milters', service: null, value })),
-    ...splitMilterList(effective.non_smtpd_milters ?? '').map((value): MilterUse => ({ source: 'non_smtpd_milters', service: null, value })),
+    ...splitPostfixList(effective.smtpd_milters ?? '').map((value): MilterUse => ({ source: 'smtpd_milters', service: null, value })),
+    ...splitPostfixList(effective.non_smtpd_milters ?? '').map((value): MilterUse => ({ source: 'non_smtpd_milters', service: null, value })),
   ];
   const contentFilters: ContentFilterUse[] = [];
   if ((effective.content_filter ?? '') !== '') contentFilters.push({ source: 'main.cf', service: null, value: effective.content_filter ?? '' });
   for (const service of services) {
     for (const o of service.overrides) {
       if ((o.name === 'smtpd_milters' || o.name === 'non_smtpd_milters') && o.value !== '') {
-        for (const value of splitMilterList(o.value)) milters.push({ source: 'master.cf', service: service.service, value });
+        for (const value of splitPostfixList(o.value)) milters.push({ source: 'master.cf', service: service.service, value });
       }
       if (o.name === 'content_filter' && o.value !== '') contentFilters.push({ source: 'master.cf', service: service.service, value: o.value });
     }
@@ -40,7 +40,7 @@ function buildPostfix(fields: ProbeFields): PostfixInfo | null {
     myhostname: effective.myhostname || null,
     mydomain: effective.mydomain || null,
     myorigin: effective.myorigin || null,
-    mydestination: splitPostfixList(effective.mydestination),
+    mydestination: splitPostfixList(effective.mydestination ?? ''),
     smtpdChroot: smtpdChroot(services),
     queueDirectory: effective.queue_directory || null,
     milters,
@@ -89,15 +89,17 @@ function legacySocket(defaults: string): string | null {
 }
 
 function buildOpendkim(fields: ProbeFields): OpendkimInfo {
-  const settings = parseOpendkimConf(fields.opendkimConf);
+  const settings = opendkimSettingsAsWritten(fields.opendkimConf);
+  const conf = readOpendkimConf(fields.opendkimConf);
+  const getSetting = (name: string): string | null => conf.get(name.toLowerCase()) ?? null;
   const configured = fields.opendkimConf.trim() !== '';
-  const keyFile = getSetting(settings, 'KeyFile');
-  const keyTable = getSetting(settings, 'KeyTable');
+  const keyFile = getSetting('KeyFile');
+  const keyTable = getSetting('KeyTable');
   const mode: OpendkimInfo['mode'] = keyTable ? 'key-table' : keyFile ? 'single-key' : 'none';
-  const table = parseKeyTable(fields.keyTable);
-  const singleDomains = (getSetting(settings, 'Domain') ?? '').split(/[\s,]+/).filter((d) => d !== '');
-  const selector = getSetting(settings, 'Selector');
-  const userId = getSetting(settings, 'UserID')?.split(':')[0] ?? null;
+  const table = readKeyTableEntries(fields.keyTable);
+  const singleDomains = (getSetting('Domain') ?? '').split(/[\s,]+/).filter((d) => d !== '');
+  const selector = getSetting('Selector');
+  const userId = getSetting('UserID')?.split(':')[0] ?? null;
   const keys: OpendkimKeyFile[] = parseKeyLines(fields.keys).map((key) => {
     const entry = table.find((e) => e.keyPath === key.path);
     const single = mode === 'single-key' && key.path === keyFile;
@@ -108,7 +110,7 @@ function buildOpendkim(fields: ProbeFields): OpendkimInfo {
       safetyProblems: key.exists ? keySafetyProblems(key, userId) : [],
     };
   });
-  const socket = getSetting(settings, 'Socket') ?? legacySocket(fields.opendkimDefault);
+  const socket = getSetting('Socket') ?? legacySocket(fields.opendkimDefault);
   const version = /OpenDKIM Filter v(\d+\.\d+(?:\.\d+)?)/.exec(fields.opendkimVersion)?.[1] ?? null;
   return {
     installed: fields.opendkim,
@@ -124,9 +126,9 @@ function buildOpendkim(fields: ProbeFields): OpendkimInfo {
     socketAsMilter: socketAsMilter(socket),
     domains: mode === 'key-table' ? [...new Set(table.map((e) => e.domain))] : mode === 'single-key' ? singleDomains : [],
     keyTable,
-    signingTable: getSetting(settings, 'SigningTable'),
+    signingTable: getSetting('SigningTable'),
     keys,
-    requireSafeKeys: getSetting(settings, 'RequireSafeKeys') === null ? true : isTrue(getSetting(settings, 'RequireSafeKeys')),
+    requireSafeKeys: getSetting('RequireSafeKeys') === null ? true : isTrue(getSetting('RequireSafeKeys')),
     userId,
   };
 }
@@ -144,7 +146,7 @@ export function buildInspection(fields: ProbeFields, context: { target: SshTarge
     addresses: parseAddresses(fields.addresses, fields.hostnameI),
     postfix: buildPostfix(fields),
     opendkim: buildOpendkim(fields),
-    aliases: parseAliases(aliasesText),
+    aliases: readAliasEntries(aliasesText).map(({ name, targets }) => ({ name, targets: targets.join(', ') })),
     aliasesPath: aliasesText === '' ? null : '/etc/aliases',
   };
   return { ...base, findings: buildFindings(base) };

@@ -1,4 +1,4 @@
-import type { AliasEntry, OsRelease, PackageManager, ServerAddress, ServiceManager } from '../../../shared/inspection.js';
+import type { OsRelease, PackageManager, ServerAddress, ServiceManager } from '../../../shared/inspection.js';
 
 /** os-release `KEY=value` / `KEY="value"` lines. */
 export function parseOsRelease(text: string): OsRelease {
@@ -61,20 +61,4 @@ export function parseAddresses(ipOutput: string, hostnameI: string): ServerAddre
       const family = address.includes(':') ? 'inet6' : 'inet';
       return { interface: '', family, address, prefixLength: null, scope: addressScope(family, address) };
     });
-}
-
-/** /etc/aliases: `name: targets`, continuation lines start with whitespace. */
-export function parseAliases(text: string): AliasEntry[] {
-  const entries: AliasEntry[] = [];
-  for (const raw of text.split(/\r?\n/)) {
-    if (/^\s*#/.test(raw) || raw.trim() === '') continue;
-    const last = entries[entries.length - 1];
-    if (/^\s/.test(raw) && last) {
-      last.targets = `${last.targets} ${raw.trim()}`.trim();
-      continue;
-    }
-    const match = /^("[^"]+"|[^:\s]+)\s*:\s*(.*)$/.exec(raw);
-    if (match?.[1]) entries.push({ name: match[1].replace(/^"|"$/g, ''), targets: (match[2] ?? '').trim() });
-  }
-  return entries;
 }

@@ -6,47 +6,6 @@ import type { ReportMailbox } from '../../../shared/reports.js';
  * users, then to each user's mbox or Maildir as Postfix's local(8) would deliver it.
  */
 
-/** `/etc/aliases` as Postfix reads it: `name: targets`, continuation lines start with whitespace. */
-export function parseAliases(text: string): Map<string, string[]> {
-  const aliases = new Map<string, string[]>();
-  let current: { name: string; value: string } | null = null;
-  const flush = () => {
-    if (current) aliases.set(current.name, splitTargets(current.value));
-    current = null;
-  };
-  for (const raw of text.split(/\r?\n/)) {
-    if (/^\s*#/.test(raw) || raw.trim() === '') continue;
-    if (/^\s/.test(raw)) {
-      if (current) current.value += ` ${raw.trim()}`;
-      continue;
-    }
-    flush();
-    const match = /^("[^"]+"|[^:\s]+)\s*:(.*)$/.exec(raw);
-    if (match?.[1] === undefined) continue;
-    current = { name: match[1].replace(/^"|"$/g, '').toLowerCase(), value: match[2] ?? '' };
-  }
-  flush();
-  return aliases;
-}
-
-/** Comma-separated targets; commas inside quotes (`"|cmd a,b"`) kept. */
-export function splitTargets(value: string): string[] {
-  const out: string[] = [];
-  let current = '';
-  let quoted = false;
-  for (const ch of value) {
-    if (ch === '"') quoted = !quoted;
-    if (ch === ',' && !quoted) {
-      if (current.trim() !== '') out.push(current.trim());
-      current = '';
-    } else {
-      current += ch;
-    }
-  }
-  if (current.trim() !== '') out.push(current.trim());
-  return out;
-}
-
 export interface MailSettings {
   myhostname: string;
   mydomain: string;

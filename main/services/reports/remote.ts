@@ -3,6 +3,7 @@ import { HomemailError } from '../../../shared/errors.js';
 import { isSpfRecord, parseSpfTerms } from '../../../shared/records/spf.js';
 import { parseIpAddress, type IpAddress } from '../../../shared/validation/ip.js';
 import type { ReportMailbox } from '../../../shared/reports.js';
+import { readAliases } from '../../server/config/aliases.js';
 import { reportsDiscoverScript, reportsPtrScript, reportsReadScript } from '../../server/scripts/index.js';
 import { commandLine } from '../ssh/quote.js';
 import type { RemoteSession } from '../ssh/types.js';
@@ -13,7 +14,6 @@ import {
   dmarcRecordsFromDig,
   guessReportAliases,
   mailboxPaths,
-  parseAliases,
   parsePasswd,
   readMailSettings,
   resolveLocalPart,
@@ -90,7 +90,7 @@ export async function discoverMailbox(session: RemoteSession, options: DiscoverO
   }
   const settings = readMailSettings(section(result.stdout, tok, 'postconf').split('\n'));
   const domain = section(result.stdout, tok, 'domain').trim().toLowerCase();
-  const aliases = parseAliases(section(result.stdout, tok, 'aliases'));
+  const aliases = readAliases(section(result.stdout, tok, 'aliases'));
   const passwd = parsePasswd(section(result.stdout, tok, 'passwd'));
   const dmarcRecord = dmarcRecordsFromDig(section(result.stdout, tok, 'dmarc'))[0] ?? null;
   const localDomains = new Set([...settings.mydestination, settings.myhostname.toLowerCase(), 'localhost']);

@@ -79,6 +79,18 @@ describe('planning on Debian defaults', () => {
     expect(changes.notes.map((n) => n.key)).toContain('socketReplaced');
   });
 
+  it('with two Socket lines, wires Postfix to the one OpenDKIM uses (the last) and leaves only that one', () => {
+    const conf = `${fixture('debian-opendkim.conf')}Socket\t\t\tinet:8892@localhost\nSocket\t\t\tinet:8893@localhost # the one in use\n`;
+    const state = debianState({ '/etc/opendkim.conf': conf });
+    const changes = computeChanges(state, settings);
+    expect(changes.socket).toBe('inet:8893@localhost');
+    expect(changes.milter).toBe('inet:127.0.0.1:8893');
+    expect(changes.healthSocket).toEqual({ kind: 'inet', port: 8893 });
+    const after = contentOf(state, '/etc/opendkim.conf');
+    expect(readOpendkimConf(after).get('socket')).toBe('inet:8893@localhost');
+    expect(after.split('\n').filter((l) => /^socket/i.test(l))).toEqual(['Socket\t\t\tinet:8893@localhost # the one in use']);
+  });
+
   it('writes the key table, a refile signing table, trusted hosts and keeps the config\'s comments', () => {
     const state = debianState();
     const conf = contentOf(state, '/etc/opendkim.conf');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parsePostconf } from '../../../main/services/inbound/checkInbound.js';
+import { mainCfSettings } from '../../../main/server/config/mainCf.js';
 import { contentTypeFor } from '../../../main/web/contentTypes.js';
 import { dictionary, own } from '../../../shared/dictionary.js';
 import { explainHeaders } from '../../../shared/verify/headerExplainer.js';
@@ -26,7 +26,7 @@ describe('tables keyed by outside data', () => {
   });
 
   it('postconf names from a server are own keys only', () => {
-    const settings = parsePostconf('constructor = a\n__proto__ = b\nmyhostname = mx.example\n');
+    const settings = mainCfSettings('constructor = a\n__proto__ = b\nmyhostname = mx.example\n');
     expect(Object.keys(settings)).toEqual(['constructor', '__proto__', 'myhostname']);
     expect(settings.toString).toBeUndefined();
     expect(settings.__proto__).toBe('b');

@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { buildInspection, keySafetyProblems, splitMilterList } from '../../../main/services/inspect/buildInspection.js';
-import { milterMatchesSocket, parseKeyTable, parseOpendkimConf, socketAsMilter } from '../../../main/services/inspect/opendkimConfig.js';
-import { parseMasterCf, parsePostconf, rblEntries, smtpdChroot } from '../../../main/services/inspect/postfixConfig.js';
+import { readAliasEntries } from '../../../main/server/config/aliases.js';
+import { mainCfSettings, splitPostfixList } from '../../../main/server/config/mainCf.js';
+import { parseMasterCf, smtpdChroot } from '../../../main/server/config/masterCf.js';
+import { opendkimSettingsAsWritten } from '../../../main/server/config/opendkimConf.js';
+import { readKeyTableEntries } from '../../../main/server/config/tables.js';
+import { buildInspection, keySafetyProblems } from '../../../main/services/inspect/buildInspection.js';
+import { milterMatchesSocket, socketAsMilter } from '../../../main/services/inspect/opendkimConfig.js';
+import { rblEntries } from '../../../main/services/inspect/postfixConfig.js';
 import { parseProbeOutput, type ProbeFields } from '../../../main/services/inspect/probeOutput.js';
-import { parseAddresses, parseAliases, parseOsRelease } from '../../../main/services/inspect/systemFacts.js';
+import { parseAddresses, parseOsRelease } from '../../../main/services/inspect/systemFacts.js';
 
 const masterCf = `# comment
 smtp      inet  n       -       y       -       -       smtpd
@@ -18,7 +23,7 @@ pickup    unix  n       -       y       60      1       pickup
 
 describe('Postfix parsers', () => {
   it('reads postconf -n, keeping empty values', () => {
-    expect(parsePostconf('myhostname = mail.example.test\nnon_smtpd_milters =\nmydestination = $myhostname, localhost\n')).toEqual({
+    expect(mainCfSettings('myhostname = mail.example.test\nnon_smtpd_milters =\nmydestination = $myhostname, localhost\n')).toEqual({
       myhostname: 'mail.example.test',
       non_smtpd_milters: '',
       mydestination: '$myhostname, localhost',
@@ -49,7 +54,7 @@ describe('Postfix parsers', () => {
   });
 
   it('keeps Postfix 3 milter groups whole', () => {
-    expect(splitMilterList('inet:127.0.0.1:8891, { unix:/run/x.sock, default_action=accept } local:/y')).toEqual([
+    expect(splitPostfixList('inet:127.0.0.1:8891, { unix:/run/x.sock, default_action=accept } local:/y')).toEqual([
       'inet:127.0.0.1:8891',
       '{ unix:/run/x.sock, default_action=accept }',
       'local:/y',
@@ -59,12 +64,15 @@ describe('Postfix parsers', () => {
 
 describe('OpenDKIM parsers', () => {
   it('reads opendkim.conf case-insensitively, dropping comments', () => {
-    const settings = parseOpendkimConf('Domain example.jp # ours\n#KeyFile /x\nkeyfile /etc/dkimkeys/postfix.private\nSocket inet:8892@localhost\n');
+    const settings = opendkimSettingsAsWritten('Domain example.jp # ours\n#KeyFile /x\nkeyfile /etc/dkimkeys/postfix.private\nSocket inet:8892@localhost\n');
     expect(settings).toEqual({ Domain: 'example.jp', keyfile: '/etc/dkimkeys/postfix.private', Socket: 'inet:8892@localhost' });
   });
 
-  it('reads KeyTable entries (paths may hold colons)', () => {
-    expect(parseKeyTable('# c\npostfix._domainkey.example.jp example.jp:postfix:/etc/dkimkeys/example.jp/postfix.private\nbad line\n')).toEqual([
+  it('reads KeyTable entries, with the signing algorithm apart from the path', () => {
+    expect(readKeyTableEntries('s._domainkey.a.jp a.jp:s:/k/s.private:ed25519-sha256\n')).toEqual([
+      { name: 's._domainkey.a.jp', domain: 'a.jp', selector: 's', keyPath: '/k/s.private', algorithm: 'ed25519-sha256' },
+    ]);
+    expect(readKeyTableEntries('# c\npostfix._domainkey.example.jp example.jp:postfix:/etc/dkimkeys/example.jp/postfix.private\nbad line\n')).toEqual([
       { name: 'postfix._domainkey.example.jp', domain: 'example.jp', selector: 'postfix', keyPath: '/etc/dkimkeys/example.jp/postfix.private' },
     ]);
   });
@@ -107,10 +115,10 @@ describe('system facts', () => {
   });
 
   it('reads /etc/aliases with continuations', () => {
-    expect(parseAliases('# x\npostmaster: root\ndmarc-reports: admin,\n  archive\n"quoted name": |/bin/true\n')).toEqual([
-      { name: 'postmaster', targets: 'root' },
-      { name: 'dmarc-reports', targets: 'admin, archive' },
-      { name: 'quoted name', targets: '|/bin/true' },
+    expect(readAliasEntries('# x\npostmaster: root\ndmarc-reports: admin,\n  archive\n"quoted name": |/bin/true\n')).toEqual([
+      { name: 'postmaster', key: 'postmaster', targets: ['root'] },
+      { name: 'dmarc-reports', key: 'dmarc-reports', targets: ['admin', 'archive'] },
+      { name: 'quoted name', key: 'quoted name', targets: ['|/bin/true'] },
     ]);
   });
 });

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { dmarcRecordsFromDig, guessReportAliases, mailboxPaths, parseAliases, parsePasswd, readMailSettings, resolveLocalPart, ruaAddresses } from '../../../main/services/reports/mailbox.js';
+import { readAliases } from '../../../main/server/config/aliases.js';
+import { dmarcRecordsFromDig, guessReportAliases, mailboxPaths, parsePasswd, readMailSettings, resolveLocalPart, ruaAddresses } from '../../../main/services/reports/mailbox.js';
 import { ownNetworksFrom, splitMbox } from '../../../main/services/reports/remote.js';
 
 const settings = readMailSettings(['mail.example.test', 'example.test', '$myhostname, $mydomain, localhost.localdomain, localhost', '', '', '', '+']);
-const aliases = parseAliases(`# See man 5 aliases
+const aliases = readAliases(`# See man 5 aliases
 postmaster:    root
 report-a: root
 dmarc: reports,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mergeMilters, normalizeMilter, splitPostfixList } from '../../../../main/server/config/milters.js';
+import { splitPostfixList } from '../../../../main/server/config/mainCf.js';
+import { mergeMilters, normalizeMilter } from '../../../../main/server/config/milters.js';
 
 describe('milter lists', () => {
   it('splits on commas and whitespace, keeping { } groups whole', () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { editOpendkimConf, parseDataset, readOpendkimConf } from '../../../../main/server/config/opendkimConf.js';
 import { milterForSocket, parseOpendkimSocket, readChroot } from '../../../../main/server/config/socket.js';
-import { editAliases, editHostList, editKeyTable, editSigningTable, peersFromMynetworks, readAliases } from '../../../../main/server/config/tables.js';
+import { editAliases, readAliases } from '../../../../main/server/config/aliases.js';
+import { editHostList, editKeyTable, editSigningTable, peersFromMynetworks } from '../../../../main/server/config/tables.js';
 
 describe('opendkim.conf edits', () => {
   const conf = '# comment\nSyslog\t\t\tyes\nSocket\t\t\tlocal:/run/opendkim/opendkim.sock\nDomain example.test # inline\n';
@@ -59,7 +60,7 @@ describe('tables and aliases', () => {
   });
   it('never changes an existing alias and reads continuation lines', () => {
     const text = 'postmaster: root\nreports: alice,\n  bob\n';
-    expect(readAliases(text).get('reports')).toBe('alice, bob');
+    expect(readAliases(text).get('reports')).toEqual(['alice', 'bob']);
     expect(editAliases(text, [{ name: 'reports', target: 'admin' }, { name: 'dmarc', target: 'admin' }])).toBe(`${text}dmarc: admin\n`);
   });
 });
