@@ -29,9 +29,10 @@ function commandLine(kind: string, command: ServerCommand): string {
   return [kind, b64(command.label), command.expect === undefined ? '-' : b64(command.expect), ...command.argv.map(b64)].join(' ');
 }
 
-export function encodeBundle(changes: ChangeSet, testHook: TestHook | null): string {
+export function encodeBundle(changes: ChangeSet, testHook: TestHook | null, mailLogs: readonly string[] = []): string {
   const lines: string[] = [];
   if (testHook !== null) lines.push(`hook ${b64(testHook.script)}`);
+  if (mailLogs.length > 0) lines.push(`mail-logs ${mailLogs.slice(0, 6).map(b64).join(' ')}`);
   if (changes.install.length > 0) {
     const pkgs = changes.install.map((p) => token(p, 'package name'));
     lines.push(`install ${pkgs.join(' ')}`);

@@ -1,6 +1,9 @@
 import { HomemailError } from '../../../shared/errors.js';
 import type { OpendkimBuild } from '../../../shared/opendkimEd25519.js';
+import type { OsRelease } from '../../../shared/inspection.js';
 import type { InterruptedApply, InterruptedOutcome } from '../../../shared/plan.js';
+import { parseOsRelease } from '../platform/osRelease.js';
+import { platformFor, type Platform } from '../platform/platforms.js';
 
 /** One file as the gather step saw it. `content` is null for absent files and private keys. */
 export interface RemoteFile {
@@ -31,6 +34,9 @@ export interface JournalEntry {
 
 /** What one gather round trip learned: everything plan needs, nothing it would change. */
 export interface ServerState {
+  os: OsRelease;
+  /** The platform row for os (an unknown system is refused when the state is read). */
+  platform: Platform;
   systemd: boolean;
   initScripts: { opendkim: boolean; postfix: boolean };
   apt: boolean;
@@ -82,7 +88,8 @@ function outcomeOf(word: string): InterruptedOutcome | null {
 
 /** Parses the gather mode's output (see txScript.ts). */
 export function parseGather(stdout: string): ServerState {
-  const state: ServerState = {
+  let osRelease = '';
+  const state: Omit<ServerState, 'os' | 'platform'> = {
     systemd: false,
     initScripts: { opendkim: false, postfix: false },
     apt: false,
@@ -110,6 +117,7 @@ export function parseGather(stdout: string): ServerState {
       if (f[1] && outcome) state.interrupted.push({ backupId: f[1], outcome, text: interruptedText(f[1], outcome) });
     } else if (kind === 'busy') state.busy = Number(f[1]) || 0;
     else if (!started) continue;
+    else if (kind === 'os-release') osRelease = fromB64(f[1]);
     else if (kind === 'manager') state.systemd = f[1] === 'systemd';
     else if (kind === 'initscript') state.initScripts[f[1] === 'postfix' ? 'postfix' : 'opendkim'] = f[2] === '1';
     else if (kind === 'apt') state.apt = f[1] === '1';
@@ -147,7 +155,8 @@ export function parseGather(stdout: string): ServerState {
       hint: 'Check that the SSH user can run sh, base64, stat and sha256sum with sudo, then try again.',
     });
   }
-  return state;
+  const os = parseOsRelease(osRelease);
+  return { ...state, os, platform: platformFor(os) };
 }
 
 /** The text of a file as gathered ('' when absent). */

@@ -205,7 +205,7 @@ export async function applyRequest(session: RemoteSession, request: ChangeReques
     const result = await session.exec(scriptCommand('apply', [backupId]), {
       sudo: true,
       onStdout,
-      stdin: encodeBundle(changes, options.testHook ?? null),
+      stdin: encodeBundle(changes, options.testHook ?? null, state.platform.mailLogs),
       timeoutMs: APPLY_TIMEOUT_MS,
       ...(options.signal ? { signal: options.signal } : {}),
     });

@@ -148,6 +148,7 @@ gather() {
   if [ "$1" = --recover ]; then shift; recover; fi
   [ "$1" = -- ] && shift
   say "HOMEMAIL-GATHER 1"
+  if [ -r /etc/os-release ]; then say "os-release $(enc "$(cat /etc/os-release)")"; else say "os-release $(enc "$(cat /usr/lib/os-release 2>/dev/null)")"; fi
   if [ -d /run/systemd/system ]; then say "manager systemd"; else say "manager other"; fi
   for s in opendkim postfix; do
     if [ -x "/etc/init.d/$s" ]; then say "initscript $s 1"; else say "initscript $s 0"; fi
@@ -240,10 +241,13 @@ socket_listening() { # kind value
   fi
 }
 
+# The platform's mail log candidates (from the bundle, in order): the first that exists.
 mail_logs() {
-  for f in /var/log/mail.log /var/log/maillog /var/log/mail/mail.log /var/log/syslog; do
+  [ -f "$DIR/mail-logs" ] || return 1
+  while read -r l; do
+    f=$(dec "$l")
     [ -f "$f" ] && { echo "$f"; return 0; }
-  done
+  done < "$DIR/mail-logs"
   return 1
 }
 
@@ -313,6 +317,7 @@ worker() {
       validate|service|rollback) echo "$kind $a $b $c $d $e $f" >> "$DIR/commands" ;;
       health-socket) echo "$a $b" > "$DIR/health-socket" ;;
       health-mail) echo "$a $b $c $d" > "$DIR/health-mail" ;;
+      mail-logs) printf '%s\n' "$a" "$b" "$c" "$d" "$e" "$f" | tr ' ' '\n' | grep -v '^$' > "$DIR/mail-logs" ;;
       end) break ;;
     esac
   done < "$DIR/bundle"

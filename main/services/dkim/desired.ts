@@ -9,6 +9,7 @@ import { editAliases, readAliases } from '../../server/config/aliases.js';
 import { editHostList, editKeyTable, editSigningTable, peersFromMynetworks, readKeyTable, type KeyTableEntry } from '../../server/config/tables.js';
 import { desiredFile, fileText, sha256, type ChangeSet, type DesiredDir, type DesiredFile, type NewFileMeta, type ServerCommand, type ServerState } from '../../server/engine/index.js';
 import { ALIASES, KEY_DIR, KEY_TABLE, MAIN_CF, MASTER_CF, OPENDKIM_CONF, OPENDMARC_CONF, SIGNING_TABLE, TABLE_DIR, TRUSTED_HOSTS, keyPath } from '../../server/platform/paths.js';
+import type { Platform } from '../../server/platform/platforms.js';
 import { serviceCommand, postfixCommand, type ServiceAction } from '../../server/platform/serviceCommands.js';
 
 /** One DKIM key to install. Structurally a subset of the key loader's DkimKey. */
@@ -33,18 +34,20 @@ const RELIED_ON_SETTINGS = ['socket', 'keytable', 'signingtable', 'internalhosts
 const t = (key: string, text: string, params: Record<string, string | number> = {}): PlanText => ({ key, params, text });
 
 /** The opendkim.conf Homemail starts from when the package is not installed yet. */
-export const OPENDKIM_CONF_TEMPLATE = [
-  '# OpenDKIM configuration written by Homemail. See opendkim.conf(5).',
-  'Syslog\t\t\tyes',
-  'SyslogSuccess\t\tyes',
-  'Canonicalization\trelaxed/simple',
-  'OversignHeaders\t\tFrom',
-  'UserID\t\t\topendkim',
-  'UMask\t\t\t007',
-  'PidFile\t\t\t/run/opendkim/opendkim.pid',
-  'TrustAnchorFile\t\t/usr/share/dns/root.key',
-  '',
-].join('\n');
+export function opendkimConfTemplate(platform: Platform): string {
+  return [
+    '# OpenDKIM configuration written by Homemail. See opendkim.conf(5).',
+    'Syslog\t\t\tyes',
+    'SyslogSuccess\t\tyes',
+    'Canonicalization\trelaxed/simple',
+    'OversignHeaders\t\tFrom',
+    `UserID\t\t\t${platform.opendkim.user}`,
+    'UMask\t\t\t007',
+    'PidFile\t\t\t/run/opendkim/opendkim.pid',
+    'TrustAnchorFile\t\t/usr/share/dns/root.key',
+    '',
+  ].join('\n');
+}
 
 /** Paths the gather step reads: configuration files, key files (hash only) and directories. */
 export function gatherPaths(settings: Pick<ChangeSettings, 'keys'>): string[] {
@@ -124,14 +127,17 @@ export function computeChanges(state: ServerState, settings: ChangeSettings): Ch
     });
   }
 
-  const install = ['opendkim', 'opendkim-tools'].filter((p) => !state.packages[p]);
+  const platform = state.platform;
+  const dkimUser = platform.opendkim.user;
+  const dkimGroup = platform.opendkim.group;
+  const install = [platform.packages.opendkim, platform.packages.opendkimTools].filter((p) => !state.packages[p]);
   if (install.length > 0 && !state.apt) {
     throw new HomemailError('checks-failed', `${install.join(' and ')} must be installed, and this server has no apt-get.`, {
       hint: 'Install OpenDKIM with the system package manager, then run Homemail again.',
     });
   }
   const confFile = state.files.get(OPENDKIM_CONF);
-  const confBefore = confFile?.exists ? (confFile.content ?? '') : OPENDKIM_CONF_TEMPLATE;
+  const confBefore = confFile?.exists ? (confFile.content ?? '') : opendkimConfTemplate(platform);
   const conf = readOpendkimConf(confBefore);
   const mainText = fileText(state, MAIN_CF);
   const main = readMainCf(mainText);
@@ -150,7 +156,7 @@ export function computeChanges(state: ServerState, settings: ChangeSettings): Ch
   };
 
   // Key files, RequireSafeKeys-safe: owner opendkim, 0600, in a 0700 directory.
-  ensureDir(KEY_DIR, 'opendkim', 'opendkim', '0700');
+  ensureDir(KEY_DIR, dkimUser, dkimGroup, '0700');
   // The Ed25519 entry names its algorithm (KeyTable's fourth field); RSA keeps the global default.
   const keyEntries: KeyTableEntry[] = settings.keys.map((k) => ({
     name: `${k.selector}._domainkey.${domain}`,
@@ -169,8 +175,8 @@ export function computeChanges(state: ServerState, settings: ChangeSettings): Ch
       path,
       before,
       content: pem,
-      owner: 'opendkim',
-      group: 'opendkim',
+      owner: dkimUser,
+      group: dkimGroup,
       mode: '0600',
       secret: true,
       expect: before?.exists ? (before.sha256 ?? 'any') : 'absent',

@@ -7,10 +7,11 @@ import { mainCfSettings, splitPostfixList } from '../../server/config/mainCf.js'
 import { parseMasterCf, smtpdChroot } from '../../server/config/masterCf.js';
 import { isTrue, opendkimSettingsAsWritten, readOpendkimConf } from '../../server/config/opendkimConf.js';
 import { readKeyTableEntries } from '../../server/config/tables.js';
+import { parseOsRelease } from '../../server/platform/osRelease.js';
 import { socketAsMilter } from './opendkimConfig.js';
 import { rblEntries } from './postfixConfig.js';
 import type { ProbeFields } from './probeOutput.js';
-import { packageManagerFrom, parseAddresses, parseOsRelease, serviceManagerFrom } from './systemFacts.js';
+import { packageManagerFrom, parseAddresses, serviceManagerFrom } from './systemFacts.js';
 
 function buildPostfix(fields: ProbeFields): PostfixInfo | null {
   if (!fields.postfix) return null;

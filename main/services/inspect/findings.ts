@@ -1,4 +1,5 @@
 import type { Finding, FindingSeverity, Inspection } from '../../../shared/inspection.js';
+import { findPlatform } from '../../server/platform/platforms.js';
 import { milterMatchesSocket } from './opendkimConfig.js';
 
 /**
@@ -28,6 +29,9 @@ export const findingTexts = {
   rblList: 'Blocklists checked for incoming mail: {rbls}. The inbound step tests whether they still answer.',
   noNewaliases: 'newaliases is missing, so report addresses cannot be added to /etc/aliases.',
   adspUnknown: 'Whether an old ADSP record is published is checked with the DNS records.',
+  platformHostTested: 'This server runs {name}, which Homemail is tested on.',
+  platformDocumented: 'This server runs {name}, which Homemail supports from its packages\' documentation (not tested on a real server).',
+  platformUnsupported: 'This server runs {system}, which Homemail does not support: it can be inspected, but plan and apply refuse to change it.',
 } as const;
 
 export type FindingKey = keyof typeof findingTexts;
@@ -40,6 +44,9 @@ export function finding(key: FindingKey, severity: FindingSeverity, params: Reco
 export function buildFindings(inspection: Omit<Inspection, 'findings'>): Finding[] {
   const out: Finding[] = [];
   const { postfix, opendkim } = inspection;
+  const platform = findPlatform(inspection.os);
+  if (platform === null) out.push(finding('platformUnsupported', 'problem', { system: inspection.os.prettyName ?? ([inspection.os.id, inspection.os.versionId].filter((v) => v !== null).join(' ') || '?') }));
+  else out.push(finding(platform.tested === 'host' ? 'platformHostTested' : 'platformDocumented', 'info', { name: platform.name }));
   if (!postfix) out.push(finding('postfixMissing', 'problem'));
   else {
     out.push(finding('postfixVersion', 'info', { version: postfix.version ?? '?', myhostname: postfix.myhostname ?? '?' }));

@@ -1,23 +1,4 @@
-import type { OsRelease, PackageManager, ServerAddress, ServiceManager } from '../../../shared/inspection.js';
-
-/** os-release `KEY=value` / `KEY="value"` lines. */
-export function parseOsRelease(text: string): OsRelease {
-  const values: Record<string, string> = {};
-  for (const line of text.split(/\r?\n/)) {
-    const match = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
-    if (!match?.[1]) continue;
-    let value = match[2] ?? '';
-    if (/^(["']).*\1$/.test(value)) value = value.slice(1, -1).replace(/\\(["$`\\])/g, '$1');
-    values[match[1]] = value;
-  }
-  return {
-    id: values.ID ?? null,
-    versionId: values.VERSION_ID ?? null,
-    versionCodename: values.VERSION_CODENAME ?? null,
-    prettyName: values.PRETTY_NAME ?? null,
-    idLike: (values.ID_LIKE ?? '').split(/\s+/).filter((v) => v !== ''),
-  };
-}
+import type { PackageManager, ServerAddress, ServiceManager } from '../../../shared/inspection.js';
 
 export function packageManagerFrom(command: string): PackageManager | null {
   const map: Record<string, PackageManager> = { 'apt-get': 'apt', dnf: 'dnf', yum: 'yum', zypper: 'zypper', apk: 'apk', pacman: 'pacman' };

@@ -8,6 +8,7 @@ import { getParameter } from '../../../main/server/config/mainCf.js';
 import { readOpendkimConf } from '../../../main/server/config/opendkimConf.js';
 import type { RemoteFile, ServerState } from '../../../main/server/engine/state.js';
 import { buildPlan } from '../../../main/server/engine/planView.js';
+import { PLATFORMS } from '../../../main/server/platform/platforms.js';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 const pem = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs1', format: 'pem' }) as string;
@@ -17,6 +18,7 @@ const BOOKWORM_OPENDKIM = {
   packageVersion: '2.11.0~beta2-8+deb12u1',
   filterVersionText: 'opendkim: OpenDKIM Filter v2.11.0\n\tCompiled with OpenSSL 3.0.20\n\tSupported signing algorithms:\n\t\trsa-sha1\n\t\trsa-sha256\n\t\ted25519-sha256\n\tSupported canonicalization algorithms:\n\t\trelaxed\n',
 };
+const bookworm = PLATFORMS.find((p) => p.id === 'debian-12')!;
 const edPem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
 
 function file(path: string, content: string | null, secret = false): RemoteFile {
@@ -36,6 +38,8 @@ function debianState(overrides: Record<string, string | null> = {}, extra: Parti
   const files = new Map<string, RemoteFile>();
   for (const [path, content] of Object.entries(contents)) files.set(path, file(path, content, path.endsWith('.private')));
   return {
+    os: { id: 'debian', versionId: '12', versionCodename: 'bookworm', prettyName: 'Debian GNU/Linux 12 (bookworm)', idLike: [] },
+    platform: bookworm,
     systemd: false,
     initScripts: { opendkim: true, postfix: true },
     apt: true,

@@ -8,7 +8,8 @@ import { buildInspection, keySafetyProblems } from '../../../main/services/inspe
 import { milterMatchesSocket, socketAsMilter } from '../../../main/services/inspect/opendkimConfig.js';
 import { rblEntries } from '../../../main/services/inspect/postfixConfig.js';
 import { parseProbeOutput, type ProbeFields } from '../../../main/services/inspect/probeOutput.js';
-import { parseAddresses, parseOsRelease } from '../../../main/services/inspect/systemFacts.js';
+import { parseOsRelease } from '../../../main/server/platform/osRelease.js';
+import { parseAddresses } from '../../../main/services/inspect/systemFacts.js';
 
 const masterCf = `# comment
 smtp      inet  n       -       y       -       -       smtpd

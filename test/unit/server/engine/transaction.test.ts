@@ -105,6 +105,7 @@ describe('reading the script output', () => {
     const out = [
       'recovered 20260101-000000-aaaaaa undone',
       'HOMEMAIL-GATHER 1',
+      `os-release ${b64('PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nID=debian\nVERSION_ID="12"\n')}`,
       'manager other',
       'initscript opendkim 1',
       'apt 1',
@@ -130,6 +131,7 @@ describe('reading the script output', () => {
     expect(state.opendkimBuild.packageVersion).toBe('2.11.0~beta2-8+deb12u1');
     expect(state.opendkimBuild.filterVersionText).toContain('ed25519-sha256');
     expect(state.users).toEqual(['root', 'admin']);
+    expect(state.platform.id).toBe('debian-12');
     expect(state.interrupted.map((i) => [i.backupId, i.outcome])).toEqual([
       ['20260101-000000-aaaaaa', 'undone'],
       ['20260102-000000-bbbbbb', 'pending'],
