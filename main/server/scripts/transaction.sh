@@ -43,6 +43,37 @@ lock_alive() {
   [ -n "$lp" ] && kill -0 "$lp" 2>/dev/null
 }
 
+# A directory only root can change, on the same file system as PATH: PATH's own directory
+# when root owns it and no one else may write there, else the nearest such ancestor.
+safe_dir_for() { # path
+  sd=$(dirname "$1")
+  while :; do
+    if stat -c '%u %a' "$sd" 2>/dev/null | awk '{ g = int($2 / 10) % 10; o = $2 % 10; exit !($1 == 0 && g !~ /^[2367]$/ && o !~ /^[2367]$/) }'; then
+      echo "$sd"; return 0
+    fi
+    [ "$sd" != / ] || return 1
+    sd=$(dirname "$sd")
+  done
+}
+
+# Puts SRC's bytes at PATH without ever following a symlink in a directory someone else can
+# write (e.g. /etc/dkimkeys, owned by opendkim): the copy gets its owner and mode inside a
+# root-only staging directory, then one rename replaces PATH itself (-T: never into a
+# directory planted there). With no owner given, SRC's owner and mode are kept (cp -p).
+place_file() { # src path [owner group mode]
+  sd=$(safe_dir_for "$2") || return 1
+  st="$sd/.homemail-stage-$$"
+  rm -rf "$st" && mkdir -m 700 "$st" || return 1
+  if [ $# -ge 5 ]; then
+    cp "$1" "$st/f" && chown "$3:$4" "$st/f" && chmod "$5" "$st/f" && mv -fT "$st/f" "$2"
+  else
+    cp -p "$1" "$st/f" && mv -fT "$st/f" "$2"
+  fi
+  r=$?
+  rm -rf "$st"
+  return $r
+}
+
 journal_state() { sed -n 's/^STATE \([^ ]*\).*/\1/p' "$1/journal" 2>/dev/null | tail -n 1; }
 journal_stage() { sed -n 's/^STAGE \([^ ]*\).*/\1/p' "$1/journal" 2>/dev/null | tail -n 1; }
 
@@ -59,8 +90,7 @@ restore_backup() {
       case $kind in
         file)
           if [ "$existed" = 1 ]; then
-            tmp="$(dirname "$path")/.homemail-restore-$$"
-            if cp -p "$d/files/$idx" "$tmp" && mv -f "$tmp" "$path"; then :; else rc=1; rm -f "$tmp"; fi
+            place_file "$d/files/$idx" "$path" || rc=1
           else
             rm -f "$path" || rc=1
           fi ;;
@@ -397,10 +427,7 @@ worker() {
     if [ -f "$DIR/files.list" ]; then
       while read -r idx p o g m expect; do
         path=$(dec "$p")
-        tmp="$(dirname "$path")/.homemail-$ID-$idx"
-        if cp "$DIR/new/$idx" "$tmp" && chown "$o:$g" "$tmp" && chmod "$m" "$tmp" && mv -f "$tmp" "$path"; then :; else
-          rm -f "$tmp"; fail write "cannot write $path"; break
-        fi
+        place_file "$DIR/new/$idx" "$path" "$o" "$g" "$m" || { fail write "cannot write $path"; break; }
       done < "$DIR/files.list"
       [ -z "$FAILED_STAGE" ] || break
     fi
