@@ -107,8 +107,8 @@ export const PLATFORMS: readonly Platform[] = [
     versionId: '13',
     codename: 'trixie',
     tested: 'host',
-    packages: { postfix: 'postfix', opendkim: 'opendkim', opendkimTools: 'opendkim-tools', opendkimSection: 'main', postfixVersion: '3.10', opendkimVersion: '2.11.0~beta2-9' },
-    sources: ['Debian package archive, trixie: opendkim 2.11.0~beta2-9, postfix 3.10.x', 'the trixie test host (test/host, --platform trixie)', DEBIAN_PACKAGING],
+    packages: { postfix: 'postfix', opendkim: 'opendkim', opendkimTools: 'opendkim-tools', opendkimSection: 'main', postfixVersion: '3.10.13', opendkimVersion: '2.11.0~beta2-9.1+b1' },
+    sources: ['the trixie test base (dpkg-query): opendkim 2.11.0~beta2-9.1+b1, postfix 3.10.13 (compatibility_level 3.9), OpenSSH 10.0p2; same opendkim.conf, /etc/default/opendkim and /etc/dkimkeys as bookworm (_notes/trixie.md)', DEBIAN_PACKAGING],
   },
   {
     ...DEBIAN_FAMILY,

@@ -7,10 +7,11 @@ fault_at() { # stage
   case $FAULT in
     "fail:$1") return 0 ;;
     "drop:$1")
-      # cut the SSH connection of the waiting client, then carry on
+      # cut the SSH connection of the waiting client, then carry on: the first sshd process
+      # above the client's shell (OpenSSH 10, e.g. trixie, names it sshd-session)
       p=$(cat "$DIR/fg.pid" 2>/dev/null)
       while [ -n "$p" ] && [ "$p" -gt 1 ]; do
-        if [ "$(cat "/proc/$p/comm" 2>/dev/null)" = sshd ]; then kill -TERM "$p"; break; fi
+        case $(cat "/proc/$p/comm" 2>/dev/null) in sshd|sshd-session) kill -TERM "$p"; break ;; esac
         p=$(awk '{ print $4 }' "/proc/$p/stat" 2>/dev/null)
       done
       sleep 1
