@@ -80,6 +80,9 @@ export function computeInboundChanges(state: ServerState, settings: InboundChang
       validate.push({
         label: `postmap -q ${probe.value}`,
         argv: ['postmap', '-q', probe.value, probe.map],
+        // The answer counts, not only the exit status: a pattern that also matches "unknown"
+        // would switch the host-name rule off while postmap still exits 0.
+        expect: probe.expect,
         words: t('validateAllowlist', `Check that the allowlist answers ${probe.expect} for ${probe.value} (postmap -q).`, { value: probe.value, expect: probe.expect }),
       });
     }
