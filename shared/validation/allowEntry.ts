@@ -42,6 +42,8 @@ export function checkRegexpPattern(text: string): string | null {
   if (!m?.[1]) return 'write it as /pattern/ with optional flags i, m or x, e.g. /^mail\\.example\\.com$/';
   const pattern = m[1];
   for (const [re, reason] of NOT_POSIX) if (re.test(pattern)) return reason;
+  const brace = strayBrace(pattern);
+  if (brace !== null) return brace;
   let re: RegExp;
   try {
     re = new RegExp(pattern, 'i');
@@ -50,6 +52,40 @@ export function checkRegexpPattern(text: string): string | null {
   }
   if (re.test('')) return 'it matches every client (even an empty name); make it more specific';
   if (re.test('unknown')) return 'it matches "unknown", the name Postfix gives every client without reverse DNS, so it would switch the host-name rule off; make it more specific';
+  return null;
+}
+
+/**
+ * In a POSIX extended regular expression "{" opens a repetition count (`{2}`, `{2,}`, `{2,5}`)
+ * after something to repeat; anything else is an error Postfix only warns about, skipping the
+ * line, while JavaScript reads it as a plain brace. Refused, so the entry cannot silently do nothing.
+ */
+function strayBrace(pattern: string): string | null {
+  for (let i = 0; i < pattern.length; i += 1) {
+    const c = pattern[i];
+    if (c === '\\') {
+      i += 1;
+      continue;
+    }
+    if (c === '[') {
+      // Skip a bracket expression: "]" first is literal, and [:class:] holds no end.
+      let j = i + 1;
+      if (pattern[j] === '^') j += 1;
+      if (pattern[j] === ']') j += 1;
+      while (j < pattern.length && pattern[j] !== ']') {
+        const classEnd = pattern.startsWith('[:', j) ? pattern.indexOf(':]', j + 2) : -1;
+        j = classEnd === -1 ? j + 1 : classEnd + 2;
+      }
+      i = j;
+      continue;
+    }
+    if (c !== '{') continue;
+    const interval = /^\{\d{1,3}(,\d{0,3})?\}/.exec(pattern.slice(i));
+    const before = pattern[i - 1];
+    if (interval === null || before === undefined || before === '(' || before === '|' || (before === '^' && pattern[i - 2] !== '\\')) {
+      return 'a "{" that does not repeat what precedes it ({2}, {2,}, {2,5}) is an error in Postfix\'s regular expressions: write \\{ for a brace';
+    }
+  }
   return null;
 }
 

@@ -79,9 +79,10 @@ export function computeInboundChanges(state: ServerState, settings: InboundChang
     for (const probe of maps.probes) {
       validate.push({
         label: `postmap -q ${probe.value}`,
-        argv: ['postmap', '-q', probe.value, probe.map],
         // The answer counts, not only the exit status: a pattern that also matches "unknown"
-        // would switch the host-name rule off while postmap still exits 0.
+        // would switch the host-name rule off, and a line Postfix cannot read only draws a
+        // warning (on stderr, so it is folded into the answer), while postmap still exits 0.
+        argv: ['sh', '-c', 'exec postmap -q "$1" "$2" 2>&1', 'postmap', probe.value, probe.map],
         expect: probe.expect,
         words: t('validateAllowlist', `Check that the allowlist answers ${probe.expect} for ${probe.value} (postmap -q).`, { value: probe.value, expect: probe.expect }),
       });

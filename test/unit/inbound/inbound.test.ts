@@ -140,6 +140,11 @@ describe('allowlist maps', () => {
     }
   });
 
+  it('refuses a "{" Postfix would not read as a repetition count (the line would be skipped with a warning)', () => {
+    for (const pattern of ['/${IFS}/', '/^{2}mx/', '/mx{/', '/mx{a}/', '/(|{2})x/', '/mx{1,2/']) expect(checkRegexpPattern(pattern), pattern).toMatch(/"\{"/);
+    for (const pattern of ['/^mx[0-9]{1,3}\\.example$/', '/^mx\\{x\\}$/', '/^[{}]x$/', '/^[[:digit:]{]+x$/']) expect(checkRegexpPattern(pattern), pattern).toBeNull();
+  });
+
   it('refuses patterns matching "unknown", which would switch the host-name rule off', () => {
     for (const pattern of ['/unk/', '/^[a-z]+$/', '/n/i', '/^(mx1|unknown)$/']) expect(checkRegexpPattern(pattern), pattern).toMatch(/unknown/);
     expect(checkRegexpPattern('/^mx[0-9]+\\.example\\.net$/')).toBeNull();
