@@ -6,7 +6,7 @@
 // number of runs: each is one round trip to the host.
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildAllowMaps } from '../../main/services/inbound/allowMap.js';
+import { buildAllowMaps, checkRegexpPattern } from '../../main/services/inbound/allowMap.js';
 import { editKeyTable, editSigningTable } from '../../main/server/config/tables.js';
 import { contract } from '../../shared/contract/index.js';
 import { normalizeDomain, normalizeSelector } from '../../shared/validation/index.js';
@@ -55,6 +55,16 @@ describe.skipIf(skip !== null)(suite('hostile values rendered into real server t
       { numRuns: 40 },
     );
     expect(compiled).toBeGreaterThan(5);
+  });
+
+  it('Postfix reads every pattern the check accepts: hundreds of generated patterns in one table, no line warned about', async () => {
+    const candidates = fc.sample(fc.oneof(HOSTILE_STRING.map((t) => `/${t}/`), fc.stringMatching(/^\/[a-z0-9.^$*+?()[\]{}|\\:-]{1,16}\/[imx]?$/)), { numRuns: 3000, seed: 17 });
+    const accepted = [...new Set(candidates.filter((p) => checkRegexpPattern(p) === null))];
+    expect(accepted.length).toBeGreaterThan(200);
+    const table = `${accepted.map((p, i) => `${p} line-${i + 1}`).join('\n')}\n`;
+    const run = await host.runAsRoot('d=$(mktemp -d) && cat > "$d/r" && postmap -q probe.invalid "regexp:$d/r" 2>&1; rm -rf "$d"', { stdin: table });
+    const warned = [...run.stdout.matchAll(/line (\d+): (.*)/g)].map((m) => `${accepted[Number(m[1]) - 1] ?? '?'}: ${m[2] ?? ''}`);
+    expect(warned).toEqual([]);
   });
 
   it('opendkim -n reads the KeyTable and SigningTable of every accepted domain and selector', async () => {
