@@ -16,6 +16,7 @@ import { joinTxt } from '../../../shared/verify/tags.js';
 import { DnsClient, serverKey, type DnsAnswer, type DnsServer, type RecordType } from './dnsClient.js';
 import { inZone } from './prefetch.js';
 import { findAuthoritativeServers, probeServer, publicResolvers, systemResolvers } from './servers.js';
+import { dictionary } from '../../../shared/dictionary.js';
 
 export interface ReadPublishedOptions {
   domain: string;
@@ -125,7 +126,7 @@ export async function readPublishedRecords(options: ReadPublishedOptions): Promi
     if (mx.status === 'ok') for (const r of mx.records) existing.push({ name: domain, type: 'MX', value: `${r.priority} ${r.exchange.toLowerCase().replace(/\.$/, '')}.` });
 
     // The SPF tree: the published record(s) and the includes to add, followed through DNS.
-    const answers: Record<string, readonly string[] | null | 'unknown'> = {};
+    const answers = dictionary<readonly string[] | null | 'unknown'>();
     let budget = SPF_QUERY_LIMIT;
     const fetch = async (query: SpfQuery): Promise<readonly string[] | null | 'unknown'> => {
       const key = spfAnswerKey(query);
