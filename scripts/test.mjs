@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { hostPlatforms } from './hostPlatforms.mjs';
 
 const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 const reports = path.resolve('test/artifacts/reports');
@@ -16,7 +17,14 @@ const steps = [
   { name: 'lint', command: [npx, 'eslint', '.', '--max-warnings=0'] },
   { name: 'build', command: [process.execPath, 'scripts/build.mjs'] },
   { name: 'unit', vitest: 'vitest.config.ts' },
-  { name: 'host', vitest: 'vitest.host.config.ts', required: process.env.HOMEMAIL_REQUIRE_HOST === '1' },
+  // The host suites once per platform (test/host/README.md), each on its own Debian release.
+  ...hostPlatforms().map((platform) => ({
+    name: `host-${platform}`,
+    group: 'host',
+    vitest: 'vitest.host.config.ts',
+    env: { HOMEMAIL_HOST_PLATFORM: platform },
+    required: process.env.HOMEMAIL_REQUIRE_HOST === '1',
+  })),
   { name: 'e2e', vitest: 'vitest.e2e.config.ts', required: process.env.HOMEMAIL_REQUIRE_BROWSER === '1' },
   { name: 'electron', vitest: 'vitest.electron.config.ts' },
   { name: 'security', command: [process.execPath, 'scripts/electronegativity.mjs'] },
@@ -28,8 +36,10 @@ let totals = { passed: 0, failed: 0, skipped: 0 };
 let ok = true;
 
 for (const step of steps) {
-  if (only.length > 0 && !only.includes(step.name)) continue;
+  if (only.length > 0 && !only.includes(step.name) && !only.includes(step.group)) continue;
   console.log(`\n━━ ${step.name} ━━`);
+  const started = performance.now();
+  const took = () => `${Math.round((performance.now() - started) / 1000)} s`;
   if (step.vitest) {
     if (!existsSync(step.vitest)) {
       summary.push(`${step.name}: MISSING (${step.vitest})`);
@@ -37,7 +47,10 @@ for (const step of steps) {
       continue;
     }
     const output = path.join(reports, `${step.name}.json`);
-    const run = spawnSync(npx, ['vitest', 'run', '--config', step.vitest, '--reporter=default', '--reporter=json', `--outputFile.json=${output}`], { stdio: 'inherit' });
+    const run = spawnSync(npx, ['vitest', 'run', '--config', step.vitest, '--reporter=default', '--reporter=json', `--outputFile.json=${output}`], {
+      stdio: 'inherit',
+      env: { ...process.env, ...step.env },
+    });
     const result = readVitestReport(output);
     if (!result) {
       summary.push(`${step.name}: no report (exit ${run.status})`);
@@ -50,7 +63,7 @@ for (const step of steps) {
     if (step.required && result.skipped > 0) verdict = `FAILED (${result.skipped} skipped but required: ${result.skippedNames.slice(0, 3).join('; ')})`;
     if (verdict !== 'ok') ok = false;
     const skippedNote = result.skipped > 0 && !step.required ? ` — skipped: ${result.skippedNames.slice(0, 2).join('; ')}` : '';
-    summary.push(`${step.name}: ${verdict} — ${result.passed} passed, ${result.failed} failed, ${result.skipped} skipped${skippedNote}`);
+    summary.push(`${step.name}: ${verdict} — ${result.passed} passed, ${result.failed} failed, ${result.skipped} skipped${skippedNote} (${took()})`);
   } else {
     const [command, ...args] = step.command;
     let run = spawnSync(command, args, { stdio: 'inherit' });
@@ -59,7 +72,7 @@ for (const step of steps) {
       run = spawnSync(then, thenArgs, { stdio: 'inherit' });
     }
     if (run.status !== 0) ok = false;
-    summary.push(`${step.name}: ${run.status === 0 ? 'ok' : `FAILED (exit ${run.status})`}`);
+    summary.push(`${step.name}: ${run.status === 0 ? 'ok' : `FAILED (exit ${run.status})`} (${took()})`);
   }
 }
 

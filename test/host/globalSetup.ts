@@ -1,6 +1,6 @@
 // Vitest globalSetup for the host suites: builds (or reuses) the base, starts the host and
 // its DNS server, prints the start-up times, and always brings everything down at the end.
-import { buildBase, hostAvailability, hostDown, hostRequired, resetHost } from './testHost.js';
+import { buildBase, hostAvailability, hostDown, hostPlatform, hostRequired, resetHost } from './testHost.js';
 
 function seconds(since: number): string {
   return `${((performance.now() - since) / 1000).toFixed(1)} s`;
@@ -14,13 +14,14 @@ export default async function setup(): Promise<(() => Promise<void>) | undefined
     console.log(`host suites SKIPPED: ${availability.reason}`);
     return undefined;
   }
+  const platform = hostPlatform();
   const coldStart = performance.now();
   try {
     const base = await buildBase();
     const warmStart = performance.now();
     await resetHost('fresh');
     const cold = base.built ? `cold ${seconds(coldStart)} (base built)` : 'base reused';
-    console.log(`host start-up: ${cold}, warm ${seconds(warmStart)}`);
+    console.log(`host start-up (${platform}): ${cold}, warm ${seconds(warmStart)}`);
   } catch (e) {
     await hostDown().catch(() => undefined);
     throw e;

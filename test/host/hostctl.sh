@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# hostctl.sh — the Homemail test world: a throwaway Debian (bookworm) mail server in a
-# chroot plus an authoritative DNS server (nsd) on a loopback address.
+# hostctl.sh — the Homemail test world: a throwaway Debian mail server (bookworm or trixie)
+# in a chroot plus an authoritative DNS server (nsd) on a loopback address.
+#
+#   [--platform P]        before or after the command; default $HOMEMAIL_HOST_PLATFORM or
+#                         bookworm. Each platform has its own cached base; one host runs at a time.
 #
 #   build-base            build (or reuse) the cached debootstrap base
 #   up [--variant V]      build-base if needed, then start a fresh host (default: fresh)
@@ -11,6 +14,7 @@
 #   exec [--stdin] -- CMD...   run CMD as root inside the chroot (used by testHost.ts)
 #   dns-set ZONE          replace the test records of ZONE with stdin, reload, wait until served
 #   env                   print the host's facts as KEY=VALUE lines
+#   platforms             print the platforms, one a line
 #
 # Variants: fresh | single-key | other-filters | no-opendkim (see README.md).
 # Touches only: the base cache dir, the instance dir, processes whose root is the chroot,
@@ -18,10 +22,26 @@
 set -euo pipefail
 umask 022
 
-readonly BASE_RECIPE_VERSION=4
-readonly SUITE=bookworm
+readonly PLATFORMS="bookworm trixie"
 readonly CACHE_DIR=${HOMEMAIL_HOST_CACHE:-/var/cache/homemail-testhost}
-readonly BASE=$CACHE_DIR/base-$SUITE
+# Set by select_platform: the Debian suite, its base and its recipe version. A platform's
+# recipe version changes only when its own recipe does, so the other bases stay cached.
+SUITE=
+BASE=
+BASE_RECIPE_VERSION=
+BASE_PACKAGES=
+select_platform() {
+  BASE_PACKAGES="openssh-server postfix opendkim opendkim-tools sudo ca-certificates bsd-mailx rsyslog dnsutils procps iproute2 netbase"
+  case $1 in
+    bookworm) BASE_RECIPE_VERSION=4 ;;
+    # trixie's postfix only recommends ssl-cert (bookworm's depends on it); a plain
+    # `apt install postfix` brings it, and with it the snakeoil certificate smtpd uses.
+    trixie) BASE_RECIPE_VERSION=1; BASE_PACKAGES+=" ssl-cert" ;;
+    *) die "unknown platform '$1' (platforms: $PLATFORMS)" ;;
+  esac
+  SUITE=$1
+  BASE=$CACHE_DIR/base-$SUITE
+}
 readonly INST=${HOMEMAIL_HOST_DIR:-/var/tmp/homemail-testhost}
 readonly ROOT=$INST/root
 readonly STATE=$INST/state
@@ -39,7 +59,6 @@ readonly ROOT_PASSWORD="root-Pa55word"
 readonly PEM_PASSPHRASE="pem pass'phrase"
 STEP_TIMEOUT=${HOMEMAIL_HOST_STEP_TIMEOUT:-60}
 readonly VARIANTS="fresh single-key other-filters no-opendkim"
-readonly BASE_PACKAGES="openssh-server postfix opendkim opendkim-tools sudo ca-certificates bsd-mailx rsyslog dnsutils procps iproute2 netbase"
 readonly HOST_TOOLS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 log() { printf 'hostctl: %s\n' "$*" >&2; }
@@ -47,14 +66,25 @@ die() { log "error: $*"; exit 1; }
 need_root() { [[ $(id -u) == 0 ]] || die "must run as root"; }
 
 # ---------------------------------------------------------------- mirror
-# The Debian mirror comes from this machine's apt configuration (never written in the repo).
+# The Debian mirror comes from this machine's apt configuration (never written in the repo):
+# the source listing the suite itself, else the one listing the machine's own release (the
+# same Debian archive serves every suite, e.g. trixie on a bookworm machine).
 debian_mirror() {
   if [[ -n ${HOMEMAIL_DEBIAN_MIRROR:-} ]]; then echo "$HOMEMAIL_DEBIAN_MIRROR"; return; fi
-  local f uri
+  local own uri
+  own=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
+  uri=$(apt_source_for "$SUITE")
+  [[ -z $uri && -n $own && $own != "$SUITE" ]] && uri=$(apt_source_for "$own")
+  [[ -n $uri ]] || die "no Debian mirror for $SUITE${own:+ or $own} found in /etc/apt (set HOMEMAIL_DEBIAN_MIRROR)"
+  echo "$uri"
+}
+
+# The URI of the first apt source whose suites contain the given one (not -security).
+apt_source_for() {
+  local suite=$1 f uri
   for f in /etc/apt/sources.list.d/*.sources; do
     [[ -f $f ]] || continue
-    # first stanza whose Suites contain the suite itself (not -security)
-    uri=$(awk -v s="$SUITE" '
+    uri=$(awk -v s="$suite" '
       BEGIN { RS=""; FS="\n" }
       { u=""; ok=0
         for (i=1;i<=NF;i++) {
@@ -67,10 +97,10 @@ debian_mirror() {
   done
   for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
     [[ -f $f ]] || continue
-    uri=$(awk -v s="$SUITE" '$1=="deb" { i=2; if ($2 ~ /^\[/) { while ($i !~ /\]$/) i++; i++ } if ($(i+1)==s) { print $i; exit } }' "$f")
+    uri=$(awk -v s="$suite" '$1=="deb" { i=2; if ($2 ~ /^\[/) { while ($i !~ /\]$/) i++; i++ } if ($(i+1)==s) { print $i; exit } }' "$f")
     [[ -n $uri ]] && { echo "$uri"; return; }
   done
-  die "no $SUITE mirror found in /etc/apt (set HOMEMAIL_DEBIAN_MIRROR)"
+  return 0
 }
 
 # ---------------------------------------------------------------- mounts
@@ -161,7 +191,7 @@ record_pid() { mkdir -p "$PIDS"; echo "$2" >"$PIDS/$1"; }
 in_root() {
   local r=$1; shift
   timeout --kill-after=5 "$STEP_TIMEOUT" unshare --uts -- chroot "$r" /bin/sh -c 'hostname "$0" && exec "$@"' "$HOSTNAME_FQDN" \
-    env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 "$@" 9>&-
+    env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 "$@" 8>&- 9>&-
 }
 
 # ---------------------------------------------------------------- locking
@@ -177,20 +207,31 @@ base_stamp_text() { printf 'recipe=%s suite=%s packages=%s\n' "$BASE_RECIPE_VERS
 
 base_is_current() { [[ -f $BASE/.homemail-base-stamp && $(cat "$BASE/.homemail-base-stamp") == "$(base_stamp_text)" ]]; }
 
+# Each base is built under its own lock (fd 8, closed again before any daemon starts), so
+# building one platform's base never holds up a host running on another.
 cmd_build_base() {
   need_root
   if base_is_current; then log "base reused: $BASE"; echo "base-reused"; return 0; fi
+  mkdir -p "$CACHE_DIR"
+  exec 8>>"$CACHE_DIR/build-$SUITE.lock"
+  flock -w 1800 8 || die "another hostctl.sh is building $BASE"
+  if base_is_current; then exec 8>&-; log "base reused: $BASE"; echo "base-reused"; return 0; fi
+  build_base_locked
+  exec 8>&-
+}
+
+build_base_locked() {
   command -v debootstrap >/dev/null || die "debootstrap is not installed (run test/host/install-deps.sh)"
   local mirror tmp start
   mirror=$(debian_mirror)
-  tmp=$CACHE_DIR/build.tmp
+  tmp=$CACHE_DIR/build-$SUITE.tmp
   start=$(date +%s)
   mkdir -p "$CACHE_DIR"
   unmount_all_under "$tmp"
   rm -rf "$tmp"
   log "debootstrap $SUITE (minbase) from the machine's mirror into $tmp"
-  timeout 1200 debootstrap --variant=minbase "$SUITE" "$tmp" "$mirror" >"$CACHE_DIR/debootstrap.log" 2>&1 \
-    || { tail -20 "$CACHE_DIR/debootstrap.log" >&2; die "debootstrap failed (log: $CACHE_DIR/debootstrap.log)"; }
+  timeout 1200 debootstrap --variant=minbase "$SUITE" "$tmp" "$mirror" >"$CACHE_DIR/debootstrap-$SUITE.log" 2>&1 8>&- \
+    || { tail -20 "$CACHE_DIR/debootstrap-$SUITE.log" >&2; die "debootstrap failed (log: $CACHE_DIR/debootstrap-$SUITE.log)"; }
   trap 'unmount_all_under "'"$tmp"'"' EXIT
   mount_chroot_fs "$tmp"
   echo "deb $mirror $SUITE main" >"$tmp/etc/apt/sources.list"
@@ -208,7 +249,7 @@ postfix postfix/protocols select all
 SEL
   log "apt-get install $BASE_PACKAGES"
   STEP_TIMEOUT=1200 in_root "$tmp" sh -c 'apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends '"$BASE_PACKAGES" \
-    >"$CACHE_DIR/apt.log" 2>&1 || { tail -30 "$CACHE_DIR/apt.log" >&2; die "apt-get install failed (log: $CACHE_DIR/apt.log)"; }
+    >"$CACHE_DIR/apt-$SUITE.log" 2>&1 || { tail -30 "$CACHE_DIR/apt-$SUITE.log" >&2; die "apt-get install failed (log: $CACHE_DIR/apt-$SUITE.log)"; }
   # Debian's postinst takes myhostname from the build machine: set the server's own name.
   # Loopback only (the test host shares the machine's network), and the test domain local.
   in_root "$tmp" postconf -e "myhostname = $HOSTNAME_FQDN" "inet_interfaces = loopback-only" \
@@ -605,9 +646,10 @@ cmd_up() {
   "variant_${variant//-/_}"
   dns_start
   start_services "$variant"
+  echo "$SUITE" >"$STATE/platform"
   echo "$variant" >"$STATE/variant"
   trap - EXIT
-  log "host up: variant $variant, ssh $SERVER_ADDR:$SSH_PORT, smtp $SERVER_ADDR:25, dns $DNS_ADDR:$DNS_PORT ($(( ($(date +%s%N) - t0) / 1000000 )) ms, rootfs $(cat "$STATE/rootfs"))"
+  log "host up: $SUITE, variant $variant, ssh $SERVER_ADDR:$SSH_PORT, smtp $SERVER_ADDR:25, dns $DNS_ADDR:$DNS_PORT ($(( ($(date +%s%N) - t0) / 1000000 )) ms, rootfs $(cat "$STATE/rootfs"))"
 }
 
 is_up() {
@@ -617,7 +659,7 @@ is_up() {
 
 cmd_status() {
   if is_up; then
-    echo "up variant=$(cat "$STATE/variant") ssh=$SERVER_ADDR:$SSH_PORT dns=$DNS_ADDR:$DNS_PORT"
+    echo "up platform=$SUITE variant=$(cat "$STATE/variant") ssh=$SERVER_ADDR:$SSH_PORT dns=$DNS_ADDR:$DNS_PORT"
     pids_rooted_in "$ROOT" | tr '\n' ' ' | sed 's/^/chroot pids: /'; echo
     mounts_under "$INST" | sed 's/^/mount: /'
     return 0
@@ -649,6 +691,7 @@ cmd_exec() {
 
 cmd_env() {
   cat <<ENV
+PLATFORM=$SUITE
 VARIANT=$(cat "$STATE/variant" 2>/dev/null || true)
 SSH_HOST=$SERVER_ADDR
 SSH_PORT=$SSH_PORT
@@ -668,13 +711,28 @@ PEM_PASSPHRASE=$PEM_PASSPHRASE
 ENV
 }
 
-usage() { sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,20p' "$HOST_TOOLS_DIR/hostctl.sh" | sed 's/^# \{0,1\}//'; }
 
 main() {
+  local args=() platform=${HOMEMAIL_HOST_PLATFORM:-}
+  while (($#)); do
+    case $1 in
+      --platform) platform=${2:-}; [[ -n $platform ]] || die "usage: --platform NAME ($PLATFORMS)"; shift 2 ;;
+      --platform=*) platform=${1#--platform=}; shift ;;
+      --) args+=("$@"); break ;;
+      *) args+=("$1"); shift ;;
+    esac
+  done
+  set -- "${args[@]}"
   local cmd=${1:-}; shift || true
+  # Commands on the running host default to its platform; starting one defaults to bookworm.
+  if [[ -z $platform && -f $STATE/platform ]] && [[ $cmd != up && $cmd != reset && $cmd != build-base ]]; then
+    platform=$(cat "$STATE/platform")
+  fi
+  select_platform "${platform:-bookworm}"
   cd /   # never keep a directory of the instance busy (down finds processes by their cwd)
   case $cmd in
-    build-base|up|reset|down|rotate-host-keys|dns-set) need_root; mkdir -p "$CACHE_DIR"; take_lock ;;
+    up|reset|down|rotate-host-keys|dns-set) need_root; mkdir -p "$CACHE_DIR"; take_lock ;;
   esac
   case $cmd in
     build-base) cmd_build_base ;;
@@ -686,6 +744,7 @@ main() {
     exec) cmd_exec "$@" ;;
     dns-set) cmd_dns_set "$@" ;;
     env) cmd_env ;;
+    platforms) printf '%s\n' $PLATFORMS ;;
     ""|-h|--help|help) usage ;;
     *) usage >&2; exit 2 ;;
   esac

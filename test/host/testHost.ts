@@ -1,5 +1,6 @@
 // The typed door to the test world (a Debian mail server in a chroot, plus nsd) for the
 // host suites. Everything goes through hostctl.sh, spawned with an argument array.
+// HOMEMAIL_HOST_PLATFORM chooses the Debian release the host runs (default bookworm).
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { accessSync, constants } from 'node:fs';
@@ -12,6 +13,17 @@ export type Variant = 'fresh' | 'single-key' | 'other-filters' | 'no-opendkim';
 
 /** Every variant, in the order the world suite visits them. */
 export const VARIANTS: readonly Variant[] = ['fresh', 'single-key', 'other-filters', 'no-opendkim'];
+
+/** The Debian releases the test host can run, each from its own cached base. */
+export type Platform = 'bookworm' | 'trixie';
+
+/** Every platform, in the order CI runs them. */
+export const PLATFORMS: readonly Platform[] = ['bookworm', 'trixie'];
+
+/** The platform this run's host uses: HOMEMAIL_HOST_PLATFORM, else bookworm. */
+export function hostPlatform(): Platform {
+  return asPlatform(process.env['HOMEMAIL_HOST_PLATFORM'] ?? 'bookworm');
+}
 
 /** Zones the test DNS server is authoritative for. */
 export type Zone = 'example.test' | 'example.org' | '0.0.127.in-addr.arpa';
@@ -74,6 +86,7 @@ export interface SmtpResult {
 
 /** A running test host. */
 export interface TestHost {
+  readonly platform: Platform;
   readonly variant: Variant;
   readonly sshHost: string;
   readonly sshPort: number;
@@ -201,7 +214,7 @@ export function hostSkipReason(): string | null {
 
 /** Builds the cached debootstrap base unless it is current; says whether it was built. */
 export async function buildBase(): Promise<{ built: boolean }> {
-  const out = await hostctl(['build-base'], { timeoutMs: BUILD_TIMEOUT_MS });
+  const out = await hostctl(['build-base', '--platform', hostPlatform()], { timeoutMs: BUILD_TIMEOUT_MS });
   return { built: out.includes('base-built') };
 }
 
@@ -212,7 +225,7 @@ export async function hostDown(): Promise<void> {
 
 /** Starts a fresh copy of the host with the given variant (stopping any running one). */
 export async function resetHost(variant: Variant): Promise<TestHost> {
-  await hostctl(['reset', '--variant', variant], { timeoutMs: UP_TIMEOUT_MS });
+  await hostctl(['reset', '--platform', hostPlatform(), '--variant', variant], { timeoutMs: UP_TIMEOUT_MS });
   return currentHost();
 }
 
@@ -241,6 +254,12 @@ function envValue(env: HostEnv, key: string): string {
   return v;
 }
 
+function asPlatform(p: string): Platform {
+  const found = PLATFORMS.find((x) => x === p);
+  if (found === undefined) throw new Error(`unknown platform '${p}' (platforms: ${PLATFORMS.join(', ')})`);
+  return found;
+}
+
 function asVariant(v: string): Variant {
   const found = VARIANTS.find((x) => x === v);
   if (found === undefined) throw new Error(`unknown variant ${v}`);
@@ -253,6 +272,7 @@ function makeHost(env: HostEnv): TestHost {
   const sshPort = Number(envValue(env, 'SSH_PORT'));
   const run = (cmd: string, opts?: { stdin?: string; timeoutMs?: number }): Promise<CommandResult> => runAsRoot(cmd, opts);
   return {
+    platform: asPlatform(envValue(env, 'PLATFORM')),
     variant: asVariant(envValue(env, 'VARIANT')),
     sshHost: envValue(env, 'SSH_HOST'),
     sshPort,
