@@ -67,7 +67,9 @@ function restoreDiff(path: string, existed: boolean, old: string, now: string): 
   const before = now === 'absent' ? '' : decode(now);
   const after = existed ? decode(old) : '';
   if (before === after && (now === 'absent') === !existed) return '';
-  return createTwoFilesPatch(now === 'absent' ? '/dev/null' : `a${path}`, existed ? `b${path}` : '/dev/null', before, after, undefined, undefined, { context: 3 });
+  const patch = createTwoFilesPatch(now === 'absent' ? '/dev/null' : `a${path}`, existed ? `b${path}` : '/dev/null', before, after, undefined, undefined, { context: 3 });
+  // The package's "=====" separator line says nothing to a reader.
+  return patch.replace(/^=+\n/, '');
 }
 
 /** The list script's output → backups, newest first. */
