@@ -1,14 +1,16 @@
 // homemail watch --once against the test host: two runs around a DKIM record replaced in the
 // test DNS (nsd) and a dead blocklist added to main.cf report exactly those two changes for
-// the worse and exit 1; homemail status shows them. The DKIM keys are opendkim-genkey output
-// (test/unit/records/fixtures/opendkim-genkey); the login is deploy's key (no prompt), so the
-// server checks run.
+// the worse and exit 1; DMARC reports delivered by Postfix to the rua mailbox before each run
+// are stored once each; homemail status shows it all. The DKIM keys are opendkim-genkey output
+// (test/unit/records/fixtures/opendkim-genkey), the reports are built by
+// test/unit/reports/fixtures.ts; the login is deploy's key (no prompt), so the server checks run.
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { WatchRunResult, WatchStatus } from '../../shared/watch.js';
 import { runCliCaptured } from '../support/cli.js';
+import { packReport, reportMessage, reportXml } from '../unit/reports/fixtures.js';
 import { hostSkipReason, resetHost, type TestHost } from './testHost.js';
 
 const skip = hostSkipReason();
@@ -24,6 +26,23 @@ function dkimLine(selector: string, key: string): string {
   return `${selector}._domainkey IN TXT ${parts.map((p) => `"${p}"`).join(' ')}`;
 }
 
+const dmarcRecord = '_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@example.test"';
+
+/** A DMARC aggregate report mailed to the rua address through the server's sendmail; waits until it is in the mailbox. */
+async function deliverReport(host: TestHost, id: string, day: number, rows: Array<{ ip: string; count: number }>, expectMessages: number): Promise<void> {
+  const begin = new Date(Date.UTC(2026, 10, 20 + day));
+  const xml = reportXml({ org: 'reporter.example', id, domain: host.domain, begin, rows });
+  const message = reportMessage({ from: 'noreply-dmarc@reporter.example', to: 'dmarc@example.test', subject: `Report Domain: example.test Report-ID: ${id}`, attachment: packReport(xml, 'gzip', id) });
+  const sent = await host.runAsRoot('/usr/sbin/sendmail -oi -f noreply-dmarc@reporter.example dmarc@example.test', { stdin: message });
+  expect(sent.code).toBe(0);
+  for (let wait = 0; wait < 60; wait += 1) {
+    const count = Number((await host.runAsRoot("grep -c '^From ' /var/mail/admin 2>/dev/null || true")).stdout.trim() || '0');
+    if (count >= expectMessages) return;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`report ${id} was not delivered to /var/mail/admin`);
+}
+
 describe.skipIf(skip !== null)(suite('homemail watch on the test host'), () => {
   let host: TestHost;
   let env: NodeJS.ProcessEnv;
@@ -34,7 +53,8 @@ describe.skipIf(skip !== null)(suite('homemail watch on the test host'), () => {
     host = await resetHost('fresh');
     const dir = mkdtempSync(path.join(tmpdir(), 'hm-watch-'));
     env = { ...process.env, SSH_AUTH_SOCK: '', HOMEMAIL_DATA_DIR: path.join(dir, 'data'), HOMEMAIL_HISTORY_DIR: path.join(dir, 'history') };
-    await host.setRecords('example.test', [dkimLine('watch', keyOf('sel2048.txt'))]);
+    await host.setRecords('example.test', [dkimLine('watch', keyOf('sel2048.txt')), dmarcRecord]);
+    await deliverReport(host, 'w-1', 0, [{ ip: host.address, count: 12 }], 1);
     const setup = await host.runAsRoot(`postconf -e 'smtpd_client_restrictions = permit_mynetworks, permit'`);
     expect(setup.code).toBe(0);
   });
@@ -53,7 +73,8 @@ describe.skipIf(skip !== null)(suite('homemail watch on the test host'), () => {
     expect(first.code).toBe(0);
 
     // The changes: a new key published at the same selector, a list that no longer exists.
-    await host.setRecords('example.test', [dkimLine('watch', keyOf('sel3072.txt'))]);
+    await host.setRecords('example.test', [dkimLine('watch', keyOf('sel3072.txt')), dmarcRecord]);
+    await deliverReport(host, 'w-2', 1, [{ ip: host.address, count: 8 }], 2);
     const edit = await host.runAsRoot(`postconf -e 'smtpd_client_restrictions = permit_mynetworks, reject_rbl_client dead-bl.example.test, permit'`);
     expect(edit.code).toBe(0);
 
@@ -87,6 +108,17 @@ describe.skipIf(skip !== null)(suite('homemail watch on the test host'), () => {
     expect(target?.runs).toBe(9);
     expect(target?.server?.hostKeyFingerprint).toMatch(/^SHA256:/);
     expect((await host.hostKeyFingerprints())).toContain(target?.server?.hostKeyFingerprint);
+    // Each report stored once, though the mailbox was read at each of the three runs.
+    expect(target?.trends).toMatchObject({
+      reports: 2,
+      rows: 2,
+      daily: [
+        { date: '2026-11-20', pass: 12, fail: 0 },
+        { date: '2026-11-21', pass: 8, fail: 0 },
+      ],
+      reporters: [{ orgName: 'reporter.example', pass: 20, fail: 0 }],
+      sources: [{ sourceIp: host.address, count: 20, fail: 0 }],
+    });
     expect(target?.latest.map((r) => r.kind).sort()).toEqual(['inbound', 'send-test', 'verify']);
     const dkim = target?.latest.find((r) => r.kind === 'verify')?.checks.find((c) => c.checkId === 'dkim:watch');
     expect(dkim?.values.record).toContain(keyOf('sel3072.txt'));

@@ -1,5 +1,5 @@
 import type { ReportsProgress } from '../../../shared/contract/reports.js';
-import type { KnownIssue, ReportPeriod, ReportsResult } from '../../../shared/reports.js';
+import type { AggregateReport, KnownIssue, ReportPeriod, ReportsResult } from '../../../shared/reports.js';
 import type { RemoteSession } from '../ssh/types.js';
 import type { ArchiveLimits } from './archive.js';
 import type { BudgetLimits } from './budget.js';
@@ -23,6 +23,8 @@ export interface ReadReportsOptions {
   now: Date;
   signal?: AbortSignal | undefined;
   progress?: ((event: ReportsProgress) => void) | undefined;
+  /** Every report of the period, once each (the watch stores them in the history). */
+  onReports?: ((reports: readonly AggregateReport[]) => void) | undefined;
 }
 
 export const DEFAULT_CAP_BYTES = 64 * 1024 * 1024;
@@ -104,6 +106,7 @@ export async function readReports(session: RemoteSession, options: ReadReportsOp
     options.signal,
   );
   const summary = withReverseNames(first, names);
+  options.onReports?.(summary.reports);
   progress({ kind: 'phase', phase: 'names', done: 4, total: 4 });
 
   const coveredDays = summary.reports.length === 0 ? 0 : (Math.max(...summary.reports.map((r) => Date.parse(r.end))) - Math.min(...summary.reports.map((r) => Date.parse(r.begin)))) / DAY_MS;

@@ -12,7 +12,9 @@ import { sendTest } from '../verify/sendTest.js';
 import { chainedResolver, resolversFromArgs } from '../verify/servers.js';
 import { verifyDns } from '../verify/verifyDns.js';
 import { joinTxt } from '../../../shared/verify/tags.js';
-import { inboundRun, recordResult, sendTestRun, serverOf, storedCheck } from './record.js';
+import { inboundRun, recordDmarcReports, recordResult, sendTestRun, serverOf, storedCheck } from './record.js';
+import { readReports } from '../reports/readReports.js';
+import type { AggregateReport } from '../../../shared/reports.js';
 import type { HistoryStore } from './store.js';
 
 export interface WatchDeps {
@@ -94,13 +96,13 @@ export async function watchTarget(target: WatchTarget, deps: WatchDeps): Promise
   changes.push(...recordResult(deps.store, { kind: 'verify', domain: target.domain, server: null, at, resolvers, checks: verifyChecks }).changes);
 
   if (target.ssh === null) {
-    skipped.push('Server checks (inbound blocklists, test message): no SSH target saved for this domain.');
+    skipped.push('Server checks (inbound blocklists, test message, DMARC reports): no SSH target saved for this domain.');
   } else {
     let session: SshSession | null = null;
     try {
       session = await connectWithoutPrompt(target, deps);
     } catch (error) {
-      skipped.push(`Server checks (inbound blocklists, test message): could not log in to ${target.ssh} without a prompt: ${reason(error)}`);
+      skipped.push(`Server checks (inbound blocklists, test message, DMARC reports): could not log in to ${target.ssh} without a prompt: ${reason(error)}`);
     }
     if (session) {
       const server = serverOf(session);
@@ -122,6 +124,13 @@ export async function watchTarget(target: WatchTarget, deps: WatchDeps): Promise
           changes.push(...recordResult(deps.store, sendTestRun(sent, server, target.resolvers, at)).changes);
         } catch (error) {
           skipped.push(`Test message: ${reason(error)}`);
+        }
+        try {
+          let reports: readonly AggregateReport[] = [];
+          await readReports(session, { domain: target.domain, period: { kind: 'all' }, now: deps.now(), signal: deps.signal, onReports: (read) => (reports = read) });
+          changes.push(...recordDmarcReports(deps.store, target.domain, reports, at).changes);
+        } catch (error) {
+          skipped.push(`DMARC reports: ${reason(error)}`);
         }
       } finally {
         await session.close();
