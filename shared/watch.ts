@@ -117,6 +117,27 @@ export interface DmarcTrends {
   sources: SourceVolume[];
 }
 
+/** A check a watch could not run: what (`watch.skip.<what>` in the wizard) and why (English detail). */
+export interface WatchSkip {
+  what: 'server-none' | 'server-login' | 'inbound' | 'send-test' | 'reports';
+  /** The English sentence (CLI, --json). */
+  text: string;
+  /** Why, in the back end's words (an error message); empty when `what` says it all. */
+  detail: string;
+}
+
+const skipTextsEn: Record<WatchSkip['what'], string> = {
+  'server-none': 'Server checks (inbound blocklists, test message, DMARC reports): no SSH target saved for this domain.',
+  'server-login': 'Server checks (inbound blocklists, test message, DMARC reports): could not log in without a prompt',
+  inbound: 'Inbound check',
+  'send-test': 'Test message',
+  reports: 'DMARC reports',
+};
+
+export function watchSkip(what: WatchSkip['what'], detail = ''): WatchSkip {
+  return { what, detail, text: detail === '' ? skipTextsEn[what] : `${skipTextsEn[what]}: ${detail}` };
+}
+
 export interface TargetStatus {
   domain: string;
   server: ServerIdentity | null;
@@ -125,7 +146,7 @@ export interface TargetStatus {
   /** What changed at the newest run(s) against the run before. */
   changes: WatchChange[];
   /** Checks that were not run at the last watch, and why (no credentials without a prompt, …). */
-  skipped: string[];
+  skipped: WatchSkip[];
   lastRunAt: string | null;
   runs: number;
   trends: DmarcTrends;
@@ -147,7 +168,7 @@ export interface WatchSchedule {
 
 export interface WatchRunResult {
   at: string;
-  targets: Array<{ domain: string; server: string | null; changes: WatchChange[]; skipped: string[]; failed: string | null }>;
+  targets: Array<{ domain: string; server: string | null; changes: WatchChange[]; skipped: WatchSkip[]; failed: string | null }>;
   /** Something got worse at this run. */
   worse: boolean;
 }

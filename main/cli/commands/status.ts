@@ -16,7 +16,7 @@ function printTarget(io: CliIO, target: TargetStatus): void {
   }
   writeLine(io, '  changes at the last run:');
   printChanges(io, target.changes);
-  for (const skipped of target.skipped) writeLine(io, `  skipped: ${oneLine(skipped)}`);
+  for (const skipped of target.skipped) writeLine(io, `  skipped: ${oneLine(skipped.text)}`);
   const { trends } = target;
   if (trends.reports > 0) {
     const pass = trends.daily.reduce((sum, d) => sum + d.pass, 0);

@@ -26,7 +26,7 @@ function printRun(io: CliIO, result: WatchRunResult): void {
     writeLine(io, `${target.domain}${target.server ? ` (${target.server})` : ''}`);
     if (target.failed !== null) writeLine(io, `  [FAILED] ${oneLine(target.failed)}`);
     else printChanges(io, target.changes);
-    for (const skipped of target.skipped) writeLine(io, `  skipped: ${oneLine(skipped)}`);
+    for (const skipped of target.skipped) writeLine(io, `  skipped: ${oneLine(skipped.text)}`);
   }
   writeLine(io);
   writeLine(io, result.worse ? 'Something got worse since the previous run.' : 'Nothing got worse since the previous run.');

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { HomemailError } from '../../../shared/errors.js';
 import { parseSshTarget } from '../../../shared/validation/sshTarget.js';
-import { sortChanges, type StoredCheck, type WatchChange, type WatchRunResult, type WatchTarget } from '../../../shared/watch.js';
+import { sortChanges, watchSkip, type StoredCheck, type WatchSkip, type WatchChange, type WatchRunResult, type WatchTarget } from '../../../shared/watch.js';
 import { loadDkimKeyFile, parseDkimSpec } from '../keys/index.js';
 import { checkInbound } from '../inbound/checkInbound.js';
 import { connectSsh } from '../ssh/connect.js';
@@ -73,7 +73,7 @@ const reason = (error: unknown): string => (error instanceof Error ? error.messa
 export async function watchTarget(target: WatchTarget, deps: WatchDeps): Promise<WatchRunResult['targets'][number]> {
   const at = deps.now().toISOString();
   const changes: WatchChange[] = [];
-  const skipped: string[] = [];
+  const skipped: WatchSkip[] = [];
   const dkim = await dkimExpectations(target);
   const report = await verifyDns({
     domain: target.domain,
@@ -96,13 +96,13 @@ export async function watchTarget(target: WatchTarget, deps: WatchDeps): Promise
   changes.push(...recordResult(deps.store, { kind: 'verify', domain: target.domain, server: null, at, resolvers, checks: verifyChecks }).changes);
 
   if (target.ssh === null) {
-    skipped.push('Server checks (inbound blocklists, test message, DMARC reports): no SSH target saved for this domain.');
+    skipped.push(watchSkip('server-none'));
   } else {
     let session: SshSession | null = null;
     try {
       session = await connectWithoutPrompt(target, deps);
     } catch (error) {
-      skipped.push(`Server checks (inbound blocklists, test message, DMARC reports): could not log in to ${target.ssh} without a prompt: ${reason(error)}`);
+      skipped.push(watchSkip('server-login', `${target.ssh}: ${reason(error)}`));
     }
     if (session) {
       const server = serverOf(session);
@@ -111,7 +111,7 @@ export async function watchTarget(target: WatchTarget, deps: WatchDeps): Promise
           const inbound = await checkInbound(session, deps.signal);
           changes.push(...recordResult(deps.store, inboundRun(inbound, server, target.domain, at)).changes);
         } catch (error) {
-          skipped.push(`Inbound check: ${reason(error)}`);
+          skipped.push(watchSkip('inbound', reason(error)));
         }
         try {
           const sent = await sendTest(session, {
@@ -123,14 +123,14 @@ export async function watchTarget(target: WatchTarget, deps: WatchDeps): Promise
           });
           changes.push(...recordResult(deps.store, sendTestRun(sent, server, target.resolvers, at)).changes);
         } catch (error) {
-          skipped.push(`Test message: ${reason(error)}`);
+          skipped.push(watchSkip('send-test', reason(error)));
         }
         try {
           let reports: readonly AggregateReport[] = [];
           await readReports(session, { domain: target.domain, period: { kind: 'all' }, now: deps.now(), signal: deps.signal, onReports: (read) => (reports = read) });
           changes.push(...recordDmarcReports(deps.store, target.domain, reports, at).changes);
         } catch (error) {
-          skipped.push(`DMARC reports: ${reason(error)}`);
+          skipped.push(watchSkip('reports', reason(error)));
         }
       } finally {
         await session.close();

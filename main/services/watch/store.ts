@@ -13,6 +13,7 @@ import type {
   StoredRun,
   WatchChange,
   WatchSchedule,
+  WatchSkip,
   WatchTarget,
 } from '../../../shared/watch.js';
 import { migrations, schemaVersion } from './migrations.js';
@@ -167,13 +168,13 @@ export class HistoryStore {
     return this.all('SELECT * FROM targets ORDER BY domain, ssh').map(targetFromRow);
   }
 
-  markWatched(targetId: number, at: string, skipped: readonly string[]): void {
+  markWatched(targetId: number, at: string, skipped: readonly WatchSkip[]): void {
     this.db.prepare('UPDATE targets SET last_watch_at = ?, skipped = ? WHERE id = ?').run(at, JSON.stringify(skipped), targetId);
   }
 
-  skippedAt(domain: string): { at: string | null; skipped: string[] } {
+  skippedAt(domain: string): { at: string | null; skipped: WatchSkip[] } {
     const row = this.db.prepare('SELECT last_watch_at, skipped FROM targets WHERE domain = ? ORDER BY last_watch_at DESC LIMIT 1').get(domain) as Row | undefined;
-    return { at: nullableText(row?.last_watch_at), skipped: json<string[]>(row?.skipped, []) };
+    return { at: nullableText(row?.last_watch_at), skipped: json<WatchSkip[]>(row?.skipped, []) };
   }
 
   // ---- runs and checks ----

@@ -198,7 +198,10 @@ function TargetSection({ target, onChanged }: { target: TargetStatus; onChanged:
           <p className="notice-title">{t('watch.skippedTitle')}</p>
           <ul>
             {target.skipped.map((s) => (
-              <li key={s}>{s}</li>
+              <li key={`${s.what}-${s.detail}`}>
+                {t(`watch.skip.${s.what}`)}
+                {s.detail && `: ${s.detail}`}
+              </li>
             ))}
           </ul>
         </div>

@@ -21,7 +21,7 @@ const status: WatchStatus = {
       server: { host: '192.0.2.10', port: 22, hostKeyFingerprint: 'SHA256:abc' },
       lastRunAt: '2026-11-30T06:00:00.000Z',
       runs: 6,
-      skipped: ['Test message: sudo asked for a password'],
+      skipped: [{ what: 'send-test', detail: 'sudo asked for a password', text: 'Test message: sudo asked for a password' }],
       changes: [
         {
           kind: 'dkim-changed',
@@ -80,6 +80,7 @@ describe('Status page', () => {
     await screen.findByRole('heading', { level: 2, name: 'example.jp' });
     expect(screen.getByText(/DKIM レコード postfix._domainkey.example.jp が変わりました/)).toBeTruthy();
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('状態');
+    expect(screen.getByText('テストメール: sudo asked for a password')).toBeTruthy();
   });
 
   it('exports, deletes a server history after a second click, and switches the schedule off', async () => {
