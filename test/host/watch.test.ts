@@ -54,6 +54,8 @@ describe.skipIf(skip !== null)(suite('homemail watch on the test host'), () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'hm-watch-'));
     env = { ...process.env, SSH_AUTH_SOCK: '', HOMEMAIL_DATA_DIR: path.join(dir, 'data'), HOMEMAIL_HISTORY_DIR: path.join(dir, 'history') };
     await host.setRecords('example.test', [dkimLine('watch', keyOf('sel2048.txt')), dmarcRecord]);
+    // The report address delivers to admin's mailbox, as the manual procedure's /etc/aliases does.
+    expect((await host.runAsRoot("printf 'dmarc: admin\\n' >> /etc/aliases && newaliases")).code).toBe(0);
     await deliverReport(host, 'w-1', 0, [{ ip: host.address, count: 12 }], 1);
     const setup = await host.runAsRoot(`postconf -e 'smtpd_client_restrictions = permit_mynetworks, permit'`);
     expect(setup.code).toBe(0);
