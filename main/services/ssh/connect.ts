@@ -189,7 +189,8 @@ export function connectionError(error: Error & { code?: string; level?: string }
     });
   }
   if (/lost before handshake|ECONNRESET|EPIPE/i.test(`${code} ${error.message}`)) {
-    return new HomemailError('ssh-unreachable', `${where} accepted the connection and closed it without an SSH greeting.`, {
+    const greeted = sent !== null && sent.length > 0;
+    return new HomemailError('ssh-unreachable', greeted ? `${where} closed the connection during the SSH handshake.` : `${where} accepted the connection and closed it without an SSH greeting.`, {
       hint: 'The SSH server may refuse this address (firewall, TCP wrappers, too many connections). Try again, or check the server.',
       details: { reason: 'closed', ...details },
     });

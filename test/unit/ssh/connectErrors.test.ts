@@ -1,5 +1,5 @@
 // Each connection failure class, produced by a real socket on this machine (no mocks): a
-// closed port, a listener that never speaks, an HTTP server, an SMTP-like greeting, and a
+// closed port, a listener that never speaks, one that hangs up, an HTTP server, an SMTP-like greeting, and a
 // name in the reserved .invalid domain (RFC 2606), which never resolves.
 import http from 'node:http';
 import { mkdtempSync } from 'node:fs';
@@ -35,11 +35,13 @@ let silentPort = 0;
 let httpPort = 0;
 let smtpPort = 0;
 let closedPort = 0;
+let hangUpPort = 0;
 
 beforeAll(async () => {
   silentPort = await listen(net.createServer(() => undefined));
   httpPort = await listen(http.createServer((_request, response) => response.end('hello')));
   smtpPort = await listen(net.createServer((socket) => socket.write('220 mail.example.test ESMTP Postfix\r\n')));
+  hangUpPort = await listen(net.createServer((socket) => socket.destroy()));
   const closed = net.createServer();
   closedPort = await listen(closed);
   await new Promise<void>((resolve) => closed.close(() => resolve()));
@@ -80,6 +82,12 @@ describe('connection errors name what happened', () => {
   it('a mail server greeting: ssh-not-ssh-server, not a timeout', async () => {
     const error = await connectSsh(base(smtpPort)).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'ssh-not-ssh-server', details: { banner: '220 mail.example.test ESMTP Postfix' } });
+  });
+
+  it('a listener that hangs up at once: ssh-unreachable, saying it closed without a greeting', async () => {
+    const error = await connectSsh(base(hangUpPort)).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ssh-unreachable', details: { reason: 'closed' } });
+    expect((error as Error).message).toContain('closed it without an SSH greeting');
   });
 
   it('the CLI exits 3 for each of them and names the class in --json', async () => {
