@@ -1,8 +1,9 @@
 import type { OsRelease } from '../../../shared/inspection.js';
+import { dictionary } from '../../../shared/dictionary.js';
 
 /** /etc/os-release (os-release(5)): `KEY=value` lines, values optionally quoted. */
 export function parseOsRelease(text: string): OsRelease {
-  const values: Record<string, string> = {};
+  const values = dictionary<string>();
   for (const line of text.split(/\r?\n/)) {
     const match = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
     if (!match?.[1]) continue;

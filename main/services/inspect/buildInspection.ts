@@ -12,6 +12,7 @@ import { socketAsMilter } from './opendkimConfig.js';
 import { rblEntries } from './postfixConfig.js';
 import type { ProbeFields } from './probeOutput.js';
 import { packageManagerFrom, parseAddresses, serviceManagerFrom } from './systemFacts.js';
+import { dictionary } from '../../../shared/dictionary.js';
 
 function buildPostfix(fields: ProbeFields): PostfixInfo | null {
   if (!fields.postfix) return null;
@@ -81,7 +82,7 @@ export function keySafetyProblems(key: { owner: string | null; group: string | n
 }
 
 function legacySocket(defaults: string): string | null {
-  const vars: Record<string, string> = {};
+  const vars = dictionary<string>();
   for (const line of defaults.split(/\r?\n/)) {
     const match = /^\s*([A-Z_]+)=["']?([^"'#]*)["']?\s*$/.exec(line);
     if (match?.[1]) vars[match[1]] = (match[2] ?? '').replace(/\$\{?([A-Z_]+)\}?/g, (_all, name: string) => vars[name] ?? '');

@@ -1,8 +1,9 @@
 import type { PackageManager, ServerAddress, ServiceManager } from '../../../shared/inspection.js';
+import { own } from '../../../shared/dictionary.js';
 
 export function packageManagerFrom(command: string): PackageManager | null {
   const map: Record<string, PackageManager> = { 'apt-get': 'apt', dnf: 'dnf', yum: 'yum', zypper: 'zypper', apk: 'apk', pacman: 'pacman' };
-  return map[command] ?? null;
+  return own(map, command) ?? null;
 }
 
 export function serviceManagerFrom(value: string): ServiceManager {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mainCfSettings } from '../../../main/server/config/mainCf.js';
+import { packageManagerFrom } from '../../../main/services/inspect/systemFacts.js';
 import { contentTypeFor } from '../../../main/web/contentTypes.js';
 import { dictionary, own } from '../../../shared/dictionary.js';
 import { explainHeaders } from '../../../shared/verify/headerExplainer.js';
@@ -30,6 +31,11 @@ describe('tables keyed by outside data', () => {
     expect(Object.keys(settings)).toEqual(['constructor', '__proto__', 'myhostname']);
     expect(settings.toString).toBeUndefined();
     expect(settings.__proto__).toBe('b');
+  });
+
+  it('a package manager a server names after a prototype property is no package manager', () => {
+    for (const name of PROTOTYPE_NAMES) expect(packageManagerFrom(name), name).toBeNull();
+    expect(packageManagerFrom('apt-get')).toBe('apt');
   });
 
   it('a requested file extension that names a prototype property is served as bytes', () => {
