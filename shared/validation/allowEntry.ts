@@ -38,12 +38,17 @@ function controlReason(text: string): string | null {
 export function checkRegexpPattern(text: string): string | null {
   const control = controlReason(text);
   if (control !== null) return control;
-  const m = /^\/((?:[^/\\]|\\.)+)\/([imx]*)$/.exec(text.trim());
-  if (!m?.[1]) return 'write it as /pattern/ with optional flags i, m or x, e.g. /^mail\\.example\\.com$/';
+  const m = /^\/((?:[^/\\]|\\.)+)\/([im]*)$/.exec(text.trim());
+  // No "x": in Postfix it switches extended syntax off, and every check here reads extended syntax.
+  if (!m?.[1]) return 'write it as /pattern/ with optional flags i or m, e.g. /^mail\\.example\\.com$/';
   const pattern = m[1];
   for (const [re, reason] of NOT_POSIX) if (re.test(pattern)) return reason;
-  const brace = strayBrace(pattern);
-  if (brace !== null) return brace;
+  // Host names hold letters, digits, dots and hyphens: nothing else is needed, and every other
+  // character (spaces, quotes, non-ASCII) is one more place where two regex engines may differ.
+  if (!/^[A-Za-z0-9._\-^$*+?()|[\]{}\\:,]+$/.test(pattern)) return 'a pattern for host names may only use letters, digits, . _ - and the operators ^ $ * + ? ( ) | [ ] { } \\';
+  if (/\\[A-Za-z0-9]/.test(pattern.replace(/\\\\/g, ''))) return 'a backslash before a letter or digit (\\w, \\b, \\1…) means different things to Postfix and to this check: write [0-9], [a-z] and the like';
+  const posix = notPostfixSyntax(pattern);
+  if (posix !== null) return posix;
   let re: RegExp;
   try {
     re = new RegExp(pattern, 'i');
@@ -55,12 +60,46 @@ export function checkRegexpPattern(text: string): string | null {
   return null;
 }
 
+const CHARACTER_CLASSES = new Set(['alnum', 'alpha', 'blank', 'cntrl', 'digit', 'graph', 'lower', 'print', 'punct', 'space', 'upper', 'xdigit']);
+const BRACE = 'a "{" that does not repeat what precedes it ({2}, {2,}, {2,5}) is an error in Postfix\'s regular expressions: write \\{ for a brace';
+
+/** A bracket expression `[…]` from `start` read as POSIX does; its end, or the reason Postfix would refuse it. */
+function bracketEnd(pattern: string, start: number): { end: number } | { reason: string } {
+  let j = start + 1;
+  if (pattern[j] === '^') j += 1;
+  // POSIX reads a "]" first as a plain character where JavaScript ends an empty class: two different patterns.
+  if (pattern[j] === ']') return { reason: 'a "]" first inside [...] means different things to Postfix and to this check: put it elsewhere or leave it out' };
+  let previous: string | null = null;
+  while (j < pattern.length && pattern[j] !== ']') {
+    const c = pattern[j] ?? '';
+    if (c === '\\') return { reason: 'inside [...] a backslash is a plain character for Postfix: leave it out (write [.] for a dot)' };
+    if (c === '[' && (pattern[j + 1] === '.' || pattern[j + 1] === '=')) return { reason: 'collating elements ([. .] and [= =]) are not supported here' };
+    if (c === '[' && pattern[j + 1] === ':') {
+      const close = pattern.indexOf(':]', j + 2);
+      if (close === -1 || !CHARACTER_CLASSES.has(pattern.slice(j + 2, close))) return { reason: `an unknown or unclosed character class in [...]; use one of [:${[...CHARACTER_CLASSES].join(':], [:')}:]` };
+      j = close + 2;
+      previous = null;
+      continue;
+    }
+    if (c === '-' && previous !== null && pattern[j + 1] !== ']') {
+      const last = pattern[j + 1] ?? '';
+      if (!/^[A-Za-z0-9]$/.test(previous) || !/^[A-Za-z0-9]$/.test(last) || last < previous) return { reason: `the range ${previous}-${last} in [...] is not one Postfix reads the same way: use ranges of letters or digits in order, such as a-z or 0-9` };
+      j += 2;
+      previous = null;
+      continue;
+    }
+    previous = c;
+    j += 1;
+  }
+  return j < pattern.length ? { end: j } : { reason: 'a "[" is not closed by "]"' };
+}
+
 /**
- * In a POSIX extended regular expression "{" opens a repetition count (`{2}`, `{2,}`, `{2,5}`)
- * after something to repeat; anything else is an error Postfix only warns about, skipping the
- * line, while JavaScript reads it as a plain brace. Refused, so the entry cannot silently do nothing.
+ * What JavaScript accepts but Postfix's regcomp (POSIX extended syntax) refuses or reads
+ * differently, so that an accepted entry cannot silently do nothing (Postfix skips a line
+ * it cannot compile, with only a warning): bracket expressions and "{" repetition counts.
  */
-function strayBrace(pattern: string): string | null {
+function notPostfixSyntax(pattern: string): string | null {
   for (let i = 0; i < pattern.length; i += 1) {
     const c = pattern[i];
     if (c === '\\') {
@@ -68,23 +107,15 @@ function strayBrace(pattern: string): string | null {
       continue;
     }
     if (c === '[') {
-      // Skip a bracket expression: "]" first is literal, and [:class:] holds no end.
-      let j = i + 1;
-      if (pattern[j] === '^') j += 1;
-      if (pattern[j] === ']') j += 1;
-      while (j < pattern.length && pattern[j] !== ']') {
-        const classEnd = pattern.startsWith('[:', j) ? pattern.indexOf(':]', j + 2) : -1;
-        j = classEnd === -1 ? j + 1 : classEnd + 2;
-      }
-      i = j;
+      const bracket = bracketEnd(pattern, i);
+      if ('reason' in bracket) return bracket.reason;
+      i = bracket.end;
       continue;
     }
     if (c !== '{') continue;
     const interval = /^\{\d{1,3}(,\d{0,3})?\}/.exec(pattern.slice(i));
     const before = pattern[i - 1];
-    if (interval === null || before === undefined || before === '(' || before === '|' || (before === '^' && pattern[i - 2] !== '\\')) {
-      return 'a "{" that does not repeat what precedes it ({2}, {2,}, {2,5}) is an error in Postfix\'s regular expressions: write \\{ for a brace';
-    }
+    if (interval === null || before === undefined || before === '(' || before === '|' || (before === '^' && pattern[i - 2] !== '\\')) return BRACE;
   }
   return null;
 }

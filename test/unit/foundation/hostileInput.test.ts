@@ -120,7 +120,7 @@ describe('hostile values at every field of every contract call', () => {
 });
 
 /** A line the allowlist tables may hold: a comment, one pattern with its action, one network with OK. */
-const REGEXP_LINE = /^(?:# [^\n]*|\/(?:[^/\\\n]|\\.)+\/[imx]* (?:DUNNO|reject_unknown_client_hostname))$/;
+const REGEXP_LINE = /^(?:# [^\n]*|\/(?:[^/\\\n]|\\.)+\/[im]* (?:DUNNO|reject_unknown_client_hostname))$/;
 const CIDR_LINE = /^(?:# [^\n]*|[0-9a-f:.]+\/\d{1,3} OK)$/;
 
 describe('allowlist entries: the contract and the table writer agree, and accepted tables hold exactly the entries', () => {

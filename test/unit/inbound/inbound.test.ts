@@ -145,6 +145,14 @@ describe('allowlist maps', () => {
     for (const pattern of ['/^mx[0-9]{1,3}\\.example$/', '/^mx\\{x\\}$/', '/^[{}]x$/', '/^[[:digit:]{]+x$/']) expect(checkRegexpPattern(pattern), pattern).toBeNull();
   });
 
+  it('refuses what the host harness found Postfix reads otherwise: the x flag, "]" first in brackets, backslashes in brackets, odd ranges, other characters', () => {
+    // Each was accepted by JavaScript and warned about (line skipped) by the test host's postmap.
+    for (const pattern of ['/\\)$/x', '/[]^--/i', '/\\**:\\[-[]/', '/[]/x', '/.]+|\\{+\\}*/x', '/^[\\.]x$/', '/^[z-a]x$/', '/^[[:word:]]x$/', '/^mx x$/', "/^mx'$/", '/^é$/', '/^\\w+x$/']) {
+      expect(checkRegexpPattern(pattern), pattern).not.toBeNull();
+    }
+    for (const pattern of ['/^mx[0-9]+\\.example\\.net$/i', '/^(mx|smtp)-[a-z0-9]{1,3}\\.isp\\.example$/', '/^[^.]+\\.dyn\\.example$/m']) expect(checkRegexpPattern(pattern), pattern).toBeNull();
+  });
+
   it('refuses patterns matching "unknown", which would switch the host-name rule off', () => {
     for (const pattern of ['/unk/', '/^[a-z]+$/', '/n/i', '/^(mx1|unknown)$/']) expect(checkRegexpPattern(pattern), pattern).toMatch(/unknown/);
     expect(checkRegexpPattern('/^mx[0-9]+\\.example\\.net$/')).toBeNull();
