@@ -2,6 +2,7 @@ import { formatPlan } from '../../server/engine/index.js';
 import { applyChanges } from '../../services/dkim/dkim.js';
 import { writeErrorLine, writeJson, writeLine, writeText, type CliIO, type Command } from '../command.js';
 import { connectFromCli } from '../sshOptions.js';
+import { cliText } from '../language.js';
 import { changeUsage, readChangeOptions, settingsFor } from './plan.js';
 
 export const applyCommand: Command = {
@@ -26,7 +27,7 @@ export const applyCommand: Command = {
         writeLine(io, `Nothing changed: ${session.target.host} already signs mail for ${result.plan.domain}.`);
         return 0;
       }
-      writeText(io, formatPlan(result.plan));
+      writeText(io, formatPlan(result.plan, (item) => cliText(io.env).keyed('plan', item)));
       for (const w of result.warnings) writeLine(io, `Warning: ${w}`);
       writeLine(io, `Applied. Backup: ${result.backupId ?? ''} (undo with: homemail rollback --ssh … --backup ${result.backupId ?? ''})`);
       return 0;

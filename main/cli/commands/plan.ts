@@ -7,6 +7,7 @@ import { planChanges } from '../../services/dkim/dkim.js';
 import { badInput } from '../../../shared/errors.js';
 import { normalizeDomain } from '../../../shared/validation/domain.js';
 import { orThrow } from '../../../shared/validation/problem.js';
+import { cliText } from '../language.js';
 import { parseCommandArgs, writeJson, writeLine, writeText, type CliIO, type Command } from '../command.js';
 import { connectFromCli, readSshOptions, sshOptionSpec, sshUsage, type SshCliOptions } from '../sshOptions.js';
 
@@ -61,7 +62,7 @@ export const planCommand: Command = {
     try {
       const { plan } = await planChanges(session, settingsFor(input, session));
       if (input.json) writeJson(io, { ok: true, plan, changed: plan.changed, roundTrips: session.roundTrips });
-      else writeText(io, formatPlan(plan));
+      else writeText(io, formatPlan(plan, (item) => cliText(io.env).keyed('plan', item)));
       if (!input.json) writeLine(io, plan.changed ? 'Run the same command with "apply" to make these changes.' : '');
       return 0;
     } finally {

@@ -66,7 +66,7 @@ export function buildPlan(changes: ChangeSet, context: { host: string; domain: s
 }
 
 /** The plan as text for the terminal. */
-export function formatPlan(plan: Plan): string {
+export function formatPlan(plan: Plan, words: (item: PlanText) => string = (item) => item.text): string {
   const out: string[] = [];
   for (const i of plan.interrupted) out.push(`! ${i.text}`);
   if (!plan.changed) {
@@ -75,15 +75,15 @@ export function formatPlan(plan: Plan): string {
   }
   out.push(`Plan for ${plan.host} (${plan.domain}): ${plan.files.length} file(s), ${plan.commands.length} command(s).`);
   out.push(`OpenDKIM socket ${plan.opendkimSocket}; Postfix milter ${plan.milter}.`);
-  for (const n of plan.notes) out.push(`Note: ${n.text}`);
+  for (const n of plan.notes) out.push(`Note: ${words(n)}`);
   out.push('');
   for (const f of plan.files) {
-    out.push(`== ${f.kind === 'create' ? 'create' : 'edit'} ${f.path} (${f.owner}:${f.group} ${f.mode}) — ${f.why.text}`);
+    out.push(`== ${f.kind === 'create' ? 'create' : 'edit'} ${f.path} (${f.owner}:${f.group} ${f.mode}) — ${words(f.why)}`);
     out.push(f.diff.trimEnd());
     out.push('');
   }
   out.push('Commands:');
-  plan.commands.forEach((c, i) => out.push(`  ${i + 1}. ${c.words.text}\n     $ ${c.command}`));
+  plan.commands.forEach((c, i) => out.push(`  ${i + 1}. ${words(c.words)}\n     $ ${c.command}`));
   if (plan.backedUp.length > 0) out.push('', `Backed up first: ${plan.backedUp.join(', ')}`);
   return `${out.join('\n')}\n`;
 }

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { backupLines } from '../../../main/cli/commands/rollback.js';
 import { cliLanguage, cliText } from '../../../main/cli/language.js';
+import { formatPlan } from '../../../main/server/engine/planView.js';
 import type { BackupList } from '../../../shared/backups.js';
 import { runCliCaptured } from '../../support/cli.js';
 
@@ -44,6 +45,20 @@ describe('CLI language', () => {
     const note = { key: 'inboundMainCfLists', params: { zones: 'all.rbl.jp' }, text: 'Postfix: remove the dead DNS lists all.rbl.jp.' };
     expect(cliText({ LANG: 'ja_JP.UTF-8' }).keyed('plan', note)).toBe('Postfix: 動いていない DNS リスト all.rbl.jp を外します。');
     expect(cliText({ LANG: 'en_GB.UTF-8' }).keyed('plan', note)).toBe(note.text);
+  });
+
+  it('prints a plan\'s sentences in Japanese under LANG=ja_JP.UTF-8', () => {
+    const why = { key: 'inboundMainCfLists', params: { zones: 'all.rbl.jp' }, text: 'Postfix: remove the dead DNS lists all.rbl.jp.' };
+    const plan = {
+      host: 'mail.example.jp', domain: 'example.jp', changed: true, backedUp: [], notes: [], opendkimSocket: '', milter: '', interrupted: [],
+      files: [{ path: '/etc/postfix/main.cf', kind: 'modify' as const, owner: 'root', group: 'root', mode: '0644', secret: false, diff: '-a\n+b\n', why }],
+      commands: [{ kind: 'validate' as const, command: 'postfix check', words: { key: 'validatePostfix', params: {}, text: 'Check the Postfix configuration (postfix check, postconf warnings).' } }],
+    };
+    const text = cliText({ LANG: 'ja_JP.UTF-8' });
+    const printed = formatPlan(plan, (item) => text.keyed('plan', item));
+    expect(printed).toContain('— Postfix: 動いていない DNS リスト all.rbl.jp を外します。');
+    expect(printed).toContain('1. Postfix の設定を検査します(postfix check と postconf の警告)。');
+    expect(formatPlan(plan)).toContain('— Postfix: remove the dead DNS lists all.rbl.jp.');
   });
 
   it('says a refused input in Japanese, and in English as before', async () => {
