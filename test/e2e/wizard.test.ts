@@ -198,7 +198,7 @@ async function connect(page: Page, host: TestHost): Promise<string> {
   await page.getByLabel('SSH server').fill(`${host.users.admin.name}@${host.sshHost}:${host.sshPort}`);
   await page.getByLabel('A password').check();
   await page.getByLabel('Password', { exact: true }).fill(host.users.admin.password);
-  await page.getByRole('button', { name: 'Connect' }).click();
+  await page.getByRole('button', { name: 'Connect', exact: true }).click();
   const fingerprint = page.getByTestId('host-fingerprint');
   await fingerprint.waitFor({ timeout: 30_000 });
   return (await fingerprint.textContent()) ?? '';
@@ -354,7 +354,7 @@ describe.skipIf(skipReason !== null)('the wizard against the test host', () => {
       await session.page.getByRole('button', { name: 'Server' }).click();
       await session.page.getByRole('button', { name: 'Use a different server' }).click();
       await session.page.getByLabel('Password', { exact: true }).fill(host.users.admin.password);
-      await session.page.getByRole('button', { name: 'Connect' }).click();
+      await session.page.getByRole('button', { name: 'Connect', exact: true }).click();
       await session.page.getByRole('heading', { name: 'Stop: the server\'s identity has changed' }).waitFor({ timeout: 30_000 });
       expect(await host.hostKeyFingerprints()).not.toContain(first);
       expect(await session.page.getByRole('button', { name: /^Yes, this is my server/ }).count()).toBe(0);
