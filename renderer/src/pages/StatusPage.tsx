@@ -46,13 +46,13 @@ function Changes({ changes }: { changes: readonly WatchChange[] }) {
 }
 
 function RunChecks({ run }: { run: StoredRun }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const text = useWatchText();
   const checks = [...run.checks].sort((a, b) => order[a.status] - order[b.status]);
   return (
     <details open={checks.some((c) => c.status === 'fail')}>
       <summary>
-        {t(`watch.kind.${run.kind}`)} — {t('watch.checkedAt', { at: new Date(run.at).toLocaleString() })} (
+        {t(`watch.kind.${run.kind}`)} — {t('watch.checkedAt', { at: new Date(run.at).toLocaleString(i18n.language) })} (
         {t('watch.counts', { fail: checks.filter((c) => c.status === 'fail').length, total: checks.length })})
       </summary>
       <ul className="checks">
@@ -162,7 +162,7 @@ function Trends({ target }: { target: TargetStatus }) {
 }
 
 function TargetSection({ target, onChanged }: { target: TargetStatus; onChanged: () => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const headingId = `watch-${target.domain.replaceAll('.', '-')}`;
@@ -189,7 +189,7 @@ function TargetSection({ target, onChanged }: { target: TargetStatus; onChanged:
       <h2 id={headingId}>{target.domain}</h2>
       <p>
         {target.server ? t('watch.server', { host: target.server.host, port: target.server.port, fingerprint: target.server.hostKeyFingerprint ?? '—' }) : t('watch.dnsOnly')}{' '}
-        {target.lastRunAt && t('watch.lastRun', { at: new Date(target.lastRunAt).toLocaleString(), runs: target.runs })}
+        {target.lastRunAt && t('watch.lastRun', { at: new Date(target.lastRunAt).toLocaleString(i18n.language), runs: target.runs })}
       </p>
       <h3>{t('watch.changesTitle')}</h3>
       <Changes changes={target.changes} />
