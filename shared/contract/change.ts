@@ -3,6 +3,7 @@ import type { ApplyProgress, ApplyResult, Plan, RollbackResult } from '../plan.j
 import { parseReportAddress } from '../validation/email.js';
 import { call } from './define.js';
 import { lineText, validatedText } from './fields.js';
+import { resolverListField } from './records.js';
 
 const sessionId = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/);
 
@@ -18,6 +19,10 @@ const changeInput = {
   ruf: z.array(reportAddress).max(4).default([]),
   /** Local user for report mail; defaults to the SSH login user. */
   reportTo: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'must be a local user name (lower-case letters, digits, _ and -)').optional(),
+  /** Publish before sign: DNS servers to ask for the keys' records instead of the zone's own. */
+  resolvers: resolverListField,
+  /** Apply even while a key's DKIM record is not visible (the review step's explicit confirmation). */
+  skipDnsCheck: z.boolean().default(false),
 };
 
 export const changeCalls = {

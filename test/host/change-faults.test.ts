@@ -9,7 +9,11 @@ import type { ApplyStage } from '../../shared/plan.js';
 import { applyRequest, rollbackChanges, type ServerCommand, type TestHook } from '../../main/server/engine/index.js';
 import { CONFIG_FILES } from '../../main/server/platform/paths.js';
 import type { ChangeSettings } from '../../main/services/dkim/desired.js';
-import { applyChanges, dkimRequest, planChanges } from '../../main/services/dkim/dkim.js';
+import { applyChanges as applyDkim, dkimRequest, planChanges as planDkim } from '../../main/services/dkim/dkim.js';
+
+// These tests are about the transaction, not DNS: publish-before-sign is skipped (--skip-dns-check).
+const applyChanges: typeof applyDkim = (session, settings, options = {}) => applyDkim(session, settings, { ...options, dns: { skip: true } });
+const planChanges: typeof planDkim = (session, settings, options = {}) => planDkim(session, settings, { ...options, dns: { skip: true } });
 import { connectSsh } from '../../main/services/ssh/connect.js';
 import type { SshSession } from '../../main/services/ssh/session.js';
 import { hostSkipReason, resetHost, type Snapshot, type TestHost } from './testHost.js';

@@ -44,7 +44,8 @@ function sshArgs(host: TestHost, user: 'deploy' | 'admin'): string[] {
 }
 
 function changeArgs(host: TestHost, user: 'deploy' | 'admin'): string[] {
-  return [...sshArgs(host, user), '--domain', 'example.test', '--dkim', `${SELECTOR}:${keyFile}`, '--rua', 'dmarc-reports@example.test', '--json'];
+  // Publish before sign: apply checks the key's record at the test DNS (publishKey puts it there).
+  return [...sshArgs(host, user), '--domain', 'example.test', '--dkim', `${SELECTOR}:${keyFile}`, '--rua', 'dmarc-reports@example.test', '--resolver', `${host.dns.address}:${host.dns.port}`, '--json'];
 }
 
 const stdinFor = (host: TestHost, user: 'deploy' | 'admin'): string => (user === 'admin' ? `${host.users.admin.password ?? ''}\n` : '');
@@ -137,12 +138,12 @@ describe.skipIf(skip !== null).each(VARIANTS)(suite('plan, apply and rollback on
   let afterApply: Awaited<ReturnType<TestHost['snapshot']>>;
 
   it('apply signs mail submitted by SMTP and by sendmail, in at most 4 round trips', async () => {
+    await publishKey(host);
     const r = await apply(host, 'admin');
     expect(r.code, `${r.stderr}\n${JSON.stringify(r.json)}`).toBe(0);
     expect(r.json.changed).toBe(true);
     expect(String(r.json.backupId)).toMatch(/^\d{8}-\d{6}-[0-9a-f]{6}$/);
     expect(r.json.roundTrips).toBeLessThanOrEqual(4);
-    await publishKey(host);
     for (const via of ['smtp', 'sendmail'] as const) {
       const { results, message } = await verifiedSignatures(host, via);
       expect(results, message.slice(0, 2000)).toContain(`example.test ${SELECTOR} pass`);

@@ -14,6 +14,7 @@ export const applyCommand: Command = {
     const session = await connectFromCli(input.ssh, io);
     try {
       const result = await applyChanges(session, settingsFor(input, session), {
+        dns: input.dns,
         progress: (event) => {
           if (!input.json) writeErrorLine(io, `[${event.stage}] ${event.text}`);
         },

@@ -3,7 +3,8 @@ import { formatPlan } from '../../server/engine/index.js';
 import type { ChangeSettings } from '../../services/dkim/desired.js';
 import { checkChangeSettings, type RawChangeSettings } from '../../services/dkim/settings.js';
 import type { RemoteSession } from '../../services/ssh/types.js';
-import { planChanges } from '../../services/dkim/dkim.js';
+import { planChanges, type DnsCheckOptions } from '../../services/dkim/dkim.js';
+import { parseResolverAddress } from '../../../shared/verify/resolverAddress.js';
 import { badInput } from '../../../shared/errors.js';
 import { normalizeDomain } from '../../../shared/validation/domain.js';
 import { orThrow } from '../../../shared/validation/problem.js';
@@ -19,14 +20,20 @@ export const changeOptionSpec = {
   rua: { type: 'string', multiple: true },
   ruf: { type: 'string', multiple: true },
   'report-to': { type: 'string' },
+  resolver: { type: 'string', multiple: true },
+  'skip-dns-check': { type: 'boolean' },
   json: { type: 'boolean' },
 } as const;
 
-export const changeUsage = `${sshUsage} --domain D --dkim S:FILE… [--rua ADDR] [--ruf ADDR] [--report-to USER] [--json]`;
+export const changeUsage =
+  `${sshUsage} --domain D --dkim S:FILE… [--rua ADDR] [--ruf ADDR] [--report-to USER] [--resolver ADDR[:PORT]]… [--skip-dns-check] [--json]\n\n` +
+  'Publish before sign: each key\'s DKIM record must be visible at the zone\'s authoritative DNS servers (or --resolver) with the key\'s own p=; ' +
+  'until it is, plan says so and apply refuses (exit 1) without touching the server. --skip-dns-check applies anyway.';
 
 export interface ChangeCliInput {
   ssh: SshCliOptions;
   raw: RawChangeSettings;
+  dns: DnsCheckOptions;
   json: boolean;
 }
 
@@ -47,9 +54,11 @@ export async function readChangeOptions(command: Pick<Command, 'name' | 'usage'>
     const { selector, file } = parseDkimSpec(spec);
     keys.push(await loadDkimKeyFile(selector, file.startsWith('/') ? file : `${io.cwd}/${file}`, domain));
   }
+  const resolvers = values.resolver ?? [];
+  for (const text of resolvers) if (parseResolverAddress(text) === null) throw badInput('resolver', `resolver: "${text}" is not ADDR or ADDR:PORT.`);
   const raw: RawChangeSettings = { domain, keys, rua: values.rua, ruf: values.ruf, reportTo: values['report-to'] };
   checkChangeSettings(raw, ssh.target.user ?? 'root');
-  return { ssh, raw, json: values.json === true };
+  return { ssh, raw, dns: { resolvers, skip: values['skip-dns-check'] === true }, json: values.json === true };
 }
 
 export const planCommand: Command = {
@@ -60,7 +69,7 @@ export const planCommand: Command = {
     const input = await readChangeOptions(this, argv, io);
     const session = await connectFromCli(input.ssh, io);
     try {
-      const { plan } = await planChanges(session, settingsFor(input, session));
+      const { plan } = await planChanges(session, settingsFor(input, session), { dns: input.dns });
       if (input.json) writeJson(io, { ok: true, plan, changed: plan.changed, roundTrips: session.roundTrips });
       else writeText(io, formatPlan(plan, (item) => cliText(io.env).keyed('plan', item)));
       if (!input.json) writeLine(io, plan.changed ? 'Run the same command with "apply" to make these changes.' : '');

@@ -1,6 +1,11 @@
-import type { ApplyResult } from '../../../shared/plan.js';
+import { HomemailError } from '../../../shared/errors.js';
+import type { PublishGateReport } from '../../../shared/contract/records.js';
+import type { ApplyResult, PlanText } from '../../../shared/plan.js';
 import { applyRequest, planRequest, type ApplyOptions, type ChangeOptions, type ChangeRequest, type PlanOutcome } from '../../server/engine/index.js';
+import { parseDkimPrivateKeyPem } from '../keys/index.js';
 import type { RemoteSession } from '../ssh/types.js';
+import { checkDkimPublished, describeNotVisible } from '../verify/publishGate.js';
+import type { DnsServer } from '../verify/dnsClient.js';
 import { computeChanges, gatherPaths, type ChangeSettings } from './desired.js';
 
 /** The DKIM feature's change request: its settings, read against what the server has. */
@@ -8,16 +13,59 @@ export function dkimRequest(settings: ChangeSettings): ChangeRequest {
   return { paths: gatherPaths(settings), domain: settings.domain, compute: (state) => computeChanges(state, settings) };
 }
 
-/** Reads the server (one round trip, nothing written) and returns the reviewable DKIM plan. */
-export async function planChanges(session: RemoteSession, settings: ChangeSettings, options: ChangeOptions = {}): Promise<PlanOutcome> {
-  return planRequest(session, dkimRequest(settings), options);
+/** Publish before sign: where to look for the keys' DKIM records, or not at all. */
+export interface DnsCheckOptions {
+  /** `ADDR[:PORT]` texts: ask these instead of the zone's authoritative servers. */
+  resolvers?: readonly string[];
+  /** --skip-dns-check, or the wizard's explicit confirmation: sign even before the records are visible. */
+  skip?: boolean;
+  /** Recursive servers used to find the authoritative ones (tests aim these elsewhere). */
+  publicServers?: readonly DnsServer[];
+}
+
+const t = (key: string, text: string, params: Record<string, string | number> = {}): PlanText => ({ key, params, text });
+
+/** Whether the zone's servers answer each key's DKIM record with its own p= (null when skipped). */
+export async function publishGate(settings: ChangeSettings, dns: DnsCheckOptions, signal?: AbortSignal): Promise<PublishGateReport | null> {
+  if (dns.skip === true) return null;
+  const keys = settings.keys.map((k) => ({ selector: k.selector, publicKey: parseDkimPrivateKeyPem(k.selector, settings.domain, k.privateKeyPem).publicKeyBase64 }));
+  return checkDkimPublished({
+    domain: settings.domain,
+    keys,
+    ...(dns.resolvers === undefined ? {} : { resolvers: dns.resolvers }),
+    ...(dns.publicServers === undefined ? {} : { publicServers: dns.publicServers }),
+    ...(signal === undefined ? {} : { signal }),
+  });
+}
+
+function gateNotes(report: PublishGateReport | null): PlanText[] {
+  if (report === null) return [t('dkimDnsCheckSkipped', 'The DKIM records were not checked in DNS before applying: until they are visible, receivers cannot verify the signatures.', {})];
+  return report.selectors
+    .filter((s) => s.visible !== 'yes')
+    .map((s) =>
+      t('dkimNotVisible', `${s.name} is not visible yet at your DNS servers: publish it and wait before applying (apply refuses until then).`, { name: s.name }),
+    );
+}
+
+/** Reads the server (one round trip, nothing written) and returns the reviewable DKIM plan, with the DNS check's notes. */
+export async function planChanges(session: RemoteSession, settings: ChangeSettings, options: ChangeOptions & { dns?: DnsCheckOptions } = {}): Promise<PlanOutcome> {
+  const [outcome, gate] = await Promise.all([planRequest(session, dkimRequest(settings), options), publishGate(settings, options.dns ?? {}, options.signal)]);
+  if (!outcome.plan.changed) return outcome;
+  return { ...outcome, plan: { ...outcome.plan, notes: [...gateNotes(gate), ...outcome.plan.notes] } };
 }
 
 /**
- * Applies the DKIM settings as one transaction (see applyRequest). Checks that must pass
- * before the server starts signing (e.g. that DNS already publishes the keys) belong here,
- * before applyRequest, and in planChanges for the plan's notes.
+ * Applies the DKIM settings as one transaction (see applyRequest), but only once every key's
+ * DKIM record is visible at the zone's servers: before that, signing with the key gives every
+ * message a signature receivers cannot check. Refuses before touching the server (exit 1).
  */
-export async function applyChanges(session: RemoteSession, settings: ChangeSettings, options: ApplyOptions = {}): Promise<ApplyResult> {
+export async function applyChanges(session: RemoteSession, settings: ChangeSettings, options: ApplyOptions & { dns?: DnsCheckOptions } = {}): Promise<ApplyResult> {
+  const gate = await publishGate(settings, options.dns ?? {}, options.signal);
+  if (gate !== null && !gate.allVisible) {
+    throw new HomemailError('checks-failed', `Not applied: the DKIM record is not visible yet at your DNS servers. ${describeNotVisible(gate).join('. ')}.`, {
+      hint: 'Publish the records from "homemail records", wait until "homemail verify" finds them, then apply again (--resolver aims the check; --skip-dns-check applies anyway).',
+      details: { notVisible: gate.selectors.filter((s) => s.visible !== 'yes').map((s) => s.selector).join(',') },
+    });
+  }
   return applyRequest(session, dkimRequest(settings), options);
 }

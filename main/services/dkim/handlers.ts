@@ -25,12 +25,12 @@ export function createChangeHandlers(deps: ServiceDeps): HandlerGroup<'planChang
     planChanges: async (input, { signal }) => {
       const session = remoteSessionFor(input.sessionId);
       const settings = settingsFrom(input, session.target.user);
-      return (await planChanges(session, settings, { signal })).plan;
+      return (await planChanges(session, settings, { signal, dns: { resolvers: input.resolvers, skip: input.skipDnsCheck } })).plan;
     },
     applyChanges: async (input, { signal, progress }) => {
       const session = remoteSessionFor(input.sessionId);
       const settings = settingsFrom(input, session.target.user);
-      return applyChanges(session, settings, { signal, progress, now: deps.now });
+      return applyChanges(session, settings, { signal, progress, now: deps.now, dns: { resolvers: input.resolvers, skip: input.skipDnsCheck } });
     },
     rollbackChanges: async (input, { signal }) => rollbackChanges(remoteSessionFor(input.sessionId), input.backupId ?? null, { signal }),
   };

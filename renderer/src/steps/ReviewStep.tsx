@@ -5,6 +5,8 @@ import { Busy } from '../components/Busy.js';
 import { Choice } from '../components/Choice.js';
 import { Diff } from '../components/Diff.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
+import { ResolverField } from '../components/ResolverField.js';
+import { useCall } from '../hooks/useCall.js';
 import { useKeyedText } from '../text.js';
 import { usePlanCall, type ChangeRequest } from '../wizard/changeCalls.js';
 import { splitList } from '../wizard/choices.js';
@@ -19,7 +21,72 @@ export function changeRequestOf(values: WizardValues): ChangeRequest | null {
     keyIds: values.keys.map((k) => k.keyId),
     rua: splitList(values.rua),
     ruf: splitList(values.ruf),
+    resolvers: splitList(values.resolvers),
+    skipDnsCheck: values.signBeforeVisible,
   };
+}
+
+const RECHECK_MS = 15_000;
+
+/**
+ * Publish before sign: "record visible at your DNS servers: yes / not yet" per selector, checked
+ * again until it is, and the explicit confirmation to sign before then (with what receivers see).
+ */
+function PublishGate({ onVisible }: { onVisible: (visible: boolean) => void }) {
+  const { t } = useTranslation();
+  const { values, update } = useWizard();
+  const check = useCall('checkDkimPublished');
+  const [keepChecking, setKeepChecking] = useState(true);
+  const domain = values.keys[0]?.domain ?? values.domain;
+  const input = { domain, keys: values.keys.map((k) => ({ selector: k.selector, publicKey: k.publicKey })), resolvers: splitList(values.resolvers) };
+  const inputKey = JSON.stringify(input);
+  const report = check.state.status === 'done' ? check.state.result : null;
+  const allVisible = report?.allVisible === true;
+
+  useEffect(() => {
+    void check.run(input).then((result) => onVisible(result?.allVisible === true));
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- checks again when the question changes
+  }, [inputKey]);
+  useEffect(() => {
+    if (!keepChecking || allVisible) return;
+    const timer = window.setInterval(() => {
+      void check.run(input).then((result) => onVisible(result?.allVisible === true));
+    }, RECHECK_MS);
+    return () => window.clearInterval(timer);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the interval restarts when the question changes
+  }, [keepChecking, allVisible, inputKey]);
+
+  return (
+    <div className="publish-gate" data-testid="publish-gate" data-visible={allVisible ? 'yes' : 'no'}>
+      <h2>{t('review.gateHeading')}</h2>
+      <ul className="gate-selectors">
+        {(report?.selectors ?? values.keys.map((k) => ({ selector: k.selector, name: `${k.selector}._domainkey.${domain}`, visible: 'unknown' as const, servers: [] }))).map((s) => (
+          <li key={s.selector} data-selector={s.selector} data-visible={s.visible}>
+            <code>{s.name}</code>: {t('review.gateVisible')} <strong>{t(`review.gateState.${s.visible}`)}</strong>
+          </li>
+        ))}
+      </ul>
+      {report?.problem && <p className="help">{t('review.gateNoServer')}</p>}
+      {check.state.status === 'loading' && <p className="help">{t('review.gateChecking')}</p>}
+      {check.state.status === 'error' && <ErrorNotice error={check.state.error} onRetry={() => void check.run(input).then((r) => onVisible(r?.allVisible === true))} />}
+      {!allVisible && (
+        <>
+          <Choice type="checkbox" label={t('review.gateKeepChecking')} checked={keepChecking} onChange={setKeepChecking} />
+          <button type="button" className="secondary" onClick={() => void check.run(input).then((r) => onVisible(r?.allVisible === true))}>
+            {t('review.gateCheckNow')}
+          </button>
+          <Choice
+            type="checkbox"
+            label={t('review.gateSignAnyway')}
+            help={t('review.gateSignAnywayWhy')}
+            checked={values.signBeforeVisible}
+            onChange={(checked) => update({ signBeforeVisible: checked })}
+          />
+        </>
+      )}
+      <ResolverField />
+    </div>
+  );
 }
 
 export function FileChange({ file }: { file: PlannedFile }) {
@@ -45,6 +112,7 @@ export function ReviewStep({ goNext }: StepProps) {
   const plan = usePlanCall();
   const { run } = plan;
   const [confirmed, setConfirmed] = useState(false);
+  const [visible, setVisible] = useState(false);
   const request = changeRequestOf(values);
   const needed = request !== null && values.plan === null;
 
@@ -130,10 +198,11 @@ export function ReviewStep({ goNext }: StepProps) {
               </ul>
             </>
           )}
+          {current.changed && <PublishGate onVisible={setVisible} />}
           {current.changed && (
             <div className="confirm">
               <Choice type="checkbox" label={t('review.confirmLabel', { host: current.host })} checked={confirmed} onChange={setConfirmed} />
-              <button type="button" className="primary" disabled={!confirmed} onClick={goNext}>
+              <button type="button" className="primary" disabled={!confirmed || !(visible || values.signBeforeVisible)} onClick={goNext}>
                 {t('review.applyButton')}
               </button>
             </div>

@@ -38,6 +38,8 @@ export interface WizardValues {
   keys: DkimKeyInfo[];
   /** What the domain publishes now (read in the domain and records steps); null until read. */
   published: PublishedRecords | null;
+  /** The review step's explicit confirmation: apply before the DKIM records are visible. */
+  signBeforeVisible: boolean;
   preset: PresetId | 'zone';
   plan: Plan | null;
   applied: ApplyResult | null;
@@ -71,6 +73,7 @@ export const initialValues: WizardValues = {
   ruf: '',
   keys: [],
   published: null,
+  signBeforeVisible: false,
   preset: 'zone',
   plan: null,
   applied: null,

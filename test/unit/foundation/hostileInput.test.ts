@@ -18,8 +18,8 @@ const KEY_ID = '123e4567-e89b-42d3-a456-426614174000';
 /** One valid input per call. */
 const examples: { [K in CallName]: InputOf<K> } = {
   appInfo: {},
-  planChanges: { sessionId: SID, domain: 'example.com', keyIds: [KEY_ID], rua: ['dmarc@example.com'], ruf: ['mailto:ruf@example.com'], reportTo: 'admin' },
-  applyChanges: { sessionId: SID, domain: 'example.com', keyIds: [KEY_ID], rua: ['dmarc@example.com'], ruf: [], reportTo: 'admin' },
+  planChanges: { sessionId: SID, domain: 'example.com', keyIds: [KEY_ID], rua: ['dmarc@example.com'], ruf: ['mailto:ruf@example.com'], reportTo: 'admin', resolvers: ['192.0.2.53:5353'], skipDnsCheck: false },
+  applyChanges: { sessionId: SID, domain: 'example.com', keyIds: [KEY_ID], rua: ['dmarc@example.com'], ruf: [], reportTo: 'admin', resolvers: [], skipDnsCheck: true },
   rollbackChanges: { sessionId: SID, backupId: '20261130-030000-abcdef' },
   connectServer: { target: 'admin@mail.example.com:22', password: 'pass word', privateKeyPath: '/home/admin/.ssh/id_ed25519', passphrase: 'phrase', acceptFingerprint: `SHA256:${'A'.repeat(43)}`, allowLegacyAlgorithms: false },
   inspectServer: { sessionId: SID },

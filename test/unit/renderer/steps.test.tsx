@@ -153,6 +153,11 @@ describe('records step', () => {
   });
 });
 
+function gate(domain: string, visible: 'yes' | 'no') {
+  const name = `202611._domainkey.${domain}`;
+  return { domain, allVisible: visible === 'yes', problem: null, selectors: [{ selector: '202611', name, visible, servers: [{ server: 'ns1.example.jp (192.0.2.53)', answer: visible === 'yes' ? "the key's record" : 'no record', visible }] }] };
+}
+
 function publishedNothing(domain: string) {
   return { domain, zone: domain, servers: [], existing: [], unknownNames: [], spfAnswers: {} };
 }
@@ -187,9 +192,11 @@ const ready = { sessionId, domain: 'example.jp', keys: [{ ...rsaKey(), keyId: '5
 describe('review and apply steps', () => {
   it('shows the diffs, commands and backups, and applies nothing before the confirmation', async () => {
     fake('planChanges', () => ok(plan));
+    fake('checkDkimPublished', (input) => ok(gate(input.domain, 'yes')));
     const goNext = vi.fn();
     await renderStep(<ReviewStep goNext={goNext} />, { values: ready });
     expect(await screen.findByRole('heading', { name: /\/etc\/opendkim.conf/ })).toBeTruthy();
+    await waitFor(() => expect(screen.getByTestId('publish-gate').getAttribute('data-visible')).toBe('yes'));
     expect(screen.getByText('+KeyTable /etc/opendkim/key.table', { exact: false })).toBeTruthy();
     expect(screen.getByText('This is the private key: it is written with owner-only permissions and never shown.')).toBeTruthy();
     expect(screen.getByText('opendkim -n')).toBeTruthy();
@@ -200,8 +207,25 @@ describe('review and apply steps', () => {
     fireEvent.click(screen.getByLabelText('I have read these changes and want to apply them to mail.example.jp'));
     fireEvent.click(apply);
     expect(goNext).toHaveBeenCalledOnce();
-    expect(calls.map((c) => c.name)).toEqual(['planChanges']);
-    expect(calls[0]?.input).toMatchObject({ sessionId, domain: 'example.jp', keyIds: ['5b6f3c1e-3a63-4f0a-9c55-0d7b2b7c7c11'] });
+    expect(calls.map((c) => c.name)).toEqual(['planChanges', 'checkDkimPublished']);
+    expect(calls[0]?.input).toMatchObject({ sessionId, domain: 'example.jp', keyIds: ['5b6f3c1e-3a63-4f0a-9c55-0d7b2b7c7c11'], skipDnsCheck: false });
+  });
+
+  it('publish before sign: "not yet" keeps Apply closed until the explicit confirmation that says what receivers see', async () => {
+    fake('planChanges', () => ok(plan));
+    fake('checkDkimPublished', (input) => ok(gate(input.domain, 'no')));
+    const goNext = vi.fn();
+    await renderStep(<ReviewStep goNext={goNext} />, { values: ready });
+    const row = await screen.findByText('not yet');
+    expect(row.closest('li')?.textContent).toBe('202611._domainkey.example.jp: record visible at your DNS servers: not yet');
+    fireEvent.click(screen.getByLabelText('I have read these changes and want to apply them to mail.example.jp'));
+    const apply = screen.getByRole('button', { name: 'Apply the changes' }) as HTMLButtonElement;
+    expect(apply.disabled).toBe(true);
+    expect(screen.getByText(/receivers find a signature they cannot check/)).toBeTruthy();
+    fireEvent.click(screen.getByLabelText('Apply now anyway, before the record is visible'));
+    await waitFor(() => expect(apply.disabled).toBe(false));
+    fireEvent.click(apply);
+    expect(goNext).toHaveBeenCalledOnce();
   });
 
   it('shows the plan failing with what to do', async () => {
