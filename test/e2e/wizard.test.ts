@@ -204,6 +204,16 @@ async function connect(page: Page, host: TestHost): Promise<string> {
   return (await fingerprint.textContent()) ?? '';
 }
 
+/** The manual procedure's records, already published before Homemail: SPF with an include:, DMARC quarantine, ADSP. */
+async function publishOldRecords(host: TestHost): Promise<void> {
+  await host.setRecords('example.org', ['_spf.example.org. 60 IN TXT "v=spf1 ip4:192.0.2.0/24 -all"']);
+  await host.setRecords('example.test', [
+    'example.test. 60 IN TXT "v=spf1 include:_spf.example.org -all"',
+    `_dmarc.example.test. 60 IN TXT "v=DMARC1; p=quarantine; rua=mailto:dmarc@${host.domain}"`,
+    '_adsp._domainkey.example.test. 60 IN TXT "dkim=unknown"',
+  ]);
+}
+
 async function runWizard(browser: Browser, host: TestHost, variant: Variant, shots: boolean): Promise<void> {
   const session = await openWizard(browser);
   const { page } = session;
@@ -235,17 +245,29 @@ async function runWizard(browser: Browser, host: TestHost, variant: Variant, sho
     else await onStep(page, 'inbound');
     await next(page);
 
-    // Domain and policy: the domain comes from Postfix; a dated selector is suggested.
+    // Domain and policy: the domain comes from Postfix; a dated selector is suggested. The domain
+    // already publishes SPF (with an include: of another zone), DMARC p=quarantine and ADSP, as
+    // in the manual procedure: the policy starts from them.
     await onStep(page, 'domain');
+    if (variant === 'fresh') await publishOldRecords(host);
     expect(await page.getByLabel('Mail domain').inputValue()).toBe(host.domain);
     expect(await page.getByLabel('Selector (the key\'s name in DNS)').inputValue()).toMatch(/^\d{6}[a-z]?$/);
+    await page.getByText('DNS servers to ask', { exact: true }).click();
+    await page.getByLabel(/^DNS servers to ask instead/).fill(`${host.dns.address}:${host.dns.port}`);
     await page.getByLabel('Address for the daily reports (rua)').fill(`dmarc@${host.domain}`);
     if (shots) await record(page, name('4-domain'), { japanese: true });
     await page.getByRole('button', { name: 'Create the key and the records' }).click();
 
     // DNS records: copy one value (the clipboard holds exactly it), then publish them all in the test DNS.
     await onStep(page, 'records');
-    const dkim = page.locator('li.record[data-purpose="dkim"]').first();
+    if (variant === 'fresh') {
+      // One row per record: the published SPF is replaced by the merged one, DMARC kept, ADSP deleted.
+      await page.locator('tbody.record[data-purpose="adsp"][data-change="delete"]').waitFor({ timeout: 60_000 });
+      expect(await page.locator('tbody.record[data-purpose="spf"]').getAttribute('data-change')).toBe('replace');
+      expect(await page.locator('tbody.record[data-purpose="spf"] pre[data-value]').textContent()).toBe('v=spf1 include:_spf.example.org mx -all');
+      expect(await page.locator('tbody.record[data-purpose="dmarc"]').getAttribute('data-change')).toBe('keep');
+    }
+    const dkim = page.locator('tbody.record[data-purpose="dkim"]').first();
     const value = (await dkim.locator('pre[data-value]').textContent()) ?? '';
     expect(value).toMatch(/^v=DKIM1; h=sha256; k=rsa; p=[A-Za-z0-9+/=]{300,}$/);
     await dkim.getByRole('button', { name: /^Copy the value of / }).click();
@@ -260,6 +282,8 @@ async function runWizard(browser: Browser, host: TestHost, variant: Variant, sho
     // Review: diffs, commands and backups; nothing changes before the confirmation.
     await onStep(page, 'review');
     await page.locator('.file-change').first().waitFor({ timeout: 60_000 });
+    // Publish before sign: the record published above is visible at the test DNS.
+    await page.locator('[data-testid="publish-gate"][data-visible="yes"]').waitFor({ timeout: 60_000 });
     const before = await host.snapshot();
     const paths = await attributes(page.locator('.file-change'), 'data-path');
     expect(paths).toContain('/etc/opendkim.conf');
@@ -282,8 +306,7 @@ async function runWizard(browser: Browser, host: TestHost, variant: Variant, sho
     // Verify against the test DNS, until every check is green (no failure).
     await onStep(page, 'verify');
     await page.getByLabel('Server\'s public address (optional)').fill(host.address);
-    await page.getByText('DNS servers to ask', { exact: true }).click();
-    await page.getByLabel(/^DNS servers to ask instead/).fill(`${host.dns.address}:${host.dns.port}`);
+    expect(await page.getByLabel(/^DNS servers to ask instead/).inputValue()).toBe(`${host.dns.address}:${host.dns.port}`);
     await page.getByLabel(/^Keep checking until DNS has settled/).uncheck();
     let ok = false;
     for (let attempt = 0; attempt < 6 && !ok; attempt += 1) {
@@ -341,6 +364,36 @@ describe.skipIf(skipReason !== null)('the wizard against the test host', () => {
     const host = await resetHost('fresh');
     await runWizard(browser, host, 'fresh', true);
   }, 600_000);
+
+  it('makes the records before any server is connected (publish first, connect later)', async () => {
+    const host = await resetHost('fresh');
+    await publishOldRecords(host);
+    const session = await openWizard(browser);
+    const { page } = session;
+    try {
+      await next(page);
+      await onStep(page, 'server');
+      await page.locator('.actions').getByRole('button', { name: 'Publish the DNS records first (connect the server later)' }).click();
+      await onStep(page, 'findings');
+      await next(page);
+      await onStep(page, 'inbound');
+      await next(page);
+      await onStep(page, 'domain');
+      await page.getByLabel('Mail domain').fill(host.domain);
+      await page.getByText('DNS servers to ask', { exact: true }).click();
+      await page.getByLabel(/^DNS servers to ask instead/).fill(`${host.dns.address}:${host.dns.port}`);
+      await page.getByRole('button', { name: 'Create the key and the records' }).click();
+      await onStep(page, 'records');
+      await page.locator('tbody.record[data-purpose="adsp"][data-change="delete"]').waitFor({ timeout: 60_000 });
+      expect(await page.locator('tbody.record[data-purpose="dkim"]').first().getAttribute('data-change')).toBe('add');
+      expect(await page.locator('tbody.record[data-purpose="spf"]').getAttribute('data-change')).toBe('replace');
+      expect(await page.locator('tbody.record[data-purpose="dmarc"]').getAttribute('data-change')).toBe('keep');
+      await record(page, 'records-before-server', { japanese: true });
+    } finally {
+      await session.close();
+      await host.setRecords('example.org', []);
+    }
+  }, 300_000);
 
   it('stops at a changed host key and does not connect', async () => {
     const host = await resetHost('fresh');

@@ -5,11 +5,10 @@ import { Resolver } from 'node:dns/promises';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { dkimVerify, type DNSResolver } from 'mailauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../main/cli/main.js';
 import { CONFIG_FILES } from '../../main/server/platform/paths.js';
+import { runCliIn, type CliRun } from './cli.js';
 import { hostSkipReason, resetHost, VARIANTS, type TestHost } from './testHost.js';
 
 const skip = hostSkipReason();
@@ -18,24 +17,7 @@ const work = mkdtempSync(path.join(tmpdir(), 'homemail-change-host-'));
 const SELECTOR = 'hm1';
 const keyFile = path.join(work, 'keys', `${SELECTOR}.private`);
 
-interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function cli(argv: string[], stdin = ''): Promise<CliRun> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const input = new PassThrough();
-  input.end(stdin);
-  const out: string[] = [];
-  const err: string[] = [];
-  stdout.on('data', (c: Buffer) => out.push(c.toString()));
-  stderr.on('data', (c: Buffer) => err.push(c.toString()));
-  const code = await runCli(argv, { stdout, stderr, stdin: input, env: {}, cwd: work });
-  return { code, stdout: out.join(''), stderr: err.join('') };
-}
+const cli = (argv: string[], stdin = ''): Promise<CliRun> => runCliIn(work, argv, stdin);
 
 /** deploy has passwordless sudo; admin needs the password on stdin (the harder path). */
 function sshArgs(host: TestHost, user: 'deploy' | 'admin'): string[] {

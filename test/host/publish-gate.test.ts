@@ -6,11 +6,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../main/cli/main.js';
 import { loadDkimKeyFile } from '../../main/services/keys/index.js';
 import { checkDkimPublished } from '../../main/services/verify/publishGate.js';
+import { runCliIn } from './cli.js';
 import { hostSkipReason, resetHost, type TestHost } from './testHost.js';
 
 const skip = hostSkipReason();
@@ -18,16 +17,7 @@ const suite = (name: string): string => (skip === null ? name : `${name} — SKI
 const work = mkdtempSync(path.join(tmpdir(), 'homemail-gate-host-'));
 const keyFile = (selector: string) => path.join(work, 'keys', `${selector}.private`);
 
-async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: string[] = [];
-  const err: string[] = [];
-  stdout.on('data', (c: Buffer) => out.push(c.toString()));
-  stderr.on('data', (c: Buffer) => err.push(c.toString()));
-  const code = await runCli(argv, { stdout, stderr, stdin: new PassThrough(), env: {}, cwd: work });
-  return { code, stdout: out.join(''), stderr: err.join('') };
-}
+const cli = (argv: string[]) => runCliIn(work, argv);
 
 describe.skipIf(skip !== null)(suite('publish before sign'), () => {
   let host: TestHost;

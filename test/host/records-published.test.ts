@@ -8,28 +8,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { Resolver } from 'node:dns/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { spf as evaluateSpf } from 'mailauth/lib/spf/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../main/cli/main.js';
 import { readPublishedRecords } from '../../main/services/verify/published.js';
 import type { JsonRecordSet } from '../../shared/records/formats.js';
+import { runCliIn } from './cli.js';
 import { hostSkipReason, resetHost, type TestHost } from './testHost.js';
 
 const skip = hostSkipReason();
 const suite = (name: string): string => (skip === null ? name : `${name} — SKIPPED: ${skip}`);
 const work = mkdtempSync(path.join(tmpdir(), 'homemail-records-published-'));
 
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: string[] = [];
-  const err: string[] = [];
-  stdout.on('data', (c: Buffer) => out.push(c.toString()));
-  stderr.on('data', (c: Buffer) => err.push(c.toString()));
-  const code = await runCli(argv, { stdout, stderr, stdin: new PassThrough(), env: {}, cwd: work });
-  return { code, stdout: out.join(''), stderr: err.join('') };
-}
+const cli = (...argv: string[]) => runCliIn(work, argv);
 
 const PUBLISHED_SPF = 'v=spf1 include:_spf.example.org -all';
 const INCLUDED_SPF = 'v=spf1 ip4:192.0.2.0/24 -all';

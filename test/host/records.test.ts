@@ -7,16 +7,15 @@ import { Resolver } from 'node:dns/promises';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { authenticate, dkimSign, dkimVerify, type DKIMResult, type DNSResolver } from 'mailauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../main/cli/main.js';
 import { loadDkimKeyFile } from '../../main/services/keys/loadKeyFile.js';
 import { buildDkimRecord } from '../../shared/records/dkim.js';
 import { dkimTxtFile } from '../../shared/records/dkimTxtFile.js';
 import { formatRecords } from '../../shared/records/index.js';
 import { parseQuotedStrings } from '../../shared/records/txt.js';
 import { buildRecordSet } from '../../shared/records/recordSet.js';
+import { runCliIn } from './cli.js';
 import { hostSkipReason, resetHost, type TestHost } from './testHost.js';
 
 const skip = hostSkipReason();
@@ -24,16 +23,7 @@ const suite = (name: string): string => (skip === null ? name : `${name} — SKI
 
 const work = mkdtempSync(path.join(tmpdir(), 'homemail-records-host-'));
 
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: string[] = [];
-  const err: string[] = [];
-  stdout.on('data', (c: Buffer) => out.push(c.toString()));
-  stderr.on('data', (c: Buffer) => err.push(c.toString()));
-  const code = await runCli(argv, { stdout, stderr, stdin: new PassThrough(), env: {}, cwd: work });
-  return { code, stdout: out.join(''), stderr: err.join('') };
-}
+const cli = (...argv: string[]) => runCliIn(work, argv);
 
 function message(subject: string): string {
   return [

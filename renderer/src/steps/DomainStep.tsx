@@ -8,6 +8,7 @@ import type { DmarcPolicy } from '../../../shared/records/types.js';
 import { Busy } from '../components/Busy.js';
 import { Choice } from '../components/Choice.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
+import { ResolverField } from '../components/ResolverField.js';
 import { useCall } from '../hooks/useCall.js';
 import { useKeyedText } from '../text.js';
 import { saveProfile, profileOf } from '../wizard/profiles.js';
@@ -82,7 +83,7 @@ export function DomainStep({ goNext }: StepProps) {
   const publishedPolicy = publishedPolicyOf(values);
   // The policy step starts from what the domain publishes: read it once the domain is typed.
   const readWhatIsPublished = async (): Promise<Partial<WizardValues>> => {
-    if (!ascii.ok || values.published?.domain === ascii.value) return {};
+    if (!ascii.ok || (values.published?.domain === ascii.value && values.published.servers.length > 0)) return {};
     const published = await readPublished.run(publishedQueryOf(values, ascii.value));
     if (!published) return {};
     const started = startFromPublished(values, published);
@@ -143,6 +144,7 @@ export function DomainStep({ goNext }: StepProps) {
             />
           )}
         </Field>
+        <ResolverField />
         {readPublished.state.status === 'loading' && <p className="help">{t('domain.readingPublished')}</p>}
         {readPublished.state.status === 'error' && <ErrorNotice error={readPublished.state.error} onRetry={() => void readWhatIsPublished()} />}
 
