@@ -3,6 +3,8 @@
  * that the build (esbuild's text loader), vitest (a vite plugin) and tsx (a Node load hook)
  * all import as a string; see scripts/shellScriptText.mjs.
  */
+import dnsblProbeScript from './dnsbl-probe.sh';
+import inboundReadScript from './inbound-read.sh';
 import inspectScript from './inspect.sh';
 import reportsDiscoverScript from './reports-discover.sh';
 import reportsPtrScript from './reports-ptr.sh';
@@ -10,4 +12,13 @@ import reportsReadScript from './reports-read.sh';
 import sendTestScript from './send-test.sh';
 import transactionScript from './transaction.sh';
 
-export { inspectScript, reportsDiscoverScript, reportsPtrScript, reportsReadScript, sendTestScript, transactionScript };
+export {
+  dnsblProbeScript,
+  inboundReadScript,
+  inspectScript,
+  reportsDiscoverScript,
+  reportsPtrScript,
+  reportsReadScript,
+  sendTestScript,
+  transactionScript,
+};

@@ -1,4 +1,5 @@
 import type { BlocklistStatus, BlocklistTest, BlocklistUse, DnsProbe } from '../../../shared/inbound.js';
+import { dnsblProbeScript } from '../../server/scripts/index.js';
 import { commandLine } from '../ssh/quote.js';
 import type { RemoteSession } from '../ssh/types.js';
 
@@ -42,28 +43,11 @@ export function classifyBlocklist(use: BlocklistUse, listed: DnsProbe, unlisted:
   return { use, status, listed, unlisted, remove: status !== 'working', text: texts[status] };
 }
 
-const PROBE_SCRIPT = `
-probe() {
-  if command -v dig >/dev/null 2>&1; then
-    out=$(dig +time=3 +tries=2 +noall +comments +answer A "$1" 2>&1)
-    st=$(printf '%s\\n' "$out" | sed -n 's/.*status: \\([A-Z]*\\).*/\\1/p' | head -n 1)
-    [ -n "$st" ] || st=TIMEOUT
-    ans=$(printf '%s\\n' "$out" | awk '$4 == "A" { printf "%s ", $5 }')
-  else
-    ans=$(getent ahostsv4 "$1" 2>/dev/null | awk '{ print $1 }' | sort -u | tr '\\n' ' ')
-    if [ -n "$ans" ]; then st=FOUND; else st=NOTFOUND; fi
-  fi
-  printf 'probe %s %s %s\\n' "$1" "$st" "$ans"
-}
-for n in "$@"; do probe "$n" & done
-wait
-`;
-
 /** Runs the RFC 5782 probes for every list in one round trip (queries in parallel). */
 export async function probeBlocklists(session: RemoteSession, uses: readonly BlocklistUse[], signal?: AbortSignal): Promise<BlocklistTest[]> {
   if (uses.length === 0) return [];
   const names = [...new Set(uses.flatMap((u) => Object.values(probeNames(u))))];
-  const result = await session.exec(commandLine(['sh', '-c', PROBE_SCRIPT, 'homemail-dnsbl', ...names]), { timeoutMs: 60_000, ...(signal ? { signal } : {}) });
+  const result = await session.exec(commandLine(['sh', '-c', dnsblProbeScript, 'homemail-dnsbl', ...names]), { timeoutMs: 60_000, ...(signal ? { signal } : {}) });
   const probes = new Map<string, DnsProbe>();
   for (const line of result.stdout.split('\n')) {
     const [tag, name, status, ...answers] = line.trim().split(/\s+/);

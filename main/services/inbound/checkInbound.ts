@@ -1,5 +1,6 @@
 import { HomemailError } from '../../../shared/errors.js';
 import { mainCfSettings } from '../../server/config/mainCf.js';
+import { inboundReadScript } from '../../server/scripts/index.js';
 import type { ClientHostnameAdvice, InboundReport } from '../../../shared/inbound.js';
 import { commandLine } from '../ssh/quote.js';
 import type { RemoteSession } from '../ssh/types.js';
@@ -11,17 +12,6 @@ import { currentHostnameRule, findBlocklists } from './restrictions.js';
  * mail log had no (confirmed) name, then the blocklist probes through the server's resolver.
  */
 
-const READ_SCRIPT = `
-printf 'HOMEMAIL-POSTCONF\\n'
-postconf -n 2>/dev/null
-printf 'HOMEMAIL-LOG\\n'
-if [ -r /var/log/mail.log ]; then
-  printf 'connections %s\\n' "$(grep -c ' connect from ' /var/log/mail.log)"
-  printf 'unknown %s\\n' "$(grep -c ' connect from unknown\\[' /var/log/mail.log)"
-fi
-printf 'HOMEMAIL-END\\n'
-`;
-
 export interface InboundSettings {
   settings: Record<string, string>;
   connections: number;
@@ -29,7 +19,7 @@ export interface InboundSettings {
 }
 
 export async function readInboundSettings(session: RemoteSession, signal?: AbortSignal): Promise<InboundSettings> {
-  const result = await session.exec(commandLine(['sh', '-c', READ_SCRIPT, 'homemail-inbound']), { sudo: true, timeoutMs: 30_000, ...(signal ? { signal } : {}) });
+  const result = await session.exec(commandLine(['sh', '-c', inboundReadScript, 'homemail-inbound']), { sudo: true, timeoutMs: 30_000, ...(signal ? { signal } : {}) });
   const out = result.stdout;
   if (!out.includes('HOMEMAIL-END')) {
     throw new HomemailError('command-failed', 'Could not read the Postfix settings of the server.', { hint: result.stderr.trim().slice(0, 300) || `exit ${result.code}` });

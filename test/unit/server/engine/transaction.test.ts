@@ -8,7 +8,7 @@ import type { ChangeSet } from '../../../../main/server/engine/changeSet.js';
 import { serviceCommand, postfixCommand } from '../../../../main/server/platform/serviceCommands.js';
 import { parseGather } from '../../../../main/server/engine/state.js';
 import { newBackupId, parseScriptReport } from '../../../../main/server/engine/transaction.js';
-import { inspectScript, sendTestScript, transactionScript } from '../../../../main/server/scripts/index.js';
+import { dnsblProbeScript, inboundReadScript, inspectScript, sendTestScript, transactionScript } from '../../../../main/server/scripts/index.js';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
@@ -19,6 +19,8 @@ describe('the server-side scripts', () => {
       ['transaction.sh', transactionScript, 'dash'],
       ['inspect.sh', inspectScript, 'dash'],
       ['send-test.sh', sendTestScript, 'bash'],
+      ['inbound-read.sh', inboundReadScript, 'dash'],
+      ['dnsbl-probe.sh', dnsblProbeScript, 'dash'],
     ] as const) {
       expect(text.startsWith('#!/bin/')).toBe(true);
       const file = path.join(dir, name);
