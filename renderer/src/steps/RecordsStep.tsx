@@ -108,7 +108,8 @@ export function RecordsStep() {
   const outcome = useMemo(() => recordSetOf(values), [values]);
   const domain = recordDomainOf(values);
   const query = domain === null ? null : publishedQueryOf(values, domain);
-  const queryKey = JSON.stringify(query);
+  // Typing DNS servers does not re-read at each keystroke: "Read again" does.
+  const queryKey = JSON.stringify(query === null ? null : { ...query, resolvers: [] });
 
   // Start from what the domain publishes: read it on arrival (and when the question changes).
   const readNow = async () => {

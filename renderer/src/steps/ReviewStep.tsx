@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PlannedFile } from '../../../shared/plan.js';
 import { Busy } from '../components/Busy.js';
@@ -39,18 +39,23 @@ function PublishGate({ onVisible }: { onVisible: (visible: boolean) => void }) {
   const [keepChecking, setKeepChecking] = useState(true);
   const domain = values.keys[0]?.domain ?? values.domain;
   const input = { domain, keys: values.keys.map((k) => ({ selector: k.selector, publicKey: k.publicKey })), resolvers: splitList(values.resolvers) };
-  const inputKey = JSON.stringify(input);
+  // The latest question, for the timer; typing DNS servers does not re-check at each keystroke.
+  const latest = useRef(input);
+  useEffect(() => {
+    latest.current = input;
+  });
+  const inputKey = JSON.stringify({ ...input, resolvers: [] });
   const report = check.state.status === 'done' ? check.state.result : null;
   const allVisible = report?.allVisible === true;
 
   useEffect(() => {
-    void check.run(input).then((result) => onVisible(result?.allVisible === true));
+    void check.run(latest.current).then((result) => onVisible(result?.allVisible === true));
     // eslint-disable-next-line react-hooks/exhaustive-deps -- checks again when the question changes
   }, [inputKey]);
   useEffect(() => {
     if (!keepChecking || allVisible) return;
     const timer = window.setInterval(() => {
-      void check.run(input).then((result) => onVisible(result?.allVisible === true));
+      void check.run(latest.current).then((result) => onVisible(result?.allVisible === true));
     }, RECHECK_MS);
     return () => window.clearInterval(timer);
     // eslint-disable-next-line react-hooks/exhaustive-deps -- the interval restarts when the question changes
