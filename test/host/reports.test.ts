@@ -53,6 +53,17 @@ async function deliver(host: TestHost, subject: string, attachment: { filename: 
   await host.submitSmtp({ from: 'noreply-dmarc@reporter.example', to: 'dmarc@example.test', subject, body, headers });
 }
 
+/** Waits until the mbox holds `count` messages: deliveries finish in any order, so the last one sent is no sign the others are in. */
+async function waitForMbox(host: TestHost, path: string, count: number): Promise<void> {
+  let held = 0;
+  for (let wait = 0; wait < 120; wait++) {
+    held = Number((await host.runAsRoot(`grep -c '^From ' ${path} 2>/dev/null || true`)).stdout.trim() || '0');
+    if (held >= count) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  expect(held).toBe(count);
+}
+
 async function reportsCli(host: TestHost, extra: string[] = []): Promise<CliRun> {
   const dir = mkdtempSync(path.join(tmpdir(), 'hm-reports-'));
   return runCliCaptured(
@@ -101,6 +112,7 @@ describe.skipIf(skip !== null)(suite('homemail reports on the test host'), () =>
     // A gzip bomb: 48 MiB of zeros in about 48 KiB.
     await deliver(host, 'Oversized archive', { filename: 'bomb.xml.gz', contentType: 'application/gzip', data: gzipSync(new Uint8Array(48 * 1024 * 1024)) });
     await host.newestMessage('admin', { containing: 'Oversized archive', timeoutMs: 60_000 });
+    await waitForMbox(host, '/var/mail/admin', reports.length + 3);
     // The SpamAssassin warning of the manual procedure, as amavis logs it.
     await host.runAsRoot(`logger -p mail.warning -t amavis 'Argument "1.20200513.1" isn'"'"'t numeric in numeric ge (>=) at /usr/share/perl5/Mail/SpamAssassin/Plugin/DKIM.pm line 686.'`);
 
@@ -198,6 +210,7 @@ describe.skipIf(skip !== null)(suite('reports: real samples as mbox and Maildir,
     const samples = realSamples();
     for (const [i, sample] of samples.entries()) await deliver(host, `sample ${i} ${sample.filename}`, sample);
     await host.newestMessage('admin', { containing: `sample ${samples.length - 1} `, timeoutMs: 60_000 });
+    await waitForMbox(host, '/var/mail/admin', samples.length);
     const fromMbox = await reportsCli(host, ['--json', '--all']);
     expect(fromMbox.code, fromMbox.err).toBe(0);
     const mbox = JSON.parse(fromMbox.out) as ReportsResult;
