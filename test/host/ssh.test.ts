@@ -313,6 +313,15 @@ describe.skipIf(skip !== null)(suite('SSH the way ssh does it: ~/.ssh keys, conf
       const env = { ...process.env, HOME: bare, SSH_AUTH_SOCK: socket };
       const cli = await runCliCaptured(['inspect', '--ssh', `deploy@${host.sshHost}:${host.sshPort}`, '--known-hosts', path.join(bare, 'k'), '--json'], { env });
       expect(cli.code).toBe(0);
+
+      // more agent keys than sshd's MaxAuthTries (6): sshd hangs up, and that is "login refused"
+      for (let i = 0; i < 7; i += 1) {
+        const extra = path.join(work, `extra-${Date.now()}-${i}`);
+        execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', extra]);
+        execFileSync('ssh-add', ['-q', extra], { env: { ...process.env, SSH_AUTH_SOCK: socket }, stdio: 'ignore' });
+      }
+      const tooMany = await connectAs(bare, { user: 'admin', host: host.sshHost, port: host.sshPort }, { agent: socket }).catch((e: unknown) => e);
+      expect(tooMany).toMatchObject({ code: 'auth-failed', details: { tried: expect.stringContaining('ssh-agent') } });
     } finally {
       if (agentPid !== undefined) process.kill(Number(agentPid));
     }

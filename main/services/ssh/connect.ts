@@ -366,13 +366,15 @@ export async function connectSsh(options: ConnectOptions, jumpDepth = 0): Promis
     options.signal?.addEventListener('abort', onAbort, { once: true });
 
     client.on('ready', () => settle(null));
-    client.on('error', (error: Error & { code?: string; level?: string }) => settle(refusal ?? connectionError(error, target, timeoutMs, greeting)));
-    client.on('close', () => settle(refusal ?? connectionError(new Error('Connection lost before handshake'), target, timeoutMs, greeting)));
-
     let remaining = [...methods];
     const tried: AnyAuthMethod[] = [];
     let serverMethods: AuthenticationType[] | null = null;
     const offeredCount = () => tried.filter((method) => method.type !== 'agent').length + (agent?.offered ?? 0);
+    // sshd hangs up after MaxAuthTries refused credentials ("Too many authentication failures")
+    const refusedAfterOffers = (error: Error) => (offeredCount() > 0 && /authentication/i.test(error.message) ? loginRefusedError(target, tried.map((method) => methodLabel(method, agent)), identities.notes) : null);
+
+    client.on('error', (error: Error & { code?: string; level?: string }) => settle(refusal ?? refusedAfterOffers(error) ?? connectionError(error, target, timeoutMs, greeting)));
+    client.on('close', () => settle(refusal ?? connectionError(new Error('Connection lost before handshake'), target, timeoutMs, greeting)));
     client.connect({
       sock,
       username: target.user,
