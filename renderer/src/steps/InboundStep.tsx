@@ -9,7 +9,7 @@ import { useKeyedText } from '../text.js';
 import { usePages } from '../wizard/pages.js';
 import { useWizard } from '../wizard/state.js';
 import { Log } from './ApplyStep.js';
-import { FileChange } from './ReviewStep.js';
+import { FileChange, PlannedCommands } from './ReviewStep.js';
 
 type HostnameRule = 'keep' | 'reverse' | 'strict';
 const rules: readonly HostnameRule[] = ['keep', 'reverse', 'strict'];
@@ -247,14 +247,7 @@ export function InboundStep() {
           {reviewed.commands.length > 0 && (
             <>
               <h3>{t('review.commandsHeading')}</h3>
-              <ol className="commands">
-                {reviewed.commands.map((c, index) => (
-                  <li key={index}>
-                    {text('plan', c.words)}
-                    <pre>{c.command}</pre>
-                  </li>
-                ))}
-              </ol>
+              <PlannedCommands commands={reviewed.commands} />
             </>
           )}
           {reviewed.changed && (

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { PlannedFile } from '../../../shared/plan.js';
+import type { PlannedCommand, PlannedFile } from '../../../shared/plan.js';
 import { Busy } from '../components/Busy.js';
 import { Choice } from '../components/Choice.js';
 import { Diff } from '../components/Diff.js';
@@ -110,6 +110,21 @@ export function FileChange({ file }: { file: PlannedFile }) {
   );
 }
 
+/** The commands of a plan, in order, each with what it does in words. */
+export function PlannedCommands({ commands }: { commands: readonly PlannedCommand[] }) {
+  const text = useKeyedText();
+  return (
+    <ol className="commands">
+      {commands.map((c, index) => (
+        <li key={index}>
+          {text('plan', c.words)}
+          <pre>{c.command}</pre>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
 export function ReviewStep({ goNext }: StepProps) {
   const { t } = useTranslation();
   const text = useKeyedText();
@@ -180,14 +195,7 @@ export function ReviewStep({ goNext }: StepProps) {
           {current.commands.length > 0 && (
             <>
               <h2>{t('review.commandsHeading')}</h2>
-              <ol className="commands">
-                {current.commands.map((c, index) => (
-                  <li key={index}>
-                    {text('plan', c.words)}
-                    <pre>{c.command}</pre>
-                  </li>
-                ))}
-              </ol>
+              <PlannedCommands commands={current.commands} />
             </>
           )}
           {current.backedUp.length > 0 && (
