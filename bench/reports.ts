@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { parseAggregateReport } from '../main/services/reports/aggregateXml.js';
 import { decodeXmlChunks } from '../main/services/reports/decode.js';
 import { readMailbox } from '../main/services/reports/remote.js';
-import { connectSsh } from '../main/services/ssh/connect.js';
+import { connectAdmin } from '../test/host/session.js';
 import type { TestHost } from '../test/host/testHost.js';
 import { mimeMessage, reportXml } from '../test/unit/reports/fixtures.js';
 import { hostileMessage } from '../test/unit/reports/hostile.js';
@@ -135,15 +135,7 @@ chown -R admin $d; ls $d/new | wc -l; wc -c < /var/mail/bench`,
     { stdin: message, timeoutMs: 120_000 },
   );
   if (setup.code !== 0) throw new Error(`could not write the bench mailboxes: ${setup.stderr.slice(0, 300)}`);
-  const session = await connectSsh({
-    target: { user: 'admin', host: host.sshHost, port: host.sshPort },
-    knownHostsFile: host.knownHostsPath,
-    onUnknownHostKey: 'refuse',
-    identityFile: host.users.admin.keyPath,
-    password: host.users.admin.password ?? '',
-    agent: false,
-    useSshConfig: false,
-  });
+  const session = await connectAdmin(host);
   const samples = { maildir: [] as number[], mbox: [] as number[] };
   let messages = 0;
   try {

@@ -14,7 +14,7 @@ import { applyChanges as applyDkim, dkimRequest, planChanges as planDkim } from 
 // These tests are about the transaction, not DNS: publish-before-sign is skipped (--skip-dns-check).
 const applyChanges: typeof applyDkim = (session, settings, options = {}) => applyDkim(session, settings, { ...options, dns: { skip: true } });
 const planChanges: typeof planDkim = (session, settings, options = {}) => planDkim(session, settings, { ...options, dns: { skip: true } });
-import { connectSsh } from '../../main/services/ssh/connect.js';
+import { connectAdmin } from './session.js';
 import type { SshSession } from '../../main/services/ssh/session.js';
 import { hostSkipReason, resetHost, type Snapshot, type TestHost } from './testHost.js';
 
@@ -29,18 +29,6 @@ const suite = (name: string): string => (skip === null ? name : `${name} — SKI
 
 const pem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }) as string;
 const settings: ChangeSettings = { domain: 'example.test', keys: [{ selector: 'hmf', type: 'rsa', privateKeyPem: pem }], rua: [], ruf: [], reportTo: 'admin' };
-
-function connect(host: TestHost): Promise<SshSession> {
-  return connectSsh({
-    target: { user: 'admin', host: host.sshHost, port: host.sshPort },
-    knownHostsFile: host.knownHostsPath,
-    onUnknownHostKey: 'refuse',
-    identityFile: host.users.admin.keyPath,
-    password: host.users.admin.password ?? '',
-    agent: false,
-    useSshConfig: false,
-  });
-}
 
 async function working(host: TestHost): Promise<void> {
   const check = await host.runAsRoot('postfix check && postfix status');
@@ -70,7 +58,7 @@ describe.skipIf(skip !== null)(suite('apply with injected faults (fresh variant)
     process.env.HOMEMAIL_TEST_FAULTS = '1';
     host = await resetHost('fresh');
     before = await host.snapshot(CONFIG_FILES);
-    session = await connect(host);
+    session = await connectAdmin(host);
   }, 300_000);
 
   afterAll(async () => {
@@ -145,7 +133,7 @@ describe.skipIf(skip !== null)(suite('apply with injected faults (fresh variant)
     const error = await failure(applyChanges(session, settings, { testHook: fault('drop', 'restart') }));
     expect(['ssh-unreachable', 'ssh-timeout', 'command-failed']).toContain(error.code);
     await session.close();
-    session = await connect(host);
+    session = await connectAdmin(host);
     // Right after the drop the server may still be restarting services: the next run is told
     // so (and changes nothing) until the transaction has finished on its own.
     let result: Awaited<ReturnType<typeof applyChanges>> | null = null;

@@ -12,7 +12,7 @@ import { packReport, reportXml, type FixtureReport, type Packing } from '../unit
 import { hostSkipReason, resetHost, type TestHost } from './testHost.js';
 import { createAppHandlers } from '../../main/services/app.js';
 import { createReportsHandlers } from '../../main/services/reports/handlers.js';
-import { connectSsh } from '../../main/services/ssh/connect.js';
+import { connectAdmin } from './session.js';
 import { SessionStore } from '../../main/services/ssh/sessionStore.js';
 import type { ReportsProgress } from '../../shared/contract/reports.js';
 import { hostileMessage } from '../unit/reports/hostile.js';
@@ -244,15 +244,7 @@ describe.skipIf(skip !== null)(suite('reports: real samples as mbox and Maildir,
       await host.submitSmtp({ from: 'x@evil.example', to: 'dmarc@example.test', subject: `hostile ${i}`, body: hostileMessage().split('\n\n').slice(1).join('\n\n'), headers: { 'MIME-Version': '1.0', 'Content-Type': 'multipart/mixed; boundary="H"' } });
     }
     await new Promise((r) => setTimeout(r, 2_000));
-    const session = await connectSsh({
-      target: { user: 'admin', host: host.sshHost, port: host.sshPort },
-      knownHostsFile: host.knownHostsPath,
-      onUnknownHostKey: 'refuse',
-      identityFile: host.users.admin.keyPath,
-      password: host.users.admin.password ?? '',
-      agent: false,
-      useSshConfig: false,
-    });
+    const session = await connectAdmin(host);
     const store = new SessionStore();
     const sessionId = store.add(session);
     const deps = { door: 'web' as const, version: 'test', dataDir: mkdtempSync(path.join(tmpdir(), 'hm-data-')), now: () => new Date() };

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rollbackChanges } from '../../main/server/engine/index.js';
 import type { ChangeSettings } from '../../main/services/dkim/desired.js';
 import { applyChanges } from '../../main/services/dkim/dkim.js';
-import { connectSsh } from '../../main/services/ssh/connect.js';
+import { connectAdmin } from './session.js';
 import type { SshSession } from '../../main/services/ssh/session.js';
 import { hostSkipReason, resetHost, type TestHost } from './testHost.js';
 
@@ -29,15 +29,7 @@ describe.skipIf(skip !== null)(suite('writing into a directory another user owns
 
   beforeAll(async () => {
     host = await resetHost('fresh');
-    session = await connectSsh({
-      target: { user: 'admin', host: host.sshHost, port: host.sshPort },
-      knownHostsFile: host.knownHostsPath,
-      onUnknownHostKey: 'refuse',
-      identityFile: host.users.admin.keyPath,
-      password: host.users.admin.password ?? '',
-      agent: false,
-      useSshConfig: false,
-    });
+    session = await connectAdmin(host);
   }, 300_000);
 
   afterAll(async () => {
