@@ -1,13 +1,16 @@
 // homemail watch --once against the test host: two runs around a DKIM record replaced in the
 // test DNS (nsd) and a dead blocklist added to main.cf report exactly those two changes for
 // the worse and exit 1; DMARC reports delivered by Postfix to the rua mailbox before each run
-// are stored once each; homemail status shows it all. The DKIM keys are opendkim-genkey output
+// are stored once each, and each run reads only the mail that arrived since the last one (what
+// crossed SSH is counted where the session hands it back); homemail status shows it all. The DKIM keys are opendkim-genkey output
 // (test/unit/records/fixtures/opendkim-genkey), the reports are built by
 // test/unit/reports/fixtures.ts; the login is deploy's key (no prompt), so the server checks run.
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { SshSession } from '../../main/services/ssh/session.js';
+import type { ExecOptions } from '../../main/services/ssh/types.js';
 import type { WatchRunResult, WatchStatus } from '../../shared/watch.js';
 import { runCliCaptured } from '../support/cli.js';
 import { packReport, reportMessage, reportXml } from '../unit/reports/fixtures.js';
@@ -43,9 +46,25 @@ async function deliverReport(host: TestHost, id: string, day: number, rows: Arra
   throw new Error(`report ${id} was not delivered to /var/mail/admin`);
 }
 
+/** What the read script sent over SSH at each run: the whole output, and the messages it sent or only named as read. */
+const mailReads: string[] = [];
+const sent = (out: string) => ({
+  messages: [...out.matchAll(/^HOMEMAIL-[0-9a-f]{24} message ([0-9]+) /gm)].map((m) => Number(m[1])),
+  named: (out.match(/^HOMEMAIL-[0-9a-f]{24} seen /gm) ?? []).length,
+  bytes: Buffer.byteLength(out),
+});
+
 describe.skipIf(skip !== null)(suite('homemail watch on the test host'), () => {
   let host: TestHost;
   let env: NodeJS.ProcessEnv;
+  const exec = SshSession.prototype.exec;
+  // Counted at the SSH layer: each command's standard output as the session received it.
+  vi.spyOn(SshSession.prototype, 'exec').mockImplementation(async function (this: SshSession, line: string, options?: ExecOptions) {
+    const result = await exec.call(this, line, options);
+    if (/^HOMEMAIL-[0-9a-f]{24} total [0-9]+$/m.test(result.stdout)) mailReads.push(result.stdout);
+    return result;
+  });
+  afterAll(() => vi.restoreAllMocks());
 
   const watch = (args: string[]) => runCliCaptured(['watch', '--once', ...args, '--json'], { env });
 
@@ -80,6 +99,7 @@ describe.skipIf(skip !== null)(suite('homemail watch on the test host'), () => {
     const edit = await host.runAsRoot(`postconf -e 'smtpd_client_restrictions = permit_mynetworks, reject_rbl_client dead-bl.example.test, permit'`);
     expect(edit.code).toBe(0);
 
+    const mailbox = Number((await host.runAsRoot('wc -c < /var/mail/admin')).stdout.trim());
     // No target given: every saved one.
     const second = await watch([]);
     expect(second.err).toBe('');
@@ -100,6 +120,23 @@ describe.skipIf(skip !== null)(suite('homemail watch on the test host'), () => {
     const third = await watch([]);
     expect(JSON.parse(third.out) as WatchRunResult).toMatchObject({ worse: false, targets: [{ changes: [] }] });
     expect(third.code).toBe(0);
+
+    // The mail read at each run: w-1, then only w-2 (w-1 named as read, its body not sent), then nothing.
+    expect(mailReads).toHaveLength(3);
+    const [one, two, three] = mailReads.map((out) => sent(out));
+    expect([one?.messages.length, one?.named]).toEqual([1, 0]);
+    expect([two?.messages.length, two?.named]).toEqual([1, 1]);
+    expect([three?.messages.length, three?.named]).toEqual([0, 2]);
+    expect(mailReads[0]).toContain('Report-ID: w-1');
+    expect(mailReads[1]).toContain('Report-ID: w-2');
+    expect(mailReads[1]).not.toContain('Report-ID: w-1');
+    // The second run's bytes: the new message and a few lines around it, well under the mailbox.
+    const newMessage = two?.messages[0] ?? 0;
+    expect(newMessage).toBeGreaterThan(500);
+    expect((two?.bytes ?? 0) - newMessage).toBeLessThan(1024);
+    expect(two?.bytes).toBeLessThan(mailbox);
+    expect(three?.bytes).toBeLessThan(1024);
+    console.log(`watch host test: mail read over SSH per run (bytes): ${mailReads.map((out) => Buffer.byteLength(out)).join(', ')}; mailbox before the second run ${mailbox} bytes`);
   });
 
   it('homemail status shows the state, the server by host key, and the last run\'s changes', async () => {

@@ -1,7 +1,9 @@
 /**
  * The report mailbox as the read script streams it: `TOKEN total BYTES`, then per mailbox
  * `TOKEN mbox SIZE PATH` and the mbox text, or `TOKEN maildir PATH` before each Maildir file,
- * then the `TOKEN logs` and `TOKEN versions` sections. Messages are handed on as soon as they
+ * then the `TOKEN logs` and `TOKEN versions` sections. Reading only new mail (the watch), each
+ * message comes after `TOKEN message SIZE HEX-KEY` instead, and one already read is only named
+ * by `TOKEN seen SIZE HEX-KEY`. Messages are handed on as soon as they
  * are whole, so they are parsed while the rest still arrives. Each chunk is scanned once:
  * the cost is linear in the mailbox, however the chunks fall.
  */
@@ -14,6 +16,8 @@ export function splitMbox(text: string): string[] {
     .map((m) => m.replace(/^>(>*From )/gm, '$1').replace(/\r?\n$/, ''));
 }
 
+import { decodeMessageKey, type MessageKey } from './seenList.js';
+
 export class MailboxStream {
   /** Text not handed on yet: it starts at a block header, or inside the current block. */
   private pending = '';
@@ -21,7 +25,7 @@ export class MailboxStream {
   private scanFrom = 0;
   /** Inside an mbox block: the last message start seen (index in `pending`), -1 when none. */
   private lastFrom = -1;
-  private kind: 'mbox' | 'maildir' | 'after' | null = null;
+  private kind: 'mbox' | 'maildir' | 'message' | 'after' | null = null;
   truncated = false;
   /** Bytes the server said it will send (its own count), or null before it did. */
   total: number | null = null;
@@ -29,6 +33,9 @@ export class MailboxStream {
   received = 0;
   messages = 0;
   bytesRead = 0;
+  /** Reading only new mail: the keys of the messages sent (in order), and how many were named as already read. */
+  readonly newKeys: MessageKey[] = [];
+  alreadyRead = 0;
   private readonly marker: string;
 
   constructor(
@@ -57,7 +64,7 @@ export class MailboxStream {
   }
 
   private header(line: string): void {
-    const [kind = '', size = '0'] = line.slice(this.marker.length).split(' ');
+    const [kind = '', size = '0', key = ''] = line.slice(this.marker.length).split(' ');
     this.lastFrom = -1;
     if (kind === 'total') {
       this.total = Number(size);
@@ -71,6 +78,12 @@ export class MailboxStream {
       this.kind = 'mbox';
     } else if (kind === 'maildir') {
       this.kind = 'maildir';
+    } else if (kind === 'message' || kind === 'seen') {
+      const named = decodeMessageKey(size, key);
+      if (kind === 'seen') this.alreadyRead += 1;
+      else if (named !== null) this.newKeys.push(named);
+      // A message whose key could not be read is still read (it is only not remembered).
+      this.kind = kind === 'message' ? 'message' : null;
     } else {
       this.kind = 'after';
     }
@@ -109,7 +122,7 @@ export class MailboxStream {
             this.lastFrom = -1;
           }
         }
-      } else if (this.kind === 'maildir' && complete) {
+      } else if ((this.kind === 'maildir' || this.kind === 'message') && complete) {
         this.bytesRead += blockEnd;
         this.send([this.pending.slice(0, blockEnd).replace(/\n$/, '')]);
       }

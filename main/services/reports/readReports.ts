@@ -1,5 +1,5 @@
 import type { ReportsProgress } from '../../../shared/contract/reports.js';
-import type { AggregateReport, KnownIssue, ReportPeriod, ReportsResult } from '../../../shared/reports.js';
+import type { AggregateReport, KnownIssue, ReportMailbox, ReportPeriod, ReportsResult } from '../../../shared/reports.js';
 import type { RemoteSession } from '../ssh/types.js';
 import type { ArchiveLimits } from './archive.js';
 import type { BudgetLimits } from './budget.js';
@@ -7,6 +7,7 @@ import { detectSpamAssassinDkimWarning } from './knownIssues.js';
 import { ReportWorker } from './parseInWorker.js';
 import { recommendNextPolicy } from './recommend.js';
 import { discoverMailbox, readMailbox, reverseNames } from './remote.js';
+import type { MessageKey } from './seenList.js';
 import { summarize, withReverseNames } from './summarize.js';
 
 export interface ReadReportsOptions {
@@ -25,6 +26,18 @@ export interface ReadReportsOptions {
   progress?: ((event: ReportsProgress) => void) | undefined;
   /** Every report of the period, once each (the watch stores them in the history). */
   onReports?: ((reports: readonly AggregateReport[]) => void) | undefined;
+  /** Read only new mail (the watch); the wizard and `homemail reports` read the whole period. */
+  incremental?: IncrementalReading | undefined;
+}
+
+export interface IncrementalReading {
+  /** The messages already read from this mailbox: the server names them but does not send them. */
+  seen: (mailbox: ReportMailbox) => readonly MessageKey[];
+  /**
+   * The messages read this time, to remember once their reports are stored; not called when the
+   * reader stopped before reading every message (they are read again next time).
+   */
+  onRead: (mailbox: ReportMailbox, messages: readonly MessageKey[], alreadyRead: number) => void;
 }
 
 export const DEFAULT_CAP_BYTES = 64 * 1024 * 1024;
@@ -69,6 +82,7 @@ export async function readReports(session: RemoteSession, options: ReadReportsOp
   try {
     contents = await readMailbox(session, discovery.mailbox, options.capBytes ?? DEFAULT_CAP_BYTES, {
       signal: options.signal,
+      seen: options.incremental?.seen(discovery.mailbox),
       onMessages: (messages) => {
         for (const m of messages) {
           batch.push(m);
@@ -107,6 +121,7 @@ export async function readReports(session: RemoteSession, options: ReadReportsOp
   );
   const summary = withReverseNames(first, names);
   options.onReports?.(summary.reports);
+  if (parsed.messagesLeftOut === 0) options.incremental?.onRead(discovery.mailbox, contents.newKeys, contents.alreadyRead);
   progress({ kind: 'phase', phase: 'names', done: 4, total: 4 });
 
   const coveredDays = summary.reports.length === 0 ? 0 : (Math.max(...summary.reports.map((r) => Date.parse(r.end))) - Math.min(...summary.reports.map((r) => Date.parse(r.begin)))) / DAY_MS;

@@ -9,6 +9,7 @@ import { commandLine } from '../ssh/quote.js';
 import type { RemoteSession } from '../ssh/types.js';
 import type { PerlMailVersions } from './knownIssues.js';
 import { MailboxStream, splitMbox } from './mailboxStream.js';
+import { encodeSeenList, type MessageKey } from './seenList.js';
 import {
   aliasFiles,
   dmarcRecordsFromDig,
@@ -154,6 +155,9 @@ export interface MailboxContents {
   truncated: boolean;
   logLines: string[];
   versions: PerlMailVersions;
+  /** Reading only new mail: the key of each message sent, and how many the server left out as already read. */
+  newKeys: MessageKey[];
+  alreadyRead: number;
 }
 
 export { splitMbox };
@@ -164,16 +168,23 @@ export interface ReadMailboxOptions {
   onMessages?: (messages: string[]) => void;
   /** Characters received and the total the server announced. */
   onProgress?: (received: number, total: number | null) => void;
+  /** Read only new mail: these messages (already read) are not sent, and each message sent comes with its key. */
+  seen?: readonly MessageKey[] | undefined;
 }
 
-/** Reads the mailbox (newest mail first, at most `capBytes` per mailbox) in one round trip, streaming. */
+/**
+ * Reads the mailbox (newest mail first, at most `capBytes` per mailbox) in one round trip,
+ * streaming; with `seen`, only the messages not in it travel (never deleting anything).
+ */
 export async function readMailbox(session: RemoteSession, mailbox: ReportMailbox, capBytes: number, options: ReadMailboxOptions = {}): Promise<MailboxContents> {
   const tok = token();
   const specs = mailbox.paths.map((p) => `${p.format}:${p.path}`);
   const collected: string[] = [];
   const stream = new MailboxStream(tok, capBytes, options.onMessages ?? ((messages) => collected.push(...messages)));
-  const result = await session.exec(commandLine(['sh', '-c', reportsReadScript, 'homemail-reports', tok, String(capBytes), ...specs]), {
+  const mode = options.seen === undefined ? 'all' : 'new';
+  const result = await session.exec(commandLine(['sh', '-c', reportsReadScript, 'homemail-reports', tok, String(capBytes), mode, ...specs]), {
     sudo: true,
+    ...(options.seen === undefined ? {} : { stdin: encodeSeenList(options.seen) }),
     timeoutMs: 300_000,
     onStdout: (text) => {
       stream.push(text);
@@ -195,7 +206,16 @@ export async function readMailbox(session: RemoteSession, mailbox: ReportMailbox
   const logLines = section(result.stdout, tok, 'logs')
     .split('\n')
     .filter((l) => l.trim() !== '');
-  return { messages: collected, messageCount: stream.messages, bytesRead: stream.bytesRead, truncated: stream.truncated, logLines, versions };
+  return {
+    messages: collected,
+    messageCount: stream.messages,
+    bytesRead: stream.bytesRead,
+    truncated: stream.truncated,
+    logLines,
+    versions,
+    newKeys: stream.newKeys,
+    alreadyRead: stream.alreadyRead,
+  };
 }
 
 /** PTR names of the addresses through the server's own resolver, in one round trip (parallel lookups). */

@@ -14,8 +14,14 @@ import { verifyDns } from '../verify/verifyDns.js';
 import { joinTxt } from '../../../shared/verify/tags.js';
 import { inboundRun, recordDmarcReports, recordResult, sendTestRun, serverOf, storedCheck } from './record.js';
 import { readReports } from '../reports/readReports.js';
-import type { AggregateReport } from '../../../shared/reports.js';
 import type { HistoryStore } from './store.js';
+import type { MessageKey } from '../reports/seenList.js';
+import type { AggregateReport, ReportMailbox } from '../../../shared/reports.js';
+
+/** The mail a watch remembers having read is per server and per set of mailbox files. */
+function mailboxKey(mailbox: ReportMailbox): string {
+  return mailbox.paths.map((p) => `${p.format}:${p.path}`).join(' ');
+}
 
 export interface WatchDeps {
   store: HistoryStore;
@@ -127,8 +133,21 @@ export async function watchTarget(target: WatchTarget, deps: WatchDeps): Promise
         }
         try {
           let reports: readonly AggregateReport[] = [];
-          await readReports(session, { domain: target.domain, period: { kind: 'all' }, now: deps.now(), signal: deps.signal, onReports: (read) => (reports = read) });
+          const read: Array<{ mailbox: string; messages: readonly MessageKey[] }> = [];
+          await readReports(session, {
+            domain: target.domain,
+            period: { kind: 'all' },
+            now: deps.now(),
+            signal: deps.signal,
+            onReports: (found) => (reports = found),
+            incremental: {
+              seen: (mailbox) => deps.store.seenMessages(server, mailboxKey(mailbox)),
+              onRead: (mailbox, messages) => read.push({ mailbox: mailboxKey(mailbox), messages }),
+            },
+          });
           changes.push(...recordDmarcReports(deps.store, target.domain, reports, at).changes);
+          // Remembered only now that their reports are stored: a failure before this reads them again.
+          for (const { mailbox, messages } of read) deps.store.markSeen(server, mailbox, messages, at);
         } catch (error) {
           skipped.push(watchSkip('reports', reason(error)));
         }

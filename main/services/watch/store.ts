@@ -17,6 +17,7 @@ import type {
   WatchTarget,
 } from '../../../shared/watch.js';
 import { migrations, schemaVersion } from './migrations.js';
+import type { MessageKey } from '../reports/seenList.js';
 
 type Row = Record<string, unknown>;
 
@@ -298,12 +299,12 @@ export class HistoryStore {
   // ---- DMARC reports ----
 
   /** Message-ID + size pairs already read from one mailbox of one server. */
-  seenMessages(server: Pick<ServerIdentity, 'host' | 'port'>, mailbox: string): Set<string> {
+  seenMessages(server: Pick<ServerIdentity, 'host' | 'port'>, mailbox: string): MessageKey[] {
     const rows = this.all('SELECT message_id, size FROM mail_seen WHERE server_host = ? AND server_port = ? AND mailbox = ?', server.host, server.port, mailbox);
-    return new Set(rows.map((r) => seenKey(text(r.message_id), Number(r.size))));
+    return rows.map((r) => ({ messageId: text(r.message_id), size: Number(r.size) }));
   }
 
-  markSeen(server: Pick<ServerIdentity, 'host' | 'port'>, mailbox: string, messages: ReadonlyArray<{ messageId: string; size: number }>, at: string): void {
+  markSeen(server: Pick<ServerIdentity, 'host' | 'port'>, mailbox: string, messages: readonly MessageKey[], at: string): void {
     const insert = this.db.prepare('INSERT OR IGNORE INTO mail_seen (server_host, server_port, mailbox, message_id, size, seen_at) VALUES (?, ?, ?, ?, ?, ?)');
     this.transaction(() => {
       for (const m of messages) insert.run(server.host, server.port, mailbox, m.messageId, m.size, at);
@@ -385,10 +386,6 @@ export class HistoryStore {
   setSchedule(schedule: WatchSchedule): void {
     this.db.prepare("INSERT INTO settings (key, value) VALUES ('schedule', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(JSON.stringify(schedule));
   }
-}
-
-export function seenKey(messageId: string, size: number): string {
-  return `${messageId}\u0000${size}`;
 }
 
 function targetFromRow(row: Row): WatchTarget {

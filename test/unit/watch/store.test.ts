@@ -138,7 +138,7 @@ describe('history store', () => {
     store.markSeen(server, '/var/mail/dmarc', [{ messageId: '<a@x>', size: 10 }], '2026-11-01T00:00:00.000Z');
     expect(store.deleteServerHistory('192.0.2.10', 22)).toEqual({ runs: 1 });
     expect(store.history('example.test').map((r) => r.kind)).toEqual(['verify']);
-    expect(store.seenMessages(server, '/var/mail/dmarc').size).toBe(0);
+    expect(store.seenMessages(server, '/var/mail/dmarc')).toEqual([]);
     expect(store.targets().map((t) => t.ssh)).toEqual([null]);
   });
 
@@ -167,8 +167,11 @@ describe('history store', () => {
     store.markSeen(server, '/var/mail/dmarc', [{ messageId: '<a@x>', size: 10 }, { messageId: '<b@x>', size: 20 }], '2026-11-02T01:00:00.000Z');
     store.markSeen(server, '/var/mail/dmarc', [{ messageId: '<a@x>', size: 10 }], '2026-11-03T01:00:00.000Z');
     const seen = store.seenMessages(server, '/var/mail/dmarc');
-    expect(seen.size).toBe(2);
-    expect(store.seenMessages({ host: server.host, port: 2222 }, '/var/mail/dmarc').size).toBe(0);
+    expect(seen.sort((x, y) => x.size - y.size)).toEqual([
+      { messageId: '<a@x>', size: 10 },
+      { messageId: '<b@x>', size: 20 },
+    ]);
+    expect(store.seenMessages({ host: server.host, port: 2222 }, '/var/mail/dmarc')).toEqual([]);
   });
 
   it('keeps two different reports that reuse one id (reporter, id, dates and rows are the identity)', () => {
