@@ -37,7 +37,7 @@ export interface IncrementalReading {
    * The messages read this time, to remember once their reports are stored; not called when the
    * reader stopped before reading every message (they are read again next time).
    */
-  onRead: (mailbox: ReportMailbox, messages: readonly MessageKey[], alreadyRead: number) => void;
+  onRead: (mailbox: ReportMailbox, messages: readonly MessageKey[]) => void;
 }
 
 export const DEFAULT_CAP_BYTES = 64 * 1024 * 1024;
@@ -121,7 +121,7 @@ export async function readReports(session: RemoteSession, options: ReadReportsOp
   );
   const summary = withReverseNames(first, names);
   options.onReports?.(summary.reports);
-  if (parsed.messagesLeftOut === 0) options.incremental?.onRead(discovery.mailbox, contents.newKeys, contents.alreadyRead);
+  if (parsed.messagesLeftOut === 0) options.incremental?.onRead(discovery.mailbox, contents.newKeys);
   progress({ kind: 'phase', phase: 'names', done: 4, total: 4 });
 
   const coveredDays = summary.reports.length === 0 ? 0 : (Math.max(...summary.reports.map((r) => Date.parse(r.end))) - Math.min(...summary.reports.map((r) => Date.parse(r.begin)))) / DAY_MS;

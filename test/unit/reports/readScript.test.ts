@@ -12,8 +12,10 @@ import { encodeSeenList, type MessageKey } from '../../../main/services/reports/
 
 const tok = 'HOMEMAIL-aaaaaaaaaaaaaaaaaaaaaaaa';
 
-function read(specs: string[], cap: number): { messages: string[]; stream: MailboxStream; out: string } {
-  const out = execFileSync('sh', ['-c', READ_SCRIPT, 'homemail-reports', tok, String(cap), 'all', ...specs], { encoding: 'utf8' });
+/** The whole mailbox; with `seenList` (the script's standard input), only new mail. */
+function read(specs: string[], cap: number, seenList?: string): { messages: string[]; stream: MailboxStream; out: string } {
+  const mode = seenList === undefined ? 'all' : 'new';
+  const out = execFileSync('sh', ['-c', READ_SCRIPT, 'homemail-reports', tok, String(cap), mode, ...specs], { encoding: 'utf8', input: seenList ?? '' });
   const messages: string[] = [];
   const stream = new MailboxStream(tok, cap, (m) => messages.push(...m));
   stream.push(out);
@@ -52,14 +54,7 @@ describe('the read script', () => {
   });
 });
 
-function readNew(specs: string[], seen: readonly MessageKey[], cap = 1_000_000, stdin = encodeSeenList(seen)): { messages: string[]; stream: MailboxStream; out: string } {
-  const out = execFileSync('sh', ['-c', READ_SCRIPT, 'homemail-reports', tok, String(cap), 'new', ...specs], { encoding: 'utf8', input: stdin });
-  const messages: string[] = [];
-  const stream = new MailboxStream(tok, cap, (m) => messages.push(...m));
-  stream.push(out);
-  stream.end();
-  return { messages, stream, out };
-}
+const readNew = (specs: string[], seen: readonly MessageKey[], cap = 1_000_000, seenList = encodeSeenList(seen)) => read(specs, cap, seenList);
 
 describe('the read script, reading only new mail', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'hm-read-new-'));
