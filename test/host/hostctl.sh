@@ -40,7 +40,9 @@ select_platform() {
     *) die "unknown platform '$1' (platforms: $PLATFORMS)" ;;
   esac
   SUITE=$1
-  BASE=$CACHE_DIR/base-$SUITE
+  # The base's name carries its recipe, so a changed recipe builds beside the old base
+  # instead of deleting it under a host (in another slot, see isolated.sh) that runs on it.
+  BASE=$CACHE_DIR/base-$SUITE-$(base_stamp_text | sha256sum | cut -c1-12)
 }
 readonly INST=${HOMEMAIL_HOST_DIR:-/var/tmp/homemail-testhost}
 readonly ROOT=$INST/root

@@ -6,13 +6,15 @@
 #     (127.53.0.1:53) and smtpd bind the same addresses in every namespace without clashing;
 #   - with the slot's own instance directory and lock (/var/tmp/homemail-testhost-slotN).
 # Root only (unshare). Platform bases in /var/cache/homemail-testhost are shared read-only;
-# build them outside first (`npm run host -- build-base --platform NAME`): there is no
-# network inside the namespace.
+# the base of HOMEMAIL_HOST_PLATFORM (default bookworm) is built or reused here first,
+# because there is no network inside the namespace.
 set -euo pipefail
 if [[ $# -lt 1 ]]; then
   echo "usage: isolated.sh COMMAND [ARG...]" >&2
   exit 2
 fi
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+bash "$here/hostctl.sh" build-base --platform "${HOMEMAIL_HOST_PLATFORM:-bookworm}" >/dev/null
 slots=${HOMEMAIL_HOST_SLOTS:-2}
 slot=
 waited=0
