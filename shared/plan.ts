@@ -12,7 +12,7 @@ export interface PlanText {
   text: string;
 }
 
-export type FileChangeKind = 'create' | 'modify';
+export type FileChangeKind = 'create' | 'modify' | 'delete';
 
 export interface PlannedFile {
   path: string;

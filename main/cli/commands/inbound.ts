@@ -23,7 +23,7 @@ function formatChanges(plan: Plan): string[] {
   if (!plan.changed) return ['', 'Nothing to change.'];
   const lines = ['', `Changes for ${plan.host}: ${plan.files.length} file(s).`];
   for (const n of plan.notes) lines.push(`Note: ${n.text}`);
-  for (const f of plan.files) lines.push('', `== ${f.kind === 'create' ? 'create' : 'edit'} ${f.path} — ${f.why.text}`, f.diff.trimEnd());
+  for (const f of plan.files) lines.push('', `== ${f.kind === 'modify' ? 'edit' : f.kind} ${f.path} — ${f.why.text}`, f.diff.trimEnd());
   lines.push('', 'Commands:', ...plan.commands.map((c, i) => `  ${i + 1}. ${c.words.text}\n     $ ${c.command}`));
   return lines;
 }

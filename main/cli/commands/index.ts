@@ -7,6 +7,7 @@ import { inspectCommand } from './inspect.js';
 import { keygenCommand } from './keygen.js';
 import { recordsCommand } from './records.js';
 import { reportsCommand } from './reports.js';
+import { rotateCommand } from './rotate.js';
 import { sendTestCommand } from './send-test.js';
 import { verifyCommand } from './verify.js';
 import { statusCommand } from './status.js';
@@ -25,6 +26,7 @@ export const commands: readonly Command[] = [
   sendTestCommand,
   reportsCommand,
   inboundCommand,
+  rotateCommand,
   watchCommand,
   statusCommand,
   webCommand,

@@ -66,6 +66,20 @@ export function editKeyTable(text: string, entries: readonly KeyTableEntry[]): s
   return join(out);
 }
 
+/** Removes a KeyTable entry by name (a rotation's old key, once its file is gone); other lines stay. */
+export function removeKeyTableEntry(text: string, name: string): string {
+  return join(lines(text).filter((l) => fields(l)[0] !== name));
+}
+
+/** The key names the SigningTable gives one domain (`*@DOMAIN` with refile:, the domain itself otherwise), in order. */
+export function readSigningKeys(text: string, domain: string, refile: boolean): string[] {
+  const pattern = (refile ? `*@${domain}` : domain).toLowerCase();
+  return lines(text).flatMap((l) => {
+    const [key, value] = fields(l);
+    return key?.toLowerCase() === pattern && value !== undefined ? [value] : [];
+  });
+}
+
 /**
  * Sets the signing entries of one domain: with `refile:` the pattern is `*@DOMAIN`, with a
  * plain file the domain itself. Earlier entries of that exact pattern (an older selector)

@@ -46,6 +46,10 @@ export function encodeBundle(changes: ChangeSet, testHook: TestHook | null, mail
     const mode = file.mode.replace(/^0(?=[0-7]{3,}$)/, '0');
     if (!/^0?[0-7]{3,4}$/.test(mode)) throw new HomemailError('internal', `Bad file mode ${file.mode}`);
     const expect = file.expect === 'any' || file.expect === 'absent' ? file.expect : token(file.expect, 'hash');
+    if (file.remove === true) {
+      lines.push(['remove', b64(file.path), expect].join(' '));
+      continue;
+    }
     lines.push(['file', b64(file.path), token(file.owner, 'owner'), token(file.group, 'group'), mode, expect, file.content === '' ? '.' : b64(file.content)].join(' '));
   }
   if (changes.aliasesChanged) lines.push('aliases yes');

@@ -18,6 +18,8 @@ export interface DesiredFile {
   /** What the transaction checks before writing: the gathered hash, absent, or anything. */
   expect: string;
   why: PlanText;
+  /** The file is deleted instead of written (content ''): backed up first, so rollback puts it back. */
+  remove?: boolean;
 }
 
 export interface DesiredDir {
@@ -97,3 +99,10 @@ export function desiredFile(state: ServerState, path: string, content: string, w
   };
 }
 
+
+/** The deletion of `path` (backed up first, restored by rollback), or null when it is already absent. */
+export function removedFile(state: ServerState, path: string, why: PlanText, secret = false): DesiredFile | null {
+  const before = state.files.get(path);
+  if (!before?.exists) return null;
+  return { path, before, content: '', owner: before.owner ?? 'root', group: before.group ?? 'root', mode: octal(before.mode, '0600'), secret, expect: before.sha256 ?? 'any', why, remove: true };
+}

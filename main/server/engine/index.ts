@@ -4,12 +4,13 @@
  * applyRequest; rollbackChanges undoes the latest apply. Nothing outside main/server
  * imports the engine's other modules.
  */
-export { desiredFile, sha256, type ChangeSet, type DesiredDir, type DesiredFile, type NewFileMeta, type ServerCommand } from './changeSet.js';
+export { desiredFile, removedFile, sha256, type ChangeSet, type DesiredDir, type DesiredFile, type NewFileMeta, type ServerCommand } from './changeSet.js';
 export { formatPlan } from './planView.js';
 export { fileText, type RemoteFile, type ServerState } from './state.js';
 export {
   applyRequest,
   faultsAllowed,
+  newBackupId,
   planRequest,
   rollbackChanges,
   type ApplyOptions,

@@ -13,6 +13,10 @@ function unifiedDiff(path: string, before: string, after: string, created: boole
 export function buildPlan(changes: ChangeSet, context: { host: string; domain: string; interrupted: InterruptedApply[] }): Plan {
   const files: PlannedFile[] = changes.files.map((f) => {
     const created = !f.before?.exists;
+    if (f.remove === true) {
+      const diff = f.secret ? `delete ${f.path} (private key, not shown; kept in the backup)\n` : unifiedDiff(f.path, f.before?.content ?? '', '', false);
+      return { path: f.path, kind: 'delete', owner: f.owner, group: f.group, mode: f.mode, secret: f.secret, diff, why: f.why };
+    }
     const diff = f.secret
       ? `${created ? 'create' : 'replace'} ${f.path} (private key, ${f.content.length} bytes, not shown)\n`
       : unifiedDiff(f.path, f.before?.content ?? '', f.content, created);
@@ -78,7 +82,7 @@ export function formatPlan(plan: Plan, words: (item: PlanText) => string = (item
   for (const n of plan.notes) out.push(`Note: ${words(n)}`);
   out.push('');
   for (const f of plan.files) {
-    out.push(`== ${f.kind === 'create' ? 'create' : 'edit'} ${f.path} (${f.owner}:${f.group} ${f.mode}) — ${words(f.why)}`);
+    out.push(`== ${f.kind === 'modify' ? 'edit' : f.kind} ${f.path} (${f.owner}:${f.group} ${f.mode}) — ${words(f.why)}`);
     out.push(f.diff.trimEnd());
     out.push('');
   }

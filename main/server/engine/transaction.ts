@@ -27,6 +27,8 @@ export interface ChangeOptions {
 export interface ApplyOptions extends ChangeOptions {
   /** Tests only (test/host/hooks/faults.sh): see faultsAllowed(). */
   testHook?: TestHook | null;
+  /** The backup id to use (from newBackupId), when the change itself must name it (a rotation's state file). */
+  backupId?: string;
 }
 
 /** A test hook is honoured only when the process runs with HOMEMAIL_TEST_FAULTS=1. */
@@ -186,7 +188,7 @@ export async function applyRequest(session: RemoteSession, request: ChangeReques
     emit({ stage: 'done', status: 'ok', text: 'Nothing to change' });
     return { changed: false, backupId: null, plan, warnings: [], interrupted: state.interrupted, log, roundTrips: session.roundTrips - startTrips };
   }
-  const backupId = newBackupId((options.now ?? (() => new Date()))());
+  const backupId = options.backupId ?? newBackupId((options.now ?? (() => new Date()))());
   emit({ stage: 'send', status: 'start', text: `Applying as one transaction (backup ${backupId})` });
   let stdout: string;
   // The server prints each stage as it starts: pass them on as they arrive, not at the end.

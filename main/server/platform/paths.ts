@@ -10,6 +10,9 @@ export const KEY_TABLE = `${TABLE_DIR}/key.table`;
 export const SIGNING_TABLE = `${TABLE_DIR}/signing.table`;
 export const TRUSTED_HOSTS = `${TABLE_DIR}/trusted.hosts`;
 export const BACKUP_ROOT = '/var/backups/homemail';
+/** Homemail's own state on the server (root-only): a key rotation's progress, so it can be continued from any computer. */
+export const STATE_DIR = '/var/lib/homemail';
+export const ROTATION_STATE = `${STATE_DIR}/rotation.json`;
 
 export function keyPath(selector: string): string {
   return `${KEY_DIR}/${selector}.private`;

@@ -346,6 +346,11 @@ worker() {
         dec "$f" > "$DIR/new/$n"
         [ "$f" = . ] && : > "$DIR/new/$n"
         echo "$n $a $b $c $d $e" >> "$DIR/files.list" ;;
+      # A file to delete: backed up like any other, so restore_backup puts it back.
+      remove)
+        n=$((n + 1))
+        : > "$DIR/new/$n.remove"
+        echo "$n $a - - - $b" >> "$DIR/files.list" ;;
       aliases) echo aliases >> "$DIR/flags" ;;
       validate|service|rollback) echo "$kind $a $b $c $d $e $f" >> "$DIR/commands" ;;
       health-socket) echo "$a $b" > "$DIR/health-socket" ;;
@@ -430,7 +435,11 @@ worker() {
     if [ -f "$DIR/files.list" ]; then
       while read -r idx p o g m expect; do
         path=$(dec "$p")
-        place_file "$DIR/new/$idx" "$path" "$o" "$g" "$m" || { fail write "cannot write $path"; break; }
+        if [ -f "$DIR/new/$idx.remove" ]; then
+          rm -f "$path" || { fail write "cannot delete $path"; break; }
+        else
+          place_file "$DIR/new/$idx" "$path" "$o" "$g" "$m" || { fail write "cannot write $path"; break; }
+        fi
       done < "$DIR/files.list"
       [ -z "$FAILED_STAGE" ] || break
     fi

@@ -16,8 +16,13 @@ import { serviceCommand, postfixCommand, type ServiceAction } from '../../server
 export interface ChangeKey {
   selector: string;
   type: 'rsa' | 'ed25519';
-  privateKeyPem: string;
+  /** null: the key file is already on the server (a rotation's keys); the change only points the tables at it. */
+  privateKeyPem: string | null;
+  /** Where the key file is; default keyPath(selector). */
+  keyPath?: string;
 }
+
+const keyFileOf = (key: Pick<ChangeKey, 'selector' | 'keyPath'>): string => key.keyPath ?? keyPath(key.selector);
 
 export interface ChangeSettings {
   domain: string;
@@ -60,7 +65,7 @@ export function gatherPaths(settings: Pick<ChangeSettings, 'keys'>): string[] {
     KEY_TABLE,
     SIGNING_TABLE,
     TRUSTED_HOSTS,
-    ...settings.keys.map((k) => `secret:${keyPath(k.selector)}`),
+    ...settings.keys.map((k) => `secret:${keyFileOf(k)}`),
     `dir:${KEY_DIR}`,
     `dir:${TABLE_DIR}`,
   ];
@@ -162,13 +167,19 @@ export function computeChanges(state: ServerState, settings: ChangeSettings): Ch
     name: `${k.selector}._domainkey.${domain}`,
     domain,
     selector: k.selector,
-    keyPath: keyPath(k.selector),
+    keyPath: keyFileOf(k),
     ...(k.type === 'ed25519' ? { algorithm: ED25519_KEYTABLE_ALGORITHM } : {}),
   }));
   for (const key of settings.keys) {
-    const pem = key.privateKeyPem.endsWith('\n') ? key.privateKeyPem : `${key.privateKeyPem}\n`;
-    const path = keyPath(key.selector);
+    const path = keyFileOf(key);
     const before = state.files.get(path);
+    if (key.privateKeyPem === null) {
+      if (!before?.exists) {
+        throw new HomemailError('checks-failed', `The key file ${path} for selector ${key.selector} is not on the server.`, { hint: 'Start the key rotation again (homemail rotate undo, then start).' });
+      }
+      continue;
+    }
+    const pem = key.privateKeyPem.endsWith('\n') ? key.privateKeyPem : `${key.privateKeyPem}\n`;
     // The key file keeps its owner only if it is already safe; otherwise it becomes opendkim 0600.
     if (before?.exists && before.sha256 === sha256(pem)) continue;
     files.push({

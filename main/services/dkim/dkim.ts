@@ -28,7 +28,7 @@ const t = (key: string, text: string, params: Record<string, string | number> = 
 /** Whether the zone's servers answer each key's DKIM record with its own p= (null when skipped). */
 export async function publishGate(settings: ChangeSettings, dns: DnsCheckOptions, signal?: AbortSignal): Promise<PublishGateReport | null> {
   if (dns.skip === true) return null;
-  const keys = settings.keys.map((k) => ({ selector: k.selector, publicKey: parseDkimPrivateKeyPem(k.selector, settings.domain, k.privateKeyPem).publicKeyBase64 }));
+  const keys = settings.keys.flatMap((k) => (k.privateKeyPem === null ? [] : [{ selector: k.selector, publicKey: parseDkimPrivateKeyPem(k.selector, settings.domain, k.privateKeyPem).publicKeyBase64 }]));
   return checkDkimPublished({
     domain: settings.domain,
     keys,

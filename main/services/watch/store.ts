@@ -18,6 +18,7 @@ import type {
 } from '../../../shared/watch.js';
 import { migrations, schemaVersion } from './migrations.js';
 import type { MessageKey } from '../reports/seenList.js';
+import type { RotationStatus } from '../../../shared/rotation.js';
 
 type Row = Record<string, unknown>;
 
@@ -385,6 +386,24 @@ export class HistoryStore {
 
   setSchedule(schedule: WatchSchedule): void {
     this.db.prepare("INSERT INTO settings (key, value) VALUES ('schedule', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(JSON.stringify(schedule));
+  }
+
+  // ---- key rotations (a mirror: the server's rotation file is the truth) ----
+
+  /** Keeps the latest status of a domain's key rotation seen on `host` (null: none there any more). */
+  mirrorRotation(host: string, domain: string, status: RotationStatus | null): void {
+    const key = `rotation:${host}:${domain}`;
+    if (status === null || status.state === null) this.db.prepare('DELETE FROM settings WHERE key = ?').run(key);
+    else this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, JSON.stringify({ host, status }));
+  }
+
+  /** Every mirrored rotation, as last seen. */
+  rotations(): Array<{ host: string; status: RotationStatus }> {
+    const rows = this.db.prepare("SELECT value FROM settings WHERE key LIKE 'rotation:%' ORDER BY key").all() as Row[];
+    return rows.flatMap((row) => {
+      const value = json<{ host?: string; status?: RotationStatus } | null>(row.value, null);
+      return value?.host !== undefined && value.status !== undefined ? [{ host: value.host, status: value.status }] : [];
+    });
   }
 }
 

@@ -1,0 +1,402 @@
+/**
+ * DKIM key rotation as a guided, resumable procedure (shared/rotation.ts has the steps):
+ * Prepare → Publish → Switch → Overlap → Revoke → Remove. The state lives on the server
+ * (ROTATION_STATE, written by the change engine in the same transaction as each step's
+ * change), so any computer can continue. Each step is idempotent: asked again once done, it
+ * changes nothing. Each can be undone until Remove.
+ */
+import { HomemailError, badInput } from '../../../shared/errors.js';
+import type { PublishGateReport } from '../../../shared/contract/records.js';
+import type { ApplyProgress, PlanText } from '../../../shared/plan.js';
+import { buildDkimRecord } from '../../../shared/records/dkim.js';
+import type { DkimKeyType } from '../../../shared/records/types.js';
+import {
+  ROTATION_STEPS,
+  datedSelector,
+  defaultOverlapDays,
+  earliestNextStep,
+  minimumOverlapDays,
+  nextRotationStep,
+  revocationValue,
+  rotationStatus,
+  type RotationFile,
+  type RotationKey,
+  type RotationState,
+  type RotationStatus,
+  type RotationStep,
+} from '../../../shared/rotation.js';
+import { normalizeDomain } from '../../../shared/validation/domain.js';
+import { orThrow } from '../../../shared/validation/problem.js';
+import { normalizeSelector } from '../../../shared/validation/selector.js';
+import { applyRequest, newBackupId, planRequest, type ChangeSet, type ServerState } from '../../server/engine/index.js';
+import { keyPath } from '../../server/platform/paths.js';
+import { generateDkimKey, parseDkimPrivateKeyPem, publicKeyFingerprint } from '../keys/index.js';
+import { readRootFile } from '../ssh/files.js';
+import type { RemoteSession } from '../ssh/types.js';
+import type { DnsServer } from '../verify/dnsClient.js';
+import { checkDkimPublished, describeNotVisible } from '../verify/publishGate.js';
+import {
+  cancelChanges,
+  currentSigningKeys,
+  prepareChanges,
+  queueLifetimeSeconds,
+  removeChanges,
+  rotationFileOf,
+  rotationPaths,
+  signingChanges,
+  stateOnlyChanges,
+  takenSelectors,
+} from './changes.js';
+import { withRotation } from './stateFile.js';
+
+/** The longest TTL Homemail assumes for the old record (its TTL is not read: Node's TXT lookups do not return it). */
+export const ASSUMED_RECORD_TTL_SECONDS = 86_400;
+
+export interface RotationContext {
+  now?: () => Date;
+  /** Where the publish gate and the revocation check look (default: the zone's authoritative servers). */
+  dns?: { resolvers?: readonly string[]; publicServers?: readonly DnsServer[] };
+  signal?: AbortSignal;
+  progress?: (event: ApplyProgress) => void;
+  /** Called with each status read or written (the local watch store's mirror). */
+  mirror?: (host: string, status: RotationStatus) => void;
+}
+
+export interface StartOptions {
+  domain: string;
+  /** The new selector; default a dated one (YYYYMM). */
+  selector?: string;
+  /** Which signing key is rotated when the domain has several RSA ones. */
+  oldSelector?: string;
+  emergency?: boolean;
+  /** Shorter than the minimum only when asked for explicitly (shown in status). */
+  overlapDays?: number;
+  type?: DkimKeyType;
+  bits?: number;
+}
+
+export interface RotationOutcome {
+  /** Whether the server changed (false: the step was already done). */
+  changed: boolean;
+  /** The steps this run completed or undid, in order. */
+  steps: RotationStep[];
+  backupId: string | null;
+  status: RotationStatus;
+  /** What the person should know now (e.g. what to publish next). */
+  notes: string[];
+}
+
+const t = (key: string, text: string, params: Record<string, string | number> = {}): PlanText => ({ key, params, text });
+const nowOf = (context: RotationContext) => (context.now ?? (() => new Date()))();
+
+function recordValue(domain: string): (key: RotationKey) => string {
+  return (key) => buildDkimRecord({ domain, selector: key.selector, keyType: key.type, publicKey: key.publicKey, ttl: 3600 }).value;
+}
+
+function statusOf(domain: string, rotation: RotationState | null, now: Date): RotationStatus {
+  return rotationStatus(domain, rotation, now, recordValue(domain));
+}
+
+async function readServer(session: RemoteSession, domain: string, keys: readonly RotationKey[], signal?: AbortSignal): Promise<ServerState> {
+  const empty = { files: [], dirs: [], install: [], uninstall: 'remove', aliasesChanged: false, validate: [], services: [], rollbackServices: [], socket: '', milter: '', healthSocket: null, healthMail: null, notes: [], changed: false } satisfies ChangeSet;
+  const outcome = await planRequest(session, { paths: rotationPaths(keys), domain, compute: () => empty }, signal ? { signal } : {});
+  return outcome.state;
+}
+
+function checkDomain(domain: string): string {
+  return orThrow('domain', normalizeDomain(domain));
+}
+
+/** Applies one step's change set with the rotation file it carries; the backup id is chosen first so the state can name it. */
+async function applyStep(
+  session: RemoteSession,
+  domain: string,
+  keys: readonly RotationKey[],
+  compute: (state: ServerState, backupId: string) => ChangeSet,
+  context: RotationContext,
+): Promise<{ changed: boolean; backupId: string | null }> {
+  const backupId = newBackupId(nowOf(context));
+  const result = await applyRequest(
+    session,
+    { paths: rotationPaths(keys), domain, compute: (state) => compute(state, backupId) },
+    { backupId, ...(context.signal ? { signal: context.signal } : {}), ...(context.progress ? { progress: context.progress } : {}), ...(context.now ? { now: context.now } : {}) },
+  );
+  return { changed: result.changed, backupId: result.backupId };
+}
+
+function mirrored(session: RemoteSession, status: RotationStatus, context: RotationContext): RotationStatus {
+  context.mirror?.(session.target.host, status);
+  return status;
+}
+
+/** Where the rotation of `domain` stands, read from the server. One round trip. */
+export async function readRotationStatus(session: RemoteSession, domainInput: string, context: RotationContext = {}): Promise<RotationStatus> {
+  const domain = checkDomain(domainInput);
+  const state = await readServer(session, domain, [], context.signal);
+  const rotation = rotationFileOf(state).rotations[domain] ?? null;
+  return mirrored(session, statusOf(domain, rotation, nowOf(context)), context);
+}
+
+function inProgress(rotation: RotationState | undefined): rotation is RotationState {
+  return rotation !== undefined && rotation.done !== 'remove';
+}
+
+/**
+ * Prepare: a new key (dated selector, the old key's type, RSA at least 2048 bits) written to
+ * the server beside the old one, not used yet; the state records both keys' public halves.
+ * Run again while a rotation is in progress, it changes nothing and shows that rotation.
+ */
+export async function startRotation(session: RemoteSession, options: StartOptions, context: RotationContext = {}): Promise<RotationOutcome> {
+  const domain = checkDomain(options.domain);
+  const selector = options.selector === undefined ? undefined : orThrow('selector', normalizeSelector(options.selector));
+  if (options.overlapDays !== undefined && (!Number.isInteger(options.overlapDays) || options.overlapDays < 0 || options.overlapDays > 365)) {
+    throw badInput('overlap-days', `overlap-days: give a whole number of days from 0 to 365, not ${String(options.overlapDays)}.`);
+  }
+  const now = nowOf(context);
+  const server = await readServer(session, domain, [], context.signal);
+  const file = rotationFileOf(server);
+  const existing = file.rotations[domain];
+  if (inProgress(existing)) {
+    if (selector !== undefined && selector !== existing.new.selector) {
+      throw badInput('selector', `A rotation of ${domain} to selector ${existing.new.selector} is already in progress.`, 'Continue it (homemail rotate continue), or undo it first (homemail rotate undo).');
+    }
+    const status = mirrored(session, statusOf(domain, existing, now), context);
+    return { changed: false, steps: [], backupId: null, status, notes: [`A rotation to selector ${existing.new.selector} is already in progress; nothing changed.`] };
+  }
+  const signing = currentSigningKeys(server, domain);
+  if (signing.length === 0) {
+    throw new HomemailError('checks-failed', `No DKIM key signs mail for ${domain} on this server, so there is nothing to rotate.`, { hint: 'Set up signing first (homemail apply).' });
+  }
+  const candidates = signing.filter((k) => (options.oldSelector === undefined ? k.type === 'rsa' : k.selector === options.oldSelector));
+  if (candidates.length !== 1) {
+    throw badInput(
+      'old-selector',
+      candidates.length === 0 ? `No signing key of ${domain} has selector ${options.oldSelector ?? '(an RSA key)'}.` : `Several RSA keys sign for ${domain} (${candidates.map((k) => k.selector).join(', ')}).`,
+      `Name the key to rotate with --old-selector (${signing.map((k) => k.selector).join(', ')}).`,
+    );
+  }
+  const oldKeyInfo = candidates[0] as (typeof candidates)[number];
+  // The old key's public half (type, size, fingerprint): its private key is read into this process only, never kept.
+  const oldFile = await readRootFile(session, oldKeyInfo.keyPath, context.signal ? { signal: context.signal } : {});
+  if (oldFile.content === null) throw new HomemailError('checks-failed', `The key file ${oldKeyInfo.keyPath} of selector ${oldKeyInfo.selector} is missing on the server.`);
+  const oldKey = parseDkimPrivateKeyPem(oldKeyInfo.selector, domain, oldFile.content.toString('utf8'), oldKeyInfo.keyPath);
+  const type = options.type ?? oldKey.type;
+  const bits = type === 'rsa' ? (options.bits ?? Math.max(oldKey.bits ?? 2048, 2048)) : undefined;
+  const taken = takenSelectors(server);
+  const newSelector = selector ?? datedSelector(now, taken);
+  if (taken.has(newSelector) || newSelector === oldKey.selector) throw badInput('selector', `Selector ${newSelector} is already used on this server.`, 'Choose another selector (--selector).');
+  const fresh = await generateDkimKey({ domain, selector: newSelector, type, ...(bits === undefined ? {} : { bits }), ...(context.signal ? { signal: context.signal } : {}) });
+  const minimum = minimumOverlapDays(ASSUMED_RECORD_TTL_SECONDS, queueLifetimeSeconds(server));
+  const emergency = options.emergency === true;
+  const keyOf = (k: { selector: string; type: DkimKeyType; bits?: number; publicKeyBase64: string }, path: string): RotationKey => ({
+    selector: k.selector,
+    type: k.type,
+    bits: k.bits ?? null,
+    keyPath: path,
+    fingerprint: publicKeyFingerprint(k.publicKeyBase64),
+    publicKey: k.publicKeyBase64,
+  });
+  const rotation: RotationState = {
+    version: 1,
+    domain,
+    emergency,
+    done: 'prepare',
+    old: keyOf(oldKey, oldKeyInfo.keyPath),
+    new: keyOf(fresh, keyPath(newSelector)),
+    overlapDays: options.overlapDays ?? (emergency ? 0 : defaultOverlapDays(minimum)),
+    minimumOverlapDays: minimum,
+    dates: { prepare: now.toISOString() },
+    backups: {},
+  };
+  const { changed, backupId } = await applyStep(
+    session,
+    domain,
+    [rotation.new],
+    (state, id) => {
+      const content = withRotation(rotationFileOf(state), domain, { ...rotation, backups: { prepare: id } });
+      return prepareChanges(state, { selector: newSelector, keyPath: rotation.new.keyPath, privateKeyPem: fresh.privateKeyPem }, content);
+    },
+    context,
+  );
+  const saved = { ...rotation, backups: backupId === null ? {} : { prepare: backupId } };
+  const status = mirrored(session, statusOf(domain, saved, now), context);
+  const notes = [`Publish ${status.record?.name ?? ''} TXT "${status.record?.value ?? ''}", then run: homemail rotate continue`];
+  if (emergency) {
+    notes.push(
+      'Emergency rotation: Switch follows as soon as the new record is visible, and the old key should be revoked right after. Mail signed with the old key that is still on its way then fails DKIM: receivers treat it as unsigned, so it passes DMARC only through SPF.',
+    );
+  }
+  return { changed, steps: ['prepare'], backupId, status, notes };
+}
+
+function requireRotation(file: RotationFile, domain: string): RotationState {
+  const rotation = file.rotations[domain];
+  if (rotation === undefined) {
+    throw new HomemailError('not-found', `No key rotation of ${domain} was started on this server.`, { details: { field: 'domain' }, hint: 'Start one: homemail rotate start --ssh … --domain ' + domain });
+  }
+  return rotation;
+}
+
+async function gate(domain: string, selector: string, publicKey: string, context: RotationContext): Promise<PublishGateReport> {
+  return checkDkimPublished({
+    domain,
+    keys: [{ selector, publicKey }],
+    ...(context.dns?.resolvers === undefined ? {} : { resolvers: context.dns.resolvers }),
+    ...(context.dns?.publicServers === undefined ? {} : { publicServers: context.dns.publicServers }),
+    ...(context.signal ? { signal: context.signal } : {}),
+  });
+}
+
+export interface ContinueOptions {
+  domain: string;
+  /** Do exactly this step (already done: nothing changes); default the next one. */
+  step?: RotationStep;
+}
+
+/**
+ * Does the next step (or the one asked for). Refuses (exit 1, nothing changed) while its
+ * condition is not met: the new record not visible (Publish, Switch), the overlap not over,
+ * the old record not revoked yet. An emergency rotation goes on from Publish to Overlap in one run.
+ */
+export async function continueRotation(session: RemoteSession, options: ContinueOptions, context: RotationContext = {}): Promise<RotationOutcome> {
+  const domain = checkDomain(options.domain);
+  const steps: RotationStep[] = [];
+  let backupId: string | null = null;
+  let changed = false;
+  const notes: string[] = [];
+  for (;;) {
+    const now = nowOf(context);
+    const first = await readServer(session, domain, [], context.signal);
+    const rotation = requireRotation(rotationFileOf(first), domain);
+    const next = nextRotationStep(rotation);
+    const asked = options.step ?? next;
+    if (asked === null || ROTATION_STEPS.indexOf(asked) <= ROTATION_STEPS.indexOf(rotation.done)) {
+      if (steps.length === 0) notes.push(asked === null ? 'The rotation is finished; nothing to do.' : `Step ${asked} is already done; nothing changed.`);
+      return { changed, steps, backupId, status: mirrored(session, statusOf(domain, rotation, now), context), notes };
+    }
+    if (asked !== next) throw badInput('step', `Step ${asked} comes later: do ${next ?? 'nothing'} first.`);
+    const earliest = earliestNextStep(rotation, now);
+    if (earliest !== null && earliest.getTime() > now.getTime()) {
+      throw new HomemailError('checks-failed', `The overlap lasts until ${earliest.toISOString()}: the old record must stay published so mail signed before Switch still verifies.`, {
+        details: { earliest: earliest.toISOString() },
+        hint: 'Run "homemail rotate continue" again after that date.',
+      });
+    }
+    const after: RotationState = { ...rotation, done: asked, dates: { ...rotation.dates, [asked]: now.toISOString() } };
+    const reportTo = session.target.user === 'root' ? 'root' : session.target.user;
+    if (asked === 'publish' || asked === 'switch') {
+      const report = await gate(domain, rotation.new.selector, rotation.new.publicKey, context);
+      if (!report.allVisible) {
+        throw new HomemailError('checks-failed', `${asked === 'switch' ? 'Not switched' : 'Not published yet'}: the new DKIM record is not visible at your DNS servers. ${describeNotVisible(report).join('. ')}.`, {
+          hint: `Publish ${rotation.new.selector}._domainkey.${domain} (homemail rotate status shows it), wait until it is visible, then run "homemail rotate continue" again.`,
+          details: { step: asked },
+        });
+      }
+    }
+    if (asked === 'revoke') {
+      const report = await gate(domain, rotation.old.selector, '', context);
+      if (!report.allVisible) {
+        throw new HomemailError('checks-failed', `Not revoked yet: ${rotation.old.selector}._domainkey.${domain} does not answer "${revocationValue(rotation.old.type)}" at your DNS servers. ${describeNotVisible(report).join('. ')}.`, {
+          hint: `Replace the old record's value with "${revocationValue(rotation.old.type)}" (an empty p= revokes the key, RFC 6376 §3.6.1), then run "homemail rotate continue" again.`,
+          details: { step: asked },
+        });
+      }
+    }
+    const keys = [rotation.old, rotation.new];
+    const result = await applyStep(
+      session,
+      domain,
+      keys,
+      (state, id) => {
+        const current = requireRotation(rotationFileOf(state), domain);
+        if (current.done !== rotation.done) throw new HomemailError('checks-failed', 'The rotation changed on the server while this step ran.', { hint: 'Run "homemail rotate status" and try again.' });
+        const saved: RotationState = asked === 'switch' || asked === 'remove' ? { ...after, backups: { ...after.backups, [asked]: id } } : after;
+        const content = withRotation(rotationFileOf(state), domain, saved);
+        const why = t('rotationState', 'The rotation\'s progress (no key material), so it can be continued from any computer.');
+        if (asked === 'switch') return signingChanges(state, domain, rotation.new, rotation.old, reportTo, content);
+        if (asked === 'remove') return removeChanges(state, domain, rotation.old, rotation.new, reportTo, content);
+        return stateOnlyChanges(state, content, why);
+      },
+      context,
+    );
+    changed ||= result.changed;
+    if (result.backupId !== null) backupId = result.backupId;
+    steps.push(asked);
+    const emergencyGoesOn = rotation.emergency && options.step === undefined && (asked === 'publish' || asked === 'switch');
+    if (!emergencyGoesOn) {
+      const final = asked === 'switch' || asked === 'remove' ? { ...after, backups: { ...after.backups, ...(result.backupId === null ? {} : { [asked]: result.backupId }) } } : after;
+      const status = mirrored(session, statusOf(domain, final, now), context);
+      notes.push(...stepNotes(asked, status));
+      return { changed, steps, backupId, status, notes };
+    }
+  }
+}
+
+function stepNotes(step: RotationStep, status: RotationStatus): string[] {
+  const state = status.state as RotationState;
+  switch (step) {
+    case 'publish':
+      return [`The new record is visible. Next: Switch (homemail rotate continue) makes OpenDKIM sign with selector ${state.new.selector}.`];
+    case 'switch':
+      return [
+        `OpenDKIM now signs with selector ${state.new.selector}; the old key file stays. Keep ${state.old.selector}._domainkey.${state.domain} published until ${status.earliest ?? ''} (overlap of ${state.overlapDays} day(s)${status.overlapShortened ? `, shorter than the recommended ${state.minimumOverlapDays}` : ''}).`,
+      ];
+    case 'overlap':
+      return [`The overlap is over. Revoke the old key: publish ${status.revokeRecord?.name ?? ''} TXT "${status.revokeRecord?.value ?? ''}", then run homemail rotate continue.`];
+    case 'revoke':
+      return [`The old key is revoked. Remove (homemail rotate continue) deletes its file from the server (backed up; homemail rollback restores it); the revoked record can be deleted later.`];
+    case 'remove':
+      return [`The old key file is removed (backup ${state.backups.remove ?? ''}: homemail rollback --backup ${state.backups.remove ?? ''} restores it). The rotation is finished.`];
+    default:
+      return [];
+  }
+}
+
+/**
+ * Undoes the last completed step: Prepare (the new key file goes, the rotation is
+ * forgotten), Publish, Overlap, Revoke (state only), Switch (OpenDKIM signs with the old key
+ * again). Remove cannot be undone here: the engine's rollback restores the old key file.
+ */
+export async function undoRotation(session: RemoteSession, options: { domain: string }, context: RotationContext = {}): Promise<RotationOutcome> {
+  const domain = checkDomain(options.domain);
+  const now = nowOf(context);
+  const first = await readServer(session, domain, [], context.signal);
+  const rotation = requireRotation(rotationFileOf(first), domain);
+  const step = rotation.done;
+  if (step === 'remove') {
+    throw new HomemailError('checks-failed', `The rotation of ${domain} is finished: the old key file was removed.`, {
+      hint: rotation.backups.remove === undefined ? 'Restore it with homemail rollback.' : `Restore the old key file with: homemail rollback --ssh … --backup ${rotation.backups.remove}`,
+    });
+  }
+  const previous = ROTATION_STEPS[ROTATION_STEPS.indexOf(step) - 1];
+  const dates = { ...rotation.dates };
+  delete dates[step];
+  const backups = { ...rotation.backups };
+  delete backups[step];
+  const after: RotationState | null = previous === undefined ? null : { ...rotation, done: previous, dates, backups };
+  const why = t('rotationState', 'The rotation\'s progress (no key material), so it can be continued from any computer.');
+  const result = await applyStep(
+    session,
+    domain,
+    [rotation.old, rotation.new],
+    (state) => {
+      const current = requireRotation(rotationFileOf(state), domain);
+      if (current.done !== step) throw new HomemailError('checks-failed', 'The rotation changed on the server while this step ran.', { hint: 'Run "homemail rotate status" and try again.' });
+      const content = withRotation(rotationFileOf(state), domain, after);
+      if (step === 'prepare') return cancelChanges(state, domain, rotation.new, content);
+      if (step === 'switch') return signingChanges(state, domain, rotation.old, rotation.new, session.target.user, content);
+      return stateOnlyChanges(state, content, why);
+    },
+    context,
+  );
+  const status = mirrored(session, statusOf(domain, after, now), context);
+  const notes =
+    step === 'prepare'
+      ? [`The rotation is cancelled; the unused key ${rotation.new.selector} was removed. Its DNS record, if published, can be deleted.`]
+      : step === 'switch'
+        ? [`OpenDKIM signs with selector ${rotation.old.selector} again; the new record is harmless while unused.`]
+        : step === 'revoke'
+          ? [`Publish the old record again (${rotation.old.selector}._domainkey.${domain} TXT "${recordValue(domain)(rotation.old)}") so mail signed with it verifies.`]
+          : [`Step ${step} is undone.`];
+  return { changed: result.changed, steps: [step], backupId: result.backupId, status, notes };
+}
