@@ -76,6 +76,37 @@ export interface RotationStatus {
   revokeRecord: RotationRecord | null;
   /** The overlap was set shorter than the minimum (an explicit --overlap-days, or an emergency). */
   overlapShortened: boolean;
+  /** The key that signs now, its age and when to rotate it next (null when no key signs or the server was not read). */
+  key: SigningKeyAge | null;
+}
+
+/** M3AAWG's DKIM key rotation practice: rotate at least every six months. */
+export const ROTATE_AFTER_MONTHS = 6;
+
+export interface SigningKeyAge {
+  selector: string;
+  /** When the key file was last written on the server (ISO 8601). */
+  since: string;
+  /** since + ROTATE_AFTER_MONTHS. */
+  suggestedRotation: string;
+}
+
+export function keyAge(selector: string, since: Date): SigningKeyAge {
+  const next = new Date(since.getTime());
+  next.setUTCMonth(next.getUTCMonth() + ROTATE_AFTER_MONTHS);
+  return { selector, since: since.toISOString(), suggestedRotation: next.toISOString() };
+}
+
+/** What a step run (start, continue, undo) did. */
+export interface RotationOutcome {
+  /** Whether the server changed (false: the step was already done). */
+  changed: boolean;
+  /** The steps this run completed or undid, in order. */
+  steps: RotationStep[];
+  backupId: string | null;
+  status: RotationStatus;
+  /** What the person should know now (English; the wizard shows the status instead). */
+  notes: string[];
 }
 
 export const DEFAULT_OVERLAP_DAYS = 7;
@@ -121,7 +152,7 @@ export function revocationValue(type: DkimKeyType): string {
 }
 
 export function rotationStatus(domain: string, state: RotationState | null, now: Date, newRecordValue: (key: RotationKey) => string): RotationStatus {
-  if (state === null) return { domain, state: null, next: null, earliest: null, finished: false, record: null, revokeRecord: null, overlapShortened: false };
+  if (state === null) return { domain, state: null, next: null, earliest: null, finished: false, record: null, revokeRecord: null, overlapShortened: false, key: null };
   const next = nextRotationStep(state);
   const earliest = earliestNextStep(state, now);
   return {
@@ -133,5 +164,6 @@ export function rotationStatus(domain: string, state: RotationState | null, now:
     record: { name: `${state.new.selector}._domainkey.${domain}`, type: 'TXT', value: newRecordValue(state.new) },
     revokeRecord: { name: `${state.old.selector}._domainkey.${domain}`, type: 'TXT', value: revocationValue(state.old.type) },
     overlapShortened: state.overlapDays < state.minimumOverlapDays,
+    key: null,
   };
 }

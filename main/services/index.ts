@@ -8,6 +8,7 @@ import { createKeysHandlers } from './keys/handlers.js';
 import { createReportsHandlers } from './reports/handlers.js';
 import { createInboundHandlers } from './inbound/handlers.js';
 import { createInspectHandlers } from './inspect/handlers.js';
+import { createRotationHandlers } from './rotation/handlers.js';
 import { createSessionHandlers } from './ssh/handlers.js';
 import { createVerifyHandlers } from './verify/handlers.js';
 import { createWatchHandlers, withHistory } from './watch/handlers.js';
@@ -26,5 +27,6 @@ export function createHandlers(deps: ServiceDeps): Handlers {
     ...createInspectHandlers(deps),
     ...createVerifyHandlers(deps),
     ...createWatchHandlers(deps),
+    ...createRotationHandlers(deps),
   });
 }

@@ -9,6 +9,7 @@ import { changeCalls } from './change.js';
 import { recordsCalls } from './records.js';
 import { reportsCalls } from './reports.js';
 import { inboundCalls } from './inbound.js';
+import { rotationCalls } from './rotation.js';
 import { sessionCalls } from './session.js';
 import { verifyCalls } from './verify.js';
 import { watchCalls } from './watch.js';
@@ -25,6 +26,7 @@ export const contract = {
   ...backupsCalls,
   ...verifyCalls,
   ...watchCalls,
+  ...rotationCalls,
 };
 
 export type Contract = typeof contract;

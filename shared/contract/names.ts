@@ -32,4 +32,9 @@ export const callNames = [
   'deleteServerHistory',
   'setWatchSchedule',
   'listBackups',
+  'rotationStatus',
+  'startRotation',
+  'previewRotation',
+  'continueRotation',
+  'undoRotation',
 ] as const satisfies readonly CallName[];

@@ -7,7 +7,7 @@
  */
 import { HomemailError, badInput } from '../../../shared/errors.js';
 import type { PublishGateReport } from '../../../shared/contract/records.js';
-import type { ApplyProgress, PlanText } from '../../../shared/plan.js';
+import type { ApplyProgress, Plan, PlanText } from '../../../shared/plan.js';
 import { buildDkimRecord } from '../../../shared/records/dkim.js';
 import type { DkimKeyType } from '../../../shared/records/types.js';
 import {
@@ -19,7 +19,9 @@ import {
   nextRotationStep,
   revocationValue,
   rotationStatus,
+  keyAge,
   type RotationFile,
+  type RotationOutcome,
   type RotationKey,
   type RotationState,
   type RotationStatus,
@@ -52,6 +54,8 @@ import { withRotation } from './stateFile.js';
 /** The longest TTL Homemail assumes for the old record (its TTL is not read: Node's TXT lookups do not return it). */
 export const ASSUMED_RECORD_TTL_SECONDS = 86_400;
 
+export type { RotationOutcome };
+
 export interface RotationContext {
   now?: () => Date;
   /** Where the publish gate and the revocation check look (default: the zone's authoritative servers). */
@@ -75,17 +79,6 @@ export interface StartOptions {
   bits?: number;
 }
 
-export interface RotationOutcome {
-  /** Whether the server changed (false: the step was already done). */
-  changed: boolean;
-  /** The steps this run completed or undid, in order. */
-  steps: RotationStep[];
-  backupId: string | null;
-  status: RotationStatus;
-  /** What the person should know now (e.g. what to publish next). */
-  notes: string[];
-}
-
 const t = (key: string, text: string, params: Record<string, string | number> = {}): PlanText => ({ key, params, text });
 const nowOf = (context: RotationContext) => (context.now ?? (() => new Date()))();
 
@@ -93,8 +86,13 @@ function recordValue(domain: string): (key: RotationKey) => string {
   return (key) => buildDkimRecord({ domain, selector: key.selector, keyType: key.type, publicKey: key.publicKey, ttl: 3600 }).value;
 }
 
-function statusOf(domain: string, rotation: RotationState | null, now: Date): RotationStatus {
-  return rotationStatus(domain, rotation, now, recordValue(domain));
+/** The status, with the signing key's age when the server was read (its key file's modification time). */
+function statusOf(domain: string, rotation: RotationState | null, now: Date, server?: ServerState): RotationStatus {
+  const status = rotationStatus(domain, rotation, now, recordValue(domain));
+  if (server === undefined) return status;
+  const signing = currentSigningKeys(server, domain).find((k) => k.type === 'rsa');
+  const mtime = signing === undefined ? 0 : (server.files.get(signing.keyPath)?.mtime ?? 0);
+  return signing === undefined || mtime === 0 ? status : { ...status, key: keyAge(signing.selector, new Date(mtime * 1000)) };
 }
 
 async function readServer(session: RemoteSession, domain: string, keys: readonly RotationKey[], signal?: AbortSignal): Promise<ServerState> {
@@ -134,7 +132,7 @@ export async function readRotationStatus(session: RemoteSession, domainInput: st
   const domain = checkDomain(domainInput);
   const state = await readServer(session, domain, [], context.signal);
   const rotation = rotationFileOf(state).rotations[domain] ?? null;
-  return mirrored(session, statusOf(domain, rotation, nowOf(context)), context);
+  return mirrored(session, statusOf(domain, rotation, nowOf(context), state), context);
 }
 
 function inProgress(rotation: RotationState | undefined): rotation is RotationState {
@@ -247,6 +245,33 @@ async function gate(domain: string, selector: string, publicKey: string, context
   });
 }
 
+const STATE_WHY = t('rotationState', 'The rotation\'s progress (no key material), so it can be continued from any computer.');
+
+/** The change set of doing `step` of `rotation`, leaving `saved` as the state on the server. */
+function stepChanges(state: ServerState, rotation: RotationState, saved: RotationState, step: RotationStep, reportTo: string): ChangeSet {
+  const content = withRotation(rotationFileOf(state), rotation.domain, saved);
+  if (step === 'switch') return signingChanges(state, rotation.domain, rotation.new, rotation.old, reportTo, content);
+  if (step === 'remove') return removeChanges(state, rotation.domain, rotation.old, rotation.new, reportTo, content);
+  return stateOnlyChanges(state, content, STATE_WHY);
+}
+
+/** The plan of the next step (the diff before Switch, the file Remove deletes), changing nothing; null with no next step. */
+export async function previewRotation(session: RemoteSession, domainInput: string, context: RotationContext = {}): Promise<Plan | null> {
+  const domain = checkDomain(domainInput);
+  const now = nowOf(context);
+  const first = await readServer(session, domain, [], context.signal);
+  const rotation = requireRotation(rotationFileOf(first), domain);
+  const next = nextRotationStep(rotation);
+  if (next === null) return null;
+  const after: RotationState = { ...rotation, done: next, dates: { ...rotation.dates, [next]: now.toISOString() } };
+  const outcome = await planRequest(
+    session,
+    { paths: rotationPaths([rotation.old, rotation.new]), domain, compute: (state) => stepChanges(state, rotation, after, next, session.target.user) },
+    context.signal ? { signal: context.signal } : {},
+  );
+  return outcome.plan;
+}
+
 export interface ContinueOptions {
   domain: string;
   /** Do exactly this step (already done: nothing changes); default the next one. */
@@ -311,11 +336,7 @@ export async function continueRotation(session: RemoteSession, options: Continue
         const current = requireRotation(rotationFileOf(state), domain);
         if (current.done !== rotation.done) throw new HomemailError('checks-failed', 'The rotation changed on the server while this step ran.', { hint: 'Run "homemail rotate status" and try again.' });
         const saved: RotationState = asked === 'switch' || asked === 'remove' ? { ...after, backups: { ...after.backups, [asked]: id } } : after;
-        const content = withRotation(rotationFileOf(state), domain, saved);
-        const why = t('rotationState', 'The rotation\'s progress (no key material), so it can be continued from any computer.');
-        if (asked === 'switch') return signingChanges(state, domain, rotation.new, rotation.old, reportTo, content);
-        if (asked === 'remove') return removeChanges(state, domain, rotation.old, rotation.new, reportTo, content);
-        return stateOnlyChanges(state, content, why);
+        return stepChanges(state, rotation, saved, asked, reportTo);
       },
       context,
     );
@@ -374,7 +395,6 @@ export async function undoRotation(session: RemoteSession, options: { domain: st
   const backups = { ...rotation.backups };
   delete backups[step];
   const after: RotationState | null = previous === undefined ? null : { ...rotation, done: previous, dates, backups };
-  const why = t('rotationState', 'The rotation\'s progress (no key material), so it can be continued from any computer.');
   const result = await applyStep(
     session,
     domain,
@@ -385,7 +405,7 @@ export async function undoRotation(session: RemoteSession, options: { domain: st
       const content = withRotation(rotationFileOf(state), domain, after);
       if (step === 'prepare') return cancelChanges(state, domain, rotation.new, content);
       if (step === 'switch') return signingChanges(state, domain, rotation.old, rotation.new, session.target.user, content);
-      return stateOnlyChanges(state, content, why);
+      return stateOnlyChanges(state, content, STATE_WHY);
     },
     context,
   );

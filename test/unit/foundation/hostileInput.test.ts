@@ -50,6 +50,11 @@ const examples: { [K in CallName]: InputOf<K> } = {
   exportHistory: { domain: 'example.com', format: 'csv' },
   deleteServerHistory: { host: 'mail.example.com', port: 22 },
   setWatchSchedule: { enabled: true, intervalHours: 24 },
+  rotationStatus: { sessionId: SID, domain: 'example.com' },
+  startRotation: { sessionId: SID, domain: 'example.com', selector: '202611', emergency: false, overlapDays: 7 },
+  previewRotation: { sessionId: SID, domain: 'example.com' },
+  continueRotation: { sessionId: SID, domain: 'example.com', step: 'switch', resolvers: ['192.0.2.53:5353'] },
+  undoRotation: { sessionId: SID, domain: 'example.com' },
 };
 
 /** Fields whose text is several lines by nature and never reaches a server file: pasted headers, a public key's base64. */
