@@ -138,14 +138,6 @@ export function minimumOverlapDays(ttlSeconds: number, deliveryDelaySeconds: num
   return Math.ceil((ttlSeconds + deliveryDelaySeconds) / 86_400);
 }
 
-/** A dated selector for `now` (`YYYYMM`), with a letter added when that one is taken (`202611b`). */
-export function datedSelector(now: Date, taken: ReadonlySet<string>): string {
-  const base = `${now.getUTCFullYear()}${String(now.getUTCMonth() + 1).padStart(2, '0')}`;
-  if (!taken.has(base)) return base;
-  for (const letter of 'bcdefghijklmnopqrstuvwxyz') if (!taken.has(`${base}${letter}`)) return `${base}${letter}`;
-  return `${base}${now.getUTCDate()}${now.getUTCHours()}${now.getUTCMinutes()}`;
-}
-
 /** The old selector's record once revoked: same key type, empty p= (RFC 6376 §3.6.1). */
 export function revocationValue(type: DkimKeyType): string {
   return `v=DKIM1; k=${type}; p=`;

@@ -12,7 +12,6 @@ import { buildDkimRecord } from '../../../shared/records/dkim.js';
 import type { DkimKeyType } from '../../../shared/records/types.js';
 import {
   ROTATION_STEPS,
-  datedSelector,
   defaultOverlapDays,
   earliestNextStep,
   minimumOverlapDays,
@@ -29,7 +28,7 @@ import {
 } from '../../../shared/rotation.js';
 import { normalizeDomain } from '../../../shared/validation/domain.js';
 import { orThrow } from '../../../shared/validation/problem.js';
-import { normalizeSelector } from '../../../shared/validation/selector.js';
+import { normalizeSelector, suggestSelector } from '../../../shared/validation/selector.js';
 import { applyRequest, newBackupId, planRequest, type ChangeSet, type ServerState } from '../../server/engine/index.js';
 import { keyPath } from '../../server/platform/paths.js';
 import { generateDkimKey, parseDkimPrivateKeyPem, publicKeyFingerprint } from '../keys/index.js';
@@ -181,7 +180,7 @@ export async function startRotation(session: RemoteSession, options: StartOption
   const type = options.type ?? oldKey.type;
   const bits = type === 'rsa' ? (options.bits ?? Math.max(oldKey.bits ?? 2048, 2048)) : undefined;
   const taken = takenSelectors(server);
-  const newSelector = selector ?? datedSelector(now, taken);
+  const newSelector = selector ?? suggestSelector(now, [...taken]);
   if (taken.has(newSelector) || newSelector === oldKey.selector) throw badInput('selector', `Selector ${newSelector} is already used on this server.`, 'Choose another selector (--selector).');
   const fresh = await generateDkimKey({ domain, selector: newSelector, type, ...(bits === undefined ? {} : { bits }), ...(context.signal ? { signal: context.signal } : {}) });
   const minimum = minimumOverlapDays(ASSUMED_RECORD_TTL_SECONDS, queueLifetimeSeconds(server));

@@ -19,7 +19,7 @@ import {
   stateOnlyChanges,
 } from '../../../main/services/rotation/changes.js';
 import { parseRotationFile, rotationFileText, withRotation } from '../../../main/services/rotation/stateFile.js';
-import { datedSelector, earliestNextStep, minimumOverlapDays, nextRotationStep, defaultOverlapDays, rotationStatus, type RotationKey, type RotationState } from '../../../shared/rotation.js';
+import { earliestNextStep, minimumOverlapDays, nextRotationStep, defaultOverlapDays, rotationStatus, type RotationKey, type RotationState } from '../../../shared/rotation.js';
 import { HomemailError } from '../../../shared/errors.js';
 
 const pem = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs1', format: 'pem' }) as string;
@@ -61,12 +61,6 @@ describe('rotation steps and dates', () => {
     expect(status.overlapShortened).toBe(true);
     expect(status.next).toBe('overlap');
     expect(status.revokeRecord).toEqual({ name: 'hm1._domainkey.example.jp', type: 'TXT', value: 'v=DKIM1; k=rsa; p=' });
-  });
-
-  it('dated selectors skip the ones in use', () => {
-    const now = new Date('2026-11-30T10:00:00Z');
-    expect(datedSelector(now, new Set())).toBe('202611');
-    expect(datedSelector(now, new Set(['202611', '202611b']))).toBe('202611c');
   });
 
   it('reads the queue lifetime with Postfix\'s units (days by default)', () => {
