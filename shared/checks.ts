@@ -6,8 +6,11 @@
  * locales, `params` fill it, and `text` is the same sentence already rendered in English for
  * the CLI, --json and logs (the same pattern as shared/inspection.ts findings).
  */
-import { fillTemplate } from './validation/problem.js';
-import { checkMessagesEn, type CheckMessageKey } from './verify/messages.en.js';
+import en from '../renderer/src/locales/en.json' with { type: 'json' };
+import { englishText } from './i18n/english.js';
+
+/** A sentence of the checks: a key under `checks.` in the catalogs. */
+export type CheckMessageKey = keyof typeof en.checks;
 
 /** `unknown` = cannot tell (a resolver did not answer, a blocklist refused us, …), never a guess. */
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'unknown';
@@ -57,7 +60,7 @@ export interface CheckSummary {
 }
 
 export function checkText(key: CheckMessageKey, params: CheckParams = {}): CheckText {
-  return { key, params, text: fillTemplate(checkMessagesEn[key], params) };
+  return { key, params, text: englishText('checks', key, params) };
 }
 
 export function summarize(checks: readonly Pick<Check, 'status'>[]): CheckSummary {
@@ -70,19 +73,4 @@ export function summarize(checks: readonly Pick<Check, 'status'>[]): CheckSummar
 export function worstStatus(statuses: readonly CheckStatus[]): CheckStatus {
   for (const status of checkStatuses) if (statuses.includes(status)) return status;
   return 'pass';
-}
-
-const statusLabel: Record<CheckStatus, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', unknown: '????' };
-
-/** The CLI's English lines for one check: a status line, then expected / found / fix when known. */
-export function renderCheckEnglish(check: Check): string[] {
-  const lines = [`[${statusLabel[check.status]}] ${check.title.text}`];
-  if (check.found) lines.push(`       found:    ${check.found.text}`);
-  if (check.expected && check.status !== 'pass') lines.push(`       expected: ${check.expected.text}`);
-  if (check.fix && check.status !== 'pass') lines.push(`       fix:      ${check.fix.text}`);
-  return lines;
-}
-
-export function renderSummaryEnglish(summary: CheckSummary): string {
-  return `${summary.pass} passed, ${summary.warn} warnings, ${summary.fail} failed, ${summary.unknown} cannot tell`;
 }

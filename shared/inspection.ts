@@ -7,6 +7,7 @@
  * translation key under `findings.` and `params` fill it; `text` is the English sentence
  * for the CLI and logs.
  */
+import type { KeyedText } from './i18n/keyedText.js';
 
 export type PackageManager = 'apt' | 'dnf' | 'yum' | 'zypper' | 'apk' | 'pacman';
 export type ServiceManager = 'systemd' | 'openrc' | 'sysvinit' | 'unknown';
@@ -84,8 +85,10 @@ export interface OpendkimKeyFile {
   keyType: 'rsa' | 'ed25519' | null;
   /** RSA modulus size; 256 for Ed25519; null when unreadable. */
   bits: number | null;
-  /** What RequireSafeKeys would refuse, as plain reasons (group/world readable, wrong owner). */
+  /** What RequireSafeKeys would refuse, as plain reasons in English (group/world readable, wrong owner). */
   safetyProblems: string[];
+  /** The same as codes (`words.findings.problem.<key>`) with params. */
+  safety: KeyedText[];
 }
 
 export interface OpendkimInfo {

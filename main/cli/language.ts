@@ -2,6 +2,7 @@ import i18next, { type i18n } from 'i18next';
 import en from '../../renderer/src/locales/en.json' with { type: 'json' };
 import ja from '../../renderer/src/locales/ja.json' with { type: 'json' };
 import { renderKeyed, type KeyedText } from '../../shared/i18n/keyedText.js';
+import { fieldFlag } from './fieldFlags.js';
 
 export type CliLanguage = 'en' | 'ja';
 
@@ -41,5 +42,11 @@ export function cliText(env: NodeJS.ProcessEnv): CliText {
   const language = cliLanguage(env);
   const instance = instanceFor(language);
   const t = (key: string, params?: Record<string, string | number>) => instance.t(key, params ?? {});
-  return { language, t, keyed: (namespace, item) => renderKeyed({ t, exists: (key) => instance.exists(key) }, namespace, item) };
+  const translator = { t, exists: (key: string) => instance.exists(key) };
+  return {
+    language,
+    t,
+    // A field the sentence points at is named by its option here, not by the wizard's label.
+    keyed: (namespace, item) => renderKeyed(translator, namespace, item && typeof item.params.field === 'string' ? { ...item, params: { ...item.params, field: fieldFlag(item.params.field) } } : item),
+  };
 }

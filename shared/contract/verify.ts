@@ -17,6 +17,8 @@ export interface ResolverReport {
   usable: boolean;
   /** Why it gave no usable answer, in English words; null when usable. */
   problem: string | null;
+  /** The same as a DNS error code (`words.checks.reason.<code>` in the catalogs); null when usable. */
+  problemCode: string | null;
   /** The server whose answers the record checks judged (the first usable authoritative or chosen one). */
   primary: boolean;
 }

@@ -4,10 +4,20 @@
  * both doors: the wizard (react-i18next) and the CLI (i18next, following LANG).
  */
 
+export type TextParams = Readonly<Record<string, string | number>>;
+
 export interface KeyedText {
   key: string;
-  params: Readonly<Record<string, string | number>>;
+  params: TextParams;
   text: string;
+}
+
+/** Replaces `{{name}}` with params, as i18next does with escapeValue off. */
+export function fillTemplate(template: string, params: TextParams): string {
+  return template.replace(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g, (whole, name: string) => {
+    const value = params[name];
+    return value === undefined ? whole : String(value);
+  });
 }
 
 /** The two things of an i18next instance this needs. */
@@ -20,12 +30,17 @@ export function renderKeyed(translator: Translator, namespace: string, item: Key
   if (!item) return '';
   const key = `${namespace}.${item.key}`;
   if (!translator.exists(key)) return item.text;
-  // A param that is itself a word of the service (a resolver's role, how a message was
-  // sent) is translated too, from `words.<namespace>.<name>.<value>`.
+  // A param that is itself a word of the service (a resolver's role, a parser's problem code)
+  // is translated too, from `words.<namespace>.<name>.<value>`, filled from the same params.
+  // A `field` is named as the door names it: the wizard's label (`fields.<field>`); the CLI
+  // gives its flag instead before rendering.
   const params: Record<string, string | number> = {};
   for (const [name, value] of Object.entries(item.params)) {
     const word = `words.${namespace}.${name}.${value}`;
-    params[name] = typeof value === 'string' && translator.exists(word) ? translator.t(word) : value;
+    const label = `fields.${value}`;
+    if (typeof value === 'string' && translator.exists(word)) params[name] = translator.t(word, { ...item.params });
+    else if (name === 'field' && typeof value === 'string' && translator.exists(label)) params[name] = translator.t(label);
+    else params[name] = value;
   }
   return translator.t(key, params);
 }

@@ -1,15 +1,8 @@
 import { badInput, type HomemailError } from '../errors.js';
+import { fillTemplate, type TextParams } from '../i18n/keyedText.js';
 import { validationMessagesEn, type ValidationMessageKey } from './messages.en.js';
 
-export type TextParams = Readonly<Record<string, string | number>>;
-
-/** Replaces `{{name}}` with params, as i18next does with escapeValue off. */
-export function fillTemplate(template: string, params: TextParams): string {
-  return template.replace(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g, (whole, name: string) => {
-    const value = params[name];
-    return value === undefined ? whole : String(value);
-  });
-}
+export { fillTemplate, type TextParams } from '../i18n/keyedText.js';
 
 /** Why a value was refused: an i18n key under `validation.` with params, and the English text. */
 export interface ValidationProblem {

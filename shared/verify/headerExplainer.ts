@@ -4,7 +4,7 @@
  * (RFC 6376) and Received-SPF (RFC 7208 §9.1). Pure: the wizard runs it offline.
  */
 import { checkText, type CheckStatus, type CheckText } from '../checks.js';
-import type { CheckMessageKey } from './messages.en.js';
+import type { CheckMessageKey } from '../checks.js';
 import { parseTagList } from './tags.js';
 import { dictionary, own } from '../dictionary.js';
 

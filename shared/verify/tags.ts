@@ -3,7 +3,41 @@
  * (RFC 7489 §6.3) and SPF (RFC 7208 §4.6, §5). Pure: also used by the renderer.
  */
 
-export type TagList = { ok: true; tags: Map<string, string> } | { ok: false; problem: string };
+/**
+ * Why a record does not parse: a code (its sentence is `words.checks.problem.<code>` in the
+ * catalogs) and the parts of the record it names.
+ */
+export interface RecordProblem {
+  code: RecordProblemCode;
+  params: Readonly<Record<string, string>>;
+}
+
+export type RecordProblemCode =
+  | 'notTagValue'
+  | 'badTagName'
+  | 'tagTwice'
+  | 'dkimBadVersion'
+  | 'dkimVersionNotFirst'
+  | 'dkimNoKey'
+  | 'dkimKeyNotBase64'
+  | 'dmarcNoVersion'
+  | 'dmarcNoPolicy'
+  | 'dmarcBadPolicy'
+  | 'dmarcBadAlignment'
+  | 'dmarcBadPct'
+  | 'spfNoVersion'
+  | 'spfUnknownTerm'
+  | 'spfNeedsDomain'
+  | 'spfNeedsAddress'
+  | 'spfNotIpv4'
+  | 'spfNotIpv6'
+  | 'spfAllValue';
+
+function failed(code: RecordProblemCode, params: Record<string, string> = {}): { ok: false; problem: RecordProblem } {
+  return { ok: false, problem: { code, params } };
+}
+
+export type TagList = { ok: true; tags: Map<string, string> } | { ok: false; problem: RecordProblem };
 
 /** DKIM/DMARC tag=value list: tags in any order, whitespace around = and ; ignored, no duplicates. */
 export function parseTagList(record: string): TagList {
@@ -12,10 +46,10 @@ export function parseTagList(record: string): TagList {
     const part = raw.trim();
     if (part === '') continue;
     const eq = part.indexOf('=');
-    if (eq <= 0) return { ok: false, problem: `"${part}" is not tag=value` };
+    if (eq <= 0) return failed('notTagValue', { part });
     const name = part.slice(0, eq).trim();
-    if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(name)) return { ok: false, problem: `"${name}" is not a valid tag name` };
-    if (tags.has(name)) return { ok: false, problem: `tag ${name}= appears twice` };
+    if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(name)) return failed('badTagName', { tag: name });
+    if (tags.has(name)) return failed('tagTwice', { tag: name });
     tags.set(name, part.slice(eq + 1).trim());
   }
   return { ok: true, tags };
@@ -36,7 +70,7 @@ export interface DkimKeyRecord {
   serviceTypes: string[] | null;
 }
 
-export type ParsedDkimKey = { ok: true; record: DkimKeyRecord } | { ok: false; problem: string };
+export type ParsedDkimKey = { ok: true; record: DkimKeyRecord } | { ok: false; problem: RecordProblem };
 
 export function parseDkimKeyRecord(record: string): ParsedDkimKey {
   const parsed = parseTagList(record);
@@ -44,13 +78,13 @@ export function parseDkimKeyRecord(record: string): ParsedDkimKey {
   const { tags } = parsed;
   const version = tags.get('v') ?? null;
   if (version !== null) {
-    if (version !== 'DKIM1') return { ok: false, problem: `v=${version} (must be DKIM1)` };
-    if (record.trim().split(';')[0]?.trim().split('=')[0]?.trim() !== 'v') return { ok: false, problem: 'v=DKIM1 must be the first tag' };
+    if (version !== 'DKIM1') return failed('dkimBadVersion', { value: version });
+    if (record.trim().split(';')[0]?.trim().split('=')[0]?.trim() !== 'v') return failed('dkimVersionNotFirst');
   }
   const p = tags.get('p');
-  if (p === undefined) return { ok: false, problem: 'no p= tag (the public key)' };
+  if (p === undefined) return failed('dkimNoKey');
   const publicKey = p.replace(/\s+/g, '');
-  if (publicKey !== '' && !/^[A-Za-z0-9+/]+={0,2}$/.test(publicKey)) return { ok: false, problem: 'p= is not base64' };
+  if (publicKey !== '' && !/^[A-Za-z0-9+/]+={0,2}$/.test(publicKey)) return failed('dkimKeyNotBase64');
   const list = (value: string | undefined) => (value === undefined ? null : value.split(':').map((s) => s.trim()).filter(Boolean));
   return {
     ok: true,
@@ -77,28 +111,28 @@ export interface DmarcRecord {
   ruf: string[];
 }
 
-export type ParsedDmarc = { ok: true; record: DmarcRecord } | { ok: false; problem: string };
+export type ParsedDmarc = { ok: true; record: DmarcRecord } | { ok: false; problem: RecordProblem };
 
 const policies: readonly string[] = ['none', 'quarantine', 'reject'];
 
 export function parseDmarcRecord(record: string): ParsedDmarc {
   const first = record.trim().split(';')[0]?.replace(/\s+/g, '');
-  if (first !== 'v=DMARC1') return { ok: false, problem: 'must start with v=DMARC1' };
+  if (first !== 'v=DMARC1') return failed('dmarcNoVersion');
   const parsed = parseTagList(record);
   if (!parsed.ok) return parsed;
   const { tags } = parsed;
   const p = tags.get('p')?.toLowerCase();
-  if (p === undefined) return { ok: false, problem: 'no p= tag (the policy)' };
-  if (!policies.includes(p)) return { ok: false, problem: `p=${p} (must be none, quarantine or reject)` };
+  if (p === undefined) return failed('dmarcNoPolicy');
+  if (!policies.includes(p)) return failed('dmarcBadPolicy', { tag: 'p', value: p });
   const sp = tags.get('sp')?.toLowerCase();
-  if (sp !== undefined && !policies.includes(sp)) return { ok: false, problem: `sp=${sp} (must be none, quarantine or reject)` };
+  if (sp !== undefined && !policies.includes(sp)) return failed('dmarcBadPolicy', { tag: 'sp', value: sp });
   const mode = (name: 'adkim' | 'aspf'): 'r' | 's' | string => (tags.get(name) ?? 'r').toLowerCase();
   const adkim = mode('adkim');
   const aspf = mode('aspf');
-  if (adkim !== 'r' && adkim !== 's') return { ok: false, problem: `adkim=${adkim} (must be r or s)` };
-  if (aspf !== 'r' && aspf !== 's') return { ok: false, problem: `aspf=${aspf} (must be r or s)` };
+  if (adkim !== 'r' && adkim !== 's') return failed('dmarcBadAlignment', { tag: 'adkim', value: adkim });
+  if (aspf !== 'r' && aspf !== 's') return failed('dmarcBadAlignment', { tag: 'aspf', value: aspf });
   const pctText = tags.get('pct') ?? '100';
-  if (!/^\d{1,3}$/.test(pctText) || Number(pctText) > 100) return { ok: false, problem: `pct=${pctText} (must be 0 to 100)` };
+  if (!/^\d{1,3}$/.test(pctText) || Number(pctText) > 100) return failed('dmarcBadPct', { value: pctText });
   const uris = (name: string) => (tags.get(name) ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   return {
     ok: true,
@@ -130,34 +164,34 @@ export interface SpfTerm {
   value: string | null;
 }
 
-export type ParsedSpf = { ok: true; terms: SpfTerm[] } | { ok: false; problem: string };
+export type ParsedSpf = { ok: true; terms: SpfTerm[] } | { ok: false; problem: RecordProblem };
 
 const mechanisms = new Set(['all', 'include', 'a', 'mx', 'ptr', 'ip4', 'ip6', 'exists']);
 const modifiers = new Set(['redirect', 'exp']);
 
 /** Term-level syntax of an SPF record (enough to name what is wrong; evaluation is mailauth's). */
 export function parseSpfRecord(record: string): ParsedSpf {
-  if (!isSpfRecord(record)) return { ok: false, problem: 'does not start with v=spf1' };
+  if (!isSpfRecord(record)) return failed('spfNoVersion');
   const terms: SpfTerm[] = [];
   for (const word of record.split(' ').slice(1)) {
     if (word === '') continue;
     const modifier = /^([A-Za-z][A-Za-z0-9._-]*)=(.*)$/.exec(word);
     if (modifier?.[1] && modifier[2] !== undefined) {
       const name = modifier[1].toLowerCase();
-      if (modifiers.has(name) && terms.some((t) => t.name === name)) return { ok: false, problem: `${name}= appears twice` };
+      if (modifiers.has(name) && terms.some((t) => t.name === name)) return failed('tagTwice', { tag: name });
       terms.push({ qualifier: '+', name, value: modifier[2] });
       continue;
     }
     const match = /^([+\-~?]?)([A-Za-z][A-Za-z0-9]*)([:/].*)?$/.exec(word);
     const name = match?.[2]?.toLowerCase();
-    if (!match || name === undefined || !mechanisms.has(name)) return { ok: false, problem: `unknown term "${word}"` };
+    if (!match || name === undefined || !mechanisms.has(name)) return failed('spfUnknownTerm', { term: word });
     const rest = match[3] ?? '';
     const value = rest.startsWith(':') ? rest.slice(1) : rest === '' ? null : rest;
-    if ((name === 'include' || name === 'exists') && !value) return { ok: false, problem: `${name} needs a domain ("${word}")` };
-    if ((name === 'ip4' || name === 'ip6') && !value) return { ok: false, problem: `${name} needs an address ("${word}")` };
-    if (name === 'ip4' && value && !/^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/.test(value)) return { ok: false, problem: `"${word}" is not an IPv4 address` };
-    if (name === 'ip6' && value && !/^[0-9A-Fa-f:.]+(\/\d{1,3})?$/.test(value)) return { ok: false, problem: `"${word}" is not an IPv6 address` };
-    if (name === 'all' && value !== null) return { ok: false, problem: `"${word}": all takes no value` };
+    if ((name === 'include' || name === 'exists') && !value) return failed('spfNeedsDomain', { tag: name, term: word });
+    if ((name === 'ip4' || name === 'ip6') && !value) return failed('spfNeedsAddress', { tag: name, term: word });
+    if (name === 'ip4' && value && !/^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/.test(value)) return failed('spfNotIpv4', { term: word });
+    if (name === 'ip6' && value && !/^[0-9A-Fa-f:.]+(\/\d{1,3})?$/.test(value)) return failed('spfNotIpv6', { term: word });
+    if (name === 'all' && value !== null) return failed('spfAllValue', { term: word });
     terms.push({ qualifier: (match[1] || '+') as SpfTerm['qualifier'], name, value });
   }
   return { ok: true, terms };

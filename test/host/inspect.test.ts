@@ -61,7 +61,7 @@ describe.skipIf(skip !== null)(suite('homemail inspect on every variant'), () =>
     const { inspection, roundTrips } = await inspect(host);
     expect(roundTrips).toBe(1);
     expect(inspection.opendkim).toMatchObject({ mode: 'single-key', domains: ['example.test'], socketAsMilter: 'inet:localhost:8892' });
-    expect(inspection.opendkim.keys).toEqual([expect.objectContaining({ exists: true, keyType: 'rsa', bits: 1024, owner: 'opendkim', domain: 'example.test', selector: 'postfix', safetyProblems: [] })]);
+    expect(inspection.opendkim.keys).toEqual([expect.objectContaining({ exists: true, keyType: 'rsa', bits: 1024, owner: 'opendkim', domain: 'example.test', selector: 'postfix', safetyProblems: [], safety: [] })]);
     expect(inspection.postfix?.milters).toEqual([{ source: 'smtpd_milters', service: null, value: 'inet:127.0.0.1:8892' }]);
     expect(inspection.postfix?.rblClients.length).toBeGreaterThan(0);
     const found = inspection.findings.find((f) => f.key === 'opendkimSingleKey');

@@ -1,10 +1,12 @@
+import { englishRenderer, type TextRenderer } from '../../../shared/i18n/checkLines.js';
 import type { Inspection } from '../../../shared/inspection.js';
 import { inspectServer } from '../../services/inspect/inspect.js';
 import { parseCommandArgs, writeJson, writeLines, type CliIO, type Command } from '../command.js';
+import { cliText } from '../language.js';
 import { connectFromCli, readSshOptions, sshOptionSpec, sshUsage } from '../sshOptions.js';
 
 /** The readable picture for a terminal. */
-export function formatInspection(inspection: Inspection): string[] {
+export function formatInspection(inspection: Inspection, text: TextRenderer = englishRenderer): string[] {
   const { os, postfix, opendkim } = inspection;
   const lines = [
     `Server     ${inspection.target.user}@${inspection.target.host}:${inspection.target.port} (${inspection.hostname ?? '?'}), as ${inspection.privilege}`,
@@ -28,7 +30,7 @@ export function formatInspection(inspection: Inspection): string[] {
   if (inspection.aliases.length > 0) lines.push(`Aliases    ${inspection.aliases.map((a) => `${a.name} → ${a.targets}`).join('; ')}`);
   lines.push('', 'Findings:');
   const mark = { problem: '✗', warning: '!', info: '·' } as const;
-  for (const f of inspection.findings) lines.push(`  ${mark[f.severity]} ${f.text}`);
+  for (const f of inspection.findings) lines.push(`  ${mark[f.severity]} ${text.keyed('findings', f)}`);
   return lines;
 }
 
@@ -43,7 +45,7 @@ export const inspectCommand: Command = {
     try {
       const inspection = await inspectServer(session);
       if (values.json) writeJson(io, { ok: true, inspection, roundTrips: session.roundTrips });
-      else writeLines(io, formatInspection(inspection));
+      else writeLines(io, formatInspection(inspection, cliText(io.env)));
       return 0;
     } finally {
       await session.close();

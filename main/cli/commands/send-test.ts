@@ -1,5 +1,4 @@
 import { isIP } from 'node:net';
-import { renderCheckEnglish, renderSummaryEnglish } from '../../../shared/checks.js';
 import { badInput } from '../../../shared/errors.js';
 import { normalizeDomain } from '../../../shared/validation/domain.js';
 import { parseIpAddress } from '../../../shared/validation/ip.js';
@@ -10,6 +9,8 @@ import { sendTest } from '../../services/verify/sendTest.js';
 import { chainedResolver, resolversFromArgs } from '../../services/verify/servers.js';
 import { defaultHistoryFile, recordQuietly, sendTestRun, serverOf } from '../../services/watch/record.js';
 import { oneLine, parseCommandArgs, writeJson, writeLine, writeLines, type CliIO, type Command } from '../command.js';
+import { checkLines, summaryLine } from '../../../shared/i18n/checkLines.js';
+import { cliText } from '../language.js';
 import { connectFromCli, readSshOptions, sshOptionSpec, sshUsage } from '../sshOptions.js';
 
 const LOCAL_ADDRESS = /^[A-Za-z0-9._+-]+(?:@[A-Za-z0-9.-]+)?$/;
@@ -50,13 +51,14 @@ export const sendTestCommand: Command = {
         writeJson(io, { ok: report.ok, from: report.from, to: report.to, mailbox: report.mailbox, summary: report.summary, checks: report.checks,
           messages: report.messages.map((m) => ({ path: m.path, sent: m.sent, delivered: m.message !== null, authenticationResults: m.authenticationResults })) });
       } else {
-        writeLine(io, `Test messages from ${report.from} to ${report.to} (mailbox ${report.mailbox})`);
+        const text = cliText(io.env);
+        writeLine(io, text.t('verify.cliSendHeading', { from: report.from, to: report.to, mailbox: report.mailbox }));
         writeLine(io);
         for (const m of report.messages) if (m.authenticationResults) writeLine(io, `${m.path}: ${oneLine(m.authenticationResults.replace(/\r?\n[ \t]+/g, ' '))}`);
         writeLine(io);
-        writeLines(io, report.checks.flatMap((check) => renderCheckEnglish(check)));
+        writeLines(io, report.checks.flatMap((check) => checkLines(check, text)));
         writeLine(io);
-        writeLine(io, renderSummaryEnglish(report.summary));
+        writeLine(io, summaryLine(report.summary, text));
       }
       return report.ok ? 0 : 1;
     } finally {

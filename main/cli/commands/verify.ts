@@ -1,10 +1,11 @@
 import path from 'node:path';
-import { renderCheckEnglish, renderSummaryEnglish } from '../../../shared/checks.js';
 import { verifyDnsInput, type VerifyReport } from '../../../shared/contract/verify.js';
 import { badInput, HomemailError } from '../../../shared/errors.js';
 import { loadDkimKeyFile, parseDkimSpec } from '../../services/keys/index.js';
 import { verifyDns, waitForDns, type VerifyDnsOptions } from '../../services/verify/verifyDns.js';
 import { defaultHistoryFile, recordQuietly, verifyRun } from '../../services/watch/record.js';
+import { checkLines, summaryLine } from '../../../shared/i18n/checkLines.js';
+import { cliText } from '../language.js';
 import { parseCommandArgs, writeErrorLine, writeJson, writeLine, writeLines, type CliIO, type Command } from '../command.js';
 
 interface DkimArg {
@@ -21,13 +22,14 @@ async function readDkimArg(value: string, domain: string, cwd: string): Promise<
 }
 
 export function printReport(io: CliIO, report: VerifyReport): void {
+  const text = cliText(io.env);
   const primary = report.resolvers.find((r) => r.primary);
-  writeLine(io, `DNS checks for ${report.domain}${primary ? ` (records judged from ${primary.label})` : ''}`);
+  writeLine(io, primary ? text.t('verify.cliHeadingJudged', { domain: report.domain, resolver: primary.label }) : text.t('verify.cliHeading', { domain: report.domain }));
   writeLine(io);
-  for (const check of report.checks) writeLines(io, renderCheckEnglish(check));
+  for (const check of report.checks) writeLines(io, checkLines(check, text));
   writeLine(io);
-  writeLine(io, renderSummaryEnglish(report.summary));
-  writeLine(io, `${report.timing.queries} DNS queries in ${report.timing.wallMs} ms (slowest ${report.timing.slowestQueryMs} ms).`);
+  writeLine(io, summaryLine(report.summary, text));
+  writeLine(io, text.t('verify.cliTiming', { queries: report.timing.queries, ms: report.timing.wallMs, slowest: report.timing.slowestQueryMs }));
 }
 
 export const verifyCommand: Command = {
@@ -74,8 +76,9 @@ export const verifyCommand: Command = {
       checkBlocklists: input.checkBlocklists,
       onProgress: (event) => {
         if (json || event.kind !== 'round') return;
-        const waiting = [...event.failing, ...event.behind.map((b) => `${b.record} at ${b.resolver}`)];
-        writeErrorLine(io, `round ${event.round}: ${waiting.length === 0 ? 'all settled' : `waiting for ${waiting.join('; ')}`}`);
+        const text = cliText(io.env);
+        const waiting = [...event.failing, ...event.behind.map((b) => text.t('verify.cliBehind', { record: b.record, resolver: b.resolver }))];
+        writeErrorLine(io, waiting.length === 0 ? text.t('verify.cliRoundSettled', { round: event.round }) : text.t('verify.cliRound', { round: event.round, waiting: waiting.join('; ') }));
       },
     };
     const report = input.waitSeconds > 0 ? await waitForDns(options, { waitSeconds: input.waitSeconds, intervalSeconds: input.intervalSeconds }) : await verifyDns(options);

@@ -1,3 +1,5 @@
+import { englishText } from '../../../shared/i18n/english.js';
+import type { KeyedText } from '../../../shared/i18n/keyedText.js';
 import { ed25519Support, signingAlgorithms } from '../../../shared/opendkimEd25519.js';
 import type { ContentFilterUse, Inspection, MilterUse, OpendkimInfo, OpendkimKeyFile, PostfixInfo, PrivilegeMode } from '../../../shared/inspection.js';
 import type { SshTarget } from '../ssh/types.js';
@@ -55,7 +57,7 @@ function buildPostfix(fields: ProbeFields): PostfixInfo | null {
 }
 
 /** `/path\towner group mode\topenssl's first line`, or `/path\tmissing\t`. */
-type KeyLine = Omit<OpendkimKeyFile, 'domain' | 'selector' | 'safetyProblems'>;
+type KeyLine = Omit<OpendkimKeyFile, 'domain' | 'selector' | 'safetyProblems' | 'safety'>;
 
 function parseKeyLines(text: string): KeyLine[] {
   return text.split(/\r?\n/).flatMap((line): KeyLine[] => {
@@ -70,14 +72,17 @@ function parseKeyLines(text: string): KeyLine[] {
 }
 
 /** What OpenDKIM's RequireSafeKeys would object to, in plain words. */
-export function keySafetyProblems(key: { owner: string | null; group: string | null; mode: string | null }, opendkimUser: string | null): string[] {
+/** What RequireSafeKeys would refuse, each a code (`words.findings.problem.<code>`) with its params. */
+export function keySafetyProblems(key: { owner: string | null; group: string | null; mode: string | null }, opendkimUser: string | null): KeyedText[] {
   if (key.mode === null) return [];
   const bits = parseInt(key.mode, 8);
-  const problems: string[] = [];
-  if (bits & 0o007) problems.push('readable or writable by every user');
-  if (bits & 0o020) problems.push(`writable by the group ${key.group ?? '?'}`);
-  else if (bits & 0o040 && key.group !== null && key.group !== 'root' && key.group !== (opendkimUser ?? 'opendkim')) problems.push(`readable by the group ${key.group}`);
-  if (key.owner !== null && key.owner !== 'root' && key.owner !== (opendkimUser ?? 'opendkim')) problems.push(`owned by ${key.owner}, not root or ${opendkimUser ?? 'opendkim'}`);
+  const problems: KeyedText[] = [];
+  const unsafe = (code: string, params: Record<string, string> = {}) => problems.push({ key: code, params, text: englishText('words.findings.problem', code, params) });
+  const user = opendkimUser ?? 'opendkim';
+  if (bits & 0o007) unsafe('unsafeWorld');
+  if (bits & 0o020) unsafe('unsafeGroupWritable', { group: key.group ?? '?' });
+  else if (bits & 0o040 && key.group !== null && key.group !== 'root' && key.group !== user) unsafe('unsafeGroupReadable', { group: key.group });
+  if (key.owner !== null && key.owner !== 'root' && key.owner !== user) unsafe('unsafeOwner', { owner: key.owner, user });
   return problems;
 }
 
@@ -105,11 +110,13 @@ function buildOpendkim(fields: ProbeFields): OpendkimInfo {
   const keys: OpendkimKeyFile[] = parseKeyLines(fields.keys).map((key) => {
     const entry = table.find((e) => e.keyPath === key.path);
     const single = mode === 'single-key' && key.path === keyFile;
+    const safety = key.exists ? keySafetyProblems(key, userId) : [];
     return {
       ...key,
       domain: entry?.domain ?? (single ? (singleDomains[0] ?? null) : null),
       selector: entry?.selector ?? (single ? selector : null),
-      safetyProblems: key.exists ? keySafetyProblems(key, userId) : [],
+      safetyProblems: safety.map((problem) => problem.text),
+      safety,
     };
   });
   const socket = getSetting('Socket') ?? legacySocket(fields.opendkimDefault);

@@ -1,44 +1,14 @@
+import en from '../../../renderer/src/locales/en.json' with { type: 'json' };
+import { englishText } from '../../../shared/i18n/english.js';
 import type { Finding, FindingSeverity, Inspection } from '../../../shared/inspection.js';
 import { findPlatform } from '../../server/platform/platforms.js';
 import { milterMatchesSocket } from './opendkimConfig.js';
 
-/**
- * The English sentence of each finding, with `{name}` placeholders. The wizard shows the
- * same keys from renderer/src/locales (findings.<key>), so keep the two in step.
- */
-export const findingTexts = {
-  postfixMissing: 'Postfix is not installed on this server.',
-  postfixStopped: 'Postfix is installed but not running.',
-  postfixVersion: 'Postfix {version} is installed; this server calls itself {myhostname}.',
-  opendkimMissing: 'OpenDKIM is not installed: mail from this server is not signed. Homemail can install it.',
-  opendkimStopped: 'OpenDKIM is installed but not running.',
-  opendkimUnconfigured: 'OpenDKIM is installed but has no signing key configured.',
-  opendkimSingleKey: 'OpenDKIM is configured for one domain ({domain}, selector {selector}) on {socket}.',
-  opendkimKeyTable: 'OpenDKIM signs for {count} domain(s) ({domains}) with a key table, on {socket}.',
-  opendkimNotUsed: 'Postfix does not pass mail to OpenDKIM ({socket}): mail is not signed.',
-  sendmailUnsigned: 'Mail from sendmail (cron, scripts, webmail) is not signed: non_smtpd_milters does not include OpenDKIM.',
-  milterTempfail: 'If OpenDKIM stops, Postfix holds incoming mail back (milter_default_action = {action}); “accept” keeps mail flowing.',
-  chrootSocket: 'smtpd runs chrooted in {queue}, so it cannot reach the socket {socket}.',
-  keyMissing: 'The key file {path} named in the OpenDKIM configuration does not exist.',
-  keyWeak: 'The DKIM key {path} is only {bits} bits; receivers expect at least 2048 (RFC 8301).',
-  keyUnsafe: 'OpenDKIM will refuse the key {path} (RequireSafeKeys): {problems}.',
-  ed25519Supported: 'This OpenDKIM ({version}) can add an Ed25519 signature beside the RSA one.',
-  ed25519Unsupported: 'This OpenDKIM cannot add an Ed25519 signature beside the RSA one (it needs a release after 2.11.0 Beta2 built with Ed25519); RSA alone will be used.',
-  otherMilters: 'Other milters are in use and will be kept: {milters}.',
-  contentFilter: 'Mail also passes a content filter that will be kept: {filters}.',
-  rblList: 'Blocklists checked for incoming mail: {rbls}. The inbound step tests whether they still answer.',
-  noNewaliases: 'newaliases is missing, so report addresses cannot be added to /etc/aliases.',
-  adspUnknown: 'Whether an old ADSP record is published is checked with the DNS records.',
-  platformHostTested: 'This server runs {name}, which Homemail is tested on.',
-  platformDocumented: 'This server runs {name}, which Homemail supports from its packages\' documentation (not tested on a real server).',
-  platformUnsupported: 'This server runs {system}, which Homemail does not support: it can be inspected, but plan and apply refuse to change it.',
-} as const;
-
-export type FindingKey = keyof typeof findingTexts;
+/** A finding: a key under `findings.` in the catalogs. */
+export type FindingKey = Exclude<keyof typeof en.findings, 'title' | 'intro' | 'inspecting' | 'notConnected' | 'none' | 'again' | 'nothingChanged' | 'factsHeading' | 'unknown' | 'heading' | 'fact' | 'privilege'>;
 
 export function finding(key: FindingKey, severity: FindingSeverity, params: Record<string, string | number> = {}): Finding {
-  const text = findingTexts[key].replace(/\{(\w+)\}/g, (all, name: string) => (name in params ? String(params[name]) : all));
-  return { key, severity, params, text };
+  return { key, severity, params, text: englishText('findings', key, params) };
 }
 
 export function buildFindings(inspection: Omit<Inspection, 'findings'>): Finding[] {
@@ -86,7 +56,7 @@ export function buildFindings(inspection: Omit<Inspection, 'findings'>): Finding
     if (!key.exists) out.push(finding('keyMissing', 'problem', { path: key.path }));
     else {
       if (key.keyType === 'rsa' && key.bits !== null && key.bits < 2048) out.push(finding('keyWeak', 'problem', { path: key.path, bits: key.bits }));
-      if (opendkim.requireSafeKeys && key.safetyProblems.length > 0) out.push(finding('keyUnsafe', 'problem', { path: key.path, problems: key.safetyProblems.join('; ') }));
+      if (opendkim.requireSafeKeys) for (const problem of key.safety) out.push(finding('keyUnsafe', 'problem', { path: key.path, ...problem.params, problem: problem.key }));
     }
   }
   if (postfix && postfix.contentFilters.length > 0) out.push(finding('contentFilter', 'info', { filters: postfix.contentFilters.map((f) => (f.service ? `${f.value} (${f.service})` : f.value)).join(', ') }));

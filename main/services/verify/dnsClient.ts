@@ -1,6 +1,7 @@
 import { Resolver } from 'node:dns/promises';
 import type { MxRecord } from 'node:dns';
 import { formatResolverAddress, type ResolverAddress } from '../../../shared/verify/resolverAddress.js';
+import { englishCatalog } from '../../../shared/i18n/english.js';
 
 /** One DNS server verify asks, and why it is asked. */
 export interface DnsServer extends ResolverAddress {
@@ -192,20 +193,6 @@ export function errorCode(error: unknown): string {
 
 /** Node's error codes in words, for "no usable answer (…)". */
 export function describeDnsError(code: string): string {
-  switch (code) {
-    case 'ETIMEOUT':
-      return 'timed out';
-    case 'ECONNREFUSED':
-      return 'connection refused';
-    case 'EREFUSED':
-      return 'the server refused the query';
-    case 'ESERVFAIL':
-      return 'server failure';
-    case 'ECANCELLED':
-      return 'cancelled';
-    case 'ELYING':
-      return 'says that nothing exists, not even the DNS root: not a working resolver (intercepted or filtered network?)';
-    default:
-      return code;
-  }
+  const word = `words.checks.reason.${code}`;
+  return englishCatalog.exists(word) ? englishCatalog.t(word) : code;
 }

@@ -1,7 +1,7 @@
 import { checkText, type Check } from '../../../shared/checks.js';
 import { parseIpAddress } from '../../../shared/validation/ip.js';
 import { joinTxt } from '../../../shared/verify/tags.js';
-import { describeDnsError, type DnsClient, type DnsServer } from './dnsClient.js';
+import type { DnsClient, DnsServer } from './dnsClient.js';
 import { makeCheck } from './recordChecks.js';
 
 /**
@@ -14,6 +14,7 @@ export const addressEchoServers = {
   google: { address: '216.239.32.10', port: 53, family: 4, role: 'public', label: 'ns1.google.com (216.239.32.10)' },
 } as const satisfies Record<string, DnsServer>;
 
+/** `reason`: a DNS error code (`words.checks.reason.<code>`). */
 export type AddressDiscovery = { address: string; via: string } | { address: null; reason: string };
 
 /** The desktop's public address (the server's too, when both sit behind the same router). */
@@ -31,8 +32,8 @@ export async function discoverPublicAddress(client: DnsClient): Promise<AddressD
     if (address) return { address, via: addressEchoServers.google.label };
   }
   // These names always exist: "no such name" means the answer did not come from them.
-  const reason = [opendns, google].map((a) => (a.status === 'error' ? describeDnsError(a.code) : describeDnsError('ELYING')));
-  return { address: null, reason: [...new Set(reason)].join('; ') };
+  const failed = [opendns, google].find((a) => a.status === 'error');
+  return { address: null, reason: failed?.status === 'error' ? failed.code : 'ELYING' };
 }
 
 /** The public-address check: what DNS says, beside the addresses given and the server's own (NAT noted). */
@@ -43,7 +44,7 @@ export function publicAddressCheck(discovery: AddressDiscovery, givenAddresses: 
       ...base,
       status: 'unknown',
       found: checkText('addressFoundNone', { reason: discovery.reason }),
-      fix: givenAddresses.length === 0 ? checkText('addressFixNotGiven') : null,
+      fix: givenAddresses.length === 0 ? checkText('addressFixNotGiven', { field: 'ip' }) : null,
     });
   }
   const { address, via } = discovery;

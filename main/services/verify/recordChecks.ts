@@ -17,9 +17,9 @@ import {
   parseDmarcRecord,
   parseSpfRecord,
   spfLookupTerms,
+  type RecordProblem,
 } from '../../../shared/verify/tags.js';
 import type { DnsAnswer, RecordType } from './dnsClient.js';
-import { describeDnsError } from './dnsClient.js';
 import { abbreviateKey, describeDkimPublicKey } from './publicKey.js';
 
 /** Asks the right server for a name (the zone's for its own names, a recursive one otherwise). */
@@ -48,12 +48,22 @@ export function makeCheck(parts: CheckParts): Check {
   return { expected: null, found: null, fix: null, ...parts };
 }
 
+/** A parser's problem as params: its code (`words.checks.problem.<code>`) and the parts it names. */
+function problemParams(problem: RecordProblem): Record<string, string> {
+  return { ...problem.params, problem: problem.code };
+}
+
+/** An SPF verdict in our words (`words.checks.why.<verdict>`), not the evaluator's English comment. */
+export function spfVerdictText(verdict: string, domain: string, address: string): CheckText {
+  return checkText('spfEvalFound', { result: verdict, why: verdict, domain, address });
+}
+
 function txtStrings(answer: DnsAnswer<'TXT'>): string[] {
   return answer.status === 'ok' ? answer.records.map((r) => joinTxt(r)) : [];
 }
 
 function unknownFrom(answer: DnsAnswer<RecordType>): CheckText {
-  return checkText('propagationNoAnswer', { resolver: answer.status === 'error' ? describeDnsError(answer.code) : 'the server' });
+  return checkText('noAnswer', { reason: answer.status === 'error' ? answer.code : 'ELYING' });
 }
 
 export function dkimCheck(domain: string, expectation: DkimExpectation, answer: DnsAnswer<'TXT'>): Check {
@@ -73,7 +83,7 @@ export function dkimCheck(domain: string, expectation: DkimExpectation, answer: 
     return makeCheck({ ...base, status: 'fail', found: checkText('dkimFoundMany', { name, count: records.length }), fix: checkText('dkimFixOne', { name }) });
   }
   const parsed = parseDkimKeyRecord(records[0] ?? '');
-  if (!parsed.ok) return makeCheck({ ...base, status: 'fail', found: checkText('dkimFoundSyntax', { problem: parsed.problem }), fix: checkText('dkimFixSyntax') });
+  if (!parsed.ok) return makeCheck({ ...base, status: 'fail', found: checkText('dkimFoundSyntax', problemParams(parsed.problem)), fix: checkText('dkimFixSyntax') });
   const record = parsed.record;
   if (record.publicKey === '') return makeCheck({ ...base, status: 'fail', found: checkText('dkimFoundRevoked'), fix: checkText('dkimFixRevoked') });
   const wantType = expectation.keyType;
@@ -123,7 +133,7 @@ export async function spfRecordCheck(domain: string, answer: DnsAnswer<'TXT'>, l
   const record = records[0] ?? '';
   const parsed = parseSpfRecord(record);
   if (!parsed.ok) {
-    return { check: makeCheck({ ...base, status: 'fail', found: checkText('spfFoundSyntax', { record, problem: parsed.problem }), fix: checkText('spfFixSyntax') }), record };
+    return { check: makeCheck({ ...base, status: 'fail', found: checkText('spfFoundSyntax', { record, ...problemParams(parsed.problem) }), fix: checkText('spfFixSyntax') }), record };
   }
   if (parsed.terms.some((t) => t.name === 'all' && t.qualifier === '+')) {
     return { check: makeCheck({ ...base, status: 'fail', found: checkText('spfFoundPassAll', { record }), fix: checkText('spfFixPassAll') }), record };
@@ -150,7 +160,7 @@ export async function spfEvaluationCheck(domain: string, address: string, resolv
     maxElapsedTime: 20_000,
   });
   const verdict = result.status.result;
-  const found = checkText('spfEvalFound', { result: verdict, comment: (result.status.comment ?? '').replace(/^homemail: /, '') });
+  const found = spfVerdictText(verdict, domain, address);
   if (verdict === 'pass') return makeCheck({ ...base, status: 'pass', found });
   if (verdict === 'temperror') return makeCheck({ ...base, status: 'unknown', found, fix: checkText('spfEvalFixTemp') });
   return makeCheck({ ...base, status: 'fail', found, fix: checkText('spfEvalFix', { domain, address }) });
@@ -166,7 +176,7 @@ export async function dmarcChecks(domain: string, answer: DnsAnswer<'TXT'>, look
   if (records.length > 1) return [makeCheck({ ...base, status: 'fail', found: checkText('dmarcFoundMany', { count: records.length }), fix: checkText('dmarcFixOne', { name }) })];
   const record = records[0] ?? '';
   const parsed = parseDmarcRecord(record);
-  if (!parsed.ok) return [makeCheck({ ...base, status: 'fail', found: checkText('dmarcFoundSyntax', { record, problem: parsed.problem }), fix: checkText('dmarcFixSyntax') })];
+  if (!parsed.ok) return [makeCheck({ ...base, status: 'fail', found: checkText('dmarcFoundSyntax', { record, ...problemParams(parsed.problem) }), fix: checkText('dmarcFixSyntax') })];
   const { policy, adkim, aspf, rua, ruf } = parsed.record;
   const alignment = `adkim=${adkim}, aspf=${aspf}`;
   const checks = [

@@ -11,7 +11,7 @@ import { HomemailError } from '../../../shared/errors.js';
 import { sendTestScript } from '../../server/scripts/index.js';
 import { commandLine } from '../ssh/quote.js';
 import type { RemoteSession } from '../ssh/types.js';
-import { makeCheck, type RawResolver } from './recordChecks.js';
+import { makeCheck, spfVerdictText, type RawResolver } from './recordChecks.js';
 
 export type { DeliveredMessage, SendPath, SendTestReport };
 
@@ -139,7 +139,7 @@ export async function sendTest(session: RemoteSession, options: SendTestOptions)
         status: message ? 'pass' : 'fail',
         title: checkText('messageFetchTitle', { how }),
         found: message ? checkText('messageFetchOk', { mailbox: output.mailbox }) : checkText('messageFetchNone', { mailbox: output.mailbox, seconds: waitSeconds }),
-        fix: message ? null : checkText('messageFetchFix'),
+        fix: message ? null : checkText('messageFetchFix', { field: 'to' }),
       }),
     );
     if (!message) continue;
@@ -175,7 +175,7 @@ export async function sendTest(session: RemoteSession, options: SendTestOptions)
           status: verdict === 'pass' ? 'pass' : verdict === 'temperror' ? 'unknown' : 'fail',
           title: checkText('messageSpfTitle', { domain, address }),
           expected: checkText('spfEvalExpected', { domain, address }),
-          found: checkText('spfEvalFound', { result: verdict, comment: (auth.spf.status.comment ?? '').replace(/^homemail: /, '') }),
+          found: spfVerdictText(verdict, domain, address),
           fix: verdict === 'pass' ? null : checkText('spfEvalFix', { domain, address }),
         }),
       );

@@ -61,6 +61,11 @@ function shorten(text: string, max = 80): string {
  * what was found and what to do. All queries run concurrently with timeouts and retries; a
  * server that gives no usable answer is reported as such ("cannot tell"), never waited for.
  */
+/** Why a server is not usable, as a DNS error code (`words.checks.reason.<code>`). */
+function reasonCode(health: Health | undefined): string {
+  return health && !health.usable ? health.code : 'ELYING';
+}
+
 export async function verifyDns(options: VerifyDnsOptions): Promise<VerifyReport> {
   const started = performance.now();
   const { domain } = options;
@@ -153,8 +158,8 @@ export async function verifyDns(options: VerifyDnsOptions): Promise<VerifyReport
         found:
           found.servers.length > 0
             ? checkText('authServersFound', { servers: found.servers.map((s) => s.label).join(', ') })
-            : checkText('authServersNotFound', { reason: describeDnsError(usableRecursive.length === 0 ? 'ELYING' : (found.problem ?? 'ENOTFOUND')) }),
-        fix: found.servers.length > 0 ? null : checkText('authServersFix'),
+            : checkText('authServersNotFound', { reason: usableRecursive.length === 0 ? 'ELYING' : (found.problem ?? 'ENOTFOUND') }),
+        fix: found.servers.length > 0 ? null : checkText('authServersFix', { field: 'resolver' }),
       }),
     );
   }
@@ -168,6 +173,7 @@ export async function verifyDns(options: VerifyDnsOptions): Promise<VerifyReport
       label: s.label,
       usable: h?.usable === true,
       problem: h && !h.usable ? describeDnsError(h.code) : null,
+      problemCode: h && !h.usable ? h.code : null,
       primary: s === primary,
     };
   });
@@ -179,7 +185,7 @@ export async function verifyDns(options: VerifyDnsOptions): Promise<VerifyReport
         status: report.usable ? 'pass' : 'unknown',
         title: checkText('resolverTitle', { resolver: report.label }),
         expected: checkText('resolverExpected', { domain }),
-        found: report.usable ? checkText('resolverAnswers', { role: report.role }) : checkText('resolverNoAnswer', { reason: report.problem ?? '' }),
+        found: report.usable ? checkText('resolverAnswers', { role: report.role }) : checkText('resolverNoAnswer', { reason: reasonCode(health.get(report.address)) }),
         fix: report.usable ? null : checkText('resolverFixNoAnswer'),
       }),
     );
@@ -193,7 +199,7 @@ export async function verifyDns(options: VerifyDnsOptions): Promise<VerifyReport
         status: 'fail',
         title: checkText('noResolverTitle', { domain }),
         found: checkText('noResolverFound', { count: servers.length }),
-        fix: checkText('noResolverFix'),
+        fix: checkText('noResolverFix', { field: 'resolver' }),
       }),
     );
     return finish();

@@ -133,7 +133,7 @@ export function VerifyStep() {
             <ul>
               {report.resolvers.map((r) => (
                 <li key={r.address}>
-                  {r.label} — {r.usable ? t('verify.resolverUsable') : t('verify.resolverUnusable', { problem: r.problem ?? '' })}
+                  {r.label} — {r.usable ? t('verify.resolverUsable') : t('verify.resolverUnusable', { problem: r.problemCode ? t(`words.checks.reason.${r.problemCode}`, { defaultValue: r.problem ?? r.problemCode }) : '' })}
                   {r.primary ? ` (${t('verify.primary')})` : ''}
                 </li>
               ))}

@@ -1,4 +1,4 @@
-import { renderCheckEnglish, renderSummaryEnglish } from '../../../shared/checks.js';
+import { checkLines, englishRenderer, summaryLine } from '../../../shared/i18n/checkLines.js';
 import { formatRecords } from '../../../shared/records/index.js';
 import { recordSetOf } from './records.js';
 import type { WizardValues } from './state.js';
@@ -38,8 +38,8 @@ export function setupReport(values: WizardValues, now: Date): string {
   const set = recordSetOf(values);
   if (set.ok) lines.push('', 'DNS records (zone file form):', formatRecords(set.set, 'zone').text.trimEnd());
   if (values.verified) {
-    lines.push('', `Checks: ${renderSummaryEnglish(values.verified.summary)}`);
-    for (const check of values.verified.checks) lines.push(...renderCheckEnglish(check));
+    lines.push('', `Checks: ${summaryLine(values.verified.summary, englishRenderer)}`);
+    for (const check of values.verified.checks) lines.push(...checkLines(check, englishRenderer));
   }
   const dates = nextDates(now);
   lines.push('', 'Next:', `- ${dates.quarantine.toISOString().slice(0, 10)}: read the DMARC reports; if all your mail passes, move to p=quarantine.`);

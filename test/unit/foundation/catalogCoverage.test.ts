@@ -40,6 +40,55 @@ interface Emitted {
   params: string[] | null;
 }
 
+/** main/ and shared/ source. */
+function serviceSources(): { rel: string; source: string }[] {
+  return [...sourceFiles(path.join(root, 'main')), ...sourceFiles(path.join(root, 'shared'))].map((file) => ({ rel: path.relative(root, file), source: readFileSync(file, 'utf8') }));
+}
+
+/** A key path in a catalog: the text there, or undefined. */
+function textAt(tree: Tree, key: string): string | undefined {
+  let node: string | Tree | undefined = tree;
+  for (const part of key.split('.')) node = typeof node === 'object' && Object.hasOwn(node, part) ? node[part] : undefined;
+  return typeof node === 'string' ? node : undefined;
+}
+
+/** Names in a literal params object `{ a: …, b, ...c }`; null when a spread makes them unknowable. */
+function literalParams(after: string): string[] | null {
+  const match = /^\s*\{([^{}]*)\}/.exec(after);
+  if (!match?.[1] || match[1].includes('...')) return null;
+  return [...match[1].matchAll(/(?:^|,)\s*(\w+)/g)].map((m) => m[1] ?? '');
+}
+
+/**
+ * Every keyed sentence the services emit, as catalog paths: checkText('k') → checks.k,
+ * finding('k') → findings.k, keyedText('ns', 'k') / englishText('ns', 'k') → ns.k, a record
+ * parser's failed('code') → words.checks.problem.code, an unsafe key's unsafe('code') →
+ * words.findings.problem.code. Keys chosen by a ternary count each branch.
+ */
+function emittedCodes(): Emitted[] {
+  const found: Emitted[] = [];
+  const families: { pattern: RegExp; namespace: (m: RegExpMatchArray) => string; paramsAfter: RegExp | null }[] = [
+    { pattern: /\bcheckText\(\s*([^,()]*)/g, namespace: () => 'checks', paramsAfter: /^\s*,/ },
+    { pattern: /\bfinding\(\s*([^,()]*)/g, namespace: () => 'findings', paramsAfter: /^\s*,\s*'\w+'\s*,/ },
+    { pattern: /\b(?:keyedText|englishText)\(\s*'([\w.]+)'\s*,\s*([^,()]*)/g, namespace: (m) => m[1] ?? '', paramsAfter: /^\s*,/ },
+    { pattern: /\bfailed\(\s*([^,()]*)/g, namespace: () => 'words.checks.problem', paramsAfter: /^\s*,/ },
+    { pattern: /\bunsafe\(\s*([^,()]*)/g, namespace: () => 'words.findings.problem', paramsAfter: /^\s*,/ },
+  ];
+  for (const { rel, source } of serviceSources()) {
+    for (const family of families) {
+      for (const match of source.matchAll(family.pattern)) {
+        const keyExpression = match[match.length - 1] ?? '';
+        const after = source.slice((match.index ?? 0) + match[0].length);
+        const paramsStart = family.paramsAfter?.exec(after);
+        const params = paramsStart ? literalParams(after.slice(paramsStart[0].length)) : [];
+        // A literal just before `?` is the condition's comparand, not a key.
+        for (const literal of keyExpression.matchAll(/'(\w+)'(?!\s*\?)/g)) found.push({ key: `${family.namespace(match)}.${literal[1]}`, file: rel, params });
+      }
+    }
+  }
+  return found;
+}
+
 /** The `t(key, text, params)` calls of every module that builds PlanTexts. */
 function emittedPlanKeys(): Emitted[] {
   const found: Emitted[] = [];
@@ -94,5 +143,46 @@ describe('service sentences in the catalogs', () => {
       }
     }
     expect(unfilled).toEqual([]);
+  });
+});
+
+describe('every code a service emits, in both catalogs', () => {
+  const emitted = emittedCodes();
+
+  it('finds the codes of checks, findings, report notes and parser problems', () => {
+    const keys = emitted.map((e) => e.key);
+    expect(keys).toEqual(expect.arrayContaining(['checks.spfEvalFound', 'checks.dkimFoundNone', 'findings.keyUnsafe', 'words.checks.problem.dmarcBadPolicy', 'words.findings.problem.unsafeOwner']));
+    expect(keys.filter((key) => key.startsWith('checks.')).length).toBeGreaterThan(60);
+  });
+
+  it('has every emitted code in English and Japanese', () => {
+    const missing = emitted.filter((e) => textAt(en, e.key) === undefined || textAt(ja, e.key) === undefined).map((e) => `${e.file}: ${e.key}`);
+    expect([...new Set(missing)]).toEqual([]);
+  });
+
+  it('fills every placeholder from the params the service gives', () => {
+    const unfilled: string[] = [];
+    for (const e of emitted) {
+      if (e.params === null || e.key.startsWith('words.')) continue;
+      for (const [language, tree] of [['en', en], ['ja', ja]] as const) {
+        for (const name of placeholders(textAt(tree, e.key) ?? '')) if (!e.params.includes(name)) unfilled.push(`${e.file}: ${e.key} (${language}) uses {{${name}}}`);
+      }
+    }
+    expect([...new Set(unfilled)]).toEqual([]);
+  });
+
+  it('words a service names by code exist in both catalogs: DNS failures and SPF verdicts', () => {
+    const words = ['ETIMEOUT', 'ECONNREFUSED', 'EREFUSED', 'ESERVFAIL', 'ELYING', 'ENOTFOUND', 'ENODATA', 'ENOADDRESS'].map((code) => `words.checks.reason.${code}`);
+    words.push(...['pass', 'fail', 'softfail', 'neutral', 'none', 'permerror', 'temperror', 'policy'].map((verdict) => `words.checks.why.${verdict}`));
+    expect(words.filter((key) => textAt(en, key) === undefined || textAt(ja, key) === undefined)).toEqual([]);
+  });
+
+  it('says every sentence with the same placeholders in English and Japanese', () => {
+    const leaves = (tree: Tree, prefix = ''): [string, string][] => Object.entries(tree).flatMap(([key, value]) => (typeof value === 'string' ? [[`${prefix}${key}`, value] as [string, string]] : leaves(value, `${prefix}${key}.`)));
+    const differing = leaves(en).filter(([key, text]) => {
+      const other = textAt(ja, key);
+      return other !== undefined && [...new Set(placeholders(text))].sort().join() !== [...new Set(placeholders(other))].sort().join();
+    });
+    expect(differing.map(([key]) => key)).toEqual([]);
   });
 });

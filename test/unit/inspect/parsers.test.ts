@@ -89,8 +89,8 @@ describe('OpenDKIM parsers', () => {
 
   it('says what RequireSafeKeys would refuse', () => {
     expect(keySafetyProblems({ owner: 'opendkim', group: 'opendkim', mode: '600' }, 'opendkim')).toEqual([]);
-    expect(keySafetyProblems({ owner: 'root', group: 'root', mode: '644' }, 'opendkim')).toEqual(['readable or writable by every user']);
-    expect(keySafetyProblems({ owner: 'admin', group: 'users', mode: '660' }, 'opendkim')).toEqual(['writable by the group users', 'owned by admin, not root or opendkim']);
+    expect(keySafetyProblems({ owner: 'root', group: 'root', mode: '644' }, 'opendkim').map((p) => p.text)).toEqual(['readable or writable by every user']);
+    expect(keySafetyProblems({ owner: 'admin', group: 'users', mode: '660' }, 'opendkim').map((p) => p.text)).toEqual(['writable by the group users', 'owned by admin, not root or opendkim']);
   });
 });
 
@@ -168,7 +168,7 @@ describe('probe output', () => {
     const inspection = buildInspection(fields, { target: { user: 'admin', host: 'mail.example.jp', port: 22 }, privilege: 'sudo-password' });
     expect(inspection.opendkim).toMatchObject({ mode: 'single-key', domains: ['example.jp'], socketAsMilter: 'inet:localhost:8892', canSignEd25519: false, version: '2.11.0' });
     expect(inspection.opendkim.keys).toEqual([
-      { path: '/etc/dkimkeys/postfix.private', exists: true, owner: 'opendkim', group: 'opendkim', mode: '600', keyType: 'rsa', bits: 1024, domain: 'example.jp', selector: 'postfix', safetyProblems: [] },
+      { path: '/etc/dkimkeys/postfix.private', exists: true, owner: 'opendkim', group: 'opendkim', mode: '600', keyType: 'rsa', bits: 1024, domain: 'example.jp', selector: 'postfix', safetyProblems: [], safety: [] },
     ]);
     expect(inspection.postfix).toMatchObject({ version: '3.7.11', smtpdChroot: true, rblClients: ['all.rbl.jp'], milterDefaultAction: 'tempfail' });
     const byKey = Object.fromEntries(inspection.findings.map((f) => [f.key, f]));

@@ -270,7 +270,7 @@ function report(status: 'pass' | 'fail'): VerifyReport {
   return {
     domain: 'example.jp',
     zone: 'example.jp',
-    resolvers: [{ address: '192.0.2.53', role: 'chosen', label: '192.0.2.53', usable: true, problem: null, primary: true }],
+    resolvers: [{ address: '192.0.2.53', role: 'chosen', label: '192.0.2.53', usable: true, problem: null, problemCode: null, primary: true }],
     checks: [
       {
         id: 'dkim:202611',

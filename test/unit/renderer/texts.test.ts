@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import en from '../../../renderer/src/locales/en.json';
 import ja from '../../../renderer/src/locales/ja.json';
-import { findingTexts } from '../../../main/services/inspect/findings.js';
 
 type Tree = { [key: string]: string | Tree };
 
@@ -28,13 +27,6 @@ describe('wizard texts', () => {
   it('has every key the screens use, in both languages', () => {
     const missing = [...used].filter((key) => !has(en as Tree, key) || !has(ja as Tree, key));
     expect(missing).toEqual([]);
-  });
-
-  it('translates every inspection finding', () => {
-    for (const key of Object.keys(findingTexts)) {
-      expect(has(en as Tree, `findings.${key}`), key).toBe(true);
-      expect(has(ja as Tree, `findings.${key}`), key).toBe(true);
-    }
   });
 
   it('translates every error code with a next step', () => {

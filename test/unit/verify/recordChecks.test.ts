@@ -25,7 +25,7 @@ describe('DKIM check', () => {
     ['another key', txt([`v=DKIM1; p=${spki(rsa(2048))}`]), 'fail', 'dkimFoundOtherKey'],
     ['a cut-short key', txt([`v=DKIM1; p=${p.slice(0, 200)}`]), 'fail', 'dkimFoundBadKey'],
     ['testing mode', txt([`v=DKIM1; t=y; p=${p}`]), 'warn', 'dkimFoundTesting'],
-    ['no usable answer', { status: 'error' as const, code: 'ETIMEOUT' }, 'unknown', 'propagationNoAnswer'],
+    ['no usable answer', { status: 'error' as const, code: 'ETIMEOUT' }, 'unknown', 'noAnswer'],
   ])('names %s', (_, answer, status, key) => {
     expect(dkimCheck('example.jp', expectation, answer)).toMatchObject({ status, found: { key } });
   });

@@ -29,11 +29,11 @@ describe('DKIM key records', () => {
   });
 
   it('names what is wrong', () => {
-    expect(parseDkimKeyRecord('k=rsa; v=DKIM1; p=AAAA')).toEqual({ ok: false, problem: 'v=DKIM1 must be the first tag' });
-    expect(parseDkimKeyRecord('v=DKIM2; p=AAAA')).toEqual({ ok: false, problem: 'v=DKIM2 (must be DKIM1)' });
-    expect(parseDkimKeyRecord('v=DKIM1; k=rsa')).toEqual({ ok: false, problem: 'no p= tag (the public key)' });
-    expect(parseDkimKeyRecord('v=DKIM1; p=not*base64')).toEqual({ ok: false, problem: 'p= is not base64' });
-    expect(parseTagList('a=1; a=2')).toEqual({ ok: false, problem: 'tag a= appears twice' });
+    expect(parseDkimKeyRecord('k=rsa; v=DKIM1; p=AAAA')).toEqual({ ok: false, problem: { code: 'dkimVersionNotFirst', params: {} } });
+    expect(parseDkimKeyRecord('v=DKIM2; p=AAAA')).toEqual({ ok: false, problem: { code: 'dkimBadVersion', params: { value: 'DKIM2' } } });
+    expect(parseDkimKeyRecord('v=DKIM1; k=rsa')).toEqual({ ok: false, problem: { code: 'dkimNoKey', params: {} } });
+    expect(parseDkimKeyRecord('v=DKIM1; p=not*base64')).toEqual({ ok: false, problem: { code: 'dkimKeyNotBase64', params: {} } });
+    expect(parseTagList('a=1; a=2')).toEqual({ ok: false, problem: { code: 'tagTwice', params: { tag: 'a' } } });
   });
 
   it('parses any permutation of the same tags to the same record', () => {
@@ -55,10 +55,10 @@ describe('DMARC records', () => {
     });
   });
   it('refuses what receivers would ignore', () => {
-    expect(parseDmarcRecord('p=none; v=DMARC1')).toEqual({ ok: false, problem: 'must start with v=DMARC1' });
-    expect(parseDmarcRecord('v=DMARC1; rua=mailto:a@b.jp')).toEqual({ ok: false, problem: 'no p= tag (the policy)' });
-    expect(parseDmarcRecord('v=DMARC1; p=block')).toEqual({ ok: false, problem: 'p=block (must be none, quarantine or reject)' });
-    expect(parseDmarcRecord('v=DMARC1; p=none; pct=150')).toEqual({ ok: false, problem: 'pct=150 (must be 0 to 100)' });
+    expect(parseDmarcRecord('p=none; v=DMARC1')).toEqual({ ok: false, problem: { code: 'dmarcNoVersion', params: {} } });
+    expect(parseDmarcRecord('v=DMARC1; rua=mailto:a@b.jp')).toEqual({ ok: false, problem: { code: 'dmarcNoPolicy', params: {} } });
+    expect(parseDmarcRecord('v=DMARC1; p=block')).toEqual({ ok: false, problem: { code: 'dmarcBadPolicy', params: { tag: 'p', value: 'block' } } });
+    expect(parseDmarcRecord('v=DMARC1; p=none; pct=150')).toEqual({ ok: false, problem: { code: 'dmarcBadPct', params: { value: '150' } } });
   });
   it('checks report URIs', () => {
     expect(dmarcReportAddress('mailto:dmarc@example.jp')).toBe('dmarc@example.jp');
@@ -78,11 +78,11 @@ describe('SPF records', () => {
     expect(parsed.terms.find((t) => t.name === 'all')?.qualifier).toBe('~');
   });
   it('names syntax errors', () => {
-    expect(parseSpfRecord('v=spf1 ip4:999.1')).toEqual({ ok: false, problem: '"ip4:999.1" is not an IPv4 address' });
-    expect(parseSpfRecord('v=spf1 include')).toEqual({ ok: false, problem: 'include needs a domain ("include")' });
-    expect(parseSpfRecord('v=spf1 foo:bar')).toEqual({ ok: false, problem: 'unknown term "foo:bar"' });
-    expect(parseSpfRecord('v=spf10 -all')).toEqual({ ok: false, problem: 'does not start with v=spf1' });
-    expect(parseSpfRecord('v=spf1 redirect=a.example redirect=b.example')).toEqual({ ok: false, problem: 'redirect= appears twice' });
+    expect(parseSpfRecord('v=spf1 ip4:999.1')).toEqual({ ok: false, problem: { code: 'spfNotIpv4', params: { term: 'ip4:999.1' } } });
+    expect(parseSpfRecord('v=spf1 include')).toEqual({ ok: false, problem: { code: 'spfNeedsDomain', params: { tag: 'include', term: 'include' } } });
+    expect(parseSpfRecord('v=spf1 foo:bar')).toEqual({ ok: false, problem: { code: 'spfUnknownTerm', params: { term: 'foo:bar' } } });
+    expect(parseSpfRecord('v=spf10 -all')).toEqual({ ok: false, problem: { code: 'spfNoVersion', params: {} } });
+    expect(parseSpfRecord('v=spf1 redirect=a.example redirect=b.example')).toEqual({ ok: false, problem: { code: 'tagTwice', params: { tag: 'redirect' } } });
   });
 });
 
