@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { AggregateReport, Disposition, DmarcPolicyName, DmarcResult, PublishedPolicy, ReportRow } from '../../../shared/reports.js';
 import { parseIpAddress } from '../../../shared/validation/ip.js';
 import { ReadBudget, ReportRefused } from './budget.js';
-import { scanXml } from './xmlScanner.js';
+import { XmlScanner } from './xmlScanner.js';
 
 /**
  * DMARC aggregate report XML: RFC 7489 appendix C and RFC 9990 (DMARCbis: `<testing>`, `<np>`,
@@ -125,135 +125,212 @@ function orgFromFileName(name: string | null | undefined): string | null {
 
 class WrappedReport extends ReportRefused {}
 
+/** Where a wrapped report's `<feedback>` starts (what the reader looks for after a wrong root). */
+const feedbackStart = /<([A-Za-z_][\w.-]*:)?feedback[\s>]/;
+
+/**
+ * One aggregate report read as its text arrives (`write` each piece, then `end`): only the
+ * rows and a few fields are kept, never the document. A report wrapped in another element (a
+ * reporter's stray unclosed `<xs:schema>`) is read from its `<feedback>` on, with a note.
+ */
+export class AggregateReportReader {
+  private feedback: FeedbackReader;
+  /** After a root that is not <feedback>: the text not yet searched for `<feedback`. */
+  private searching: string | null = null;
+  private wrapper = '';
+
+  constructor(private readonly context: ParseContext = {}) {
+    this.feedback = new FeedbackReader(context);
+  }
+
+  write(text: string): void {
+    if (this.searching !== null) {
+      this.search(this.searching + text);
+      return;
+    }
+    try {
+      this.feedback.write(text);
+    } catch (error) {
+      this.wrapped(error);
+    }
+  }
+
+  /** The root is not <feedback>: look for one after the root's start tag. */
+  private wrapped(error: unknown): void {
+    if (!(error instanceof WrappedReport)) throw error;
+    this.wrapper = error.message;
+    this.searching = '';
+    this.search(this.feedback.fromRoot().slice(1));
+  }
+
+  private search(text: string): void {
+    const found = feedbackStart.exec(text);
+    if (found === null) {
+      // Keep what could be the start of `<prefix:feedback` cut by the chunk's end.
+      const lt = text.lastIndexOf('<');
+      this.searching = lt !== -1 && text.length - lt < 256 ? text.slice(lt) : '';
+      return;
+    }
+    this.searching = null;
+    this.feedback = new FeedbackReader(this.context);
+    this.feedback.write(text.slice(found.index));
+  }
+
+  end(): AggregateReport {
+    let report: AggregateReport | null = null;
+    if (this.searching === null) {
+      try {
+        report = this.feedback.end();
+      } catch (error) {
+        this.wrapped(error);
+      }
+    }
+    if (this.searching !== null) throw new ReportRefused('The XML is not a DMARC aggregate report (no <feedback> element).');
+    report ??= this.feedback.end();
+    if (this.wrapper !== '') report.notes.push(`The report starts with <${this.wrapper}> before <feedback>; read from <feedback> on.`);
+    return report;
+  }
+}
+
 /**
  * Parses one aggregate report; throws ReportRefused with a reason a person can read. A report
  * wrapped in another element (a reporter's stray unclosed `<xs:schema>`) is read from its
  * `<feedback>` on, with a note.
  */
 export function parseAggregateReport(source: string | (() => Iterable<string>), context: ParseContext = {}): AggregateReport {
-  try {
-    return parseFeedback(typeof source === 'string' ? source : source(), context);
-  } catch (error) {
-    if (!(error instanceof WrappedReport)) throw error;
-    const xml = typeof source === 'string' ? source : [...source()].join('');
-    const start = xml.search(/<([A-Za-z_][\w.-]*:)?feedback[\s>]/);
-    if (start <= 0) throw new ReportRefused('The XML is not a DMARC aggregate report (no <feedback> element).');
-    const report = parseFeedback(xml.slice(start), context);
-    report.notes.push(`The report starts with <${error.message}> before <feedback>; read from <feedback> on.`);
-    return report;
-  }
+  if (typeof source === 'string' && source.length > MAX_REPORT_XML_BYTES) throw new ReportRefused(`The report is over ${MAX_REPORT_XML_BYTES} bytes.`);
+  const reader = new AggregateReportReader(context);
+  if (typeof source === 'string') reader.write(source);
+  else for (const chunk of source()) reader.write(chunk);
+  return reader.end();
 }
 
-function parseFeedback(xml: string | Iterable<string>, context: ParseContext): AggregateReport {
-  if (typeof xml === 'string' && xml.length > MAX_REPORT_XML_BYTES) throw new ReportRefused(`The report is over ${MAX_REPORT_XML_BYTES} bytes.`);
-  const budget = context.budget ?? new ReadBudget();
-  const meta = new Map<string, string>();
-  const policy = new Map<string, string>();
-  const rows: ReportRow[] = [];
-  const problems = new Map<string, number>();
-  const hash = createHash('sha256');
-  const strings = new Strings();
-  let rowsSeen = 0;
-  let root: string | null = null;
-  let draft: RowDraft | null = null;
+/** The `<feedback>` document itself: fields and rows kept as the scanner reports them. */
+class FeedbackReader {
+  private readonly budget: ReadBudget;
+  private readonly meta = new Map<string, string>();
+  private readonly policy = new Map<string, string>();
+  private readonly rows: ReportRow[] = [];
+  private readonly problems = new Map<string, number>();
+  private readonly hash = createHash('sha256');
+  private readonly strings = new Strings();
+  private rowsSeen = 0;
+  private root: string | null = null;
+  private draft: RowDraft | null = null;
+  private readonly scanner: XmlScanner;
 
-  scanXml(
-    xml,
-    {
-      open(path) {
-        if (path.length === 1) {
-          root = path[0] ?? '';
-          if (root !== 'feedback') throw new WrappedReport(root.slice(0, 40));
-          return;
-        }
-        if (path.length === 2 && path[1] === 'record') {
-          draft = newRow();
-          return;
-        }
-        if (draft === null || path.length < 4 || path.length > 5 || path[1] !== 'record') return;
-        const where = path.slice(2).join('/');
-        if (repeated.has(where)) draft.current = { kind: where, depth: path.length, fields: new Map() };
-      },
-      close(path, text) {
-        const depth = path.length;
-        if (depth === 2 && path[1] === 'record' && draft !== null) {
-          rowsSeen += 1;
-          const outcome = finishRow(draft, strings);
-          draft = null;
-          if (!outcome.ok) {
-            problems.set(outcome.problem, (problems.get(outcome.problem) ?? 0) + 1);
-            return;
-          }
-          budget.spendRow();
-          rows.push(outcome.row);
-          hash.update(rowKey(outcome.row));
-          hash.update('\n');
-          return;
-        }
-        if (depth === 3 && path[1] === 'report_metadata') meta.set(path[2] ?? '', text);
-        else if (depth === 4 && path[1] === 'report_metadata' && path[2] === 'date_range') meta.set(`date_range/${path[3] ?? ''}`, text);
-        else if (depth === 3 && path[1] === 'policy_published') policy.set(path[2] ?? '', text);
-        else if (depth === 2 && path[1] === 'version') meta.set('version', text);
-        else if (draft !== null && depth >= 4 && path[1] === 'record') {
-          const d: RowDraft = draft;
-          const open = d.current;
-          if (open !== null && depth === open.depth + 1) {
-            open.fields.set(path[depth - 1] ?? '', text);
-          } else if (open !== null && depth === open.depth) {
-            const c = open.fields;
-            d.current = null;
-            if (open.kind === 'auth_results/dkim') d.dkim.push({ domain: (c.get('domain') ?? '').toLowerCase(), selector: c.get('selector') || null, result: (c.get('result') || 'none').toLowerCase() });
-            else if (open.kind === 'auth_results/spf') d.spf.push({ domain: (c.get('domain') ?? '').toLowerCase(), scope: c.get('scope') || null, result: (c.get('result') || 'none').toLowerCase() });
-            else {
-              const type = (c.get('type') ?? '').toLowerCase();
-              if (type !== '') d.reasons.push(type);
-            }
-          } else if (open === null && (depth === 4 || depth === 5)) d.fields.set(path.slice(2).join('/'), text);
-        }
-      },
-    },
-    budget,
-  );
-  if (root === null) throw new ReportRefused('The XML is not a DMARC aggregate report (no <feedback> element).');
-  if (!meta.has('org_name') && !meta.has('report_id') && !meta.has('date_range/begin')) throw new ReportRefused('The report has no <report_metadata>.');
-  if (policy.size === 0) throw new ReportRefused('The report has no <policy_published>.');
-  const domain = policy.get('domain')?.toLowerCase();
-  if (!domain) throw new ReportRefused('The report has no <domain> in <policy_published>.');
+  constructor(private readonly context: ParseContext) {
+    this.budget = context.budget ?? new ReadBudget();
+    this.scanner = new XmlScanner({ open: (path) => this.open(path), close: (path, text) => this.close(path, text) }, this.budget);
+  }
 
-  const notes: string[] = [];
-  const email = meta.get('email') || null;
-  let orgName = meta.get('org_name') ?? '';
-  if (orgName === '') {
-    const fromEmail = domainOfEmail(email ?? undefined);
-    const fromFile = orgFromFileName(context.fileName);
-    orgName = fromEmail ?? fromFile ?? 'unknown reporter';
-    notes.push(`The report's <org_name> is empty; it is counted as from ${orgName} (${fromEmail !== null ? 'the domain of its <email>' : fromFile !== null ? 'its file name' : 'no name found'}).`);
+  write(text: string): void {
+    this.scanner.write(text);
   }
-  const begin = epoch(meta.get('date_range/begin'), 'begin');
-  const end = epoch(meta.get('date_range/end'), 'end');
-  let reportId = meta.get('report_id') ?? '';
-  if (reportId === '') {
-    reportId = `${orgName}!${domain}!${begin}`;
-    notes.push('The report has no <report_id>; it is identified by its reporter, dates and rows.');
+
+  fromRoot(): string {
+    return this.scanner.fromRoot;
   }
-  if (problems.size > 0) {
-    const skipped = [...problems.values()].reduce((a, b) => a + b, 0);
-    const detail = [...problems.entries()].map(([problem, count]) => `${count} with ${problem}`).join(', ');
-    notes.push(`${skipped} of ${rowsSeen} rows were skipped (${detail}); the other rows are counted.`);
+
+  private open(path: readonly string[]): void {
+    if (path.length === 1) {
+      this.root = path[0] ?? '';
+      if (this.root !== 'feedback') throw new WrappedReport(this.root.slice(0, 40));
+      return;
+    }
+    if (path.length === 2 && path[1] === 'record') {
+      this.draft = newRow();
+      return;
+    }
+    const draft = this.draft;
+    if (draft === null || path.length < 4 || path.length > 5 || path[1] !== 'record') return;
+    const where = path.slice(2).join('/');
+    if (repeated.has(where)) draft.current = { kind: where, depth: path.length, fields: new Map() };
   }
-  const pctText = policy.get('pct');
-  const pct = pctText === undefined || pctText === '' ? null : Number(pctText);
-  const testing = policy.get('testing')?.toLowerCase();
-  const published: PublishedPolicy = {
-    domain,
-    adkim: oneOf(policy.get('adkim'), ['r', 's'], 'r'),
-    aspf: oneOf(policy.get('aspf'), ['r', 's'], 'r'),
-    p: oneOf<DmarcPolicyName>(policy.get('p'), policies, 'none'),
-    sp: optionalOneOf<DmarcPolicyName>(policy.get('sp'), policies),
-    pct: pct !== null && Number.isFinite(pct) && pct >= 0 && pct <= 100 ? pct : null,
-    np: optionalOneOf<DmarcPolicyName>(policy.get('np'), policies),
-    testing: testing === 'y' ? true : testing === 'n' ? false : null,
-    discoveryMethod: optionalOneOf(policy.get('discovery_method'), ['psl', 'treewalk'] as const),
-  };
-  return { orgName, email, reportId, begin, end, policy: published, rows, rowsHash: hash.digest('hex'), notes };
+
+  private close(path: readonly string[], text: string): void {
+    const depth = path.length;
+    const { meta, policy } = this;
+    if (depth === 2 && path[1] === 'record' && this.draft !== null) {
+      this.rowsSeen += 1;
+      const outcome = finishRow(this.draft, this.strings);
+      this.draft = null;
+      if (!outcome.ok) {
+        this.problems.set(outcome.problem, (this.problems.get(outcome.problem) ?? 0) + 1);
+        return;
+      }
+      this.budget.spendRow();
+      this.rows.push(outcome.row);
+      this.hash.update(rowKey(outcome.row));
+      this.hash.update('\n');
+      return;
+    }
+    if (depth === 3 && path[1] === 'report_metadata') meta.set(path[2] ?? '', text);
+    else if (depth === 4 && path[1] === 'report_metadata' && path[2] === 'date_range') meta.set(`date_range/${path[3] ?? ''}`, text);
+    else if (depth === 3 && path[1] === 'policy_published') policy.set(path[2] ?? '', text);
+    else if (depth === 2 && path[1] === 'version') meta.set('version', text);
+    else if (this.draft !== null && depth >= 4 && path[1] === 'record') {
+      const d: RowDraft = this.draft;
+      const open = d.current;
+      if (open !== null && depth === open.depth + 1) {
+        open.fields.set(path[depth - 1] ?? '', text);
+      } else if (open !== null && depth === open.depth) {
+        const c = open.fields;
+        d.current = null;
+        if (open.kind === 'auth_results/dkim') d.dkim.push({ domain: (c.get('domain') ?? '').toLowerCase(), selector: c.get('selector') || null, result: (c.get('result') || 'none').toLowerCase() });
+        else if (open.kind === 'auth_results/spf') d.spf.push({ domain: (c.get('domain') ?? '').toLowerCase(), scope: c.get('scope') || null, result: (c.get('result') || 'none').toLowerCase() });
+        else {
+          const type = (c.get('type') ?? '').toLowerCase();
+          if (type !== '') d.reasons.push(type);
+        }
+      } else if (open === null && (depth === 4 || depth === 5)) d.fields.set(path.slice(2).join('/'), text);
+    }
+  }
+
+  end(): AggregateReport {
+    this.scanner.end();
+    const { meta, policy, problems, rowsSeen, rows, context } = this;
+    if (this.root === null) throw new ReportRefused('The XML is not a DMARC aggregate report (no <feedback> element).');
+    if (!meta.has('org_name') && !meta.has('report_id') && !meta.has('date_range/begin')) throw new ReportRefused('The report has no <report_metadata>.');
+    if (policy.size === 0) throw new ReportRefused('The report has no <policy_published>.');
+    const domain = policy.get('domain')?.toLowerCase();
+    if (!domain) throw new ReportRefused('The report has no <domain> in <policy_published>.');
+
+    const notes: string[] = [];
+    const email = meta.get('email') || null;
+    let orgName = meta.get('org_name') ?? '';
+    if (orgName === '') {
+      const fromEmail = domainOfEmail(email ?? undefined);
+      const fromFile = orgFromFileName(context.fileName);
+      orgName = fromEmail ?? fromFile ?? 'unknown reporter';
+      notes.push(`The report's <org_name> is empty; it is counted as from ${orgName} (${fromEmail !== null ? 'the domain of its <email>' : fromFile !== null ? 'its file name' : 'no name found'}).`);
+    }
+    const begin = epoch(meta.get('date_range/begin'), 'begin');
+    const end = epoch(meta.get('date_range/end'), 'end');
+    let reportId = meta.get('report_id') ?? '';
+    if (reportId === '') {
+      reportId = `${orgName}!${domain}!${begin}`;
+      notes.push('The report has no <report_id>; it is identified by its reporter, dates and rows.');
+    }
+    if (problems.size > 0) {
+      const skipped = [...problems.values()].reduce((a, b) => a + b, 0);
+      const detail = [...problems.entries()].map(([problem, count]) => `${count} with ${problem}`).join(', ');
+      notes.push(`${skipped} of ${rowsSeen} rows were skipped (${detail}); the other rows are counted.`);
+    }
+    const pctText = policy.get('pct');
+    const pct = pctText === undefined || pctText === '' ? null : Number(pctText);
+    const testing = policy.get('testing')?.toLowerCase();
+    const published: PublishedPolicy = {
+      domain,
+      adkim: oneOf(policy.get('adkim'), ['r', 's'], 'r'),
+      aspf: oneOf(policy.get('aspf'), ['r', 's'], 'r'),
+      p: oneOf<DmarcPolicyName>(policy.get('p'), policies, 'none'),
+      sp: optionalOneOf<DmarcPolicyName>(policy.get('sp'), policies),
+      pct: pct !== null && Number.isFinite(pct) && pct >= 0 && pct <= 100 ? pct : null,
+      np: optionalOneOf<DmarcPolicyName>(policy.get('np'), policies),
+      testing: testing === 'y' ? true : testing === 'n' ? false : null,
+      discoveryMethod: optionalOneOf(policy.get('discovery_method'), ['psl', 'treewalk'] as const),
+    };
+    return { orgName, email, reportId, begin, end, policy: published, rows, rowsHash: this.hash.digest('hex'), notes };
+  }
 }

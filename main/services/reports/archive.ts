@@ -1,5 +1,5 @@
-import { Unzip, UnzipInflate } from 'fflate';
-import { crc32, inflateRawSync } from 'node:zlib';
+import { Inflate, Unzip, UnzipInflate } from 'fflate';
+import { crc32 } from 'node:zlib';
 import { ReportRefused } from './budget.js';
 
 /**
@@ -38,12 +38,12 @@ export class ArchiveRefused extends ReportRefused {
 
 const CHUNK = 4096;
 
+/** Output counted against the limits as it is inflated, relative to the input seen so far. */
 class OutputCounter {
-  readonly parts: Uint8Array[] = [];
   bytes = 0;
   constructor(
     private readonly limits: ArchiveLimits,
-    private readonly inputBytes: number,
+    private readonly inputBytes: () => number,
     private readonly what: string,
   ) {}
 
@@ -52,33 +52,10 @@ class OutputCounter {
     if (this.bytes > this.limits.maxOutputBytes) {
       throw new ArchiveRefused(`${this.what} expands past ${this.limits.maxOutputBytes} bytes; refused as a possible zip bomb.`);
     }
-    if (this.bytes > this.limits.ratioGraceBytes && this.bytes > this.inputBytes * this.limits.maxRatio) {
+    if (this.bytes > this.limits.ratioGraceBytes && this.bytes > this.inputBytes() * this.limits.maxRatio) {
       throw new ArchiveRefused(`${this.what} expands more than ${this.limits.maxRatio} times its size; refused as a possible zip bomb.`);
     }
-    this.parts.push(chunk);
   }
-
-  joined(): Uint8Array {
-    const out = new Uint8Array(this.bytes);
-    let at = 0;
-    for (const part of this.parts) {
-      out.set(part, at);
-      at += part.length;
-    }
-    return out;
-  }
-}
-
-function checkInput(data: Uint8Array, limits: ArchiveLimits, what: string): void {
-  if (data.length > limits.maxInputBytes) throw new ArchiveRefused(`${what} is ${data.length} bytes, over the ${limits.maxInputBytes}-byte limit.`);
-}
-
-function feed(data: Uint8Array, push: (chunk: Uint8Array, final: boolean) => void): void {
-  if (data.length === 0) {
-    push(data, true);
-    return;
-  }
-  for (let at = 0; at < data.length; at += CHUNK) push(data.subarray(at, at + CHUNK), at + CHUNK >= data.length);
 }
 
 /** The length of a gzip member header (RFC 1952 2.3), or -1 when it is not one. */
@@ -97,10 +74,6 @@ function gzipHeaderLength(data: Uint8Array, at: number): number {
   return p <= data.length ? p - at : -1;
 }
 
-function isPadding(data: Uint8Array): boolean {
-  return data.every((b) => b === 0 || b === 0x0d || b === 0x0a || b === 0x20);
-}
-
 export interface Gunzipped {
   data: Uint8Array;
   members: number;
@@ -108,60 +81,164 @@ export interface Gunzipped {
   trailingBytes: number;
 }
 
+/** What fflate's streaming inflater keeps (fflate 0.8): where the deflate data ended. */
+interface InflateState {
+  s: { f?: number; l?: unknown; p?: number };
+  p: Uint8Array;
+}
+
+type GunzipPhase = 'header' | 'inflate' | 'trailer' | 'after';
+
 /**
- * Inflates a gzip file member by member (RFC 1952: concatenated members are one file), each
- * checked against its own CRC-32 and ISIZE at the member's end, not the attachment's last
- * bytes: mail systems append a CRLF or pad with NULs. Output is bounded while inflating.
+ * A gzip file inflated as it arrives, member by member (RFC 1952: concatenated members are one
+ * file), each checked against its own CRC-32 and ISIZE at the member's end, not the
+ * attachment's last bytes: mail systems append a CRLF or pad with NULs. Input is fed to the
+ * inflater in small pieces and the output counted as it comes, so a bomb is stopped early
+ * and only one piece of output is held at a time.
  */
-export function gunzipMembers(data: Uint8Array, limits: ArchiveLimits = defaultArchiveLimits): Gunzipped {
-  checkInput(data, limits, 'The gzip attachment');
-  const outputCap = Math.min(limits.maxOutputBytes, Math.max(limits.ratioGraceBytes, data.length * limits.maxRatio));
-  const parts: Buffer[] = [];
-  let total = 0;
-  let at = 0;
-  let members = 0;
-  // zlib hands back one buffer when the output fits one chunk, else it joins all chunks into a
-  // new one (twice the memory for a moment). The size of the (last) member is written at the
-  // end (ISIZE): size the chunk by it, past any padding.
-  let end = data.length;
-  while (end > 0 && (data[end - 1] === 0 || data[end - 1] === 0x0a || data[end - 1] === 0x0d || data[end - 1] === 0x20)) end--;
-  const isize = end >= 4 ? new DataView(data.buffer, data.byteOffset + end - 4, 4).getUint32(0, true) : 0;
-  const chunkSize = Math.min(Math.max(isize + 1, 64 * 1024), outputCap + 1);
-  while (at < data.length) {
-    const header = gzipHeaderLength(data, at);
-    if (header === -1) {
-      if (members === 0) throw new ArchiveRefused('The gzip attachment is too short or not a gzip file.');
-      break;
+export class GunzipStream {
+  private phase: GunzipPhase = 'header';
+  private held: Uint8Array = new Uint8Array(0);
+  private inflater: Inflate | null = null;
+  private crc = 0;
+  private memberBytes = 0;
+  private inputBytes = 0;
+  outputBytes = 0;
+  members = 0;
+  trailingBytes = 0;
+
+  constructor(
+    private readonly limits: ArchiveLimits,
+    private readonly onData: (chunk: Uint8Array) => void,
+    private readonly what = 'The gzip attachment',
+  ) {}
+
+  write(chunk: Uint8Array): void {
+    this.inputBytes += chunk.length;
+    if (this.inputBytes > this.limits.maxInputBytes) {
+      this.phase = 'after';
+      return;
     }
-    let inflated: { buffer: Buffer; engine: { bytesWritten: number } };
-    try {
-      inflated = inflateRawSync(data.subarray(at + header), { info: true, chunkSize, maxOutputLength: Math.max(1, outputCap - total) }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
-    } catch (error) {
-      const code = (error as { code?: string }).code;
-      if (code === 'ERR_BUFFER_TOO_LARGE') {
-        throw new ArchiveRefused(
-          outputCap < limits.maxOutputBytes
-            ? `The gzip attachment expands more than ${limits.maxRatio} times its size; refused as a possible zip bomb.`
-            : `The gzip attachment expands past ${limits.maxOutputBytes} bytes; refused as a possible zip bomb.`,
-        );
-      }
-      throw new ArchiveRefused(`The gzip attachment is damaged or ends early (${error instanceof Error ? error.message : String(error)}).`);
-    }
-    const trailer = at + header + inflated.engine.bytesWritten;
-    if (trailer + 8 > data.length) throw new ArchiveRefused('The gzip attachment is damaged or ends early (no CRC and size after the data).');
-    const view = new DataView(data.buffer, data.byteOffset + trailer, 8);
-    if (view.getUint32(4, true) !== inflated.buffer.length % 2 ** 32 || view.getUint32(0, true) !== crc32(inflated.buffer)) {
-      throw new ArchiveRefused('The gzip attachment is damaged (its CRC or size does not match the data).');
-    }
-    parts.push(inflated.buffer);
-    total += inflated.buffer.length;
-    members += 1;
-    at = trailer + 8;
-    if (members > 1024) throw new ArchiveRefused('The gzip attachment has more than 1024 members.');
+    this.take(chunk);
   }
-  const rest = data.subarray(at);
-  if (rest.length > 0 && !isPadding(rest) && members === 0) throw new ArchiveRefused('The gzip attachment is damaged.');
-  return { data: parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, total), members, trailingBytes: rest.length };
+
+  private hold(chunk: Uint8Array): Uint8Array {
+    if (this.held.length === 0) return chunk;
+    const joined = new Uint8Array(this.held.length + chunk.length);
+    joined.set(this.held);
+    joined.set(chunk, this.held.length);
+    this.held = new Uint8Array(0);
+    return joined;
+  }
+
+  private take(chunk: Uint8Array): void {
+    let data = this.hold(chunk);
+    while (data.length > 0) {
+      if (this.phase === 'after') {
+        this.trailingBytes += data.length;
+        return;
+      }
+      if (this.phase === 'header') {
+        const header = gzipHeaderLength(data, 0);
+        if (header === -1) {
+          if (data.length >= 3 && !(data[0] === 0x1f && data[1] === 0x8b && data[2] === 8)) {
+            if (this.members === 0) throw new ArchiveRefused(`${this.what} is too short or not a gzip file.`);
+            this.phase = 'after';
+            continue;
+          }
+          this.held = data;
+          return;
+        }
+        this.startMember();
+        data = data.subarray(header);
+      } else if (this.phase === 'inflate') {
+        data = this.inflate(data);
+      } else {
+        if (data.length < 8) {
+          this.held = data;
+          return;
+        }
+        this.endMember(data.subarray(0, 8));
+        data = data.subarray(8);
+      }
+    }
+  }
+
+  private startMember(): void {
+    this.phase = 'inflate';
+    this.crc = 0;
+    this.memberBytes = 0;
+    this.inflater = new Inflate((out) => this.output(out));
+  }
+
+  private output(out: Uint8Array): void {
+    if (out.length === 0) return;
+    this.outputBytes += out.length;
+    if (this.outputBytes > this.limits.maxOutputBytes) throw new ArchiveRefused(`${this.what} expands past ${this.limits.maxOutputBytes} bytes; refused as a possible zip bomb.`);
+    if (this.outputBytes > this.limits.ratioGraceBytes && this.outputBytes > this.inputBytes * this.limits.maxRatio) {
+      throw new ArchiveRefused(`${this.what} expands more than ${this.limits.maxRatio} times its size; refused as a possible zip bomb.`);
+    }
+    this.crc = crc32(out, this.crc);
+    this.memberBytes += out.length;
+    this.onData(out);
+  }
+
+  /** Feeds deflate data; returns the bytes after the member's deflate data (empty while it goes on). */
+  private inflate(data: Uint8Array): Uint8Array {
+    const inflater = this.inflater as Inflate;
+    const state = inflater as unknown as InflateState;
+    for (let at = 0; at < data.length; at += CHUNK) {
+      try {
+        inflater.push(data.subarray(at, at + CHUNK));
+      } catch (error) {
+        if (error instanceof ReportRefused) throw error;
+        throw new ArchiveRefused(`${this.what} is damaged or ends early (${error instanceof Error ? error.message : String(error)}).`);
+      }
+      if (state.s.f && !state.s.l) {
+        // The final block is done: the trailer starts at the next whole byte.
+        const rest = state.p.subarray(((state.s.p ?? 0) + 7) >> 3);
+        this.phase = 'trailer';
+        this.inflater = null;
+        const after = data.subarray(at + CHUNK);
+        if (after.length === 0) return rest.slice();
+        const joined = new Uint8Array(rest.length + after.length);
+        joined.set(rest);
+        joined.set(after, rest.length);
+        return joined;
+      }
+    }
+    return new Uint8Array(0);
+  }
+
+  private endMember(trailer: Uint8Array): void {
+    const view = new DataView(trailer.buffer, trailer.byteOffset, 8);
+    if (view.getUint32(4, true) !== this.memberBytes % 2 ** 32 || view.getUint32(0, true) !== this.crc >>> 0) {
+      throw new ArchiveRefused(`${this.what} is damaged (its CRC or size does not match the data).`);
+    }
+    this.members += 1;
+    if (this.members > 1024) throw new ArchiveRefused(`${this.what} has more than 1024 members.`);
+    this.phase = 'header';
+  }
+
+  /** The end of the attachment: throws ArchiveRefused when the last member is incomplete. */
+  end(): void {
+    if (this.inputBytes > this.limits.maxInputBytes) throw new ArchiveRefused(`${this.what} is ${this.inputBytes} bytes, over the ${this.limits.maxInputBytes}-byte limit.`);
+    if (this.phase === 'inflate') throw new ArchiveRefused(`${this.what} is damaged or ends early (unexpected end of file).`);
+    if (this.phase === 'trailer') throw new ArchiveRefused(`${this.what} is damaged or ends early (no CRC and size after the data).`);
+    if (this.members === 0) throw new ArchiveRefused(`${this.what} is too short or not a gzip file.`);
+    this.trailingBytes += this.held.length;
+    this.held = new Uint8Array(0);
+  }
+}
+
+/** A whole gzip file inflated (what GunzipStream does as the bytes arrive). */
+export function gunzipMembers(data: Uint8Array, limits: ArchiveLimits = defaultArchiveLimits): Gunzipped {
+  if (data.length > limits.maxInputBytes) throw new ArchiveRefused(`The gzip attachment is ${data.length} bytes, over the ${limits.maxInputBytes}-byte limit.`);
+  const parts: Uint8Array[] = [];
+  const stream = new GunzipStream(limits, (chunk) => parts.push(chunk));
+  for (let at = 0; at < data.length; at += 64 * 1024) stream.write(data.subarray(at, at + 64 * 1024));
+  stream.end();
+  return { data: Buffer.concat(parts), members: stream.members, trailingBytes: stream.trailingBytes };
 }
 
 /** Inflates a gzip file (one or more members, trailing padding ignored) within the limits. */
@@ -174,43 +251,92 @@ export interface ZipEntry {
   data: Uint8Array;
 }
 
+/** Where one zip entry's bytes go as they are inflated (`final` on its last chunk). */
+export type ZipEntrySink = (chunk: Uint8Array, final: boolean) => void;
+
 /**
- * The entries of a zip file whose names pass `wanted`, inflated within the limits (shared by
- * all entries: the whole archive may not expand past maxOutputBytes).
+ * A zip file read as it arrives (local headers, never the central directory): each entry whose
+ * name passes `wanted` is inflated piece by piece to the sink `onEntry` gives, within the
+ * limits (shared by all entries: the whole archive may not expand past maxOutputBytes).
  */
-export function unzipLimited(data: Uint8Array, wanted: (name: string) => boolean, limits: ArchiveLimits = defaultArchiveLimits): ZipEntry[] {
-  checkInput(data, limits, 'The zip attachment');
-  const total = new OutputCounter(limits, data.length, 'The zip attachment');
-  const entries: Array<{ name: string; out: OutputCounter; done: boolean }> = [];
-  let seen = 0;
-  const unzip = new Unzip((file) => {
-    seen += 1;
-    if (seen > limits.maxEntries) throw new ArchiveRefused(`The zip attachment holds more than ${limits.maxEntries} files.`);
-    if (!wanted(file.name)) return;
-    if (file.compression !== 0 && file.compression !== 8) {
-      throw new ArchiveRefused(`${file.name} in the zip attachment uses compression method ${file.compression}, which is not supported.`);
-    }
-    const entry = { name: file.name, out: new OutputCounter(limits, data.length, `${file.name} in the zip attachment`), done: false };
-    entries.push(entry);
-    file.ondata = (error, chunk, final) => {
-      if (error) throw new ArchiveRefused(`${file.name} in the zip attachment is damaged (${error.message}).`);
-      total.add(chunk);
-      entry.out.add(chunk);
-      if (final) entry.done = true;
-    };
-    file.start();
-  });
-  unzip.register(UnzipInflate);
-  try {
-    feed(data, (chunk, final) => unzip.push(chunk, final));
-  } catch (error) {
-    if (error instanceof ArchiveRefused) throw error;
-    throw new ArchiveRefused(`The zip attachment is damaged (${error instanceof Error ? error.message : String(error)}).`);
+export class UnzipStream {
+  private readonly unzip: Unzip;
+  private readonly total: OutputCounter;
+  private readonly open = new Set<string>();
+  private inputBytes = 0;
+  private failed: ArchiveRefused | null = null;
+  seen = 0;
+  entries = 0;
+
+  constructor(
+    private readonly limits: ArchiveLimits,
+    wanted: (name: string) => boolean,
+    onEntry: (name: string) => ZipEntrySink,
+  ) {
+    const input = () => this.inputBytes;
+    this.total = new OutputCounter(limits, input, 'The zip attachment');
+    this.unzip = new Unzip((file) => {
+      this.seen += 1;
+      if (this.seen > limits.maxEntries) throw new ArchiveRefused(`The zip attachment holds more than ${limits.maxEntries} files.`);
+      if (!wanted(file.name)) return;
+      if (file.compression !== 0 && file.compression !== 8) {
+        throw new ArchiveRefused(`${file.name} in the zip attachment uses compression method ${file.compression}, which is not supported.`);
+      }
+      this.entries += 1;
+      const key = `${this.entries}\u0000${file.name}`;
+      this.open.add(key);
+      const out = new OutputCounter(limits, input, `${file.name} in the zip attachment`);
+      const sink = onEntry(file.name);
+      file.ondata = (error, chunk, final) => {
+        if (error) throw new ArchiveRefused(`${file.name} in the zip attachment is damaged (${error.message}).`);
+        this.total.add(chunk);
+        out.add(chunk);
+        sink(chunk, final);
+        if (final) this.open.delete(key);
+      };
+      file.start();
+    });
+    this.unzip.register(UnzipInflate);
   }
-  if (seen === 0) throw new ArchiveRefused('The zip attachment holds no files (or is not a zip file).');
-  const unfinished = entries.find((e) => !e.done);
-  if (unfinished) throw new ArchiveRefused(`${unfinished.name} in the zip attachment ends early.`);
-  return entries.map((e) => ({ name: e.name, data: e.out.joined() }));
+
+  private push(chunk: Uint8Array, final: boolean): void {
+    if (this.failed !== null) return;
+    try {
+      this.unzip.push(chunk, final);
+    } catch (error) {
+      if (error instanceof ReportRefused) throw error;
+      this.failed = new ArchiveRefused(`The zip attachment is damaged (${error instanceof Error ? error.message : String(error)}).`);
+    }
+  }
+
+  write(data: Uint8Array): void {
+    this.inputBytes += data.length;
+    if (this.inputBytes > this.limits.maxInputBytes) return;
+    for (let at = 0; at < data.length; at += CHUNK) this.push(data.subarray(at, at + CHUNK), false);
+  }
+
+  /** The end of the archive: throws ArchiveRefused when it was damaged, empty or cut short. */
+  end(): void {
+    if (this.inputBytes > this.limits.maxInputBytes) throw new ArchiveRefused(`The zip attachment is ${this.inputBytes} bytes, over the ${this.limits.maxInputBytes}-byte limit.`);
+    this.push(new Uint8Array(0), true);
+    if (this.failed !== null) throw this.failed;
+    if (this.seen === 0) throw new ArchiveRefused('The zip attachment holds no files (or is not a zip file).');
+    const unfinished = [...this.open][0];
+    if (unfinished !== undefined) throw new ArchiveRefused(`${unfinished.slice(unfinished.indexOf('\u0000') + 1)} in the zip attachment ends early.`);
+  }
+}
+
+/** The entries of a whole zip file whose names pass `wanted` (what UnzipStream does as the bytes arrive). */
+export function unzipLimited(data: Uint8Array, wanted: (name: string) => boolean, limits: ArchiveLimits = defaultArchiveLimits): ZipEntry[] {
+  const entries: Array<{ name: string; parts: Uint8Array[] }> = [];
+  const stream = new UnzipStream(limits, wanted, (name) => {
+    const entry = { name, parts: [] as Uint8Array[] };
+    entries.push(entry);
+    return (chunk) => void entry.parts.push(chunk);
+  });
+  stream.write(data);
+  stream.end();
+  return entries.map((e) => ({ name: e.name, data: Buffer.concat(e.parts) }));
 }
 
 /** gzip starts with 1f 8b; zip local headers with "PK\3\4". */

@@ -69,6 +69,62 @@ export function decodeXmlChunks(bytes: Uint8Array): DecodedChunks {
   return { chunks, encoding: chosen.encoding, problem: chosen.problem };
 }
 
+/** Bytes a document's encoding is chosen on (the BOM and the XML declaration). */
+const ENCODING_HEAD_BYTES = 256;
+
+/**
+ * Like decodeXmlChunks, as the bytes arrive: the first bytes choose the encoding (BOM or
+ * declaration), then each piece is decoded (characters cut between pieces kept whole) and
+ * handed on in pieces of at most CHUNK_BYTES.
+ */
+export class XmlTextStream {
+  private head: Uint8Array[] = [];
+  private headBytes = 0;
+  private streaming: InstanceType<typeof TextDecoder> | null = null;
+  encoding: string | null = null;
+  problem: string | null = null;
+
+  constructor(private readonly onText: (text: string) => void) {}
+
+  write(bytes: Uint8Array): void {
+    if (this.streaming === null) {
+      this.head.push(bytes);
+      this.headBytes += bytes.length;
+      if (this.headBytes < ENCODING_HEAD_BYTES) return;
+      this.start();
+      return;
+    }
+    this.decode(bytes, true);
+  }
+
+  private start(): void {
+    const head = Buffer.concat(this.head);
+    this.head = [];
+    const chosen = chooseEncoding(head);
+    this.encoding = chosen.encoding;
+    this.problem = chosen.problem;
+    this.streaming = decoder(chosen.label) ?? new TextDecoder('utf-8');
+    this.decode(head.subarray(chosen.skip), true);
+  }
+
+  private decode(bytes: Uint8Array, more: boolean): void {
+    const streaming = this.streaming as InstanceType<typeof TextDecoder>;
+    for (let at = 0; at < bytes.length; at += CHUNK_BYTES) {
+      const text = streaming.decode(bytes.subarray(at, at + CHUNK_BYTES), { stream: true });
+      if (text !== '') this.onText(text);
+    }
+    if (!more) {
+      const rest = streaming.decode();
+      if (rest !== '') this.onText(rest);
+    }
+  }
+
+  end(): void {
+    if (this.streaming === null) this.start();
+    this.decode(new Uint8Array(0), false);
+  }
+}
+
 export type Sniffed = 'gzip' | 'zip' | 'xml' | 'json' | null;
 
 /** What the bytes are, by content alone (file names and MIME types lie). */

@@ -1,10 +1,16 @@
 import type { AggregateReport, ReportNote, SkippedReport } from '../../../shared/reports.js';
-import { MAX_REPORT_XML_BYTES, parseAggregateReport } from './aggregateXml.js';
-import { ArchiveRefused, defaultArchiveLimits, gunzipMembers, unzipLimited, type ArchiveLimits } from './archive.js';
+import { AggregateReportReader, MAX_REPORT_XML_BYTES } from './aggregateXml.js';
+import { ArchiveRefused, defaultArchiveLimits, GunzipStream, UnzipStream, type ArchiveLimits } from './archive.js';
 import { BudgetExhausted, ReadBudget, ReportRefused } from './budget.js';
-import { decodeXmlChunks, looksLikeTlsReport, sniffContent } from './decode.js';
-import { parseMessage, type MimePart } from './mime.js';
+import { looksLikeTlsReport, sniffContent, XmlTextStream } from './decode.js';
+import { MimeStream, type LeafInfo, type LeafSink } from './mime.js';
 
+/**
+ * The aggregate reports of one message, read as its text arrives: MIME parts are decoded piece
+ * by piece, each attachment is sniffed on its first bytes, archives are inflated and reports
+ * scanned as the pieces come, so what is held is the rows kept plus a few buffers of bounded
+ * size, whatever the size of the message or of one attachment.
+ */
 export interface ExtractedReports {
   reports: AggregateReport[];
   skipped: SkippedReport[];
@@ -16,41 +22,266 @@ export interface ExtractOptions {
   budget?: ReadBudget;
 }
 
-/** One document found in an attachment, before it is read as a report. */
-interface Document {
-  name: string;
-  bytes: Uint8Array;
+/** Bytes an attachment or document is sniffed on (a BOM, 4 KiB of blanks, 512 bytes of head). */
+const SNIFF_BYTES = 8 * 1024;
+
+/** Holds the first bytes of a stream until `decide` can look at them. */
+class Prefix {
+  private chunks: Uint8Array[] = [];
+  private bytes = 0;
+  private decided = false;
+
+  constructor(
+    private readonly decide: (head: Uint8Array) => void,
+    private readonly pass: (bytes: Uint8Array) => void,
+  ) {}
+
+  write(bytes: Uint8Array): void {
+    if (this.decided) {
+      this.pass(bytes);
+      return;
+    }
+    this.chunks.push(bytes);
+    this.bytes += bytes.length;
+    if (this.bytes >= SNIFF_BYTES) this.flush();
+  }
+
+  /** Decides on what came (at the end of a short stream) and hands it on. */
+  flush(): void {
+    if (this.decided) return;
+    this.decided = true;
+    const head = Buffer.concat(this.chunks);
+    this.chunks = [];
+    this.decide(head);
+    if (head.length > 0) this.pass(head);
+  }
 }
 
-function withinBudget(limits: ArchiveLimits, budget: ReadBudget): ArchiveLimits {
-  const left = budget.bytesLeft();
-  if (left <= 0) budget.spendBytes(1);
-  return { ...limits, maxOutputBytes: Math.min(limits.maxOutputBytes, left) };
+/** What one document (a report, or what it turned out to be) adds to the message's results. */
+class DocumentReader {
+  private readonly prefix: Prefix;
+  private kind: 'report' | 'drain' = 'drain';
+  private reader: AggregateReportReader | null = null;
+  private text: XmlTextStream | null = null;
+  private bytes = 0;
+  private failure: string | null = null;
+
+  constructor(
+    private readonly source: string,
+    private readonly name: string,
+    private readonly out: ExtractedReports,
+    private readonly budget: ReadBudget,
+  ) {
+    this.prefix = new Prefix(
+      (head) => this.decide(head),
+      (bytes) => this.take(bytes),
+    );
+  }
+
+  private decide(head: Uint8Array): void {
+    const inner = sniffContent(head);
+    if (inner === 'json' || (inner === null && looksLikeTlsReport(head))) {
+      if (looksLikeTlsReport(head)) this.out.notes.push({ source: this.source, reason: 'A TLS report (SMTP TLS reporting, RFC 8460), not a DMARC aggregate report: not counted here.' });
+      else this.out.skipped.push({ source: this.source, reason: 'JSON that is not a TLS report or a DMARC report; not read.' });
+      return;
+    }
+    if (inner !== 'xml') {
+      this.out.skipped.push({ source: this.source, reason: 'The attachment holds something that is not XML (nor gzip or zip of XML); not read.' });
+      return;
+    }
+    this.kind = 'report';
+    const reader = new AggregateReportReader({ fileName: this.name, budget: this.budget });
+    this.reader = reader;
+    this.text = new XmlTextStream((chunk) => {
+      this.budget.spendBytes(chunk.length);
+      reader.write(chunk);
+    });
+  }
+
+  /** Runs a step of the report's reading: a refusal becomes this document's reason. */
+  private guard(step: () => void): void {
+    if (this.failure !== null) return;
+    try {
+      step();
+    } catch (error) {
+      if (error instanceof BudgetExhausted || !(error instanceof ReportRefused)) throw error;
+      this.failure = error.message;
+    }
+  }
+
+  private take(bytes: Uint8Array): void {
+    if (this.kind !== 'report') return;
+    this.bytes += bytes.length;
+    this.guard(() => {
+      if (this.bytes > MAX_REPORT_XML_BYTES) throw new ReportRefused(`The report is over ${MAX_REPORT_XML_BYTES} bytes.`);
+      this.text?.write(bytes);
+    });
+  }
+
+  write(bytes: Uint8Array): void {
+    this.prefix.write(bytes);
+  }
+
+  end(): void {
+    this.prefix.flush();
+    if (this.kind !== 'report') return;
+    this.guard(() => {
+      const text = this.text as XmlTextStream;
+      text.end();
+      const report = (this.reader as AggregateReportReader).end();
+      if (text.problem !== null) report.notes.push(`The report ${text.problem}.`);
+      for (const note of report.notes) this.out.notes.push({ source: this.source, reason: note });
+      this.out.reports.push(report);
+    });
+    if (this.failure !== null) this.out.skipped.push({ source: this.source, reason: this.failure });
+  }
+}
+
+const reportLikeName = /\.(xml|xml\.gz|gz|gzip|zip)$/i;
+
+/** Parts a person reads (the message text), which are not looked at unless they hold XML. */
+function isMessageText(info: LeafInfo): boolean {
+  return info.filename === null && (info.contentType === 'text/plain' || info.contentType === 'text/html');
+}
+
+interface ByteStream {
+  write(bytes: Uint8Array): void;
+  end(): void;
 }
 
 /**
- * The documents inside one attachment, by content (names and MIME types lie): plain XML or
- * JSON, gzip (any number of members), or zip (every entry, whatever its name ends with).
+ * One attachment, by content (names and MIME types lie): plain XML or JSON, gzip (any number
+ * of members), or zip (every entry, whatever its name ends with, gzip inside opened too). Its
+ * documents' results count only once the archive proved whole: a damaged archive is one note.
  */
-export function attachmentDocuments(part: MimePart, limits: ArchiveLimits = defaultArchiveLimits, budget: ReadBudget = new ReadBudget()): Document[] {
-  const name = part.filename ?? part.contentType;
-  const kind = sniffContent(part.data);
-  if (kind === 'gzip') {
-    const out = gunzipMembers(part.data, withinBudget(limits, budget));
-    budget.spendBytes(out.data.length);
-    return [{ name, bytes: out.data }];
+class AttachmentReader implements LeafSink {
+  private readonly prefix: Prefix;
+  private readonly found: ExtractedReports = { reports: [], skipped: [], notes: [] };
+  private readonly name: string;
+  private stream: ByteStream | null = null;
+  private refused: string | null = null;
+  private bytes = 0;
+  private plain = false;
+
+  constructor(
+    private readonly info: LeafInfo,
+    private readonly where: string,
+    private readonly out: ExtractedReports,
+    private readonly limits: ArchiveLimits,
+    private readonly budget: ReadBudget,
+  ) {
+    this.name = info.filename ?? info.contentType;
+    this.prefix = new Prefix(
+      (head) => this.decide(head),
+      (bytes) => this.take(bytes),
+    );
   }
-  if (kind === 'zip') {
-    const entries = unzipLimited(part.data, (entry) => !entry.endsWith('/'), withinBudget(limits, budget));
-    if (entries.length === 0) throw new ArchiveRefused('The zip attachment holds no file.');
-    for (const e of entries) budget.spendBytes(e.data.length);
-    return entries.map((e) => {
-      const inner = sniffContent(e.data) === 'gzip' ? gunzipMembers(e.data, withinBudget(limits, budget)).data : e.data;
-      return { name: `${name}/${e.name}`, bytes: inner };
+
+  private get source(): string {
+    return `${this.where} — ${this.name}`;
+  }
+
+  private document(name: string): DocumentReader {
+    return new DocumentReader(`${this.where} — ${name}`, name, this.found, this.budget);
+  }
+
+  /** Archive output: counted in the budget, then read as a document. */
+  private counted(target: ByteStream): (bytes: Uint8Array) => void {
+    return (bytes) => {
+      this.budget.spendBytes(bytes.length);
+      target.write(bytes);
+    };
+  }
+
+  private decide(head: Uint8Array): void {
+    const kind = sniffContent(head);
+    if (kind === null) {
+      if (isMessageText(this.info)) return;
+      const named = this.info.filename !== null && reportLikeName.test(this.info.filename);
+      this.out.skipped.push({ source: this.source, reason: `${named ? 'Named like a report, but its' : 'Its'} content is not XML, gzip, zip or a TLS report (${this.info.contentType}); not read.` });
+      return;
+    }
+    if (kind === 'gzip') {
+      const document = this.document(this.name);
+      const gunzip = new GunzipStream(this.limits, this.counted(document));
+      this.stream = { write: (bytes) => gunzip.write(bytes), end: () => (gunzip.end(), document.end()) };
+    } else if (kind === 'zip') {
+      this.stream = this.unzip();
+    } else {
+      this.plain = true;
+      this.stream = this.document(this.name);
+    }
+  }
+
+  private unzip(): ByteStream {
+    let entries = 0;
+    const unzip = new UnzipStream(
+      this.limits,
+      (entry) => !entry.endsWith('/'),
+      (entry) => {
+        entries += 1;
+        const document = this.document(`${this.name}/${entry}`);
+        let gunzip: GunzipStream | null = null;
+        const inner = new Prefix(
+          (head) => {
+            if (sniffContent(head) === 'gzip') gunzip = new GunzipStream(this.limits, (bytes) => document.write(bytes));
+          },
+          (bytes) => (gunzip ?? document).write(bytes),
+        );
+        return (chunk, final) => {
+          this.budget.spendBytes(chunk.length);
+          inner.write(chunk);
+          if (!final) return;
+          inner.flush();
+          (gunzip as GunzipStream | null)?.end();
+          document.end();
+        };
+      },
+    );
+    return {
+      write: (bytes) => unzip.write(bytes),
+      end: () => {
+        unzip.end();
+        if (entries === 0) throw new ArchiveRefused('The zip attachment holds no file.');
+      },
+    };
+  }
+
+  private guard(step: () => void): void {
+    if (this.refused !== null) return;
+    try {
+      step();
+    } catch (error) {
+      if (error instanceof BudgetExhausted || !(error instanceof ReportRefused)) throw error;
+      this.refused = error.message;
+    }
+  }
+
+  private take(bytes: Uint8Array): void {
+    if (this.stream === null) return;
+    this.bytes += bytes.length;
+    this.guard(() => {
+      if (this.plain && this.bytes > this.limits.maxOutputBytes) throw new ArchiveRefused(`The attachment is over ${this.limits.maxOutputBytes} bytes.`);
+      this.stream?.write(bytes);
     });
   }
-  if (part.data.length > limits.maxOutputBytes) throw new ArchiveRefused(`The attachment is over ${limits.maxOutputBytes} bytes.`);
-  return [{ name, bytes: part.data }];
+
+  write(bytes: Uint8Array): void {
+    this.prefix.write(bytes);
+  }
+
+  end(): void {
+    this.prefix.flush();
+    if (this.stream === null) return;
+    this.guard(() => this.stream?.end());
+    if (this.refused !== null) {
+      this.out.skipped.push({ source: this.source, reason: this.refused });
+      return;
+    }
+    this.out.reports.push(...this.found.reports);
+    this.out.skipped.push(...this.found.skipped);
+    this.out.notes.push(...this.found.notes);
+  }
 }
 
 function label(headers: Map<string, string>): string {
@@ -59,79 +290,49 @@ function label(headers: Map<string, string>): string {
   return (subject ?? id ?? 'a message without subject').slice(0, 160);
 }
 
-const reportLikeName = /\.(xml|xml\.gz|gz|gzip|zip)$/i;
+/**
+ * The aggregate reports of one message as its text arrives (`write` pieces, then `end`). Every
+ * leaf part, in forwarded messages too, is sniffed; each one that is refused or skipped becomes
+ * a note with the reason instead of stopping the others. Throws only BudgetExhausted (the run
+ * is out of budget).
+ */
+export class MessageReportsReader {
+  private readonly mime: MimeStream;
+  private readonly out: ExtractedReports = { reports: [], skipped: [], notes: [] };
+  private readonly mimeSkipped: string[] = [];
+  private where = label(new Map());
 
-/** Parts a person reads (the message text), which are not looked at unless they hold XML. */
-function isMessageText(part: MimePart): boolean {
-  return part.filename === null && (part.contentType === 'text/plain' || part.contentType === 'text/html');
+  constructor(options: ExtractOptions = {}) {
+    const limits = options.limits ?? defaultArchiveLimits;
+    const budget = options.budget ?? new ReadBudget();
+    budget.check();
+    this.mime = MimeStream.forMessage(
+      {
+        headers: (headers) => (this.where = label(headers)),
+        leaf: (info) => {
+          budget.check();
+          return new AttachmentReader(info, this.where, this.out, limits, budget);
+        },
+        skipped: (reason) => void this.mimeSkipped.push(reason),
+      },
+      { spendBytes: (n) => budget.spendBytes(n), check: () => budget.check() },
+    );
+  }
+
+  write(text: string): void {
+    this.mime.write(text);
+  }
+
+  end(): ExtractedReports {
+    this.mime.end();
+    const mimeNotes = this.mimeSkipped.map((reason) => ({ source: this.where, reason: `${reason[0]?.toUpperCase() ?? ''}${reason.slice(1)}.` }));
+    return { ...this.out, skipped: [...mimeNotes, ...this.out.skipped] };
+  }
 }
 
-/**
- * The aggregate reports of one message. Every leaf part, in forwarded messages too, is
- * sniffed; each one that is refused or skipped becomes a note with the reason instead of
- * stopping the others. Throws only BudgetExhausted (the run is out of budget).
- */
+/** The aggregate reports of one whole message. */
 export function reportsFromMessage(text: string, options: ExtractOptions = {}): ExtractedReports {
-  const limits = options.limits ?? defaultArchiveLimits;
-  const budget = options.budget ?? new ReadBudget();
-  const reports: AggregateReport[] = [];
-  const skipped: SkippedReport[] = [];
-  const notes: ReportNote[] = [];
-  budget.check();
-  const message = parseMessage(text, { spendBytes: (n) => budget.spendBytes(n) });
-  const where = label(message.headers);
-  for (const reason of message.skipped) skipped.push({ source: where, reason: `${reason[0]?.toUpperCase() ?? ''}${reason.slice(1)}.` });
-  for (const part of message.parts) {
-    budget.check();
-    const source = `${where} — ${part.filename ?? part.contentType}`;
-    const kind = sniffContent(part.data);
-    if (kind === null) {
-      if (isMessageText(part)) continue;
-      const named = part.filename !== null && reportLikeName.test(part.filename);
-      skipped.push({ source, reason: `${named ? 'Named like a report, but its' : 'Its'} content is not XML, gzip, zip or a TLS report (${part.contentType}); not read.` });
-      continue;
-    }
-    let documents: Document[];
-    try {
-      documents = attachmentDocuments(part, limits, budget);
-    } catch (error) {
-      if (error instanceof BudgetExhausted || !(error instanceof ReportRefused)) throw error;
-      skipped.push({ source, reason: error.message });
-      continue;
-    }
-    for (const document of documents) {
-      const documentSource = `${where} — ${document.name}`;
-      const inner = sniffContent(document.bytes);
-      if (inner === 'json' || (inner === null && looksLikeTlsReport(document.bytes))) {
-        if (looksLikeTlsReport(document.bytes)) notes.push({ source: documentSource, reason: 'A TLS report (SMTP TLS reporting, RFC 8460), not a DMARC aggregate report: not counted here.' });
-        else skipped.push({ source: documentSource, reason: 'JSON that is not a TLS report or a DMARC report; not read.' });
-        continue;
-      }
-      if (inner !== 'xml') {
-        skipped.push({ source: documentSource, reason: 'The attachment holds something that is not XML (nor gzip or zip of XML); not read.' });
-        continue;
-      }
-      try {
-        if (document.bytes.length > MAX_REPORT_XML_BYTES) throw new ReportRefused(`The report is over ${MAX_REPORT_XML_BYTES} bytes.`);
-        // Decoded chunk by chunk as the scanner goes: the text is never one string.
-        const decoded = decodeXmlChunks(document.bytes);
-        const report = parseAggregateReport(() => {
-          const chunks = decoded.chunks();
-          return (function* counted() {
-            for (const chunk of chunks) {
-              budget.spendBytes(chunk.length);
-              yield chunk;
-            }
-          })();
-        }, { fileName: document.name, budget });
-        if (decoded.problem !== null) report.notes.push(`The report ${decoded.problem}.`);
-        for (const note of report.notes) notes.push({ source: documentSource, reason: note });
-        reports.push(report);
-      } catch (error) {
-        if (error instanceof BudgetExhausted || !(error instanceof ReportRefused)) throw error;
-        skipped.push({ source: documentSource, reason: error.message });
-      }
-    }
-  }
-  return { reports, skipped, notes };
+  const reader = new MessageReportsReader(options);
+  reader.write(text);
+  return reader.end();
 }

@@ -1,10 +1,13 @@
 /**
  * Just enough MIME (RFC 2045/2046/2183/2231) to find the report attachments of a DMARC
- * aggregate report message: headers unfolded, multipart and forwarded messages walked
- * (bounded depth and part count, delimiters found with indexOf so any input costs linear
- * time), base64 and quoted-printable decoded into byte buffers with the decoded size checked
- * against the run's budget first, file names read from Content-Disposition or Content-Type.
+ * aggregate report message, read as the text arrives: headers unfolded, multipart and
+ * forwarded messages walked (bounded depth and part count), delimiter lines recognised line
+ * by line, base64 and quoted-printable decoded piece by piece, file names read from
+ * Content-Disposition or Content-Type. Only the current line (bounded) and the header block
+ * of the part being read are held; each part's bytes go on as they are decoded.
  */
+
+import { StringDecoder } from 'node:string_decoder';
 
 export interface MimePart {
   contentType: string;
@@ -21,12 +24,6 @@ export interface ParsedMessage {
 
 const MAX_DEPTH = 8;
 const MAX_PARTS = 256;
-
-function splitHeadBody(text: string): { head: string; body: string } {
-  const match = /\r?\n\r?\n/.exec(text);
-  if (!match) return { head: text, body: '' };
-  return { head: text.slice(0, match.index), body: text.slice(match.index + match[0].length) };
-}
 
 /** Header fields, unfolded; names lower-cased; the first occurrence wins. */
 export function parseHeaders(head: string): Map<string, string> {
@@ -145,113 +142,460 @@ export function decodeQuotedPrintable(text: string): Uint8Array {
   return out.subarray(0, n);
 }
 
-function decodeBody(body: string, encoding: string): Uint8Array {
-  const e = encoding.trim().toLowerCase();
-  if (e === 'base64') return Buffer.from(body, 'base64');
-  if (e === 'quoted-printable') return decodeQuotedPrintable(body);
-  return Buffer.from(body, 'utf8');
+/** Where a transfer decoder's bytes go. */
+type ByteSink = (bytes: Uint8Array) => void;
+
+interface TransferDecoder {
+  write(text: string): void;
+  end(): void;
 }
 
-/** Bytes a body decodes to at most (checked against the budget before decoding). */
-function decodedSizeBound(body: string, encoding: string): number {
-  const e = encoding.trim().toLowerCase();
-  if (e === 'base64') return Math.ceil((body.length * 3) / 4);
-  return body.length * 3;
-}
+/** base64 as Node decodes it (characters outside the alphabet skipped, `=` ends the data), piece by piece. */
+class Base64Decoder implements TransferDecoder {
+  private carry = '';
+  private done = false;
+  constructor(private readonly out: ByteSink) {}
 
-/** Where each delimiter line `--boundary` starts (RFC 2046 5.1.1), found with indexOf: linear. */
-function splitMultipart(body: string, boundary: string): { parts: string[]; closed: boolean } {
-  const delimiter = `--${boundary}`;
-  const parts: string[] = [];
-  let partStart = -1;
-  let from = 0;
-  while (from <= body.length) {
-    const at = body.indexOf(delimiter, from);
-    if (at === -1) break;
-    const lineStart = at === 0 || body.charCodeAt(at - 1) === 0x0a;
-    let after = at + delimiter.length;
-    if (!lineStart) {
-      from = after;
-      continue;
+  write(text: string): void {
+    if (this.done) return;
+    let clean = text.replace(/[^A-Za-z0-9+/=_-]+/g, '');
+    const pad = clean.indexOf('=');
+    if (pad !== -1) {
+      clean = clean.slice(0, pad);
+      this.done = true;
     }
-    const closing = body.startsWith('--', after);
-    if (closing) after += 2;
-    // Only blanks may follow on the delimiter line.
-    let eol = after;
-    while (eol < body.length && (body.charCodeAt(eol) === 0x20 || body.charCodeAt(eol) === 0x09 || body.charCodeAt(eol) === 0x0d)) eol++;
-    if (eol < body.length && body.charCodeAt(eol) !== 0x0a) {
-      from = after;
-      continue;
-    }
-    if (partStart !== -1) {
-      let end = at - 1;
-      if (end > partStart && body.charCodeAt(end - 1) === 0x0d) end -= 1;
-      parts.push(body.slice(partStart, Math.max(partStart, end)));
-    }
-    if (closing) return { parts, closed: true };
-    partStart = eol + 1;
-    from = eol + 1;
+    const all = this.carry + clean;
+    const whole = this.done ? all.length : all.length - (all.length % 4);
+    this.carry = all.slice(whole);
+    if (whole > 0) this.out(Buffer.from(all.slice(0, whole), 'base64'));
   }
-  if (partStart !== -1 && partStart < body.length) parts.push(body.slice(partStart));
-  return { parts, closed: false };
+
+  end(): void {
+    if (this.carry !== '') this.out(Buffer.from(this.carry, 'base64'));
+    this.carry = '';
+  }
+}
+
+/** Quoted-printable piece by piece: an escape cut between pieces waits for the next one. */
+class QuotedPrintableDecoder implements TransferDecoder {
+  private carry = '';
+  constructor(private readonly out: ByteSink) {}
+
+  write(text: string): void {
+    const all = this.carry + text;
+    const eq = all.lastIndexOf('=');
+    const cut = eq !== -1 && eq >= all.length - 2 ? eq : all.length;
+    this.carry = all.slice(cut);
+    if (cut > 0) this.out(decodeQuotedPrintable(all.slice(0, cut)));
+  }
+
+  end(): void {
+    if (this.carry !== '') this.out(decodeQuotedPrintable(this.carry));
+    this.carry = '';
+  }
+}
+
+/** 7bit, 8bit, binary: the text's UTF-8 bytes (a surrogate pair cut between pieces kept whole). */
+class PlainDecoder implements TransferDecoder {
+  private carry = '';
+  constructor(private readonly out: ByteSink) {}
+
+  write(text: string): void {
+    let all = this.carry + text;
+    this.carry = '';
+    const last = all.charCodeAt(all.length - 1);
+    if (last >= 0xd800 && last <= 0xdbff) {
+      this.carry = all.slice(-1);
+      all = all.slice(0, -1);
+    }
+    if (all !== '') this.out(Buffer.from(all, 'utf8'));
+  }
+
+  end(): void {
+    if (this.carry !== '') this.out(Buffer.from(this.carry, 'utf8'));
+    this.carry = '';
+  }
+}
+
+function transferDecoder(encoding: string, out: ByteSink): TransferDecoder {
+  const e = encoding.trim().toLowerCase();
+  if (e === 'base64') return new Base64Decoder(out);
+  if (e === 'quoted-printable') return new QuotedPrintableDecoder(out);
+  return new PlainDecoder(out);
 }
 
 export interface WalkLimits {
-  /** Bytes the leaf parts may decode to, checked before each is decoded. */
+  /** Bytes the parts decode to, asked before each piece is handed on. */
   spendBytes?: (count: number) => void;
+  /** Asked now and then (time budget). */
+  check?: () => void;
 }
 
-interface Walk {
-  out: MimePart[];
-  skipped: string[];
+export interface LeafInfo {
+  contentType: string;
+  filename: string | null;
+}
+
+/** Where one leaf part's decoded bytes go. */
+export interface LeafSink {
+  write(bytes: Uint8Array): void;
+  end(): void;
+}
+
+export interface MimeHandler {
+  /** The message's own header fields, before any part. */
+  headers?(headers: Map<string, string>): void;
+  leaf(info: LeafInfo): LeafSink;
+  /** Why some parts were not opened (too deep, too many). */
+  skipped(reason: string): void;
+}
+
+/** Longest header block kept per part (the rest is not read). */
+const MAX_HEAD_CHARS = 256 * 1024;
+/** A line starting with "--" is held whole up to this length to see whether it is a delimiter. */
+const MAX_DELIMITER_LINE_CHARS = 64 * 1024;
+
+interface Shared {
+  handler: MimeHandler;
   limits: WalkLimits;
+  leaves: number;
 }
 
-function walk(text: string, depth: number, state: Walk): void {
-  if (state.out.length >= MAX_PARTS) return;
-  const { head, body } = splitHeadBody(text);
-  const headers = parseHeaders(head);
-  const type = parseHeaderParams(headers.get('content-type') ?? 'text/plain');
-  const encoding = headers.get('content-transfer-encoding') ?? '7bit';
-  const boundary = type.params.get('boundary');
-  if (type.value.startsWith('multipart/') && boundary) {
-    if (depth >= MAX_DEPTH) {
-      state.skipped.push(`a part nested more than ${MAX_DEPTH} deep was not opened`);
-      return;
-    }
-    for (const section of splitMultipart(body, boundary).parts) {
-      if (state.out.length >= MAX_PARTS) {
-        state.skipped.push(`the message has more than ${MAX_PARTS} parts; the rest were not opened`);
+type Body =
+  | { kind: 'multipart'; delimiter: string; depth: number; child: Entity | null; closed: boolean }
+  | { kind: 'leaf'; decoder: TransferDecoder; sink: LeafSink; held: string }
+  | { kind: 'message'; inner: Entity }
+  | { kind: 'encoded-message'; decoder: TransferDecoder; inner: MimeStream; utf8: StringDecoder; held: string }
+  | { kind: 'ignore' };
+
+interface Entity {
+  depth: number;
+  top: boolean;
+  head: string;
+  body: Body | null;
+}
+
+function entity(depth: number, top = false): Entity {
+  return { depth, top, head: '', body: null };
+}
+
+/** `--boundary` or `--boundary--`, then only blanks (RFC 2046 5.1.1); null when the line is not one. */
+function delimiterKind(line: string, delimiter: string): 'next' | 'close' | null {
+  if (!line.startsWith(delimiter)) return null;
+  let at = delimiter.length;
+  const closing = line.startsWith('--', at);
+  if (closing) at += 2;
+  for (; at < line.length; at++) {
+    const c = line.charCodeAt(at);
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0d) return null;
+  }
+  return closing ? 'close' : 'next';
+}
+
+/** `line\r\n` → ["line", "\r\n"]; the text of a complete line and its end. */
+function splitEol(line: string): [string, string] {
+  if (!line.endsWith('\n')) return [line, ''];
+  return line.endsWith('\r\n') ? [line.slice(0, -2), '\r\n'] : [line.slice(0, -1), '\n'];
+}
+
+/**
+ * One message (or a forwarded message inside it) read as its text arrives: `write` pieces cut
+ * anywhere, then `end`. Leaf parts reach the handler as they are decoded.
+ */
+export class MimeStream {
+  private readonly top: Entity;
+  /** The start of a line not yet complete (empty at a line start). */
+  private pending = '';
+  /** The text so far is in the middle of a line whose start was handed on already. */
+  private midLine = false;
+  private lines = 0;
+
+  constructor(
+    private readonly shared: Shared,
+    depth = 0,
+    isTop = true,
+  ) {
+    this.top = entity(depth, isTop);
+  }
+
+  static forMessage(handler: MimeHandler, limits: WalkLimits = {}): MimeStream {
+    return new MimeStream({ handler, limits, leaves: 0 });
+  }
+
+  write(chunk: string): void {
+    const text = this.pending === '' ? chunk : this.pending + chunk;
+    this.pending = '';
+    let pos = 0;
+    while (pos < text.length) {
+      if ((++this.lines & 1023) === 0) this.shared.limits.check?.();
+      const target = this.target();
+      const lineStart = !this.midLine;
+      if (target.body === null) {
+        // Header lines one at a time.
+        const nl = text.indexOf('\n', pos);
+        if (nl === -1) {
+          this.keepPartial(text.slice(pos), target);
+          return;
+        }
+        this.midLine = false;
+        this.headerLine(target, text.slice(pos, nl + 1), lineStart);
+        pos = nl + 1;
+        continue;
+      }
+      // Body: every line up to the next one that starts with "--" goes on in one piece.
+      const dash = lineStart && text.startsWith('--', pos) ? pos : text.indexOf('\n--', pos) + 1 || -1;
+      if (dash !== pos) {
+        const lastNl = text.lastIndexOf('\n', dash === -1 ? text.length - 1 : dash - 1);
+        if (lastNl < pos) {
+          // No complete line before the candidate: a partial line.
+          if (dash === -1) {
+            // A lone "-" at a line start may be the first half of a delimiter's "--".
+            if (lineStart && text.length - pos === 1 && text.charCodeAt(pos) === 0x2d) {
+              this.pending = '-';
+              return;
+            }
+            this.content(target, text.slice(pos), lineStart);
+            this.midLine = true;
+            return;
+          }
+          this.content(target, text.slice(pos, dash), lineStart);
+          this.midLine = false;
+          pos = dash;
+          continue;
+        }
+        this.content(target, text.slice(pos, lastNl + 1), lineStart);
+        this.midLine = false;
+        pos = lastNl + 1;
+        continue;
+      }
+      // A line starting with "--": it may be a delimiter of this part or of one around it.
+      const nl = text.indexOf('\n', pos);
+      if (nl === -1) {
+        const rest = text.slice(pos);
+        if (rest.length <= MAX_DELIMITER_LINE_CHARS) {
+          this.pending = rest;
+          return;
+        }
+        this.content(target, rest, true);
+        this.midLine = true;
         return;
       }
-      walk(section, depth + 1, state);
+      this.line(text.slice(pos, nl + 1));
+      this.midLine = false;
+      pos = nl + 1;
     }
-    return;
   }
-  if (type.value === 'message/rfc822' || type.value === 'message/global') {
-    if (depth >= MAX_DEPTH) {
-      state.skipped.push(`a forwarded message nested more than ${MAX_DEPTH} deep was not opened`);
+
+  /** A partial header line: held while short, else the part's header block is cut there. */
+  private keepPartial(rest: string, target: Entity): void {
+    if (rest.length <= MAX_DELIMITER_LINE_CHARS) {
+      this.pending = rest;
       return;
     }
-    state.limits.spendBytes?.(decodedSizeBound(body, encoding));
-    const inner = encoding.trim().toLowerCase() === 'base64' || encoding.trim().toLowerCase() === 'quoted-printable' ? Buffer.from(decodeBody(body, encoding)).toString('utf8') : body;
-    walk(inner, depth + 1, state);
-    return;
+    if (target.head.length < MAX_HEAD_CHARS) target.head += rest.slice(0, MAX_HEAD_CHARS - target.head.length);
+    this.midLine = true;
   }
-  const disposition = parseHeaderParams(headers.get('content-disposition') ?? '');
-  const rawName = disposition.params.get('filename') ?? type.params.get('name') ?? null;
-  state.limits.spendBytes?.(decodedSizeBound(body, encoding));
-  state.out.push({
-    contentType: type.value,
-    filename: rawName === null ? null : decodeEncodedWords(rawName),
-    data: decodeBody(body, encoding),
-  });
+
+  /** The innermost part the next line belongs to. */
+  private target(): Entity {
+    let at = this.top;
+    for (;;) {
+      const body = at.body;
+      if (body?.kind === 'multipart' && body.child !== null) at = body.child;
+      else if (body?.kind === 'message') at = body.inner;
+      else return at;
+    }
+  }
+
+  /** The multiparts around the current line, outermost first. */
+  private multiparts(): Array<Extract<Body, { kind: 'multipart' }>> {
+    const out: Array<Extract<Body, { kind: 'multipart' }>> = [];
+    let at: Entity | null = this.top;
+    while (at !== null) {
+      const body: Body | null = at.body;
+      if (body?.kind === 'multipart') {
+        out.push(body);
+        at = body.child;
+      } else if (body?.kind === 'message') at = body.inner;
+      else at = null;
+    }
+    return out;
+  }
+
+  /** One whole line (or the last, unterminated one) at a line start. */
+  private line(raw: string): void {
+    const [text] = splitEol(raw);
+    for (const multipart of this.multiparts()) {
+      if (multipart.closed) continue;
+      const kind = delimiterKind(text, multipart.delimiter);
+      if (kind === null) continue;
+      if (multipart.child !== null) this.close(multipart.child, true);
+      multipart.child = null;
+      if (kind === 'close') {
+        multipart.closed = true;
+      } else if (this.shared.leaves >= MAX_PARTS) {
+        this.shared.handler.skipped(`the message has more than ${MAX_PARTS} parts; the rest were not opened`);
+        multipart.closed = true;
+      } else {
+        multipart.child = entity(multipart.depth + 1);
+      }
+      return;
+    }
+    const target = this.target();
+    if (target.body === null) this.headerLine(target, raw, true);
+    else this.content(target, raw, true);
+  }
+
+  private headerLine(target: Entity, raw: string, lineStart: boolean): void {
+    const [text, eol] = splitEol(raw);
+    if (lineStart && text === '' && eol !== '') {
+      this.startBody(target);
+      return;
+    }
+    if (target.head.length < MAX_HEAD_CHARS) target.head += (text + (eol === '' ? '' : '\n')).slice(0, MAX_HEAD_CHARS - target.head.length);
+  }
+
+  private startBody(target: Entity): void {
+    const headers = parseHeaders(target.head);
+    target.head = '';
+    if (target.top) this.shared.handler.headers?.(headers);
+    const type = parseHeaderParams(headers.get('content-type') ?? 'text/plain');
+    const encoding = headers.get('content-transfer-encoding') ?? '7bit';
+    const boundary = type.params.get('boundary');
+    const { handler, limits } = this.shared;
+    if (type.value.startsWith('multipart/') && boundary) {
+      if (target.depth >= MAX_DEPTH) {
+        handler.skipped(`a part nested more than ${MAX_DEPTH} deep was not opened`);
+        target.body = { kind: 'ignore' };
+      } else {
+        target.body = { kind: 'multipart', delimiter: `--${boundary}`, depth: target.depth, child: null, closed: false };
+      }
+      return;
+    }
+    if (type.value === 'message/rfc822' || type.value === 'message/global') {
+      if (target.depth >= MAX_DEPTH) {
+        handler.skipped(`a forwarded message nested more than ${MAX_DEPTH} deep was not opened`);
+        target.body = { kind: 'ignore' };
+        return;
+      }
+      const e = encoding.trim().toLowerCase();
+      if (e === 'base64' || e === 'quoted-printable') {
+        const inner = new MimeStream(this.shared, target.depth + 1, false);
+        const utf8 = new StringDecoder('utf8');
+        const decoder = transferDecoder(encoding, (bytes) => {
+          limits.spendBytes?.(bytes.length);
+          inner.write(utf8.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length)));
+        });
+        target.body = { kind: 'encoded-message', inner, utf8, held: '', decoder };
+      } else {
+        target.body = { kind: 'message', inner: entity(target.depth + 1) };
+      }
+      return;
+    }
+    if (this.shared.leaves >= MAX_PARTS) {
+      target.body = { kind: 'ignore' };
+      return;
+    }
+    this.shared.leaves += 1;
+    const disposition = parseHeaderParams(headers.get('content-disposition') ?? '');
+    const rawName = disposition.params.get('filename') ?? type.params.get('name') ?? null;
+    const sink = handler.leaf({ contentType: type.value, filename: rawName === null ? null : decodeEncodedWords(rawName) });
+    target.body = {
+      kind: 'leaf',
+      sink,
+      held: '',
+      decoder: transferDecoder(encoding, (bytes) => {
+        limits.spendBytes?.(bytes.length);
+        sink.write(bytes);
+      }),
+    };
+  }
+
+  /**
+   * Body text for the innermost part: whole lines (or a piece of one). The line end before a
+   * delimiter belongs to the delimiter, so each piece's last line end waits for what follows.
+   */
+  private content(target: Entity, text: string, lineStart: boolean): void {
+    const body = target.body;
+    if (body === null) {
+      // Lines of a header block reached in one piece (only when the block holds no blank line yet).
+      let from = 0;
+      let first = lineStart;
+      while (from < text.length) {
+        const nl = text.indexOf('\n', from);
+        const end = nl === -1 ? text.length : nl + 1;
+        if (target.body !== null) {
+          this.content(target, text.slice(from), first);
+          return;
+        }
+        this.headerLine(target, text.slice(from, end), first);
+        first = true;
+        from = end;
+      }
+      return;
+    }
+    if (body.kind !== 'leaf' && body.kind !== 'encoded-message') return;
+    const [piece, eol] = splitEol(text);
+    const out = body.held + piece;
+    body.held = eol;
+    if (out !== '') body.decoder.write(out);
+  }
+
+  /** Ends a part: its sink, or every part inside it. `dropLineEnd` when a delimiter ends it. */
+  private close(target: Entity, dropLineEnd: boolean): void {
+    if (target.body === null) this.startBody(target);
+    const body = target.body;
+    if (body === null) return;
+    if (body.kind === 'leaf' || body.kind === 'encoded-message') {
+      if (!dropLineEnd && body.held !== '') body.decoder.write(body.held);
+      body.held = '';
+      body.decoder.end();
+      if (body.kind === 'leaf') {
+        body.sink.end();
+      } else {
+        body.inner.write(body.utf8.end());
+        body.inner.end();
+      }
+    } else if (body.kind === 'multipart') {
+      if (body.child !== null) this.close(body.child, dropLineEnd);
+      body.child = null;
+    } else if (body.kind === 'message') {
+      this.close(body.inner, dropLineEnd);
+    }
+    target.body = { kind: 'ignore' };
+  }
+
+  end(): void {
+    const rest = this.pending;
+    this.pending = '';
+    if (rest !== '') {
+      if (this.midLine) this.content(this.target(), rest, false);
+      else this.line(rest);
+    }
+    this.close(this.top, false);
+  }
 }
 
-/** Headers and leaf parts of one RFC 5322 message, forwarded messages (message/rfc822) opened. */
+/** Headers and leaf parts of one whole RFC 5322 message, forwarded messages (message/rfc822) opened. */
 export function parseMessage(text: string, limits: WalkLimits = {}): ParsedMessage {
-  const { head } = splitHeadBody(text);
-  const state: Walk = { out: [], skipped: [], limits };
-  walk(text, 0, state);
-  return { headers: parseHeaders(head), parts: state.out, skipped: state.skipped };
+  const parts: MimePart[] = [];
+  const skipped: string[] = [];
+  let headers = new Map<string, string>();
+  const stream = MimeStream.forMessage(
+    {
+      headers: (h) => (headers = h),
+      leaf(info) {
+        const chunks: Uint8Array[] = [];
+        return {
+          write: (bytes) => void chunks.push(bytes),
+          end: () => void parts.push({ ...info, data: Buffer.concat(chunks) }),
+        };
+      },
+      skipped: (reason) => void skipped.push(reason),
+    },
+    limits,
+  );
+  stream.write(text);
+  stream.end();
+  return { headers, parts, skipped };
 }

@@ -3,7 +3,7 @@ import type { ReportNote } from '../../../shared/reports.js';
 import { defaultArchiveLimits, type ArchiveLimits } from './archive.js';
 import { defaultBudgetLimits, type BudgetLimits } from './budget.js';
 import type { ParsedBatch } from './parseMessages.js';
-import type { WorkerReply, WorkerRequest } from './workerProtocol.js';
+import type { MailPiece, WorkerReply, WorkerRequest } from './workerProtocol.js';
 
 /**
  * The report reader's worker thread seen from the main process: messages are handed over in
@@ -46,6 +46,10 @@ export class ReportWorker {
   private settle: { resolve: (o: WorkerOutcome) => void; reject: (e: unknown) => void } | null = null;
   private finished = false;
   private messagesPosted = 0;
+  /** Characters of each batch posted and not answered yet, oldest first. */
+  private readonly inFlight: number[] = [];
+  private inFlightChars = 0;
+  private waiters: Array<{ below: number; resolve: () => void }> = [];
 
   constructor(private readonly options: ReportWorkerOptions = {}) {
     const budget = options.budget ?? defaultBudgetLimits;
@@ -78,6 +82,8 @@ export class ReportWorker {
   private onReply(reply: WorkerReply): void {
     if (reply.type === 'batch') {
       this.pending -= 1;
+      this.inFlightChars -= this.inFlight.shift() ?? 0;
+      this.wake();
       this.arm();
       this.outcome.reports.push(...reply.reports);
       this.outcome.skipped.push(...reply.skipped);
@@ -126,6 +132,38 @@ export class ReportWorker {
     this.finished = true;
     if (this.watchdog !== null) clearTimeout(this.watchdog);
     void this.worker.terminate();
+    this.wake();
+  }
+
+  private wake(): void {
+    const ready = this.waiters.filter((w) => this.finished || this.inFlightChars <= w.below);
+    this.waiters = this.waiters.filter((w) => !ready.includes(w));
+    for (const w of ready) w.resolve();
+  }
+
+  /**
+   * Resolves once at most `chars` characters of mail wait in the worker (at once when fewer do,
+   * or the worker ended): the reader of the mailbox waits on it, so the mail comes no faster
+   * than it is parsed.
+   */
+  whenBelow(chars: number): Promise<void> | null {
+    if (this.finished || this.inFlightChars <= chars) return null;
+    return new Promise((resolve) => this.waiters.push({ below: chars, resolve }));
+  }
+
+  /** Hands pieces of mail over as they arrive (copied to the worker); returns at once. */
+  pushPieces(pieces: MailPiece[]): void {
+    if (this.finished || pieces.length === 0) return;
+    let chars = 0;
+    for (const piece of pieces) {
+      if (piece.kind === 'text') chars += piece.text.length;
+      else if (piece.kind === 'begin') this.messagesPosted += 1;
+    }
+    this.pending += 1;
+    this.inFlight.push(chars);
+    this.inFlightChars += chars;
+    this.post({ type: 'pieces', pieces });
+    this.arm();
   }
 
   /** Hands messages over (copied to the worker); returns at once. */
@@ -133,6 +171,7 @@ export class ReportWorker {
     if (this.finished || messages.length === 0) return;
     this.pending += 1;
     this.messagesPosted += messages.length;
+    this.inFlight.push(0);
     this.post({ type: 'messages', messages });
     this.arm();
   }

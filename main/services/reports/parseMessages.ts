@@ -1,7 +1,7 @@
 import type { AggregateReport, ReportNote, SkippedReport } from '../../../shared/reports.js';
 import { defaultArchiveLimits, type ArchiveLimits } from './archive.js';
 import { BudgetExhausted, defaultBudgetLimits, ReadBudget, type BudgetLimits } from './budget.js';
-import { reportsFromMessage } from './extract.js';
+import { MessageReportsReader } from './extract.js';
 
 /**
  * Reads the reports of many messages within one budget. The worker thread runs this; tests
@@ -22,6 +22,9 @@ export interface ParsedBatch {
 export class MessageParser {
   readonly budget: ReadBudget;
   private readonly limits: ArchiveLimits;
+  private batch: ParsedBatch = { reports: [], skipped: [], notes: [] };
+  /** The message being read, or null between messages (and for one given up on). */
+  private current: MessageReportsReader | null = null;
   messagesRead = 0;
   messagesLeftOut = 0;
 
@@ -35,34 +38,73 @@ export class MessageParser {
     return this.budget.reason !== null;
   }
 
-  parse(messages: readonly string[]): ParsedBatch {
-    const batch: ParsedBatch = { reports: [], skipped: [], notes: [] };
+  /** Runs reading work with the budget's clock going (it stops while the reader waits for mail). */
+  timed<T>(work: () => T): T {
     this.budget.resume();
     try {
-      this.parseInto(messages, batch);
+      return work();
     } finally {
       this.budget.pause();
     }
+  }
+
+  private attempt(step: () => void): void {
+    try {
+      step();
+    } catch (error) {
+      if (!(error instanceof BudgetExhausted)) throw error;
+      this.current = null;
+      this.messagesLeftOut += 1;
+    }
+  }
+
+  /** A message starts; its text follows in `write` pieces, then `end`. */
+  begin(): void {
+    this.current = null;
+    if (this.stopped) {
+      this.messagesLeftOut += 1;
+      return;
+    }
+    this.attempt(() => {
+      this.current = new MessageReportsReader({ limits: this.limits, budget: this.budget });
+    });
+  }
+
+  write(text: string): void {
+    const reader = this.current;
+    if (reader !== null) this.attempt(() => reader.write(text));
+  }
+
+  end(): void {
+    const reader = this.current;
+    if (reader === null) return;
+    this.attempt(() => {
+      const extracted = reader.end();
+      this.current = null;
+      this.batch.reports.push(...extracted.reports);
+      this.batch.skipped.push(...extracted.skipped);
+      this.batch.notes.push(...extracted.notes);
+      this.messagesRead += 1;
+    });
+  }
+
+  /** What was read since the last call. */
+  take(): ParsedBatch {
+    const batch = this.batch;
+    this.batch = { reports: [], skipped: [], notes: [] };
     return batch;
   }
 
-  private parseInto(messages: readonly string[], batch: ParsedBatch): void {
-    for (const message of messages) {
-      if (this.stopped) {
-        this.messagesLeftOut += 1;
-        continue;
+  /** Whole messages, one after the other. */
+  parse(messages: readonly string[]): ParsedBatch {
+    this.timed(() => {
+      for (const message of messages) {
+        this.begin();
+        this.write(message);
+        this.end();
       }
-      try {
-        const extracted = reportsFromMessage(message, { limits: this.limits, budget: this.budget });
-        batch.reports.push(...extracted.reports);
-        batch.skipped.push(...extracted.skipped);
-        batch.notes.push(...extracted.notes);
-        this.messagesRead += 1;
-      } catch (error) {
-        if (!(error instanceof BudgetExhausted)) throw error;
-        this.messagesLeftOut += 1;
-      }
-    }
+    });
+    return this.take();
   }
 
   /** The note for a budget that ran out, or null. */

@@ -23,6 +23,18 @@ port.on('message', (request: WorkerRequest) => {
       reply({ type: 'batch', ...batch, messagesRead: parser.messagesRead, messagesLeftOut: parser.messagesLeftOut });
       return;
     }
+    if (request.type === 'pieces') {
+      const reader = parser;
+      reader.timed(() => {
+        for (const piece of request.pieces) {
+          if (piece.kind === 'begin') reader.begin();
+          else if (piece.kind === 'text') reader.write(piece.text);
+          else reader.end();
+        }
+      });
+      reply({ type: 'batch', ...reader.take(), messagesRead: reader.messagesRead, messagesLeftOut: reader.messagesLeftOut });
+      return;
+    }
     const note = parser.budgetNote();
     reply({ type: 'done', budgetNote: note, decodedBytes: parser.budget.decodedBytes, rows: parser.budget.rows, elapsedMs: parser.budget.elapsedMs() });
   } catch (error) {

@@ -75,6 +75,8 @@ export class XmlScanner {
   private steps = 0;
   /** Characters written so far. */
   chars = 0;
+  /** The text from the root element's start tag to the end of the chunk it came in. */
+  fromRoot = '';
 
   constructor(
     private readonly handler: XmlHandler,
@@ -183,6 +185,7 @@ export class XmlScanner {
         }
         if (this.rootClosed) throw notWellFormed('a second root element');
         if (qnames.length >= MAX_XML_DEPTH) throw new ReportRefused(`The report nests elements more than ${MAX_XML_DEPTH} deep.`);
+        if (!this.rootSeen) this.fromRoot = xml.slice(lt);
         this.rootSeen = true;
         qnames.push(qname);
         path.push(localName(qname));
