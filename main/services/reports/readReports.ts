@@ -8,6 +8,7 @@ import { ReportWorker } from './parseInWorker.js';
 import { recommendNextPolicy } from './recommend.js';
 import { discoverMailbox, readMailbox, reverseNames } from './remote.js';
 import type { MessageKey } from './seenList.js';
+import type { MailPiece } from './workerProtocol.js';
 import { summarize, withReverseNames } from './summarize.js';
 
 export interface ReadReportsOptions {
@@ -44,8 +45,10 @@ export const DEFAULT_CAP_BYTES = 64 * 1024 * 1024;
 /** Reverse lookups for at most this many sources (the busiest). */
 const MAX_REVERSE_LOOKUPS = 64;
 const DAY_MS = 86_400_000;
-/** Messages handed to the worker at a time. */
-const BATCH_CHARS = 1024 * 1024;
+/** Characters of mail handed to the worker at a time. */
+const BATCH_CHARS = 256 * 1024;
+/** Characters of mail handed over and not parsed yet, past which the mailbox is not read. */
+const IN_FLIGHT_CHARS = 4 * 1024 * 1024;
 
 /** The start of the period (null: every report read). */
 export function periodStart(period: ReportPeriod, now: Date): Date | null {
@@ -71,10 +74,12 @@ export async function readReports(session: RemoteSession, options: ReadReportsOp
     signal: options.signal,
     onBatch: (messagesRead) => progress({ kind: 'read', bytes: received, totalBytes: announced, messagesParsed: messagesRead }),
   });
-  let batch: string[] = [];
+  // Mail goes to the worker piece by piece as it arrives, never whole messages; the mailbox is
+  // read no faster than the worker parses (at most IN_FLIGHT_CHARS wait for it).
+  let batch: MailPiece[] = [];
   let batchChars = 0;
   const flush = () => {
-    worker.push(batch);
+    worker.pushPieces(batch);
     batch = [];
     batchChars = 0;
   };
@@ -83,12 +88,17 @@ export async function readReports(session: RemoteSession, options: ReadReportsOp
     contents = await readMailbox(session, discovery.mailbox, options.capBytes ?? DEFAULT_CAP_BYTES, {
       signal: options.signal,
       seen: options.incremental?.seen(discovery.mailbox),
-      onMessages: (messages) => {
-        for (const m of messages) {
-          batch.push(m);
-          batchChars += m.length;
-        }
+      messageSink: {
+        begin: () => batch.push({ kind: 'begin' }),
+        text: (text) => {
+          batch.push({ kind: 'text', text });
+          batchChars += text.length;
+        },
+        end: () => batch.push({ kind: 'end' }),
+      },
+      pace: () => {
         if (batchChars >= BATCH_CHARS) flush();
+        return worker.whenBelow(IN_FLIGHT_CHARS);
       },
       onProgress: (chars, total) => {
         received = chars;

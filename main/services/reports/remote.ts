@@ -8,7 +8,7 @@ import { reportsDiscoverScript, reportsPtrScript, reportsReadScript } from '../.
 import { commandLine } from '../ssh/quote.js';
 import type { RemoteSession } from '../ssh/types.js';
 import type { PerlMailVersions } from './knownIssues.js';
-import { MailboxStream, splitMbox } from './mailboxStream.js';
+import { MailboxStream, splitMbox, type MessageSink } from './mailboxStream.js';
 import { encodeSeenList, type MessageKey } from './seenList.js';
 import {
   aliasFiles,
@@ -166,6 +166,10 @@ export interface ReadMailboxOptions {
   signal?: AbortSignal | undefined;
   /** Whole messages as they arrive (else they are collected in the result). */
   onMessages?: (messages: string[]) => void;
+  /** Messages piece by piece as they arrive, never held whole (instead of `onMessages`). */
+  messageSink?: MessageSink;
+  /** After each piece of output: a promise to wait on before the next is read (the server waits meanwhile), or null. */
+  pace?: () => Promise<void> | null;
   /** Characters received and the total the server announced. */
   onProgress?: (received: number, total: number | null) => void;
   /** Read only new mail: these messages (already read) are not sent, and each message sent comes with its key. */
@@ -180,30 +184,33 @@ export async function readMailbox(session: RemoteSession, mailbox: ReportMailbox
   const tok = token();
   const specs = mailbox.paths.map((p) => `${p.format}:${p.path}`);
   const collected: string[] = [];
-  const stream = new MailboxStream(tok, capBytes, options.onMessages ?? ((messages) => collected.push(...messages)));
+  const stream = new MailboxStream(tok, capBytes, options.messageSink ?? options.onMessages ?? ((messages) => collected.push(...messages)));
   const mode = options.seen === undefined ? 'all' : 'new';
-  const result = await session.exec(commandLine(['sh', '-c', reportsReadScript, 'homemail-reports', tok, String(capBytes), mode, ...specs]), {
+  // The output is never held whole: each piece goes through the stream (messages handed on as
+  // they come), only the short sections after the mail are kept.
+  const result = await session.execStream(commandLine(['sh', '-c', reportsReadScript, 'homemail-reports', tok, String(capBytes), mode, ...specs]), {
     sudo: true,
     ...(options.seen === undefined ? {} : { stdin: encodeSeenList(options.seen) }),
     timeoutMs: 300_000,
     onStdout: (text) => {
       stream.push(text);
       options.onProgress?.(stream.received, stream.total);
+      return options.pace?.() ?? undefined;
     },
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
-  if (!result.stdout.includes(`${tok} end`)) {
+  if (!stream.tail.includes(`${tok} end`)) {
     throw new HomemailError('command-failed', 'Could not read the report mailbox.', { hint: result.stderr.trim().slice(0, 300) || `exit ${result.code}` });
   }
   stream.end();
   const versions: PerlMailVersions = { spamassassin: null, mailDkim: null };
-  for (const line of section(result.stdout, tok, 'versions').split('\n')) {
+  for (const line of section(stream.tail, tok, 'versions').split('\n')) {
     const [status = '', name = '', version = ''] = line.trim().split(/\s+/);
     if (!status.startsWith('i') || version === '') continue;
     if (name === 'spamassassin') versions.spamassassin = version;
     if (name === 'libmail-dkim-perl') versions.mailDkim = version;
   }
-  const logLines = section(result.stdout, tok, 'logs')
+  const logLines = section(stream.tail, tok, 'logs')
     .split('\n')
     .filter((l) => l.trim() !== '');
   return {

@@ -4,9 +4,12 @@ import type { PrivilegeMode } from '../../../shared/inspection.js';
 import type { HostKeyInfo } from './hostKey.js';
 import { sudoCommandLine, takeSudoMarker } from './sudo.js';
 import { StringDecoder } from 'node:string_decoder';
-import type { ExecOptions, ExecResult, RemoteSession, SshTarget } from './types.js';
+import type { ExecOptions, ExecResult, RemoteSession, SshTarget, StreamExecOptions, StreamExecResult } from './types.js';
 
 export const defaultCommandTimeoutMs = 120_000;
+
+/** One piece of standard output: the bytes, and their text (decoded on demand, across pieces). */
+type StdoutChunk = (chunk: Buffer, text: () => string) => void | Promise<void>;
 
 /** One logged-in SSH connection: the RemoteSession every server service uses. */
 export class SshSession implements RemoteSession {
@@ -56,6 +59,20 @@ export class SshSession implements RemoteSession {
   }
 
   async exec(commandLine: string, options: ExecOptions = {}): Promise<ExecResult> {
+    const stdout: Buffer[] = [];
+    const { onStdout } = options;
+    const raw = await this.#exec(commandLine, options, (chunk, text) => {
+      stdout.push(chunk);
+      onStdout?.(text());
+    });
+    return { ...raw, stdout: Buffer.concat(stdout).toString('utf8') };
+  }
+
+  async execStream(commandLine: string, options: StreamExecOptions): Promise<StreamExecResult> {
+    return this.#exec(commandLine, options, (_chunk, text) => options.onStdout(text()));
+  }
+
+  async #exec(commandLine: string, options: Omit<ExecOptions, 'onStdout'>, onChunk: StdoutChunk): Promise<StreamExecResult> {
     if (this.#closed) throw new HomemailError('ssh-unreachable', `The connection to ${this.target.host} was closed.`, { hint: 'Connect again.' });
     const viaSudo = options.sudo === true && this.#privilege !== 'root';
     const hasPassword = this.#sudoPassword !== undefined;
@@ -63,7 +80,7 @@ export class SshSession implements RemoteSession {
     const body = typeof options.stdin === 'string' ? Buffer.from(options.stdin, 'utf8') : options.stdin ? Buffer.from(options.stdin) : undefined;
     const stdin = viaSudo && hasPassword ? Buffer.concat([Buffer.from(`${this.#sudoPassword}\n`, 'utf8'), body ?? Buffer.alloc(0)]) : body;
     this.#roundTrips += 1;
-    const raw = await this.#run(line, stdin, options.timeoutMs ?? defaultCommandTimeoutMs, options.signal, options.onStdout);
+    const raw = await this.#run(line, stdin, options.timeoutMs ?? defaultCommandTimeoutMs, options.signal, onChunk);
     if (!viaSudo) return raw;
     const { outcome, stderr } = takeSudoMarker(raw.stderr);
     if (outcome === 'root') this.#privilege = 'root';
@@ -85,15 +102,14 @@ export class SshSession implements RemoteSession {
     return { ...raw, stderr };
   }
 
-  #run(line: string, stdin: Buffer | undefined, timeoutMs: number, signal: AbortSignal | undefined, onStdout?: (text: string) => void): Promise<ExecResult> {
-    return new Promise<ExecResult>((resolve, reject) => {
+  #run(line: string, stdin: Buffer | undefined, timeoutMs: number, signal: AbortSignal | undefined, onChunk: StdoutChunk): Promise<StreamExecResult> {
+    return new Promise<StreamExecResult>((resolve, reject) => {
       if (signal?.aborted) {
         reject(new HomemailError('cancelled', 'The command was cancelled before it started.'));
         return;
       }
       let channel: ClientChannel | null = null;
       let settled = false;
-      const stdout: Buffer[] = [];
       const stderr: Buffer[] = [];
       let code: number | null = null;
       let exitSignal: string | null = null;
@@ -118,7 +134,6 @@ export class SshSession implements RemoteSession {
         }
         resolve({
           code: code ?? (exitSignal ? 128 + (exitSignal === 'KILL' ? 9 : 15) : 255),
-          stdout: Buffer.concat(stdout).toString('utf8'),
           stderr: Buffer.concat(stderr).toString('utf8'),
         });
       };
@@ -144,16 +159,47 @@ export class SshSession implements RemoteSession {
           return;
         }
         const decoder = new StringDecoder('utf8');
+        // Output the reader is still working on: the channel stays paused until it is done.
+        let busy: Promise<void> | null = null;
+        let closed = false;
+        let ended = false;
+        // Done once the channel closed and every piece of output it buffered was handed on.
+        const settleIfDone = () => {
+          if (closed && busy === null && (ended || stream.readableLength === 0)) finish(null);
+        };
+        stream.on('end', () => {
+          ended = true;
+          settleIfDone();
+        });
         stream.on('data', (chunk: Buffer) => {
-          stdout.push(chunk);
-          if (onStdout) onStdout(decoder.write(chunk));
+          let returned: void | Promise<void>;
+          try {
+            returned = onChunk(chunk, () => decoder.write(chunk));
+          } catch (error) {
+            finish(error instanceof Error ? error : new Error(String(error)));
+            return;
+          }
+          if (!(returned instanceof Promise)) return;
+          stream.pause();
+          const waiting = returned.then(
+            () => {
+              if (busy === waiting) busy = null;
+              stream.resume();
+              settleIfDone();
+            },
+            (error: unknown) => finish(error instanceof Error ? error : new Error(String(error))),
+          );
+          busy = waiting;
         });
         stream.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
         stream.on('exit', (exitCode: number | null, signalName?: string) => {
           code = exitCode;
           exitSignal = signalName ?? null;
         });
-        stream.on('close', () => finish(null));
+        stream.on('close', () => {
+          closed = true;
+          settleIfDone();
+        });
         stream.on('error', (streamError: Error) => finish(streamError));
         if (stdin && stdin.length > 0) stream.end(stdin);
         else stream.end();

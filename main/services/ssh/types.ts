@@ -26,6 +26,18 @@ export interface ExecResult {
   stderr: string;
 }
 
+export interface StreamExecOptions extends Omit<ExecOptions, 'onStdout'> {
+  /**
+   * Standard output as it arrives (UTF-8 decoded across chunk boundaries), and nowhere else:
+   * it is not collected. While a promise it returns is pending, the channel is not read, so
+   * the server waits (SSH flow control) instead of the output piling up here.
+   */
+  onStdout: (text: string) => void | Promise<void>;
+}
+
+/** A streamed command's outcome: its standard output went to `onStdout` only. */
+export type StreamExecResult = Omit<ExecResult, 'stdout'>;
+
 export interface RemoteSession {
   readonly target: SshTarget;
   /** Logged in as root (no sudo needed). */
@@ -35,6 +47,8 @@ export interface RemoteSession {
    * function: no user input may reach a shell any other way. One call is one round trip.
    */
   exec(commandLine: string, options?: ExecOptions): Promise<ExecResult>;
+  /** Like exec, for output too large to hold: it goes to `onStdout` as it arrives, at the pace that is read. */
+  execStream(commandLine: string, options: StreamExecOptions): Promise<StreamExecResult>;
   /** Commands and SFTP operations since login: what the benchmarks and host tests count. */
   readonly roundTrips: number;
   close(): Promise<void>;
