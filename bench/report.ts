@@ -20,6 +20,7 @@ export const FIGURE_KEYS = [
   'reports_elementtree_mb_per_s',
   'reports_peak_rss_mb',
   'reports_hostile_peak_rss_mb',
+  'reports_big_message_peak_rss_mb',
   'maildir_read_s',
 ] as const;
 
@@ -85,10 +86,10 @@ function mark(f: Figure): string {
 }
 
 /** A Markdown table (readable on a terminal and pasteable into the README). */
-export function formatTable(results: Results): string {
-  const rows = FIGURE_KEYS.map((key) => {
+export function formatTable(results: Partial<Results>, keys: readonly FigureKey[] = FIGURE_KEYS): string {
+  const rows = keys.flatMap((key) => {
     const f = results[key];
-    return [key, formatValue(f), f.target, mark(f)];
+    return f === undefined ? [] : [[key, formatValue(f), f.target, mark(f)]];
   });
   const header = ['figure', 'value', 'target', 'mark'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
