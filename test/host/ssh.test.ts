@@ -136,6 +136,46 @@ describe.skipIf(skip !== null)(suite('SSH layer against the test host'), () => {
     expect(deploy.roundTrips).toBe(3);
   });
 
+  it('streams an output too large to hold: nothing collected, and while the reader is busy the server waits (SSH flow control)', async () => {
+    const deploy = await connect('deploy', { identityFile: host.users.deploy.keyPath });
+    await host.runAsRoot('rm -f /tmp/hm-stream-done');
+    // About 15 MB: more than the SSH window and the socket buffers hold together.
+    const script = 'seq 1 2000000; touch /tmp/hm-stream-done';
+    let pending = '';
+    let lines = 0;
+    let last = '';
+    let inOrder = true;
+    let doneWhileBusy: string | null = null;
+    const result = await deploy.execStream(commandLine(['sh', '-c', script]), {
+      timeoutMs: 60_000,
+      onStdout: (text) => {
+        const all = pending + text;
+        const cut = all.lastIndexOf('\n') + 1;
+        for (const line of all.slice(0, cut).split('\n').slice(0, -1)) {
+          lines += 1;
+          if (line !== String(lines)) inOrder = false;
+          last = line;
+        }
+        pending = all.slice(cut);
+        if (doneWhileBusy !== null) return undefined;
+        // The first piece: stay busy for a while and look whether the server got to the end.
+        return new Promise<void>((resolve) =>
+          setTimeout(() => {
+            void host.runAsRoot('test -e /tmp/hm-stream-done && echo done || echo waiting').then((r) => {
+              doneWhileBusy = r.stdout.trim();
+              resolve();
+            });
+          }, 1500),
+        );
+      },
+    });
+    expect(result.code).toBe(0);
+    expect(result).not.toHaveProperty('stdout');
+    expect(doneWhileBusy).toBe('waiting');
+    expect({ lines, last, inOrder }).toEqual({ lines: 2_000_000, last: '2000000', inOrder: true });
+    expect((await host.runAsRoot('test -e /tmp/hm-stream-done && echo done')).stdout.trim()).toBe('done');
+  });
+
   it('says which: connection refused, DNS failure, or no answer — within the connect timeout', async () => {
     const base = { knownHostsFile: trusted, onUnknownHostKey: 'refuse' as const, agent: false as const, useSshConfig: false, password: 'x' };
     await expect(connectSsh({ ...base, target: { user: 'a', host: '127.0.0.1', port: 1 } })).rejects.toMatchObject({ code: 'ssh-refused', details: { reason: 'refused' } });

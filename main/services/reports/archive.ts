@@ -338,10 +338,3 @@ export function unzipLimited(data: Uint8Array, wanted: (name: string) => boolean
   stream.end();
   return entries.map((e) => ({ name: e.name, data: Buffer.concat(e.parts) }));
 }
-
-/** gzip starts with 1f 8b; zip local headers with "PK\3\4". */
-export function sniffArchive(data: Uint8Array): 'gzip' | 'zip' | null {
-  if (data.length >= 2 && data[0] === 0x1f && data[1] === 0x8b) return 'gzip';
-  if (data.length >= 4 && data[0] === 0x50 && data[1] === 0x4b && data[2] === 0x03 && data[3] === 0x04) return 'zip';
-  return null;
-}

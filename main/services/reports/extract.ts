@@ -25,6 +25,17 @@ export interface ExtractOptions {
 /** Bytes an attachment or document is sniffed on (a BOM, 4 KiB of blanks, 512 bytes of head). */
 const SNIFF_BYTES = 8 * 1024;
 
+/** Runs a step; a refusal (not the budget's, which stops the run) comes back as its reason. */
+function refusal(step: () => void): string | null {
+  try {
+    step();
+    return null;
+  } catch (error) {
+    if (error instanceof BudgetExhausted || !(error instanceof ReportRefused)) throw error;
+    return error.message;
+  }
+}
+
 /** Holds the first bytes of a stream until `decide` can look at them. */
 class Prefix {
   private chunks: Uint8Array[] = [];
@@ -100,13 +111,7 @@ class DocumentReader {
 
   /** Runs a step of the report's reading: a refusal becomes this document's reason. */
   private guard(step: () => void): void {
-    if (this.failure !== null) return;
-    try {
-      step();
-    } catch (error) {
-      if (error instanceof BudgetExhausted || !(error instanceof ReportRefused)) throw error;
-      this.failure = error.message;
-    }
+    if (this.failure === null) this.failure = refusal(step);
   }
 
   private take(bytes: Uint8Array): void {
@@ -248,13 +253,7 @@ class AttachmentReader implements LeafSink {
   }
 
   private guard(step: () => void): void {
-    if (this.refused !== null) return;
-    try {
-      step();
-    } catch (error) {
-      if (error instanceof BudgetExhausted || !(error instanceof ReportRefused)) throw error;
-      this.refused = error.message;
-    }
+    if (this.refused === null) this.refused = refusal(step);
   }
 
   private take(bytes: Uint8Array): void {

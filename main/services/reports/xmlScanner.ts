@@ -203,11 +203,3 @@ export class XmlScanner {
     return pos;
   }
 }
-
-/** Scans one whole document, calling the handler; throws ReportRefused. */
-export function scanXml(xml: string | Iterable<string>, handler: XmlHandler, budget: ReadBudget): void {
-  const scanner = new XmlScanner(handler, budget);
-  if (typeof xml === 'string') scanner.write(xml);
-  else for (const chunk of xml) scanner.write(chunk);
-  scanner.end();
-}
