@@ -89,6 +89,9 @@ interface InflateState {
 
 type GunzipPhase = 'header' | 'inflate' | 'trailer' | 'after';
 
+/** Longest gzip member header waited for (a file name or comment that never ends is no header). */
+const MAX_HEADER_BYTES = 64 * 1024;
+
 /**
  * A gzip file inflated as it arrives, member by member (RFC 1952: concatenated members are one
  * file), each checked against its own CRC-32 and ISIZE at the member's end, not the
@@ -141,7 +144,8 @@ export class GunzipStream {
       if (this.phase === 'header') {
         const header = gzipHeaderLength(data, 0);
         if (header === -1) {
-          if (data.length >= 3 && !(data[0] === 0x1f && data[1] === 0x8b && data[2] === 8)) {
+          // A real header (with its optional name and comment) is far shorter than MAX_HEADER_BYTES.
+          if (data.length > MAX_HEADER_BYTES || (data.length >= 3 && !(data[0] === 0x1f && data[1] === 0x8b && data[2] === 8))) {
             if (this.members === 0) throw new ArchiveRefused(`${this.what} is too short or not a gzip file.`);
             this.phase = 'after';
             continue;

@@ -121,6 +121,15 @@ describe('the message reader, fed in pieces', () => {
     );
   });
 
+  it('gives up on a gzip header whose file name never ends, without waiting for the rest (constructed, RFC 1952 FNAME)', () => {
+    const header = Buffer.from([0x1f, 0x8b, 8, 8, 0, 0, 0, 0, 0, 3]);
+    const stream = new GunzipStream(defaultArchiveLimits, () => undefined);
+    expect(() => {
+      stream.write(header);
+      for (let i = 0; i < 40; i++) stream.write(Buffer.alloc(4096, 0x61));
+    }).toThrow(/not a gzip file/);
+  });
+
   it('hands a 24 MB quoted-printable attachment on in small pieces, never whole', () => {
     const line = `${'=3Cfeedback=3E'.repeat(5)}=\n`;
     const body = line.repeat(Math.ceil((24 * 1024 * 1024) / line.length));
