@@ -70,19 +70,24 @@ export function readSshOptions(values: SshOptionValues, io: Pick<CliIO, 'env' | 
   };
 }
 
-/** Reads the first line of stdin (without its line ending) and stops reading. */
-export async function readPasswordLine(stdin: NodeJS.ReadableStream): Promise<string> {
+/** Reads the first `count` lines of stdin (without their line endings) and stops reading. */
+export async function readStdinLines(stdin: NodeJS.ReadableStream, count: number): Promise<string[]> {
   const chunks: Buffer[] = [];
+  let newlines = 0;
   for await (const chunk of stdin) {
     const buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : (chunk as Buffer);
-    const newline = buffer.indexOf(0x0a);
-    if (newline !== -1) {
-      chunks.push(buffer.subarray(0, newline));
-      break;
-    }
     chunks.push(buffer);
+    for (const byte of buffer) if (byte === 0x0a) newlines += 1;
+    if (newlines >= count) break;
   }
-  const line = Buffer.concat(chunks).toString('utf8').replace(/\r$/, '');
+  const lines = Buffer.concat(chunks).toString('utf8').split('\n').slice(0, count).map((l) => l.replace(/\r$/, ''));
+  chunks.fill(Buffer.alloc(0));
+  return lines;
+}
+
+/** Reads the first line of stdin (without its line ending) and stops reading. */
+export async function readPasswordLine(stdin: NodeJS.ReadableStream): Promise<string> {
+  const [line = ''] = await readStdinLines(stdin, 1);
   if (line === '') throw new HomemailError('bad-input', '--password-stdin was given but standard input held no password line.', { details: { field: 'password-stdin' }, hint: 'Pipe the password in, e.g. from a password manager.' });
   return line;
 }
@@ -91,8 +96,9 @@ export async function readPasswordLine(stdin: NodeJS.ReadableStream): Promise<st
  * Connects with the parsed options: the one RemoteSession a command uses. The password
  * from --password-stdin serves password login, the key passphrase and sudo.
  */
-export async function connectFromCli(options: SshCliOptions, io: Pick<CliIO, 'stdin' | 'env'>, signal?: AbortSignal): Promise<SshSession> {
-  const password = options.passwordStdin ? await readPasswordLine(io.stdin) : undefined;
+export async function connectFromCli(options: SshCliOptions, io: Pick<CliIO, 'stdin' | 'env'>, signal?: AbortSignal, sudoPassword?: string): Promise<SshSession> {
+  // A command that reads a second secret from stdin (relay) reads both lines first and passes the first.
+  const password = sudoPassword ?? (options.passwordStdin ? await readPasswordLine(io.stdin) : undefined);
   return connectSsh({
     target: options.target,
     knownHostsFile: options.knownHostsFile,

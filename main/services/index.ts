@@ -7,6 +7,7 @@ import { createHostKeyHandlers } from './hostKeys/handlers.js';
 import { createKeysHandlers } from './keys/handlers.js';
 import { createReportsHandlers } from './reports/handlers.js';
 import { createInboundHandlers } from './inbound/handlers.js';
+import { createRelayHandlers } from './relay/handlers.js';
 import { createInspectHandlers } from './inspect/handlers.js';
 import { createRotationHandlers } from './rotation/handlers.js';
 import { createSessionHandlers } from './ssh/handlers.js';
@@ -22,6 +23,7 @@ export function createHandlers(deps: ServiceDeps): Handlers {
     ...createKeysHandlers(deps),
     ...createReportsHandlers(deps),
     ...createInboundHandlers(deps),
+    ...createRelayHandlers(deps),
     ...createBackupHandlers(deps),
     ...createHostKeyHandlers(deps),
     ...createInspectHandlers(deps),

@@ -10,6 +10,7 @@ import { recordsCalls } from './records.js';
 import { reportsCalls } from './reports.js';
 import { inboundCalls } from './inbound.js';
 import { rotationCalls } from './rotation.js';
+import { relayCalls } from './relay.js';
 import { sessionCalls } from './session.js';
 import { verifyCalls } from './verify.js';
 import { watchCalls } from './watch.js';
@@ -23,6 +24,7 @@ export const contract = {
   ...recordsCalls,
   ...reportsCalls,
   ...inboundCalls,
+  ...relayCalls,
   ...backupsCalls,
   ...verifyCalls,
   ...watchCalls,

@@ -26,6 +26,8 @@ export const callNames = [
   'checkInbound',
   'planInbound',
   'applyInbound',
+  'planRelay',
+  'applyRelay',
   'watchStatus',
   'watchRunNow',
   'exportHistory',

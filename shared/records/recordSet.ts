@@ -100,7 +100,7 @@ export function buildRecordSet(request: RecordRequest): RecordSet {
   }
   const mxHost = request.mxHost === undefined ? undefined : orThrow('mx', normalizeDomain(request.mxHost));
   const ptrHost = request.ptrHost === undefined ? mxHost : orThrow('ptr', normalizeDomain(request.ptrHost));
-  const includes = (request.spf?.includes ?? []).map((d) => orThrow('include', normalizeDomain(d)));
+  const includes = (request.spf?.includes ?? []).map((d) => orThrow('include', normalizeDomain(d, { allowUnderscore: true })));
   const published = publishedDmarc(domain, request.existing ?? []);
   const keptNotes: RecordNote[] = [];
   const rua = uniqueAddresses([...(request.dmarc?.rua ?? []), ...(published?.rua ?? [])].map((a) => orThrow('rua', parseEmailAddress(a))));

@@ -4,11 +4,17 @@ import { refuseControlCharacters } from './text.js';
 export interface DomainOptions {
   /** Accept a name without a dot (never for a mail domain; for labels checked alone). */
   allowSingleLabel?: boolean;
+  /**
+   * Accept "_" in labels other than the last: names that are not host names, such as SPF
+   * include: targets (`_spf.google.com`, RFC 7208 §7.1's domain-spec takes any DNS name).
+   */
+  allowUnderscore?: boolean;
 }
 
 // Characters that would make the URL parser read something other than a host name.
 const URL_STRUCTURE = /[\s/\\?#@:[\]%<>"^`{|}]/u;
 const LDH_LABEL = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
+const UNDERSCORE_LABEL = /^[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?$/;
 const IPV4_LIKE = /^\d+(?:\.\d+){3}$/;
 
 /**
@@ -34,10 +40,11 @@ export function normalizeDomain(input: string, options: DomainOptions = {}): Val
   if (host.startsWith('[') || IPV4_LIKE.test(host)) return invalid('domainIsAddress', { value });
   if (host.endsWith('.')) host = host.slice(0, -1);
   const labels = host.split('.');
-  for (const label of labels) {
+  for (const [index, label] of labels.entries()) {
     if (label === '') return invalid('domainEmptyLabel', { value });
     if (label.length > 63) return invalid('domainLabelTooLong', { label });
-    if (!LDH_LABEL.test(label)) return invalid('domainLabelChars', { label });
+    const underscore = options.allowUnderscore === true && index < labels.length - 1;
+    if (!(underscore ? UNDERSCORE_LABEL : LDH_LABEL).test(label)) return invalid('domainLabelChars', { label });
   }
   if (host.length > 253) return invalid('domainTooLong', { length: host.length });
   if (labels.length < 2 && !options.allowSingleLabel) return invalid('domainSingleLabel', { value });

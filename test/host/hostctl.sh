@@ -32,6 +32,9 @@ BASE_RECIPE_VERSION=
 BASE_PACKAGES=
 select_platform() {
   BASE_PACKAGES="openssh-server postfix opendkim opendkim-tools sudo ca-certificates bsd-mailx rsyslog dnsutils procps iproute2 netbase"
+  # The ISP relay stand-in (relay-up): Cyrus SASL with its PLAIN/LOGIN modules and sasldb
+  # (the same modules Postfix's smtp client needs to authenticate to a relay).
+  BASE_PACKAGES+=" libsasl2-modules sasl2-bin"
   case $1 in
     bookworm) BASE_RECIPE_VERSION=4 ;;
     # trixie's postfix only recommends ssl-cert (bookworm's depends on it); a plain
@@ -624,6 +627,58 @@ start_services() {
   wait_listen tcp "$SERVER_ADDR" "$SSH_PORT" sshd
 }
 
+# ---------------------------------------------------------------- the ISP's relay
+# relay-up: a second Postfix (config /etc/postfix-relay, queue /var/spool/postfix-relay) on
+# 127.0.0.2 standing in for an ISP's submission server: port 587 with STARTTLS (a
+# certificate from a test CA made here) and SASL login (Cyrus SASL with sasldb, as Debian's
+# sasl2-bin packages it), delivering example.org and relay.example.org to the same local
+# mailboxes (/var/mail/USER). Its DNS name relay.example.org, and the SPF it publishes for its
+# address (_spf.relay.example.org), are set with dns-set by the tests that use it.
+readonly RELAY_ADDR=127.0.0.2
+readonly RELAY_NAME=relay.example.org
+readonly RELAY_USER=homeuser
+readonly RELAY_PASSWORD="relay Pa55:word"
+readonly RELAY_CONF=/etc/postfix-relay
+relay_setup_script() {
+  cat <<'SCRIPT'
+set -e
+# inet_interfaces = all: Postfix refuses an address no interface lists, and a namespace's lo
+# has only 127.0.0.1/8 (which routes all of 127/8); master.cf binds the one address.
+c=$1; addr=$2; name=$3
+mkdir -p "$c/sasl" "$c/ca" /var/spool/postfix-relay /var/lib/postfix-relay
+chown postfix:postfix /var/lib/postfix-relay
+cp /etc/postfix/master.cf "$c/master.cf"
+printf '%s\n' "compatibility_level = 3.6" "queue_directory = /var/spool/postfix-relay" "data_directory = /var/lib/postfix-relay" \
+  "syslog_name = postfix-relay" "myhostname = $name" "mydestination = $name, example.org" "inet_interfaces = all" \
+  "inet_protocols = ipv4" "mynetworks = $addr/32" "alias_maps = hash:/etc/aliases" "alias_database = hash:/etc/aliases" \
+  "smtpd_tls_cert_file = $c/relay.crt" "smtpd_tls_key_file = $c/relay.key" "smtpd_tls_security_level = may" \
+  "cyrus_sasl_config_path = $c/sasl" "smtpd_sasl_local_domain = $name" \
+  "smtpd_relay_restrictions = permit_sasl_authenticated, reject" "smtpd_recipient_restrictions = permit_sasl_authenticated, reject" >"$c/main.cf"
+postconf -c "$c" -MX smtp/inet
+postconf -c "$c" -F '*/*/chroot = n'
+postconf -c "$c" -M "$addr:submission/inet=$addr:submission inet n - n - - smtpd -o syslog_name=postfix-relay/submission -o smtpd_tls_security_level=encrypt -o smtpd_sasl_auth_enable=yes"
+printf '%s\n' 'pwcheck_method: auxprop' 'auxprop_plugin: sasldb' 'mech_list: PLAIN LOGIN' "sasldb_path: $c/sasldb2" >"$c/sasl/smtpd.conf"
+cd "$c/ca"
+openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=Homemail Test CA" -keyout ca.key -out ca.crt 2>/dev/null
+openssl req -newkey rsa:2048 -nodes -subj "/CN=$name" -keyout "$c/relay.key" -out relay.csr 2>/dev/null
+printf 'subjectAltName=DNS:%s\n' "$name" >san.ext
+openssl x509 -req -in relay.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 30 -extfile san.ext -out "$c/relay.crt" 2>/dev/null
+chmod 600 "$c/relay.key"
+SCRIPT
+}
+cmd_relay_up() {
+  need_root
+  is_up || die "the host is not up"
+  local c=$RELAY_CONF
+  in_root "$ROOT" sh -c "$(relay_setup_script)" relay-up "$c" "$RELAY_ADDR" "$RELAY_NAME" </dev/null >>"$STATE/services.log" 2>&1 || die "relay setup failed (see $STATE/services.log)"
+  printf '%s' "$RELAY_PASSWORD" | in_root "$ROOT" saslpasswd2 -p -c -f "$c/sasldb2" -u "$RELAY_NAME" "$RELAY_USER" || die "saslpasswd2 failed"
+  in_root "$ROOT" sh -c 'chown root:postfix "$1" && chmod 640 "$1"' chown "$c/sasldb2"
+  in_root "$ROOT" postfix -c "$c" start </dev/null >>"$STATE/services.log" 2>&1 || die "the relay's postfix did not start (see $STATE/services.log)"
+  record_pid postfix-relay "$(pidfile_pid /var/spool/postfix-relay/pid/master.pid)"
+  wait_listen tcp "$RELAY_ADDR" 587 "relay submission"
+  log "relay up: $RELAY_NAME $RELAY_ADDR:587 (STARTTLS, SASL user $RELAY_USER)"
+}
+
 # ---------------------------------------------------------------- commands
 valid_variant() { [[ " $VARIANTS " == *" $1 "* ]] || die "unknown variant '$1' (variants: $VARIANTS)"; }
 
@@ -710,6 +765,10 @@ BASE=$BASE
 ADMIN_PASSWORD=$ADMIN_PASSWORD
 ROOT_PASSWORD=$ROOT_PASSWORD
 PEM_PASSPHRASE=$PEM_PASSPHRASE
+RELAY_ADDR=$RELAY_ADDR
+RELAY_NAME=$RELAY_NAME
+RELAY_USER=$RELAY_USER
+RELAY_PASSWORD=$RELAY_PASSWORD
 ENV
 }
 
@@ -734,7 +793,7 @@ main() {
   select_platform "${platform:-bookworm}"
   cd /   # never keep a directory of the instance busy (down finds processes by their cwd)
   case $cmd in
-    up|reset|down|rotate-host-keys|dns-set) need_root; mkdir -p "$CACHE_DIR"; take_lock ;;
+    up|reset|down|rotate-host-keys|dns-set|relay-up) need_root; mkdir -p "$CACHE_DIR"; take_lock ;;
   esac
   case $cmd in
     build-base) cmd_build_base ;;
@@ -743,6 +802,7 @@ main() {
     down) cmd_down ;;
     status) cmd_status ;;
     rotate-host-keys) cmd_rotate_host_keys ;;
+    relay-up) cmd_relay_up ;;
     exec) cmd_exec "$@" ;;
     dns-set) cmd_dns_set "$@" ;;
     env) cmd_env ;;

@@ -111,6 +111,17 @@ export interface TestHost {
   newestMessage(user: string, opts?: { containing?: string; timeoutMs?: number }): Promise<string>;
   setRecords(zone: Zone, records: readonly string[]): Promise<void>;
   rotateHostKeys(): Promise<void>;
+  /** Starts the ISP relay stand-in (hostctl.sh relay-up): submission with STARTTLS and SASL on 127.0.0.2:587. */
+  startRelay(): Promise<RelayServer>;
+}
+
+/** The ISP relay stand-in's facts (hostctl.sh relay-up; its DNS records are the test's to set). */
+export interface RelayServer {
+  address: string;
+  name: string;
+  port: number;
+  user: string;
+  password: string;
 }
 
 /** Configuration files a snapshot covers by default. */
@@ -310,6 +321,11 @@ function makeHost(env: HostEnv): TestHost {
     },
     rotateHostKeys: async () => {
       await hostctl(['rotate-host-keys'], { timeoutMs: UP_TIMEOUT_MS });
+    },
+    startRelay: async () => {
+      await hostctl(['relay-up'], { timeoutMs: UP_TIMEOUT_MS });
+      const env = new Map((await hostctl(['env'])).split('\n').map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)] as const));
+      return { address: env.get('RELAY_ADDR') ?? '', name: env.get('RELAY_NAME') ?? '', port: 587, user: env.get('RELAY_USER') ?? '', password: env.get('RELAY_PASSWORD') ?? '' };
     },
   };
 }

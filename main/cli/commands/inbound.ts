@@ -19,7 +19,8 @@ export function formatInbound(report: InboundReport): string[] {
   return lines;
 }
 
-function formatChanges(plan: Plan): string[] {
+/** A change plan for the terminal: notes, each file's diff, the commands. */
+export function formatChanges(plan: Plan): string[] {
   if (!plan.changed) return ['', 'Nothing to change.'];
   const lines = ['', `Changes for ${plan.host}: ${plan.files.length} file(s).`];
   for (const n of plan.notes) lines.push(`Note: ${n.text}`);

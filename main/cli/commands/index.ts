@@ -3,6 +3,7 @@ import { applyCommand } from './apply.js';
 import { planCommand } from './plan.js';
 import { rollbackCommand } from './rollback.js';
 import { inboundCommand } from './inbound.js';
+import { relayCommand } from './relay.js';
 import { inspectCommand } from './inspect.js';
 import { keygenCommand } from './keygen.js';
 import { recordsCommand } from './records.js';
@@ -27,6 +28,7 @@ export const commands: readonly Command[] = [
   reportsCommand,
   inboundCommand,
   rotateCommand,
+  relayCommand,
   watchCommand,
   statusCommand,
   webCommand,

@@ -52,6 +52,7 @@ export function encodeBundle(changes: ChangeSet, testHook: TestHook | null, mail
     }
     lines.push(['file', b64(file.path), token(file.owner, 'owner'), token(file.group, 'group'), mode, expect, file.content === '' ? '.' : b64(file.content)].join(' '));
   }
+  for (const path of changes.generated ?? []) lines.push(`generated ${b64(path)}`);
   if (changes.aliasesChanged) lines.push('aliases yes');
   for (const c of changes.validate) lines.push(commandLine('validate', c));
   for (const c of changes.services) lines.push(commandLine('service', c));
@@ -60,6 +61,8 @@ export function encodeBundle(changes: ChangeSet, testHook: TestHook | null, mail
   if (h !== null) lines.push(h.kind === 'inet' ? `health-socket inet ${h.port}` : `health-socket local ${b64(h.path)}`);
   const m = changes.healthMail;
   if (m !== null) lines.push(['health-mail', b64(m.from), b64(m.to), b64(m.domain), b64(m.selectors.join(' '))].join(' '));
+  const r = changes.healthRelay;
+  if (r) lines.push(['health-relay', b64(r.recipient), b64(r.relay)].join(' '));
   lines.push('end');
   return `${lines.join('\n')}\n`;
 }

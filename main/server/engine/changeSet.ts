@@ -15,6 +15,8 @@ export interface DesiredFile {
   group: string;
   mode: string;
   secret: boolean;
+  /** A password (not a key): the plan names it without its length. */
+  password?: true;
   /** What the transaction checks before writing: the gathered hash, absent, or anything. */
   expect: string;
   why: PlanText;
@@ -52,6 +54,16 @@ export interface ChangeSet {
   rollbackServices: ServerCommand[];
   socket: string;
   milter: string;
+  /**
+   * Files a validate command makes from a written file (postmap's .db): backed up before the
+   * write and put back (or removed) by a rollback like the written files.
+   */
+  generated?: string[];
+  /**
+   * Health: an address-verification probe (sendmail -bv) to this remote recipient must come
+   * back deliverable through the relay: Postfix logged in to it (nothing is sent).
+   */
+  healthRelay?: { recipient: string; relay: string } | null;
   /** null: no OpenDKIM check (change sets that touch only Postfix, e.g. inbound rules). */
   healthSocket: { kind: 'inet'; port: number } | { kind: 'local'; path: string } | null;
   /** The test message must be signed by every one of these selectors. */
@@ -74,7 +86,7 @@ export interface NewFileMeta {
   owner: string;
   group: string;
   mode: string;
-  secret?: boolean;
+  secret?: boolean | 'password';
   /** Accept whatever the file holds when it is written (one a package install creates first). */
   expectAny?: boolean;
 }
@@ -93,7 +105,8 @@ export function desiredFile(state: ServerState, path: string, content: string, w
     owner: before?.exists ? (before.owner ?? meta.owner) : meta.owner,
     group: before?.exists ? (before.group ?? meta.group) : meta.group,
     mode: before?.exists ? octal(before.mode, meta.mode) : meta.mode,
-    secret: meta.secret ?? false,
+    secret: meta.secret !== undefined && meta.secret !== false,
+    ...(meta.secret === 'password' ? { password: true as const } : {}),
     expect: meta.expectAny ? 'any' : before?.exists ? (before.sha256 ?? 'any') : 'absent',
     why,
   };

@@ -14,10 +14,12 @@ export function buildPlan(changes: ChangeSet, context: { host: string; domain: s
   const files: PlannedFile[] = changes.files.map((f) => {
     const created = !f.before?.exists;
     if (f.remove === true) {
-      const diff = f.secret ? `delete ${f.path} (private key, not shown; kept in the backup)\n` : unifiedDiff(f.path, f.before?.content ?? '', '', false);
+      const diff = f.secret ? `delete ${f.path} (${f.password ? 'password' : 'private key'}, not shown; kept in the backup)\n` : unifiedDiff(f.path, f.before?.content ?? '', '', false);
       return { path: f.path, kind: 'delete', owner: f.owner, group: f.group, mode: f.mode, secret: f.secret, diff, why: f.why };
     }
-    const diff = f.secret
+    const diff = f.password
+      ? `${created ? 'create' : 'replace'} ${f.path} (password, not shown)\n`
+      : f.secret
       ? `${created ? 'create' : 'replace'} ${f.path} (private key, ${f.content.length} bytes, not shown)\n`
       : unifiedDiff(f.path, f.before?.content ?? '', f.content, created);
     return { path: f.path, kind: created ? 'create' : 'modify', owner: f.owner, group: f.group, mode: f.mode, secret: f.secret, diff, why: f.why };
@@ -45,7 +47,13 @@ export function buildPlan(changes: ChangeSet, context: { host: string; domain: s
     commands.push({ kind, command: commandLine(s.argv), words: s.words });
   }
   const m = changes.healthMail;
-  if (m === null) commands.push({ kind: 'health-check', command: 'postfix status', words: t('healthCheckPostfix', 'Check that Postfix runs.') });
+  const r = changes.healthRelay;
+  if (r) commands.push({
+    kind: 'health-check',
+    command: `sendmail -bv ${r.recipient}`,
+    words: t('healthCheckRelay', `Check that Postfix logs in to the relay ${r.relay}: an address check for ${r.recipient} goes through it (sendmail -bv; no message is sent).`, { relay: r.relay, recipient: r.recipient }),
+  });
+  else if (m === null) commands.push({ kind: 'health-check', command: 'postfix status', words: t('healthCheckPostfix', 'Check that Postfix runs.') });
   else commands.push({
     kind: 'health-check',
     command: `sendmail -f ${m.from} ${m.to}`,

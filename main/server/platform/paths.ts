@@ -9,6 +9,8 @@ export const TABLE_DIR = '/etc/opendkim';
 export const KEY_TABLE = `${TABLE_DIR}/key.table`;
 export const SIGNING_TABLE = `${TABLE_DIR}/signing.table`;
 export const TRUSTED_HOSTS = `${TABLE_DIR}/trusted.hosts`;
+/** The relay login table (`smtp_sasl_password_maps`): root-only, 0600, built with postmap. */
+export const SASL_PASSWORD_MAP = '/etc/postfix/sasl_passwd';
 export const BACKUP_ROOT = '/var/backups/homemail';
 /** Homemail's own state on the server (root-only): a key rotation's progress, so it can be continued from any computer. */
 export const STATE_DIR = '/var/lib/homemail';

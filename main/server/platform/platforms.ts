@@ -45,7 +45,15 @@ export interface Platform {
     /** Whether this release's OpenDKIM can sign with Ed25519 beside RSA (needs a build after 2.11.0 Beta2). */
     ed25519BesideRsa: boolean;
   };
-  postfix: { smtpdChroot: boolean; queueDirectory: string; configDirectory: string };
+  postfix: {
+    smtpdChroot: boolean;
+    queueDirectory: string;
+    configDirectory: string;
+    /** The lookup table type postmap builds by default (`postconf -d default_database_type`). */
+    databaseType: string;
+    /** The package with the Cyrus SASL PLAIN/LOGIN modules Postfix's smtp client needs to log in to a relay. */
+    saslClientPackage: string;
+  };
   /** Where each fact comes from. */
   sources: readonly string[];
 }
@@ -70,11 +78,11 @@ const DEBIAN_FAMILY = {
     // every release below ships 2.11.0~beta2: one signing algorithm for all keys
     ed25519BesideRsa: false,
   },
-  postfix: { smtpdChroot: true, queueDirectory: '/var/spool/postfix', configDirectory: '/etc/postfix' },
+  postfix: { smtpdChroot: true, queueDirectory: '/var/spool/postfix', configDirectory: '/etc/postfix', databaseType: 'hash', saslClientPackage: 'libsasl2-modules' },
 } as const;
 
 const DEBIAN_PACKAGING =
-  "Debian's opendkim packaging: debian/opendkim.conf sets Socket local:/run/opendkim/opendkim.sock, UserID opendkim; keys in /etc/dkimkeys (opendkim:opendkim 0700); Debian's postfix master.cf runs smtpd chrooted (y)";
+  "Debian's opendkim packaging: debian/opendkim.conf sets Socket local:/run/opendkim/opendkim.sock, UserID opendkim; keys in /etc/dkimkeys (opendkim:opendkim 0700); Debian's postfix master.cf runs smtpd chrooted (y); postconf -d default_database_type is hash on bookworm and trixie (test bases); libsasl2-modules (recommended by libsasl2-2, not pulled in with --no-install-recommends) carries the PLAIN/LOGIN modules the smtp client's SASL login needs";
 
 export const PLATFORMS: readonly Platform[] = [
   {

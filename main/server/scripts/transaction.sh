@@ -187,7 +187,7 @@ gather() {
     if [ -x "/etc/init.d/$s" ]; then say "initscript $s 1"; else say "initscript $s 0"; fi
   done
   if command -v apt-get >/dev/null; then say "apt 1"; else say "apt 0"; fi
-  for p in opendkim opendkim-tools postfix; do
+  for p in opendkim opendkim-tools postfix libsasl2-modules; do
     st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)
     case $st in *' installed') say "package $p 1";; *) say "package $p 0";; esac
   done
@@ -327,6 +327,41 @@ health_mail() { # from to domain selectors
   return 1
 }
 
+# Asks Postfix to verify a remote address (sendmail -bv): its smtp client connects to the
+# relay, logs in and names the recipient, then hangs up without sending anything. The mail
+# log says whether the relay took it ("status=deliverable"); a refused login fails.
+health_relay() { # recipient relay
+  to=$(dec "$1"); relay=$(dec "$2")
+  log=$(mail_logs) || log=
+  start=$(now)
+  from=0
+  [ -z "$log" ] || from=$(wc -c < "$log")
+  sendmail -bv -- "$to" </dev/null >/dev/null 2>&1 || { REASON="sendmail refused the address check for $to"; return 1; }
+  i=0
+  while [ "$i" -lt 60 ]; do
+    if [ -n "$log" ]; then
+      lines=$(tail -c +"$((from + 1))" "$log" | grep -F " to=<$to>," | grep -F "status=")
+    elif [ -d /run/systemd/system ] && command -v journalctl >/dev/null; then
+      lines=$(journalctl -q --no-pager --since="@$start" 2>/dev/null | grep -F " to=<$to>," | grep -F "status=")
+    else
+      REASON="no mail log to read the relay check's answer from"; return 1
+    fi
+    line=$(printf '%s\n' "$lines" | grep -v -F -e "relay=local" -e "relay=none" | head -n 1)
+    [ -n "$line" ] || line=$(printf '%s\n' "$lines" | grep . | head -n 1)
+    if [ -n "$line" ]; then
+      case $line in
+        *"status=deliverable"*" relay=local"*|*"relay=local"*) REASON="the address check for $to did not go through the relay $relay (delivered locally)"; return 1 ;;
+        *"status=deliverable"*) return 0 ;;
+        *) REASON="the relay $relay did not take the address check for $to: $(printf '%s' "$line" | sed 's/.*status=//' | head -c 400)"; return 1 ;;
+      esac
+    fi
+    sleep 0.5
+    i=$((i + 1))
+  done
+  REASON="the address check for $to got no answer through the relay $relay within 30 seconds"
+  return 1
+}
+
 worker() {
   DIR=$ROOT/$ID
   echo $$ > "$ROOT/lock/pid"
@@ -355,6 +390,8 @@ worker() {
       validate|service|rollback) echo "$kind $a $b $c $d $e $f" >> "$DIR/commands" ;;
       health-socket) echo "$a $b" > "$DIR/health-socket" ;;
       health-mail) echo "$a $b $c $d" > "$DIR/health-mail" ;;
+      health-relay) echo "$a $b" > "$DIR/health-relay" ;;
+      generated) echo "$a" >> "$DIR/generated" ;;
       mail-logs) printf '%s\n' "$a" "$b" "$c" "$d" "$e" "$f" | tr ' ' '\n' | grep -v '^$' > "$DIR/mail-logs" ;;
       end) break ;;
     esac
@@ -413,6 +450,21 @@ worker() {
           echo "file $p 0 $idx" >> "$DIR/manifest"
         fi
       done < "$DIR/files.list"
+      [ -z "$FAILED_STAGE" ] || break
+    fi
+    # Files a validate command makes (postmap's .db) go back with the files they come from.
+    if [ -f "$DIR/generated" ]; then
+      g=0
+      while read -r p; do
+        g=$((g + 1))
+        path=$(dec "$p")
+        if [ -f "$path" ]; then
+          cp -p "$path" "$DIR/files/g$g" || { fail backup "cannot back up $path"; break; }
+          echo "file $p 1 g$g" >> "$DIR/manifest"
+        else
+          echo "file $p 0 g$g" >> "$DIR/manifest"
+        fi
+      done < "$DIR/generated"
       [ -z "$FAILED_STAGE" ] || break
     fi
     [ -f "$DIR/flags" ] && grep -q aliases "$DIR/flags" && echo aliases >> "$DIR/manifest"
@@ -475,6 +527,10 @@ worker() {
     if [ -f "$DIR/health-mail" ]; then
       read -r hf ht hd hs < "$DIR/health-mail"
       health_mail "$hf" "$ht" "$hd" "$hs" || { fail health "$REASON"; break; }
+    fi
+    if [ -f "$DIR/health-relay" ]; then
+      read -r rr rh < "$DIR/health-relay"
+      health_relay "$rr" "$rh" || { fail health "$REASON"; break; }
     fi
     if fault_at health; then fail health "injected failure"; break; fi
     stage health-ok

@@ -42,6 +42,8 @@ const examples: { [K in CallName]: InputOf<K> } = {
     domain: 'example.com',
   },
   applyInbound: { sessionId: SID, hostnameRule: 'reverse', allow: [{ kind: 'name', value: 'mx.partner.example' }], domain: 'example.com' },
+  planRelay: { sessionId: SID, remove: false, relay: 'smtp.isp.example:587', user: 'home-user', password: 'relay pass', domain: 'example.com' },
+  applyRelay: { sessionId: SID, remove: false, relay: '[192.0.2.25]:465', user: 'me@example.com', password: 'pw', domain: 'example.com' },
   listBackups: { sessionId: SID },
   forgetHostKey: { target: 'admin@mail.example.com:2222' },
   chooseKeyFile: {},

@@ -1,0 +1,76 @@
+import { badInput } from '../../../shared/errors.js';
+import { parseRelayTarget, presetForHost } from '../../../shared/relay.js';
+import { runRelay, type RelayOptions } from '../../services/relay/relay.js';
+import { parseCommandArgs, writeErrorLine, writeJson, writeLine, type CliIO, type Command } from '../command.js';
+import { connectFromCli, readSshOptions, readStdinLines, sshOptionSpec, sshUsage } from '../sshOptions.js';
+import { formatChanges } from './inbound.js';
+
+export const relayCommand: Command = {
+  name: 'relay',
+  summary:
+    'Send outgoing mail through a relay (smarthost: the ISP\'s submission server or a mail service) with SASL login and TLS; plan by default, --apply to change (undo with rollback), --remove to deliver directly again. The relay password is read from stdin (after the sudo password when --password-stdin is given too).',
+  usage: `relay ${sshUsage} (--relay HOST[:PORT] --relay-user U --relay-password-stdin [--probe-recipient ADDR] | --remove) [--domain D] [--apply] [--json]`,
+  async run(argv: string[], io: CliIO): Promise<number> {
+    const { values } = parseCommandArgs(this, argv, {
+      ...sshOptionSpec,
+      relay: { type: 'string' },
+      'relay-user': { type: 'string' },
+      'relay-password-stdin': { type: 'boolean' },
+      'probe-recipient': { type: 'string' },
+      remove: { type: 'boolean' },
+      domain: { type: 'string' },
+      apply: { type: 'boolean' },
+      json: { type: 'boolean' },
+    });
+    const ssh = readSshOptions(values, io);
+    const remove = values.remove === true;
+    if (remove && (values.relay !== undefined || values['relay-user'] !== undefined || values['relay-password-stdin'])) {
+      throw badInput('remove', '--remove takes no --relay, --relay-user or --relay-password-stdin.');
+    }
+    let target = null;
+    if (!remove) {
+      if (values.relay === undefined) throw badInput('relay', '--relay HOST[:PORT] is required (or --remove).', 'For example --relay smtp.isp.example:587.');
+      const parsed = parseRelayTarget(values.relay);
+      if (!parsed.ok) throw badInput('relay', parsed.reason);
+      target = parsed.value;
+      if (values['relay-user'] === undefined) throw badInput('relay-user', '--relay-user is required with --relay.');
+      if (!values['relay-password-stdin']) throw badInput('relay-password-stdin', 'The relay password is read from stdin only: add --relay-password-stdin.', 'It is never taken from the command line, where other users could see it.');
+    }
+    // With --password-stdin too, the first line is the sudo password and the second the relay's.
+    const secrets = !remove ? await readStdinLines(io.stdin, ssh.passwordStdin ? 2 : 1) : [];
+    const sudoPassword = ssh.passwordStdin && !remove ? secrets[0] : undefined;
+    const relayPassword = (ssh.passwordStdin ? secrets[1] : secrets[0]) ?? '';
+    if (!remove && relayPassword === '') throw badInput('relay-password-stdin', 'Standard input held no relay password line.', ssh.passwordStdin ? 'Give the sudo password on the first line and the relay password on the second.' : undefined);
+    if (sudoPassword === '') throw badInput('password-stdin', '--password-stdin was given but standard input held no password line.');
+    const domain = values.domain;
+    const session = await connectFromCli(ssh, io, undefined, sudoPassword);
+    try {
+      const options: RelayOptions =
+        remove || target === null
+          ? { remove: true, domain: domain ?? session.target.host }
+          : { remove: false, target, user: values['relay-user'] ?? '', password: relayPassword, probeRecipient: values['probe-recipient'], domain: domain ?? session.target.host };
+      const outcome = await runRelay(session, options, values.apply ? { progress: (e) => (values.json ? undefined : writeErrorLine(io, `[${e.stage}] ${e.text}`)) } : false);
+      const preset = target === null ? null : presetForHost(target.host);
+      const spfInclude = preset === null || preset.spfInclude === 'unknown' ? null : preset.spfInclude;
+      if (values.json) {
+        writeJson(io, {
+          ok: true,
+          relay: target === null ? null : { host: target.host, port: target.port, user: values['relay-user'] ?? '', spfInclude },
+          plan: outcome.plan,
+          changed: outcome.apply?.changed ?? false,
+          backupId: outcome.apply?.backupId ?? null,
+          roundTrips: outcome.roundTrips,
+        });
+        return 0;
+      }
+      for (const line of formatChanges(outcome.plan)) writeLine(io, line);
+      if (spfInclude !== null) writeLine(io, `\nSPF: the domain's SPF record needs include:${spfInclude} (homemail records --include ${spfInclude}).`);
+      else if (target !== null) writeLine(io, `\nSPF: add the relay's sending addresses or its include: to the domain's SPF (homemail records --include DOMAIN or --ip ADDR).`);
+      if (outcome.apply?.changed) writeLine(io, `\nApplied. Backup: ${outcome.apply.backupId ?? ''} (undo with: homemail rollback --ssh … --backup ${outcome.apply.backupId ?? ''})`);
+      else if (!values.apply && outcome.plan.changed) writeLine(io, '\nNothing was changed; run again with --apply to make these changes.');
+      return 0;
+    } finally {
+      await session.close();
+    }
+  },
+};

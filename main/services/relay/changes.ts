@@ -1,0 +1,137 @@
+import type { PlanText } from '../../../shared/plan.js';
+import { relayhostValue, type RelayTarget } from '../../../shared/relay.js';
+import { readMainCf, setParameters, type ParameterEdit } from '../../server/config/mainCf.js';
+import { desiredFile, fileText, removedFile, type ChangeRequest, type ChangeSet, type DesiredFile, type ServerCommand, type ServerState } from '../../server/engine/index.js';
+import { MAIN_CF, SASL_PASSWORD_MAP } from '../../server/platform/paths.js';
+import { postfixCommand } from '../../server/platform/serviceCommands.js';
+
+/**
+ * Relaying through a smarthost as a change set for the change engine: main.cf's relayhost,
+ * SASL login and TLS, the login table (root-only 0600, built with postmap), and a health check
+ * that proves Postfix logs in to the relay; or, to remove it, the same parameters back to
+ * direct delivery. The password travels only in the table's content (the bundle, stdin).
+ */
+export type RelaySettings =
+  | {
+      kind: 'set';
+      target: RelayTarget;
+      user: string;
+      password: string;
+      /** A remote address the health check asks the relay about (nothing is sent). */
+      probeRecipient: string;
+    }
+  | { kind: 'remove' };
+
+const t = (key: string, text: string, params: Record<string, string | number> = {}): PlanText => ({ key, params, text });
+
+export function relayGatherPaths(): string[] {
+  // The .db of every row's table type (hash, see the platform table): --remove deletes it.
+  return [MAIN_CF, `secret:${SASL_PASSWORD_MAP}`, `secret:${databaseFile('hash', SASL_PASSWORD_MAP)}`];
+}
+
+/** The login table's one line: `[host]:port user:password` (smtp_sasl_password_maps looks up the relayhost value). */
+export function passwordTable(target: RelayTarget, user: string, password: string): string {
+  return `${relayhostValue(target)} ${user}:${password}\n`;
+}
+
+/** TLS levels at least as strict as `may` (Postfix's smtp_tls_security_level values). */
+const TLS_AT_LEAST_MAY = new Set(['may', 'encrypt', 'dane', 'dane-only', 'fingerprint', 'verify', 'secure']);
+
+export function computeRelayChanges(state: ServerState, settings: RelaySettings): ChangeSet {
+  const mainBefore = fileText(state, MAIN_CF);
+  const values = readMainCf(mainBefore);
+  const mapType = state.platform.postfix.databaseType;
+  const wanted: ParameterEdit[] = [];
+  const files: DesiredFile[] = [];
+  const notes: PlanText[] = [];
+  const install: string[] = [];
+  let relayLabel = '';
+
+  if (settings.kind === 'set') {
+    relayLabel = relayhostValue(settings.target);
+    const wrapper = settings.target.port === 465;
+    wanted.push(
+      { name: 'relayhost', value: relayLabel },
+      { name: 'smtp_sasl_auth_enable', value: 'yes' },
+      { name: 'smtp_sasl_password_maps', value: `${mapType}:${SASL_PASSWORD_MAP}` },
+      { name: 'smtp_sasl_security_options', value: 'noanonymous' },
+      { name: 'smtp_tls_security_level', value: 'encrypt' },
+    );
+    if (wrapper || values.has('smtp_tls_wrappermode')) wanted.push({ name: 'smtp_tls_wrappermode', value: wrapper ? 'yes' : 'no' });
+    const table = desiredFile(state, SASL_PASSWORD_MAP, passwordTable(settings.target, settings.user, settings.password), t('relayPasswordFile', 'The relay login (user and password), readable by root only.'), {
+      owner: 'root',
+      group: 'root',
+      mode: '0600',
+      secret: 'password',
+    });
+    if (table) files.push(table);
+    const sasl = state.platform.postfix.saslClientPackage;
+    if (state.packages[sasl] === false) install.push(sasl);
+    if (values.has('sender_dependent_relayhost_maps')) notes.push(t('relaySenderDependent', 'sender_dependent_relayhost_maps is set: senders it lists keep their own relay.'));
+  } else {
+    wanted.push({ name: 'relayhost', value: '' }, { name: 'smtp_sasl_auth_enable', value: 'no' }, { name: 'smtp_sasl_password_maps', value: '' });
+    if (values.has('smtp_tls_wrappermode')) wanted.push({ name: 'smtp_tls_wrappermode', value: 'no' });
+    // No password stays on the server once the relay is gone (the backup keeps it for a rollback).
+    for (const path of [SASL_PASSWORD_MAP, databaseFile(mapType, SASL_PASSWORD_MAP)]) {
+      const gone = removedFile(state, path, t('relayPasswordDeleted', 'The relay login is deleted: no password stays on the server.'), true);
+      if (gone) files.push({ ...gone, password: true });
+    }
+  }
+  // Outbound TLS at least opportunistic: with a relay it is required (above), without one `may`.
+  const level = (values.get('smtp_tls_security_level') ?? '').trim();
+  if (settings.kind === 'remove' && (level === 'encrypt' || !TLS_AT_LEAST_MAY.has(level))) wanted.push({ name: 'smtp_tls_security_level', value: 'may' });
+
+  const edits = wanted.filter((e) => (values.get(e.name) ?? '') !== e.value);
+  const mainAfter = edits.length === 0 ? mainBefore : setParameters(mainBefore, edits);
+  if (mainAfter !== mainBefore) {
+    const why =
+      settings.kind === 'set'
+        ? t('relayMainCf', `Postfix: send outgoing mail through ${relayLabel}, logged in (SASL) over TLS.`, { relay: relayLabel })
+        : t('relayMainCfRemove', 'Postfix: deliver outgoing mail directly again (no relay), with TLS where the receiver offers it.');
+    const file = desiredFile(state, MAIN_CF, mainAfter, why, { owner: 'root', group: 'root', mode: '0644' });
+    if (file) files.push(file);
+  }
+
+  const tableChanged = files.some((f) => f.path === SASL_PASSWORD_MAP && f.remove !== true);
+  const validate: ServerCommand[] = [];
+  if (tableChanged) {
+    validate.push({
+      label: 'postmap',
+      argv: ['sh', '-c', 'umask 077 && exec postmap "$1"', 'postmap', `${mapType}:${SASL_PASSWORD_MAP}`],
+      words: t('relayPostmap', `Build the login table Postfix reads (postmap ${mapType}:${SASL_PASSWORD_MAP}, readable by root only).`, { table: `${mapType}:${SASL_PASSWORD_MAP}` }),
+    });
+  }
+  validate.push({ label: 'postfix check', argv: ['postfix', 'check'], words: t('validatePostfix', 'Check the Postfix configuration (postfix check, postconf warnings).') });
+  const changed = files.length > 0 || install.length > 0;
+  const env = { systemd: state.systemd, initScripts: state.initScripts };
+  const action = state.running.postfix ? 'reload' : 'start';
+  const services: ServerCommand[] = changed ? [{ label: `${action} postfix`, argv: postfixCommand(env, action), words: t(`${action}Service`, `${action === 'start' ? 'Start' : 'Reload'} Postfix.`, { service: 'Postfix' }) }] : [];
+  const rollbackServices: ServerCommand[] = changed && state.running.postfix ? [{ label: 'reload postfix', argv: postfixCommand(env, 'reload'), words: t('rollbackPostfix', 'Reload Postfix') }] : [];
+  return {
+    files,
+    dirs: [],
+    install,
+    uninstall: 'purge',
+    aliasesChanged: false,
+    validate,
+    services,
+    rollbackServices,
+    generated: tableChanged ? [databaseFile(mapType, SASL_PASSWORD_MAP)] : [],
+    healthRelay: settings.kind === 'set' ? { recipient: settings.probeRecipient, relay: relayLabel } : null,
+    socket: '',
+    milter: '',
+    healthSocket: null,
+    healthMail: null,
+    notes,
+    changed,
+  };
+}
+
+/** The file postmap writes for a table of this type (hash/btree: .db, lmdb: .lmdb, cdb: .cdb). */
+export function databaseFile(type: string, path: string): string {
+  return `${path}.${type === 'hash' || type === 'btree' ? 'db' : type}`;
+}
+
+export function relayRequest(domain: string, settings: RelaySettings): ChangeRequest {
+  return { paths: relayGatherPaths(), domain, compute: (state) => computeRelayChanges(state, settings) };
+}

@@ -1,0 +1,142 @@
+/**
+ * Relaying outgoing mail through a smarthost (an ISP's submission server or a mail service)
+ * when the home server cannot or should not deliver directly: presets for widely used
+ * services and the checks on what people type. Pure data and functions (the renderer, the
+ * contract and the CLI share them). The password is never part of anything here.
+ */
+import { normalizeDomain } from './validation/domain.js';
+import { parseIpAddress } from './validation/ip.js';
+import { findControlCharacter } from './validation/text.js';
+
+export type RelayPresetId = 'generic' | 'sendgrid' | 'mailgun' | 'brevo' | 'google' | 'microsoft365';
+
+export interface RelayPreset {
+  id: RelayPresetId;
+  /** Shown as is (a product name). */
+  name: string;
+  /** The documented submission host; '' for the generic form (the person types the ISP's). */
+  host: string;
+  port: number;
+  /** The SPF `include:` the service documents, 'unknown' where its documentation says none. */
+  spfInclude: string | 'unknown';
+  /** What the service documents as the login name ('' when it is the person's own account). */
+  userHint: string;
+  /** Where host, port and SPF include come from. */
+  sources: readonly string[];
+}
+
+/**
+ * Each preset's host, port and SPF include as its provider documents them (sources listed);
+ * "unknown" where the documentation names no SPF include. Ports: 587 with STARTTLS
+ * everywhere (every provider below documents it); 465 is wrapper mode.
+ */
+export const RELAY_PRESETS: readonly RelayPreset[] = [
+  { id: 'generic', name: 'ISP / other', host: '', port: 587, spfInclude: 'unknown', userHint: '', sources: ['the ISP\'s own page for its submission server (host, port 587, login)'] },
+  {
+    id: 'sendgrid',
+    name: 'SendGrid',
+    host: 'smtp.sendgrid.net',
+    port: 587,
+    spfInclude: 'sendgrid.net',
+    userHint: 'apikey',
+    sources: [
+      'https://www.twilio.com/docs/sendgrid/for-developers/sending-email/integrating-with-the-smtp-api (smtp.sendgrid.net, port 587 with TLS, user "apikey")',
+      'https://www.twilio.com/docs/sendgrid/ui/account-and-settings/spf-records (include:sendgrid.net)',
+    ],
+  },
+  {
+    id: 'mailgun',
+    name: 'Mailgun',
+    host: 'smtp.mailgun.org',
+    port: 587,
+    spfInclude: 'mailgun.org',
+    userHint: '',
+    sources: ['https://documentation.mailgun.com/docs/mailgun/user-manual/sending-messages/send-smtp (smtp.mailgun.org, 587)', 'https://documentation.mailgun.com/docs/mailgun/user-manual/domains/ (SPF include:mailgun.org)'],
+  },
+  {
+    id: 'brevo',
+    name: 'Brevo',
+    host: 'smtp-relay.brevo.com',
+    port: 587,
+    spfInclude: 'spf.brevo.com',
+    userHint: '',
+    sources: ['https://help.brevo.com/hc/en-us/articles/7924908994450 (smtp-relay.brevo.com, 587)', 'https://help.brevo.com/hc/en-us/articles/12163873383186 (include:spf.brevo.com)'],
+  },
+  {
+    id: 'google',
+    name: 'Gmail / Google Workspace',
+    host: 'smtp.gmail.com',
+    port: 587,
+    spfInclude: '_spf.google.com',
+    userHint: '',
+    sources: ['https://support.google.com/a/answer/176600 (smtp.gmail.com, 587 TLS or 465 SSL, an app password)', 'https://support.google.com/a/answer/10685031 (include:_spf.google.com)'],
+  },
+  {
+    id: 'microsoft365',
+    name: 'Microsoft 365',
+    host: 'smtp.office365.com',
+    port: 587,
+    spfInclude: 'spf.protection.outlook.com',
+    userHint: '',
+    sources: [
+      'https://learn.microsoft.com/en-us/exchange/mail-flow-best-practices/how-to-set-up-a-multifunction-device-or-application-to-send-email-using-microsoft-365-or-office-365 (smtp.office365.com, 587, STARTTLS)',
+      'https://learn.microsoft.com/en-us/defender-office-365/email-authentication-spf-configure (include:spf.protection.outlook.com)',
+    ],
+  },
+];
+
+export function relayPreset(id: RelayPresetId): RelayPreset {
+  return RELAY_PRESETS.find((p) => p.id === id) ?? (RELAY_PRESETS[0] as RelayPreset);
+}
+
+/** The preset whose host is this one, if any (the CLI's --relay finds its SPF include this way). */
+export function presetForHost(host: string): RelayPreset | null {
+  return RELAY_PRESETS.find((p) => p.host !== '' && p.host === host.toLowerCase()) ?? null;
+}
+
+export interface RelayTarget {
+  /** A host name (lower case) or an address. */
+  host: string;
+  port: number;
+}
+
+export type RelayProblem = { ok: true; value: RelayTarget } | { ok: false; reason: string };
+
+/** `HOST[:PORT]`, `[HOST]:PORT` or `[ADDR]:PORT` → host and port (587 when none is given). */
+export function parseRelayTarget(text: string): RelayProblem {
+  if (findControlCharacter(text) !== null) return { ok: false, reason: 'The relay may not contain control characters or line breaks.' };
+  const value = text.trim();
+  const bracket = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(value);
+  const plain = /^([^:[\]]+)(?::(\d{1,5}))?$/.exec(value);
+  const m = bracket ?? plain;
+  if (!m || !m[1]) return { ok: false, reason: 'Give the relay as HOST or HOST:PORT, e.g. smtp.example.net:587.' };
+  const port = m[2] === undefined ? 587 : Number(m[2]);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) return { ok: false, reason: `${m[2] ?? ''} is not a port number.` };
+  const ip = parseIpAddress(m[1]);
+  if (ip.ok && ip.value.version === 4) return { ok: true, value: { host: m[1], port } };
+  const domain = normalizeDomain(m[1]);
+  if (!domain.ok) return { ok: false, reason: `${m[1]} is not a host name or IPv4 address.` };
+  return { ok: true, value: { host: domain.value, port } };
+}
+
+/** Postfix's relayhost value: always bracketed (no MX lookup for a submission server). */
+export function relayhostValue(target: RelayTarget): string {
+  return `[${target.host}]:${target.port}`;
+}
+
+/** The login name: one word (the password table splits user and password at the first ':'). */
+export function checkRelayUser(user: string): string | null {
+  if (user === '') return 'The relay login name is empty.';
+  if (user.length > 256) return 'The relay login name is longer than 256 characters.';
+  if (findControlCharacter(user) !== null || /[\s:]/.test(user)) return 'The relay login name may not contain spaces, colons or control characters.';
+  return null;
+}
+
+/** The password: one line without control characters or edge spaces (the table trims them). */
+export function checkRelayPassword(password: string): string | null {
+  if (password === '') return 'The relay password is empty.';
+  if (password.length > 512) return 'The relay password is longer than 512 characters.';
+  if (findControlCharacter(password) !== null) return 'The relay password may not contain control characters or line breaks.';
+  if (password.trim() !== password) return 'The relay password may not begin or end with a space.';
+  return null;
+}
