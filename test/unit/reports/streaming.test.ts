@@ -12,6 +12,7 @@ import { gunzipMembers, GunzipStream, defaultArchiveLimits } from '../../../main
 import { MessageReportsReader, reportsFromMessage } from '../../../main/services/reports/extract.js';
 import { MailboxStream } from '../../../main/services/reports/mailboxStream.js';
 import { MimeStream, parseMessage } from '../../../main/services/reports/mime.js';
+import { MessageParser } from '../../../main/services/reports/parseMessages.js';
 import { forwarded, mimeMessage, reportMessage, reportXml } from './fixtures.js';
 
 const dir = new URL('../../fixtures/dmarc/parsedmarc/', import.meta.url);
@@ -74,6 +75,32 @@ describe('the message reader, fed in pieces', () => {
         expect(readInPieces(cut(text, cuts))).toEqual(whole[index]);
       }),
       { numRuns: 250 },
+    );
+  });
+
+  it('stops at the same message with the same budget note however the messages are cut', () => {
+    const mail = [everything, forwardedBase64, everything, messages[4]?.[1] ?? ''];
+    const budget = { maxDecodedBytes: 20_000, maxRows: 100, maxMs: 10_000 };
+    const run = (pieces: string[][]) => {
+      const parser = new MessageParser({ budget });
+      const batch = parser.timed(() => {
+        for (const message of pieces) {
+          parser.begin();
+          for (const piece of message) parser.write(piece);
+          parser.end();
+        }
+        return parser.take();
+      });
+      return { ...batch, note: parser.budgetNote(), read: parser.messagesRead, leftOut: parser.messagesLeftOut };
+    };
+    const whole = run(mail.map((m) => [m]));
+    expect(whole.note?.reason).toMatch(/decoding budget/);
+    expect(whole.read).toBeGreaterThan(0);
+    fc.assert(
+      fc.property(fc.array(fc.array(fc.nat(), { maxLength: 30 }), { minLength: mail.length, maxLength: mail.length }), (cuts) => {
+        expect(run(mail.map((m, i) => cut(m, cuts[i] ?? [])))).toEqual(whole);
+      }),
+      { numRuns: 100 },
     );
   });
 
