@@ -81,7 +81,7 @@ export interface Gunzipped {
   trailingBytes: number;
 }
 
-/** What fflate's streaming inflater keeps (fflate 0.8): where the deflate data ended. */
+/** What fflate's streaming inflater keeps internally (fflate 0.8.3, pinned exactly in package.json for this reason; the member and padding tests fail if a new version moves it): where the deflate data ended. */
 interface InflateState {
   s: { f?: number; l?: unknown; p?: number };
   p: Uint8Array;
