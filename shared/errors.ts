@@ -3,6 +3,8 @@
  * decides the CLI exit status and the translated text the wizard shows. `message` is the
  * English sentence for logs and the CLI; `hint` says what to do next.
  */
+import { englishText } from './i18n/english.js';
+import type { TextParams } from './i18n/keyedText.js';
 
 export const errorCodes = {
   // exit 2: the request itself is wrong; nothing was touched
@@ -34,29 +36,74 @@ export type ErrorCode = keyof typeof errorCodes;
 
 export type ErrorDetails = Readonly<Record<string, string | number | boolean | null>>;
 
+/** A sentence of an error as a code and params: `serviceErrors.<key>` or `serviceHints.<key>` in the catalogs. */
+export interface ErrorSentence {
+  key: string;
+  params: TextParams;
+}
+
 export interface SerializedError {
   code: ErrorCode;
   message: string;
   hint?: string;
   details?: ErrorDetails;
+  /** `message` as a code (with notes, each under `serviceErrors.`), for the door to render in the person's language. */
+  sentence?: ErrorSentence;
+  notes?: ErrorSentence[];
+  /** `hint` as a code; a `field` param is named by the door (a CLI option, a wizard label). */
+  hintSentence?: ErrorSentence;
+}
+
+interface ErrorOptions {
+  hint?: string;
+  details?: ErrorDetails;
+  cause?: unknown;
+  sentence?: ErrorSentence;
+  notes?: readonly ErrorSentence[];
+  hintSentence?: ErrorSentence;
 }
 
 export class HomemailError extends Error {
   readonly code: ErrorCode;
   readonly hint: string | undefined;
   readonly details: ErrorDetails | undefined;
+  readonly sentence: ErrorSentence | undefined;
+  readonly notes: readonly ErrorSentence[];
+  readonly hintSentence: ErrorSentence | undefined;
 
-  constructor(code: ErrorCode, message: string, options: { hint?: string; details?: ErrorDetails; cause?: unknown } = {}) {
+  constructor(code: ErrorCode, message: string, options: ErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'HomemailError';
     this.code = code;
     this.hint = options.hint;
     this.details = options.details;
+    this.sentence = options.sentence;
+    this.notes = options.notes ?? [];
+    this.hintSentence = options.hintSentence;
   }
 
   toJSON(): SerializedError {
     return serializeError(this);
   }
+}
+
+/**
+ * An error whose message (and hint) are codes with params, rendered from the catalogs: English
+ * `message`/`hint` for logs and --json, the person's language at each door.
+ */
+export function keyedError(
+  code: ErrorCode,
+  sentence: ErrorSentence,
+  options: { hint?: ErrorSentence; notes?: readonly ErrorSentence[]; details?: ErrorDetails; cause?: unknown } = {},
+): HomemailError {
+  const message = [sentence, ...(options.notes ?? [])].map((s) => englishText('serviceErrors', s.key, s.params)).join('\n');
+  return new HomemailError(code, message, {
+    sentence,
+    notes: options.notes ?? [],
+    ...(options.hint === undefined ? {} : { hint: englishText('serviceHints', options.hint.key, options.hint.params), hintSentence: options.hint }),
+    ...(options.details === undefined ? {} : { details: options.details }),
+    ...(options.cause === undefined ? {} : { cause: options.cause }),
+  });
 }
 
 /** Shorthand for the most common failure: a field's value is not acceptable. */
@@ -83,6 +130,9 @@ export function serializeError(error: unknown): SerializedError {
       message: error.message,
       ...(error.hint === undefined ? {} : { hint: error.hint }),
       ...(error.details === undefined ? {} : { details: error.details }),
+      ...(error.sentence === undefined ? {} : { sentence: error.sentence }),
+      ...(error.notes.length === 0 ? {} : { notes: [...error.notes] }),
+      ...(error.hintSentence === undefined ? {} : { hintSentence: error.hintSentence }),
     };
   }
   if (error instanceof Error && error.name === 'AbortError') {
@@ -96,5 +146,8 @@ export function deserializeError(error: SerializedError): HomemailError {
   return new HomemailError(error.code, error.message, {
     ...(error.hint === undefined ? {} : { hint: error.hint }),
     ...(error.details === undefined ? {} : { details: error.details }),
+    ...(error.sentence === undefined ? {} : { sentence: error.sentence }),
+    ...(error.notes === undefined ? {} : { notes: error.notes }),
+    ...(error.hintSentence === undefined ? {} : { hintSentence: error.hintSentence }),
   });
 }

@@ -1,8 +1,8 @@
-import { exitCodeFor, HomemailError, serializeError } from '../../shared/errors.js';
+import { exitCodeFor, HomemailError, serializeError, type SerializedError } from '../../shared/errors.js';
 import { readVersion } from '../version.js';
 import { oneLine, writeErrorLine, writeJson, type CliIO } from './command.js';
 import { commands } from './commands/index.js';
-import { cliText } from './language.js';
+import { cliText, type CliText } from './language.js';
 
 export function helpText(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -23,6 +23,14 @@ export function helpText(): string {
     '',
     'Run `homemail <command> --help` for the options of one command.',
   ].join('\n');
+}
+
+/** An error's message and hint in the CLI's language, from their codes when the service gave them (options named as flags). */
+export function errorTexts(error: SerializedError, text: CliText): { message: string; hint: string | undefined } {
+  const sentences = error.sentence ? [error.sentence, ...(error.notes ?? [])] : [];
+  const message = sentences.length > 0 ? sentences.map((s) => text.keyed('serviceErrors', { ...s, text: s.key })).join('\n') : error.message;
+  const hint = error.hintSentence ? text.keyed('serviceHints', { ...error.hintSentence, text: error.hint ?? '' }) : error.hint;
+  return { message, hint };
 }
 
 /** Runs the CLI and returns its exit status; never calls process.exit itself. */
@@ -51,13 +59,14 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     const serialized = serializeError(error);
     if (rest.includes('--json')) writeJson(io, { ok: false, error: serialized });
     const text = cliText(io.env);
-    if (text.language === 'en') writeErrorLine(io, `homemail ${command.name}: ${serialized.message}`);
+    const { message, hint } = errorTexts(serialized, text);
+    if (text.language === 'en') writeErrorLine(io, `homemail ${command.name}: ${message}`);
     else {
       // Other languages: the catalog's sentence around the service's detail, and its advice.
-      writeErrorLine(io, `homemail ${command.name}: ${text.t(`errors.${serialized.code}`, { message: serialized.message })}`);
+      writeErrorLine(io, `homemail ${command.name}: ${text.t(`errors.${serialized.code}`, { message })}`);
       writeErrorLine(io, `${text.t('app.whatNext')} ${text.t(`errorHints.${serialized.code}`)}`);
     }
-    if (serialized.hint) writeErrorLine(io, serialized.hint);
+    if (hint) writeErrorLine(io, hint);
     if (!(error instanceof HomemailError) && io.env.HOMEMAIL_DEBUG && error instanceof Error) writeErrorLine(io, error.stack ?? '');
     return exitCodeFor(serialized.code);
   }

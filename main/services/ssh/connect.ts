@@ -4,7 +4,8 @@ import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import ssh2 from 'ssh2';
 import type { AnyAuthMethod, AuthenticationType, ConnectConfig, KeyboardInteractiveAuthMethod } from 'ssh2';
-import { HomemailError } from '../../../shared/errors.js';
+import { HomemailError, keyedError, type ErrorSentence } from '../../../shared/errors.js';
+import { englishText } from '../../../shared/i18n/english.js';
 import { formatSshTarget, parseSshTarget, type ParsedSshTarget } from '../../../shared/validation/sshTarget.js';
 import { describeHostKey, negotiationNamesFor, type HostKeyInfo } from './hostKey.js';
 import { identityCandidates, loadIdentities, OfferingAgent, type LoadedIdentities } from './identities.js';
@@ -91,11 +92,11 @@ export async function resolveTarget(target: ParsedSshTarget, options: Pick<Conne
 }
 
 export function hostKeyUnknownError(target: SshTarget, key: HostKeyInfo): HomemailError {
-  return new HomemailError(
+  return keyedError(
     'host-key-unknown',
-    `The authenticity of host ${formatSshTarget({ user: null, host: target.host, port: target.port === 22 ? null : target.port })} can't be established.\n${key.keyType} key fingerprint is ${key.fingerprint}.`,
+    { key: 'hostKeyUnknown', params: { target: formatSshTarget({ user: null, host: target.host, port: target.port === 22 ? null : target.port }), keyType: key.keyType, fingerprint: key.fingerprint } },
     {
-      hint: 'Compare the fingerprint with the one the server shows (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub). If it matches, accept it (CLI: --accept-new-host-key).',
+      hint: { key: 'hostKeyUnknown', params: { field: 'accept-new-host-key' } },
       details: { host: target.host, port: target.port, keyType: key.keyType, algorithm: key.algorithm, bits: key.bits, fingerprint: key.fingerprint },
     },
   );
@@ -118,7 +119,8 @@ function hostKeyChangedError(target: SshTarget, key: HostKeyInfo, entries: Known
       'Homemail stopped before logging in; nothing was run on the server.',
     ].join('\n'),
     {
-      hint: `If the server was reinstalled or its keys were renewed on purpose, remove the old entry from ${entries[0]?.file ?? 'the known-hosts file'} and connect again.`,
+      hint: englishText('serviceHints', 'hostKeyChanged', { file: entries[0]?.file ?? 'known_hosts' }),
+      hintSentence: { key: 'hostKeyChanged', params: { file: entries[0]?.file ?? 'known_hosts' } },
       details: { host: target.host, port: target.port, keyType: key.keyType, fingerprint: key.fingerprint, knownHostsFile: entries[0]?.file ?? null },
     },
   );
@@ -144,59 +146,59 @@ export interface GreetingSeen {
  * `greeting` is what the other end sent before it failed, when the socket got that far.
  */
 export function connectionError(error: Error & { code?: string; level?: string }, target: SshTarget, timeoutMs: number, greeting: GreetingSeen = { bytes: null }): HomemailError {
-  const where = `${target.host} port ${target.port}`;
   const code = typeof error.code === 'string' ? error.code : '';
   const details = { host: target.host, port: target.port };
+  const at = { host: target.host, port: target.port };
   const seconds = Math.round(timeoutMs / 1000);
   if (code === 'ECONNREFUSED') {
-    return new HomemailError('ssh-refused', `Connection refused by ${where}: nothing listens there.`, {
-      hint: 'Check the port (SSH is usually 22) and that the SSH server is running.',
+    return keyedError('ssh-refused', { key: 'connectRefused', params: at }, {
+      hint: { key: 'checkPort', params: {} },
       details: { reason: 'refused', ...details },
     });
   }
   if (dnsCodes.has(code)) {
-    return new HomemailError('ssh-name-not-found', code === 'EAI_AGAIN' ? `The name ${target.host} could not be looked up: DNS did not answer.` : `The name ${target.host} does not exist in DNS.`, {
-      hint: 'Check the spelling of the server name, or use its IP address.',
+    return keyedError('ssh-name-not-found', { key: code === 'EAI_AGAIN' ? 'nameNoAnswer' : 'nameNotFound', params: { host: target.host } }, {
+      hint: { key: 'checkName', params: {} },
       details: { reason: 'dns', ...details },
     });
   }
   if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') {
-    return new HomemailError('ssh-unreachable', `There is no network route to ${where}.`, {
-      hint: 'Check the address and your network connection.',
+    return keyedError('ssh-unreachable', { key: 'noRoute', params: at }, {
+      hint: { key: 'checkNetwork', params: {} },
       details: { reason: 'unreachable', ...details },
     });
   }
   const sent = greeting.bytes;
   const notSsh = sent !== null && sent.length > 0 && !sent.toString('latin1').split(/\r?\n/).some((line) => line.startsWith('SSH-'));
   if (notSsh) {
-    return new HomemailError('ssh-not-ssh-server', `${where} answered, but not as an SSH server: it said "${firstLine(sent)}".`, {
-      hint: 'This port belongs to another service. Give the SSH port (usually 22).',
+    return keyedError('ssh-not-ssh-server', { key: 'notSsh', params: { ...at, banner: firstLine(sent) } }, {
+      hint: { key: 'otherService', params: {} },
       details: { reason: 'banner', banner: firstLine(sent), ...details },
     });
   }
   if (error.level === 'client-timeout' || code === 'ETIMEDOUT' || /timed out/i.test(error.message)) {
     const silent = sent === null || sent.length === 0;
-    return new HomemailError('ssh-timeout', silent ? `${where} did not answer within ${seconds} s.` : `${where} started the SSH handshake but did not finish it within ${seconds} s.`, {
-      hint: 'Check the address and port, and that a firewall lets SSH through.',
+    return keyedError('ssh-timeout', { key: silent ? 'silentTimeout' : 'handshakeTimeout', params: { ...at, seconds } }, {
+      hint: { key: 'checkFirewall', params: {} },
       details: { reason: 'timeout', ...details },
     });
   }
   if (error.level === 'handshake' && /no matching/i.test(error.message)) {
     const what = /no matching (.+?) (?:algorithm|format)/i.exec(error.message)?.[1] ?? 'algorithm';
-    return new HomemailError('algorithm-mismatch', `${where} and Homemail share no ${what} algorithm (${error.message}).`, {
-      hint: 'The server is old. Update its SSH server, or allow legacy algorithms (CLI: --allow-legacy-algorithms) if you trust the network.',
+    return keyedError('algorithm-mismatch', { key: 'noCommonAlgorithm', params: { ...at, what, detail: error.message } }, {
+      hint: { key: 'oldServer', params: { field: 'allow-legacy-algorithms' } },
       details: { reason: 'algorithm', ...details },
     });
   }
   if (/lost before handshake|ECONNRESET|EPIPE/i.test(`${code} ${error.message}`)) {
     const greeted = sent !== null && sent.length > 0;
-    return new HomemailError('ssh-unreachable', greeted ? `${where} closed the connection during the SSH handshake.` : `${where} accepted the connection and closed it without an SSH greeting.`, {
-      hint: 'The SSH server may refuse this address (firewall, TCP wrappers, too many connections). Try again, or check the server.',
+    return keyedError('ssh-unreachable', { key: greeted ? 'closedInHandshake' : 'closedWithoutGreeting', params: at }, {
+      hint: { key: 'serverRefusesAddress', params: {} },
       details: { reason: 'closed', ...details },
     });
   }
-  return new HomemailError('ssh-unreachable', `The SSH connection to ${where} failed: ${error.message}.`, {
-    hint: 'Check the address and port, and that the SSH server is running.',
+  return keyedError('ssh-unreachable', { key: 'connectFailed', params: { ...at, detail: error.message } }, {
+    hint: { key: 'checkServer', params: {} },
     details: { reason: 'other', ...details },
   });
 }
@@ -240,13 +242,12 @@ function openThroughJump(jump: SshSession, target: SshTarget): Promise<Duplex> {
         resolve(stream);
         return;
       }
-      const via = `(through ${jump.target.host})`;
       if (/refused/i.test(error.message)) {
-        reject(new HomemailError('ssh-refused', `Connection refused by ${target.host} port ${target.port} ${via}: nothing listens there.`, { hint: 'Check the port and that the SSH server is running.', details: { reason: 'refused', host: target.host, port: target.port, jumpHost: jump.target.host } }));
+        reject(keyedError('ssh-refused', { key: 'jumpRefused', params: { host: target.host, port: target.port, jumpHost: jump.target.host } }, { hint: { key: 'checkPort', params: {} }, details: { reason: 'refused', host: target.host, port: target.port, jumpHost: jump.target.host } }));
       } else if (/resolve|name|not known/i.test(error.message)) {
-        reject(new HomemailError('ssh-name-not-found', `${jump.target.host} could not find the name ${target.host}.`, { hint: 'Check HostName in ~/.ssh/config: the name must be known to the jump host.', details: { reason: 'dns', host: target.host, port: target.port, jumpHost: jump.target.host } }));
+        reject(keyedError('ssh-name-not-found', { key: 'jumpNameNotFound', params: { host: target.host, jumpHost: jump.target.host } }, { hint: { key: 'jumpName', params: {} }, details: { reason: 'dns', host: target.host, port: target.port, jumpHost: jump.target.host } }));
       } else {
-        reject(new HomemailError('ssh-unreachable', `${jump.target.host} could not reach ${target.host} port ${target.port}: ${error.message}.`, { hint: 'Check that the jump host may connect to the server.', details: { reason: 'other', host: target.host, port: target.port, jumpHost: jump.target.host } }));
+        reject(keyedError('ssh-unreachable', { key: 'jumpUnreachable', params: { host: target.host, port: target.port, jumpHost: jump.target.host, detail: error.message } }, { hint: { key: 'jumpReach', params: {} }, details: { reason: 'other', host: target.host, port: target.port, jumpHost: jump.target.host } }));
       }
     });
   });
@@ -371,7 +372,7 @@ export async function connectSsh(options: ConnectOptions, jumpDepth = 0): Promis
     let serverMethods: AuthenticationType[] | null = null;
     const offeredCount = () => tried.filter((method) => method.type !== 'agent').length + (agent?.offered ?? 0);
     // sshd hangs up after MaxAuthTries refused credentials ("Too many authentication failures")
-    const refusedAfterOffers = (error: Error) => (offeredCount() > 0 && /authentication/i.test(error.message) ? loginRefusedError(target, tried.map((method) => methodLabel(method, agent)), identities.notes) : null);
+    const refusedAfterOffers = (error: Error) => (offeredCount() > 0 && /authentication/i.test(error.message) ? loginRefusedError(target, tried.map((method) => methodLabel(method, agent)), identities.sentences) : null);
 
     client.on('error', (error: Error & { code?: string; level?: string }) => settle(refusal ?? refusedAfterOffers(error) ?? connectionError(error, target, timeoutMs, greeting)));
     client.on('close', () => settle(refusal ?? connectionError(new Error('Connection lost before handshake'), target, timeoutMs, greeting)));
@@ -392,8 +393,8 @@ export async function connectSsh(options: ConnectOptions, jumpDepth = 0): Promis
           return verify(false);
         }
         if (check.status === 'revoked') {
-          refusal = new HomemailError('host-key-changed', `The ${key.keyType} host key ${key.fingerprint} of ${target.host} is marked as revoked in ${check.entry.file}.`, {
-            hint: 'Do not connect until the server administrator confirms its keys.',
+          refusal = keyedError('host-key-changed', { key: 'hostKeyRevoked', params: { keyType: key.keyType, fingerprint: key.fingerprint, host: target.host, file: check.entry.file } }, {
+            hint: { key: 'hostKeyRevoked', params: {} },
             details: { host: target.host, port: target.port, keyType: key.keyType, fingerprint: key.fingerprint, knownHostsFile: check.entry.file },
           });
           return verify(false);
@@ -408,7 +409,7 @@ export async function connectSsh(options: ConnectOptions, jumpDepth = 0): Promis
         addKnownHost(options.knownHostsFile, target.host, target.port, key.algorithm, key.base64).then(
           () => verify(true),
           (error: unknown) => {
-            refusal = new HomemailError('internal', `Could not record the host key in ${options.knownHostsFile}: ${String(error)}.`);
+            refusal = keyedError('internal', { key: 'knownHostsWrite', params: { file: options.knownHostsFile, reason: (error as NodeJS.ErrnoException).code ?? String(error) } });
             verify(false);
           },
         );
@@ -426,29 +427,32 @@ export async function connectSsh(options: ConnectOptions, jumpDepth = 0): Promis
         }
         // nothing was offered yet: ask with "none" only to learn what the server accepts
         if (offeredCount() === 0 && serverMethods === null) return next({ type: 'none', username: target.user });
-        refusal = offeredCount() > 0 ? loginRefusedError(target, tried.map((method) => methodLabel(method, agent)), identities.notes) : noLoginMethodError(target, serverMethods ?? [], methods, agent !== null, identities);
+        refusal = offeredCount() > 0 ? loginRefusedError(target, tried.map((method) => methodLabel(method, agent)), identities.sentences) : noLoginMethodError(target, serverMethods ?? [], methods, identities);
         return next(false);
       },
     } as ConnectConfig);
   });
 }
 
-function loginRefusedError(target: SshTarget, tried: readonly string[], notes: readonly string[]): HomemailError {
-  return new HomemailError('auth-failed', [`${target.user}@${target.host} refused the login. Tried: ${tried.join(', ')}.`, ...notes].join('\n'), {
-    hint: 'Check the user name, the key or the password, and that the server allows this user to log in over SSH.',
+function loginRefusedError(target: SshTarget, tried: readonly string[], notes: readonly ErrorSentence[]): HomemailError {
+  return keyedError('auth-failed', { key: 'loginRefused', params: { user: target.user, host: target.host, tried: tried.join(', ') } }, {
+    notes,
+    hint: { key: 'checkLogin', params: {} },
     details: { reason: 'auth', host: target.host, port: target.port, user: target.user, tried: tried.join(', ') },
   });
 }
 
-function noLoginMethodError(target: SshTarget, serverMethods: readonly string[], methods: readonly AnyAuthMethod[], hadAgent: boolean, identities: LoadedIdentities): HomemailError {
+function noLoginMethodError(target: SshTarget, serverMethods: readonly string[], methods: readonly AnyAuthMethod[], identities: LoadedIdentities): HomemailError {
   const accepts = serverMethods.filter((method) => method !== 'none');
-  const had = methods.length === 0 ? `no ssh-agent key, no usable key file${hadAgent ? '' : ' (no ssh-agent running)'} and no password` : `only ${methods.map((method) => method.type).join(', ')}`;
   const needs = identities.needPassphrase[0];
-  return new HomemailError(
+  return keyedError(
     'ssh-no-login-method',
-    [`Homemail had no way to log in to ${target.user}@${target.host} that it accepts: the server accepts ${accepts.join(', ') || 'nothing'}, and Homemail had ${had}. Nothing was offered to the server.`, ...identities.notes].join('\n'),
+    methods.length === 0
+      ? { key: 'noLoginMethod', params: { user: target.user, host: target.host, accepts: accepts.join(', ') || '-' } }
+      : { key: 'noLoginMethodOnly', params: { user: target.user, host: target.host, accepts: accepts.join(', ') || '-', methods: methods.map((method) => method.type).join(', ') } },
     {
-      hint: needs !== undefined ? `Give the passphrase of ${needs} (CLI: --password-stdin), or load the key into ssh-agent.` : 'Give a private key (-i or ~/.ssh/id_ed25519), start ssh-agent with your key, or give the password (CLI: --password-stdin).',
+      notes: identities.sentences,
+      hint: needs !== undefined ? { key: 'givePassphrase', params: { file: needs, field: 'passphrase' } } : { key: 'giveLogin', params: { field: 'identity' } },
       details: { reason: 'no-method', host: target.host, port: target.port, serverMethods: accepts.join(','), needsPassphrase: needs ?? null },
     },
   );

@@ -2,8 +2,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import ssh2 from 'ssh2';
 import type { BaseAgent, IdentityCallback, ParsedKey, SignCallback, SigningRequestOptions } from 'ssh2';
-import { HomemailError } from '../../../shared/errors.js';
-import { loadPrivateKey } from './privateKey.js';
+import { HomemailError, type ErrorSentence } from '../../../shared/errors.js';
+import { englishText } from '../../../shared/i18n/english.js';
+import { keyFileError, loadPrivateKey } from './privateKey.js';
 
 const { createAgent, BaseAgent: AgentBase, utils } = ssh2;
 
@@ -34,8 +35,10 @@ export interface LoadedIdentities {
   keys: Array<{ file: string; key: ParsedKey }>;
   /** Public key blobs of every candidate that exists (from the key or its .pub), for IdentitiesOnly. */
   publicBlobs: Buffer[];
-  /** Why a key was not used, one sentence each (never a secret). */
+  /** Why a key was not used, one sentence each (never a secret), in English… */
   notes: string[];
+  /** …and as codes (`serviceErrors.<key>`). */
+  sentences: ErrorSentence[];
   /** Keys that would be usable with their passphrase. */
   needPassphrase: string[];
 }
@@ -57,7 +60,11 @@ async function publicBlobOf(file: string): Promise<Buffer | null> {
  * so that other methods (the agent, a password) still get their turn.
  */
 export async function loadIdentities(candidates: readonly IdentityCandidate[], passphrase: string | undefined): Promise<LoadedIdentities> {
-  const loaded: LoadedIdentities = { keys: [], publicBlobs: [], notes: [], needPassphrase: [] };
+  const loaded: LoadedIdentities = { keys: [], publicBlobs: [], notes: [], sentences: [], needPassphrase: [] };
+  const note = (sentence: ErrorSentence) => {
+    loaded.sentences.push(sentence);
+    loaded.notes.push(englishText('serviceErrors', sentence.key, sentence.params));
+  };
   for (const { file, origin } of candidates) {
     let text: string;
     try {
@@ -65,12 +72,9 @@ export async function loadIdentities(candidates: readonly IdentityCandidate[], p
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? String(error);
       if (origin === 'option') {
-        throw new HomemailError('bad-input', code === 'ENOENT' ? `The private key file ${file} does not exist.` : `Cannot read the private key file ${file}: ${code}.`, {
-          details: { field: 'identity', path: file },
-          hint: 'Check the path of the key file (~ stands for your home folder).',
-        });
+        throw keyFileError(file, code);
       }
-      if (origin === 'config' && code !== 'ENOENT') loaded.notes.push(`Cannot read ${file} (IdentityFile in ~/.ssh/config): ${code}.`);
+      if (origin === 'config' && code !== 'ENOENT') note({ key: 'identityUnreadable', params: { file, reason: code } });
       if (code === 'ENOENT') {
         const blob = await publicBlobOf(file);
         if (blob) loaded.publicBlobs.push(blob);
@@ -78,7 +82,7 @@ export async function loadIdentities(candidates: readonly IdentityCandidate[], p
       continue;
     }
     if (/BEGIN OPENSSH PRIVATE KEY/.test(text) && /_sk$/.test(path.basename(file))) {
-      loaded.notes.push(`${file} needs a security key, which Homemail cannot use; load it into ssh-agent instead.`);
+      note({ key: 'identitySecurityKey', params: { file } });
       const blob = await publicBlobOf(file);
       if (blob) loaded.publicBlobs.push(blob);
       continue;
@@ -91,14 +95,14 @@ export async function loadIdentities(candidates: readonly IdentityCandidate[], p
       const reason = error instanceof HomemailError ? error.details?.reason : undefined;
       if (reason === 'needs-passphrase') {
         loaded.needPassphrase.push(file);
-        loaded.notes.push(`${file} is protected by a passphrase and none was given; it was skipped.`);
+        note({ key: 'identityNeedsPassphrase', params: { file } });
       } else if (origin === 'option') {
         throw error;
       } else if (reason === 'wrong-passphrase') {
         loaded.needPassphrase.push(file);
-        loaded.notes.push(`The passphrase given does not open ${file}; it was skipped.`);
+        note({ key: 'identityWrongPassphrase', params: { file } });
       } else {
-        loaded.notes.push(error instanceof Error ? `${error.message} It was skipped.` : `${file} was skipped.`);
+        note(error instanceof HomemailError && error.sentence ? error.sentence : { key: 'keyUnreadable', params: { file } });
       }
       const blob = await publicBlobOf(file);
       if (blob) loaded.publicBlobs.push(blob);

@@ -2,7 +2,7 @@ import { createPrivateKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import ssh2 from 'ssh2';
 import type { ParsedKey } from 'ssh2';
-import { HomemailError } from '../../../shared/errors.js';
+import { keyedError, type HomemailError } from '../../../shared/errors.js';
 
 const { utils } = ssh2;
 
@@ -23,22 +23,27 @@ function fromPkcs8(text: string, passphrase: string | undefined): string | null 
  * Reads an SSH private key (OpenSSH or PEM, encrypted or not) for login. A passphrase that
  * is missing or wrong is an auth error that says so; the key stays in this process.
  */
+/** A key file that could not be read (missing, or not readable), as the field it concerns. */
+export function keyFileError(file: string, code: string): HomemailError {
+  return keyedError('bad-input', code === 'ENOENT' ? { key: 'keyFileNotFound', params: { file } } : { key: 'keyFileUnreadable', params: { file, reason: code } }, {
+    details: { field: 'identity', path: file },
+    hint: { key: 'keyPath', params: {} },
+  });
+}
+
 export async function loadPrivateKey(file: string, passphrase: string | undefined, alreadyRead?: string): Promise<ParsedKey> {
   let text: string;
   try {
     text = alreadyRead ?? (await readFile(file, 'utf8'));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new HomemailError('bad-input', code === 'ENOENT' ? `The private key file ${file} does not exist.` : `Cannot read the private key file ${file}: ${code}.`, {
-      details: { field: 'identity', path: file },
-      hint: 'Check the path of the key file (~ stands for your home folder).',
-    });
+    throw keyFileError(file, code);
   }
   const encrypted = isEncrypted(text);
   if (encrypted && passphrase === undefined) {
-    throw new HomemailError('auth-failed', `The private key ${file} is protected by a passphrase.`, {
+    throw keyedError('auth-failed', { key: 'keyNeedsPassphrase', params: { file } }, {
       details: { reason: 'needs-passphrase', path: file },
-      hint: 'Give the passphrase on standard input with --password-stdin, or load the key into ssh-agent.',
+      hint: { key: 'keyPassphrase', params: { field: 'passphrase' } },
     });
   }
   let parsed: ParsedKey | ParsedKey[] | Error;
@@ -50,14 +55,15 @@ export async function loadPrivateKey(file: string, passphrase: string | undefine
   }
   if (parsed instanceof Error) {
     const wrongPass = encrypted || /decrypt|passphrase|bad password/i.test(parsed.message);
-    throw new HomemailError('auth-failed', wrongPass ? `The passphrase for the private key ${file} is wrong.` : `The file ${file} is not a private key Homemail can read (${parsed.message}).`, {
+    throw keyedError('auth-failed', { key: wrongPass ? 'keyWrongPassphrase' : 'keyUnreadable', params: { file } }, {
       details: { reason: wrongPass ? 'wrong-passphrase' : 'unreadable', path: file },
-      hint: wrongPass ? 'Check the passphrase and try again.' : 'Use an OpenSSH or PEM private key (RSA, ECDSA or Ed25519).',
+      hint: { key: wrongPass ? 'checkPassphrase' : 'keyFormat', params: {} },
+      cause: parsed,
     });
   }
   const key = Array.isArray(parsed) ? parsed[0] : parsed;
   if (!key || !key.isPrivateKey()) {
-    throw new HomemailError('bad-input', `The file ${file} holds a public key, not a private key.`, { details: { field: 'identity' }, hint: 'Give the private key (without .pub) with -i.' });
+    throw keyedError('bad-input', { key: 'keyIsPublic', params: { file } }, { details: { field: 'identity' }, hint: { key: 'privateNotPublic', params: { field: 'identity' } } });
   }
   return key;
 }

@@ -1,5 +1,5 @@
 import type { Client, ClientChannel } from 'ssh2';
-import { HomemailError } from '../../../shared/errors.js';
+import { HomemailError, keyedError } from '../../../shared/errors.js';
 import type { PrivilegeMode } from '../../../shared/inspection.js';
 import type { HostKeyInfo } from './hostKey.js';
 import { sudoCommandLine, takeSudoMarker } from './sudo.js';
@@ -73,7 +73,7 @@ export class SshSession implements RemoteSession {
   }
 
   async #exec(commandLine: string, options: Omit<ExecOptions, 'onStdout'>, onChunk: StdoutChunk): Promise<StreamExecResult> {
-    if (this.#closed) throw new HomemailError('ssh-unreachable', `The connection to ${this.target.host} was closed.`, { hint: 'Connect again.' });
+    if (this.#closed) throw keyedError('ssh-unreachable', { key: 'connectionClosed', params: { host: this.target.host } }, { hint: { key: 'connectAgain', params: {} } });
     const viaSudo = options.sudo === true && this.#privilege !== 'root';
     const hasPassword = this.#sudoPassword !== undefined;
     const line = viaSudo ? sudoCommandLine(commandLine, hasPassword) : commandLine;
@@ -87,17 +87,11 @@ export class SshSession implements RemoteSession {
     else if (outcome === 'nopasswd') this.#privilege = 'sudo-nopasswd';
     else if (outcome === 'password') this.#privilege = 'sudo-password';
     else if (outcome === 'refused') {
-      throw new HomemailError('sudo-failed', `sudo refused the password for ${this.target.user} on ${this.target.host}.`, {
-        hint: 'Check the password (it is the login password of this user) and that the user may use sudo.',
-      });
+      throw keyedError('sudo-failed', { key: 'sudoRefused', params: { user: this.target.user, host: this.target.host } }, { hint: { key: 'sudoPassword', params: {} } });
     } else if (outcome === 'needs-password') {
-      throw new HomemailError('sudo-failed', `${this.target.user} needs a password for sudo on ${this.target.host}, and none was given.`, {
-        hint: 'Give the password with --password-stdin (CLI) or in the password field, or log in as root.',
-      });
+      throw keyedError('sudo-failed', { key: 'sudoNeedsPassword', params: { user: this.target.user, host: this.target.host } }, { hint: { key: 'sudoGivePassword', params: { field: 'password' } } });
     } else if (outcome === 'missing') {
-      throw new HomemailError('sudo-failed', `sudo is not installed on ${this.target.host}, and ${this.target.user} is not root.`, {
-        hint: 'Install sudo, or log in as root.',
-      });
+      throw keyedError('sudo-failed', { key: 'sudoMissing', params: { user: this.target.user, host: this.target.host } }, { hint: { key: 'installSudo', params: {} } });
     }
     return { ...raw, stderr };
   }

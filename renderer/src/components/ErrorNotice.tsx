@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { SerializedError } from '../../../shared/errors.js';
+import { useKeyedText } from '../text.js';
 
 interface Props {
   error: SerializedError;
@@ -9,6 +10,7 @@ interface Props {
 /** A failed call in the person's language: what happened, then what to do next. */
 export function ErrorNotice({ error, onRetry }: Props) {
   const { t, i18n } = useTranslation();
+  const keyed = useKeyedText();
   // A field as the wizard labels it, not as the CLI option is spelled ("identity" is the key file).
   const fieldName = (name: string) => (i18n.exists(`fields.${name}`) ? t(`fields.${name}`) : name);
   if (error.code === 'cancelled') {
@@ -24,16 +26,19 @@ export function ErrorNotice({ error, onRetry }: Props) {
     );
   }
   const field = error.details?.field;
+  // The service's sentence by its code when it gave one (notes after it), else its English message.
+  const message = error.sentence ? [error.sentence, ...(error.notes ?? [])].map((s) => keyed('serviceErrors', { ...s, text: s.key })).join(' ') : error.message;
   return (
     <div className="notice error" role="alert" data-error-code={error.code}>
-      <p className="notice-title">{t(`errors.${error.code}`, { message: error.message })}</p>
+      <p className="notice-title">{t(`errors.${error.code}`, { message })}</p>
       <p>
         <strong>{t('app.whatNext')}</strong> {t(`errorHints.${error.code}`)}
       </p>
       {typeof field === 'string' && <p className="detail">{t('app.field', { field: fieldName(field) })}</p>}
-      {error.hint && (
-        // The service's hint speaks to the command line (flags, commands): kept, but as the
-        // technical detail it is, in English; the line above is the wizard's own advice.
+      {error.hintSentence && <p>{keyed('serviceHints', { ...error.hintSentence, text: error.hint ?? '' })}</p>}
+      {error.hint && !error.hintSentence && (
+        // A hint the service gave only in English (not yet a code): kept, but as the
+        // technical detail it is; the line above is the wizard's own advice.
         <details className="technical">
           <summary>{t('app.technicalDetails')}</summary>
           <p className="detail" lang="en" translate="no">

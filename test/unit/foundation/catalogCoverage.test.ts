@@ -86,6 +86,17 @@ function emittedCodes(): Emitted[] {
       }
     }
   }
+  // Error sentences ({ key: 'k', params }) in modules that build keyed errors: a message or
+  // note under serviceErrors., a hint under serviceHints.
+  for (const { rel, source } of serviceSources()) {
+    if (!/\bkeyedError\(|\bErrorSentence\b/.test(source) || rel === 'shared/errors.ts') continue;
+    for (const match of source.matchAll(/(\bhint(?:Sentence)?:\s*)?\{\s*key:\s*([^,{}]+),/g)) {
+      for (const literal of (match[2] ?? '').matchAll(/'(\w+)'(?!\s*\?)/g)) {
+        const inHints = textAt(en, `serviceHints.${literal[1]}`) !== undefined;
+        found.push({ key: `${match[1] || !textAt(en, `serviceErrors.${literal[1]}`) && inHints ? 'serviceHints' : 'serviceErrors'}.${literal[1]}`, file: rel, params: null });
+      }
+    }
+  }
   return found;
 }
 
@@ -151,7 +162,7 @@ describe('every code a service emits, in both catalogs', () => {
 
   it('finds the codes of checks, findings, report notes and parser problems', () => {
     const keys = emitted.map((e) => e.key);
-    expect(keys).toEqual(expect.arrayContaining(['checks.spfEvalFound', 'checks.dkimFoundNone', 'findings.keyUnsafe', 'words.checks.problem.dmarcBadPolicy', 'words.findings.problem.unsafeOwner']));
+    expect(keys).toEqual(expect.arrayContaining(['serviceErrors.loginRefused', 'serviceHints.checkLogin', 'serviceErrors.identityNeedsPassphrase', 'checks.spfEvalFound', 'checks.dkimFoundNone', 'findings.keyUnsafe', 'words.checks.problem.dmarcBadPolicy', 'words.findings.problem.unsafeOwner']));
     expect(keys.filter((key) => key.startsWith('checks.')).length).toBeGreaterThan(60);
   });
 

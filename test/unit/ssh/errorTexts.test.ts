@@ -1,0 +1,48 @@
+// SSH failures cross as codes with params: the CLI renders them in LANG's language with its
+// options, the wizard (test/unit/renderer/errorNotice.test.tsx) with its field labels.
+import { describe, expect, it } from 'vitest';
+import { errorTexts } from '../../../main/cli/main.js';
+import { cliText } from '../../../main/cli/language.js';
+import { connectionError } from '../../../main/services/ssh/connect.js';
+import { keyFileError } from '../../../main/services/ssh/privateKey.js';
+import { serializeError } from '../../../shared/errors.js';
+
+const target = { user: 'admin', host: 'mail.example.jp', port: 2222 };
+const ja = cliText({ LANG: 'ja_JP.UTF-8' });
+const en = cliText({ LANG: 'en_US.UTF-8' });
+
+describe('SSH errors as codes', () => {
+  it('keeps the English message and hint for --json and logs, and adds the codes beside them', () => {
+    const error = serializeError(connectionError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), target, 10_000));
+    expect(error).toMatchObject({
+      code: 'ssh-refused',
+      message: 'Connection refused by mail.example.jp port 2222: nothing listens there.',
+      hint: 'Check the port (SSH is usually 22) and that the SSH server is running.',
+      sentence: { key: 'connectRefused', params: { host: 'mail.example.jp', port: 2222 } },
+      hintSentence: { key: 'checkPort', params: {} },
+    });
+  });
+
+  it('renders message and hint in Japanese under LANG=ja_JP.UTF-8', () => {
+    const error = serializeError(connectionError(Object.assign(new Error('timed out'), { level: 'client-timeout' }), target, 10_000));
+    expect(errorTexts(error, ja)).toEqual({
+      message: 'mail.example.jp のポート 2222 から 10 秒以内に応答がありませんでした。',
+      hint: 'アドレスとポート、ファイアウォールが SSH を通すかを確認してください。',
+    });
+    expect(errorTexts(error, en).message).toBe('mail.example.jp port 2222 did not answer within 10 s.');
+  });
+
+  it('names the field a hint points at by the CLI\'s option, not the wizard\'s label', () => {
+    const error = serializeError(keyFileError('/home/me/.ssh/missing', 'ENOENT'));
+    expect(errorTexts(error, ja).message).toBe('秘密鍵ファイル /home/me/.ssh/missing がありません。');
+    const legacy = serializeError(connectionError(Object.assign(new Error('no matching host key format'), { level: 'handshake' }), target, 10_000));
+    expect(errorTexts(legacy, en).hint).toContain('(--allow-legacy-algorithms)');
+    expect(errorTexts(legacy, ja).hint).toContain('(--allow-legacy-algorithms)');
+    // --json's English hint names no CLI option: it is the same text the wizard would show.
+    expect(legacy.hint).not.toContain('CLI');
+  });
+
+  it('falls back to the English message for an error that has no code yet', () => {
+    expect(errorTexts({ code: 'internal', message: 'Unexpected error: x', hint: 'Please report this.' }, ja)).toEqual({ message: 'Unexpected error: x', hint: 'Please report this.' });
+  });
+});
