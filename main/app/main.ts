@@ -1,6 +1,6 @@
 // The Electron main process: window, lifecycle and security settings. Everything else is
 // plain Node in main/services, reached through the contract.
-import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, session, type OpenDialogOptions, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, session, type WebContents } from 'electron';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { APP_INDEX_URL, registerAppScheme, serveRenderer } from './appProtocol.js';
@@ -12,6 +12,8 @@ import { historyStoreFor } from '../services/watch/handlers.js';
 import { watchTargets } from '../services/watch/runWatch.js';
 import { startWatchSchedule } from '../services/watch/schedule.js';
 import { hardenSession, isOwnPage, lockNavigation } from './security.js';
+import { keyFileChooser } from './keyFileChooser.js';
+import { catalogText, languageOfLocale } from '../services/catalogText.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const rendererDir = path.join(here, '../renderer');
@@ -57,12 +59,10 @@ void app.whenReady().then(() => {
   hardenSession(session.defaultSession);
   serveRenderer(rendererDir);
   if (process.platform !== 'darwin') Menu.setApplicationMenu(null);
-  const chooseFile = async (): Promise<string | null> => {
-    const options: OpenDialogOptions = { properties: ['openFile', 'showHiddenFiles'], defaultPath: path.join(app.getPath('home'), '.ssh') };
+  const chooseFile = keyFileChooser((options) => {
     const owner = BrowserWindow.getFocusedWindow();
-    const result = owner ? await dialog.showOpenDialog(owner, options) : await dialog.showOpenDialog(options);
-    return result.canceled ? null : (result.filePaths[0] ?? null);
-  };
+    return owner ? dialog.showOpenDialog(owner, options) : dialog.showOpenDialog(options);
+  }, app.getPath('home'));
   const deps = { door: 'desktop' as const, version: app.getVersion(), dataDir: app.getPath('userData'), now: () => new Date(), chooseFile };
   const handlers = createHandlers(deps);
   // Keeping watch while the app is open: the store in userData, the schedule the Status page sets.
@@ -74,6 +74,8 @@ void app.whenReady().then(() => {
     notify: (title, body) => {
       if (Notification.isSupported()) new Notification({ title, body }).show();
     },
+    // The system's language, as the wizard starts in it.
+    words: catalogText(languageOfLocale(app.getLocale())),
   });
   const windows = new Set<WebContents>();
   bindIpc(ipcMain, handlers, (sender, frameUrl) => windows.has(sender) && isOwnPage(frameUrl));

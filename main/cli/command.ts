@@ -13,8 +13,10 @@ export interface CliIO {
 /** One `homemail <name>` command. `run` returns the exit status; errors are thrown as HomemailError. */
 export interface Command {
   name: string;
-  summary: string;
+  /** The options, as DESIGN.md writes them; what the command does is `cli.summary.<name>` in the catalogs. */
   usage: string;
+  /** Values for the command's `cli.usageNote.<name>` in `--help`. */
+  helpParams?: Record<string, string>;
   run(argv: string[], io: CliIO): Promise<number>;
 }
 
@@ -26,8 +28,20 @@ export function parseCommandArgs<O extends Options>(command: Pick<Command, 'name
     return parseArgs({ args: argv, options, strict: true, allowPositionals });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new HomemailError('usage', `${command.name}: ${reason}`, { hint: `Usage: homemail ${command.usage}` });
+    throw new HomemailError('usage', `${command.name}: ${reason}`, { hint: usageHint(command.usage) });
   }
+}
+
+const USAGE = 'Usage: homemail ';
+
+/** The hint of a usage error: the command's usage line (put in the person's language where it is printed). */
+export function usageHint(usage: string): string {
+  return `${USAGE}${usage}`;
+}
+
+/** A hint as the CLI prints it: a usage line gets the catalog's "Usage:" word, any other hint is the service's. */
+export function usageHintIn(hint: string, text: { t: (key: string, params?: Record<string, string>) => string }): string {
+  return hint.startsWith(USAGE) ? text.t('cli.help.usageOf', { usage: hint.slice(USAGE.length) }) : hint;
 }
 
 /**

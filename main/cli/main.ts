@@ -1,27 +1,26 @@
 import { exitCodeFor, HomemailError, serializeError, type SerializedError } from '../../shared/errors.js';
 import { readVersion } from '../version.js';
-import { oneLine, writeErrorLine, writeJson, type CliIO } from './command.js';
+import { oneLine, usageHintIn, writeErrorLine, writeJson, writeText, type CliIO, type Command } from './command.js';
 import { commands } from './commands/index.js';
 import { cliText, type CliText } from './language.js';
 
-export function helpText(): string {
+export function helpText(text: CliText): string {
   const width = Math.max(...commands.map((c) => c.name.length));
-  const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
+  const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${text.t(`cli.summary.${c.name}`)}`);
   return [
-    'homemail: make a self-hosted Postfix server\'s mail trusted (DKIM, SPF, DMARC).',
+    text.t('cli.help.about'),
     '',
-    'Usage: homemail <command> [options]',
+    text.t('cli.help.usage'),
     '',
-    'Commands:',
+    text.t('cli.help.commands'),
     ...lines,
     '',
-    'SSH options (inspect, plan, apply, rollback, send-test, reports, inbound):',
+    text.t('cli.help.sshOptions'),
     '  --ssh [user@]host[:port]  -i FILE  --password-stdin  --known-hosts FILE  --accept-new-host-key',
     '',
-    'Exit codes: 0 success; 1 checks failed; 2 bad input or usage; 3 SSH connection, host key,',
-    'login or sudo refused; 4 apply failed and was rolled back.',
+    text.t('cli.help.exitCodes'),
     '',
-    'Run `homemail <command> --help` for the options of one command.',
+    text.t('cli.help.more'),
   ].join('\n');
 }
 
@@ -33,11 +32,17 @@ export function errorTexts(error: SerializedError, text: CliText): { message: st
   return { message, hint };
 }
 
+/** One command's `--help`: its usage line, what it does, and its notes where the catalog has them. */
+export function commandHelp(command: Command, text: CliText): string {
+  const note = `cli.usageNote.${command.name}`;
+  return [text.t('cli.help.usageOf', { usage: command.usage }), '', text.t(`cli.summary.${command.name}`), ...(text.exists(note) ? ['', text.t(note, command.helpParams)] : [])].join('\n');
+}
+
 /** Runs the CLI and returns its exit status; never calls process.exit itself. */
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    io.stdout.write(`${helpText()}\n`);
+    writeText(io, `${helpText(cliText(io.env))}\n`);
     return name === undefined ? 2 : 0;
   }
   if (name === '--version' || name === '-v') {
@@ -46,11 +51,12 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   }
   const command = commands.find((c) => c.name === name);
   if (!command) {
-    writeErrorLine(io, `homemail: unknown command "${oneLine(name)}".\n\n${helpText()}`);
+    const text = cliText(io.env);
+    writeErrorLine(io, `${text.t('cli.help.unknownCommand', { name: oneLine(name) })}\n\n${helpText(text)}`);
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout.write(`Usage: homemail ${command.usage}\n\n${command.summary}\n`);
+    writeText(io, `${commandHelp(command, cliText(io.env))}\n`);
     return 0;
   }
   try {
@@ -66,7 +72,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       writeErrorLine(io, `homemail ${command.name}: ${text.t(`errors.${serialized.code}`, { message })}`);
       writeErrorLine(io, `${text.t('app.whatNext')} ${text.t(`errorHints.${serialized.code}`)}`);
     }
-    if (hint) writeErrorLine(io, hint);
+    if (hint) writeErrorLine(io, usageHintIn(hint, text));
     if (!(error instanceof HomemailError) && io.env.HOMEMAIL_DEBUG && error instanceof Error) writeErrorLine(io, error.stack ?? '');
     return exitCodeFor(serialized.code);
   }

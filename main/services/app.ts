@@ -4,9 +4,9 @@ import type { ServiceDeps } from './deps.js';
 export function createAppHandlers(deps: ServiceDeps): HandlerGroup<'appInfo' | 'chooseKeyFile'> {
   return {
     appInfo: async () => ({ name: 'Homemail', version: deps.version, door: deps.door, platform: process.platform }),
-    chooseKeyFile: async () => {
+    chooseKeyFile: async (input) => {
       if (!deps.chooseFile) return { status: 'unavailable' };
-      const chosen = await deps.chooseFile();
+      const chosen = await deps.chooseFile(input.current);
       return chosen === null ? { status: 'cancelled' } : { status: 'chosen', path: chosen };
     },
   };

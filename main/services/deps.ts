@@ -14,7 +14,7 @@ export interface ServiceDeps {
   historyFile?: string;
   now: () => Date;
   /** The desktop door's native "open file" dialog: the chosen path, or null when cancelled. Absent in web mode and the CLI. */
-  chooseFile?: () => Promise<string | null>;
+  chooseFile?: (current?: string) => Promise<string | null>;
 }
 
 /** The per-user data folder, as Electron's `userData` would be, for the CLI and web mode. */

@@ -1,3 +1,4 @@
+import i18next from 'i18next';
 import type { CallHooks, CallName, CallOutcome, HomemailBridge, InputOf, ProgressOf, ResultOf } from '../../shared/contract/index.js';
 import { callNames } from '../../shared/contract/names.js';
 import type { SerializedError } from '../../shared/errors.js';
@@ -59,7 +60,8 @@ function webBridge(): HomemailBridge {
     try {
       const secret = await webSession();
       if (secret === null) {
-        return { ok: false, error: { code: 'internal', message: 'This page has no Homemail session: open the address `homemail web` printed (it works once; run it again for a new one).' } };
+        // A usage slip of the web door (an old or copied address), said in the page's language.
+        return { ok: false, error: { code: 'usage', message: i18next.t('web.noSession') } };
       }
       response = await fetch(`./api/call/${name}`, {
         method: 'POST',
@@ -69,11 +71,11 @@ function webBridge(): HomemailBridge {
         credentials: 'omit',
       });
     } catch (error) {
-      if (controller.signal.aborted) return { ok: false, error: { code: 'cancelled', message: 'The operation was cancelled.' } };
-      return { ok: false, error: { code: 'internal', message: `Homemail's local server did not answer: ${String(error)}` } };
+      if (controller.signal.aborted) return { ok: false, error: { code: 'cancelled', message: i18next.t('errors.cancelled') } };
+      return { ok: false, error: { code: 'internal', message: i18next.t('web.noServer', { detail: String(error) }) } };
     }
     if (!response.ok || !response.body) {
-      return { ok: false, error: { code: 'internal', message: `Homemail's local server answered ${response.status}: ${await response.text()}` } };
+      return { ok: false, error: { code: 'internal', message: i18next.t('web.badAnswer', { status: response.status, detail: await response.text() }) } };
     }
     const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
     let buffered = '';
@@ -94,10 +96,10 @@ function webBridge(): HomemailBridge {
         }
       }
     } catch (error) {
-      if (controller.signal.aborted) return { ok: false, error: { code: 'cancelled', message: 'The operation was cancelled.' } };
+      if (controller.signal.aborted) return { ok: false, error: { code: 'cancelled', message: i18next.t('errors.cancelled') } };
       throw error;
     }
-    return { ok: false, error: { code: 'internal', message: 'The call ended without an answer.' } };
+    return { ok: false, error: { code: 'internal', message: i18next.t('web.noAnswer') } };
   };
   return Object.fromEntries(callNames.map((name) => [name, (input: unknown, hooks?: CallHooks<unknown>) => invoke(name, input, hooks)])) as unknown as HomemailBridge;
 }
@@ -122,7 +124,7 @@ export interface CallOptions<P> {
 /** Calls the back end; resolves with the result or throws CallFailed. */
 export async function callApi<K extends CallName>(name: K, input: InputOf<K>, options: CallOptions<ProgressOf<K>> = {}): Promise<ResultOf<K>> {
   const invoke = currentBridge()[name] as unknown as (input: InputOf<K>, hooks?: CallHooks<ProgressOf<K>>) => Promise<CallOutcome<ResultOf<K>>>;
-  if (options.signal?.aborted) throw new CallFailed({ code: 'cancelled', message: 'The operation was cancelled.' });
+  if (options.signal?.aborted) throw new CallFailed({ code: 'cancelled', message: i18next.t('errors.cancelled') });
   const outcome = await invoke(input, {
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     onCancelable: (cancel) => options.signal?.addEventListener('abort', cancel, { once: true }),

@@ -1,6 +1,7 @@
 import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
 import { renderKeyed, type KeyedText } from '../../shared/i18n/keyedText.js';
+import type { RecordWords } from '../../shared/records/formats.js';
 
 export type { KeyedText };
 
@@ -14,4 +15,10 @@ export function useKeyedText(): (namespace: string, item: KeyedText | null | und
     (namespace: string, item: KeyedText | null | undefined) => renderKeyed({ t: (key, params) => t(key, params ?? {}), exists: (key) => i18n.exists(key) }, namespace, item),
     [t, i18n],
   );
+}
+
+/** The comments of the records' text forms (what to do with each record) in the page's language. */
+export function useRecordWords(): RecordWords {
+  const { t } = useTranslation();
+  return useCallback<RecordWords>((key, params) => t(`records.${key}`, { ...params }), [t]);
 }

@@ -18,7 +18,8 @@ export const appCalls = {
     description: 'Name, version and the door the wizard runs behind.',
   }),
   chooseKeyFile: call<ChosenFile>()({
-    input: z.object({}).strict(),
+    /** `current`: the path already in the field, so the dialog opens in its folder. */
+    input: z.object({ current: z.string().max(4096).optional() }).strict(),
     description: 'Lets the person pick a private key file with the system\'s file dialog (desktop only; "unavailable" in web mode). Returns the path only, never the content.',
   }),
 };

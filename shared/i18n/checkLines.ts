@@ -11,11 +11,9 @@ export interface TextRenderer {
 /** The English catalog as a TextRenderer (saved reports, logs). */
 export const englishRenderer: TextRenderer = { t: englishCatalog.t, keyed: (namespace, item) => renderKeyed(englishCatalog, namespace, item) };
 
-const statusLabel: Record<Check['status'], string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', unknown: '????' };
-
 /** One check as plain text: a status line, then found / expected / fix when known. */
 export function checkLines(check: Check, text: TextRenderer): string[] {
-  const lines = [`[${statusLabel[check.status]}] ${text.keyed('checks', check.title)}`];
+  const lines = [`[${text.t(`cli.check.status.${check.status}`)}] ${text.keyed('checks', check.title)}`];
   const labels = [text.t('verify.found'), text.t('verify.expected'), text.t('verify.fix')];
   const width = Math.max(...labels.map((label) => displayWidth(label))) + 2;
   const line = (label: string, value: string) => `       ${label}:${' '.repeat(width - displayWidth(label) - 1)}${value}`;

@@ -44,3 +44,21 @@ export function renderKeyed(translator: Translator, namespace: string, item: Key
   }
   return translator.t(key, params);
 }
+
+/** One line of an apply's log: the stage's sentence from the catalog; a server's own reason only where the catalog has none. */
+export function applyLogText(translator: Translator, entry: { stage: string; status: string; text: string }): string {
+  const key = `apply.line.${entry.stage}.${entry.status}`;
+  if (translator.exists(key)) return translator.t(key);
+  return entry.status === 'failed' || entry.status === 'info' ? entry.text : '';
+}
+
+/** What changed between two watch runs (`watch.change.<kind>`), the same for the Status page, the CLI and a desktop notification. */
+export function watchChangeText(translator: Translator, change: { kind: string; params: Readonly<Record<string, string | number>>; text: string }): string {
+  const key = `watch.change.${change.kind}`;
+  return translator.exists(key) ? translator.t(key, { ...change.params }) : change.text;
+}
+
+/** A stored check's title and finding (`checks.<key>`), as the history keeps them. */
+export function storedCheckText(translator: Translator, key: string | null | undefined, params: Readonly<Record<string, string | number>>, english: string): string {
+  return key && translator.exists(`checks.${key}`) ? translator.t(`checks.${key}`, { ...params }) : english;
+}

@@ -3,12 +3,21 @@ import { note } from './notes.js';
 import type { RecordSet } from './recordSet.js';
 import { quoteTxtStrings } from './txt.js';
 import type { DnsRecord, RecordNote } from './types.js';
+import { fillTemplate, type TextParams } from '../validation/problem.js';
+import { recordMessagesEn, type RecordMessageKey } from './messages.en.js';
 
 export type BuiltinFormat = 'zone' | 'value' | 'json';
 
 export const builtinFormats: readonly BuiltinFormat[] = ['zone', 'value', 'json'];
 
+/** How the text forms say their comments: a catalog's `records.*` in the person's language; English when not given. */
+export type RecordWords = (key: RecordMessageKey, params?: TextParams) => string;
+
+export const englishRecordWords: RecordWords = (key, params = {}) => fillTemplate(recordMessagesEn[key], params);
+
 export interface FormatOptions {
+  /** The words of the comments (what to do with each record); English by default. */
+  words?: RecordWords;
   /** The zone the records are pasted into; defaults to the mail domain. */
   origin?: string;
   /** Zone format: `$ORIGIN` and names relative to it instead of absolute names. */
@@ -33,25 +42,24 @@ export function sortByPlace(set: RecordSet, origin: string) {
 }
 
 /** What to do with a record, in words for the text formats (null when the domain was not read). */
-export function changeText(record: DnsRecord): string | null {
-  const now = (record.published ?? []).map((v) => `"${v}"`).join(' and ');
+export function changeText(record: DnsRecord, words: RecordWords = englishRecordWords): string | null {
+  const now = (record.published ?? []).map((v) => `"${v}"`).join(words('publishedAnd'));
+  const count = record.published?.length ?? 0;
   switch (record.change) {
     case undefined:
       return null;
     case 'add':
-      return 'add (nothing is published there now)';
+      return words('changeAdd');
     case 'keep':
-      return 'keep (already published exactly so)';
+      return words('changeKeep');
     case 'replace':
-      return (record.published?.length ?? 0) > 1
-        ? `replace: ${record.published?.length ?? 0} records are published (${now}); they must become this one`
-        : `replace the published ${now} with this`;
+      return count > 1 ? words('changeReplaceMany', { count, now }) : words('changeReplace', { now });
     case 'conflict':
-      return `conflict: published with another key (${now}); choose a new selector`;
+      return words('changeConflict', { now });
     case 'delete':
-      return 'delete';
+      return words('changeDelete');
     case 'unknown':
-      return 'cannot tell what is published now (no trustworthy answer): add, or replace what is there';
+      return words('changeUnknown');
   }
 }
 
@@ -73,27 +81,28 @@ function zoneLine(record: DnsRecord, owner: string): string {
 export function formatZone(set: RecordSet, options: FormatOptions = {}): FormattedRecords {
   const origin = options.origin ?? set.domain;
   const place = sortByPlace(set, origin);
+  const words = options.words ?? englishRecordWords;
   const owner = (r: DnsRecord) => (options.relative ? (relativeName(r.name, origin) as string) : `${r.name}.`);
-  const lines = [`; DNS records for ${set.domain}, made by Homemail. TXT values are split into strings of at most 255 bytes.`];
+  const lines = [`; ${words('zoneHeader', { domain: set.domain })}`];
   if (options.relative) lines.push(`$ORIGIN ${origin}.`);
   for (const record of place.publish) {
-    const change = changeText(record);
+    const change = changeText(record, words);
     if (change !== null) lines.push(`; ${change}:`);
     lines.push(zoneLine(record, owner(record)));
   }
   const notes: RecordNote[] = [];
   for (const record of place.elsewhere) {
-    const change = changeText(record);
-    lines.push(`; In the DNS of ${record.zone} (ask its owner)${change === null ? '' : `, ${change}`}:`, `; ${zoneLine(record, `${record.name}.`)}`);
+    const change = changeText(record, words);
+    lines.push(`; ${words('zoneElsewhere', { zone: record.zone })}${change === null ? '' : `, ${change}`}:`, `; ${zoneLine(record, `${record.name}.`)}`);
     notes.push(note('formatOutsideOrigin', { name: record.name, zone: record.zone, origin }, 'info'));
   }
   if (place.addressOwner.length > 0) {
-    lines.push('; Set by the owner of the address (your ISP or hosting company), not in this zone:');
+    lines.push(`; ${words('zoneAddressOwner')}`);
     for (const record of place.addressOwner) lines.push(`; ${zoneLine(record, `${record.name}.`)}`);
     notes.push(note('formatAddressOwner', {}, 'info'));
   }
   if (place.remove.length > 0) {
-    lines.push('; Delete these records:');
+    lines.push(`; ${words('zoneDelete')}`);
     for (const record of place.remove) lines.push(`; ${zoneLine(record, `${record.name}.`)}`);
     notes.push(note('formatRemove', {}, 'info'));
   }
@@ -104,16 +113,16 @@ export function formatZone(set: RecordSet, options: FormatOptions = {}): Formatt
  * One line per record to publish: name, type and the value without quotes, tab-separated,
  * for web forms that take the whole value in one field and split it themselves.
  */
-export function formatValue(set: RecordSet): FormattedRecords {
+export function formatValue(set: RecordSet, words: RecordWords = englishRecordWords): FormattedRecords {
   const lines: string[] = [];
   for (const r of set.records) {
     if (r.action === 'address-owner') continue;
     if (r.action === 'remove') {
-      lines.push(`# delete: ${r.name}\t${r.type}\t${r.value}`);
+      lines.push(`# ${words('changeDelete')}: ${r.name}\t${r.type}\t${r.value}`);
       continue;
     }
-    if (r.zone !== set.domain) lines.push(`# in the DNS of ${r.zone}, not ${set.domain} (ask its owner):`);
-    const change = changeText(r);
+    if (r.zone !== set.domain) lines.push(`# ${words('valueElsewhere', { zone: r.zone, domain: set.domain })}`);
+    const change = changeText(r, words);
     if (change !== null) lines.push(`# ${change}:`);
     lines.push(`${r.name}\t${r.type}\t${r.value}`);
   }

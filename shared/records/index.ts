@@ -18,11 +18,11 @@ export function formatRecords(set: RecordSet, format: RecordFormat, options: For
     case 'zone':
       return formatZone(set, options);
     case 'value':
-      return formatValue(set);
+      return formatValue(set, options.words);
     case 'json':
       return formatJson(set);
     default:
-      return formatForPreset(set, format, options.origin);
+      return formatForPreset(set, format, options.origin, options.words);
   }
 }
 
@@ -32,7 +32,7 @@ export { buildSpfRecord, countSpfLookups, isSpfRecord, networkContains, parseSpf
 export { buildDmarcRecords, dmarcMailto, dmarcPolicies, parseFailureOptions, type DmarcAlignment, type DmarcInput, type DmarcResult } from './dmarc.js';
 export { buildMxRecord, buildPtrGuidance, reverseName } from './mxPtr.js';
 export { adspRemovals } from './adsp.js';
-export { builtinFormats, changeText, formatJson, formatValue, formatZone, sortByPlace, toJsonRecordSet, zoneRdata, type BuiltinFormat, type FormatOptions, type FormattedRecords, type JsonRecordSet, type JsonRecord } from './formats.js';
+export { builtinFormats, changeText, englishRecordWords, type RecordWords, formatJson, formatValue, formatZone, sortByPlace, toJsonRecordSet, zoneRdata, type BuiltinFormat, type FormatOptions, type FormattedRecords, type JsonRecordSet, type JsonRecord } from './formats.js';
 export { dnsProviderPresets, findPreset, formatForPreset, isPresetId, presetIds, type DnsProviderPreset, type PresetId } from './presets.js';
 export { joinTxtStrings, MAX_TXT_STRING_BYTES, parseQuotedStrings, quoteTxtString, quoteTxtStrings, splitDkimValue, splitTxtValue, utf8Length } from './txt.js';
 export { relativeName, recordName } from './names.js';

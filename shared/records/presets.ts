@@ -2,7 +2,7 @@
  * How each DNS provider's form wants the records, from /work/shared/reference/dns-providers.md.
  * Where the reference says "unknown", the preset says so and gives the generic advice.
  */
-import { changeText, sortByPlace, type FormattedRecords } from './formats.js';
+import { changeText, englishRecordWords, sortByPlace, type FormattedRecords, type RecordWords } from './formats.js';
 import type { RecordMessageKey } from './messages.en.js';
 import { relativeName } from './names.js';
 import { note } from './notes.js';
@@ -113,28 +113,28 @@ export function findPreset(id: PresetId): DnsProviderPreset {
 }
 
 /** The records in the form a provider's page (or API) takes them, with the notes that go with it. */
-export function formatForPreset(set: RecordSet, id: PresetId, origin = set.domain): FormattedRecords {
+export function formatForPreset(set: RecordSet, id: PresetId, origin = set.domain, words: RecordWords = englishRecordWords): FormattedRecords {
   const preset = findPreset(id);
   const guide = note(preset.guide, {}, 'info');
   switch (id) {
     case 'route53':
       return route53(set, origin, guide);
     case 'cloudflare':
-      return fieldBlocks(set, origin, [guide], (r) => [
+      return fieldBlocks(set, origin, [guide], words, (r) => [
         ['Type', r.type],
         ['Name', relativeName(r.name, origin) ?? r.name],
         ...(r.type === 'MX' ? mxRows(r, 'Mail server') : [['Content', r.value] as Row]),
         ['TTL', 'Auto'],
       ]);
     case 'google-cloud-dns':
-      return fieldBlocks(set, origin, [guide], (r) => [
-        ['DNS name', blankApex(relativeName(r.name, origin) ?? r.name)],
+      return fieldBlocks(set, origin, [guide], words, (r) => [
+        ['DNS name', blankApex(relativeName(r.name, origin) ?? r.name, words)],
         ['Resource record type', r.type],
         ['TTL', String(r.ttl)],
         [`${r.type} data`, r.type === 'TXT' ? quoteTxtStrings(r.strings) : r.value],
       ]);
     case 'mydns-jp':
-      return fieldBlocks(set, origin, [guide], (r) => [
+      return fieldBlocks(set, origin, [guide], words, (r) => [
         ['Hostname', relativeName(r.name, origin) ?? r.name],
         ['Type', r.type],
         ...(r.type === 'MX' ? mxRows(r, 'Content') : [['Content', r.value] as Row]),
@@ -145,15 +145,15 @@ export function formatForPreset(set: RecordSet, id: PresetId, origin = set.domai
         long.length > 0
           ? note('presetSakura', { count: long.length, names: long.map((r) => r.name).join(', ') }, 'warning')
           : note('presetSakuraFits', {}, 'info');
-      return relativeLines(set, origin, [sakuraNote]);
+      return relativeLines(set, origin, [sakuraNote], words);
     }
     case 'generic-relative':
-      return relativeLines(set, origin, [guide]);
+      return relativeLines(set, origin, [guide], words);
   }
 }
 
-function blankApex(name: string): string {
-  return name === '@' ? '(leave blank)' : name;
+function blankApex(name: string, words: RecordWords): string {
+  return name === '@' ? words('presetLeaveBlank') : name;
 }
 
 type Row = [label: string, value: string];
@@ -167,34 +167,34 @@ function mxRows(record: DnsRecord, hostLabel: string): Row[] {
 }
 
 /** Elsewhere-zone records, PTRs and deletions, said in words after the records to enter. */
-function trailer(set: RecordSet, origin: string): string[] {
+function trailer(set: RecordSet, origin: string, words: RecordWords): string[] {
   const place = sortByPlace(set, origin);
   const lines: string[] = [];
   for (const r of place.elsewhere) {
-    const change = changeText(r);
-    lines.push('', `In the DNS of ${r.zone}, not ${origin} (ask its owner)${change === null ? '' : `, ${change}`}: ${r.name} ${r.type} ${r.value}`);
+    const change = changeText(r, words);
+    lines.push('', `${words('presetElsewhere', { zone: r.zone, origin })}${change === null ? '' : `, ${change}`}: ${r.name} ${r.type} ${r.value}`);
   }
-  for (const r of place.addressOwner) lines.push('', `Ask the owner of the address (your ISP) to set: ${r.name} PTR ${r.value}`);
-  for (const r of place.remove) lines.push('', `Delete: ${r.name} ${r.type} ${r.value}`);
+  for (const r of place.addressOwner) lines.push('', words('presetAddressOwner', { record: `${r.name} PTR ${r.value}` }));
+  for (const r of place.remove) lines.push('', words('presetDelete', { record: `${r.name} ${r.type} ${r.value}` }));
   return lines;
 }
 
-function fieldBlocks(set: RecordSet, origin: string, notes: RecordNote[], fields: (r: DnsRecord) => Row[]): FormattedRecords {
+function fieldBlocks(set: RecordSet, origin: string, notes: RecordNote[], words: RecordWords, fields: (r: DnsRecord) => Row[]): FormattedRecords {
   const blocks = sortByPlace(set, origin).publish.map((r) => {
-    const change = changeText(r);
+    const change = changeText(r, words);
     const rows = fields(r);
     const width = Math.max(...rows.map(([label]) => label.length)) + 1;
     return [...(change === null ? [] : [`# ${change}:`]), ...rows.map(([label, value]) => `${`${label}:`.padEnd(width + 1)}${value}`)].join('\n');
   });
-  return { text: `${[blocks.join('\n\n'), ...trailer(set, origin)].join('\n')}\n`, notes };
+  return { text: `${[blocks.join('\n\n'), ...trailer(set, origin, words)].join('\n')}\n`, notes };
 }
 
-function relativeLines(set: RecordSet, origin: string, notes: RecordNote[]): FormattedRecords {
+function relativeLines(set: RecordSet, origin: string, notes: RecordNote[], words: RecordWords): FormattedRecords {
   const lines = sortByPlace(set, origin).publish.flatMap((r) => {
-    const change = changeText(r);
+    const change = changeText(r, words);
     return [...(change === null ? [] : [`# ${change}:`]), `${relativeName(r.name, origin) ?? r.name}\t${r.type}\t${r.value}`];
   });
-  return { text: `${[...lines, ...trailer(set, origin)].join('\n')}\n`, notes };
+  return { text: `${[...lines, ...trailer(set, origin, words)].join('\n')}\n`, notes };
 }
 
 /**

@@ -1,22 +1,22 @@
-import { formatPlan } from '../../server/engine/index.js';
 import { applyChanges } from '../../services/dkim/dkim.js';
 import { writeErrorLine, writeJson, writeLine, writeText, type CliIO, type Command } from '../command.js';
 import { connectFromCli } from '../sshOptions.js';
 import { cliText } from '../language.js';
+import { appliedLine, formatPlan, progressLine } from '../planText.js';
 import { changeUsage, readChangeOptions, settingsFor } from './plan.js';
 
 export const applyCommand: Command = {
   name: 'apply',
-  summary: 'Change the server as one transaction: backup, write, validate, reload, health check; restored on any failure (exit 4).',
   usage: `apply ${changeUsage}`,
   async run(argv: string[], io: CliIO): Promise<number> {
     const input = await readChangeOptions(this, argv, io);
     const session = await connectFromCli(input.ssh, io);
+    const text = cliText(io.env);
     try {
       const result = await applyChanges(session, settingsFor(input, session), {
         dns: input.dns,
         progress: (event) => {
-          if (!input.json) writeErrorLine(io, `[${event.stage}] ${event.text}`);
+          if (!input.json) writeErrorLine(io, progressLine(event, text));
         },
       });
       if (input.json) {
@@ -25,12 +25,12 @@ export const applyCommand: Command = {
       }
       for (const i of result.interrupted) writeLine(io, `! ${i.text}`);
       if (!result.changed) {
-        writeLine(io, `Nothing changed: ${session.target.host} already signs mail for ${result.plan.domain}.`);
+        writeLine(io, text.t('cli.apply.nothingChanged', { host: session.target.host, domain: result.plan.domain }));
         return 0;
       }
-      writeText(io, formatPlan(result.plan, (item) => cliText(io.env).keyed('plan', item)));
-      for (const w of result.warnings) writeLine(io, `Warning: ${w}`);
-      writeLine(io, `Applied. Backup: ${result.backupId ?? ''} (undo with: homemail rollback --ssh … --backup ${result.backupId ?? ''})`);
+      writeText(io, formatPlan(result.plan, text));
+      for (const w of result.warnings) writeLine(io, text.t('cli.warning', { text: w }));
+      writeLine(io, appliedLine(result.backupId, text));
       return 0;
     } finally {
       await session.close();

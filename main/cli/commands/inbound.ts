@@ -4,34 +4,42 @@ import type { Plan } from '../../../shared/plan.js';
 import { assertAllowEntries, buildAllowMaps } from '../../services/inbound/allowMap.js';
 import { allowEntryFrom, runInbound } from '../../services/inbound/inbound.js';
 import { parseCommandArgs, writeErrorLine, writeJson, writeLine, type CliIO, type Command } from '../command.js';
+import { cliText, type CliText } from '../language.js';
+import { appliedLine, progressLine } from '../planText.js';
 import { connectFromCli, readSshOptions, sshOptionSpec, sshUsage } from '../sshOptions.js';
 import { defaultHistoryFile, inboundRun, recordQuietly, serverOf } from '../../services/watch/record.js';
 
 const marks = { working: '✓', 'not-listing': '✗', 'lists-everything': '✗', refused: '!', 'no-answer': '✗' } as const;
 
-export function formatInbound(report: InboundReport): string[] {
-  const lines = ['DNS blocklists (tested through the server\'s resolver, RFC 5782 test entries):'];
-  if (report.blocklists.length === 0) lines.push('  none in use');
-  for (const b of report.blocklists) lines.push(`  ${marks[b.status]} ${b.use.zone} [${b.use.parameter}] ${b.status}${b.remove ? ' → remove' : ''}`, `      ${b.text}`);
-  if (report.resolverWarning) lines.push(`  ! ${report.resolverWarning}`);
-  lines.push('', `Client host names (now: ${report.clientHostname.current}):`, `  ${report.clientHostname.text}`);
-  lines.push('', 'Lists worth using:', ...report.suggestions.map((s) => `  · ${s}`));
+/** The inbound picture for a terminal, in the wizard's words (`inbound.*`) and the person's language. */
+export function formatInbound(report: InboundReport, text: CliText): string[] {
+  const lines = [text.t('cli.inbound.lists')];
+  if (report.blocklists.length === 0) lines.push(`  ${text.t('inbound.noLists')}`);
+  for (const b of report.blocklists) {
+    const remove = b.remove ? ` → ${text.t('cli.inbound.remove')}` : '';
+    lines.push(`  ${marks[b.status]} ${b.use.zone} [${b.use.parameter}] ${text.t(`inbound.status.${b.status}`)}${remove}`, `      ${text.t(`inbound.statusHelp.${b.status}`)}`);
+  }
+  if (report.resolverWarning) lines.push(`  ! ${text.t('inbound.resolverWarning')}`);
+  const rule = report.clientHostname;
+  lines.push('', text.t('cli.inbound.rule'), `  ${text.t(`inbound.current.${rule.current}`)}`);
+  if (rule.connections > 0) lines.push(`  ${text.t('inbound.logShare', { unknown: rule.unknownClients, total: rule.connections })}`);
+  lines.push(`  ${text.t('inbound.ruleExplain')}`);
+  lines.push('', text.t('cli.inbound.suggestions'), ...report.suggestions.map((s) => `  · ${s}`));
   return lines;
 }
 
-/** A change plan for the terminal: notes, each file's diff, the commands. */
-export function formatChanges(plan: Plan): string[] {
-  if (!plan.changed) return ['', 'Nothing to change.'];
-  const lines = ['', `Changes for ${plan.host}: ${plan.files.length} file(s).`];
-  for (const n of plan.notes) lines.push(`Note: ${n.text}`);
-  for (const f of plan.files) lines.push('', `== ${f.kind === 'modify' ? 'edit' : f.kind} ${f.path} — ${f.why.text}`, f.diff.trimEnd());
-  lines.push('', 'Commands:', ...plan.commands.map((c, i) => `  ${i + 1}. ${c.words.text}\n     $ ${c.command}`));
+/** A change plan for the terminal, in the person's language: notes, each file's diff, the commands. */
+export function formatChanges(plan: Plan, text: CliText): string[] {
+  if (!plan.changed) return ['', text.t('cli.inbound.nothingToChange')];
+  const lines = ['', text.t('cli.inbound.changes', { host: plan.host, files: plan.files.length })];
+  for (const n of plan.notes) lines.push(text.t('cli.note', { text: text.keyed('plan', n) }));
+  for (const f of plan.files) lines.push('', `== ${text.t(`cli.inbound.${f.kind}`, { path: f.path, why: text.keyed('plan', f.why) })}`, f.diff.trimEnd());
+  lines.push('', text.t('cli.plan.commands'), ...plan.commands.map((c, i) => `  ${i + 1}. ${text.keyed('plan', c.words)}\n     $ ${c.command}`));
   return lines;
 }
 
 export const inboundCommand: Command = {
   name: 'inbound',
-  summary: 'Inbound spam rules: test the DNS blocklists in use, advise on client host-name checks; with --apply, change them as one transaction (undo with rollback).',
   usage: `inbound ${sshUsage} [--remove-dead] [--hostname-rule keep|reverse|strict] [--allow NAME|/REGEXP/|ADDR[/LEN]]… [--domain D] [--apply] [--json]`,
   async run(argv: string[], io: CliIO): Promise<number> {
     const { values } = parseCommandArgs(this, argv, {
@@ -49,11 +57,12 @@ export const inboundCommand: Command = {
     const allow = (values.allow ?? []).map(allowEntryFrom);
     assertAllowEntries(buildAllowMaps(allow));
     const session = await connectFromCli(ssh, io);
+    const text = cliText(io.env);
     try {
       const outcome = await runInbound(
         session,
         { removeDead: values['remove-dead'] === true, hostnameRule: rule, allow, domain: values.domain ?? session.target.host },
-        values.apply ? { progress: (e) => (values.json ? undefined : writeErrorLine(io, `[${e.stage}] ${e.text}`)) } : false,
+        values.apply ? { progress: (e) => (values.json ? undefined : writeErrorLine(io, progressLine(e, text))) } : false,
       );
       recordQuietly(defaultHistoryFile(io.env), inboundRun(outcome.report, serverOf(session), values.domain ?? null, new Date().toISOString()));
       if (values.json) {
@@ -67,9 +76,9 @@ export const inboundCommand: Command = {
         });
         return 0;
       }
-      for (const line of [...formatInbound(outcome.report), ...formatChanges(outcome.plan)]) writeLine(io, line);
-      if (outcome.apply?.changed) writeLine(io, `\nApplied. Backup: ${outcome.apply.backupId ?? ''} (undo with: homemail rollback --ssh … --backup ${outcome.apply.backupId ?? ''})`);
-      else if (!values.apply && outcome.plan.changed) writeLine(io, '\nNothing was changed; run again with --apply to make these changes.');
+      for (const line of [...formatInbound(outcome.report, text), ...formatChanges(outcome.plan, text)]) writeLine(io, line);
+      if (outcome.apply?.changed) writeLine(io, `\n${appliedLine(outcome.apply.backupId, text)}`);
+      else if (!values.apply && outcome.plan.changed) writeLine(io, `\n${text.t('cli.inbound.runApply')}`);
       return 0;
     } finally {
       await session.close();

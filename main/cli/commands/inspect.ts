@@ -1,34 +1,38 @@
-import { englishRenderer, type TextRenderer } from '../../../shared/i18n/checkLines.js';
 import type { Inspection } from '../../../shared/inspection.js';
 import { inspectServer } from '../../services/inspect/inspect.js';
 import { parseCommandArgs, writeJson, writeLines, type CliIO, type Command } from '../command.js';
-import { cliText } from '../language.js';
+import { cliText, type CliText } from '../language.js';
 import { connectFromCli, readSshOptions, sshOptionSpec, sshUsage } from '../sshOptions.js';
 
-/** The readable picture for a terminal. */
-export function formatInspection(inspection: Inspection, text: TextRenderer = englishRenderer): string[] {
+/** The readable picture for a terminal, in the person's language (`cli.inspect.*`, findings from `findings.*`). */
+export function formatInspection(inspection: Inspection, text: CliText): string[] {
   const { os, postfix, opendkim } = inspection;
+  const word = (key: string) => text.t(`cli.word.${key}`);
+  const known = (value: string | null | undefined) => value ?? '?';
+  const yesNo = (value: boolean | null) => (value === null ? word('unknown') : value ? word('yes') : word('no'));
+  const state = (running: boolean) => word(running ? 'running' : 'stopped');
   const lines = [
-    `Server     ${inspection.target.user}@${inspection.target.host}:${inspection.target.port} (${inspection.hostname ?? '?'}), as ${inspection.privilege}`,
-    `System     ${os.prettyName ?? os.id ?? 'unknown'}; packages: ${inspection.packageManager ?? 'unknown'}; services: ${inspection.serviceManager}`,
-    `Addresses  ${inspection.addresses.filter((a) => a.scope !== 'loopback').map((a) => a.address).join(', ') || 'none found'}`,
+    text.t('cli.inspect.server', { target: `${inspection.target.user}@${inspection.target.host}:${inspection.target.port}`, hostname: known(inspection.hostname), privilege: inspection.privilege }),
+    text.t('cli.inspect.system', { os: os.prettyName ?? os.id ?? word('unknown'), packages: inspection.packageManager ?? word('unknown'), services: inspection.serviceManager }),
+    text.t('cli.inspect.addresses', { addresses: inspection.addresses.filter((a) => a.scope !== 'loopback').map((a) => a.address).join(', ') || word('noneFound') }),
   ];
   if (postfix) {
     lines.push(
-      `Postfix    ${postfix.version ?? '?'} (${postfix.running ? 'running' : 'stopped'}); myhostname ${postfix.myhostname ?? '?'}, mydomain ${postfix.mydomain ?? '?'}, myorigin ${postfix.myorigin ?? '?'}`,
-      `           mydestination: ${postfix.mydestination.join(', ') || '(none)'}; smtpd chroot: ${postfix.smtpdChroot === null ? 'unknown' : postfix.smtpdChroot ? 'yes' : 'no'}`,
-      `           milters: ${postfix.milters.map((m) => `${m.value} [${m.service ?? m.source}]`).join(', ') || '(none)'}; default action: ${postfix.milterDefaultAction ?? '?'}`,
+      text.t('cli.inspect.postfix', { version: known(postfix.version), state: state(postfix.running), myhostname: known(postfix.myhostname), mydomain: known(postfix.mydomain), myorigin: known(postfix.myorigin) }),
+      text.t('cli.inspect.destination', { mydestination: postfix.mydestination.join(', ') || word('none'), chroot: yesNo(postfix.smtpdChroot) }),
+      text.t('cli.inspect.milters', { milters: postfix.milters.map((m) => `${m.value} [${m.service ?? m.source}]`).join(', ') || word('none'), action: known(postfix.milterDefaultAction) }),
     );
-    if (postfix.contentFilters.length > 0) lines.push(`           content filters: ${postfix.contentFilters.map((f) => `${f.value} [${f.service ?? f.source}]`).join(', ')}`);
-  } else lines.push('Postfix    not installed');
+    if (postfix.contentFilters.length > 0) lines.push(text.t('cli.inspect.contentFilters', { filters: postfix.contentFilters.map((f) => `${f.value} [${f.service ?? f.source}]`).join(', ') }));
+  } else lines.push(text.t('cli.inspect.postfixMissing'));
   if (opendkim.installed) {
-    lines.push(`OpenDKIM   ${opendkim.version ?? '?'} (${opendkim.running ? 'running' : 'stopped'}); mode: ${opendkim.mode}; socket: ${opendkim.socket ?? '(none)'}; Ed25519: ${opendkim.canSignEd25519 === null ? 'unknown' : opendkim.canSignEd25519 ? 'yes' : 'no'}`);
+    lines.push(text.t('cli.inspect.opendkim', { version: known(opendkim.version), state: state(opendkim.running), mode: opendkim.mode, socket: opendkim.socket ?? word('none'), ed25519: yesNo(opendkim.canSignEd25519) }));
     for (const key of opendkim.keys) {
-      lines.push(`           key ${key.path}: ${key.exists ? `${key.keyType ?? '?'} ${key.bits ?? '?'} bits, ${key.owner}:${key.group} ${key.mode}` : 'missing'}${key.domain ? ` (${key.selector}._domainkey.${key.domain})` : ''}`);
+      const detail = key.exists ? text.t('cli.inspect.keyDetail', { type: known(key.keyType), bits: known(key.bits === null ? null : String(key.bits)), owner: known(key.owner), group: known(key.group), mode: known(key.mode) }) : word('missing');
+      lines.push(text.t('cli.inspect.key', { path: key.path, detail, name: key.domain ? ` (${key.selector}._domainkey.${key.domain})` : '' }));
     }
-  } else lines.push('OpenDKIM   not installed');
-  if (inspection.aliases.length > 0) lines.push(`Aliases    ${inspection.aliases.map((a) => `${a.name} → ${a.targets}`).join('; ')}`);
-  lines.push('', 'Findings:');
+  } else lines.push(text.t('cli.inspect.opendkimMissing'));
+  if (inspection.aliases.length > 0) lines.push(text.t('cli.inspect.aliases', { aliases: inspection.aliases.map((a) => `${a.name} → ${a.targets}`).join('; ') }));
+  lines.push('', text.t('cli.inspect.findings'));
   const mark = { problem: '✗', warning: '!', info: '·' } as const;
   for (const f of inspection.findings) lines.push(`  ${mark[f.severity]} ${text.keyed('findings', f)}`);
   return lines;
@@ -36,7 +40,6 @@ export function formatInspection(inspection: Inspection, text: TextRenderer = en
 
 export const inspectCommand: Command = {
   name: 'inspect',
-  summary: 'Show what the server has: OS, Postfix, OpenDKIM, milters, keys, services (changes nothing).',
   usage: `inspect ${sshUsage} [--json]`,
   async run(argv: string[], io: CliIO): Promise<number> {
     const { values } = parseCommandArgs(this, argv, { ...sshOptionSpec, json: { type: 'boolean' } });

@@ -9,7 +9,8 @@ import { normalizeSelector } from '../../../shared/validation/selector.js';
 import { publicKeyFingerprint } from '../../services/keys/dkimKey.js';
 import { generateDkimKey } from '../../services/keys/generate.js';
 import { writeDkimKeyFiles } from '../../services/keys/writeKeyFiles.js';
-import { parseCommandArgs, writeJson, writeLine, type CliIO, type Command } from '../command.js';
+import { parseCommandArgs, usageHint, writeJson, writeLine, type CliIO, type Command } from '../command.js';
+import { cliText } from '../language.js';
 import { writeNotes } from './records.js';
 
 function parseBits(value: string | undefined): number | undefined {
@@ -27,7 +28,6 @@ async function exists(file: string): Promise<boolean> {
 
 export const keygenCommand: Command = {
   name: 'keygen',
-  summary: 'Generate a DKIM key: DIR/SELECTOR.private (mode 0600) and DIR/SELECTOR.txt (its DNS record).',
   usage: 'keygen --domain D --selector S [--type rsa|ed25519] [--bits 1024|2048|3072|4096] --out DIR [--json]',
   async run(argv: string[], io: CliIO): Promise<number> {
     const { values } = parseCommandArgs(this, argv, {
@@ -38,9 +38,9 @@ export const keygenCommand: Command = {
       out: { type: 'string' },
       json: { type: 'boolean' },
     });
-    if (values.domain === undefined) throw badInput('domain', 'domain: --domain D is required.', `Usage: homemail ${this.usage}`);
-    if (values.selector === undefined) throw badInput('selector', 'selector: --selector S is required (for example a dated one such as 202611).', `Usage: homemail ${this.usage}`);
-    if (values.out === undefined || values.out === '') throw badInput('out', 'out: --out DIR is required: the folder for the key files.', `Usage: homemail ${this.usage}`);
+    if (values.domain === undefined) throw badInput('domain', 'domain: --domain D is required.', usageHint(this.usage));
+    if (values.selector === undefined) throw badInput('selector', 'selector: --selector S is required (for example a dated one such as 202611).', usageHint(this.usage));
+    if (values.out === undefined || values.out === '') throw badInput('out', 'out: --out DIR is required: the folder for the key files.', usageHint(this.usage));
     const domain = orThrow('domain', normalizeDomain(values.domain));
     const selector = orThrow('selector', normalizeSelector(values.selector));
     const type = values.type ?? 'rsa';
@@ -75,11 +75,12 @@ export const keygenCommand: Command = {
         notes: notes.map((n) => ({ key: n.key, severity: n.severity, text: n.text })),
       });
     } else {
-      writeLine(io, `Private key: ${files.privateKeyFile} (mode 0600; keep it secret, copy it only to the mail server)`);
-      writeLine(io, `DNS record:  ${files.txtFile}`);
-      writeLine(io, `Key:         ${key.type === 'rsa' ? `RSA ${key.bits ?? ''} bits` : 'Ed25519'}, ${fingerprint}`);
+      const text = cliText(io.env);
+      writeLine(io, text.t('cli.keygen.privateKey', { file: files.privateKeyFile }));
+      writeLine(io, text.t('cli.keygen.record', { file: files.txtFile }));
+      writeLine(io, text.t('cli.keygen.key', { key: key.type === 'rsa' ? text.t('cli.keygen.rsa', { bits: key.bits ?? '' }) : 'Ed25519', fingerprint }));
       writeLine(io);
-      writeLine(io, `Publish this TXT record at ${record.name}:`);
+      writeLine(io, text.t('cli.keygen.publish', { name: record.name }));
       writeLine(io, record.value);
     }
     writeNotes(io, notes, false);

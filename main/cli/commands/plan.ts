@@ -1,5 +1,4 @@
 import { loadDkimKeyFile, parseDkimSpec } from '../../services/keys/index.js';
-import { formatPlan } from '../../server/engine/index.js';
 import type { ChangeSettings } from '../../services/dkim/desired.js';
 import { checkChangeSettings, type RawChangeSettings } from '../../services/dkim/settings.js';
 import type { RemoteSession } from '../../services/ssh/types.js';
@@ -9,6 +8,7 @@ import { badInput } from '../../../shared/errors.js';
 import { normalizeDomain } from '../../../shared/validation/domain.js';
 import { orThrow } from '../../../shared/validation/problem.js';
 import { cliText } from '../language.js';
+import { formatPlan } from '../planText.js';
 import { parseCommandArgs, writeJson, writeLine, writeText, type CliIO, type Command } from '../command.js';
 import { connectFromCli, readSshOptions, sshOptionSpec, sshUsage, type SshCliOptions } from '../sshOptions.js';
 
@@ -25,10 +25,7 @@ export const changeOptionSpec = {
   json: { type: 'boolean' },
 } as const;
 
-export const changeUsage =
-  `${sshUsage} --domain D --dkim S:FILE… [--rua ADDR] [--ruf ADDR] [--report-to USER] [--resolver ADDR[:PORT]]… [--skip-dns-check] [--json]\n\n` +
-  'Publish before sign: each key\'s DKIM record must be visible at the zone\'s authoritative DNS servers (or --resolver) with the key\'s own p=; ' +
-  'until it is, plan says so and apply refuses (exit 1) without touching the server. --skip-dns-check applies anyway.';
+export const changeUsage = `${sshUsage} --domain D --dkim S:FILE… [--rua ADDR] [--ruf ADDR] [--report-to USER] [--resolver ADDR[:PORT]]… [--skip-dns-check] [--json]`;
 
 export interface ChangeCliInput {
   ssh: SshCliOptions;
@@ -63,7 +60,6 @@ export async function readChangeOptions(command: Pick<Command, 'name' | 'usage'>
 
 export const planCommand: Command = {
   name: 'plan',
-  summary: 'Show the server changes as diffs and commands (changes nothing).',
   usage: `plan ${changeUsage}`,
   async run(argv: string[], io: CliIO): Promise<number> {
     const input = await readChangeOptions(this, argv, io);
@@ -71,8 +67,11 @@ export const planCommand: Command = {
     try {
       const { plan } = await planChanges(session, settingsFor(input, session), { dns: input.dns });
       if (input.json) writeJson(io, { ok: true, plan, changed: plan.changed, roundTrips: session.roundTrips });
-      else writeText(io, formatPlan(plan, (item) => cliText(io.env).keyed('plan', item)));
-      if (!input.json) writeLine(io, plan.changed ? 'Run the same command with "apply" to make these changes.' : '');
+      else {
+        const text = cliText(io.env);
+        writeText(io, formatPlan(plan, text));
+        writeLine(io, plan.changed ? text.t('cli.plan.runApply') : '');
+      }
       return 0;
     } finally {
       await session.close();

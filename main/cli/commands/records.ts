@@ -4,19 +4,27 @@ import { formatRecords, isRecordFormat } from '../../../shared/records/index.js'
 import { presetIds } from '../../../shared/records/presets.js';
 import { buildRecordSet, type RecordRequest } from '../../../shared/records/recordSet.js';
 import type { DmarcPolicy, RecordNote, SpfAll } from '../../../shared/records/types.js';
+import type { RecordWords } from '../../../shared/records/formats.js';
+import { cliText, type CliText } from '../language.js';
 import { normalizeDomain } from '../../../shared/validation/domain.js';
 import { orThrow } from '../../../shared/validation/problem.js';
 import { parseResolverAddress } from '../../../shared/verify/resolverAddress.js';
 import { loadDkimKeyFile, parseDkimSpec } from '../../services/keys/loadKeyFile.js';
 import { readPublishedRecords } from '../../services/verify/published.js';
-import { parseCommandArgs, writeErrorLine, writeText, type CliIO, type Command } from '../command.js';
+import { parseCommandArgs, usageHint, writeErrorLine, writeText, type CliIO, type Command } from '../command.js';
 
 /** Notes go to stderr, so stdout stays exactly the records (a zone file, JSON). */
 export function writeNotes(io: CliIO, notes: readonly RecordNote[], quiet: boolean): void {
+  const text = cliText(io.env);
   for (const n of notes) {
     if (quiet && n.severity === 'info') continue;
-    writeErrorLine(io, `${n.severity === 'warning' ? 'warning' : 'note'}: ${n.text}`);
+    writeErrorLine(io, text.t(n.severity === 'warning' ? 'cli.warning' : 'cli.note', { text: text.keyed('records', n) }));
   }
+}
+
+/** The comments of the text forms (what to do with each record) in the person's language. */
+export function recordWords(text: CliText): RecordWords {
+  return (key, params) => text.t(`records.${key}`, { ...params });
 }
 
 const formatList = `zone, value, json, ${presetIds.join(', ')}`;
@@ -29,13 +37,11 @@ function oneOf<T extends string>(field: string, value: string | undefined, allow
 
 export const recordsCommand: Command = {
   name: 'records',
-  summary: 'Print the DNS records to publish (DKIM, SPF, DMARC, MX) and the PTR to ask for, in a chosen form.',
   usage:
     'records --domain D [--dkim S:FILE]… [--ip ADDR]… [--mx HOST] [--dmarc-policy none|quarantine|reject] [--rua ADDR] [--ruf ADDR] ' +
     `[--format zone|value|json|PRESET] [--include DOMAIN]… [--spf-all soft|hard] [--ttl SECONDS] [--origin ZONE] [--relative] [--quiet] ` +
-    `[--resolver ADDR[:PORT]]… [--offline]\n\n` +
-    `Formats: ${formatList}.\nThe domain's published records are read first (from its authoritative servers, or --resolver), so each record says ` +
-    `whether to add, replace, keep or delete it; --offline skips that.\nNotes and warnings go to standard error; standard output holds only the records.`,
+    `[--resolver ADDR[:PORT]]… [--offline]`,
+  helpParams: { formats: formatList },
   async run(argv: string[], io: CliIO): Promise<number> {
     const { values } = parseCommandArgs(this, argv, {
       domain: { type: 'string' },
@@ -55,7 +61,7 @@ export const recordsCommand: Command = {
       resolver: { type: 'string', multiple: true },
       offline: { type: 'boolean' },
     });
-    if (values.domain === undefined) throw badInput('domain', 'domain: --domain D is required.', `Usage: homemail records --domain D …`);
+    if (values.domain === undefined) throw badInput('domain', 'domain: --domain D is required.', usageHint(this.usage));
     const domain = orThrow('domain', normalizeDomain(values.domain));
     const format = values.format ?? 'zone';
     if (!isRecordFormat(format)) throw badInput('format', `format: use one of ${formatList}; not "${format}".`);
@@ -96,12 +102,18 @@ export const recordsCommand: Command = {
         reportDomains: offlineSet.records.filter((r) => r.purpose === 'dmarc-report-auth').map((r) => r.zone),
         resolvers,
       });
-      const from = published.servers.length > 0 ? published.servers.join(', ') : 'no DNS server answered';
-      const unknown = published.unknownNames.length > 0 ? `; cannot tell for ${published.unknownNames.join(', ')}` : '';
-      if (values.quiet !== true) writeErrorLine(io, `note: read what ${domain} publishes now from ${from}${unknown}.`);
+      if (values.quiet !== true) {
+        const text = cliText(io.env);
+        const read =
+          published.servers.length === 0
+            ? text.t('cli.records.readNoServer', { domain })
+            : text.t('cli.records.readFrom', { domain, servers: published.servers.join(', ') });
+        const unknown = published.unknownNames.length > 0 ? ` ${text.t('cli.records.cannotTell', { names: published.unknownNames.join(', ') })}` : '';
+        writeErrorLine(io, text.t('cli.note', { text: `${read}${unknown}` }));
+      }
       set = buildRecordSet({ ...request, existing: published.existing, unknownNames: published.unknownNames, spfAnswers: published.spfAnswers });
     }
-    const out = formatRecords(set, format, { ...(origin === undefined ? {} : { origin }), relative: values.relative === true });
+    const out = formatRecords(set, format, { ...(origin === undefined ? {} : { origin }), relative: values.relative === true, words: recordWords(cliText(io.env)) });
     writeText(io, out.text);
     writeNotes(io, [...set.notes, ...out.notes], values.quiet === true);
     return 0;

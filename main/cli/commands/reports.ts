@@ -4,6 +4,7 @@ import { badInput } from '../../../shared/errors.js';
 import type { ReportPeriod, ReportsResult } from '../../../shared/reports.js';
 import { readReports } from '../../services/reports/readReports.js';
 import { parseCommandArgs, writeJson, writeLines, type CliIO, type Command } from '../command.js';
+import { cliText, type CliText } from '../language.js';
 import { connectFromCli, readSshOptions, sshOptionSpec, sshUsage } from '../sshOptions.js';
 
 function parseField<T>(schema: z.ZodType<T>, value: string | number, field: string): T {
@@ -12,45 +13,65 @@ function parseField<T>(schema: z.ZodType<T>, value: string | number, field: stri
   throw badInput(field, `--${field}: ${result.error.issues[0]?.message ?? 'not valid'}`);
 }
 
+/** Pads to a width in terminal columns (a CJK character takes two). */
 function pad(text: string, width: number): string {
-  return text.length >= width ? text : text + ' '.repeat(width - text.length);
+  const columns = [...text].reduce((sum, c) => sum + (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(c) ? 2 : 1), 0);
+  return columns >= width ? text : text + ' '.repeat(width - columns);
 }
 
-/** The summary as text for a terminal. */
-export function formatReports(r: ReportsResult): string[] {
+/** The summary as text for a terminal, in the person's language (the Reports page's `reports.*` words and `cli.reports.*`). */
+export function formatReports(r: ReportsResult, text: CliText): string[] {
   const lines: string[] = [];
-  const where = r.mailbox.paths.map((p) => `${p.path} (${p.format})`).join(', ') || 'no mailbox';
-  lines.push(`Report address  ${r.mailbox.address ?? '(guessed from aliases)'} → ${r.mailbox.users.join(', ') || '?'}: ${where}`);
+  const where = r.mailbox.paths.map((p) => `${p.path} (${p.format})`).join(', ') || text.t('cli.reports.noMailbox');
+  lines.push(text.t('cli.reports.address', { address: r.mailbox.address ?? text.t('cli.reports.guessed'), users: r.mailbox.users.join(', ') || '?', where }));
   for (const note of r.mailbox.notes) lines.push(`  · ${note}`);
-  lines.push(`Read ${r.messagesRead} message(s), ${r.bytesRead} bytes${r.truncated ? ' (the oldest were left out: size cap)' : ''}; ${r.reports} report(s) for ${periodText(r.period)}${r.duplicates > 0 ? `, ${r.duplicates} duplicate(s) ignored` : ''}.`);
+  lines.push(
+    text.t('cli.reports.read', {
+      messages: r.messagesRead,
+      bytes: r.bytesRead,
+      truncated: r.truncated ? text.t('cli.reports.truncated') : '',
+      reports: r.reports,
+      period: periodText(r.period, text),
+      duplicates: r.duplicates > 0 ? text.t('cli.reports.duplicates', { count: r.duplicates }) : '',
+    }),
+  );
   if (r.reporters.length > 0) {
-    lines.push('', 'Reporters:');
-    for (const p of r.reporters) lines.push(`  ${pad(p.orgName, 24)} ${pad(p.domain, 20)} ${p.firstBegin.slice(0, 10)} – ${p.lastEnd.slice(0, 10)}  ${p.reports} report(s), ${p.messages} msg, ${p.pass} pass, ${p.fail} fail`);
+    lines.push('', text.t('cli.reports.reporters'));
+    for (const p of r.reporters) {
+      lines.push(`  ${pad(p.orgName, 24)} ${pad(p.domain, 20)} ${p.firstBegin.slice(0, 10)} – ${p.lastEnd.slice(0, 10)}  ${text.t('cli.reports.reporterCounts', { reports: p.reports, messages: p.messages, pass: p.pass, fail: p.fail })}`);
+    }
   }
   if (r.sources.length > 0) {
-    lines.push('', `  ${pad('source', 40)} ${pad('count', 7)} ${pad('DKIM✓', 6)} ${pad('SPF✓', 6)} ${pad('fail', 6)} ${pad('kind', 11)} reverse name`);
+    const col = (key: string) => text.t(`reports.col.${key}`);
+    lines.push('', `  ${pad(col('source'), 40)} ${pad(col('count'), 7)} ${pad(col('dkim'), 10)} ${pad(col('spf'), 10)} ${pad(col('fail'), 7)} ${pad(col('kind'), 14)} ${col('name')}`);
     for (const s of r.sources) {
-      lines.push(`  ${pad(s.sourceIp, 40)} ${pad(String(s.count), 7)} ${pad(String(s.dkimAligned), 6)} ${pad(String(s.spfAligned), 6)} ${pad(String(s.dmarcFail), 6)} ${pad(s.kind, 11)} ${s.reverseName ?? '-'}`);
+      lines.push(`  ${pad(s.sourceIp, 40)} ${pad(String(s.count), 7)} ${pad(String(s.dkimAligned), 10)} ${pad(String(s.spfAligned), 10)} ${pad(String(s.dmarcFail), 7)} ${pad(text.t(`reports.kind.${s.kind}`), 14)} ${s.reverseName ?? '-'}`);
     }
   }
   if (r.skipped.length > 0) {
-    lines.push('', 'Skipped:');
+    lines.push('', text.t('cli.reports.skipped'));
     for (const s of r.skipped) lines.push(`  ✗ ${s.source}: ${s.reason}`);
   }
   if (r.notes.length > 0) {
-    lines.push('', 'Notes:');
+    lines.push('', text.t('cli.reports.notes'));
     for (const n of r.notes) lines.push(`  · ${n.source}: ${n.reason}`);
   }
-  const policy = r.recommendation?.published;
+  const rec = r.recommendation;
+  const policy = rec?.published;
   if (policy) {
-    const extra = [policy.np === null ? null : `np=${policy.np}`, policy.testing === null ? null : `testing=${policy.testing ? 'y' : 'n'}`, policy.discoveryMethod === null ? null : `discovery=${policy.discoveryMethod}`, `pct=${policy.pct ?? '(none)'}`].filter((e) => e !== null);
-    lines.push('', `Published policy as reported: p=${policy.p}${policy.sp === null ? '' : ` sp=${policy.sp}`} ${extra.join(' ')}`);
+    const none = text.t('cli.word.none');
+    const extra = [policy.np === null ? null : `np=${policy.np}`, policy.testing === null ? null : `testing=${policy.testing ? 'y' : 'n'}`, policy.discoveryMethod === null ? null : `discovery=${policy.discoveryMethod}`, `pct=${policy.pct ?? none}`].filter((e) => e !== null);
+    lines.push('', text.t('cli.reports.published', { policy: `p=${policy.p}${policy.sp === null ? '' : ` sp=${policy.sp}`} ${extra.join(' ')}` }));
   }
-  if (r.recommendation) {
-    lines.push('', `DMARC (p=${r.recommendation.current}): ${r.recommendation.text}`);
-    if (r.recommendation.record) lines.push(`  ${r.recommendation.record.name} TXT "${r.recommendation.record.value}"`);
+  if (rec) {
+    const advice = text.t(`reports.rec.${rec.key}`, { current: rec.current, next: rec.next ?? '', days: rec.periodDays, sources: rec.failingSources.join(', ') });
+    lines.push('', `DMARC (p=${rec.current}): ${advice}`);
+    if (rec.record) lines.push(`  ${rec.record.name} TXT "${rec.record.value}"`);
   }
-  for (const issue of r.knownIssues) lines.push('', `! ${issue.text}`, `  Fix: ${issue.fix}`, ...issue.evidence.map((e) => `    ${e}`));
+  for (const issue of r.knownIssues) {
+    // The one known issue so far: the Reports page says it as `reports.spamassassin`.
+    lines.push('', `! ${issue.key === 'spamassassinDkimVersion' ? text.t('reports.spamassassin') : issue.text}`, text.t('cli.reports.fix', { fix: issue.fix }), ...issue.evidence.map((e) => `    ${e}`));
+  }
   return lines;
 }
 
@@ -66,15 +87,14 @@ export function readPeriod(values: { days?: string | undefined; since?: string |
 }
 
 /** The period in words, for the summary line. */
-function periodText(period: ReportPeriod): string {
-  if (period.kind === 'days') return `the last ${period.days} day(s)`;
-  if (period.kind === 'since') return `since ${period.date}`;
-  return 'every report in the mailbox';
+function periodText(period: ReportPeriod, text: CliText): string {
+  if (period.kind === 'days') return text.t('cli.reports.periodDays', { days: period.days });
+  if (period.kind === 'since') return text.t('cli.reports.periodSince', { date: period.date });
+  return text.t('cli.reports.periodAll');
 }
 
 export const reportsCommand: Command = {
   name: 'reports',
-  summary: 'Read the DMARC aggregate reports in the report mailbox, summed per source (changes nothing).',
   usage: `reports ${sshUsage} [--address ADDR] [--domain D] [--days N | --since YYYY-MM-DD | --all] [--json]`,
   async run(argv: string[], io: CliIO): Promise<number> {
     const { values } = parseCommandArgs(this, argv, {
@@ -94,7 +114,7 @@ export const reportsCommand: Command = {
     try {
       const result = await readReports(session, { address, domain, period, now: new Date() });
       if (values.json) writeJson(io, { ok: true, ...result });
-      else writeLines(io, formatReports(result));
+      else writeLines(io, formatReports(result, cliText(io.env)));
       return 0;
     } finally {
       await session.close();

@@ -19,7 +19,6 @@ export function backupLines(list: BackupList, text: CliText): string[] {
 
 export const rollbackCommand: Command = {
   name: 'rollback',
-  summary: 'Restore the configuration as it was before an apply (the latest by default) and reload; --list shows the backups.',
   usage: `rollback ${sshUsage} [--backup ID | --list] [--json]`,
   async run(argv: string[], io: CliIO): Promise<number> {
     const { values } = parseCommandArgs(this, argv, { ...sshOptionSpec, backup: { type: 'string' }, list: { type: 'boolean' }, json: { type: 'boolean' } });

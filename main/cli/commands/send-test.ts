@@ -17,7 +17,6 @@ const LOCAL_ADDRESS = /^[A-Za-z0-9._+-]+(?:@[A-Za-z0-9.-]+)?$/;
 
 export const sendTestCommand: Command = {
   name: 'send-test',
-  summary: 'Send a message through the server (sendmail and SMTP), fetch it back and verify its DKIM signature.',
   usage: `send-test ${sshUsage} [--to ADDR] [--domain D] [--ip ADDR]… [--resolver ADDR[:PORT]]… [--json]`,
   async run(argv: string[], io: CliIO): Promise<number> {
     const { values } = parseCommandArgs(this, argv, {

@@ -34,7 +34,6 @@ export function printReport(io: CliIO, report: VerifyReport): void {
 
 export const verifyCommand: Command = {
   name: 'verify',
-  summary: 'Check the published DKIM, SPF, DMARC, MX, PTR and ADSP records, at the zone\'s servers and public resolvers.',
   usage: 'verify --domain D [--dkim S:FILE | --selector S]… [--ip ADDR]… [--resolver ADDR[:PORT]]… [--wait SECONDS] [--no-blocklists] [--json]',
   async run(argv: string[], io: CliIO): Promise<number> {
     const { values } = parseCommandArgs(this, argv, {
@@ -47,7 +46,7 @@ export const verifyCommand: Command = {
       'no-blocklists': { type: 'boolean' },
       json: { type: 'boolean' },
     });
-    if (values.domain === undefined) throw new HomemailError('usage', 'verify: --domain is required.', { hint: `Usage: homemail ${this.usage}` });
+    if (values.domain === undefined) throw new HomemailError('usage', 'verify: --domain is required.', { hint: usageHint(this.usage) });
     if (values.wait !== undefined && !/^\d{1,4}$/.test(values.wait)) throw badInput('wait', `--wait must be a number of seconds, not "${values.wait}".`);
     const dkim: DkimArg[] = [];
     for (const value of values.dkim ?? []) dkim.push(await readDkimArg(value, values.domain, io.cwd));

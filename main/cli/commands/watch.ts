@@ -6,35 +6,40 @@ import { orThrow } from '../../../shared/validation/problem.js';
 import { normalizeSelector } from '../../../shared/validation/selector.js';
 import { parseSshTarget } from '../../../shared/validation/sshTarget.js';
 import { parseResolverAddress } from '../../../shared/verify/resolverAddress.js';
-import type { WatchChange, WatchRunResult } from '../../../shared/watch.js';
+import type { WatchChange, WatchRunResult, WatchSkip } from '../../../shared/watch.js';
+import { watchChangeText } from '../../../shared/i18n/keyedText.js';
+import { cliText, type CliText } from '../language.js';
 import { defaultDataDir } from '../../services/deps.js';
 import { parseDkimSpec } from '../../services/keys/index.js';
 import { knownHostsPath } from '../../services/ssh/paths.js';
 import { defaultHistoryFile, historyStoreAt } from '../../services/watch/record.js';
 import { watchTargets } from '../../services/watch/runWatch.js';
-import { oneLine, parseCommandArgs, writeJson, writeLine, type CliIO, type Command } from '../command.js';
+import { oneLine, parseCommandArgs, usageHint, writeJson, writeLine, type CliIO, type Command } from '../command.js';
 
-const marks: Record<WatchChange['severity'], string> = { worse: 'WORSE', better: 'BETTER', info: 'INFO' };
-
-export function printChanges(io: CliIO, changes: readonly WatchChange[]): void {
-  if (changes.length === 0) writeLine(io, '  no change since the previous run');
-  for (const change of changes) writeLine(io, `  [${marks[change.severity]}] ${oneLine(change.text)}`);
+export function printChanges(io: CliIO, changes: readonly WatchChange[], text: CliText): void {
+  if (changes.length === 0) writeLine(io, `  ${text.t('cli.watch.noChange')}`);
+  for (const change of changes) writeLine(io, `  [${text.t(`cli.watch.severity.${change.severity}`)}] ${oneLine(watchChangeText(text, change))}`);
 }
 
-function printRun(io: CliIO, result: WatchRunResult): void {
+/** A check a run could not make, in the Status page's words (`watch.skip.<what>`) and the reason the back end gave. */
+export function skipLine(skipped: WatchSkip, text: CliText): string {
+  const what = text.t(`watch.skip.${skipped.what}`);
+  return `  ${text.t('cli.watch.skipped', { text: oneLine(skipped.detail === '' ? what : `${what}: ${skipped.detail}`) })}`;
+}
+
+export function printRun(io: CliIO, result: WatchRunResult, text: CliText): void {
   for (const target of result.targets) {
     writeLine(io, `${target.domain}${target.server ? ` (${target.server})` : ''}`);
-    if (target.failed !== null) writeLine(io, `  [FAILED] ${oneLine(target.failed)}`);
-    else printChanges(io, target.changes);
-    for (const skipped of target.skipped) writeLine(io, `  skipped: ${oneLine(skipped.text)}`);
+    if (target.failed !== null) writeLine(io, `  ${text.t('cli.watch.failed', { reason: oneLine(target.failed) })}`);
+    else printChanges(io, target.changes, text);
+    for (const skipped of target.skipped) writeLine(io, skipLine(skipped, text));
   }
   writeLine(io);
-  writeLine(io, result.worse ? 'Something got worse since the previous run.' : 'Nothing got worse since the previous run.');
+  writeLine(io, text.t(result.worse ? 'cli.watch.worse' : 'cli.watch.notWorse'));
 }
 
 export const watchCommand: Command = {
   name: 'watch',
-  summary: 'Run every check for a target (saved for next time) or for every saved target, store the results and print what changed.',
   usage:
     'watch --once [--domain D [--ssh [user@]host[:port] [-i FILE] [--known-hosts FILE] [--accept-new-host-key]] [--dkim S:FILE | --selector S]… [--ip ADDR]… [--resolver ADDR[:PORT]]…] [--json]',
   async run(argv: string[], io: CliIO): Promise<number> {
@@ -52,10 +57,10 @@ export const watchCommand: Command = {
       json: { type: 'boolean' },
     });
     if (values.once !== true) {
-      throw new HomemailError('usage', 'watch: give --once (run every check one time); repeat it with cron or a systemd timer.', { hint: `Usage: homemail ${this.usage}` });
+      throw new HomemailError('usage', 'watch: give --once (run every check one time); repeat it with cron or a systemd timer.', { hint: usageHint(this.usage) });
     }
     const targetOptions = [values.ssh, values.identity, values.dkim, values.selector, values.ip, values.resolver].some((v) => v !== undefined);
-    if (values.domain === undefined && targetOptions) throw new HomemailError('usage', 'watch: --ssh, -i, --dkim, --selector, --ip and --resolver describe a target: give --domain too.', { hint: `Usage: homemail ${this.usage}` });
+    if (values.domain === undefined && targetOptions) throw new HomemailError('usage', 'watch: --ssh, -i, --dkim, --selector, --ip and --resolver describe a target: give --domain too.', { hint: usageHint(this.usage) });
     const store = historyStoreAt(defaultHistoryFile(io.env));
     const now = new Date();
     const domain = values.domain === undefined ? undefined : orThrow('domain', normalizeDomain(values.domain));
@@ -87,7 +92,7 @@ export const watchCommand: Command = {
     const saved = store.targets();
     const targets = domain === undefined ? saved : saved.filter((t) => t.domain === domain && t.ssh === (values.ssh ?? null));
     if (targets.length === 0) {
-      throw new HomemailError('usage', 'watch: no saved target yet: give one with --domain D (and --ssh for the server checks); it is saved for the next runs.', { hint: `Usage: homemail ${this.usage}` });
+      throw new HomemailError('usage', 'watch: no saved target yet: give one with --domain D (and --ssh for the server checks); it is saved for the next runs.', { hint: usageHint(this.usage) });
     }
     const knownHostsFile = values['known-hosts'] === undefined ? knownHostsPath(defaultDataDir(io.env)) : path.resolve(io.cwd, values['known-hosts']);
     const result = await watchTargets(targets, {
@@ -98,7 +103,7 @@ export const watchCommand: Command = {
       acceptNewHostKey: values['accept-new-host-key'] === true,
     });
     if (values.json) writeJson(io, result);
-    else printRun(io, result);
+    else printRun(io, result, cliText(io.env));
     return result.worse || result.targets.some((t) => t.failed !== null) ? 1 : 0;
   },
 };

@@ -9,6 +9,7 @@ import { readVersion } from '../../version.js';
 import { openInBrowser, writeLauncher, type Launcher } from '../../web/launch.js';
 import { startWebServer } from '../../web/server.js';
 import { parseCommandArgs, writeLine, type CliIO, type Command } from '../command.js';
+import { cliText } from '../language.js';
 
 /** dist/renderer beside the built CLI (dist/cli), or HOMEMAIL_RENDERER_DIR. */
 export function rendererDir(env: NodeJS.ProcessEnv): string {
@@ -23,7 +24,6 @@ export function parsePort(value: string | undefined): number {
 
 export const webCommand: Command = {
   name: 'web',
-  summary: 'Run the wizard as a local web page on 127.0.0.1 (prints its address, with a code that works once).',
   usage: 'web [--port N] [--no-open]',
   async run(argv: string[], io: CliIO): Promise<number> {
     const { values } = parseCommandArgs(this, argv, { port: { type: 'string' }, 'no-open': { type: 'boolean' } });
@@ -35,9 +35,10 @@ export const webCommand: Command = {
     const handlers = createHandlers({ door: 'web', version: readVersion(), dataDir: defaultDataDir(io.env), historyFile: defaultHistoryFile(io.env), now: () => new Date() });
     let launcher: Launcher | undefined;
     const server = await startWebServer({ handlers, rendererDir: dir, port, onSessionOpened: () => void launcher?.dispose() });
-    writeLine(io, `Homemail is running at ${server.url}`);
-    writeLine(io, 'The address works once (in one browser tab); run homemail web again for a new one.');
-    writeLine(io, 'Keep this terminal open while you use the wizard; press Ctrl+C to stop.');
+    const text = cliText(io.env);
+    writeLine(io, text.t('cli.web.running', { url: server.url }));
+    writeLine(io, text.t('cli.web.once'));
+    writeLine(io, text.t('cli.web.keepOpen'));
     if (!values['no-open']) {
       launcher = await writeLauncher(server.url);
       openInBrowser(launcher.fileUrl);

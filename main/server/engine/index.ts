@@ -5,7 +5,6 @@
  * imports the engine's other modules.
  */
 export { desiredFile, removedFile, sha256, type ChangeSet, type DesiredDir, type DesiredFile, type NewFileMeta, type ServerCommand } from './changeSet.js';
-export { formatPlan } from './planView.js';
 export { fileText, type RemoteFile, type ServerState } from './state.js';
 export {
   applyRequest,

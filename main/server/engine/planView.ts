@@ -76,26 +76,3 @@ export function buildPlan(changes: ChangeSet, context: { host: string; domain: s
     interrupted: context.interrupted,
   };
 }
-
-/** The plan as text for the terminal. */
-export function formatPlan(plan: Plan, words: (item: PlanText) => string = (item) => item.text): string {
-  const out: string[] = [];
-  for (const i of plan.interrupted) out.push(`! ${i.text}`);
-  if (!plan.changed) {
-    out.push(`${plan.host} already signs mail for ${plan.domain}: nothing to change.`);
-    return `${out.join('\n')}\n`;
-  }
-  out.push(`Plan for ${plan.host} (${plan.domain}): ${plan.files.length} file(s), ${plan.commands.length} command(s).`);
-  out.push(`OpenDKIM socket ${plan.opendkimSocket}; Postfix milter ${plan.milter}.`);
-  for (const n of plan.notes) out.push(`Note: ${words(n)}`);
-  out.push('');
-  for (const f of plan.files) {
-    out.push(`== ${f.kind === 'modify' ? 'edit' : f.kind} ${f.path} (${f.owner}:${f.group} ${f.mode}) — ${words(f.why)}`);
-    out.push(f.diff.trimEnd());
-    out.push('');
-  }
-  out.push('Commands:');
-  plan.commands.forEach((c, i) => out.push(`  ${i + 1}. ${words(c.words)}\n     $ ${c.command}`));
-  if (plan.backedUp.length > 0) out.push('', `Backed up first: ${plan.backedUp.join(', ')}`);
-  return `${out.join('\n')}\n`;
-}

@@ -1,5 +1,6 @@
 import type { WatchRunResult } from '../../../shared/watch.js';
 import type { HistoryStore } from './store.js';
+import { watchChangeText, type Translator } from '../../../shared/i18n/keyedText.js';
 
 export interface ScheduleDeps {
   store: HistoryStore;
@@ -7,6 +8,8 @@ export interface ScheduleDeps {
   run: () => Promise<WatchRunResult>;
   /** A system notification (the desktop app's Notification). */
   notify: (title: string, body: string) => void;
+  /** The catalogs in the person's language: what the notification says (`watch.notify*`, `watch.change.*`). */
+  words: Translator;
   now: () => Date;
   /** How often to look whether a run is due (default every 10 minutes). */
   tickMs?: number;
@@ -27,8 +30,8 @@ export async function scheduleTick(deps: ScheduleDeps): Promise<WatchRunResult |
   const result = await deps.run();
   for (const target of result.targets) {
     const worse = target.changes.filter((c) => c.severity === 'worse');
-    if (worse.length > 0) deps.notify(`Homemail: something got worse for ${target.domain}`, worse.slice(0, 3).map((c) => c.text).join('\n'));
-    else if (target.failed !== null) deps.notify(`Homemail: could not check ${target.domain}`, target.failed);
+    if (worse.length > 0) deps.notify(deps.words.t('watch.notifyTitle', { domain: target.domain }), worse.slice(0, 3).map((c) => watchChangeText(deps.words, c)).join('\n'));
+    else if (target.failed !== null) deps.notify(deps.words.t('watch.notifyFailedTitle', { domain: target.domain }), target.failed);
   }
   return result;
 }

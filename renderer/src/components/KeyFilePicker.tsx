@@ -4,9 +4,10 @@ import { callApi } from '../api.js';
 
 /**
  * The desktop app's native "choose a file" button beside the key path field. In web mode
- * the call answers "unavailable" and only the path field shows.
+ * the call answers "unavailable" and only the path field shows. The dialog opens in the
+ * folder of the path already typed.
  */
-export function KeyFilePicker({ onChosen, disabled }: { onChosen: (path: string) => void; disabled?: boolean }) {
+export function KeyFilePicker({ onChosen, disabled, current }: { onChosen: (path: string) => void; disabled?: boolean; current?: string }) {
   const { t } = useTranslation();
   const [desktop, setDesktop] = useState(false);
 
@@ -22,7 +23,7 @@ export function KeyFilePicker({ onChosen, disabled }: { onChosen: (path: string)
 
   if (!desktop) return null;
   const choose = () => {
-    callApi('chooseKeyFile', {})
+    callApi('chooseKeyFile', current ? { current } : {})
       .then((chosen) => {
         if (chosen.status === 'chosen') onChosen(chosen.path);
         if (chosen.status === 'unavailable') setDesktop(false);

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { storedCheckText, watchChangeText } from '../../../shared/i18n/keyedText.js';
 import { useTranslation } from 'react-i18next';
 import type { CheckStatus } from '../../../shared/checks.js';
 import type { ReporterTrend, SourceVolume, StoredCheck, StoredRun, TargetStatus, WatchChange, WatchSchedule, WatchStatus } from '../../../shared/watch.js';
@@ -23,10 +24,11 @@ function download(filename: string, mediaType: string, text: string): void {
 
 function useWatchText() {
   const { t, i18n } = useTranslation();
+  const translator = { t: (key: string, params?: Record<string, string | number>) => t(key, params ?? {}), exists: (key: string) => i18n.exists(key) };
   return {
-    change: (c: WatchChange) => (i18n.exists(`watch.change.${c.kind}`) ? t(`watch.change.${c.kind}`, { ...c.params }) : c.text),
-    title: (c: StoredCheck) => (c.titleKey && i18n.exists(`checks.${c.titleKey}`) ? t(`checks.${c.titleKey}`, { ...c.params }) : c.title),
-    found: (c: StoredCheck) => (c.foundKey && i18n.exists(`checks.${c.foundKey}`) ? t(`checks.${c.foundKey}`, { ...c.params }) : (c.found ?? '')),
+    change: (c: WatchChange) => watchChangeText(translator, c),
+    title: (c: StoredCheck) => storedCheckText(translator, c.titleKey, c.params, c.title),
+    found: (c: StoredCheck) => storedCheckText(translator, c.foundKey, c.params, c.found ?? ''),
   };
 }
 

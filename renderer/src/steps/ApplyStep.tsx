@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { applyLogText } from '../../../shared/i18n/keyedText.js';
 import { useTranslation } from 'react-i18next';
 import type { ApplyProgress } from '../../../shared/plan.js';
 import { Busy } from '../components/Busy.js';
@@ -14,11 +15,7 @@ export function Log({ entries }: { entries: readonly ApplyProgress[] }) {
   const { t, i18n } = useTranslation();
   // The stage and status say it in the person's language; only a server's own reason (a
   // failure, a note) is shown as the server wrote it.
-  const logLine = (entry: ApplyProgress): string => {
-    const key = `apply.line.${entry.stage}.${entry.status}`;
-    if (i18n.exists(key)) return t(key);
-    return entry.status === 'failed' || entry.status === 'info' ? entry.text : '';
-  };
+  const logLine = (entry: ApplyProgress): string => applyLogText({ t: (key) => t(key), exists: (key) => i18n.exists(key) }, entry);
   if (entries.length === 0) return null;
   return (
     <ol className="log" aria-label={t('apply.logLabel')}>

@@ -7,10 +7,12 @@ import { downloadText, recordSetOf } from '../wizard/records.js';
 import { nextDates, setupReport } from '../wizard/report.js';
 import { usePages } from '../wizard/pages.js';
 import { useWizard } from '../wizard/state.js';
+import { useRecordWords } from '../text.js';
 
 export function DoneStep() {
   const { t, i18n } = useTranslation();
   const { values } = useWizard();
+  const words = useRecordWords();
   const pages = usePages();
   const [now] = useState(() => new Date());
   const dates = nextDates(now);
@@ -52,10 +54,10 @@ export function DoneStep() {
 
       <h2>{t('done.exportHeading')}</h2>
       <div className="row">
-        <button type="button" disabled={!set.ok} onClick={() => set.ok && downloadText(`${set.set.domain}.zone`, formatRecords(set.set, 'zone').text)}>
+        <button type="button" disabled={!set.ok} onClick={() => set.ok && downloadText(`${set.set.domain}.zone`, formatRecords(set.set, 'zone', { words }).text)}>
           {t('recordsStep.downloadZone')}
         </button>
-        <button type="button" onClick={() => downloadText(`homemail-report-${domain || 'setup'}.txt`, setupReport(values, now))}>
+        <button type="button" onClick={() => downloadText(`homemail-report-${domain || 'setup'}.txt`, setupReport(values, now, { t: (key, params) => t(key, params ?? {}), exists: (key) => i18n.exists(key) }))}>
           {t('done.downloadReport')}
         </button>
       </div>

@@ -5,7 +5,7 @@ import { CopyButton } from '../components/CopyButton.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { ResolverField } from '../components/ResolverField.js';
 import { useCall } from '../hooks/useCall.js';
-import { useKeyedText } from '../text.js';
+import { useKeyedText, useRecordWords } from '../text.js';
 import { downloadText, publishedQueryOf, recordDomainOf, recordSetOf } from '../wizard/records.js';
 import { useWizard } from '../wizard/state.js';
 
@@ -102,6 +102,7 @@ function RecordRow({ record, origin, preset, notes }: { record: DnsRecord; origi
 export function RecordsStep() {
   const { t } = useTranslation();
   const text = useKeyedText();
+  const words = useRecordWords();
   const { values, update } = useWizard();
   const id = useId();
   const read = useCall('readPublishedRecords');
@@ -144,8 +145,8 @@ export function RecordsStep() {
   }
   const set = outcome.set;
   const preset = values.preset === 'zone' ? null : (dnsProviderPresets.find((p) => p.id === values.preset) ?? null);
-  const formatted = formatRecords(set, values.preset, { origin: set.domain });
-  const zone = formatRecords(set, 'zone');
+  const formatted = formatRecords(set, values.preset, { origin: set.domain, words });
+  const zone = formatRecords(set, 'zone', { words });
   const published = values.published !== null && values.published.domain === set.domain ? values.published : null;
   // Each note goes under the first record it is about; the others stay below the table.
   const notesOf = new Map<DnsRecord, RecordNote[]>();

@@ -205,7 +205,7 @@ export function ServerStep({ goNext }: StepProps) {
                 disabled={busy}
                 onChange={(event) => update({ keyPath: event.target.value })}
               />
-              <KeyFilePicker disabled={busy} onChosen={(path) => update({ keyPath: path })} />
+              <KeyFilePicker disabled={busy} current={values.keyPath} onChosen={(path) => update({ keyPath: path })} />
               <p id={`${id}-key-help`} className="help">
                 {t('server.keyPathHelp')}
               </p>

@@ -1,4 +1,6 @@
-import { checkLines, englishRenderer, summaryLine } from '../../../shared/i18n/checkLines.js';
+import { checkLines, summaryLine } from '../../../shared/i18n/checkLines.js';
+import { renderKeyed, type Translator } from '../../../shared/i18n/keyedText.js';
+import type { RecordWords } from '../../../shared/records/formats.js';
 import { formatRecords } from '../../../shared/records/index.js';
 import { recordSetOf } from './records.js';
 import type { WizardValues } from './state.js';
@@ -24,26 +26,28 @@ export function nextDates(from: Date): NextDates {
 }
 
 /**
- * A plain-text record of what was set up, for the person's notes or a colleague: the
- * server, the keys' public data, the records and the last checks. No secrets: the
- * values hold none.
+ * A plain-text record of what was set up, for the person's notes or a colleague, in the
+ * page's language: the server, the keys' public data, the records and the last checks.
+ * No secrets: the values hold none.
  */
-export function setupReport(values: WizardValues, now: Date): string {
-  const lines = [`Homemail setup report — ${now.toISOString()}`, ''];
-  lines.push(`Server: ${values.sshTarget}${values.hostFingerprint ? ` (host key ${values.hostFingerprint})` : ''}`);
-  lines.push(`Domain: ${values.keys[0]?.domain ?? values.domain}`);
-  for (const key of values.keys) lines.push(`DKIM key: selector ${key.selector}, ${key.type}${key.bits ? ` ${key.bits} bits` : ''}, ${key.fingerprint}`);
-  lines.push(`DMARC policy: p=${values.dmarcPolicy}`);
-  if (values.applied) lines.push(`Server changes: ${values.applied.changed ? `applied, backup ${values.applied.backupId ?? '-'}` : 'none needed'}`);
+export function setupReport(values: WizardValues, now: Date, say: Translator): string {
+  const t = (key: string, params?: Record<string, string | number>) => say.t(`setupReport.${key}`, params);
+  const lines = [t('title', { at: now.toISOString() }), ''];
+  lines.push(t('server', { target: values.sshTarget, hostKey: values.hostFingerprint ? t('hostKey', { fingerprint: values.hostFingerprint }) : '' }));
+  lines.push(t('domain', { domain: values.keys[0]?.domain ?? values.domain }));
+  for (const key of values.keys) lines.push(t('key', { selector: key.selector, type: key.type, bits: key.bits ? t('bits', { bits: key.bits }) : '', fingerprint: key.fingerprint }));
+  lines.push(t('policy', { policy: values.dmarcPolicy }));
+  if (values.applied) lines.push(values.applied.changed ? t('applied', { backup: values.applied.backupId ?? '-' }) : t('nothingApplied'));
   const set = recordSetOf(values);
-  if (set.ok) lines.push('', 'DNS records (zone file form):', formatRecords(set.set, 'zone').text.trimEnd());
+  const words: RecordWords = (key, params) => say.t(`records.${key}`, { ...params });
+  if (set.ok) lines.push('', t('records'), formatRecords(set.set, 'zone', { words }).text.trimEnd());
   if (values.verified) {
-    lines.push('', `Checks: ${summaryLine(values.verified.summary, englishRenderer)}`);
-    for (const check of values.verified.checks) lines.push(...checkLines(check, englishRenderer));
+    const renderer = { t: say.t, keyed: (namespace: string, item: Parameters<typeof renderKeyed>[2]) => renderKeyed(say, namespace, item) };
+    lines.push('', t('checks', { summary: summaryLine(values.verified.summary, renderer) }));
+    for (const check of values.verified.checks) lines.push(...checkLines(check, renderer));
   }
   const dates = nextDates(now);
-  lines.push('', 'Next:', `- ${dates.quarantine.toISOString().slice(0, 10)}: read the DMARC reports; if all your mail passes, move to p=quarantine.`);
-  lines.push(`- ${dates.reject.toISOString().slice(0, 10)}: if the reports stay clean, move to p=reject.`);
-  lines.push(`- ${dates.rotateKey.toISOString().slice(0, 10)}: make a new DKIM key with a new selector and retire this one.`);
+  const day = (date: Date) => date.toISOString().slice(0, 10);
+  lines.push('', t('next'), `- ${t('quarantine', { date: day(dates.quarantine) })}`, `- ${t('reject', { date: day(dates.reject) })}`, `- ${t('rotate', { date: day(dates.rotateKey) })}`);
   return `${lines.join('\n')}\n`;
 }

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { backupLines } from '../../../main/cli/commands/rollback.js';
 import { cliLanguage, cliText } from '../../../main/cli/language.js';
-import { formatPlan } from '../../../main/server/engine/planView.js';
+import { formatPlan } from '../../../main/cli/planText.js';
 import type { BackupList } from '../../../shared/backups.js';
 import { runCliCaptured } from '../../support/cli.js';
 
@@ -55,10 +55,13 @@ describe('CLI language', () => {
       commands: [{ kind: 'validate' as const, command: 'postfix check', words: { key: 'validatePostfix', params: {}, text: 'Check the Postfix configuration (postfix check, postconf warnings).' } }],
     };
     const text = cliText({ LANG: 'ja_JP.UTF-8' });
-    const printed = formatPlan(plan, (item) => text.keyed('plan', item));
-    expect(printed).toContain('— Postfix: 動いていない DNS リスト all.rbl.jp を外します。');
+    const printed = formatPlan(plan, text);
+    expect(printed).toContain('== 編集 /etc/postfix/main.cf(root:root 0644) — Postfix: 動いていない DNS リスト all.rbl.jp を外します。');
     expect(printed).toContain('1. Postfix の設定を検査します(postfix check と postconf の警告)。');
-    expect(formatPlan(plan)).toContain('— Postfix: remove the dead DNS lists all.rbl.jp.');
+    expect(printed).toContain('mail.example.jp(example.jp)への変更: ファイル 1 件、コマンド 1 件。');
+    const english = formatPlan(plan, cliText({ LANG: 'C' }));
+    expect(english).toContain('== edit /etc/postfix/main.cf (root:root 0644) — Postfix: remove the dead DNS lists all.rbl.jp.');
+    expect(english).toContain('Plan for mail.example.jp (example.jp): 1 file(s), 1 command(s).');
   });
 
   it('says a refused input in Japanese, and in English as before', async () => {

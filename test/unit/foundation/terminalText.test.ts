@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { jsonForTerminal, oneLine, writeJson, writeLine, writeLines, type CliIO } from '../../../main/cli/command.js';
+import { cliText } from '../../../main/cli/language.js';
 import { formatReports } from '../../../main/cli/commands/reports.js';
 import type { ReportsResult } from '../../../shared/reports.js';
 import { escapeControlCharacters } from '../../../shared/validation/text.js';
@@ -50,7 +51,7 @@ describe('terminal output of outside data', () => {
       roundTrips: 1,
     };
     const { io, out } = capture();
-    writeLines(io, formatReports(result));
+    writeLines(io, formatReports(result, cliText({ LANG: 'C' })));
     const printed = out();
     expect(printed).not.toMatch(TERMINAL_ACTIVE);
     expect(printed).toContain('Evil\\u{1b}]52;c;ZWNobyBwd25lZA==\\u{7}Corp\\u{a}DMARC (p=reject): all good');

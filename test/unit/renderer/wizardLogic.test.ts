@@ -5,6 +5,7 @@ import { checkDomainChoices, hasProblems, splitList } from '../../../renderer/sr
 import { nextDates, setupReport } from '../../../renderer/src/wizard/report.js';
 import { initialValues, type WizardValues } from '../../../renderer/src/wizard/state.js';
 import { rsaKey } from './fixtures.js';
+import { catalogText } from '../../../main/services/catalogText.js';
 
 const values: WizardValues = {
   ...initialValues,
@@ -77,7 +78,7 @@ describe('setup report', () => {
   });
 
   it('lists the server, key and records, and nothing secret', () => {
-    const text = setupReport(values, new Date('2026-01-01T00:00:00Z'));
+    const text = setupReport(values, new Date('2026-01-01T00:00:00Z'), catalogText('en'));
     expect(text).toMatch(/^Server: +admin@mail\.example\.jp +\(host key SHA256:B{43}\)$/m);
     expect(text).toMatch(/202611\._domainkey\.example\.jp\.\t3600\tIN\tTXT\t"v=DKIM1;/);
     expect(text).toContain('2026-01-29: read the DMARC reports');

@@ -32,7 +32,7 @@ describe('check sentences', () => {
     expect(checkLines(check, en)[0]).toBe('[FAIL] DKIM record n');
     expect(checkLines(check, en)).toHaveLength(4);
     expect(checkLines(check, ja)).toEqual([
-      '[FAIL] DKIM レコード n',
+      '[問題] DKIM レコード n',
       `       現在の状態:   ${ja.keyed('checks', check.found)}`,
       `       あるべき状態: ${ja.keyed('checks', check.expected)}`,
       `       直し方:       ${ja.keyed('checks', check.fix)}`,

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { WatchRunResult } from '../../../shared/watch.js';
 import { runDue, scheduleTick } from '../../../main/services/watch/schedule.js';
 import { openHistoryStore } from '../../../main/services/watch/store.js';
+import { catalogText } from '../../../main/services/catalogText.js';
 
 describe('watch schedule', () => {
   it('is due when never run or when the interval has passed, and never when off', () => {
@@ -22,7 +23,7 @@ describe('watch schedule', () => {
       at: '2026-11-30T12:00:00.000Z',
       worse: true,
       targets: [
-        { domain: 'example.test', server: null, skipped: [], failed: null, changes: [{ kind: 'dkim-gone', severity: 'worse', subject: 'dkim:a', before: 'x', after: null, params: {}, text: 'The DKIM record a._domainkey.example.test disappeared.' }] },
+        { domain: 'example.test', server: null, skipped: [], failed: null, changes: [{ kind: 'dkim-gone', severity: 'worse', subject: 'dkim:a', before: 'x', after: null, params: { name: 'a._domainkey.example.test', before: 'x' }, text: 'The DKIM record a._domainkey.example.test disappeared.' }] },
         { domain: 'example.org', server: null, skipped: [], failed: null, changes: [{ kind: 'check-better', severity: 'better', subject: 'mx', before: null, after: null, params: {}, text: 'better' }] },
       ],
     };
@@ -34,13 +35,34 @@ describe('watch schedule', () => {
         return result;
       },
       notify: (title: string, body: string) => notes.push(`${title} | ${body}`),
+      words: catalogText('en'),
     };
     expect(await scheduleTick(deps)).toBe(result);
-    expect(notes).toEqual(['Homemail: something got worse for example.test | The DKIM record a._domainkey.example.test disappeared.']);
+    expect(notes).toEqual(['Homemail: something got worse for example.test | The DKIM record a._domainkey.example.test disappeared (it was "x").']);
     expect(store.schedule().lastRunAt).toBe('2026-11-30T12:00:00.000Z');
     expect(await scheduleTick(deps)).toBeNull();
     expect(runs).toBe(1);
     store.setSchedule({ enabled: false, intervalHours: 24, lastRunAt: null });
     expect(await scheduleTick(deps)).toBeNull();
+  });
+
+  it('notifies in the person\'s language, from the catalogs', async () => {
+    const store = openHistoryStore(':memory:');
+    store.saveTarget({ domain: 'example.jp', ssh: 'admin@mail.example.jp', identityFile: null, selectors: [], dkimFiles: [], resolvers: [], addresses: [] }, '2026-11-30T00:00:00Z');
+    const notes: string[] = [];
+    const gone = { kind: 'dkim-gone' as const, severity: 'worse' as const, subject: 'dkim:a', before: 'x', after: null, params: { name: 'a._domainkey.example.jp', before: 'x' }, text: 'The DKIM record a._domainkey.example.jp disappeared (it was "x").' };
+    const result: WatchRunResult = {
+      at: '2026-11-30T12:00:00.000Z',
+      worse: true,
+      targets: [
+        { domain: 'example.jp', server: null, skipped: [], failed: null, changes: [gone] },
+        { domain: 'example.org', server: null, skipped: [], failed: 'connect ECONNREFUSED 192.0.2.1:22', changes: [] },
+      ],
+    };
+    await scheduleTick({ store, now: () => new Date('2026-11-30T12:00:00Z'), run: async () => result, notify: (title, body) => notes.push(`${title} | ${body}`), words: catalogText('ja') });
+    expect(notes).toEqual([
+      'Homemail: example.jp で問題が発生しました | DKIM レコード a._domainkey.example.jp がなくなりました(以前は「x」)。',
+      'Homemail: example.org をチェックできませんでした | connect ECONNREFUSED 192.0.2.1:22',
+    ]);
   });
 });
