@@ -6,6 +6,7 @@ import { nextDates, setupReport } from '../../../renderer/src/wizard/report.js';
 import { initialValues, type WizardValues } from '../../../renderer/src/wizard/state.js';
 import { rsaKey } from './fixtures.js';
 import { catalogText } from '../../../main/services/catalogText.js';
+import { englishSentences } from '../../support/englishSentences.js';
 
 const values: WizardValues = {
   ...initialValues,
@@ -83,5 +84,13 @@ describe('setup report', () => {
     expect(text).toMatch(/202611\._domainkey\.example\.jp\.\t3600\tIN\tTXT\t"v=DKIM1;/);
     expect(text).toContain('2026-01-29: read the DMARC reports');
     expect(text).not.toContain('session-');
+  });
+
+  it('is written in the page\'s language', () => {
+    const text = setupReport(values, new Date('2026-01-01T00:00:00Z'), catalogText('ja'));
+    expect(text).toContain(`サーバー:  admin@mail.example.jp (ホスト鍵 SHA256:${'B'.repeat(43)})`);
+    expect(text).toContain('; example.jp の DNS レコード(Homemail が作成)');
+    expect(text).toContain('2026-01-29: DMARC レポートを読み');
+    expect(englishSentences(text)).toEqual([]);
   });
 });

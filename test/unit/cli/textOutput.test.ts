@@ -1,0 +1,280 @@
+// Every command's text output (not --json) in the person's language: Japanese under
+// LANG=ja_JP.UTF-8, English under LANG=C. Commands that need no server run whole
+// (runCliCaptured, as the bin would); the others' formatters get the data their service
+// returns (fixtures written here, shaped like the services' results). A Japanese output
+// line that reads as an English sentence fails, as the e2e DOM walk does for the wizard.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { formatInbound } from '../../../main/cli/commands/inbound.js';
+import { formatInspection } from '../../../main/cli/commands/inspect.js';
+import { formatReports } from '../../../main/cli/commands/reports.js';
+import { printTarget } from '../../../main/cli/commands/status.js';
+import { printReport } from '../../../main/cli/commands/verify.js';
+import { printRun } from '../../../main/cli/commands/watch.js';
+import type { CliIO } from '../../../main/cli/command.js';
+import { cliText, type CliText } from '../../../main/cli/language.js';
+import { appliedLine, formatPlan, progressLine } from '../../../main/cli/planText.js';
+import { checkLines } from '../../../shared/i18n/keyedText.js';
+import { checkText, summarize, type Check } from '../../../shared/checks.js';
+import type { VerifyReport } from '../../../shared/contract/verify.js';
+import type { InboundReport } from '../../../shared/inbound.js';
+import type { Plan } from '../../../shared/plan.js';
+import type { ReportsResult } from '../../../shared/reports.js';
+import type { TargetStatus, WatchRunResult } from '../../../shared/watch.js';
+import { runCliCaptured } from '../../support/cli.js';
+import { englishSentences } from '../../support/englishSentences.js';
+import { inspection } from '../renderer/fixtures.js';
+
+const JA = { LANG: 'ja_JP.UTF-8', SSH_AUTH_SOCK: '' };
+const EN = { LANG: 'C', SSH_AUTH_SOCK: '' };
+const ja = cliText(JA);
+const en = cliText(EN);
+
+function capture(env: NodeJS.ProcessEnv): { io: CliIO; out: () => string } {
+  const stdout = new PassThrough();
+  let out = '';
+  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  return { io: { stdout, stderr: new PassThrough(), stdin: new PassThrough(), env, cwd: process.cwd() }, out: () => out };
+}
+
+const dkimFailing: Check = {
+  id: 'dkim:202611',
+  area: 'dkim',
+  status: 'fail',
+  title: checkText('dkimTitle', { name: '202611._domainkey.example.jp' }),
+  expected: checkText('dkimExpectedAny'),
+  found: checkText('dkimFoundNone', { name: '202611._domainkey.example.jp' }),
+  fix: checkText('dkimFixPublish', { name: '202611._domainkey.example.jp' }),
+};
+const spfMissing: Check = { id: 'spf', area: 'spf', status: 'warn', title: checkText('spfTitle', { domain: 'example.jp' }), expected: null, found: checkText('spfFoundNone'), fix: null };
+
+const verifyReport: VerifyReport = {
+  domain: 'example.jp',
+  zone: 'example.jp',
+  resolvers: [],
+  checks: [dkimFailing, spfMissing],
+  summary: summarize([dkimFailing, spfMissing]),
+  ok: false,
+  settled: true,
+  timing: { queries: 12, wallMs: 340, slowestQueryMs: 80 } as VerifyReport['timing'],
+};
+
+const plan: Plan = {
+  host: 'mail.example.jp',
+  domain: 'example.jp',
+  changed: true,
+  backedUp: ['/etc/postfix/main.cf'],
+  notes: [],
+  opendkimSocket: 'local:/run/opendkim/opendkim.sock',
+  milter: 'unix:/run/opendkim/opendkim.sock',
+  interrupted: [],
+  files: [
+    {
+      path: '/etc/postfix/main.cf',
+      kind: 'modify',
+      owner: 'root',
+      group: 'root',
+      mode: '0644',
+      secret: false,
+      diff: '-smtpd_milters =\n+smtpd_milters = unix:/run/opendkim/opendkim.sock\n',
+      why: { key: 'inboundMainCfLists', params: { zones: 'all.rbl.jp' }, text: 'Postfix: remove the dead DNS lists all.rbl.jp.' },
+    },
+  ],
+  commands: [{ kind: 'validate', command: 'postfix check', words: { key: 'validatePostfix', params: {}, text: 'Check the Postfix configuration (postfix check, postconf warnings).' } }],
+};
+
+const inbound: InboundReport = {
+  blocklists: [
+    {
+      use: { parameter: 'smtpd_recipient_restrictions', kind: 'reject_rbl_client', zone: 'all.rbl.jp', text: 'reject_rbl_client all.rbl.jp' },
+      status: 'not-listing',
+      listed: { name: '2.0.0.127.all.rbl.jp', status: 'NXDOMAIN', answers: [] },
+      unlisted: { name: '1.0.0.127.all.rbl.jp', status: 'NXDOMAIN', answers: [] },
+      remove: true,
+      text: 'The test entry 127.0.0.2 is not listed: the list is gone.',
+    },
+  ],
+  clientHostname: { current: 'none', parameter: null, unknownClients: 3, connections: 40, text: 'reject_unknown_client_hostname is stricter.' },
+  suggestions: [],
+  resolverWarning: 'No list answered.',
+  roundTrips: 2,
+};
+
+const reports: ReportsResult = {
+  mailbox: { address: 'dmarc@example.jp', users: ['dmarc'], paths: [{ path: '/var/mail/dmarc', format: 'mbox' }], notes: [] },
+  messagesRead: 3,
+  bytesRead: 4096,
+  truncated: true,
+  reports: 2,
+  duplicates: 1,
+  period: { kind: 'days', days: 14 },
+  reporters: [{ orgName: 'google.com', email: null, domain: 'example.jp', reports: 2, firstBegin: '2026-11-01', lastEnd: '2026-11-02', messages: 23, pass: 20, fail: 3 }],
+  sources: [{ sourceIp: '192.0.2.25', count: 23, dkimAligned: 20, spfAligned: 21, dmarcFail: 3, kind: 'own', reverseName: 'mail.example.jp' }] as ReportsResult['sources'],
+  timeline: [],
+  skipped: [],
+  notes: [],
+  recommendation: {
+    domain: 'example.jp',
+    current: 'none',
+    next: null,
+    periodDays: 14,
+    key: 'notReady',
+    text: 'Not yet.',
+    record: null,
+    failingSources: ['192.0.2.25'],
+    published: { p: 'none', sp: null, np: null, testing: null, discoveryMethod: null, pct: null } as NonNullable<ReportsResult['recommendation']>['published'],
+  },
+  knownIssues: [],
+  roundTrips: 1,
+} as ReportsResult;
+
+const watchRun: WatchRunResult = {
+  at: '2026-11-30T12:00:00.000Z',
+  worse: true,
+  targets: [
+    {
+      domain: 'example.jp',
+      server: 'admin@mail.example.jp:22',
+      changes: [{ kind: 'dkim-gone', severity: 'worse', subject: 'dkim:202611', before: 'v=DKIM1; p=MIIB', after: null, params: { name: '202611._domainkey.example.jp', before: 'v=DKIM1; p=MIIB' }, text: 'The DKIM record disappeared.' }],
+      skipped: [{ what: 'server-login', text: 'Server checks: could not log in without a prompt', detail: '' }],
+      failed: null,
+    },
+    { domain: 'example.org', server: null, changes: [], skipped: [], failed: null },
+  ],
+};
+
+const targetStatus: TargetStatus = {
+  domain: 'example.jp',
+  server: { host: 'mail.example.jp', port: 22, hostKeyFingerprint: `SHA256:${'A'.repeat(43)}` } as TargetStatus['server'],
+  latest: [
+    {
+      id: 1,
+      kind: 'verify',
+      domain: 'example.jp',
+      server: null,
+      at: '2026-11-30T12:00:00.000Z',
+      resolvers: [],
+      checks: [
+        { checkId: 'dkim:202611', area: 'dkim', status: 'fail', title: 'DKIM record 202611._domainkey.example.jp', found: 'no TXT record at 202611._domainkey.example.jp', titleKey: 'dkimTitle', foundKey: 'dkimFoundNone', params: { name: '202611._domainkey.example.jp' }, values: {} },
+        { checkId: 'mx', area: 'mx', status: 'pass', title: 'MX', found: null, titleKey: null, foundKey: null, params: {}, values: {} },
+      ],
+    },
+  ],
+  changes: [],
+  skipped: [],
+  lastRunAt: '2026-11-30T12:00:00.000Z',
+  runs: 4,
+  trends: { reports: 2, rows: 2, daily: [{ date: '2026-11-29', pass: 9, fail: 1 }], reporters: [], sources: [] },
+};
+
+/** Each command's text output, as the person would see it in LANG's language. */
+async function outputs(text: CliText, env: NodeJS.ProcessEnv): Promise<Record<string, string>> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'hm-cli-text-'));
+  const run = async (argv: string[]) => {
+    const r = await runCliCaptured(argv, { env: { ...env, HOMEMAIL_HISTORY_DIR: dir }, cwd: dir });
+    expect(r.code, `${argv.join(' ')}: ${r.err}`).toBe(0);
+    return `${r.out}${r.err}`;
+  };
+  const watch = capture(env);
+  printRun(watch.io, watchRun, text);
+  const status = capture(env);
+  printTarget(status.io, targetStatus, text);
+  const verify = capture(env);
+  printReport(verify.io, verifyReport, text);
+  return {
+    help: await run(['--help']),
+    planHelp: await run(['plan', '--help']),
+    recordsHelp: await run(['records', '--help']),
+    keygen: await run(['keygen', '--domain', 'example.jp', '--selector', '202611', '--out', dir]),
+    records: await run(['records', '--domain', 'example.jp', '--dkim', `202611:${path.join(dir, '202611.private')}`, '--ip', '192.0.2.25', '--mx', 'mail.example.jp', '--rua', 'dmarc@example.jp', '--offline']),
+    recordsValue: await run(['records', '--domain', 'example.jp', '--ip', '192.0.2.25', '--format', 'value', '--offline']),
+    statusEmpty: await run(['status']),
+    inspect: formatInspection(
+      inspection({
+        addresses: [{ interface: 'eth0', family: 'inet', address: '192.0.2.25', prefixLength: 24, scope: 'global' }],
+        postfix: { version: '3.7.11', running: true, configDirectory: '/etc/postfix', settings: {}, myhostname: 'mail.example.jp', mydomain: 'example.jp', myorigin: '/etc/mailname', mydestination: ['$myhostname', 'localhost'], smtpdChroot: true, queueDirectory: null, milters: [], milterDefaultAction: null, contentFilters: [], rblClients: [], hasNewaliases: true, hasPostmap: true },
+      }),
+      text,
+    ).join('\n'),
+    plan: formatPlan(plan, text),
+    apply: [progressLine({ stage: 'backup', status: 'ok', text: 'backup done' }, text), progressLine({ stage: 'health', status: 'ok', text: 'health ok' }, text), appliedLine('20261130-031500-a1b2c3', text)].join('\n'),
+    verify: verify.out(),
+    sendTest: checkLines(text, dkimFailing).join('\n'),
+    reports: formatReports(reports, text).join('\n'),
+    inbound: formatInbound(inbound, text).join('\n'),
+    watch: watch.out(),
+    status: status.out(),
+  };
+}
+
+describe('CLI text output follows LANG', () => {
+  it('is Japanese under LANG=ja_JP.UTF-8, with no line an English sentence', async () => {
+    const out = await outputs(ja, JA);
+    for (const [command, text] of Object.entries(out)) expect(englishSentences(text), `${command} (ja)`).toEqual([]);
+    if (process.env.HOMEMAIL_SHOW_CLI_TEXT) console.log(Object.entries(out).map(([k, v]) => `==== ${k}\n${v}`).join('\n'));
+    expect(out.help).toContain('使い方: homemail <コマンド> [オプション]');
+    expect(out.help).toMatch(/ {2}keygen {2,}DKIM 鍵を作ります/);
+    expect(out.planHelp).toContain('署名より先に公開');
+    expect(out.recordsHelp).toContain('形式: zone, value, json');
+    expect(out.keygen).toContain('次の TXT レコードを 202611._domainkey.example.jp に登録してください:');
+    expect(out.records).toContain('; example.jp の DNS レコード(Homemail が作成)');
+    expect(out.records).toMatch(/^注記: /m);
+    expect(out.statusEmpty).toContain('まだ何も見守っていません');
+    expect(out.inspect).toContain('わかったこと:');
+    expect(out.inspect).toContain('Postfix      3.7.11(稼働中)');
+    expect(out.plan).toContain('実行するコマンド:');
+    expect(out.apply).toContain('[動作確認] 動作確認に合格しました');
+    expect(out.apply).toContain('適用しました。バックアップ: 20261130-031500-a1b2c3');
+    expect(out.verify).toContain('[問題] DKIM レコード 202611._domainkey.example.jp');
+    expect(out.verify).toContain('直し方: ');
+    expect(out.reports).toContain('直近 14 日間');
+    expect(out.inbound).toContain('all.rbl.jp [smtpd_recipient_restrictions] 停止 → 外す');
+    expect(out.watch).toContain('[悪化] DKIM レコード 202611._domainkey.example.jp がなくなりました');
+    expect(out.watch).toContain('前回から悪化したものがあります。');
+    expect(out.status).toContain('DNS レコード(2026-11-30T12:00:00.000Z): 問題');
+  });
+
+  it('is English under LANG=C, as before', async () => {
+    const out = await outputs(en, EN);
+    expect(out.help).toContain('Usage: homemail <command> [options]');
+    expect(out.planHelp).toContain('Publish before sign');
+    expect(out.keygen).toContain('Publish this TXT record at 202611._domainkey.example.jp:');
+    expect(out.records).toContain('; DNS records for example.jp, made by Homemail.');
+    expect(out.recordsValue).toMatch(/^example\.jp\tTXT\tv=spf1 /m);
+    expect(out.statusEmpty).toContain('Nothing watched yet');
+    expect(out.inspect).toContain('Postfix    3.7.11 (running)');
+    expect(out.plan).toContain('Plan for mail.example.jp (example.jp): 1 file(s), 1 command(s).');
+    expect(out.apply).toContain('Applied. Backup: 20261130-031500-a1b2c3 (undo with: homemail rollback --ssh … --backup 20261130-031500-a1b2c3)');
+    expect(out.verify).toContain('[FAIL] DKIM record 202611._domainkey.example.jp');
+    expect(out.verify).toContain('       fix:      Publish the DKIM record');
+    expect(out.verify).toContain('1 passed'.replace('1', '0'));
+    expect(out.reports).toContain('Read 3 message(s), 4096 bytes (the oldest were left out: size cap); 2 report(s) for the last 14 day(s), 1 duplicate(s) ignored.');
+    expect(out.inbound).toContain('all.rbl.jp [smtpd_recipient_restrictions] dead → remove');
+    expect(out.watch).toContain('[WORSE] The DKIM record 202611._domainkey.example.jp disappeared');
+    expect(out.status).toContain('example.jp on mail.example.jp:22');
+    expect(out.status).toContain('verify (2026-11-30T12:00:00.000Z): FAIL — 1 passed, 0 warnings, 1 failed, 0 cannot tell');
+  });
+
+  it('finds an English sentence in Japanese output (the detector works)', () => {
+    expect(englishSentences('注記: 日本語\nNothing got worse since the previous run.\nmail.example.jp 192.0.2.1\n+smtpd_milters = unix:/run/x')).toEqual(['Nothing got worse since the previous run.']);
+  });
+
+  it('says an unknown command and its usage in Japanese', async () => {
+    const r = await runCliCaptured(['nosuch'], { env: JA });
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('homemail: 「nosuch」というコマンドはありません。');
+    const usage = await runCliCaptured(['keygen', '--domain', 'example.jp'], { env: JA });
+    expect(usage.code).toBe(2);
+    expect(usage.err).toMatch(/^使い方: homemail keygen --domain D/m);
+  });
+
+  it('escapes control characters from outside data in translated lines too', async () => {
+    const { io, out } = capture(JA);
+    printRun(io, { ...watchRun, targets: [{ domain: 'example.jp', server: null, changes: [], skipped: [], failed: 'boom\u001b]52;c;cHduZWQ=\u0007' }] }, ja);
+    expect(out()).not.toContain(String.fromCharCode(27));
+    expect(out()).toContain('[失敗] boom\\u{1b}]52;c;cHduZWQ=\\u{7}');
+  });
+});
