@@ -6,24 +6,15 @@ import { parseResolverAddress } from '../../../shared/verify/resolverAddress.js'
 import { historyMirror } from '../../services/rotation/mirror.js';
 import { continueRotation, readRotationStatus, startRotation, undoRotation, type RotationContext, type RotationOutcome } from '../../services/rotation/rotation.js';
 import { defaultHistoryFile } from '../../services/watch/record.js';
-import { parseCommandArgs, writeErrorLine, writeJson, writeLine, writeLines, type CliIO, type Command } from '../command.js';
+import { cliText, type CliText } from '../language.js';
+import { progressLine } from '../planText.js';
+import { parseCommandArgs, usageHint, writeErrorLine, writeJson, writeLine, writeLines, type CliIO, type Command } from '../command.js';
 import { connectFromCli, readSshOptions, sshOptionSpec, sshUsage } from '../sshOptions.js';
 
 const ACTIONS = ['start', 'status', 'continue', 'undo'] as const;
 type Action = (typeof ACTIONS)[number];
 
-const usage =
-  `rotate start|status|continue|undo ${sshUsage} --domain D [--selector S] [--old-selector S] [--emergency] [--overlap-days N] [--bits N] [--step STEP] [--resolver ADDR[:PORT]]… [--json]\n\n` +
-  'DKIM key rotation, one step per run, its state kept on the server (/var/lib/homemail/rotation.json) so any computer can continue:\n' +
-  '  start     Prepare: a new key with a dated selector (or --selector) beside the old one; prints the record to publish.\n' +
-  '  continue  the next step (or --step prepare|publish|switch|overlap|revoke|remove; a step already done changes nothing):\n' +
-  '            publish (the new record is visible at the zone\'s DNS servers or --resolver), switch (OpenDKIM signs with the new key;\n' +
-  '            refused while the record is not visible), overlap (ends --overlap-days after switch; default 7, at least the old\n' +
-  '            record\'s TTL plus the queue lifetime; a shorter value is shown in status), revoke (you publish the old selector\n' +
-  '            with an empty p=), remove (the old key file is deleted, backed up: homemail rollback restores it).\n' +
-  '  status    where the rotation stands; --json has "next" and "earliest".\n' +
-  '  undo      undoes the last step (not Remove).\n' +
-  '--emergency (a leaked key): no overlap; Switch follows Publish at once. Exit 1 while a step\'s condition is not met (nothing changed).';
+const usage = `rotate start|status|continue|undo ${sshUsage} --domain D [--selector S] [--old-selector S] [--emergency] [--overlap-days N] [--bits N] [--step STEP] [--resolver ADDR[:PORT]]… [--json]`;
 
 const spec = {
   ...sshOptionSpec,
@@ -38,20 +29,22 @@ const spec = {
   json: { type: 'boolean' },
 } as const;
 
-function statusLines(status: RotationStatus): string[] {
+/** Where a rotation stands, for a terminal, in the person's language (`cli.rotate.*`). */
+export function statusLines(status: RotationStatus, text: CliText): string[] {
   const state = status.state;
-  if (state === null) return [`No key rotation of ${status.domain} on this server.`];
+  if (state === null) return [text.t('cli.rotate.none', { domain: status.domain })];
+  const key = (k: { type: string; bits: number | null; fingerprint: string }) => `${k.type}${k.bits === null ? '' : ` ${text.t('cli.rotate.bits', { bits: k.bits })}`} ${k.fingerprint}`;
   const lines = [
-    `Key rotation of ${status.domain}${state.emergency ? ' (emergency)' : ''}: ${state.old.selector} → ${state.new.selector}`,
-    `  old key ${state.old.type}${state.old.bits === null ? '' : ` ${state.old.bits} bits`} ${state.old.fingerprint}`,
-    `  new key ${state.new.type}${state.new.bits === null ? '' : ` ${state.new.bits} bits`} ${state.new.fingerprint}`,
-    `  done: ${state.done} (${state.dates[state.done] ?? ''})`,
-    `  overlap: ${state.overlapDays} day(s)${status.overlapShortened ? ` — shorter than the recommended ${state.minimumOverlapDays} (old record TTL + queue lifetime)` : ''}`,
+    text.t(state.emergency ? 'cli.rotate.headingEmergency' : 'cli.rotate.heading', { domain: status.domain, old: state.old.selector, new: state.new.selector }),
+    `  ${text.t('cli.rotate.oldKey', { key: key(state.old) })}`,
+    `  ${text.t('cli.rotate.newKey', { key: key(state.new) })}`,
+    `  ${text.t('cli.rotate.done', { step: text.t(`cli.rotate.step.${state.done}`), at: state.dates[state.done] ?? '' })}`,
+    `  ${text.t('cli.rotate.overlap', { days: state.overlapDays })}${status.overlapShortened ? text.t('cli.rotate.overlapShort', { days: state.minimumOverlapDays }) : ''}`,
   ];
-  if (status.finished) lines.push('  finished');
-  else lines.push(`  next: ${status.next ?? ''}, not before ${status.earliest ?? ''}`);
-  if (status.record) lines.push(`  new record: ${status.record.name} TXT "${status.record.value}"`);
-  if (status.next === 'revoke' || status.next === 'overlap') lines.push(`  revocation record (at Revoke): ${status.revokeRecord?.name ?? ''} TXT "${status.revokeRecord?.value ?? ''}"`);
+  if (status.finished) lines.push(`  ${text.t('cli.rotate.finished')}`);
+  else lines.push(`  ${text.t('cli.rotate.next', { step: status.next === null ? '' : text.t(`cli.rotate.step.${status.next}`), earliest: status.earliest ?? '' })}`);
+  if (status.record) lines.push(`  ${text.t('cli.rotate.newRecord', { record: `${status.record.name} TXT "${status.record.value}"` })}`);
+  if (status.next === 'revoke' || status.next === 'overlap') lines.push(`  ${text.t('cli.rotate.revokeRecord', { record: `${status.revokeRecord?.name ?? ''} TXT "${status.revokeRecord?.value ?? ''}"` })}`);
   return lines;
 }
 
@@ -75,14 +68,13 @@ function outcomeJson(action: Action, outcome: RotationOutcome, roundTrips: numbe
 
 export const rotateCommand: Command = {
   name: 'rotate',
-  summary: 'Rotate the DKIM key as a guided, resumable procedure: start, status, continue, undo.',
   usage,
   async run(argv: string[], io: CliIO): Promise<number> {
     const { values, positionals } = parseCommandArgs(this, argv, spec, true);
     const [word, ...extra] = positionals;
     const action = ACTIONS.find((a) => a === word);
     if (action === undefined || extra.length > 0) {
-      throw badInput('action', 'rotate: say start, status, continue or undo.', `Usage: homemail ${usage.split('\n')[0] ?? ''}`);
+      throw badInput('action', 'rotate: say start, status, continue or undo.', usageHint(usage));
     }
     const ssh = readSshOptions(values, io);
     if (values.domain === undefined) throw badInput('domain', '--domain is required: the domain whose key is rotated.');
@@ -107,18 +99,19 @@ export const rotateCommand: Command = {
     if (step !== undefined && action !== 'continue') throw badInput('step', '--step belongs to "rotate continue".');
 
     const session = await connectFromCli(ssh, io);
+    const text = cliText(io.env);
     const context: RotationContext = {
       dns: { resolvers },
       mirror: historyMirror(defaultHistoryFile(io.env)),
       progress: (event) => {
-        if (values.json !== true) writeErrorLine(io, `[${event.stage}] ${event.text}`);
+        if (values.json !== true) writeErrorLine(io, progressLine(event, text));
       },
     };
     try {
       if (action === 'status') {
         const status = await readRotationStatus(session, domain, context);
         if (values.json === true) writeJson(io, { ok: true, action, step: status.state?.done ?? null, next: status.next, earliest: status.earliest, record: status.record, revokeRecord: status.revokeRecord, status, roundTrips: session.roundTrips });
-        else writeLines(io, statusLines(status));
+        else writeLines(io, statusLines(status, text));
         return 0;
       }
       const outcome =
@@ -132,8 +125,8 @@ export const rotateCommand: Command = {
         return 0;
       }
       writeLines(io, outcome.notes);
-      if (outcome.backupId !== null) writeLine(io, `Backup: ${outcome.backupId}`);
-      writeLines(io, statusLines(outcome.status));
+      if (outcome.backupId !== null) writeLine(io, text.t('cli.rotate.backup', { backup: outcome.backupId }));
+      writeLines(io, statusLines(outcome.status, text));
       return 0;
     } finally {
       await session.close();

@@ -14,6 +14,8 @@ import { formatReports } from '../../../main/cli/commands/reports.js';
 import { printTarget } from '../../../main/cli/commands/status.js';
 import { printReport } from '../../../main/cli/commands/verify.js';
 import { printRun } from '../../../main/cli/commands/watch.js';
+import { statusLines } from '../../../main/cli/commands/rotate.js';
+import type { RotationStatus } from '../../../shared/rotation.js';
 import type { CliIO } from '../../../main/cli/command.js';
 import { cliText, type CliText } from '../../../main/cli/language.js';
 import { appliedLine, formatPlan, progressLine } from '../../../main/cli/planText.js';
@@ -170,6 +172,19 @@ const targetStatus: TargetStatus = {
   trends: { reports: 2, rows: 2, daily: [{ date: '2026-11-29', pass: 9, fail: 1 }], reporters: [], sources: [] },
 };
 
+const rotationKey = (selector: string) => ({ selector, type: 'rsa' as const, bits: 2048, keyPath: `/etc/dkimkeys/${selector}.private`, fingerprint: `SHA256:${selector.padEnd(43, 'x')}`, publicKey: 'MIIB' });
+const rotation: RotationStatus = {
+  domain: 'example.jp',
+  state: { version: 1, domain: 'example.jp', emergency: false, done: 'switch', old: rotationKey('202605'), new: rotationKey('202611'), overlapDays: 2, minimumOverlapDays: 7, dates: { switch: '2026-11-30T12:00:00.000Z' }, backups: {} },
+  next: 'overlap',
+  earliest: '2026-12-02T12:00:00.000Z',
+  finished: false,
+  record: { name: '202611._domainkey.example.jp', value: 'v=DKIM1; k=rsa; p=MIIB' },
+  revokeRecord: { name: '202605._domainkey.example.jp', value: 'v=DKIM1; p=' },
+  overlapShortened: true,
+  key: null,
+} as RotationStatus;
+
 /** Each command's text output, as the person would see it in LANG's language. */
 async function outputs(text: CliText, env: NodeJS.ProcessEnv): Promise<Record<string, string>> {
   const dir = mkdtempSync(path.join(tmpdir(), 'hm-cli-text-'));
@@ -207,6 +222,9 @@ async function outputs(text: CliText, env: NodeJS.ProcessEnv): Promise<Record<st
     inbound: formatInbound(inbound, text).join('\n'),
     watch: watch.out(),
     status: status.out(),
+    rotate: statusLines(rotation, text).join('\n'),
+    rotateNone: statusLines({ ...rotation, state: null }, text).join('\n'),
+    rotateHelp: await run(['rotate', '--help']),
   };
 }
 
@@ -235,6 +253,10 @@ describe('CLI text output follows LANG', () => {
     expect(out.watch).toContain('[悪化] DKIM レコード 202611._domainkey.example.jp がなくなりました');
     expect(out.watch).toContain('前回から悪化したものがあります。');
     expect(out.status).toContain('DNS レコード(2026-11-30T12:00:00.000Z): 問題');
+    expect(out.rotate).toContain('完了した段階: 切り替え(2026-11-30T12:00:00.000Z)');
+    expect(out.rotate).toContain('次の段階: 重複期間(2026-12-02T12:00:00.000Z 以降)');
+    expect(out.rotateNone).toBe('このサーバーでは example.jp の鍵の入れ替えは行われていません。');
+    expect(out.rotateHelp).toContain('DKIM 鍵の入れ替えを 1 回の実行で 1 段階ずつ進めます。');
   });
 
   it('is English under LANG=C, as before', async () => {
@@ -256,6 +278,9 @@ describe('CLI text output follows LANG', () => {
     expect(out.watch).toContain('[WORSE] The DKIM record 202611._domainkey.example.jp disappeared');
     expect(out.status).toContain('example.jp on mail.example.jp:22');
     expect(out.status).toContain('verify (2026-11-30T12:00:00.000Z): FAIL — 1 passed, 0 warnings, 1 failed, 0 cannot tell');
+    expect(out.rotate).toContain('Key rotation of example.jp: 202605 → 202611');
+    expect(out.rotate).toContain('  overlap: 2 day(s) — shorter than the recommended 7 (old record TTL + queue lifetime)');
+    expect(out.rotate).toContain('  next: overlap, not before 2026-12-02T12:00:00.000Z');
   });
 
   it('finds an English sentence in Japanese output (the detector works)', () => {
