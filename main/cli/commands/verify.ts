@@ -6,7 +6,7 @@ import { verifyDns, waitForDns, type VerifyDnsOptions } from '../../services/ver
 import { defaultHistoryFile, recordQuietly, verifyRun } from '../../services/watch/record.js';
 import { checkLines, summaryLine } from '../../../shared/i18n/checkLines.js';
 import { cliText } from '../language.js';
-import { parseCommandArgs, writeErrorLine, writeJson, writeLine, writeLines, type CliIO, type Command } from '../command.js';
+import { parseCommandArgs, usageHint, writeErrorLine, writeJson, writeLine, writeLines, type CliIO, type Command } from '../command.js';
 
 interface DkimArg {
   selector: string;

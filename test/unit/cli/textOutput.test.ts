@@ -19,7 +19,7 @@ import type { RotationStatus } from '../../../shared/rotation.js';
 import type { CliIO } from '../../../main/cli/command.js';
 import { cliText, type CliText } from '../../../main/cli/language.js';
 import { appliedLine, formatPlan, progressLine } from '../../../main/cli/planText.js';
-import { checkLines } from '../../../shared/i18n/keyedText.js';
+import { checkLines } from '../../../shared/i18n/checkLines.js';
 import { checkText, summarize, type Check } from '../../../shared/checks.js';
 import type { VerifyReport } from '../../../shared/contract/verify.js';
 import type { InboundReport } from '../../../shared/inbound.js';
@@ -198,7 +198,7 @@ async function outputs(text: CliText, env: NodeJS.ProcessEnv): Promise<Record<st
   const status = capture(env);
   printTarget(status.io, targetStatus, text);
   const verify = capture(env);
-  printReport(verify.io, verifyReport, text);
+  printReport(verify.io, verifyReport);
   return {
     help: await run(['--help']),
     planHelp: await run(['plan', '--help']),
@@ -217,7 +217,7 @@ async function outputs(text: CliText, env: NodeJS.ProcessEnv): Promise<Record<st
     plan: formatPlan(plan, text),
     apply: [progressLine({ stage: 'backup', status: 'ok', text: 'backup done' }, text), progressLine({ stage: 'health', status: 'ok', text: 'health ok' }, text), appliedLine('20261130-031500-a1b2c3', text)].join('\n'),
     verify: verify.out(),
-    sendTest: checkLines(text, dkimFailing).join('\n'),
+    sendTest: checkLines(dkimFailing, text).join('\n'),
     reports: formatReports(reports, text).join('\n'),
     inbound: formatInbound(inbound, text).join('\n'),
     watch: watch.out(),
@@ -271,7 +271,7 @@ describe('CLI text output follows LANG', () => {
     expect(out.plan).toContain('Plan for mail.example.jp (example.jp): 1 file(s), 1 command(s).');
     expect(out.apply).toContain('Applied. Backup: 20261130-031500-a1b2c3 (undo with: homemail rollback --ssh … --backup 20261130-031500-a1b2c3)');
     expect(out.verify).toContain('[FAIL] DKIM record 202611._domainkey.example.jp');
-    expect(out.verify).toContain('       fix:      Publish the DKIM record');
+    expect(out.verify).toMatch(/^ {7}What to do: +Publish the DKIM record/m);
     expect(out.verify).toContain('1 passed'.replace('1', '0'));
     expect(out.reports).toContain('Read 3 message(s), 4096 bytes (the oldest were left out: size cap); 2 report(s) for the last 14 day(s), 1 duplicate(s) ignored.');
     expect(out.inbound).toContain('all.rbl.jp [smtpd_recipient_restrictions] dead → remove');
