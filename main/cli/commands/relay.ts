@@ -4,11 +4,11 @@ import { runRelay, type RelayOptions } from '../../services/relay/relay.js';
 import { parseCommandArgs, writeErrorLine, writeJson, writeLine, type CliIO, type Command } from '../command.js';
 import { connectFromCli, readSshOptions, readStdinLines, sshOptionSpec, sshUsage } from '../sshOptions.js';
 import { formatChanges } from './inbound.js';
+import { cliText } from '../language.js';
+import { appliedLine, progressLine } from '../planText.js';
 
 export const relayCommand: Command = {
   name: 'relay',
-  summary:
-    'Send outgoing mail through a relay (smarthost: the ISP\'s submission server or a mail service) with SASL login and TLS; plan by default, --apply to change (undo with rollback), --remove to deliver directly again. The relay password is read from stdin (after the sudo password when --password-stdin is given too).',
   usage: `relay ${sshUsage} (--relay HOST[:PORT] --relay-user U --relay-password-stdin [--probe-recipient ADDR] | --remove) [--domain D] [--apply] [--json]`,
   async run(argv: string[], io: CliIO): Promise<number> {
     const { values } = parseCommandArgs(this, argv, {
@@ -44,12 +44,13 @@ export const relayCommand: Command = {
     if (sudoPassword === '') throw badInput('password-stdin', '--password-stdin was given but standard input held no password line.');
     const domain = values.domain;
     const session = await connectFromCli(ssh, io, undefined, sudoPassword);
+    const text = cliText(io.env);
     try {
       const options: RelayOptions =
         remove || target === null
           ? { remove: true, domain: domain ?? session.target.host }
           : { remove: false, target, user: values['relay-user'] ?? '', password: relayPassword, probeRecipient: values['probe-recipient'], domain: domain ?? session.target.host };
-      const outcome = await runRelay(session, options, values.apply ? { progress: (e) => (values.json ? undefined : writeErrorLine(io, `[${e.stage}] ${e.text}`)) } : false);
+      const outcome = await runRelay(session, options, values.apply ? { progress: (e) => (values.json ? undefined : writeErrorLine(io, progressLine(e, text))) } : false);
       const preset = target === null ? null : presetForHost(target.host);
       const spfInclude = preset === null || preset.spfInclude === 'unknown' ? null : preset.spfInclude;
       if (values.json) {
@@ -63,11 +64,11 @@ export const relayCommand: Command = {
         });
         return 0;
       }
-      for (const line of formatChanges(outcome.plan)) writeLine(io, line);
-      if (spfInclude !== null) writeLine(io, `\nSPF: the domain's SPF record needs include:${spfInclude} (homemail records --include ${spfInclude}).`);
-      else if (target !== null) writeLine(io, `\nSPF: add the relay's sending addresses or its include: to the domain's SPF (homemail records --include DOMAIN or --ip ADDR).`);
-      if (outcome.apply?.changed) writeLine(io, `\nApplied. Backup: ${outcome.apply.backupId ?? ''} (undo with: homemail rollback --ssh … --backup ${outcome.apply.backupId ?? ''})`);
-      else if (!values.apply && outcome.plan.changed) writeLine(io, '\nNothing was changed; run again with --apply to make these changes.');
+      for (const line of formatChanges(outcome.plan, text)) writeLine(io, line);
+      if (spfInclude !== null) writeLine(io, `\n${text.t('cli.relay.spfInclude', { include: spfInclude })}`);
+      else if (target !== null) writeLine(io, `\n${text.t('cli.relay.spfUnknown')}`);
+      if (outcome.apply?.changed) writeLine(io, `\n${appliedLine(outcome.apply.backupId, text)}`);
+      else if (!values.apply && outcome.plan.changed) writeLine(io, `\n${text.t('cli.inbound.runApply')}`);
       return 0;
     } finally {
       await session.close();

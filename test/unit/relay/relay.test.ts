@@ -4,7 +4,9 @@ import { computeRelayChanges, databaseFile, passwordTable } from '../../../main/
 import { probeRecipientFor, relaySettingsOf } from '../../../main/services/relay/relay.js';
 import { encodeBundle } from '../../../main/server/engine/bundle.js';
 import { sha256 } from '../../../main/server/engine/changeSet.js';
-import { buildPlan, formatPlan } from '../../../main/server/engine/planView.js';
+import { buildPlan } from '../../../main/server/engine/planView.js';
+import { formatPlan } from '../../../main/cli/planText.js';
+import { cliText } from '../../../main/cli/language.js';
 import type { RemoteFile, ServerState } from '../../../main/server/engine/state.js';
 import { readMainCf } from '../../../main/server/config/mainCf.js';
 import { PLATFORMS } from '../../../main/server/platform/platforms.js';
@@ -78,7 +80,8 @@ describe('relay change set', () => {
     const changes = computeRelayChanges(state(), settings);
     const plan = buildPlan(changes, { host: 'mail.example.jp', domain: 'example.jp', interrupted: [] });
     expect(JSON.stringify(plan)).not.toContain(PASSWORD);
-    expect(formatPlan(plan)).not.toContain(PASSWORD);
+    expect(formatPlan(plan, cliText({ LANG: 'C' }))).not.toContain(PASSWORD);
+    expect(formatPlan(plan, cliText({ LANG: 'ja_JP.UTF-8' }))).not.toContain(PASSWORD);
     expect(plan.files.find((f) => f.path === '/etc/postfix/sasl_passwd')?.diff).toBe('create /etc/postfix/sasl_passwd (password, not shown)\n');
     expect(plan.commands.find((c) => c.kind === 'health-check')?.command).toBe('sendmail -bv postmaster@relay.isp.example');
     const bundle = encodeBundle(changes, null);
