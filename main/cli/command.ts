@@ -1,5 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { HomemailError } from '../../shared/errors.js';
+import { englishText } from '../../shared/i18n/english.js';
+import type { TextParams } from '../../shared/i18n/keyedText.js';
 import { escapeControlCharacters } from '../../shared/validation/text.js';
 
 export interface CliIO {
@@ -27,9 +29,35 @@ export function parseCommandArgs<O extends Options>(command: Pick<Command, 'name
   try {
     return parseArgs({ args: argv, options, strict: true, allowPositionals });
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new HomemailError('usage', `${command.name}: ${reason}`, { hint: usageHint(command.usage) });
+    throw commandLineError(command, error);
   }
+}
+
+/** node:util's parseArgs refusal, said from the catalogs: an unknown option, a missing value, a stray argument. */
+function commandLineError(command: Pick<Command, 'name' | 'usage'>, error: unknown): HomemailError {
+  const reason = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: unknown }).code;
+  const quoted = /'([^']+)'/.exec(reason)?.[1] ?? '';
+  const hint = usageHint(command.usage);
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return cliError('usage', 'cliUnknownOption', { command: command.name, option: quoted }, { hint });
+  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return cliError('usage', 'cliUnexpectedArgument', { command: command.name, argument: quoted }, { hint });
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    const option = quoted.split(' ')[0] ?? quoted;
+    return cliError('usage', /argument missing/.test(reason) ? 'cliOptionNeedsValue' : 'cliOptionTakesNoValue', { command: command.name, option }, { hint });
+  }
+  return new HomemailError('usage', `${command.name}: ${reason}`, { hint });
+}
+
+/**
+ * A command line the CLI refuses, said from the catalogs (`serviceErrors.<key>` with params), so
+ * it reads in the person's language; `hint` is the command's usage line (usageHint).
+ */
+export function cliError(code: 'usage' | 'bad-input', key: string, params: TextParams, options: { field?: string; hint?: string } = {}): HomemailError {
+  return new HomemailError(code, englishText('serviceErrors', key, params), {
+    sentence: { key, params },
+    ...(options.hint === undefined ? {} : { hint: options.hint }),
+    ...(options.field === undefined ? {} : { details: { field: options.field } }),
+  });
 }
 
 const USAGE = 'Usage: homemail ';

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { HomemailError } from '../../shared/errors.js';
+import { cliError, usageHint } from './command.js';
 import { parseSshTarget, type ParsedSshTarget } from '../../shared/validation/sshTarget.js';
 import { defaultDataDir } from '../services/deps.js';
 import { connectSsh } from '../services/ssh/connect.js';
@@ -55,7 +56,7 @@ function homeOf(env: NodeJS.ProcessEnv): string {
 /** Checks the SSH options (usage/bad-input, exit 2) before anything connects. */
 export function readSshOptions(values: SshOptionValues, io: Pick<CliIO, 'env' | 'cwd'>): SshCliOptions {
   if (values.ssh === undefined) {
-    throw new HomemailError('usage', 'The --ssh option is required: which server to connect to.', { hint: `Give ${sshUsage}.` });
+    throw cliError('usage', 'cliRequired', { option: '--ssh' }, { field: 'ssh', hint: usageHint(sshUsage) });
   }
   const target = parseSshTarget(values.ssh, 'ssh');
   const home = homeOf(io.env);

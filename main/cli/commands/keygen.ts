@@ -9,13 +9,13 @@ import { normalizeSelector } from '../../../shared/validation/selector.js';
 import { publicKeyFingerprint } from '../../services/keys/dkimKey.js';
 import { generateDkimKey } from '../../services/keys/generate.js';
 import { writeDkimKeyFiles } from '../../services/keys/writeKeyFiles.js';
-import { parseCommandArgs, usageHint, writeJson, writeLine, type CliIO, type Command } from '../command.js';
+import { cliError, parseCommandArgs, usageHint, writeJson, writeLine, type CliIO, type Command } from '../command.js';
 import { cliText } from '../language.js';
 import { writeNotes } from './records.js';
 
 function parseBits(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value)) throw badInput('bits', `bits: use 1024, 2048, 3072 or 4096, not "${value}".`);
+  if (!/^\d+$/.test(value)) throw cliError('bad-input', 'cliOneOf', { option: '--bits', allowed: '1024, 2048, 3072, 4096', value }, { field: 'bits' });
   return Number(value);
 }
 
@@ -38,13 +38,13 @@ export const keygenCommand: Command = {
       out: { type: 'string' },
       json: { type: 'boolean' },
     });
-    if (values.domain === undefined) throw badInput('domain', 'domain: --domain D is required.', usageHint(this.usage));
-    if (values.selector === undefined) throw badInput('selector', 'selector: --selector S is required (for example a dated one such as 202611).', usageHint(this.usage));
-    if (values.out === undefined || values.out === '') throw badInput('out', 'out: --out DIR is required: the folder for the key files.', usageHint(this.usage));
+    if (values.domain === undefined) throw cliError('bad-input', 'cliRequired', { option: '--domain' }, { field: 'domain', hint: usageHint(this.usage) });
+    if (values.selector === undefined) throw cliError('bad-input', 'cliRequired', { option: '--selector' }, { field: 'selector', hint: usageHint(this.usage) });
+    if (values.out === undefined || values.out === '') throw cliError('bad-input', 'cliRequired', { option: '--out' }, { field: 'out', hint: usageHint(this.usage) });
     const domain = orThrow('domain', normalizeDomain(values.domain));
     const selector = orThrow('selector', normalizeSelector(values.selector));
     const type = values.type ?? 'rsa';
-    if (type !== 'rsa' && type !== 'ed25519') throw badInput('type', `type: use rsa or ed25519, not "${type}".`);
+    if (type !== 'rsa' && type !== 'ed25519') throw cliError('bad-input', 'cliOneOf', { option: '--type', allowed: 'rsa, ed25519', value: type }, { field: 'type' });
     const bits = parseBits(values.bits);
     const dir = path.resolve(io.cwd, values.out);
     // Checked before spending time on the key; writing checks again, atomically.

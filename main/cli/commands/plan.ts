@@ -4,12 +4,11 @@ import { checkChangeSettings, type RawChangeSettings } from '../../services/dkim
 import type { RemoteSession } from '../../services/ssh/types.js';
 import { planChanges, type DnsCheckOptions } from '../../services/dkim/dkim.js';
 import { parseResolverAddress } from '../../../shared/verify/resolverAddress.js';
-import { badInput } from '../../../shared/errors.js';
 import { normalizeDomain } from '../../../shared/validation/domain.js';
 import { orThrow } from '../../../shared/validation/problem.js';
 import { cliText } from '../language.js';
 import { formatPlan } from '../planText.js';
-import { parseCommandArgs, writeJson, writeLine, writeText, type CliIO, type Command } from '../command.js';
+import { cliError, parseCommandArgs, usageHint, writeJson, writeLine, writeText, type CliIO, type Command } from '../command.js';
 import { connectFromCli, readSshOptions, sshOptionSpec, sshUsage, type SshCliOptions } from '../sshOptions.js';
 
 /** plan's and apply's options (apply adds nothing but its effect). */
@@ -43,16 +42,16 @@ export function settingsFor(input: ChangeCliInput, session: RemoteSession): Chan
 export async function readChangeOptions(command: Pick<Command, 'name' | 'usage'>, argv: string[], io: CliIO): Promise<ChangeCliInput> {
   const { values } = parseCommandArgs(command, argv, changeOptionSpec);
   const ssh = readSshOptions(values, io);
-  if (values.domain === undefined) throw badInput('domain', '--domain is required: the domain whose mail the server signs.');
+  if (values.domain === undefined) throw cliError('bad-input', 'cliRequired', { option: '--domain' }, { field: 'domain', hint: usageHint(command.usage) });
   const domain = orThrow('domain', normalizeDomain(values.domain));
-  if (!values.dkim || values.dkim.length === 0) throw badInput('dkim', '--dkim SELECTOR:FILE is required (the key from homemail keygen).');
+  if (!values.dkim || values.dkim.length === 0) throw cliError('bad-input', 'cliRequired', { option: '--dkim SELECTOR:FILE' }, { field: 'dkim', hint: usageHint(command.usage) });
   const keys = [];
   for (const spec of values.dkim) {
     const { selector, file } = parseDkimSpec(spec);
     keys.push(await loadDkimKeyFile(selector, file.startsWith('/') ? file : `${io.cwd}/${file}`, domain));
   }
   const resolvers = values.resolver ?? [];
-  for (const text of resolvers) if (parseResolverAddress(text) === null) throw badInput('resolver', `resolver: "${text}" is not ADDR or ADDR:PORT.`);
+  for (const text of resolvers) if (parseResolverAddress(text) === null) throw cliError('bad-input', 'cliResolver', { value: text }, { field: 'resolver' });
   const raw: RawChangeSettings = { domain, keys, rua: values.rua, ruf: values.ruf, reportTo: values['report-to'] };
   checkChangeSettings(raw, ssh.target.user ?? 'root');
   return { ssh, raw, dns: { resolvers, skip: values['skip-dns-check'] === true }, json: values.json === true };

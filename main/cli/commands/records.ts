@@ -11,7 +11,7 @@ import { orThrow } from '../../../shared/validation/problem.js';
 import { parseResolverAddress } from '../../../shared/verify/resolverAddress.js';
 import { loadDkimKeyFile, parseDkimSpec } from '../../services/keys/loadKeyFile.js';
 import { readPublishedRecords } from '../../services/verify/published.js';
-import { parseCommandArgs, usageHint, writeErrorLine, writeText, type CliIO, type Command } from '../command.js';
+import { cliError, parseCommandArgs, usageHint, writeErrorLine, writeText, type CliIO, type Command } from '../command.js';
 
 /** Notes go to stderr, so stdout stays exactly the records (a zone file, JSON). */
 export function writeNotes(io: CliIO, notes: readonly RecordNote[], quiet: boolean): void {
@@ -31,7 +31,7 @@ const formatList = `zone, value, json, ${presetIds.join(', ')}`;
 
 function oneOf<T extends string>(field: string, value: string | undefined, allowed: readonly T[]): T | undefined {
   if (value === undefined) return undefined;
-  if (!(allowed as readonly string[]).includes(value)) throw badInput(field, `${field}: use ${allowed.join(', ')}, not "${value}".`);
+  if (!(allowed as readonly string[]).includes(value)) throw cliError('bad-input', 'cliOneOf', { option: `--${field}`, allowed: allowed.join(', '), value }, { field });
   return value as T;
 }
 
@@ -61,21 +61,21 @@ export const recordsCommand: Command = {
       resolver: { type: 'string', multiple: true },
       offline: { type: 'boolean' },
     });
-    if (values.domain === undefined) throw badInput('domain', 'domain: --domain D is required.', usageHint(this.usage));
+    if (values.domain === undefined) throw cliError('bad-input', 'cliRequired', { option: '--domain' }, { field: 'domain', hint: usageHint(this.usage) });
     const domain = orThrow('domain', normalizeDomain(values.domain));
     const format = values.format ?? 'zone';
-    if (!isRecordFormat(format)) throw badInput('format', `format: use one of ${formatList}; not "${format}".`);
+    if (!isRecordFormat(format)) throw cliError('bad-input', 'cliOneOf', { option: '--format', allowed: formatList, value: format }, { field: 'format' });
     const policy = oneOf<DmarcPolicy>('dmarc-policy', values['dmarc-policy'], ['none', 'quarantine', 'reject']);
     const spfAll = oneOf<SpfAll>('spf-all', values['spf-all'], ['soft', 'hard']);
-    if (values.ttl !== undefined && !/^\d+$/.test(values.ttl)) throw badInput('ttl', `ttl: give seconds as a number, not "${values.ttl}".`);
+    if (values.ttl !== undefined && !/^\d+$/.test(values.ttl)) throw cliError('bad-input', 'cliWholeNumber', { option: '--ttl', value: values.ttl }, { field: 'ttl' });
     const origin = values.origin === undefined ? undefined : orThrow('origin', normalizeDomain(values.origin));
     if (origin !== undefined && domain !== origin && !domain.endsWith(`.${origin}`)) {
       throw badInput('origin', `origin: ${domain} is not inside the zone ${origin}.`);
     }
 
     const resolvers = values.resolver ?? [];
-    for (const text of resolvers) if (parseResolverAddress(text) === null) throw badInput('resolver', `resolver: "${text}" is not ADDR or ADDR:PORT.`);
-    if (values.offline === true && resolvers.length > 0) throw badInput('offline', 'offline: --offline and --resolver contradict each other; give one.');
+    for (const text of resolvers) if (parseResolverAddress(text) === null) throw cliError('bad-input', 'cliResolver', { value: text }, { field: 'resolver' });
+    if (values.offline === true && resolvers.length > 0) throw cliError('bad-input', 'cliOfflineResolver', {}, { field: 'offline' });
 
     // Every argument is checked before any key file is read.
     const specs = (values.dkim ?? []).map(parseDkimSpec);

@@ -8,7 +8,7 @@ import { continueRotation, readRotationStatus, startRotation, undoRotation, type
 import { defaultHistoryFile } from '../../services/watch/record.js';
 import { cliText, type CliText } from '../language.js';
 import { progressLine } from '../planText.js';
-import { parseCommandArgs, usageHint, writeErrorLine, writeJson, writeLine, writeLines, type CliIO, type Command } from '../command.js';
+import { cliError, parseCommandArgs, usageHint, writeErrorLine, writeJson, writeLine, writeLines, type CliIO, type Command } from '../command.js';
 import { connectFromCli, readSshOptions, sshOptionSpec, sshUsage } from '../sshOptions.js';
 
 const ACTIONS = ['start', 'status', 'continue', 'undo'] as const;
@@ -74,23 +74,23 @@ export const rotateCommand: Command = {
     const [word, ...extra] = positionals;
     const action = ACTIONS.find((a) => a === word);
     if (action === undefined || extra.length > 0) {
-      throw badInput('action', 'rotate: say start, status, continue or undo.', usageHint(usage));
+      throw cliError('bad-input', 'cliOneOf', { option: 'rotate', allowed: 'start, status, continue, undo', value: word ?? '' }, { field: 'action', hint: usageHint(usage) });
     }
     const ssh = readSshOptions(values, io);
-    if (values.domain === undefined) throw badInput('domain', '--domain is required: the domain whose key is rotated.');
+    if (values.domain === undefined) throw cliError('bad-input', 'cliRequired', { option: '--domain' }, { field: 'domain', hint: usageHint(usage) });
     const domain = orThrow('domain', normalizeDomain(values.domain));
     const resolvers = values.resolver ?? [];
-    for (const text of resolvers) if (parseResolverAddress(text) === null) throw badInput('resolver', `resolver: "${text}" is not ADDR or ADDR:PORT.`);
+    for (const text of resolvers) if (parseResolverAddress(text) === null) throw cliError('bad-input', 'cliResolver', { value: text }, { field: 'resolver' });
     const whole = (name: 'overlap-days' | 'bits'): number | undefined => {
       const text = values[name];
       if (text === undefined) return undefined;
-      if (!/^\d{1,4}$/.test(text)) throw badInput(name, `${name}: give a whole number, not "${text}".`);
+      if (!/^\d{1,4}$/.test(text)) throw cliError('bad-input', 'cliWholeNumber', { option: `--${name}`, value: text }, { field: name });
       return Number(text);
     };
     const overlapDays = whole('overlap-days');
     const bits = whole('bits');
     const step = values.step;
-    if (step !== undefined && !isRotationStep(step)) throw badInput('step', `step: one of prepare, publish, switch, overlap, revoke, remove; not "${step}".`);
+    if (step !== undefined && !isRotationStep(step)) throw cliError('bad-input', 'cliOneOf', { option: '--step', allowed: 'prepare, publish, switch, overlap, revoke, remove', value: step }, { field: 'step' });
     const startOnly = { selector: values.selector, 'old-selector': values['old-selector'], emergency: values.emergency, 'overlap-days': overlapDays, bits };
     if (action !== 'start') {
       const given = Object.entries(startOnly).find(([, v]) => v !== undefined);

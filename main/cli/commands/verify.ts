@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { verifyDnsInput, type VerifyReport } from '../../../shared/contract/verify.js';
-import { badInput, HomemailError } from '../../../shared/errors.js';
+import { badInput } from '../../../shared/errors.js';
 import { loadDkimKeyFile, parseDkimSpec } from '../../services/keys/index.js';
 import { verifyDns, waitForDns, type VerifyDnsOptions } from '../../services/verify/verifyDns.js';
 import { defaultHistoryFile, recordQuietly, verifyRun } from '../../services/watch/record.js';
 import { checkLines, summaryLine } from '../../../shared/i18n/checkLines.js';
 import { cliText } from '../language.js';
-import { parseCommandArgs, usageHint, writeErrorLine, writeJson, writeLine, writeLines, type CliIO, type Command } from '../command.js';
+import { cliError, parseCommandArgs, usageHint, writeErrorLine, writeJson, writeLine, writeLines, type CliIO, type Command } from '../command.js';
 
 interface DkimArg {
   selector: string;
@@ -46,8 +46,8 @@ export const verifyCommand: Command = {
       'no-blocklists': { type: 'boolean' },
       json: { type: 'boolean' },
     });
-    if (values.domain === undefined) throw new HomemailError('usage', 'verify: --domain is required.', { hint: usageHint(this.usage) });
-    if (values.wait !== undefined && !/^\d{1,4}$/.test(values.wait)) throw badInput('wait', `--wait must be a number of seconds, not "${values.wait}".`);
+    if (values.domain === undefined) throw cliError('usage', 'cliRequired', { option: '--domain' }, { field: 'domain', hint: usageHint(this.usage) });
+    if (values.wait !== undefined && !/^\d{1,4}$/.test(values.wait)) throw cliError('bad-input', 'cliWholeNumber', { option: '--wait', value: values.wait }, { field: 'wait' });
     const dkim: DkimArg[] = [];
     for (const value of values.dkim ?? []) dkim.push(await readDkimArg(value, values.domain, io.cwd));
     for (const selector of values.selector ?? []) dkim.push({ selector, publicKey: null, keyType: null });

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { HomemailError, badInput } from '../../../shared/errors.js';
 import { normalizeDomain } from '../../../shared/validation/domain.js';
 import { parseIpAddress } from '../../../shared/validation/ip.js';
 import { orThrow } from '../../../shared/validation/problem.js';
@@ -14,7 +13,7 @@ import { parseDkimSpec } from '../../services/keys/index.js';
 import { knownHostsPath } from '../../services/ssh/paths.js';
 import { defaultHistoryFile, historyStoreAt } from '../../services/watch/record.js';
 import { watchTargets } from '../../services/watch/runWatch.js';
-import { oneLine, parseCommandArgs, usageHint, writeJson, writeLine, type CliIO, type Command } from '../command.js';
+import { oneLine, cliError, parseCommandArgs, usageHint, writeJson, writeLine, type CliIO, type Command } from '../command.js';
 
 export function printChanges(io: CliIO, changes: readonly WatchChange[], text: CliText): void {
   if (changes.length === 0) writeLine(io, `  ${text.t('cli.watch.noChange')}`);
@@ -57,16 +56,16 @@ export const watchCommand: Command = {
       json: { type: 'boolean' },
     });
     if (values.once !== true) {
-      throw new HomemailError('usage', 'watch: give --once (run every check one time); repeat it with cron or a systemd timer.', { hint: usageHint(this.usage) });
+      throw cliError('usage', 'cliWatchOnce', {}, { hint: usageHint(this.usage) });
     }
     const targetOptions = [values.ssh, values.identity, values.dkim, values.selector, values.ip, values.resolver].some((v) => v !== undefined);
-    if (values.domain === undefined && targetOptions) throw new HomemailError('usage', 'watch: --ssh, -i, --dkim, --selector, --ip and --resolver describe a target: give --domain too.', { hint: usageHint(this.usage) });
+    if (values.domain === undefined && targetOptions) throw cliError('usage', 'cliWatchNeedsDomain', {}, { hint: usageHint(this.usage) });
     const store = historyStoreAt(defaultHistoryFile(io.env));
     const now = new Date();
     const domain = values.domain === undefined ? undefined : orThrow('domain', normalizeDomain(values.domain));
     if (domain !== undefined) {
       if (values.ssh !== undefined) parseSshTarget(values.ssh, 'ssh');
-      if (values.identity !== undefined && values.ssh === undefined) throw badInput('identity', '-i is the key file for --ssh: give --ssh too.');
+      if (values.identity !== undefined && values.ssh === undefined) throw cliError('bad-input', 'cliIdentityNeedsSsh', {}, { field: 'identity' });
       const dkimFiles = (values.dkim ?? []).map((spec) => {
         const parsed = parseDkimSpec(spec);
         return `${parsed.selector}:${path.resolve(io.cwd, parsed.file)}`;
@@ -74,7 +73,7 @@ export const watchCommand: Command = {
       const selectors = (values.selector ?? []).map((s) => orThrow('selector', normalizeSelector(s)));
       const addresses = (values.ip ?? []).map((ip) => orThrow('ip', parseIpAddress(ip)).address);
       for (const text of values.resolver ?? []) {
-        if (!parseResolverAddress(text)) throw badInput('resolver', `--resolver must be ADDR or ADDR:PORT ([v6]:PORT), not "${text}".`);
+        if (!parseResolverAddress(text)) throw cliError('bad-input', 'cliResolver', { value: text }, { field: 'resolver' });
       }
       store.saveTarget(
         {
@@ -92,7 +91,7 @@ export const watchCommand: Command = {
     const saved = store.targets();
     const targets = domain === undefined ? saved : saved.filter((t) => t.domain === domain && t.ssh === (values.ssh ?? null));
     if (targets.length === 0) {
-      throw new HomemailError('usage', 'watch: no saved target yet: give one with --domain D (and --ssh for the server checks); it is saved for the next runs.', { hint: usageHint(this.usage) });
+      throw cliError('usage', 'cliWatchNoTarget', {}, { hint: usageHint(this.usage) });
     }
     const knownHostsFile = values['known-hosts'] === undefined ? knownHostsPath(defaultDataDir(io.env)) : path.resolve(io.cwd, values['known-hosts']);
     const result = await watchTargets(targets, {

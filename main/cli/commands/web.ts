@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { badInput, HomemailError } from '../../../shared/errors.js';
 import { defaultDataDir } from '../../services/deps.js';
 import { createHandlers } from '../../services/index.js';
 import { defaultHistoryFile } from '../../services/watch/record.js';
@@ -8,7 +7,7 @@ import { wizardSessions } from '../../services/ssh/sessionStore.js';
 import { readVersion } from '../../version.js';
 import { openInBrowser, writeLauncher, type Launcher } from '../../web/launch.js';
 import { startWebServer } from '../../web/server.js';
-import { parseCommandArgs, writeLine, type CliIO, type Command } from '../command.js';
+import { cliError, parseCommandArgs, writeLine, type CliIO, type Command } from '../command.js';
 import { cliText } from '../language.js';
 
 /** dist/renderer beside the built CLI (dist/cli), or HOMEMAIL_RENDERER_DIR. */
@@ -18,7 +17,7 @@ export function rendererDir(env: NodeJS.ProcessEnv): string {
 
 export function parsePort(value: string | undefined): number {
   if (value === undefined) return 0;
-  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) throw badInput('port', `--port must be a number from 0 to 65535, not "${value}".`);
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) throw cliError('bad-input', 'cliPort', { value }, { field: 'port' });
   return Number(value);
 }
 
@@ -30,7 +29,7 @@ export const webCommand: Command = {
     const port = parsePort(values.port);
     const dir = rendererDir(io.env);
     if (!existsSync(`${dir}/index.html`)) {
-      throw new HomemailError('usage', `The wizard's pages are not built (${dir}).`, { hint: 'Run `npm run build` first.' });
+      throw cliError('usage', 'cliWebNotBuilt', { dir });
     }
     const handlers = createHandlers({ door: 'web', version: readVersion(), dataDir: defaultDataDir(io.env), historyFile: defaultHistoryFile(io.env), now: () => new Date() });
     let launcher: Launcher | undefined;

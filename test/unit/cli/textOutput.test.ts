@@ -296,6 +296,32 @@ describe('CLI text output follows LANG', () => {
     expect(usage.err).toMatch(/^使い方: homemail keygen --domain D/m);
   });
 
+  it('refuses a command line in Japanese, every refusal from the catalogs', async () => {
+    const cases: [string[], string][] = [
+      [['keygen', '--selector', 's', '--out', 'x'], '--domain を指定してください。'],
+      [['keygen', '--domain', 'example.jp', '--selector', 's', '--type', 'dsa', '--out', 'x'], '--type には rsa, ed25519 のどれかを指定してください(「dsa」は使えません)。'],
+      [['records', '--domain', 'example.jp', '--bogus'], 'records: --bogus というオプションはありません。'],
+      [['records', '--domain'], 'records: --domain には値を指定してください。'],
+      [['records', '--domain', 'example.jp', '--offline', '--resolver', '192.0.2.53'], '--offline と --resolver は同時に指定できません。'],
+      [['records', '--domain', 'example.jp', '--ttl', 'soon', '--offline'], '--ttl には整数を指定してください(「soon」は使えません)。'],
+      [['verify', '--domain', 'example.jp', '--wait', 'x'], '--wait には整数を指定してください'],
+      [['inspect'], '--ssh を指定してください。'],
+      [['watch'], 'watch: --once を付けてください'],
+      [['watch', '--once', '--ssh', 'admin@192.0.2.1'], '--domain も指定してください。'],
+      [['web', '--port', '70000'], '--port には 0 から 65535 までの数を指定してください'],
+      [['rotate', 'spin', '--ssh', 'admin@192.0.2.1', '--domain', 'example.jp'], 'rotate には start, status, continue, undo のどれかを指定してください'],
+    ];
+    for (const [argv, said] of cases) {
+      const r = await runCliCaptured(argv, { env: { ...JA, HOMEMAIL_HISTORY_DIR: mkdtempSync(path.join(tmpdir(), 'hm-cli-err-')) } });
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.err, argv.join(' ')).toContain(said);
+      expect(englishSentences(r.err), argv.join(' ')).toEqual([]);
+      const english = await runCliCaptured(argv, { env: { ...EN, HOMEMAIL_HISTORY_DIR: mkdtempSync(path.join(tmpdir(), 'hm-cli-err-')) } });
+      expect(english.code).toBe(2);
+      expect(english.err).toMatch(new RegExp(`^homemail ${argv[0] ?? ''}: `));
+    }
+  });
+
   it('escapes control characters from outside data in translated lines too', async () => {
     const { io, out } = capture(JA);
     printRun(io, { ...watchRun, targets: [{ domain: 'example.jp', server: null, changes: [], skipped: [], failed: 'boom\u001b]52;c;cHduZWQ=\u0007' }] }, ja);

@@ -52,7 +52,7 @@ describe('homemail keygen', () => {
   ])('exit 2 naming the field for %j, nothing written', async (args, field) => {
     const result = await run('keygen', ...args);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(new RegExp(`^homemail keygen: ${field}: `));
+    expect(result.stderr).toMatch(new RegExp(`^homemail keygen: (--)?${field}\\b`));
     expect(readdirSync(dir).filter((f) => f.startsWith('x'))).toEqual([]);
   });
 
@@ -108,7 +108,7 @@ describe('homemail records', () => {
   ])('exit 2 naming the field for %j, nothing on stdout', async (args, field) => {
     const result = await run('records', ...args);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(new RegExp(`^homemail records: ${field}: `));
+    expect(result.stderr).toMatch(new RegExp(`^homemail records: (--)?${field}\\b`));
     expect(result.stdout).toBe('');
   });
 
