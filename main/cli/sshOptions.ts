@@ -1,6 +1,5 @@
 import os from 'node:os';
 import path from 'node:path';
-import { HomemailError } from '../../shared/errors.js';
 import { cliError, usageHint } from './command.js';
 import { parseSshTarget, type ParsedSshTarget } from '../../shared/validation/sshTarget.js';
 import { defaultDataDir } from '../services/deps.js';
@@ -89,7 +88,7 @@ export async function readStdinLines(stdin: NodeJS.ReadableStream, count: number
 /** Reads the first line of stdin (without its line ending) and stops reading. */
 export async function readPasswordLine(stdin: NodeJS.ReadableStream): Promise<string> {
   const [line = ''] = await readStdinLines(stdin, 1);
-  if (line === '') throw new HomemailError('bad-input', '--password-stdin was given but standard input held no password line.', { details: { field: 'password-stdin' }, hint: 'Pipe the password in, e.g. from a password manager.' });
+  if (line === '') throw cliError('bad-input', 'cliNoPasswordLine', {}, { field: 'password-stdin' });
   return line;
 }
 

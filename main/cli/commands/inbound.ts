@@ -1,9 +1,8 @@
-import { badInput } from '../../../shared/errors.js';
 import type { InboundReport } from '../../../shared/inbound.js';
 import type { Plan } from '../../../shared/plan.js';
 import { assertAllowEntries, buildAllowMaps } from '../../services/inbound/allowMap.js';
 import { allowEntryFrom, runInbound } from '../../services/inbound/inbound.js';
-import { parseCommandArgs, writeErrorLine, writeJson, writeLine, type CliIO, type Command } from '../command.js';
+import { cliError, parseCommandArgs, writeErrorLine, writeJson, writeLine, type CliIO, type Command } from '../command.js';
 import { cliText, type CliText } from '../language.js';
 import { appliedLine, progressLine } from '../planText.js';
 import { connectFromCli, readSshOptions, sshOptionSpec, sshUsage } from '../sshOptions.js';
@@ -53,7 +52,7 @@ export const inboundCommand: Command = {
     });
     const ssh = readSshOptions(values, io);
     const rule = values['hostname-rule'] ?? 'keep';
-    if (rule !== 'keep' && rule !== 'reverse' && rule !== 'strict') throw badInput('hostname-rule', `--hostname-rule must be keep, reverse or strict, not "${rule}".`);
+    if (rule !== 'keep' && rule !== 'reverse' && rule !== 'strict') throw cliError('bad-input', 'cliOneOf', { option: '--hostname-rule', allowed: 'keep, reverse, strict', value: rule }, { field: 'hostname-rule' });
     const allow = (values.allow ?? []).map(allowEntryFrom);
     assertAllowEntries(buildAllowMaps(allow));
     const session = await connectFromCli(ssh, io);

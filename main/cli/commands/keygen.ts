@@ -1,6 +1,5 @@
 import { access } from 'node:fs/promises';
 import path from 'node:path';
-import { badInput } from '../../../shared/errors.js';
 import { buildDkimRecord } from '../../../shared/records/dkim.js';
 import { dkimKeyNotes, DEFAULT_TTL } from '../../../shared/records/recordSet.js';
 import { normalizeDomain } from '../../../shared/validation/domain.js';
@@ -50,7 +49,7 @@ export const keygenCommand: Command = {
     // Checked before spending time on the key; writing checks again, atomically.
     for (const file of [`${selector}.private`, `${selector}.txt`]) {
       if (await exists(path.join(dir, file))) {
-        throw badInput('out', `out: ${path.join(dir, file)} already exists; keygen never overwrites a key.`, 'Choose another selector, another folder, or move the old files away first.');
+        throw cliError('bad-input', 'cliKeyExists', { file: path.join(dir, file) }, { field: 'out' });
       }
     }
 

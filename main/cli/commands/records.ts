@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { badInput } from '../../../shared/errors.js';
 import { formatRecords, isRecordFormat } from '../../../shared/records/index.js';
 import { presetIds } from '../../../shared/records/presets.js';
 import { buildRecordSet, type RecordRequest } from '../../../shared/records/recordSet.js';
@@ -70,7 +69,7 @@ export const recordsCommand: Command = {
     if (values.ttl !== undefined && !/^\d+$/.test(values.ttl)) throw cliError('bad-input', 'cliWholeNumber', { option: '--ttl', value: values.ttl }, { field: 'ttl' });
     const origin = values.origin === undefined ? undefined : orThrow('origin', normalizeDomain(values.origin));
     if (origin !== undefined && domain !== origin && !domain.endsWith(`.${origin}`)) {
-      throw badInput('origin', `origin: ${domain} is not inside the zone ${origin}.`);
+      throw cliError('bad-input', 'cliOriginOutside', { domain, origin }, { field: 'origin' });
     }
 
     const resolvers = values.resolver ?? [];

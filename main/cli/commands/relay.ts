@@ -1,7 +1,7 @@
 import { badInput } from '../../../shared/errors.js';
 import { parseRelayTarget, presetForHost } from '../../../shared/relay.js';
 import { runRelay, type RelayOptions } from '../../services/relay/relay.js';
-import { parseCommandArgs, writeErrorLine, writeJson, writeLine, type CliIO, type Command } from '../command.js';
+import { cliError, parseCommandArgs, usageHint, writeErrorLine, writeJson, writeLine, type CliIO, type Command } from '../command.js';
 import { connectFromCli, readSshOptions, readStdinLines, sshOptionSpec, sshUsage } from '../sshOptions.js';
 import { formatChanges } from './inbound.js';
 import { cliText } from '../language.js';
@@ -25,23 +25,23 @@ export const relayCommand: Command = {
     const ssh = readSshOptions(values, io);
     const remove = values.remove === true;
     if (remove && (values.relay !== undefined || values['relay-user'] !== undefined || values['relay-password-stdin'])) {
-      throw badInput('remove', '--remove takes no --relay, --relay-user or --relay-password-stdin.');
+      throw cliError('bad-input', 'cliRelayRemoveAlone', {}, { field: 'remove' });
     }
     let target = null;
     if (!remove) {
-      if (values.relay === undefined) throw badInput('relay', '--relay HOST[:PORT] is required (or --remove).', 'For example --relay smtp.isp.example:587.');
+      if (values.relay === undefined) throw cliError('bad-input', 'cliRelayRequired', {}, { field: 'relay', hint: usageHint(this.usage) });
       const parsed = parseRelayTarget(values.relay);
       if (!parsed.ok) throw badInput('relay', parsed.reason);
       target = parsed.value;
-      if (values['relay-user'] === undefined) throw badInput('relay-user', '--relay-user is required with --relay.');
-      if (!values['relay-password-stdin']) throw badInput('relay-password-stdin', 'The relay password is read from stdin only: add --relay-password-stdin.', 'It is never taken from the command line, where other users could see it.');
+      if (values['relay-user'] === undefined) throw cliError('bad-input', 'cliRequired', { option: '--relay-user' }, { field: 'relay-user' });
+      if (!values['relay-password-stdin']) throw cliError('bad-input', 'cliRelayPasswordStdin', {}, { field: 'relay-password-stdin' });
     }
     // With --password-stdin too, the first line is the sudo password and the second the relay's.
     const secrets = !remove ? await readStdinLines(io.stdin, ssh.passwordStdin ? 2 : 1) : [];
     const sudoPassword = ssh.passwordStdin && !remove ? secrets[0] : undefined;
     const relayPassword = (ssh.passwordStdin ? secrets[1] : secrets[0]) ?? '';
-    if (!remove && relayPassword === '') throw badInput('relay-password-stdin', 'Standard input held no relay password line.', ssh.passwordStdin ? 'Give the sudo password on the first line and the relay password on the second.' : undefined);
-    if (sudoPassword === '') throw badInput('password-stdin', '--password-stdin was given but standard input held no password line.');
+    if (!remove && relayPassword === '') throw cliError('bad-input', ssh.passwordStdin ? 'cliNoRelayPasswordSecondLine' : 'cliNoRelayPasswordLine', {}, { field: 'relay-password-stdin' });
+    if (sudoPassword === '') throw cliError('bad-input', 'cliNoPasswordLine', {}, { field: 'password-stdin' });
     const domain = values.domain;
     const session = await connectFromCli(ssh, io, undefined, sudoPassword);
     const text = cliText(io.env);

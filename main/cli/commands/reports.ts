@@ -3,7 +3,7 @@ import { reportAddressField, reportDaysField, reportDomainField, reportSinceFiel
 import { badInput } from '../../../shared/errors.js';
 import type { ReportPeriod, ReportsResult } from '../../../shared/reports.js';
 import { readReports } from '../../services/reports/readReports.js';
-import { parseCommandArgs, writeJson, writeLines, type CliIO, type Command } from '../command.js';
+import { cliError, parseCommandArgs, writeJson, writeLines, type CliIO, type Command } from '../command.js';
 import { cliText, type CliText } from '../language.js';
 import { connectFromCli, readSshOptions, sshOptionSpec, sshUsage } from '../sshOptions.js';
 
@@ -78,11 +78,11 @@ export function formatReports(r: ReportsResult, text: CliText): string[] {
 /** `--days N`, `--since YYYY-MM-DD` or `--all` (at most one; default: the last 14 days). */
 export function readPeriod(values: { days?: string | undefined; since?: string | undefined; all?: boolean | undefined }): ReportPeriod {
   const given = [values.days !== undefined && '--days', values.since !== undefined && '--since', values.all === true && '--all'].filter((g) => g !== false);
-  if (given.length > 1) throw badInput('period', `Give one of --days, --since and --all, not ${given.join(' and ')}.`);
+  if (given.length > 1) throw cliError('bad-input', 'cliOnePeriod', { given: given.join(', ') }, { field: 'period' });
   if (values.since !== undefined) return { kind: 'since', date: parseField(reportSinceField, values.since, 'since') };
   if (values.all === true) return { kind: 'all' };
   if (values.days === undefined) return { kind: 'days', days: 14 };
-  if (!/^\d{1,4}$/.test(values.days)) throw badInput('days', `--days must be a whole number of days, not "${values.days}".`);
+  if (!/^\d{1,4}$/.test(values.days)) throw cliError('bad-input', 'cliWholeNumber', { option: '--days', value: values.days }, { field: 'days' });
   return { kind: 'days', days: parseField(reportDaysField, Number(values.days), 'days') };
 }
 

@@ -1,10 +1,9 @@
 import { listBackups } from '../../server/engine/backups.js';
 import { rollbackChanges } from '../../server/engine/index.js';
 import type { BackupList } from '../../../shared/backups.js';
-import { parseCommandArgs, writeJson, writeLine, type CliIO, type Command } from '../command.js';
+import { cliError, parseCommandArgs, writeJson, writeLine, type CliIO, type Command } from '../command.js';
 import { cliText, type CliText } from '../language.js';
 import { connectFromCli, readSshOptions, sshOptionSpec, sshUsage } from '../sshOptions.js';
-import { badInput } from '../../../shared/errors.js';
 
 /** The backups as the terminal shows them, one line each, in the person's language. */
 export function backupLines(list: BackupList, text: CliText): string[] {
@@ -24,8 +23,8 @@ export const rollbackCommand: Command = {
     const { values } = parseCommandArgs(this, argv, { ...sshOptionSpec, backup: { type: 'string' }, list: { type: 'boolean' }, json: { type: 'boolean' } });
     const ssh = readSshOptions(values, io);
     const backup = values.backup ?? null;
-    if (backup !== null && !/^[0-9A-Za-z-]{1,64}$/.test(backup)) throw badInput('backup', `"${backup}" is not a Homemail backup id.`, 'Backup ids look like 20260101-120000-a1b2c3.');
-    if (backup !== null && values.list) throw badInput('list', '--list and --backup do not go together.', 'List the backups first, then restore one with --backup ID.');
+    if (backup !== null && !/^[0-9A-Za-z-]{1,64}$/.test(backup)) throw cliError('bad-input', 'cliBackupId', { backup }, { field: 'backup' });
+    if (backup !== null && values.list) throw cliError('bad-input', 'cliListAndBackup', {}, { field: 'list' });
     const session = await connectFromCli(ssh, io);
     try {
       if (values.list) {

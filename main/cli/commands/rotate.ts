@@ -1,4 +1,3 @@
-import { badInput } from '../../../shared/errors.js';
 import { isRotationStep, type RotationStatus } from '../../../shared/rotation.js';
 import { normalizeDomain } from '../../../shared/validation/domain.js';
 import { orThrow } from '../../../shared/validation/problem.js';
@@ -94,9 +93,9 @@ export const rotateCommand: Command = {
     const startOnly = { selector: values.selector, 'old-selector': values['old-selector'], emergency: values.emergency, 'overlap-days': overlapDays, bits };
     if (action !== 'start') {
       const given = Object.entries(startOnly).find(([, v]) => v !== undefined);
-      if (given !== undefined) throw badInput(given[0], `--${given[0]} belongs to "rotate start".`);
+      if (given !== undefined) throw cliError('bad-input', 'cliOnlyWith', { option: `--${given[0]}`, action: 'rotate start' }, { field: given[0] });
     }
-    if (step !== undefined && action !== 'continue') throw badInput('step', '--step belongs to "rotate continue".');
+    if (step !== undefined && action !== 'continue') throw cliError('bad-input', 'cliOnlyWith', { option: '--step', action: 'rotate continue' }, { field: 'step' });
 
     const session = await connectFromCli(ssh, io);
     const text = cliText(io.env);

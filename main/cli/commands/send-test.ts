@@ -1,5 +1,4 @@
 import { isIP } from 'node:net';
-import { badInput } from '../../../shared/errors.js';
 import { normalizeDomain } from '../../../shared/validation/domain.js';
 import { parseIpAddress } from '../../../shared/validation/ip.js';
 import { orThrow } from '../../../shared/validation/problem.js';
@@ -8,7 +7,7 @@ import { DnsClient } from '../../services/verify/dnsClient.js';
 import { sendTest } from '../../services/verify/sendTest.js';
 import { chainedResolver, resolversFromArgs } from '../../services/verify/servers.js';
 import { defaultHistoryFile, recordQuietly, sendTestRun, serverOf } from '../../services/watch/record.js';
-import { oneLine, parseCommandArgs, writeJson, writeLine, writeLines, type CliIO, type Command } from '../command.js';
+import { oneLine, cliError, parseCommandArgs, writeJson, writeLine, writeLines, type CliIO, type Command } from '../command.js';
 import { checkLines, summaryLine } from '../../../shared/i18n/checkLines.js';
 import { cliText } from '../language.js';
 import { connectFromCli, readSshOptions, sshOptionSpec, sshUsage } from '../sshOptions.js';
@@ -28,11 +27,11 @@ export const sendTestCommand: Command = {
       json: { type: 'boolean' },
     });
     const ssh = readSshOptions(values, io);
-    if (values.to !== undefined && !LOCAL_ADDRESS.test(values.to)) throw badInput('to', `--to must be a local user or address, not "${values.to}".`);
+    if (values.to !== undefined && !LOCAL_ADDRESS.test(values.to)) throw cliError('bad-input', 'cliLocalAddress', { value: values.to }, { field: 'to' });
     const domain = values.domain === undefined ? undefined : orThrow('domain', normalizeDomain(values.domain));
     const addresses = (values.ip ?? []).map((ip) => orThrow('ip', parseIpAddress(ip)).address);
     for (const text of values.resolver ?? []) {
-      if (!parseResolverAddress(text)) throw badInput('resolver', `--resolver must be ADDR or ADDR:PORT ([v6]:PORT), not "${text}".`);
+      if (!parseResolverAddress(text)) throw cliError('bad-input', 'cliResolver', { value: text }, { field: 'resolver' });
     }
     // SPF is judged for the server's address: --ip, else the SSH host when it is an address.
     if (addresses.length === 0 && isIP(ssh.target.host)) addresses.push(ssh.target.host);

@@ -310,6 +310,14 @@ describe('CLI text output follows LANG', () => {
       [['watch', '--once', '--ssh', 'admin@192.0.2.1'], '--domain も指定してください。'],
       [['web', '--port', '70000'], '--port には 0 から 65535 までの数を指定してください'],
       [['rotate', 'spin', '--ssh', 'admin@192.0.2.1', '--domain', 'example.jp'], 'rotate には start, status, continue, undo のどれかを指定してください'],
+      [['rotate', 'status', '--ssh', 'admin@192.0.2.1', '--domain', 'example.jp', '--emergency'], '--emergency は「rotate start」で使うオプションです。'],
+      [['rollback', '--ssh', 'admin@192.0.2.1', '--backup', 'x y'], '「x y」は Homemail のバックアップ ID ではありません。'],
+      [['rollback', '--ssh', 'admin@192.0.2.1', '--backup', '20261130-031500-a1b2c3', '--list'], '--list と --backup は同時に指定できません。'],
+      [['reports', '--ssh', 'admin@192.0.2.1', '--days', '3', '--all'], '--days、--since、--all はどれか 1 つだけ指定してください'],
+      [['send-test', '--ssh', 'admin@192.0.2.1', '--to', 'a b'], '--to にはローカルのユーザー名かアドレスを指定してください'],
+      [['inbound', '--ssh', 'admin@192.0.2.1', '--hostname-rule', 'loose'], '--hostname-rule には keep, reverse, strict のどれかを指定してください'],
+      [['relay', '--ssh', 'admin@192.0.2.1'], '--relay ホスト[:ポート] を指定してください'],
+      [['relay', '--ssh', 'admin@192.0.2.1', '--relay', 'smtp.isp.example:587', '--relay-user', 'u'], 'リレーのパスワードは、ほかのユーザーから見えるコマンドラインではなく標準入力からだけ読みます。'],
     ];
     for (const [argv, said] of cases) {
       const r = await runCliCaptured(argv, { env: { ...JA, HOMEMAIL_HISTORY_DIR: mkdtempSync(path.join(tmpdir(), 'hm-cli-err-')) } });
