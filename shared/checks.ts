@@ -37,7 +37,10 @@ export type CheckArea =
   | 'blocklist'
   | 'address'
   | 'propagation'
-  | 'message';
+  | 'message'
+  | 'port25'
+  | 'tls'
+  | 'relay';
 
 export interface Check {
   /** Stable within one report, e.g. "dkim:postfix", "spf.eval:192.0.2.1", "propagation:8.8.8.8:TXT:example.jp". */

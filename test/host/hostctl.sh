@@ -13,6 +13,7 @@
 #   rotate-host-keys      new sshd host keys, sshd restarted
 #   exec [--stdin] -- CMD...   run CMD as root inside the chroot (used by testHost.ts)
 #   dns-set ZONE          replace the test records of ZONE with stdin, reload, wait until served
+#   test-certs            a test CA (trusted inside) and smtpd certificates in /etc/ssl/homemail-test
 #   env                   print the host's facts as KEY=VALUE lines
 #   platforms             print the platforms, one a line
 #
@@ -408,7 +409,9 @@ setup_network_files() {
 # ---------------------------------------------------------------- DNS (nsd)
 reverse_zone() { local IFS=.; set -- $SERVER_ADDR; echo "$3.$2.$1.in-addr.arpa"; }
 reverse_label() { echo "${SERVER_ADDR##*.}"; }
-dns_zones() { echo "$DOMAIN example.org $(reverse_zone)"; }
+# zen.spamhaus.org: a stand-in for Spamhaus's zone, empty until a test sets entries (the PBL's
+# 127.0.0.10/11, the RFC 5782 test point 127.0.0.2, the refusal 127.255.255.254) with dns-set.
+dns_zones() { echo "$DOMAIN example.org $(reverse_zone) zen.spamhaus.org"; }
 
 zone_header() { # zone serial
   local z=$1 s=$2
@@ -518,6 +521,38 @@ cmd_dns_set() {
   echo "$serial" >"$DNSDIR/$z.serial"
   timeout 10 nsd-control -c "$DNSDIR/nsd.conf" reload "$z" >/dev/null || die "nsd-control reload $z failed"
   wait_serial "$z" "$serial"
+}
+
+# ---------------------------------------------------------------- test certificates
+# test-certs: a test CA (trusted inside the chroot) and smtpd certificates made with it, under
+# /etc/ssl/homemail-test: right.pem (mail.example.test), wrong.pem (wrong.example.test),
+# expiring.pem (mail.example.test, 5 days), chain-leaf.pem (mail.example.test, signed by an
+# intermediate that is not sent). Each NAME.pem has NAME.key. Idempotent.
+cmd_test_certs() {
+  need_root
+  [[ -f $STATE/variant ]] && mountpoint -q "$ROOT/proc" || die "the host is not up"
+  [[ -f $ROOT/etc/ssl/homemail-test/right.pem ]] && return 0
+  in_root "$ROOT" sh -euc '
+    d=/etc/ssl/homemail-test; mkdir -p "$d"; cd "$d"; umask 077
+    key() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1.key" 2>/dev/null; }
+    key ca; openssl req -x509 -new -key ca.key -subj "/CN=Homemail Test CA" -days 3650 -out ca.pem \
+      -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign
+    key inter; openssl req -new -key inter.key -subj "/CN=Homemail Test Intermediate" -out inter.csr
+    printf "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n" >ca.ext
+    openssl x509 -req -in inter.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 3650 -extfile ca.ext -out inter.pem 2>/dev/null
+    leaf() { # name cn days signer
+      key "$1"; openssl req -new -key "$1.key" -subj "/CN=$2" -out "$1.csr"
+      printf "subjectAltName=DNS:%s\nextendedKeyUsage=serverAuth\n" "$2" >"$1.ext"
+      openssl x509 -req -in "$1.csr" -CA "$4.pem" -CAkey "$4.key" -CAcreateserial -days "$3" -extfile "$1.ext" -out "$1.pem" 2>/dev/null
+    }
+    leaf right mail.example.test 365 ca
+    leaf wrong wrong.example.test 365 ca
+    leaf expiring mail.example.test 5 ca
+    leaf chain-leaf mail.example.test 365 inter
+    chmod 644 ./*.pem
+    cp ca.pem /usr/local/share/ca-certificates/homemail-test-ca.crt
+    update-ca-certificates >/dev/null 2>&1
+  ' || die "making the test certificates failed"
 }
 
 # ---------------------------------------------------------------- variants
@@ -793,7 +828,7 @@ main() {
   select_platform "${platform:-bookworm}"
   cd /   # never keep a directory of the instance busy (down finds processes by their cwd)
   case $cmd in
-    up|reset|down|rotate-host-keys|dns-set|relay-up) need_root; mkdir -p "$CACHE_DIR"; take_lock ;;
+    up|reset|down|rotate-host-keys|dns-set|relay-up|test-certs) need_root; mkdir -p "$CACHE_DIR"; take_lock ;;
   esac
   case $cmd in
     build-base) cmd_build_base ;;
@@ -805,6 +840,7 @@ main() {
     relay-up) cmd_relay_up ;;
     exec) cmd_exec "$@" ;;
     dns-set) cmd_dns_set "$@" ;;
+    test-certs) cmd_test_certs ;;
     env) cmd_env ;;
     platforms) printf '%s\n' $PLATFORMS ;;
     ""|-h|--help|help) usage ;;

@@ -26,7 +26,7 @@ export function hostPlatform(): Platform {
 }
 
 /** Zones the test DNS server is authoritative for. */
-export type Zone = 'example.test' | 'example.org' | '0.0.127.in-addr.arpa';
+export type Zone = 'example.test' | 'example.org' | '0.0.127.in-addr.arpa' | 'zen.spamhaus.org';
 
 /** Outcome of a command run inside the host. */
 export interface CommandResult {
@@ -113,6 +113,8 @@ export interface TestHost {
   rotateHostKeys(): Promise<void>;
   /** Starts the ISP relay stand-in (hostctl.sh relay-up): submission with STARTTLS and SASL on 127.0.0.2:587. */
   startRelay(): Promise<RelayServer>;
+  /** A test CA trusted inside the host and smtpd certificates made with it (hostctl.sh test-certs); returns their directory. */
+  makeTestCertificates(): Promise<string>;
 }
 
 /** The ISP relay stand-in's facts (hostctl.sh relay-up; its DNS records are the test's to set). */
@@ -326,6 +328,10 @@ function makeHost(env: HostEnv): TestHost {
       await hostctl(['relay-up'], { timeoutMs: UP_TIMEOUT_MS });
       const env = new Map((await hostctl(['env'])).split('\n').map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)] as const));
       return { address: env.get('RELAY_ADDR') ?? '', name: env.get('RELAY_NAME') ?? '', port: 587, user: env.get('RELAY_USER') ?? '', password: env.get('RELAY_PASSWORD') ?? '' };
+    },
+    makeTestCertificates: async () => {
+      await hostctl(['test-certs'], { timeoutMs: UP_TIMEOUT_MS });
+      return '/etc/ssl/homemail-test';
     },
   };
 }

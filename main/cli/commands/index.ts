@@ -5,10 +5,12 @@ import { rollbackCommand } from './rollback.js';
 import { inboundCommand } from './inbound.js';
 import { relayCommand } from './relay.js';
 import { inspectCommand } from './inspect.js';
+import { outboundCommand } from './outbound.js';
 import { keygenCommand } from './keygen.js';
 import { recordsCommand } from './records.js';
 import { reportsCommand } from './reports.js';
 import { rotateCommand } from './rotate.js';
+import { requirementsCommand } from './requirements.js';
 import { sendTestCommand } from './send-test.js';
 import { verifyCommand } from './verify.js';
 import { statusCommand } from './status.js';
@@ -29,6 +31,8 @@ export const commands: readonly Command[] = [
   inboundCommand,
   rotateCommand,
   relayCommand,
+  outboundCommand,
+  requirementsCommand,
   watchCommand,
   statusCommand,
   webCommand,

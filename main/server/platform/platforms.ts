@@ -54,6 +54,8 @@ export interface Platform {
     /** The package with the Cyrus SASL PLAIN/LOGIN modules Postfix's smtp client needs to log in to a relay. */
     saslClientPackage: string;
   };
+  /** TLS files: the snake-oil certificate the ssl-cert package makes at install, and certbot's live directory. */
+  tls: { snakeoilCertificate: string; letsEncryptLive: string };
   /** Where each fact comes from. */
   sources: readonly string[];
 }
@@ -79,6 +81,8 @@ const DEBIAN_FAMILY = {
     ed25519BesideRsa: false,
   },
   postfix: { smtpdChroot: true, queueDirectory: '/var/spool/postfix', configDirectory: '/etc/postfix', databaseType: 'hash', saslClientPackage: 'libsasl2-modules' },
+  // ssl-cert's make-ssl-cert generate-default-snakeoil (postfix's postinst points smtpd_tls_cert_file at it); certbot's live/NAME/
+  tls: { snakeoilCertificate: '/etc/ssl/certs/ssl-cert-snakeoil.pem', letsEncryptLive: '/etc/letsencrypt/live' },
 } as const;
 
 const DEBIAN_PACKAGING =

@@ -6,6 +6,7 @@
 import dnsblProbeScript from './dnsbl-probe.sh';
 import inboundReadScript from './inbound-read.sh';
 import inspectScript from './inspect.sh';
+import outboundProbeScript from './outbound-probe.sh';
 import reportsDiscoverScript from './reports-discover.sh';
 import reportsPtrScript from './reports-ptr.sh';
 import reportsReadScript from './reports-read.sh';
@@ -16,6 +17,7 @@ export {
   dnsblProbeScript,
   inboundReadScript,
   inspectScript,
+  outboundProbeScript,
   reportsDiscoverScript,
   reportsPtrScript,
   reportsReadScript,

@@ -1,0 +1,64 @@
+import { verifyDnsInput } from '../../../shared/contract/verify.js';
+import { HomemailError, badInput } from '../../../shared/errors.js';
+import type { RequirementRow } from '../../../shared/outbound.js';
+import { checkRequirements } from '../../services/outbound/checkRequirements.js';
+import { parseCommandArgs, writeJson, writeLine, writeLines, type CliIO, type Command } from '../command.js';
+import { connectFromCli, readSshOptions, sshOptionSpec, sshUsage } from '../sshOptions.js';
+
+const marks = { pass: '✓', fail: '✗', unknown: '?' } as const;
+const receivers = { gmail: 'Gmail', yahoo: 'Yahoo', outlook: 'Outlook.com' } as const;
+
+export function formatRequirements(rows: readonly RequirementRow[]): string[] {
+  const lines: string[] = [];
+  for (const receiver of ['gmail', 'yahoo', 'outlook'] as const) {
+    const own = rows.filter((r) => r.receiver === receiver);
+    lines.push(`${receivers[receiver]} — ${own[0]?.source ?? ''}`);
+    for (const row of own) lines.push(`  ${marks[row.status]} ${row.status === 'unknown' ? 'cannot tell' : row.status}: ${row.requirement}`, `      found: ${row.found}`);
+    lines.push('');
+  }
+  return lines;
+}
+
+export const requirementsCommand: Command = {
+  name: 'requirements',
+  summary: "The sender requirements Gmail, Yahoo and Outlook.com publish, each pass / fail / cannot tell from Homemail's checks, with the receiver's page. With --ssh the server is asked too (TLS, reverse DNS from its public address). Exit 1 when one fails.",
+  usage: `requirements --domain D [--selector S]… [--ip ADDR]… [--resolver ADDR[:PORT]]… [${sshUsage}] [--json]`,
+  async run(argv: string[], io: CliIO): Promise<number> {
+    const { values } = parseCommandArgs(this, argv, {
+      ...sshOptionSpec,
+      domain: { type: 'string' },
+      selector: { type: 'string', multiple: true },
+      ip: { type: 'string', multiple: true },
+      resolver: { type: 'string', multiple: true },
+      json: { type: 'boolean' },
+    });
+    if (values.domain === undefined) throw new HomemailError('usage', 'requirements: --domain is required.', { hint: `Usage: homemail ${this.usage}` });
+    const parsed = verifyDnsInput.safeParse({
+      domain: values.domain,
+      dkim: (values.selector ?? []).map((selector) => ({ selector })),
+      addresses: values.ip ?? [],
+      resolvers: values.resolver ?? [],
+    });
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const field = String(issue?.path[0] ?? 'input');
+      const flag = { addresses: 'ip', resolvers: 'resolver', dkim: 'selector' }[field] ?? field;
+      throw badInput(flag, `--${flag}: ${(issue?.message ?? 'not valid').replace(/\.$/, '')}.`);
+    }
+    const input = parsed.data;
+    const session = values.ssh === undefined ? null : await connectFromCli(readSshOptions(values, io), io);
+    try {
+      const report = await checkRequirements({ domain: input.domain, dkim: input.dkim, addresses: input.addresses, resolvers: input.resolvers, session });
+      if (values.json) {
+        writeJson(io, { domain: report.domain, serverChecked: report.serverChecked, ok: report.ok, rows: report.rows });
+      } else {
+        writeLine(io, `Sender requirements for ${report.domain}${report.serverChecked ? '' : ' (DNS only: give --ssh to check the server too)'}`);
+        writeLine(io);
+        writeLines(io, formatRequirements(report.rows));
+      }
+      return report.ok ? 0 : 1;
+    } finally {
+      await session?.close();
+    }
+  },
+};

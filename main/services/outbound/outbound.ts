@@ -1,0 +1,38 @@
+import type { OutboundReport } from '../../../shared/outbound.js';
+import type { RemoteSession } from '../ssh/types.js';
+import { judgeOutbound } from './classify.js';
+import { DEFAULT_POLICY_ZONE, DEFAULT_PROBE_DOMAIN, defaultAddressEchoes, runOutboundProbe, type AddressEcho } from './probe.js';
+
+export interface OutboundOptions {
+  /** The recipient domain whose MX port 25 is tried (default gmail.com). */
+  probeDomain?: string;
+  /** The person's mail domain: the certificate must carry its MX name (default: myhostname). */
+  mailDomain?: string | null;
+  /** The policy list (default zen.spamhaus.org; tests aim it at the test DNS's stand-in). */
+  policyZone?: string;
+  /** DNS services that tell the server its public address (tests aim them at the test DNS). */
+  echoes?: readonly AddressEcho[];
+  /** Seconds for a connection and its greeting (default 6). */
+  seconds?: number;
+  now?: Date;
+  signal?: AbortSignal;
+}
+
+/** The way out, found from the server in one round trip and judged here. Changes nothing; sends nothing. */
+export async function checkOutbound(session: RemoteSession, options: OutboundOptions = {}): Promise<OutboundReport> {
+  const start = session.roundTrips;
+  const probeDomain = options.probeDomain ?? DEFAULT_PROBE_DOMAIN;
+  const policyZone = options.policyZone ?? DEFAULT_POLICY_ZONE;
+  const echoes = options.echoes ?? defaultAddressEchoes;
+  const smtpdAddress = '127.0.0.1';
+  const facts = await runOutboundProbe(session, {
+    probeDomain,
+    mailDomain: options.mailDomain ?? null,
+    policyZone,
+    echoes,
+    seconds: options.seconds ?? 6,
+    smtpdAddress,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  return judgeOutbound(facts, { probeDomain, policyZone, echoes, smtpdAddress, now: options.now ?? new Date(), roundTrips: session.roundTrips - start });
+}

@@ -1,0 +1,127 @@
+import type { Check, CheckStatus } from '../../../shared/checks.js';
+import type { OutboundReport, Receiver, RequirementRow, RequirementStatus } from '../../../shared/outbound.js';
+import type { VerifyReport } from '../../../shared/contract/verify.js';
+
+/**
+ * The sender requirements Gmail, Yahoo and Outlook publish, each judged from Homemail's own
+ * checks (verify's DNS checks; outbound's server checks when the server was asked). The rule
+ * texts say what each receiver's page says, with its address; no threshold is added here.
+ * A rule that no check can judge (spam rates) is always "cannot tell".
+ */
+
+export const RECEIVER_SOURCES: Readonly<Record<Receiver, string>> = {
+  gmail: 'https://support.google.com/a/answer/81126',
+  yahoo: 'https://senders.yahooinc.com/best-practices/',
+  outlook:
+    'https://techcommunity.microsoft.com/blog/microsoftdefenderforoffice365blog/strengthening-email-ecosystem-outlook%E2%80%99s-new-requirements-for-high%E2%80%90volume-senders/4399730',
+};
+
+/** What the checks say, reduced to the facts the rules ask about. */
+export interface RequirementFacts {
+  spf: RequirementStatus;
+  dkim: RequirementStatus;
+  dmarcRecord: RequirementStatus;
+  /** SPF or DKIM passes for the From domain itself (the checks are made for that domain). */
+  aligned: RequirementStatus;
+  reverseDns: RequirementStatus;
+  tls: RequirementStatus;
+  /** The check ids each fact came from, and what they found (English). */
+  basis: Record<keyof Omit<RequirementFacts, 'basis' | 'found'>, string[]>;
+  found: Record<keyof Omit<RequirementFacts, 'basis' | 'found'>, string>;
+}
+
+type Fact = keyof Omit<RequirementFacts, 'basis' | 'found'>;
+
+function fromStatuses(statuses: readonly CheckStatus[]): RequirementStatus {
+  if (statuses.length === 0) return 'unknown';
+  if (statuses.includes('fail')) return 'fail';
+  if (statuses.includes('unknown')) return 'unknown';
+  return 'pass';
+}
+
+const either = (a: RequirementStatus, b: RequirementStatus): RequirementStatus => (a === 'pass' || b === 'pass' ? 'pass' : a === 'fail' && b === 'fail' ? 'fail' : 'unknown');
+const both = (a: RequirementStatus, b: RequirementStatus): RequirementStatus => (a === 'fail' || b === 'fail' ? 'fail' : a === 'pass' && b === 'pass' ? 'pass' : 'unknown');
+
+function describe(checks: readonly Check[]): string {
+  return checks.map((c) => `${c.title.text}: ${c.status}${c.found ? ` (${c.found.text})` : ''}`).join('; ') || 'not checked';
+}
+
+/** Facts from verify's checks and (when the server was asked) outbound's. */
+export function requirementFacts(verify: VerifyReport | null, outbound: OutboundReport | null): RequirementFacts {
+  const vchecks = verify?.checks ?? [];
+  const pick = (ids: (id: string) => boolean, from: readonly Check[]) => from.filter((c) => ids(c.id));
+  const spfChecks = pick((id) => id === 'spf' || id.startsWith('spf.eval:'), vchecks);
+  const dkimChecks = pick((id) => id.startsWith('dkim:'), vchecks);
+  const dmarcChecks = pick((id) => id === 'dmarc', vchecks);
+  // Reverse DNS: the server's own view when asked, else verify's PTR checks of the given addresses.
+  const ptrChecks = outbound ? pick((id) => id.startsWith('ptr:'), outbound.checks) : pick((id) => id.startsWith('ptr:'), vchecks);
+  const tlsChecks = outbound ? pick((id) => id === 'tls.outbound', outbound.checks) : [];
+  const spf = fromStatuses(spfChecks.map((c) => c.status));
+  const dkim = fromStatuses(dkimChecks.map((c) => c.status));
+  // p=none is a warning in verify, and what the receivers accept as the minimum.
+  const dmarcRecord = fromStatuses(dmarcChecks.map((c) => (c.status === 'warn' ? 'pass' : c.status)));
+  const ids = (list: readonly Check[]) => list.map((c) => c.id);
+  return {
+    spf,
+    dkim,
+    dmarcRecord,
+    aligned: either(spf, dkim),
+    reverseDns: fromStatuses(ptrChecks.map((c) => c.status)),
+    tls: fromStatuses(tlsChecks.map((c) => c.status)),
+    basis: { spf: ids(spfChecks), dkim: ids(dkimChecks), dmarcRecord: ids(dmarcChecks), aligned: [...ids(spfChecks), ...ids(dkimChecks)], reverseDns: ids(ptrChecks), tls: ids(tlsChecks) },
+    found: {
+      spf: describe(spfChecks),
+      dkim: describe(dkimChecks),
+      dmarcRecord: describe(dmarcChecks),
+      aligned: describe([...spfChecks, ...dkimChecks]),
+      reverseDns: describe(ptrChecks),
+      tls: tlsChecks.length === 0 ? 'not checked (no server connection)' : describe(tlsChecks),
+    },
+  };
+}
+
+interface Rule {
+  receiver: Receiver;
+  id: string;
+  scope: 'all' | 'bulk';
+  requirement: string;
+  /** The facts it needs, combined with `both` (all must pass) unless `any` is set. */
+  facts: readonly Fact[];
+  any?: boolean;
+}
+
+/** The rules, as each receiver's page states them. */
+export const REQUIREMENT_RULES: readonly Rule[] = [
+  { receiver: 'gmail', id: 'gmail.auth', scope: 'all', requirement: 'Set up SPF or DKIM email authentication for your sending domain.', facts: ['spf', 'dkim'], any: true },
+  { receiver: 'gmail', id: 'gmail.ptr', scope: 'all', requirement: 'Sending domains or IPs must have valid forward and reverse DNS records (PTR records).', facts: ['reverseDns'] },
+  { receiver: 'gmail', id: 'gmail.tls', scope: 'all', requirement: 'Use a TLS connection for transmitting email.', facts: ['tls'] },
+  { receiver: 'gmail', id: 'gmail.spamRate', scope: 'all', requirement: 'Keep spam rates reported in Postmaster Tools below 0.1% and never reach 0.3% or higher.', facts: [] },
+  { receiver: 'gmail', id: 'gmail.bulk.auth', scope: 'bulk', requirement: 'Senders of 5,000 or more messages a day to Gmail: set up both SPF and DKIM.', facts: ['spf', 'dkim'] },
+  { receiver: 'gmail', id: 'gmail.bulk.dmarc', scope: 'bulk', requirement: 'Senders of 5,000 or more messages a day to Gmail: set up DMARC for the sending domain (the policy can be none).', facts: ['dmarcRecord'] },
+  { receiver: 'gmail', id: 'gmail.bulk.alignment', scope: 'bulk', requirement: 'Senders of 5,000 or more messages a day to Gmail: the From domain must be aligned with the SPF domain or the DKIM domain.', facts: ['aligned'] },
+  { receiver: 'yahoo', id: 'yahoo.auth', scope: 'all', requirement: 'Authenticate your mail with SPF or DKIM.', facts: ['spf', 'dkim'], any: true },
+  { receiver: 'yahoo', id: 'yahoo.ptr', scope: 'all', requirement: 'Have valid forward and reverse DNS records for your sending IPs.', facts: ['reverseDns'] },
+  { receiver: 'yahoo', id: 'yahoo.bulk.auth', scope: 'bulk', requirement: 'Bulk senders: implement both SPF and DKIM.', facts: ['spf', 'dkim'] },
+  { receiver: 'yahoo', id: 'yahoo.bulk.dmarc', scope: 'bulk', requirement: 'Bulk senders: publish a valid DMARC policy with at least p=none.', facts: ['dmarcRecord'] },
+  { receiver: 'yahoo', id: 'yahoo.bulk.alignment', scope: 'bulk', requirement: 'Bulk senders: pass DMARC for the domain in the From header (SPF or DKIM aligned with it).', facts: ['aligned'] },
+  { receiver: 'outlook', id: 'outlook.spf', scope: 'bulk', requirement: 'Domains sending more than 5,000 messages a day: SPF must pass for the sending domain.', facts: ['spf'] },
+  { receiver: 'outlook', id: 'outlook.dkim', scope: 'bulk', requirement: 'Domains sending more than 5,000 messages a day: DKIM must pass.', facts: ['dkim'] },
+  { receiver: 'outlook', id: 'outlook.dmarc', scope: 'bulk', requirement: 'Domains sending more than 5,000 messages a day: a DMARC policy of at least p=none, aligned with SPF or DKIM.', facts: ['dmarcRecord', 'aligned'] },
+];
+
+export function judgeRequirements(facts: RequirementFacts): RequirementRow[] {
+  return REQUIREMENT_RULES.map((rule) => {
+    const statuses = rule.facts.map((f) => facts[f]);
+    const status: RequirementStatus = statuses.length === 0 ? 'unknown' : statuses.reduce(rule.any ? either : both);
+    return {
+      receiver: rule.receiver,
+      id: rule.id,
+      requirement: rule.requirement,
+      scope: rule.scope,
+      status,
+      source: RECEIVER_SOURCES[rule.receiver],
+      basis: [...new Set(rule.facts.flatMap((f) => facts.basis[f]))],
+      found: rule.facts.length === 0 ? 'Homemail cannot see this: the receiver reports it to the sender (Postmaster Tools).' : rule.facts.map((f) => facts.found[f]).join(' | '),
+    };
+  });
+}

@@ -1,0 +1,152 @@
+/**
+ * The way out of a home server, as Homemail reports it: whether port 25 leaves the house,
+ * the public address and policy lists, the reverse name, TLS and the certificate smtpd
+ * presents, and a relay already configured. Pure data; each finding is also a `Check` so
+ * the CLI, --json and the wizard say the same sentence (keys under `checks.`).
+ */
+import type { Check, CheckStatus } from './checks.js';
+
+/** `unknown` = cannot tell (no DNS, no network, no dig), never a guess. */
+export type Port25Status = 'open' | 'blocked' | 'unknown';
+
+/** What one TCP probe saw: a greeting, a connection that said nothing, a reset, a timeout… */
+export type PortResult = 'banner' | 'silent' | 'closed' | 'timeout' | 'refused' | 'unreachable' | 'error' | 'not-tried';
+
+export interface PortProbe {
+  port: number;
+  result: PortResult;
+  /** The greeting line (220 …), when one came. */
+  banner: string | null;
+}
+
+export interface Port25Finding {
+  status: Port25Status;
+  probeDomain: string;
+  /** The MX host tried (lowest preference) and its address. */
+  host: string | null;
+  address: string | null;
+  port25: PortProbe;
+  port587: PortProbe;
+  /** Why it cannot tell, in English words (no DNS, no MX, no dig). */
+  reason: string | null;
+}
+
+export type PolicyListStatus = 'listed' | 'not-listed' | 'unknown';
+
+export interface PolicyListFinding {
+  status: PolicyListStatus;
+  zone: string;
+  /** The address looked up, null when the public address is unknown. */
+  address: string | null;
+  /** The list's answers for the address (127.0.0.10 = PBL, ISP-maintained; 127.0.0.11 = PBL, Spamhaus-maintained). */
+  answers: string[];
+  /** Why it cannot tell (the list refused the resolver: 127.255.255.x; no answer; IPv6). */
+  reason: string | null;
+}
+
+export interface ReverseNameFinding {
+  address: string | null;
+  /** The PTR names of the public address. */
+  names: string[];
+  /** The PTR name looks like a consumer line's generic name (addresses or "dynamic" in it). */
+  generic: boolean;
+  /** The PTR name resolves back to the address (forward-confirmed reverse DNS). */
+  forwardConfirmed: boolean | null;
+  myhostname: string | null;
+  heloName: string | null;
+  /** myhostname / the HELO name resolve to the public address. */
+  myhostnameMatches: boolean | null;
+  heloMatches: boolean | null;
+}
+
+export interface TlsFinding {
+  /** smtp_tls_security_level (outbound); '' when unset (Postfix's default: none). */
+  outboundLevel: string;
+  /** smtpd offers STARTTLS to senders; null when smtpd could not be reached. */
+  inboundStarttls: boolean | null;
+}
+
+export type CertificateProblem = 'snakeoil' | 'self-signed' | 'name-mismatch' | 'expired' | 'expiring' | 'chain-incomplete';
+
+export interface CertificateSummary {
+  subject: string;
+  issuer: string;
+  /** DNS names it is valid for (subjectAltName, else the CN). */
+  names: string[];
+  notAfter: string;
+  daysLeft: number;
+  fingerprint256: string;
+}
+
+export interface CertificateFinding {
+  status: CheckStatus;
+  /** The certificate smtpd presents, null when none came (no STARTTLS, no openssl). */
+  presented: CertificateSummary | null;
+  /** The name senders connect to (the domain's MX, else myhostname). */
+  expectedName: string | null;
+  problems: CertificateProblem[];
+  /** openssl's verify return code and text. */
+  verifyCode: number | null;
+  verifyText: string | null;
+  /** smtpd_tls_cert_file / smtpd_tls_chain_files as set. */
+  configuredFile: string | null;
+  /** A Let's Encrypt certificate under /etc/letsencrypt/live/ valid for the expected name, to offer. */
+  letsEncrypt: { name: string; certificate: string; fullchain: string; privkey: string; summary: CertificateSummary } | null;
+}
+
+export interface RelayFinding {
+  relayhost: string | null;
+  saslEnabled: boolean;
+  saslPasswordMaps: string | null;
+  saslSecurityOptions: string | null;
+  senderDependentRelayhostMaps: string | null;
+}
+
+export interface OutboundReport {
+  port25: Port25Status;
+  /** What the port probes saw, and on which host. */
+  port25Probe: Port25Finding;
+  /** "unknown" when it cannot be found. */
+  publicAddress: string;
+  /** How it was found (the DNS echo service that answered). */
+  publicAddressVia: string | null;
+  policyListed: PolicyListFinding;
+  reverseName: ReverseNameFinding;
+  tls: TlsFinding;
+  certificate: CertificateFinding;
+  relay: RelayFinding;
+  /** Every finding as a check, worst first in the wizard. */
+  checks: Check[];
+  /** Nothing failed or warned (exit 0). */
+  ok: boolean;
+  roundTrips: number;
+}
+
+/** Receivers whose published sender rules the checklist follows. */
+export type Receiver = 'gmail' | 'yahoo' | 'outlook';
+
+export type RequirementStatus = 'pass' | 'fail' | 'unknown';
+
+export interface RequirementRow {
+  receiver: Receiver;
+  /** Stable id, e.g. "gmail.ptr". */
+  id: string;
+  /** The rule as the receiver states it (English; the wizard translates by id). */
+  requirement: string;
+  /** Who it applies to, as the receiver says: every sender, or bulk / high-volume senders. */
+  scope: 'all' | 'bulk';
+  status: RequirementStatus;
+  /** The receiver's page that states it. */
+  source: string;
+  /** The checks it was judged from (ids), and what they found, in English. */
+  basis: string[];
+  found: string;
+}
+
+export interface RequirementsReport {
+  domain: string;
+  rows: RequirementRow[];
+  /** Whether the server was asked (SSH given): without it, port 25, TLS and the reverse name are "cannot tell". */
+  serverChecked: boolean;
+  ok: boolean;
+}

@@ -1,0 +1,146 @@
+// homemail outbound against the real test host: port 25 open (the host's own smtpd), blocked
+// (a reset or a silent 25 while 587 greets, listeners in outboundWorld.ts) and cannot tell (the
+// test DNS refuses gmail.com); the public address from a DNS echo stand-in, the stand-in zen
+// zone's PBL answer and refusal, reverse names; smtpd's certificate: Debian's snake-oil, and
+// test-CA certificates for the right name, a wrong name, 5 days left, and a missing intermediate.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OutboundReport } from '../../shared/outbound.js';
+import { checkOutbound } from '../../main/services/outbound/outbound.js';
+import type { SshSession } from '../../main/services/ssh/session.js';
+import { runCliCaptured } from '../support/cli.js';
+import { echoFor, startOutboundWorld, type OutboundWorld } from './outboundWorld.js';
+import { connectAdmin } from './session.js';
+import { hostSkipReason, resetHost, type TestHost } from './testHost.js';
+
+const skip = hostSkipReason();
+const suite = (name: string): string => (skip === null ? name : `${name} — SKIPPED: ${skip}`);
+
+describe.skipIf(skip !== null)(suite('homemail outbound on the test host'), () => {
+  let host: TestHost;
+  let world: OutboundWorld;
+  let session: SshSession;
+
+  beforeAll(async () => {
+    host = await resetHost('fresh');
+    world = await startOutboundWorld(host);
+    session = await connectAdmin(host);
+  }, 120_000);
+
+  afterAll(async () => {
+    await session?.close();
+    await world?.close();
+  });
+
+  const check = (probeDomain: string, echo: Parameters<typeof echoFor>[1] = 'whoami-own') =>
+    checkOutbound(session, { probeDomain, echoes: echoFor(host, echo), seconds: 3, mailDomain: 'example.test' });
+  const status = (report: OutboundReport, id: string) => report.checks.find((c) => c.id === id)?.status;
+
+  it('open: the host\'s own smtpd greets on 25; names agree with the public address; one round trip', async () => {
+    const before = await host.snapshot();
+    const report = await check('open.example.test');
+    expect(report.port25Probe).toMatchObject({ status: 'open', host: 'mail.example.test', address: '127.0.0.1' });
+    expect(report.port25Probe.port25.banner).toMatch(/^220 /);
+    expect(report.publicAddress).toBe('127.0.0.1');
+    expect(report.reverseName).toMatchObject({ names: ['mail.example.test'], generic: false, forwardConfirmed: true, myhostname: 'mail.example.test', myhostnameMatches: true, heloMatches: true });
+    expect(status(report, 'names.myhostname')).toBe('pass');
+    expect(status(report, 'ptr:127.0.0.1')).toBe('pass');
+    // The stand-in zen lists its test entry and not 127.0.0.1.
+    expect(report.policyListed).toMatchObject({ status: 'not-listed', zone: 'zen.spamhaus.org' });
+    // postconf -x names every setting, so Postfix's defaults show (smtp_sasl_security_options).
+    expect(report.relay).toEqual({ relayhost: null, saslEnabled: false, saslPasswordMaps: null, saslSecurityOptions: 'noplaintext, noanonymous', senderDependentRelayhostMaps: null });
+    expect(report.roundTrips).toBe(1);
+    expect(host.diffSnapshots(before, await host.snapshot())).toEqual([]);
+  });
+
+  it('blocked: 25 is reset while 587 on the same host greets', async () => {
+    const report = await check('blocked.example.test');
+    expect(report.port25Probe).toMatchObject({ status: 'blocked', host: 'mx.blocked.example.test', address: '127.0.0.66' });
+    expect(report.port25Probe.port25.result).toBe('refused');
+    expect(report.port25Probe.port587.result).toBe('banner');
+    expect(status(report, 'port25')).toBe('fail');
+    expect(status(report, 'relay')).toBe('fail');
+    expect(report.ok).toBe(false);
+  });
+
+  it('blocked: 25 accepts and never greets while 587 greets', async () => {
+    const report = await check('silent.example.test');
+    expect(report.port25).toBe('blocked');
+    expect(['silent', 'timeout']).toContain(report.port25Probe.port25.result);
+  });
+
+  it('cannot tell: the server\'s resolver has no answer for gmail.com (no DNS)', async () => {
+    const report = await checkOutbound(session, { echoes: echoFor(host, 'whoami-own'), seconds: 3 });
+    expect(report.port25).toBe('unknown');
+    expect(report.port25Probe.probeDomain).toBe('gmail.com');
+    expect(report.port25Probe.reason).toMatch(/^no MX for gmail\.com \(REFUSED\)$/);
+    expect(status(report, 'port25')).toBe('unknown');
+  });
+
+  it('a PBL-listed address with a generic reverse name, and a refusal read as "cannot tell"', async () => {
+    const listed = await check('open.example.test', 'whoami-pbl');
+    expect(listed.publicAddress).toBe('127.0.0.44');
+    expect(listed.policyListed).toMatchObject({ status: 'listed', answers: ['127.0.0.10'] });
+    expect(status(listed, 'policy')).toBe('fail');
+    expect(listed.reverseName).toMatchObject({ names: ['p44-ipngn0101.dynamic.example.test'], generic: true, forwardConfirmed: true, myhostnameMatches: false });
+    expect(status(listed, 'reverse.generic:p44-ipngn0101.dynamic.example.test')).toBe('warn');
+    expect(status(listed, 'names.myhostname')).toBe('fail');
+
+    const refused = await check('open.example.test', 'whoami-refused');
+    expect(refused.policyListed).toMatchObject({ status: 'unknown', reason: 'refused' });
+    expect(status(refused, 'policy')).toBe('unknown');
+  });
+
+  it('certificates: snake-oil warns; right name passes; wrong name, 5 days left and a missing intermediate fail', async () => {
+    const snakeoil = await check('open.example.test');
+    expect(snakeoil.tls.inboundStarttls).toBe(true);
+    expect(snakeoil.certificate.problems).toEqual(['snakeoil']);
+    expect(snakeoil.certificate.status).toBe('warn');
+
+    const dir = await host.makeTestCertificates();
+    const use = async (name: string, extra = '') => {
+      const r = await host.runAsRoot(`postconf -e 'smtpd_tls_chain_files =' 'smtpd_tls_cert_file = ${dir}/${name}.pem${extra}' 'smtpd_tls_key_file = ${dir}/${name}.key' && postfix reload`);
+      expect(r.code, r.stderr).toBe(0);
+      return check('open.example.test');
+    };
+    const right = await use('right');
+    expect(right.certificate).toMatchObject({ status: 'pass', problems: [], expectedName: 'mail.example.test', verifyCode: 0 });
+    expect(right.certificate.presented?.names).toEqual(['mail.example.test']);
+
+    const wrong = await use('wrong');
+    expect(wrong.certificate).toMatchObject({ status: 'fail', problems: ['name-mismatch'] });
+
+    const expiring = await use('expiring');
+    expect(expiring.certificate.status).toBe('fail');
+    expect(expiring.certificate.problems).toEqual(['expiring']);
+    expect(expiring.certificate.presented?.daysLeft).toBeLessThanOrEqual(5);
+
+    const chain = await use('chain-leaf');
+    expect(chain.certificate).toMatchObject({ status: 'fail', problems: ['chain-incomplete'] });
+
+    // A Let's Encrypt certificate for the MX name is found and offered.
+    const le = await host.runAsRoot(`mkdir -p /etc/letsencrypt/live/mail.example.test && cp ${dir}/right.pem /etc/letsencrypt/live/mail.example.test/cert.pem && chmod -R go-rwx /etc/letsencrypt`);
+    expect(le.code).toBe(0);
+    const offered = await use('wrong');
+    expect(offered.certificate.letsEncrypt).toMatchObject({ name: 'mail.example.test', fullchain: '/etc/letsencrypt/live/mail.example.test/fullchain.pem' });
+    expect(offered.checks.find((c) => c.id === 'certificate.name-mismatch')?.fix?.key).toBe('outCertFixLetsEncrypt');
+  });
+
+  it('homemail outbound --json: the contract fields, exit 1 when blocked, nothing changed', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'hm-outbound-'));
+    const before = await host.snapshot();
+    const run = await runCliCaptured(
+      ['outbound', '--ssh', `admin@${host.sshHost}:${host.sshPort}`, '-i', host.users.admin.keyPath, '--password-stdin', '--known-hosts', path.join(dir, 'kh'), '--accept-new-host-key', '--probe-domain', 'blocked.example.test', '--json'],
+      { stdin: `${host.users.admin.password}\n` },
+    );
+    expect(run.err).toBe('');
+    expect(run.code).toBe(1);
+    const json = JSON.parse(run.out) as Record<string, unknown> & { port25: string };
+    expect(Object.keys(json)).toEqual(expect.arrayContaining(['port25', 'publicAddress', 'policyListed', 'reverseName', 'tls', 'certificate', 'relay']));
+    expect(json.port25).toBe('blocked');
+    expect(json.publicAddress).toBe('unknown');
+    expect(host.diffSnapshots(before, await host.snapshot())).toEqual([]);
+  });
+});
