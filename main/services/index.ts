@@ -10,6 +10,7 @@ import { createInboundHandlers } from './inbound/handlers.js';
 import { createRelayHandlers } from './relay/handlers.js';
 import { createInspectHandlers } from './inspect/handlers.js';
 import { createRotationHandlers } from './rotation/handlers.js';
+import { createOutboundHandlers } from './outbound/handlers.js';
 import { createSessionHandlers } from './ssh/handlers.js';
 import { createVerifyHandlers } from './verify/handlers.js';
 import { createWatchHandlers, withHistory } from './watch/handlers.js';
@@ -24,6 +25,7 @@ export function createHandlers(deps: ServiceDeps): Handlers {
     ...createReportsHandlers(deps),
     ...createInboundHandlers(deps),
     ...createRelayHandlers(deps),
+    ...createOutboundHandlers(deps),
     ...createBackupHandlers(deps),
     ...createHostKeyHandlers(deps),
     ...createInspectHandlers(deps),

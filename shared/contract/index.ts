@@ -11,6 +11,7 @@ import { reportsCalls } from './reports.js';
 import { inboundCalls } from './inbound.js';
 import { rotationCalls } from './rotation.js';
 import { relayCalls } from './relay.js';
+import { outboundCalls } from './outbound.js';
 import { sessionCalls } from './session.js';
 import { verifyCalls } from './verify.js';
 import { watchCalls } from './watch.js';
@@ -25,6 +26,7 @@ export const contract = {
   ...reportsCalls,
   ...inboundCalls,
   ...relayCalls,
+  ...outboundCalls,
   ...backupsCalls,
   ...verifyCalls,
   ...watchCalls,

@@ -28,6 +28,8 @@ export const callNames = [
   'applyInbound',
   'planRelay',
   'applyRelay',
+  'checkOutbound',
+  'checkRequirements',
   'watchStatus',
   'watchRunNow',
   'exportHistory',

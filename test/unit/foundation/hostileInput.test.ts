@@ -44,6 +44,8 @@ const examples: { [K in CallName]: InputOf<K> } = {
   applyInbound: { sessionId: SID, hostnameRule: 'reverse', allow: [{ kind: 'name', value: 'mx.partner.example' }], domain: 'example.com' },
   planRelay: { sessionId: SID, remove: false, relay: 'smtp.isp.example:587', user: 'home-user', password: 'relay pass', domain: 'example.com' },
   applyRelay: { sessionId: SID, remove: false, relay: '[192.0.2.25]:465', user: 'me@example.com', password: 'pw', domain: 'example.com' },
+  checkOutbound: { sessionId: SID, probeDomain: 'gmail.com', domain: 'example.com' },
+  checkRequirements: { domain: 'example.com', sessionId: SID, dkim: [{ selector: 's1', publicKey: 'MIIBIjAN', keyType: 'rsa' }], addresses: ['203.0.113.5'], resolvers: ['192.0.2.53'] },
   listBackups: { sessionId: SID },
   forgetHostKey: { target: 'admin@mail.example.com:2222' },
   chooseKeyFile: {},
@@ -60,7 +62,7 @@ const examples: { [K in CallName]: InputOf<K> } = {
 };
 
 /** Fields whose text is several lines by nature and never reaches a server file: pasted headers, a public key's base64. */
-const MULTI_LINE = new Set(['explainHeaders.headers', 'verifyDns.dkim.*.publicKey']);
+const MULTI_LINE = new Set(['explainHeaders.headers', 'verifyDns.dkim.*.publicKey', 'checkRequirements.dkim.*.publicKey']);
 /** Secrets go to sudo on stdin as one line: only what ends a line is refused. */
 const SECRETS = new Set(['connectServer.password', 'connectServer.passphrase']);
 

@@ -1,0 +1,65 @@
+// The sender-requirements checklist, judged from hand-made checks in verify's and outbound's
+// shapes (ids and statuses as those modules make them).
+import { describe, expect, it } from 'vitest';
+import { checkText, summarize, type Check, type CheckStatus } from '../../../shared/checks.js';
+import type { VerifyReport } from '../../../shared/contract/verify.js';
+import type { OutboundReport } from '../../../shared/outbound.js';
+import { judgeRequirements, RECEIVER_SOURCES, REQUIREMENT_RULES, requirementFacts } from '../../../main/services/outbound/requirements.js';
+
+const check = (id: string, status: CheckStatus): Check => ({ id, area: 'spf', status, title: checkText('spfTitle', { domain: 'example.jp' }), expected: null, found: null, fix: null });
+
+function verify(checks: Check[]): VerifyReport {
+  return { domain: 'example.jp', zone: 'example.jp', resolvers: [], checks, summary: summarize(checks), ok: true, settled: true, timing: { wallMs: 0, queries: 0, slowestQueryMs: 0, slowestQuery: null } };
+}
+const outbound = (checks: Check[]) => ({ checks }) as unknown as OutboundReport;
+const status = (rows: ReturnType<typeof judgeRequirements>, id: string) => rows.find((r) => r.id === id)?.status;
+
+describe('sender requirements', () => {
+  it('every rule names its receiver\'s page; the rows carry {receiver, requirement, status, source}', () => {
+    const rows = judgeRequirements(requirementFacts(verify([]), null));
+    expect(rows).toHaveLength(REQUIREMENT_RULES.length);
+    for (const row of rows) {
+      expect(row.source).toBe(RECEIVER_SOURCES[row.receiver]);
+      expect(row.source).toMatch(/^https:\/\//);
+      expect(row.requirement).not.toBe('');
+    }
+    expect(new Set(rows.map((r) => r.receiver))).toEqual(new Set(['gmail', 'yahoo', 'outlook']));
+  });
+
+  it('all pass with SPF, DKIM, DMARC p=none (a verify warning), PTR and outbound TLS; spam rate stays "cannot tell"', () => {
+    const rows = judgeRequirements(
+      requirementFacts(
+        verify([check('spf', 'pass'), check('spf.eval:203.0.113.5', 'pass'), check('dkim:s1', 'pass'), check('dmarc', 'warn')]),
+        outbound([check('ptr:203.0.113.5', 'pass'), check('tls.outbound', 'pass')]),
+      ),
+    );
+    expect(rows.filter((r) => r.status !== 'pass').map((r) => r.id)).toEqual(['gmail.spamRate']);
+    expect(status(rows, 'gmail.spamRate')).toBe('unknown');
+  });
+
+  it('SPF or DKIM is enough for every sender; bulk rules need both', () => {
+    const rows = judgeRequirements(requirementFacts(verify([check('spf', 'fail'), check('dkim:s1', 'pass'), check('dmarc', 'fail')]), null));
+    expect(status(rows, 'gmail.auth')).toBe('pass');
+    expect(status(rows, 'yahoo.auth')).toBe('pass');
+    expect(status(rows, 'gmail.bulk.auth')).toBe('fail');
+    expect(status(rows, 'outlook.spf')).toBe('fail');
+    expect(status(rows, 'outlook.dkim')).toBe('pass');
+    expect(status(rows, 'gmail.bulk.alignment')).toBe('pass');
+    expect(status(rows, 'outlook.dmarc')).toBe('fail');
+  });
+
+  it('without the server, TLS is "cannot tell"; without selectors, DKIM is "cannot tell"', () => {
+    const rows = judgeRequirements(requirementFacts(verify([check('spf', 'pass')]), null));
+    expect(status(rows, 'gmail.tls')).toBe('unknown');
+    expect(status(rows, 'outlook.dkim')).toBe('unknown');
+    expect(status(rows, 'gmail.bulk.auth')).toBe('unknown');
+    expect(status(rows, 'gmail.ptr')).toBe('unknown');
+  });
+
+  it('a TLS or PTR failure on the server fails Gmail\'s and Yahoo\'s rules', () => {
+    const rows = judgeRequirements(requirementFacts(verify([]), outbound([check('ptr:203.0.113.5', 'fail'), check('tls.outbound', 'fail')])));
+    expect(status(rows, 'gmail.tls')).toBe('fail');
+    expect(status(rows, 'gmail.ptr')).toBe('fail');
+    expect(status(rows, 'yahoo.ptr')).toBe('fail');
+  });
+});
