@@ -4,6 +4,8 @@ import { useMediaQuery } from './hooks/useMediaQuery.js';
 import { languages, setLanguage, type Language } from './i18n.js';
 import { ChangesPage } from './pages/ChangesPage.js';
 import { HeadersPage } from './pages/HeadersPage.js';
+import { OutboundView } from './steps/OutboundStep.js';
+import { RequirementsView } from './steps/RequirementsStep.js';
 import { ReportsPage } from './pages/ReportsPage.js';
 import { StatusPage } from './pages/StatusPage.js';
 import { pageIds, PagesContext, type PageId } from './wizard/pages.js';
@@ -16,6 +18,9 @@ function PageView({ page, toServer }: { page: PageId; toServer: () => void }) {
   if (page === 'headers') return <HeadersPage />;
   // The watched servers' history is on this computer: no connection needed.
   if (page === 'status') return <StatusPage />;
+  // Both say themselves what they need (a connection, a domain).
+  if (page === 'outbound') return <OutboundView />;
+  if (page === 'requirements') return <RequirementsView />;
   const heading = t(`pages.${page}.heading`);
   if (values.sessionId === null) {
     return (
@@ -52,7 +57,21 @@ export function App({ startAt = 0 }: { startAt?: number }) {
   const step = steps[index] ?? steps[0];
   // Narrow in em (the user agent's text size): 200 % zoom or 32 px text on a laptop screen folds the step list.
   const compact = useMediaQuery('(max-width: 60em)');
-  const pages = useMemo(() => ({ open: (next: PageId) => setPage(next) }), []);
+  const pages = useMemo(
+    () => ({
+      open: (next: PageId) => setPage(next),
+      has: (id: string) => steps.some((s) => s.id === id) || (pageIds as readonly string[]).includes(id),
+      go: (id: string) => {
+        const stepIndex = steps.findIndex((s) => s.id === id);
+        if (stepIndex >= 0) {
+          setPage(null);
+          setIndex(stepIndex);
+          setReached((r) => Math.max(r, stepIndex));
+        } else if ((pageIds as readonly string[]).includes(id)) setPage(id as PageId);
+      },
+    }),
+    [],
+  );
 
   // Moving to another step or page puts the keyboard and screen reader at its heading.
   useEffect(() => {

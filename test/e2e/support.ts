@@ -140,3 +140,42 @@ interface AxeViolation {
   help: string;
   nodes: { target: unknown[] }[];
 }
+
+/** page.evaluate has no time limit of its own. */
+export async function evaluateWithin<T>(page: Page, script: string, ms = 15_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`page script did not finish within ${ms} ms: ${script}`)), ms);
+  });
+  try {
+    return await Promise.race([page.evaluate<T>(script), limit]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Text in the page that reads as an English sentence while the page is Japanese: an ASCII-only
+ * text node with three or more space-separated words, outside code, record values, inputs and
+ * the language picker. "Debian GNU/Linux 12 (bookworm)" or "mail.example.test" are values, not sentences.
+ */
+const ENGLISH_SENTENCES = String.raw`(() => {
+  const skip = (el) => el.closest('code, pre, kbd, samp, textarea, select, option, input, [data-value], [translate="no"], svg');
+  const found = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const text = node.textContent.replace(/\s+/g, ' ').trim();
+    const parent = node.parentElement;
+    if (!text || !parent || skip(parent)) continue;
+    if (getComputedStyle(parent).display === 'none') continue;
+    if (/[^\x00-\x7f]/.test(text)) continue;
+    // Words of a sentence: space-separated, letters only (host names, paths and versions are not).
+    const words = text.split(' ').filter((w) => /^[A-Za-z][a-z'-]+[.,:;!?]?$/.test(w));
+    if (words.length >= 3) found.push(text);
+  }
+  return found;
+})()`;
+
+export async function englishInJapanese(page: Page): Promise<string[]> {
+  return evaluateWithin<string[]>(page, ENGLISH_SENTENCES);
+}

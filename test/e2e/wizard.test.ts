@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostAvailability, resetHost, type TestHost, type Variant } from '../host/testHost.js';
-import { browserAvailability, launchBrowser, screenshotPath, seriousAxeViolations, startWebMode, type WebMode } from './support.js';
+import { browserAvailability, englishInJapanese, evaluateWithin, launchBrowser, screenshotPath, seriousAxeViolations, startWebMode, type WebMode } from './support.js';
 
 const browserCheck = browserAvailability();
 const hostCheck = hostAvailability();
@@ -67,44 +67,6 @@ async function onStep(page: Page, step: string): Promise<void> {
   console.log(`step ${step} at ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 
-/** page.evaluate has no time limit of its own. */
-async function evaluateWithin<T>(page: Page, script: string, ms = 15_000): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`page script did not finish within ${ms} ms: ${script}`)), ms);
-  });
-  try {
-    return await Promise.race([page.evaluate<T>(script), limit]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/**
- * Text in the page that reads as an English sentence while the page is Japanese: an ASCII-only
- * text node with three or more space-separated words, outside code, record values, inputs and
- * the language picker. "Debian GNU/Linux 12 (bookworm)" or "mail.example.test" are values, not sentences.
- */
-const ENGLISH_SENTENCES = String.raw`(() => {
-  const skip = (el) => el.closest('code, pre, kbd, samp, textarea, select, option, input, [data-value], [translate="no"], svg');
-  const found = [];
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const text = node.textContent.replace(/\s+/g, ' ').trim();
-    const parent = node.parentElement;
-    if (!text || !parent || skip(parent)) continue;
-    if (getComputedStyle(parent).display === 'none') continue;
-    if (/[^\x00-\x7f]/.test(text)) continue;
-    // Words of a sentence: space-separated, letters only (host names, paths and versions are not).
-    const words = text.split(' ').filter((w) => /^[A-Za-z][a-z'-]+[.,:;!?]?$/.test(w));
-    if (words.length >= 3) found.push(text);
-  }
-  return found;
-})()`;
-
-async function englishInJapanese(page: Page): Promise<string[]> {
-  return evaluateWithin<string[]>(page, ENGLISH_SENTENCES);
-}
 
 /** Screenshot (English, and Japanese for the main steps) plus the accessibility check, on every step. */
 async function record(page: Page, name: string, options: { japanese?: boolean } = {}): Promise<void> {
@@ -327,6 +289,22 @@ async function runWizard(browser: Browser, host: TestHost, variant: Variant, sho
     expect(await page.locator('.send-test li.check[data-status="fail"]').allTextContents()).toEqual([]);
     expect(await sent.getAttribute('data-ok')).toBe('true');
     if (shots) await record(page, name('8-verify'), { japanese: true });
+    await next(page);
+
+    // The way out: the test DNS cannot look up gmail.com's MX, so port 25 is "cannot tell".
+    await onStep(page, 'outbound');
+    const port25 = page.locator('[data-port25]');
+    await port25.waitFor({ timeout: 90_000 });
+    expect(await port25.getAttribute('data-port25')).toBe('unknown');
+    expect(await page.locator('li.check[data-check="certificate.snakeoil"]').getAttribute('data-status')).toBe('warn');
+    if (shots) await record(page, name('8b-outbound'), { japanese: true });
+    await next(page);
+    // The sender requirements, from the same checks: DKIM and SPF pass here.
+    await onStep(page, 'requirements');
+    await page.locator('table.requirements').first().waitFor({ timeout: 90_000 });
+    expect(await page.locator('tr[data-requirement="gmail.auth"]').getAttribute('data-status')).toBe('pass');
+    expect(await page.locator('tr[data-requirement="gmail.spamRate"]').getAttribute('data-status')).toBe('unknown');
+    if (shots) await record(page, name('8c-requirements'), { japanese: true });
     await next(page);
 
     await onStep(page, 'done');

@@ -182,11 +182,11 @@ function nameChecks(finding: ReverseNameFinding, facts: OutboundFacts): Check[] 
     const both = finding.myhostname === finding.heloName;
     const title = both ? checkText('outMyhostnameHeloTitle', { name }) : name === finding.myhostname ? checkText('outMyhostnameTitle', { name }) : checkText('outHeloTitle', { name });
     const id = both ? 'names.myhostname' : name === finding.myhostname ? 'names.myhostname' : 'names.helo';
-    const base = { id, area: 'ptr' as const, title, expected: checkText('outNameExpected', { address: address ?? '' }) };
     if (address === null) {
-      checks.push(makeCheck({ ...base, status: 'unknown', found: checkText('outNameUnknown') }));
+      checks.push(makeCheck({ id, area: 'ptr', title, status: 'unknown', found: checkText('outNameUnknown') }));
       continue;
     }
+    const base = { id, area: 'ptr' as const, title, expected: checkText('outNameExpected', { address }) };
     const forward = facts.forward.get(name.toLowerCase())?.answers ?? [];
     if (!forward.some((a) => sameAddress(a, address))) {
       checks.push(
@@ -322,7 +322,7 @@ export async function judgeOutbound(facts: OutboundFacts, options: JudgeOptions)
   });
   const relay = judgeRelay(facts.settings);
   const ptr = await reverseDnsCheck(facts, address);
-  const checks: Check[] = [port25Check(port25, facts), publicAddressCheck(discovery, [], []), policyCheck(policyListed), ...(ptr ? [ptr] : []), ...nameChecks(reverse, facts), ...tlsChecks(tls, facts, options.smtpdAddress), ...certificateChecks(certificate), relayCheck(relay, port25)];
+  const checks: Check[] = [port25Check(port25, facts), { ...publicAddressCheck(discovery, [], []), fix: null }, policyCheck(policyListed), ...(ptr ? [ptr] : []), ...nameChecks(reverse, facts), ...tlsChecks(tls, facts, options.smtpdAddress), ...certificateChecks(certificate), relayCheck(relay, port25)];
   const statuses: CheckStatus[] = checks.map((c) => c.status);
   return {
     port25: port25.status,

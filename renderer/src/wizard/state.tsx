@@ -2,6 +2,7 @@ import { createContext, useContext, useMemo, useReducer, type ReactNode } from '
 import type { DkimKeyInfo, PublishedRecords } from '../../../shared/contract/records.js';
 import type { VerifyReport } from '../../../shared/contract/verify.js';
 import type { InboundReport } from '../../../shared/inbound.js';
+import type { OutboundReport, RequirementsReport } from '../../../shared/outbound.js';
 import type { Inspection } from '../../../shared/inspection.js';
 import type { ApplyResult, Plan } from '../../../shared/plan.js';
 import type { DmarcPolicy, SpfAll } from '../../../shared/records/types.js';
@@ -50,6 +51,10 @@ export interface WizardValues {
   inbound: InboundReport | null;
   inboundPlan: Plan | null;
   inboundApplied: ApplyResult | null;
+  /** The way out (port 25, address, reverse name, TLS, relay), checked once per connection. */
+  outbound: OutboundReport | null;
+  /** The Gmail/Yahoo/Outlook sender requirements, judged once per domain. */
+  requirements: RequirementsReport | null;
 }
 
 export const initialValues: WizardValues = {
@@ -82,6 +87,8 @@ export const initialValues: WizardValues = {
   inbound: null,
   inboundPlan: null,
   inboundApplied: null,
+  outbound: null,
+  requirements: null,
 };
 
 type Action = { type: 'set'; values: Partial<WizardValues> } | { type: 'reset' };

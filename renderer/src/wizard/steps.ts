@@ -4,7 +4,9 @@ import { DomainStep } from '../steps/DomainStep.js';
 import { DoneStep } from '../steps/DoneStep.js';
 import { FindingsStep } from '../steps/FindingsStep.js';
 import { InboundStep } from '../steps/InboundStep.js';
+import { OutboundStep } from '../steps/OutboundStep.js';
 import { RecordsStep } from '../steps/RecordsStep.js';
+import { RequirementsStep } from '../steps/RequirementsStep.js';
 import { ReviewStep } from '../steps/ReviewStep.js';
 import { ServerStep } from '../steps/ServerStep.js';
 import { VerifyStep } from '../steps/VerifyStep.js';
@@ -16,7 +18,7 @@ export interface StepProps {
   goNext: () => void;
 }
 
-export type StepId = 'welcome' | 'server' | 'findings' | 'inbound' | 'domain' | 'records' | 'review' | 'apply' | 'verify' | 'done';
+export type StepId = 'welcome' | 'server' | 'findings' | 'inbound' | 'domain' | 'records' | 'review' | 'apply' | 'verify' | 'outbound' | 'requirements' | 'done';
 
 export interface StepDefinition {
   id: StepId;
@@ -57,5 +59,7 @@ export const steps: readonly StepDefinition[] = [
   { id: 'review', titleKey: 'steps.review', component: ReviewStep, canAdvance: (v) => v.applied !== null || (v.plan !== null && !v.plan.changed) },
   { id: 'apply', titleKey: 'steps.apply', component: ApplyStep, canAdvance: (v) => v.applied !== null || (v.plan !== null && !v.plan.changed) },
   { id: 'verify', titleKey: 'steps.verify', component: VerifyStep, canAdvance: () => true },
+  { id: 'outbound', titleKey: 'steps.outbound', component: OutboundStep, canAdvance: () => true },
+  { id: 'requirements', titleKey: 'steps.requirements', component: RequirementsStep, canAdvance: () => true },
   { id: 'done', titleKey: 'steps.done', component: DoneStep, canAdvance: () => true },
 ];

@@ -1,0 +1,116 @@
+import { useEffect, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Busy } from '../components/Busy.js';
+import { CheckList } from '../components/CheckList.js';
+import { ErrorNotice } from '../components/ErrorNotice.js';
+import { useCall } from '../hooks/useCall.js';
+import { usePages } from '../wizard/pages.js';
+import { useWizard } from '../wizard/state.js';
+
+const DEFAULT_PROBE_DOMAIN = 'gmail.com';
+
+/**
+ * The way out: whether mail can leave the server (port 25), and what receivers see of it
+ * (public address, policy list, reverse name, TLS, certificate, a relay). One question on
+ * screen: where port 25 is blocked, the one decision is to set up a relay.
+ */
+export function OutboundView() {
+  const { t } = useTranslation();
+  const pages = usePages();
+  const { values, update } = useWizard();
+  const id = useId();
+  const check = useCall('checkOutbound');
+  const { run } = check;
+  const [probeDomain, setProbeDomain] = useState(DEFAULT_PROBE_DOMAIN);
+  const sessionId = values.sessionId;
+  const report = values.outbound;
+  const domain = values.keys[0]?.domain ?? (values.domain || undefined);
+  const needed = sessionId !== null && report === null;
+
+  const start = (probe: string) => {
+    if (sessionId === null) return;
+    void run({ sessionId, probeDomain: probe, ...(domain ? { domain } : {}) }).then((result) => {
+      if (result) update({ outbound: result });
+    });
+  };
+  useEffect(() => {
+    if (needed) start(DEFAULT_PROBE_DOMAIN);
+    // Checks once per connection; "check again" runs it on request.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [needed]);
+
+  if (sessionId === null) {
+    return (
+      <section aria-labelledby="step-heading">
+        <h1 id="step-heading" tabIndex={-1}>
+          {t('outbound.heading')}
+        </h1>
+        <p className="notice info">{t('findings.notConnected')}</p>
+      </section>
+    );
+  }
+
+  return (
+    <section aria-labelledby="step-heading" className="outbound">
+      <h1 id="step-heading" tabIndex={-1}>
+        {t('outbound.heading')}
+      </h1>
+      <p>{t('outbound.intro')}</p>
+      {check.state.status === 'loading' && <Busy label={t('outbound.checking', { domain: probeDomain })} onCancel={check.cancel} />}
+      {check.state.status === 'error' && <ErrorNotice error={check.state.error} onRetry={() => start(probeDomain)} />}
+      {report && check.state.status !== 'loading' && (
+        <>
+          <div className={`notice ${report.port25 === 'open' ? 'ok' : report.port25 === 'blocked' ? 'warn' : 'info'}`} role="status" data-port25={report.port25}>
+            <p>
+              <strong>{t(`outbound.port25.${report.port25}`, { host: report.port25Probe.host ?? report.port25Probe.probeDomain })}</strong>
+            </p>
+            <p>{t(`outbound.port25Meaning.${report.port25}`)}</p>
+            {report.port25 === 'blocked' && <RelayLink />}
+          </div>
+          <p>
+            {t('outbound.publicAddress')}: <strong>{report.publicAddress === 'unknown' ? t('outbound.addressUnknown') : report.publicAddress}</strong>
+          </p>
+          <h2>{t('outbound.findingsHeading')}</h2>
+          <CheckList checks={report.checks} />
+          <form
+            className="probe-again"
+            onSubmit={(event) => {
+              event.preventDefault();
+              start(probeDomain.trim() || DEFAULT_PROBE_DOMAIN);
+            }}
+          >
+            <label htmlFor={`${id}-probe`}>{t('outbound.probeDomain')}</label>
+            <p className="help" id={`${id}-probe-help`}>
+              {t('outbound.probeDomainHelp')}
+            </p>
+            <input id={`${id}-probe`} aria-describedby={`${id}-probe-help`} value={probeDomain} onChange={(event) => setProbeDomain(event.target.value)} spellCheck={false} autoComplete="off" />
+            <button type="submit" className="secondary">
+              {t('outbound.again')}
+            </button>
+          </form>
+          <p>
+            <button type="button" className="link" onClick={() => pages.open('requirements')}>
+              {t('outbound.toRequirements')}
+            </button>
+          </p>
+        </>
+      )}
+    </section>
+  );
+}
+
+/** The relay set-up (the relay step or page, id `relay`), linked only where the wizard has it. */
+function RelayLink() {
+  const { t } = useTranslation();
+  const pages = usePages();
+  if (!pages.has('relay')) return <p className="help">{t('outbound.relayHow')}</p>;
+  return (
+    <button type="button" className="primary" onClick={() => pages.go('relay')}>
+      {t('outbound.toRelay')}
+    </button>
+  );
+}
+
+export function OutboundStep() {
+  return <OutboundView />;
+}
