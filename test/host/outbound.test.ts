@@ -25,7 +25,7 @@ describe.skipIf(skip !== null)(suite('homemail outbound on the test host'), () =
 
   beforeAll(async () => {
     host = await resetHost('fresh');
-    world = await startOutboundWorld(host);
+    world = await startOutboundWorld(host, ['example.test. 60 IN TXT "v=spf1 mx -all"']);
     session = await connectAdmin(host);
   }, 120_000);
 
@@ -142,5 +142,23 @@ describe.skipIf(skip !== null)(suite('homemail outbound on the test host'), () =
     expect(json.port25).toBe('blocked');
     expect(json.publicAddress).toBe('unknown');
     expect(host.diffSnapshots(before, await host.snapshot())).toEqual([]);
+  });
+
+  it('homemail requirements --ssh: rows {receiver, requirement, status, source} from the DNS and server checks', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'hm-requirements-'));
+    const run = await runCliCaptured(
+      ['requirements', '--domain', host.domain, '--resolver', `${host.dns.address}:${host.dns.port}`, '--ssh', `admin@${host.sshHost}:${host.sshPort}`, '-i', host.users.admin.keyPath, '--password-stdin', '--known-hosts', path.join(dir, 'kh'), '--accept-new-host-key', '--json'],
+      { stdin: `${host.users.admin.password}\n` },
+    );
+    expect(run.err).toBe('');
+    const json = JSON.parse(run.out) as { serverChecked: boolean; rows: Array<{ receiver: string; id: string; requirement: string; status: string; source: string }> };
+    expect(json.serverChecked).toBe(true);
+    const status = (id: string) => json.rows.find((r) => r.id === id)?.status;
+    expect(status('gmail.auth')).toBe('pass'); // SPF "v=spf1 mx -all"
+    expect(status('gmail.tls')).toBe('pass'); // smtp_tls_security_level = may, read from the server
+    expect(status('gmail.bulk.dmarc')).toBe('fail'); // no DMARC record
+    expect(status('outlook.dkim')).toBe('unknown'); // no selector given
+    expect(json.rows.every((r) => r.source.startsWith('https://') && r.requirement !== '')).toBe(true);
+    expect(run.code).toBe(1);
   });
 });
