@@ -53,6 +53,7 @@ export function App({ startAt = 0 }: { startAt?: number }) {
   const [reached, setReached] = useState(startAt);
   const [page, setPage] = useState<PageId | null>(null);
   const main = useRef<HTMLElement>(null);
+  const pagesMenu = useRef<HTMLDetailsElement>(null);
   const first = useRef(true);
   const step = steps[index] ?? steps[0];
   // Narrow in em (the user agent's text size): 200 % zoom or 32 px text on a laptop screen folds the step list.
@@ -109,6 +110,26 @@ export function App({ startAt = 0 }: { startAt?: number }) {
     </ol>
   );
 
+  const pageList = (
+    <ul>
+      {pageIds.map((id) => (
+        <li key={id}>
+          <button
+            type="button"
+            className="link"
+            aria-current={page === id ? 'page' : undefined}
+            onClick={() => {
+              if (pagesMenu.current) pagesMenu.current.open = false;
+              setPage(id);
+            }}
+          >
+            {t(id === 'status' ? 'watch.nav' : `pages.${id}.link`)}
+          </button>
+        </li>
+      ))}
+    </ul>
+  );
+
   return (
     <PagesContext.Provider value={pages}>
       <div className="app">
@@ -116,15 +137,15 @@ export function App({ startAt = 0 }: { startAt?: number }) {
           <span className="brand">{t('app.title')}</span>
           <span className="tagline">{t('app.tagline')}</span>
           <nav className="page-links" aria-label={t('pages.navLabel')}>
-            <ul>
-              {pageIds.map((id) => (
-                <li key={id}>
-                  <button type="button" className="link" aria-current={page === id ? 'page' : undefined} onClick={() => setPage(id)}>
-                    {t(id === 'status' ? 'watch.nav' : `pages.${id}.link`)}
-                  </button>
-                </li>
-              ))}
-            </ul>
+            {compact ? (
+              // Narrow windows (large text, zoom): the page links fold like the step list, so the step's heading stays on the first screen.
+              <details className="pages-compact" ref={pagesMenu}>
+                <summary>{t('pages.navLabel')}</summary>
+                {pageList}
+              </details>
+            ) : (
+              pageList
+            )}
           </nav>
           <label className="language">
             <span>{t('app.language')}</span>
