@@ -1,23 +1,27 @@
-import { renderCheckEnglish, renderSummaryEnglish, summarize } from '../../../shared/checks.js';
+import { summarize } from '../../../shared/checks.js';
+import { checkLines, summaryLine } from '../../../shared/i18n/checkLines.js';
 import type { OutboundReport } from '../../../shared/outbound.js';
 import { normalizeDomain } from '../../../shared/validation/domain.js';
 import { orThrow } from '../../../shared/validation/problem.js';
 import { checkOutbound } from '../../services/outbound/outbound.js';
 import { DEFAULT_PROBE_DOMAIN } from '../../services/outbound/probe.js';
 import { parseCommandArgs, writeJson, writeLine, writeLines, type CliIO, type Command } from '../command.js';
+import { cliText, type CliText } from '../language.js';
 import { connectFromCli, readSshOptions, sshOptionSpec, sshUsage } from '../sshOptions.js';
 
 const domainOption = (flag: string, value: string | undefined) => (value === undefined ? undefined : orThrow(flag, normalizeDomain(value)));
 
-export function formatOutbound(report: OutboundReport): string[] {
+/** The findings in the CLI's language (LANG): the port 25 verdict, the public address, every check. */
+export function formatOutbound(report: OutboundReport, text: CliText): string[] {
   const probe = report.port25Probe;
+  const address = report.publicAddress === 'unknown' ? text.t('outbound.addressUnknown') : report.publicAddress;
   return [
-    `Outbound port 25 to ${probe.host ?? probe.probeDomain}: ${report.port25}`,
-    `Public address (as the server sees it): ${report.publicAddress}${report.publicAddressVia ? ` (via ${report.publicAddressVia})` : ''}`,
+    text.t(`outbound.port25.${report.port25}`, { host: probe.host ?? probe.probeDomain }),
+    `${text.t('outbound.publicAddress')}: ${address}`,
     '',
-    ...report.checks.flatMap((check) => renderCheckEnglish(check)),
+    ...report.checks.flatMap((check) => checkLines(check, text)),
     '',
-    renderSummaryEnglish(summarize(report.checks)),
+    summaryLine(summarize(report.checks), text),
   ];
 }
 
@@ -33,9 +37,10 @@ export const outboundCommand: Command = {
     const session = await connectFromCli(ssh, io);
     try {
       const report = await checkOutbound(session, { probeDomain, mailDomain });
+      const text = cliText(io.env);
       if (values.json) writeJson(io, report);
-      else writeLines(io, formatOutbound(report));
-      if (!values.json && report.port25 === 'blocked') writeLine(io, '\nPort 25 is blocked: set up a relay (homemail relay --ssh … --relay HOST:587 …).');
+      else writeLines(io, formatOutbound(report, text));
+      if (!values.json && report.port25 === 'blocked') writeLine(io, `\n${text.t('outbound.relayHow')}`);
       return report.ok ? 0 : 1;
     } finally {
       await session.close();

@@ -3,17 +3,18 @@ import { HomemailError, badInput } from '../../../shared/errors.js';
 import type { RequirementRow } from '../../../shared/outbound.js';
 import { checkRequirements } from '../../services/outbound/checkRequirements.js';
 import { parseCommandArgs, writeJson, writeLine, writeLines, type CliIO, type Command } from '../command.js';
+import { cliText, type CliText } from '../language.js';
 import { connectFromCli, readSshOptions, sshOptionSpec, sshUsage } from '../sshOptions.js';
 
 const marks = { pass: '✓', fail: '✗', unknown: '?' } as const;
-const receivers = { gmail: 'Gmail', yahoo: 'Yahoo', outlook: 'Outlook.com' } as const;
 
-export function formatRequirements(rows: readonly RequirementRow[]): string[] {
+/** The checklist in the CLI's language (LANG): per receiver its page, then each rule with its result. */
+export function formatRequirements(rows: readonly RequirementRow[], text: CliText): string[] {
   const lines: string[] = [];
   for (const receiver of ['gmail', 'yahoo', 'outlook'] as const) {
     const own = rows.filter((r) => r.receiver === receiver);
-    lines.push(`${receivers[receiver]} — ${own[0]?.source ?? ''}`);
-    for (const row of own) lines.push(`  ${marks[row.status]} ${row.status === 'unknown' ? 'cannot tell' : row.status}: ${row.requirement}`, `      found: ${row.found}`);
+    lines.push(`${text.t(`requirements.receiver.${receiver}`)} — ${text.t('requirements.source')}: ${own[0]?.source ?? ''}`);
+    for (const row of own) lines.push(`  ${marks[row.status]} [${text.t(`verify.status.${row.status}`)}] ${text.t(`requirements.rules.${row.id}`)} (${text.t(`requirements.scope.${row.scope}`)})`);
     lines.push('');
   }
   return lines;
@@ -52,9 +53,11 @@ export const requirementsCommand: Command = {
       if (values.json) {
         writeJson(io, { domain: report.domain, serverChecked: report.serverChecked, ok: report.ok, rows: report.rows });
       } else {
-        writeLine(io, `Sender requirements for ${report.domain}${report.serverChecked ? '' : ' (DNS only: give --ssh to check the server too)'}`);
+        const text = cliText(io.env);
+        writeLine(io, `${text.t('requirements.heading')}: ${report.domain}`);
+        if (!report.serverChecked) writeLine(io, text.t('requirements.dnsOnlyCli'));
         writeLine(io);
-        writeLines(io, formatRequirements(report.rows));
+        writeLines(io, formatRequirements(report.rows, text));
       }
       return report.ok ? 0 : 1;
     } finally {

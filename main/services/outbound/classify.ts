@@ -75,11 +75,12 @@ export function discoverFromEchoes(facts: OutboundFacts, echoes: readonly Addres
     const answer = echo.answer ?? '';
     if (echo.status === 'NOERROR' && parseIpAddress(answer).ok) {
       const label = echoes.find((e) => e.server === echo.server)?.label ?? echo.server;
-      return { address: parseIpAddress(answer).ok ? answer : '', via: `${label}, asked from the server` };
+      return { address: answer, via: label };
     }
   }
-  const statuses = [...new Set(facts.echoes.map((e) => e.status))].join(', ') || 'no answer';
-  return { address: null, reason: `no DNS echo service answered the server (${statuses})` };
+  // A DNS error code (words.checks.reason): what the first echo service said.
+  const codes: Record<string, string> = { REFUSED: 'EREFUSED', SERVFAIL: 'ESERVFAIL', NXDOMAIN: 'ELYING', NOERROR: 'ENODATA' };
+  return { address: null, reason: codes[facts.echoes[0]?.status ?? ''] ?? 'ETIMEOUT' };
 }
 
 export function judgePolicyList(address: string | null, zone: string, probes: ReadonlyMap<string, DnsLine>): PolicyListFinding {
