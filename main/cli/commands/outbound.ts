@@ -27,7 +27,6 @@ export function formatOutbound(report: OutboundReport, text: CliText): string[] 
 
 export const outboundCommand: Command = {
   name: 'outbound',
-  summary: `The way out: whether port 25 leaves the server (tried against the MX of --probe-domain, default ${DEFAULT_PROBE_DOMAIN}; nothing is sent), the public address and Spamhaus's policy list through the server's resolver, the reverse name, TLS and smtpd's certificate, and any relay already set. Exit 1 when something is wrong.`,
   usage: `outbound ${sshUsage} [--probe-domain D] [--domain D] [--json]`,
   async run(argv: string[], io: CliIO): Promise<number> {
     const { values } = parseCommandArgs(this, argv, { ...sshOptionSpec, json: { type: 'boolean' }, 'probe-domain': { type: 'string' }, domain: { type: 'string' } });

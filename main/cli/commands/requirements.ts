@@ -22,7 +22,6 @@ export function formatRequirements(rows: readonly RequirementRow[], text: CliTex
 
 export const requirementsCommand: Command = {
   name: 'requirements',
-  summary: "The sender requirements Gmail, Yahoo and Outlook.com publish, each pass / fail / cannot tell from Homemail's checks, with the receiver's page. With --ssh the server is asked too (TLS, reverse DNS from its public address). Exit 1 when one fails.",
   usage: `requirements --domain D [--selector S]… [--ip ADDR]… [--resolver ADDR[:PORT]]… [${sshUsage}] [--json]`,
   async run(argv: string[], io: CliIO): Promise<number> {
     const { values } = parseCommandArgs(this, argv, {
