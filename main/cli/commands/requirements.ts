@@ -1,8 +1,8 @@
 import { verifyDnsInput } from '../../../shared/contract/verify.js';
-import { HomemailError, badInput } from '../../../shared/errors.js';
+import { badInput } from '../../../shared/errors.js';
 import type { RequirementRow } from '../../../shared/outbound.js';
 import { checkRequirements } from '../../services/outbound/checkRequirements.js';
-import { parseCommandArgs, writeJson, writeLine, writeLines, type CliIO, type Command } from '../command.js';
+import { cliError, parseCommandArgs, usageHint, writeJson, writeLine, writeLines, type CliIO, type Command } from '../command.js';
 import { cliText, type CliText } from '../language.js';
 import { connectFromCli, readSshOptions, sshOptionSpec, sshUsage } from '../sshOptions.js';
 
@@ -32,7 +32,7 @@ export const requirementsCommand: Command = {
       resolver: { type: 'string', multiple: true },
       json: { type: 'boolean' },
     });
-    if (values.domain === undefined) throw new HomemailError('usage', 'requirements: --domain is required.', { hint: `Usage: homemail ${this.usage}` });
+    if (values.domain === undefined) throw cliError('usage', 'cliRequired', { option: '--domain' }, { field: 'domain', hint: usageHint(this.usage) });
     const parsed = verifyDnsInput.safeParse({
       domain: values.domain,
       dkim: (values.selector ?? []).map((selector) => ({ selector })),
