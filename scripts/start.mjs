@@ -10,6 +10,8 @@ const built = spawnSync(npm, ['run', 'build'], { stdio: 'inherit' });
 if (built.status !== 0) process.exit(built.status ?? 1);
 
 let binary = installedElectronBinary();
+/** Why the desktop runtime is missing ('' when the download said nothing useful); null while it is there. */
+let unavailable = null;
 if (!binary) {
   console.log('Fetching the Electron desktop runtime (first launch only)…');
   const fetched = spawnSync(process.execPath, [path.join(electronPackageDir(), 'install.js')], {
@@ -18,15 +20,12 @@ if (!binary) {
     encoding: 'utf8',
   });
   binary = fetched.status === 0 ? installedElectronBinary() : null;
-  if (!binary) {
-    const reason = (fetched.stderr ?? '').split('\n').find((line) => /error|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|timed out/i.test(line))?.trim();
-    console.error(
-      `\nThe Electron desktop runtime could not be downloaded${reason ? ` (${reason})` : ''}, so the same wizard opens in your browser instead (web mode).`,
-    );
-  }
+  if (!binary) unavailable = (fetched.stderr ?? '').split('\n').find((line) => /error|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|timed out/i.test(line))?.trim() ?? '';
 }
 
-// Without the desktop runtime: `homemail web`, which prints its address and opens the browser.
-const child = binary ? spawn(binary, ['.'], { stdio: 'inherit' }) : spawn(process.execPath, ['bin/homemail.js', 'web', ...process.argv.slice(2)], { stdio: 'inherit' });
+// Without the desktop runtime: `homemail web`, which says why in the person's language (from
+// the catalogs, following LANG), prints its address and opens the browser.
+const env = unavailable === null ? process.env : { ...process.env, HOMEMAIL_DESKTOP_UNAVAILABLE: unavailable };
+const child = binary ? spawn(binary, ['.'], { stdio: 'inherit' }) : spawn(process.execPath, ['bin/homemail.js', 'web', ...process.argv.slice(2)], { stdio: 'inherit', env });
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
