@@ -28,7 +28,7 @@ export function summaryLine(summary: CheckSummary, text: TextRenderer): string {
 }
 
 /** Columns a terminal gives the text: two for each wide (CJK) character. */
-function displayWidth(value: string): number {
+export function displayWidth(value: string): number {
   let width = 0;
   for (const char of value) width += /[\u1100-\u115F\u2E80-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6]/u.test(char) ? 2 : 1;
   return width;

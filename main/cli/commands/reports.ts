@@ -4,6 +4,7 @@ import { badInput } from '../../../shared/errors.js';
 import type { ReportPeriod, ReportsResult } from '../../../shared/reports.js';
 import { readReports } from '../../services/reports/readReports.js';
 import { cliError, parseCommandArgs, writeJson, writeLines, type CliIO, type Command } from '../command.js';
+import { displayWidth } from '../../../shared/i18n/checkLines.js';
 import { cliText, type CliText } from '../language.js';
 import { connectFromCli, readSshOptions, sshOptionSpec, sshUsage } from '../sshOptions.js';
 
@@ -15,7 +16,7 @@ function parseField<T>(schema: z.ZodType<T>, value: string | number, field: stri
 
 /** Pads to a width in terminal columns (a CJK character takes two). */
 function pad(text: string, width: number): string {
-  const columns = [...text].reduce((sum, c) => sum + (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(c) ? 2 : 1), 0);
+  const columns = displayWidth(text);
   return columns >= width ? text : text + ' '.repeat(width - columns);
 }
 
