@@ -18,6 +18,10 @@ import { maildirFigures, parseFigures, rssFigures, type ChildRun, type MaildirFi
 const RESULTS_FILE = 'bench/results.json';
 const args = new Set(process.argv.slice(2));
 const keygenRuns = Number(process.argv.find((a) => a.startsWith('--keygen-runs='))?.slice('--keygen-runs='.length) ?? 30);
+/** `--only=apply` / `--only=reports` (or `--only NAME`): one part alone, printed; no results file written. */
+const onlyIndex = process.argv.findIndex((a) => a === '--only' || a.startsWith('--only='));
+const onlyArg = onlyIndex === -1 ? undefined : process.argv[onlyIndex];
+const only = onlyArg === undefined ? null : onlyArg === '--only' ? (process.argv[onlyIndex + 1] ?? '') : onlyArg.slice('--only='.length);
 
 const log = (text: string): void => void process.stderr.write(`[bench] ${text}\n`);
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error)).split('\n')[0]?.slice(0, 300) ?? 'unknown error';
@@ -308,8 +312,43 @@ async function reportsOnly(): Promise<number> {
   return REPORTS_KEYS.some((key) => results[key].value === null) ? 1 : 0;
 }
 
+/**
+ * `--only=apply` (or `--only apply`): the apply figures alone (round trips, apply time at 0 and
+ * 100 ms RTT) on a fresh host, printed with the whole apply figure; bench/results.json is left
+ * as it is. Through test/host/isolated.sh no host lock is taken (the host is its own).
+ */
+async function applyOnly(): Promise<number> {
+  const availability = hostAvailability();
+  if (!availability.ok) {
+    log(`the test host cannot run here: ${availability.reason}`);
+    return 1;
+  }
+  const lock = process.env['HOMEMAIL_HOST_DIR'] === undefined ? await takeHostLock() : null;
+  let change: ChangeFigures | Error;
+  try {
+    const up = await step('test host up (fresh)', async () => {
+      await buildBase();
+      return resetHost('fresh');
+    });
+    change = up instanceof Error ? up : await step('round trips and apply at 0 and 100 ms RTT', () => changeFigures(up));
+  } finally {
+    await step('test host down', () => hostDown());
+    await lock?.release();
+  }
+  const results = changeResults(change);
+  const keys = ['inspect_round_trips', 'apply_round_trips', 'apply_seconds_at_100ms_rtt'] as const;
+  process.stdout.write(`${formatTable(results, keys)}\n`);
+  process.stdout.write(`apply_seconds_at_100ms_rtt: ${JSON.stringify(results.apply_seconds_at_100ms_rtt, null, 2)}\n`);
+  return keys.some((key) => results[key].value === null) ? 1 : 0;
+}
+
 async function main(): Promise<number> {
-  if (process.argv.includes('--only=reports')) return reportsOnly();
+  if (only === 'reports') return reportsOnly();
+  if (only === 'apply') return applyOnly();
+  if (only !== null) {
+    log(`--only takes apply or reports, not "${only}"`);
+    return 2;
+  }
   const started = performance.now();
   if (!args.has('--no-build')) {
     const built = await step('npm run build', npmBuild);
