@@ -41,8 +41,9 @@ export const SPF_VOID_LIMIT = 2;
 
 const LOOKUP_MECHANISMS = new Set(['include', 'a', 'mx', 'ptr', 'exists']);
 
+/** RFC 7208 §4.5: a TXT value is an SPF record when it begins with "v=spf1" followed by a space or its end. */
 export function isSpfRecord(value: string): boolean {
-  return /^v=spf1(\s|$)/i.test(value.trim());
+  return /^v=spf1(?: |$)/i.test(value);
 }
 
 export interface SpfTerm {
@@ -52,32 +53,40 @@ export interface SpfTerm {
   /** Mechanism or modifier name, lower case. */
   name: string;
   qualifier: '+' | '-' | '~' | '?';
-  /** After ":" or "=" (mechanisms: may include /cidr). */
+  /** After ":" or "=" (mechanisms: may include /cidr); '' when there is none. */
   argument: string;
 }
 
-/** Splits an SPF record's terms (after `v=spf1`). Unknown text is kept as written. */
+/**
+ * One SPF term as written (RFC 7208 §4.6.1, §6): `name=value` is a modifier; anything else a
+ * mechanism, its qualifier (default +), its name up to ":" or "/", its argument after ":"
+ * (a "/cidr" kept). Nothing is judged here: unknown names are kept as written.
+ */
+export function parseSpfTerm(text: string): SpfTerm {
+  const modifier = /^([A-Za-z][A-Za-z0-9_.-]*)=(.*)$/.exec(text);
+  if (modifier) return { text, kind: 'modifier', name: (modifier[1] as string).toLowerCase(), qualifier: '+', argument: modifier[2] as string };
+  const qualified = /^[+\-~?]/.test(text);
+  const qualifier = qualified ? (text[0] as SpfTerm['qualifier']) : '+';
+  const body = qualified ? text.slice(1) : text;
+  const split = body.search(/[:/]/);
+  const name = (split < 0 ? body : body.slice(0, split)).toLowerCase();
+  const argument = split < 0 ? '' : body.slice(split + (body[split] === ':' ? 1 : 0));
+  return { text, kind: 'mechanism', name, qualifier, argument };
+}
+
+/** Splits an SPF record's terms (after `v=spf1`, any whitespace between them). Unknown text is kept as written. */
 export function parseSpfTerms(value: string): SpfTerm[] {
-  return value
-    .trim()
-    .split(/\s+/)
-    .slice(1)
-    .filter((t) => t !== '')
-    .map((text) => {
-      const modifier = /^([A-Za-z][A-Za-z0-9_.-]*)=(.*)$/.exec(text);
-      if (modifier) return { text, kind: 'modifier', name: (modifier[1] as string).toLowerCase(), qualifier: '+', argument: modifier[2] as string };
-      const qualifier = /^[+\-~?]/.test(text) ? (text[0] as SpfTerm['qualifier']) : '+';
-      const body = /^[+\-~?]/.test(text) ? text.slice(1) : text;
-      const split = body.search(/[:/]/);
-      const name = (split < 0 ? body : body.slice(0, split)).toLowerCase();
-      const argument = split < 0 ? '' : body.slice(split + (body[split] === ':' ? 1 : 0));
-      return { text, kind: 'mechanism', name, qualifier, argument };
-    });
+  return value.trim().split(/\s+/).slice(1).filter((t) => t !== '').map(parseSpfTerm);
+}
+
+/** Whether a term makes a receiver query DNS (RFC 7208 §4.6.4): include, a, mx, ptr, exists, redirect. */
+export function isSpfLookupTerm(term: SpfTerm): boolean {
+  return term.kind === 'mechanism' ? LOOKUP_MECHANISMS.has(term.name) : term.name === 'redirect';
 }
 
 /** Counts the terms that make a receiver query DNS (include, a, mx, ptr, exists, redirect). */
 export function countSpfLookups(terms: readonly SpfTerm[]): number {
-  return terms.filter((t) => (t.kind === 'mechanism' ? LOOKUP_MECHANISMS.has(t.name) : t.name === 'redirect')).length;
+  return terms.filter(isSpfLookupTerm).length;
 }
 
 function termKey(term: SpfTerm): string {

@@ -4,7 +4,7 @@
  * (no records at all). Pure: the answers come from a lookup done beforehand
  * (main/services/verify/published.ts follows the same queries through DNS).
  */
-import { isSpfRecord, parseSpfTerms, type SpfTerm } from './spf.js';
+import { isSpfLookupTerm, isSpfRecord, parseSpfTerms, type SpfTerm } from './spf.js';
 import type { SpfLookupAnswers } from './types.js';
 
 /** How far includes are followed: RFC 7208's own limit of 10 lookups stops any receiver before. */
@@ -18,9 +18,6 @@ export interface SpfQuery {
 
 export const spfAnswerKey = (query: SpfQuery): string => `${query.type} ${query.name}`;
 
-const lookupTerm = (t: SpfTerm): boolean =>
-  t.kind === 'mechanism' ? ['include', 'a', 'mx', 'ptr', 'exists'].includes(t.name) : t.name === 'redirect';
-
 /** A term's target domain (its own, or the record's owner), or null when it holds a macro or is ptr. */
 export function spfTermTarget(term: SpfTerm, owner: string): string | null {
   if (term.name === 'ptr') return null;
@@ -32,7 +29,7 @@ export function spfTermTarget(term: SpfTerm, owner: string): string | null {
 /** The queries a receiver makes for this record's own lookup terms (an IPv4 sender: A for a/exists). */
 export function spfQueriesOf(value: string, owner: string): SpfQuery[] {
   const queries: SpfQuery[] = [];
-  for (const term of parseSpfTerms(value).filter(lookupTerm)) {
+  for (const term of parseSpfTerms(value).filter(isSpfLookupTerm)) {
     const target = spfTermTarget(term, owner);
     if (target === null) continue;
     if (term.name === 'include' || term.name === 'redirect') queries.push({ name: target, type: 'TXT' });
@@ -72,7 +69,7 @@ export function spfCost(value: string, owner: string, answers: SpfLookupAnswers)
     const terms: TermCost[] = [];
     const parsed = parseSpfTerms(record);
     const hasAll = parsed.some((t) => t.kind === 'mechanism' && t.name === 'all');
-    for (const term of parsed.filter(lookupTerm)) {
+    for (const term of parsed.filter(isSpfLookupTerm)) {
       if (term.name === 'redirect' && hasAll) continue; // ignored when an all is present (§6.1)
       const cost: TermCost = { term: term.text, lookups: 1, voids: 0 };
       terms.push(cost);

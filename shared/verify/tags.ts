@@ -2,6 +2,9 @@
  * Parsers for the TXT records verify reads: DKIM key records (RFC 6376 §3.6.1), DMARC
  * (RFC 7489 §6.3) and SPF (RFC 7208 §4.6, §5). Pure: also used by the renderer.
  */
+import { isSpfLookupTerm, isSpfRecord, parseSpfTerm, type SpfTerm } from '../records/spf.js';
+
+export type { SpfTerm };
 
 /**
  * Why a record does not parse: a code (its sentence is `words.checks.problem.<code>` in the
@@ -153,53 +156,43 @@ export function dmarcReportAddress(uri: string): string | null {
   return /^[^@\s]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+\.?$/.test(address) ? address : null;
 }
 
-/** Whether a record is an SPF record (RFC 7208 §4.5: "v=spf1" then a space or the end). */
-export function isSpfRecord(record: string): boolean {
-  return /^v=spf1(?: |$)/i.test(record);
-}
-
-export interface SpfTerm {
-  qualifier: '+' | '-' | '~' | '?';
-  name: string;
-  value: string | null;
-}
+export { isSpfRecord };
 
 export type ParsedSpf = { ok: true; terms: SpfTerm[] } | { ok: false; problem: RecordProblem };
 
 const mechanisms = new Set(['all', 'include', 'a', 'mx', 'ptr', 'ip4', 'ip6', 'exists']);
 const modifiers = new Set(['redirect', 'exp']);
 
-/** Term-level syntax of an SPF record (enough to name what is wrong; evaluation is mailauth's). */
+/**
+ * Term-level syntax of an SPF record (enough to name what is wrong; evaluation is mailauth's).
+ * Terms are read by the one SPF term reader (shared/records/spf.ts), then judged here.
+ */
 export function parseSpfRecord(record: string): ParsedSpf {
   if (!isSpfRecord(record)) return failed('spfNoVersion');
   const terms: SpfTerm[] = [];
   for (const word of record.split(' ').slice(1)) {
     if (word === '') continue;
-    const modifier = /^([A-Za-z][A-Za-z0-9._-]*)=(.*)$/.exec(word);
-    if (modifier?.[1] && modifier[2] !== undefined) {
-      const name = modifier[1].toLowerCase();
-      if (modifiers.has(name) && terms.some((t) => t.name === name)) return failed('tagTwice', { tag: name });
-      terms.push({ qualifier: '+', name, value: modifier[2] });
+    const term = parseSpfTerm(word);
+    const { name, argument } = term;
+    if (term.kind === 'modifier') {
+      if (modifiers.has(name) && terms.some((t) => t.kind === 'modifier' && t.name === name)) return failed('tagTwice', { tag: name });
+      terms.push(term);
       continue;
     }
-    const match = /^([+\-~?]?)([A-Za-z][A-Za-z0-9]*)([:/].*)?$/.exec(word);
-    const name = match?.[2]?.toLowerCase();
-    if (!match || name === undefined || !mechanisms.has(name)) return failed('spfUnknownTerm', { term: word });
-    const rest = match[3] ?? '';
-    const value = rest.startsWith(':') ? rest.slice(1) : rest === '' ? null : rest;
-    if ((name === 'include' || name === 'exists') && !value) return failed('spfNeedsDomain', { tag: name, term: word });
-    if ((name === 'ip4' || name === 'ip6') && !value) return failed('spfNeedsAddress', { tag: name, term: word });
-    if (name === 'ip4' && value && !/^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/.test(value)) return failed('spfNotIpv4', { term: word });
-    if (name === 'ip6' && value && !/^[0-9A-Fa-f:.]+(\/\d{1,3})?$/.test(value)) return failed('spfNotIpv6', { term: word });
-    if (name === 'all' && value !== null) return failed('spfAllValue', { term: word });
-    terms.push({ qualifier: (match[1] || '+') as SpfTerm['qualifier'], name, value });
+    if (!mechanisms.has(name)) return failed('spfUnknownTerm', { term: word });
+    if ((name === 'include' || name === 'exists') && argument === '') return failed('spfNeedsDomain', { tag: name, term: word });
+    if ((name === 'ip4' || name === 'ip6') && argument === '') return failed('spfNeedsAddress', { tag: name, term: word });
+    if (name === 'ip4' && !/^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/.test(argument)) return failed('spfNotIpv4', { term: word });
+    if (name === 'ip6' && !/^[0-9A-Fa-f:.]+(\/\d{1,3})?$/.test(argument)) return failed('spfNotIpv6', { term: word });
+    if (name === 'all' && word.replace(/^[+\-~?]/, '').length !== 'all'.length) return failed('spfAllValue', { term: word });
+    terms.push(term);
   }
   return { ok: true, terms };
 }
 
 /** Terms that cost one DNS lookup each (RFC 7208 §4.6.4); include/redirect also cost their target's. */
 export function spfLookupTerms(terms: readonly SpfTerm[]): SpfTerm[] {
-  return terms.filter((t) => ['include', 'a', 'mx', 'ptr', 'exists', 'redirect'].includes(t.name));
+  return terms.filter(isSpfLookupTerm);
 }
 
 export type BlocklistAnswer = { kind: 'clear' } | { kind: 'listed'; codes: string[] } | { kind: 'refused'; codes: string[] } | { kind: 'odd'; codes: string[] };

@@ -66,7 +66,7 @@ function spfFollowUps(record: string, owner: string): PlannedQuery[] {
   const parsed = parseSpfRecord(record);
   if (!parsed.ok) return [];
   return spfLookupTerms(parsed.terms).flatMap((term): PlannedQuery[] => {
-    const target = spfTarget(term.value, owner);
+    const target = spfTarget(term.argument === '' ? null : term.argument, owner);
     if (target === null) return [];
     switch (term.name) {
       case 'include':

@@ -113,8 +113,8 @@ export async function countSpfLookups(record: string, lookup: Lookup, depth = 0)
   for (const term of spfLookupTerms(parsed.terms)) {
     count += 1;
     if (count > 10 || depth > 10) return count;
-    if ((term.name === 'include' || term.name === 'redirect') && term.value && !term.value.includes('%')) {
-      const answer = await lookup(term.value, 'TXT');
+    if ((term.name === 'include' || term.name === 'redirect') && term.argument !== '' && !term.argument.includes('%')) {
+      const answer = await lookup(term.argument, 'TXT');
       const target = txtStrings(answer).filter(isSpfRecord);
       if (target.length === 1 && target[0]) count += await countSpfLookups(target[0], lookup, depth + 1);
     }

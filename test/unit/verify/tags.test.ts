@@ -11,6 +11,7 @@ import {
   parseTagList,
   spfLookupTerms,
 } from '../../../shared/verify/tags.js';
+import { countSpfLookups, parseSpfTerms } from '../../../shared/records/spf.js';
 
 describe('DKIM key records', () => {
   it('joins TXT strings and parses tags in any order', () => {
@@ -77,12 +78,36 @@ describe('SPF records', () => {
     expect(spfLookupTerms(parsed.terms).map((t) => t.name)).toEqual(['a', 'mx', 'include', 'exists', 'redirect']);
     expect(parsed.terms.find((t) => t.name === 'all')?.qualifier).toBe('~');
   });
-  it('names syntax errors', () => {
-    expect(parseSpfRecord('v=spf1 ip4:999.1')).toEqual({ ok: false, problem: { code: 'spfNotIpv4', params: { term: 'ip4:999.1' } } });
-    expect(parseSpfRecord('v=spf1 include')).toEqual({ ok: false, problem: { code: 'spfNeedsDomain', params: { tag: 'include', term: 'include' } } });
-    expect(parseSpfRecord('v=spf1 foo:bar')).toEqual({ ok: false, problem: { code: 'spfUnknownTerm', params: { term: 'foo:bar' } } });
-    expect(parseSpfRecord('v=spf10 -all')).toEqual({ ok: false, problem: { code: 'spfNoVersion', params: {} } });
-    expect(parseSpfRecord('v=spf1 redirect=a.example redirect=b.example')).toEqual({ ok: false, problem: { code: 'tagTwice', params: { tag: 'redirect' } } });
+  it.each([
+    ['v=spf1 ip4:999.1', 'spfNotIpv4', { term: 'ip4:999.1' }],
+    ['v=spf1 include', 'spfNeedsDomain', { tag: 'include', term: 'include' }],
+    ['v=spf1 foo:bar', 'spfUnknownTerm', { term: 'foo:bar' }],
+    ['v=spf10 -all', 'spfNoVersion', {}],
+    ['v=spf1 redirect=a.example redirect=b.example', 'tagTwice', { tag: 'redirect' }],
+    ['v=spf1 -all:x', 'spfAllValue', { term: '-all:x' }],
+    ['v=spf1 all/24', 'spfAllValue', { term: 'all/24' }],
+    ['v=spf1 ip6:', 'spfNeedsAddress', { tag: 'ip6', term: 'ip6:' }],
+    [' v=spf1 -all', 'spfNoVersion', {}],
+    ['v=spf1\t-all', 'spfNoVersion', {}],
+  ])('names the syntax error in %j', (record, code, params) => {
+    expect(parseSpfRecord(record)).toEqual({ ok: false, problem: { code, params } });
+  });
+  it('reads terms with the same reader as the record builder (one SPF term parser)', () => {
+    const record = 'v=spf1 ip4:192.0.2.0/24 -a/24 mx:mail.example.jp ?include:_spf.example exists:%{i}.x.example ~all redirect=other.example exp=why.example';
+    const parsed = parseSpfRecord(record);
+    expect(parsed).toEqual({ ok: true, terms: parseSpfTerms(record) });
+    if (!parsed.ok) return;
+    expect(parsed.terms.map((t) => [t.qualifier, t.name, t.argument])).toEqual([
+      ['+', 'ip4', '192.0.2.0/24'],
+      ['-', 'a', '/24'],
+      ['+', 'mx', 'mail.example.jp'],
+      ['?', 'include', '_spf.example'],
+      ['+', 'exists', '%{i}.x.example'],
+      ['~', 'all', ''],
+      ['+', 'redirect', 'other.example'],
+      ['+', 'exp', 'why.example'],
+    ]);
+    expect(spfLookupTerms(parsed.terms).length).toBe(countSpfLookups(parseSpfTerms(record)));
   });
 });
 
