@@ -1,4 +1,5 @@
 import { HomemailError } from '../../../shared/errors.js';
+import type { Platform } from '../platform/platforms.js';
 import type { ChangeSet, ServerCommand } from './changeSet.js';
 
 /**
@@ -29,14 +30,20 @@ function commandLine(kind: string, command: ServerCommand): string {
   return [kind, b64(command.label), command.expect === undefined ? '-' : b64(command.expect), ...command.argv.map(b64)].join(' ');
 }
 
-export function encodeBundle(changes: ChangeSet, testHook: TestHook | null, mailLogs: readonly string[] = []): string {
+/**
+ * The platform row's facts the script needs: how to install and take back packages (argv
+ * prefixes, the package names follow) and where mail is logged.
+ */
+export type BundlePlatform = Pick<Platform, 'packageCommands' | 'mailLogs'>;
+
+export function encodeBundle(changes: ChangeSet, testHook: TestHook | null, platform: BundlePlatform): string {
   const lines: string[] = [];
   if (testHook !== null) lines.push(`hook ${b64(testHook.script)}`);
-  if (mailLogs.length > 0) lines.push(`mail-logs ${mailLogs.slice(0, 6).map(b64).join(' ')}`);
+  if (platform.mailLogs.length > 0) lines.push(`mail-logs ${platform.mailLogs.slice(0, 6).map(b64).join(' ')}`);
   if (changes.install.length > 0) {
     const pkgs = changes.install.map((p) => token(p, 'package name'));
-    lines.push(`install ${pkgs.join(' ')}`);
-    lines.push(`uninstall ${changes.uninstall} ${pkgs.join(' ')}`);
+    lines.push(['install', ...[...platform.packageCommands.install, ...pkgs].map(b64)].join(' '));
+    lines.push(['uninstall', ...[...platform.packageCommands[changes.uninstall], ...pkgs].map(b64)].join(' '));
   }
   for (const dir of changes.dirs) {
     if (!MODE.test(dir.mode)) throw new HomemailError('internal', `Bad directory mode ${dir.mode}`);

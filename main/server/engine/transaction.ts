@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { HomemailError } from '../../../shared/errors.js';
 import { APPLY_STAGES, type ApplyProgress, type ApplyResult, type ApplyStage, type Plan, type RollbackResult } from '../../../shared/plan.js';
 import { commandLine } from '../../services/ssh/quote.js';
-import type { RemoteSession } from '../../services/ssh/types.js';
+import type { ExecInput, ExecResult, RemoteSession } from '../../services/ssh/types.js';
 import { transactionScript } from '../scripts/index.js';
 import { encodeBundle, type TestHook } from './bundle.js';
 import type { ChangeSet } from './changeSet.js';
@@ -10,9 +10,9 @@ import { buildPlan } from './planView.js';
 import { parseGather, type ServerState } from './state.js';
 
 /**
- * plan / apply / rollback over one RemoteSession. Plan is one round trip (gather, read only).
- * Apply is two: gather (first finishing or undoing an interrupted apply) and the transaction.
- * Rollback is one.
+ * plan / apply / rollback over one RemoteSession, one command each. Plan gathers (read
+ * only); apply gathers, then transacts within the same command (see applyRequest); rollback
+ * restores.
  */
 
 const GATHER_TIMEOUT_MS = 60_000;
@@ -59,9 +59,13 @@ export interface ChangeRequest {
   compute: (state: ServerState) => ChangeSet;
 }
 
-async function gather(session: RemoteSession, paths: readonly string[], recover: boolean, signal?: AbortSignal): Promise<ServerState> {
-  const args = [...(recover ? ['--recover'] : []), '--', ...paths];
-  const result = await session.exec(scriptCommand('gather', args), { sudo: true, timeoutMs: GATHER_TIMEOUT_MS, ...(signal ? { signal } : {}) });
+async function gather(session: RemoteSession, paths: readonly string[], signal?: AbortSignal): Promise<ServerState> {
+  const result = await session.exec(scriptCommand('gather', ['--', ...paths]), { sudo: true, timeoutMs: GATHER_TIMEOUT_MS, ...(signal ? { signal } : {}) });
+  return stateFrom(result);
+}
+
+/** The gathered state, or why the server gave none. */
+function stateFrom(result: ExecResult): ServerState {
   if (result.code !== 0 && !result.stdout.includes('HOMEMAIL-GATHER')) {
     throw new HomemailError('command-failed', `Reading the server's configuration failed (exit ${result.code}).`, {
       hint: result.stderr.trim().slice(0, 300) || 'Check that sudo works for this user.',
@@ -87,7 +91,7 @@ export interface PlanOutcome {
 
 /** Reads the server (one round trip, nothing written) and returns the reviewable plan. */
 export async function planRequest(session: RemoteSession, request: ChangeRequest, options: ChangeOptions = {}): Promise<PlanOutcome> {
-  const state = await gather(session, request.paths, false, options.signal);
+  const state = await gather(session, request.paths, options.signal);
   const changes = request.compute(state);
   const plan = buildPlan(changes, { host: session.target.host, domain: request.domain, interrupted: state.interrupted });
   return { plan, changes, state };
@@ -152,21 +156,13 @@ function failureError(report: ScriptReport, backupId: string): HomemailError {
 }
 
 /**
- * Tells the server the result arrived (one short round trip). Without it, the next run
- * reports the apply as one whose connection was lost. Best effort: a failure here only
- * means the next run mentions this apply once more.
- */
-async function acknowledge(session: RemoteSession, backupId: string, signal?: AbortSignal): Promise<void> {
-  try {
-    await session.exec(scriptCommand('ack', [backupId]), { sudo: true, timeoutMs: GATHER_TIMEOUT_MS, ...(signal ? { signal } : {}) });
-  } catch {
-    // the apply itself is done; see above
-  }
-}
-
-/**
  * Applies a request as one transaction: backup, write, validate, reload, health check and
- * automatic rollback. Three round trips (gather, apply, ack); one when nothing needs to change.
+ * automatic rollback, in ONE command (one round trip's worth of SSH set-up): the server
+ * gathers its state (first finishing or undoing an interrupted apply) and waits; this side
+ * computes the change set from it and sends the bundle on the same stdin (or ends stdin when
+ * nothing needs to change); the server runs the transaction, printing each stage as it
+ * starts, and once the RESULT has arrived here, an "ack" line tells it so (without one, the
+ * next run reports the apply as one whose connection was lost).
  */
 export async function applyRequest(session: RemoteSession, request: ChangeRequest, options: ApplyOptions = {}): Promise<ApplyResult> {
   const startTrips = session.roundTrips;
@@ -179,41 +175,56 @@ export async function applyRequest(session: RemoteSession, request: ChangeReques
     throw new HomemailError('bad-input', 'Fault injection is only for tests.', { details: { field: 'testHook' } });
   }
   emit({ stage: 'gather', status: 'start', text: 'Reading the server configuration' });
-  const state = await gather(session, request.paths, true, options.signal);
-  for (const i of state.interrupted) emit({ stage: 'gather', status: 'info', text: i.text });
-  refuseBusy(state);
-  const changes = request.compute(state);
-  const plan = buildPlan(changes, { host: session.target.host, domain: request.domain, interrupted: state.interrupted });
-  if (!changes.changed) {
-    emit({ stage: 'done', status: 'ok', text: 'Nothing to change' });
-    return { changed: false, backupId: null, plan, warnings: [], interrupted: state.interrupted, log, roundTrips: session.roundTrips - startTrips };
-  }
-  const backupId = options.backupId ?? newBackupId((options.now ?? (() => new Date()))());
-  emit({ stage: 'send', status: 'start', text: `Applying as one transaction (backup ${backupId})` });
-  let stdout: string;
-  // The server prints each stage as it starts: pass them on as they arrive, not at the end.
-  let pending = '';
-  let streamed = 0;
-  const onStdout = (text: string) => {
-    pending += text;
-    const lines = pending.split('\n');
-    pending = lines.pop() ?? '';
-    for (const event of parseScriptReport(lines.join('\n')).log) {
-      streamed += 1;
-      emit(event);
+  let gathered = '';
+  let decided: { state: ServerState; changes: ChangeSet; plan: Plan; backupId: string | null } | null = null;
+  let refused: unknown = null;
+  const applyLines: string[] = [];
+  const converse = (line: string, input: ExecInput): void => {
+    if (decided === null && refused === null) {
+      gathered += `${line}\n`;
+      if (line.trim() !== 'end') return;
+      try {
+        const state = parseGather(gathered);
+        for (const i of state.interrupted) emit({ stage: 'gather', status: 'info', text: i.text });
+        refuseBusy(state);
+        const changes = request.compute(state);
+        const plan = buildPlan(changes, { host: session.target.host, domain: request.domain, interrupted: state.interrupted });
+        if (!changes.changed) {
+          decided = { state, changes, plan, backupId: null };
+          input.end();
+          return;
+        }
+        const backupId = options.backupId ?? newBackupId((options.now ?? (() => new Date()))());
+        decided = { state, changes, plan, backupId };
+        emit({ stage: 'send', status: 'start', text: `Applying as one transaction (backup ${backupId})` });
+        input.write(`apply ${backupId}\n${encodeBundle(changes, options.testHook ?? null, state.platform)}`);
+      } catch (error) {
+        refused = error;
+        input.end();
+      }
+      return;
+    }
+    if (decided?.backupId == null) return;
+    applyLines.push(line);
+    // The server prints each stage as it starts: pass them on as they arrive, not at the end.
+    for (const event of parseScriptReport(line).log) emit(event);
+    const status = line.startsWith('RESULT ') ? line.split(' ')[1] : undefined;
+    if (status !== undefined) {
+      if (status !== 'interrupted') input.write('ack\n');
+      input.end();
     }
   };
+  let result: ExecResult;
   try {
-    const result = await session.exec(scriptCommand('apply', [backupId]), {
+    result = await session.exec(scriptCommand('transact', ['--', ...request.paths]), {
       sudo: true,
-      onStdout,
-      stdin: encodeBundle(changes, options.testHook ?? null, state.platform.mailLogs),
+      converse,
       timeoutMs: APPLY_TIMEOUT_MS,
       ...(options.signal ? { signal: options.signal } : {}),
     });
-    stdout = result.stdout;
   } catch (error) {
-    if (error instanceof HomemailError && (error.code === 'ssh-unreachable' || error.code === 'ssh-timeout' || error.code === 'command-failed')) {
+    const backupId = (decided as { backupId: string | null } | null)?.backupId ?? null;
+    if (backupId !== null && error instanceof HomemailError && (error.code === 'ssh-unreachable' || error.code === 'ssh-timeout' || error.code === 'command-failed')) {
       throw new HomemailError(error.code, `The connection was lost while apply ${backupId} ran: ${error.message}`, {
         details: { backupId },
         hint: 'The server carries on by itself. Run apply again: it reports whether the change finished or was undone.',
@@ -222,9 +233,22 @@ export async function applyRequest(session: RemoteSession, request: ChangeReques
     }
     throw error;
   }
-  const report = parseScriptReport(stdout);
-  for (const event of report.log.slice(streamed)) emit(event);
-  if (report.status !== 'no-result' && report.status !== 'interrupted') await acknowledge(session, backupId, options.signal);
+  if (refused !== null) throw refused;
+  const outcome = decided as { state: ServerState; changes: ChangeSet; plan: Plan; backupId: string | null } | null;
+  if (outcome === null) {
+    // The server stopped before its state was complete: say why (sudo, a missing tool, ...).
+    stateFrom(result);
+    throw new HomemailError('command-failed', 'The server did not answer the state query completely.', { hint: result.stderr.trim().slice(0, 300) || 'Try again.' });
+  }
+  const { state, plan, backupId } = outcome;
+  if (backupId === null) {
+    emit({ stage: 'done', status: 'ok', text: 'Nothing to change' });
+    return { changed: false, backupId: null, plan, warnings: [], interrupted: state.interrupted, log, roundTrips: session.roundTrips - startTrips };
+  }
+  // A last line without its newline (the command ended) is still part of the answer.
+  const last = result.stdout.endsWith('\n') ? '' : (result.stdout.split('\n').at(-1) ?? '');
+  for (const event of parseScriptReport(last).log) emit(event);
+  const report = parseScriptReport([...applyLines, last].join('\n'));
   if (report.status !== 'ok') {
     emit({ stage: 'done', status: 'failed', text: report.reason });
     throw failureError(report, backupId);

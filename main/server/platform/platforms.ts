@@ -29,7 +29,11 @@ export interface Platform {
     postfixVersion: string;
     opendkimVersion: string;
   };
-  /** argv prefixes; the package names follow. */
+  /**
+   * argv prefixes; the package names follow. install brings in the packages an apply needs;
+   * rollback takes them back with purge (they were absent) or remove (their configuration
+   * files had stayed behind). Each runs non-interactively, stdin closed.
+   */
   packageCommands: { install: readonly string[]; purge: readonly string[]; remove: readonly string[] };
   /** Services: systemd is PID 1 on a booted server; these init scripts exist for other setups (containers, chroots). */
   initScripts: readonly ('opendkim' | 'postfix')[];
@@ -60,10 +64,11 @@ export interface Platform {
   sources: readonly string[];
 }
 
+/** apt-get without questions (debconf's noninteractive frontend), without Recommends. */
 const APT = {
-  install: ['apt-get', 'install', '-y', '-q', '--no-install-recommends'],
-  purge: ['apt-get', 'purge', '-y', '-q'],
-  remove: ['apt-get', 'remove', '-y', '-q'],
+  install: ['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', 'install', '-y', '-q', '--no-install-recommends'],
+  purge: ['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', 'purge', '-y', '-q'],
+  remove: ['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', 'remove', '-y', '-q'],
 } as const;
 
 /** What the Debian family shares: Debian's opendkim and postfix packaging (Ubuntu syncs both from Debian). */

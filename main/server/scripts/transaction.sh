@@ -1,7 +1,7 @@
 #!/bin/sh
 # Homemail server-side script. Static text: it never contains user input. Values arrive as
 # arguments checked by the client (ids, paths it chose) or on stdin in base64 (the bundle).
-# Modes: gather [--recover] -- PATH... | apply ID | ack ID | rollback ID|latest
+# Modes: gather [--recover] -- PATH... | transact -- PATH... | rollback ID|latest
 set -u
 umask 077
 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
@@ -13,14 +13,14 @@ shift
 MODE=none
 if [ $# -gt 0 ]; then MODE=$1; shift; fi
 
-enc() { printf '%s' "$1" | base64 | tr -d '\n'; }
+# GNU base64 -w0: one line, no tr (each fork counts: gather runs these dozens of times).
+enc() { printf '%s' "$1" | base64 -w0; }
 dec() { printf '%s' "$1" | base64 -d; }
 say() { printf '%s\n' "$*"; }
 now() { date +%s; }
 # Milliseconds for the stage timings the client reports ("-" where date has no %N).
 now_ms() { d=$(date +%s%3N 2>/dev/null); case $d in *[!0-9]*|'') echo -;; *) echo "$d";; esac; }
 valid_id() { case $1 in *[!0-9A-Za-z-]*|'') return 1;; esac; return 0; }
-valid_token() { case $1 in *[!0-9A-Za-z._:+@/-]*|'') return 1;; esac; return 0; }
 
 # Runs a command whose words are base64 fields: no word is ever parsed by the shell.
 run_b64() {
@@ -103,14 +103,13 @@ restore_backup() {
     done < "$d/manifest.rev"
     rm -f "$d/manifest.rev"
     if grep -q '^aliases' "$d/manifest" 2>/dev/null && command -v newaliases >/dev/null; then newaliases </dev/null || rc=1; fi
-    # Packages this apply installed: purged when they were absent, removed when only their
-    # configuration files had stayed behind.
-    for how in purge remove; do
-      pk=$(sed -n "s/^package \([^ ]*\) $how\$/\1/p" "$d/manifest" | tr '\n' ' ')
-      [ -n "$pk" ] || continue
-      # shellcheck disable=SC2086 # package names were checked as tokens
-      DEBIAN_FRONTEND=noninteractive apt-get "$how" -y -q $pk </dev/null >>"$d/apt.log" 2>&1 || rc=1
-    done
+    # Packages this apply installed, taken back with the platform's command (purge when they
+    # were absent, remove when only their configuration files had stayed behind).
+    grep '^packages ' "$d/manifest" > "$d/packages.undo"
+    while read -r _kind words; do
+      # shellcheck disable=SC2086 # base64 words, split on spaces on purpose
+      run_b64 $words </dev/null >>"$d/apt.log" 2>&1 || rc=1
+    done < "$d/packages.undo"
   fi
   # Directories get their modification times back too, so a snapshot sees no trace.
   if [ -f "$d/manifest" ]; then
@@ -134,8 +133,9 @@ restore_backup() {
 emit_file() { # path secret(0|1)
   if [ -f "$1" ]; then
     m=$(meta "$1")
-    s=$(sha256sum < "$1" | cut -d' ' -f1)
-    if [ "$2" = 1 ]; then c=-; else c=$(base64 < "$1" | tr -d '\n'); [ -n "$c" ] || c=.; fi
+    s=$(sha256sum < "$1")
+    s=${s%% *}
+    if [ "$2" = 1 ]; then c=-; else c=$(base64 -w0 < "$1"); [ -n "$c" ] || c=.; fi
     say "file $(enc "$1") 1 $m $s $c"
   else
     say "file $(enc "$1") 0 - - - 0 - -"
@@ -187,20 +187,23 @@ gather() {
     if [ -x "/etc/init.d/$s" ]; then say "initscript $s 1"; else say "initscript $s 0"; fi
   done
   if command -v apt-get >/dev/null; then say "apt 1"; else say "apt 0"; fi
+  # One dpkg-query for all the packages (each call reads dpkg's whole status file).
+  pkgs=$(dpkg-query -W -f='${Package} ${Status}|${Version}\n' opendkim opendkim-tools postfix libsasl2-modules 2>/dev/null)
+  v=
   for p in opendkim opendkim-tools postfix libsasl2-modules; do
-    st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)
-    case $st in *' installed') say "package $p 1";; *) say "package $p 0";; esac
+    case $(printf '%s\n' "$pkgs" | grep "^$p ") in *' installed|'*) say "package $p 1";; *) say "package $p 0";; esac
   done
   # Which OpenDKIM build signs (or would be installed): decides whether Ed25519 can sign beside RSA.
-  v=$(dpkg-query -W -f='${Version}' opendkim 2>/dev/null)
+  case $(printf '%s\n' "$pkgs" | grep '^opendkim ') in *' installed|'*) v=$(printf '%s\n' "$pkgs" | sed -n 's/^opendkim [^|]*|//p') ;; esac
   [ -n "$v" ] || v=$(apt-cache policy opendkim 2>/dev/null | awk '$1 == "Candidate:" && $2 != "(none)" { print $2; exit }')
   say "opendkim-package $(enc "$v")"
   if command -v opendkim >/dev/null; then say "opendkim-filter $(enc "$(opendkim -V 2>&1 | head -n 40)")"; fi
   if command -v postfix >/dev/null && postfix status >/dev/null 2>&1; then say "running postfix 1"; else say "running postfix 0"; fi
   if pgrep -x opendkim >/dev/null 2>&1 || pidof opendkim >/dev/null 2>&1; then say "running opendkim 1"; else say "running opendkim 0"; fi
   if command -v postconf >/dev/null; then
-    say "postconf queue_directory $(enc "$(postconf -h queue_directory 2>/dev/null)")"
-    say "postconf mail_version $(enc "$(postconf -h mail_version 2>/dev/null)")"
+    pc=$(postconf -h queue_directory mail_version 2>/dev/null)
+    say "postconf queue_directory $(enc "$(printf '%s\n' "$pc" | sed -n 1p)")"
+    say "postconf mail_version $(enc "$(printf '%s\n' "$pc" | sed -n 2p)")"
     say "warnings $(enc "$(postconf 2>&1 >/dev/null | grep -i warning)")"
   fi
   say "users $(enc "$(cut -d: -f1 /etc/passwd | tr '\n' ' ')")"
@@ -299,8 +302,9 @@ health_mail() { # from to domain selectors
     printf 'Date: %s\nMIME-Version: 1.0\nContent-Type: text/plain; charset=us-ascii\n\n' "$(date -R)"
     printf 'Homemail sent this message to check that %s signs outgoing mail. It can be deleted.\n' "$domain"
   } | sendmail -i -f "$from" -- "$to" || { REASON="sendmail refused the test message"; return 1; }
+  # Polled every 0.1 s (up to 30 s): the signature usually shows within a few tenths.
   i=0
-  while [ "$i" -lt 60 ]; do
+  while [ "$i" -lt 300 ]; do
     if [ -n "$log" ]; then
       lines=$(grep -F -e "message-id=<$msgid>" -e "$added" -e "milter-reject" "$log")
     elif [ -d /run/systemd/system ] && command -v journalctl >/dev/null; then
@@ -319,7 +323,7 @@ health_mail() { # from to domain selectors
       done
       [ -n "$missing" ] || return 0
     done
-    sleep 0.5
+    sleep 0.1
     i=$((i + 1))
   done
   REASON="the test message (Message-ID <$msgid>) was not signed with$(for sel in $missing; do printf ' s=%s' "$sel"; done), d=$domain within 30 seconds"
@@ -373,8 +377,8 @@ worker() {
   while read -r kind a b c d e f; do
     case $kind in
       hook) dec "$a" > "$DIR/hook" ;;
-      install) for p in $a $b $c $d $e $f; do valid_token "$p" && echo "$p" >> "$DIR/install"; done ;;
-      uninstall) for p in $b $c $d $e $f; do valid_token "$p" && echo "package $p $a" >> "$DIR/uninstall"; done ;;
+      install) echo "$a $b $c $d $e $f" > "$DIR/install" ;;
+      uninstall) echo "packages $a $b $c $d $e $f" > "$DIR/uninstall" ;;
       dir) echo "$a $b $c $d" >> "$DIR/dirs" ;;
       file)
         n=$((n + 1))
@@ -425,9 +429,9 @@ worker() {
     stage packages
     if [ -s "$DIR/install" ]; then
       [ -f "$DIR/uninstall" ] && cat "$DIR/uninstall" >> "$DIR/manifest"
-      # shellcheck disable=SC2046
-      if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(cat "$DIR/install") </dev/null > "$DIR/apt.log" 2>&1; then
-        fail packages "apt-get install failed: $(tail -n 3 "$DIR/apt.log" | tr '\n' ' ')"; break
+      # shellcheck disable=SC2046 # base64 words, split on spaces on purpose
+      if ! run_b64 $(cat "$DIR/install") </dev/null > "$DIR/apt.log" 2>&1; then
+        fail packages "installing packages failed: $(tail -n 3 "$DIR/apt.log" | tr '\n' ' ')"; break
       fi
     fi
     if fault_at packages; then fail packages "injected failure"; break; fi
@@ -518,8 +522,8 @@ worker() {
       i=0
       until socket_listening "$sk" "$sv"; do
         i=$((i + 1))
-        [ "$i" -lt 40 ] || { fail health "OpenDKIM is not listening on its socket"; break; }
-        sleep 0.5
+        [ "$i" -lt 200 ] || { fail health "OpenDKIM is not listening on its socket"; break; }
+        sleep 0.1
       done
       [ -z "$FAILED_STAGE" ] || break
     fi
@@ -552,8 +556,9 @@ worker() {
   fi
 }
 
-# The client's side of apply: stores the bundle, starts the worker in its own session so a
-# lost connection does not stop it, waits, and prints what the worker reported.
+# The client's side of apply, after gather: takes the lock, stores the bundle (stdin up to its
+# "end" line), starts the worker in its own session so a lost connection does not stop it, and
+# passes on each line the worker prints as it prints it, up to the RESULT.
 apply_foreground() {
   ID=$1
   valid_id "$ID" || { say "RESULT refused - $(enc "bad id")"; return 2; }
@@ -566,31 +571,29 @@ apply_foreground() {
   fi
   DIR=$ROOT/$ID
   mkdir "$DIR" || { rm -rf "$ROOT/lock"; say "RESULT refused - $(enc "backup $ID exists")"; return 0; }
-  cat > "$DIR/bundle"
+  sed '/^end$/q' > "$DIR/bundle"
+  if [ "$(tail -n 1 "$DIR/bundle")" != end ]; then
+    rm -rf "$DIR" "$ROOT/lock"; say "RESULT refused - $(enc "the change set arrived incomplete")"; return 0
+  fi
   printf 'BEGIN %s\n' "$(now)" > "$DIR/journal"
   echo $$ > "$DIR/fg.pid"
   : > "$DIR/log"
   # shellcheck disable=SC2016 # the script text is the argument, evaluated by the new shell
   setsid sh -c 'eval "$1"' homemail-tx "$SELF" worker "$ID" < /dev/null > "$DIR/log" 2>&1 &
-  waited=0
-  printed=0
-  while :; do
-    sleep 0.2
-    waited=$((waited + 1))
-    # Pass on each complete line as the worker writes it, so the client sees the stages live.
-    lines=$(wc -l < "$DIR/log")
-    if [ "$lines" -gt "$printed" ]; then tail -n +"$((printed + 1))" "$DIR/log" | head -n "$((lines - printed))"; printed=$lines; fi
-    if grep -q '^RESULT ' "$DIR/log"; then break; fi
-    if [ ! -f "$ROOT/lock/pid" ] && [ "$waited" -gt 50 ]; then
-      tail -n +"$((printed + 1))" "$DIR/log"; say "RESULT interrupted - $(enc "the server-side transaction did not start")"; return 0
-    fi
-    if [ -f "$ROOT/lock/pid" ] && ! kill -0 "$(cat "$ROOT/lock/pid")" 2>/dev/null; then
-      sleep 0.3
-      grep -q '^RESULT ' "$DIR/log" || { tail -n +"$((printed + 1))" "$DIR/log"; say "RESULT interrupted - $(enc "the server-side transaction stopped before it finished")"; return 0; }
-      break
-    fi
-  done
-  tail -n +"$((printed + 1))" "$DIR/log"
+  # Follows the log until the worker exits (no polling delay: the client sees each stage live).
+  tail -s 0.05 -n +1 -f --pid=$! "$DIR/log"
+  grep -q '^RESULT ' "$DIR/log" || say "RESULT interrupted - $(enc "the server-side transaction stopped before it finished")"
+}
+
+# apply, in one command: gather (finishing or undoing an interrupted apply first), then stdin
+# says "apply ID" followed by the bundle (or ends: nothing to change), then, once the client has
+# the RESULT, "ack" (later runs need not report this apply as interrupted).
+transact() {
+  gather --recover "$@" </dev/null
+  read -r cmd id || return 0
+  [ "$cmd" = apply ] || return 0
+  apply_foreground "$id" || return $?
+  if [ "$(timeout 120 head -n 1)" = ack ] && [ -f "$ROOT/$ID/journal" ]; then touch "$ROOT/$ID/acknowledged"; fi
 }
 
 rollback_mode() {
@@ -621,10 +624,8 @@ rollback_mode() {
 
 case $MODE in
   gather) gather "$@" ;;
-  apply) apply_foreground "$@" ;;
+  transact) transact "$@" ;;
   worker) ID=$1; DIR=$ROOT/$ID; worker; rm -rf "$ROOT/lock" ;;
   rollback) rollback_mode "$@" ;;
-  # The client got the result: later runs need not report this apply as interrupted.
-  ack) if valid_id "$1" && [ -f "$ROOT/$1/journal" ]; then touch "$ROOT/$1/acknowledged"; fi ;;
   *) say "unknown mode"; exit 2 ;;
 esac

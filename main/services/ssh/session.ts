@@ -4,7 +4,7 @@ import type { PrivilegeMode } from '../../../shared/inspection.js';
 import type { HostKeyInfo } from './hostKey.js';
 import { sudoCommandLine, takeSudoMarker } from './sudo.js';
 import { StringDecoder } from 'node:string_decoder';
-import type { ExecOptions, ExecResult, RemoteSession, SshTarget, StreamExecOptions, StreamExecResult } from './types.js';
+import type { ExecInput, ExecOptions, ExecResult, RemoteSession, SshTarget, StreamExecOptions, StreamExecResult } from './types.js';
 
 export const defaultCommandTimeoutMs = 120_000;
 
@@ -76,11 +76,11 @@ export class SshSession implements RemoteSession {
     if (this.#closed) throw keyedError('ssh-unreachable', { key: 'connectionClosed', params: { host: this.target.host } }, { hint: { key: 'connectAgain', params: {} } });
     const viaSudo = options.sudo === true && this.#privilege !== 'root';
     const hasPassword = this.#sudoPassword !== undefined;
-    const line = viaSudo ? sudoCommandLine(commandLine, hasPassword) : commandLine;
+    const line = viaSudo ? sudoCommandLine(commandLine, hasPassword, this.#privilege) : commandLine;
     const body = typeof options.stdin === 'string' ? Buffer.from(options.stdin, 'utf8') : options.stdin ? Buffer.from(options.stdin) : undefined;
     const stdin = viaSudo && hasPassword ? Buffer.concat([Buffer.from(`${this.#sudoPassword}\n`, 'utf8'), body ?? Buffer.alloc(0)]) : body;
     this.#roundTrips += 1;
-    const raw = await this.#run(line, stdin, options.timeoutMs ?? defaultCommandTimeoutMs, options.signal, onChunk);
+    const raw = await this.#run(line, stdin, options.timeoutMs ?? defaultCommandTimeoutMs, options.signal, onChunk, options.converse);
     if (!viaSudo) return raw;
     const { outcome, stderr } = takeSudoMarker(raw.stderr);
     if (outcome === 'root') this.#privilege = 'root';
@@ -96,7 +96,7 @@ export class SshSession implements RemoteSession {
     return { ...raw, stderr };
   }
 
-  #run(line: string, stdin: Buffer | undefined, timeoutMs: number, signal: AbortSignal | undefined, onChunk: StdoutChunk): Promise<StreamExecResult> {
+  #run(line: string, stdin: Buffer | undefined, timeoutMs: number, signal: AbortSignal | undefined, onChunk: StdoutChunk, converse?: ExecOptions['converse']): Promise<StreamExecResult> {
     return new Promise<StreamExecResult>((resolve, reject) => {
       if (signal?.aborted) {
         reject(new HomemailError('cancelled', 'The command was cancelled before it started.'));
@@ -153,6 +153,25 @@ export class SshSession implements RemoteSession {
           return;
         }
         const decoder = new StringDecoder('utf8');
+        // A conversation (ExecOptions.converse): stdin stays open, each complete stdout line is handed over.
+        let open = converse !== undefined;
+        const input: ExecInput = {
+          write: (text) => {
+            if (open) stream.write(text);
+          },
+          end: () => {
+            if (open) stream.end();
+            open = false;
+          },
+        };
+        const lineDecoder = new StringDecoder('utf8');
+        let partial = '';
+        const converseWith = (chunk: Buffer): void => {
+          if (!converse) return;
+          const lines = (partial + lineDecoder.write(chunk)).split('\n');
+          partial = lines.pop() ?? '';
+          for (const complete of lines) converse(complete, input);
+        };
         // Output the reader is still working on: the channel stays paused until it is done.
         let busy: Promise<void> | null = null;
         let closed = false;
@@ -169,7 +188,9 @@ export class SshSession implements RemoteSession {
           let returned: void | Promise<void>;
           try {
             returned = onChunk(chunk, () => decoder.write(chunk));
+            converseWith(chunk);
           } catch (error) {
+            input.end();
             finish(error instanceof Error ? error : new Error(String(error)));
             return;
           }
@@ -195,7 +216,9 @@ export class SshSession implements RemoteSession {
           settleIfDone();
         });
         stream.on('error', (streamError: Error) => finish(streamError));
-        if (stdin && stdin.length > 0) stream.end(stdin);
+        if (converse) {
+          if (stdin && stdin.length > 0) stream.write(stdin);
+        } else if (stdin && stdin.length > 0) stream.end(stdin);
         else stream.end();
       });
     });

@@ -16,8 +16,19 @@ export interface ExecOptions {
   stdin?: string | Uint8Array;
   /** Standard output as it arrives (UTF-8 decoded across chunk boundaries), besides the full result. */
   onStdout?: (text: string) => void;
+  /**
+   * A conversation within the one command: stdin stays open after `stdin`, and each complete
+   * line of standard output is handed here with the means to write more input or end it.
+   * Stdin closes when this calls `end()`, or with the command.
+   */
+  converse?: (line: string, input: ExecInput) => void;
   timeoutMs?: number;
   signal?: AbortSignal;
+}
+
+export interface ExecInput {
+  write(text: string): void;
+  end(): void;
 }
 
 export interface ExecResult {

@@ -84,7 +84,7 @@ describe('relay change set', () => {
     expect(formatPlan(plan, cliText({ LANG: 'ja_JP.UTF-8' }))).not.toContain(PASSWORD);
     expect(plan.files.find((f) => f.path === '/etc/postfix/sasl_passwd')?.diff).toBe('create /etc/postfix/sasl_passwd (password, not shown)\n');
     expect(plan.commands.find((c) => c.kind === 'health-check')?.command).toBe('sendmail -bv postmaster@relay.isp.example');
-    const bundle = encodeBundle(changes, null);
+    const bundle = encodeBundle(changes, null, bookworm);
     expect(bundle).not.toContain(PASSWORD);
     expect(Buffer.from(bundle.split('\n').find((l) => l.startsWith('file ') && l.includes(Buffer.from('/etc/postfix/sasl_passwd').toString('base64')))?.split(' ').at(-1) ?? '', 'base64').toString()).toContain(PASSWORD);
     expect(bundle).toContain(`generated ${Buffer.from('/etc/postfix/sasl_passwd.db').toString('base64')}`);

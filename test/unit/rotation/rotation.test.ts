@@ -134,7 +134,7 @@ describe('change sets of the steps', () => {
     const removed = changes.files.find((f) => f.remove === true);
     expect(removed?.path).toBe('/etc/dkimkeys/hm1.private');
     expect(changes.files.find((f) => f.path === '/etc/opendkim/key.table')?.content).toBe('202611._domainkey.example.jp example.jp:202611:/etc/dkimkeys/202611.private\n');
-    const bundle = encodeBundle(changes, null);
+    const bundle = encodeBundle(changes, null, switched.platform);
     expect(bundle).toContain(`remove ${Buffer.from('/etc/dkimkeys/hm1.private').toString('base64')} ${sha256('secret')}`);
     const plan = buildPlan(changes, { host: 'h', domain: 'example.jp', interrupted: [] });
     expect(plan.files.find((f) => f.kind === 'delete')?.diff).toMatch(/^delete \/etc\/dkimkeys\/hm1\.private/);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encodeBundle } from '../../../../main/server/engine/bundle.js';
+import { findPlatform } from '../../../../main/server/platform/platforms.js';
 import type { ChangeSet } from '../../../../main/server/engine/changeSet.js';
 import { serviceCommand, postfixCommand } from '../../../../main/server/platform/serviceCommands.js';
 import { parseGather } from '../../../../main/server/engine/state.js';
@@ -11,6 +12,11 @@ import { newBackupId, parseScriptReport } from '../../../../main/server/engine/t
 import { dnsblProbeScript, inboundReadScript, inspectScript, sendTestScript, transactionScript } from '../../../../main/server/scripts/index.js';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
+const bookworm = (() => {
+  const row = findPlatform({ id: 'debian', versionId: '12' });
+  if (row === null) throw new Error('no Debian 12 row');
+  return row;
+})();
 
 describe('the server-side scripts', () => {
   it('arrive as the .sh files\' text, which their shells parse (shellcheck runs in npm run lint)', () => {
@@ -27,7 +33,7 @@ describe('the server-side scripts', () => {
       writeFileSync(file, text);
       execFileSync(shell, ['-n', file]);
     }
-    expect(transactionScript).toContain("dpkg-query -W -f='${Status}'");
+    expect(transactionScript).toContain("dpkg-query -W -f='${Package} ${Status}");
     // the production script has no way to inject a fault by itself: only a sent hook can
     expect(transactionScript).toMatch(/^fault_at\(\) \{ return 1; \}$/m);
     expect(transactionScript).not.toMatch(/kill -KILL|FAULT/);
@@ -77,7 +83,7 @@ const minimalChanges = (content: string, extra: Partial<ChangeSet> = {}): Change
 describe('the bundle', () => {
   it('carries file bytes and every free-text word only as base64, one field per token', () => {
     const key = '-----BEGIN RSA PRIVATE KEY-----\nMIIsecret\n-----END RSA PRIVATE KEY-----\n';
-    const bundle = encodeBundle(minimalChanges(key), null);
+    const bundle = encodeBundle(minimalChanges(key), null, bookworm);
     expect(bundle).not.toContain('MIIsecret');
     expect(bundle).not.toContain("ad'min");
     const file = bundle.split('\n').find((l) => l.startsWith('file '))?.split(' ') ?? [];
@@ -89,16 +95,29 @@ describe('the bundle', () => {
   it('refuses owners or package names that are not plain tokens', () => {
     const changes = minimalChanges('x');
     (changes.files[0] as { owner: string }).owner = 'root; rm -rf /';
-    expect(() => encodeBundle(changes, null)).toThrow(/unusual owner/);
-    expect(() => encodeBundle(minimalChanges('x', { install: ['opendkim $(x)'] }), null)).toThrow(/unusual package/);
+    expect(() => encodeBundle(changes, null, bookworm)).toThrow(/unusual owner/);
+    expect(() => encodeBundle(minimalChanges('x', { install: ['opendkim $(x)'] }), null, bookworm)).toThrow(/unusual package/);
   });
   it('carries a validation command\'s expected answer in base64 after its label', () => {
     const check = { label: 'map lookup', argv: ['postmap', '-q', 'a b', 'cidr:/etc/x'], words: { key: 'k', params: {}, text: 't' }, expect: 'OK yes' };
-    const bundle = encodeBundle(minimalChanges('x', { validate: [check] }), null);
+    const bundle = encodeBundle(minimalChanges('x', { validate: [check] }), null, bookworm);
     expect(bundle).toContain(`validate ${b64('map lookup')} ${b64('OK yes')} ${b64('postmap')} ${b64('-q')} ${b64('a b')} ${b64('cidr:/etc/x')}`);
   });
+  it("installs with the platform row's command and takes the packages back with its purge or remove, argv in base64", () => {
+    const words = (bundle: string, kind: string) => (bundle.split('\n').find((l) => l.startsWith(`${kind} `)) ?? '').split(' ').slice(1).map((w) => Buffer.from(w, 'base64').toString());
+    const purged = encodeBundle(minimalChanges('x', { install: ['opendkim', 'opendkim-tools'], uninstall: 'purge' }), null, bookworm);
+    expect(words(purged, 'install')).toEqual([...bookworm.packageCommands.install, 'opendkim', 'opendkim-tools']);
+    expect(words(purged, 'uninstall')).toEqual([...bookworm.packageCommands.purge, 'opendkim', 'opendkim-tools']);
+    const removed = encodeBundle(minimalChanges('x', { install: ['opendkim'], uninstall: 'remove' }), null, bookworm);
+    expect(words(removed, 'uninstall')).toEqual([...bookworm.packageCommands.remove, 'opendkim']);
+    // a made-up platform's own commands travel as they are: the script has none of its own
+    const other = { ...bookworm, packageCommands: { install: ['pkg', 'add'], purge: ['pkg', 'delete', '--purge'], remove: ['pkg', 'delete'] } };
+    expect(words(encodeBundle(minimalChanges('x', { install: ['opendkim'] }), null, other), 'install')).toEqual(['pkg', 'add', 'opendkim']);
+    expect(words(encodeBundle(minimalChanges('x'), null, bookworm), 'install')).toEqual([]);
+    expect(transactionScript).not.toMatch(/apt-get (install|purge|remove)/);
+  });
   it('sends a test hook first, as base64, only when a test gives one', () => {
-    expect(encodeBundle(minimalChanges('x'), { script: 'FAULT=drop:restart' }).split('\n')[0]).toBe(`hook ${b64('FAULT=drop:restart')}`);
+    expect(encodeBundle(minimalChanges('x'), { script: 'FAULT=drop:restart' }, bookworm).split('\n')[0]).toBe(`hook ${b64('FAULT=drop:restart')}`);
   });
 });
 

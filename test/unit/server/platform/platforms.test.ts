@@ -49,6 +49,17 @@ describe('the platform table', () => {
     expect(() => parseGather(gather(OS_RELEASE.alma))).toThrow(/does not support this server's system: AlmaLinux/);
   });
 
+  it('installs and takes back packages with apt-get on every row, without questions or Recommends', () => {
+    for (const p of PLATFORMS) {
+      const { install, purge, remove } = p.packageCommands;
+      expect(install).toEqual(['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', 'install', '-y', '-q', '--no-install-recommends']);
+      expect(purge).toEqual(['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', 'purge', '-y', '-q']);
+      expect(remove).toEqual(['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', 'remove', '-y', '-q']);
+      // the package names follow the prefix: none may end in an option that takes a value
+      for (const argv of [install, purge, remove]) expect(argv.at(-1)).toMatch(/^(-y|-q|--no-install-recommends)$/);
+    }
+  });
+
   it('has OpenDKIM in universe on Ubuntu and main on Debian, and no release that signs Ed25519 beside RSA', () => {
     expect(PLATFORMS.filter((p) => p.packages.opendkimSection === 'universe').map((p) => p.osId)).toEqual(['ubuntu', 'ubuntu']);
     for (const p of PLATFORMS) {
