@@ -3,6 +3,8 @@
 // writes a scratch file under /tmp on the host, asks the real program, and compares.
 import { describe, expect, it } from 'vitest';
 import { readAliases } from '../../main/server/config/aliases.js';
+import { readLookupTable } from '../../main/server/config/lookupTable.js';
+import { LOOKUP_TABLE_ENTRIES, LOOKUP_TABLE_SOURCE } from '../fixtures/postfix/lookupTableSource.js';
 import { readMainCf } from '../../main/server/config/mainCf.js';
 import { readOpendkimConf } from '../../main/server/config/opendkimConf.js';
 import { parseOpendkimSocket } from '../../main/server/config/socket.js';
@@ -80,5 +82,24 @@ describe.skipIf(skip !== null)(suite('server file readers agree with the real pr
     expect(mydestination).toBe(ours.get('mydestination'));
     expect(myorigin).toBe(ours.get('myorigin'));
     expect(myorigin).toBe('second.example');
+  });
+
+  it('lookup tables: key and value split, continuation lines, comments, duplicates and case, as postmap builds hash: and reads texthash:', async () => {
+    const host = await resetHost('fresh');
+    const source = LOOKUP_TABLE_SOURCE;
+    await root(host, 'mkdir -p /tmp/hm-pm && cat > /tmp/hm-pm/table', source);
+    // postmap -s prints every entry as "key<TAB>value"; LC_ALL=C sorts both lists the same way.
+    const out = await root(host, 'cd /tmp/hm-pm && postmap hash:table 2>warnings; for t in hash texthash; do echo "== $t"; postmap -s $t:table 2>/dev/null | LC_ALL=C sort; done; echo "== warnings"; cat warnings; rm -rf /tmp/hm-pm');
+    const section = (name: string) => out.split(`== ${name}\n`)[1]?.split('\n== ')[0]?.split('\n').filter((l) => l !== '') ?? [];
+    const ours = readLookupTable(source)
+      .map((e) => `${e.key}\t${e.value}`)
+      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    expect(ours).toEqual(LOOKUP_TABLE_ENTRIES.map(([k, v]) => `${k}\t${v}`).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+    expect(section('hash')).toEqual(ours);
+    expect(section('texthash')).toEqual(ours);
+    // what our reader skips, postmap warns about
+    expect(section('warnings').join('\n')).toMatch(/must not start with whitespace/);
+    expect(section('warnings').join('\n')).toMatch(/expected format: key whitespace value/);
+    expect(section('warnings').join('\n')).toMatch(/duplicate entry/);
   });
 });

@@ -1,11 +1,12 @@
 /**
- * /etc/aliases as Postfix reads it (aliases(5), postalias(1)): a line starting with
- * whitespace continues the previous entry; empty lines and lines whose first non-blank
- * character is `#` are ignored (and do not end an entry); `name: target, target…` with the
- * name optionally in double quotes and folded to lower case, so lookups ignore case; a name
- * defined twice keeps its FIRST entry (postalias warns "duplicate entry" and ignores the
+ * /etc/aliases as Postfix reads it (aliases(5), postalias(1)): Postfix's logical lines
+ * (logicalLines.ts: a line starting with whitespace continues the previous entry; empty lines
+ * and lines whose first non-blank character is `#` are ignored and do not end an entry);
+ * `name: target, target…` with the name optionally in double quotes and folded to lower
+ * case, so lookups ignore case; a name defined twice keeps its FIRST entry (postalias warns "duplicate entry" and ignores the
  * later one; checked against the real postalias by test/host/config-files.test.ts).
  */
+import { readLogicalLines } from './logicalLines.js';
 
 export interface AliasEntry {
   /** As written (without quotes). */
@@ -35,20 +36,10 @@ export function splitAliasTargets(value: string): string[] {
 
 /** The entries Postfix uses, in file order: one per name (its first definition). */
 export function readAliasEntries(text: string): AliasEntry[] {
-  const logical: string[] = [];
-  for (const raw of text.split('\n')) {
-    const line = raw.replace(/\r$/, '');
-    if (line.trim() === '' || line.trimStart().startsWith('#')) continue;
-    if (/^\s/.test(line)) {
-      if (logical.length > 0) logical[logical.length - 1] += ` ${line.trim()}`;
-      continue;
-    }
-    logical.push(line);
-  }
   const entries: AliasEntry[] = [];
   const seen = new Set<string>();
-  for (const line of logical) {
-    const match = /^("[^"]*"|[^\s:"]+)\s*:(.*)$/.exec(line);
+  for (const { text: line } of readLogicalLines(text)) {
+    const match = /^("[^"]*"|[^\s:"]+)\s*:(.*)$/s.exec(line);
     if (match?.[1] === undefined) continue;
     const name = match[1].replace(/^"|"$/g, '');
     const key = name.toLowerCase();

@@ -2,26 +2,22 @@
  * Postfix main.cf, read and edited with postconf's own semantics, so a plan can show the exact
  * diff that `postconf -e` would produce before anything runs on the server.
  *
- * Reading (postconf(5), readllines): a logical line starts with non-whitespace text; a line
- * that starts with whitespace continues it; empty lines and lines whose first non-whitespace
- * character is `#` are ignored and do not end a logical line. `#` after text is not a comment.
- * The last assignment of a name wins.
+ * Reading (postconf(5)): Postfix's logical lines (logicalLines.ts: a line that starts with
+ * whitespace continues the one before; `#` lines and blank lines are ignored and do not end
+ * it; `#` after text is not a comment). The last assignment of a name wins.
  *
  * Editing (postconf -e, pcf_edit_main): comment and blank lines are copied; every logical line
  * that assigns an edited name becomes `name = value` and its continuation lines are dropped;
  * names not found are appended as `name = value` at the end, in the order given.
  */
 import { dictionary } from '../../../shared/dictionary.js';
+import { readLogicalLines } from './logicalLines.js';
 
 const PARAMETER_NAME = /^[A-Za-z0-9_.-]+$/;
 
 function isCommentOrBlank(line: string): boolean {
   const trimmed = line.trimStart();
   return trimmed === '' || trimmed.startsWith('#');
-}
-
-function startsLogicalLine(line: string): boolean {
-  return line !== '' && !/^\s/.test(line) && !line.startsWith('#');
 }
 
 /** The name a logical line assigns: the text up to whitespace or `=` (as postconf reads it). */
@@ -41,25 +37,12 @@ function splitLines(text: string): string[] {
 /** Every `name = value` assignment of main.cf, in file order (duplicates kept). */
 export function readAssignments(text: string): Array<{ name: string; value: string }> {
   const out: Array<{ name: string; value: string }> = [];
-  let current: { name: string; parts: string[] } | null = null;
-  const flush = () => {
-    if (current) out.push({ name: current.name, value: current.parts.join(' ').trim() });
-    current = null;
-  };
-  for (const raw of splitLines(text)) {
-    const line = raw.replace(/\r$/, '');
-    if (isCommentOrBlank(line)) continue;
-    if (startsLogicalLine(line)) {
-      flush();
-      const eq = line.indexOf('=');
-      if (eq < 0) continue; // not an assignment: postconf warns and ignores it
-      const name = line.slice(0, eq).trim();
-      current = { name, parts: [line.slice(eq + 1).trim()] };
-    } else if (current) {
-      (current as { parts: string[] }).parts.push(line.trim());
-    }
+  for (const { pieces } of readLogicalLines(text)) {
+    const [first = '', ...rest] = pieces;
+    const eq = first.indexOf('=');
+    if (eq < 0) continue; // not an assignment: postconf warns and ignores it
+    out.push({ name: first.slice(0, eq).trim(), value: [first.slice(eq + 1), ...rest].map((p) => p.trim()).join(' ').trim() });
   }
-  flush();
   return out;
 }
 

@@ -1,7 +1,9 @@
 /**
- * Postfix master.cf as master(8) reads it: `#` lines and blank lines ignored, a line starting
- * with whitespace continues the previous one, eight fields then the command's arguments.
+ * Postfix master.cf as master(8) reads it: Postfix's logical lines (logicalLines.ts: `#`
+ * lines and blank lines ignored, a line starting with whitespace continues the previous
+ * one), eight fields then the command's arguments.
  */
+import { readLogicalLines } from './logicalLines.js';
 
 export interface MasterService {
   service: string;
@@ -15,13 +17,7 @@ export interface MasterService {
 
 /** Parses master.cf: comments dropped, continuation lines (leading whitespace) joined. */
 export function parseMasterCf(text: string): MasterService[] {
-  const logical: Array<{ text: string; line: number }> = [];
-  text.split(/\r?\n/).forEach((raw, index) => {
-    if (/^\s*#/.test(raw) || raw.trim() === '') return;
-    const last = logical[logical.length - 1];
-    if (/^\s/.test(raw) && last) last.text += ` ${raw.trim()}`;
-    else logical.push({ text: raw.trim(), line: index + 1 });
-  });
+  const logical = readLogicalLines(text);
   return logical.flatMap(({ text: entry, line }) => {
     const fields = entry.match(/\{[^}]*\}|\S+/g) ?? [];
     if (fields.length < 8) return [];

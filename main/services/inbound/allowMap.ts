@@ -2,6 +2,7 @@ import type { AllowEntry } from '../../../shared/inbound.js';
 import { parseAllowEntry } from '../../../shared/validation/allowEntry.js';
 import { escapeControlCharacters } from '../../../shared/validation/text.js';
 import { HomemailError } from '../../../shared/errors.js';
+import { lookupTableComment, lookupTableLine } from '../../server/config/lookupTable.js';
 import { commandLine } from '../ssh/quote.js';
 import type { RemoteSession } from '../ssh/types.js';
 
@@ -48,7 +49,7 @@ function escapeRegexp(text: string): string {
 export { checkRegexpPattern } from '../../../shared/validation/allowEntry.js';
 
 function comment(text: string): string[] {
-  return text === '' ? [] : [`# ${text}`];
+  return text === '' ? [] : [lookupTableComment(text)];
 }
 
 /** Builds the two tables from the entries; problems name the entry and why it was refused. */
@@ -66,17 +67,17 @@ export function buildAllowMaps(entries: readonly AllowEntry[], rule: HostnameRul
     const item = parsed.value;
     if (item.kind === 'name') {
       const body = escapeRegexp(item.domain);
-      regexpLines.push(...comment(item.comment), `${item.subdomains ? `/(^|\\.)${body}$/` : `/^${body}$/`} DUNNO`);
+      regexpLines.push(...comment(item.comment), lookupTableLine(item.subdomains ? `/(^|\\.)${body}$/` : `/^${body}$/`, 'DUNNO'));
       probes.push({ map: ALLOW_REGEXP_MAP, value: item.subdomains ? `host.${item.domain}` : item.domain, expect: 'DUNNO' });
     } else if (item.kind === 'regexp') {
-      regexpLines.push(...comment(item.comment), `${item.pattern} DUNNO`);
+      regexpLines.push(...comment(item.comment), lookupTableLine(item.pattern, 'DUNNO'));
     } else {
-      cidrLines.push(...comment(item.comment), `${item.address}/${item.prefix} OK`);
+      cidrLines.push(...comment(item.comment), lookupTableLine(`${item.address}/${item.prefix}`, 'OK'));
       probes.push({ map: ALLOW_CIDR_MAP, value: item.address, expect: 'OK' });
     }
   });
   if (regexpLines.length > 0) {
-    regexpLines.push('# Everyone else: the host-name rule.', `/./ ${rule}`);
+    regexpLines.push(lookupTableComment('Everyone else: the host-name rule.'), lookupTableLine('/./', rule));
     probes.push({ map: ALLOW_REGEXP_MAP, value: 'unknown', expect: rule });
   }
   const file = (lines: string[]) => (lines.length === 0 ? null : `${[...HEADER, ...lines].join('\n')}\n`);
