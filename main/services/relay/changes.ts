@@ -1,3 +1,4 @@
+import { lookupTableLine } from '../../server/config/lookupTable.js';
 import type { PlanText } from '../../../shared/plan.js';
 import { relayhostValue, type RelayTarget } from '../../../shared/relay.js';
 import { readMainCf, setParameters, type ParameterEdit } from '../../server/config/mainCf.js';
@@ -31,7 +32,7 @@ export function relayGatherPaths(): string[] {
 
 /** The login table's one line: `[host]:port user:password` (smtp_sasl_password_maps looks up the relayhost value). */
 export function passwordTable(target: RelayTarget, user: string, password: string): string {
-  return `${relayhostValue(target)} ${user}:${password}\n`;
+  return `${lookupTableLine(relayhostValue(target), `${user}:${password}`)}\n`;
 }
 
 /** TLS levels at least as strict as `may` (Postfix's smtp_tls_security_level values). */
