@@ -157,7 +157,7 @@ chown -R admin $d; ls $d/new | wc -l; wc -c < /var/mail/bench`,
   try {
     for (let run = 0; run < 3; run++) {
       for (const format of ['mbox', 'maildir'] as const) {
-        const mailbox = { address: null, users: [], notes: [], paths: [{ path: format === 'mbox' ? '/var/mail/bench' : '/home/admin/BenchMaildir', format }] };
+        const mailbox = { address: null, users: [], notes: [], keyedNotes: [], paths: [{ path: format === 'mbox' ? '/var/mail/bench' : '/home/admin/BenchMaildir', format }] };
         let seen = 0;
         const t = performance.now();
         await readMailbox(session, mailbox, 256 * 1024 * 1024, { onMessages: (m) => (seen += m.length) });

@@ -2,6 +2,7 @@
  * DMARC aggregate reports (RFC 7489 appendix C) as Homemail reads them from the report
  * mailbox, and the summaries the CLI and the Reports page show. Pure data, no Node.
  */
+import type { KeyedText, TextParams } from './i18n/keyedText.js';
 
 export type DmarcResult = 'pass' | 'fail';
 export type Disposition = 'none' | 'quarantine' | 'reject';
@@ -53,7 +54,7 @@ export interface AggregateReport {
   /** SHA-256 (hex) of the report's rows as read: with reporter, id and dates, the report's identity. */
   rowsHash: string;
   /** What the reader had to work around (an empty org_name, skipped rows, a legacy encoding). */
-  notes: string[];
+  notes: KeyedText[];
 }
 
 /** Which reports to count: the last N days, since a date (YYYY-MM-DD, UTC), or every report read. */
@@ -68,7 +69,12 @@ export function reportIdentity(report: Pick<AggregateReport, 'orgName' | 'report
 export interface SkippedReport {
   /** Where it came from: message subject or id, and the attachment name. */
   source: string;
+  /** In English; the same as `code` (under `reports.note.` in the catalogs) with `params`, when the reader gave one. */
   reason: string;
+  code?: string;
+  params?: TextParams;
+  /** When the source is a word of the catalogs (`reports.note.<sourceCode>`), not a message. */
+  sourceCode?: string;
 }
 
 /** Something worth knowing that did not stop a report: a fallback, skipped rows, a TLS report, a budget hit. */
@@ -132,6 +138,9 @@ export interface DmarcRecommendation {
   /** English explanation (the wizard translates `key`). */
   key: 'ready' | 'notReady' | 'noReports' | 'atReject' | 'tooFewDays' | 'testing';
   text: string;
+  /** `text` as a code under `reports.recText.` with params. */
+  code: string;
+  params: TextParams;
   /** The record to publish for `next` (name and one-line value), when there is a next step. */
   record: { name: string; value: string } | null;
   /** Legitimate (own/authorized) sources that did not align in the period. */
@@ -144,6 +153,10 @@ export interface KnownIssue {
   key: 'spamassassinDkimVersion';
   severity: 'info' | 'warning';
   text: string;
+  /** `text` as a code under `reports.issue.` with params; `fix` is `reports.issue.<fixCode>`. */
+  code: string;
+  params: TextParams;
+  fixCode: string;
   /** What was seen: log lines or package versions. */
   evidence: string[];
   fix: string;
@@ -156,8 +169,10 @@ export interface ReportMailbox {
   users: string[];
   /** Where the mail sits: mbox files or Maildir folders. */
   paths: Array<{ path: string; format: 'mbox' | 'maildir' }>;
-  /** Why some targets were not read (pipes, files, remote addresses). */
+  /** Why some targets were not read (pipes, files, remote addresses), in English… */
   notes: string[];
+  /** …and as codes under `reports.note.` with params. */
+  keyedNotes: KeyedText[];
 }
 
 export interface ReportsResult {

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { reportAddressField, reportDaysField, reportDomainField, reportSinceField } from '../../../shared/contract/reports.js';
 import { badInput } from '../../../shared/errors.js';
-import type { ReportPeriod, ReportsResult } from '../../../shared/reports.js';
+import type { ReportNote, ReportPeriod, ReportsResult } from '../../../shared/reports.js';
 import { readReports } from '../../services/reports/readReports.js';
 import { cliError, parseCommandArgs, writeJson, writeLines, type CliIO, type Command } from '../command.js';
 import { displayWidth } from '../../../shared/i18n/checkLines.js';
@@ -25,7 +25,8 @@ export function formatReports(r: ReportsResult, text: CliText): string[] {
   const lines: string[] = [];
   const where = r.mailbox.paths.map((p) => `${p.path} (${p.format})`).join(', ') || text.t('cli.reports.noMailbox');
   lines.push(text.t('cli.reports.address', { address: r.mailbox.address ?? text.t('cli.reports.guessed'), users: r.mailbox.users.join(', ') || '?', where }));
-  for (const note of r.mailbox.notes) lines.push(`  · ${note}`);
+  const mailboxNotes = r.mailbox.keyedNotes.length > 0 ? r.mailbox.keyedNotes.map((note) => text.keyed('reports.note', note)) : r.mailbox.notes;
+  for (const note of mailboxNotes) lines.push(`  · ${note}`);
   lines.push(
     text.t('cli.reports.read', {
       messages: r.messagesRead,
@@ -49,13 +50,16 @@ export function formatReports(r: ReportsResult, text: CliText): string[] {
       lines.push(`  ${pad(s.sourceIp, 40)} ${pad(String(s.count), 7)} ${pad(String(s.dkimAligned), 10)} ${pad(String(s.spfAligned), 10)} ${pad(String(s.dmarcFail), 7)} ${pad(text.t(`reports.kind.${s.kind}`), 14)} ${s.reverseName ?? '-'}`);
     }
   }
+  // The reader's sentences by their codes when it gave them (their English reason otherwise).
+  const noteText = (n: ReportNote) => (n.code === undefined ? n.reason : text.keyed('reports.note', { key: n.code, params: n.params ?? {}, text: n.reason }));
+  const sourceText = (n: ReportNote) => (n.sourceCode === undefined ? n.source : text.t(`reports.note.${n.sourceCode}`));
   if (r.skipped.length > 0) {
     lines.push('', text.t('cli.reports.skipped'));
-    for (const s of r.skipped) lines.push(`  ✗ ${s.source}: ${s.reason}`);
+    for (const s of r.skipped) lines.push(`  ✗ ${sourceText(s)}: ${noteText(s)}`);
   }
   if (r.notes.length > 0) {
     lines.push('', text.t('cli.reports.notes'));
-    for (const n of r.notes) lines.push(`  · ${n.source}: ${n.reason}`);
+    for (const n of r.notes) lines.push(`  · ${sourceText(n)}: ${noteText(n)}`);
   }
   const rec = r.recommendation;
   const policy = rec?.published;
@@ -65,13 +69,13 @@ export function formatReports(r: ReportsResult, text: CliText): string[] {
     lines.push('', text.t('cli.reports.published', { policy: `p=${policy.p}${policy.sp === null ? '' : ` sp=${policy.sp}`} ${extra.join(' ')}` }));
   }
   if (rec) {
-    const advice = text.t(`reports.rec.${rec.key}`, { current: rec.current, next: rec.next ?? '', days: rec.periodDays, sources: rec.failingSources.join(', ') });
+    const advice = rec.code === 'noOwnMail' ? text.keyed('reports.recText', { key: rec.code, params: rec.params, text: rec.text }) : text.t(`reports.rec.${rec.key}`, { current: rec.current, next: rec.next ?? '', days: rec.periodDays, sources: rec.failingSources.join(', ') });
     lines.push('', `DMARC (p=${rec.current}): ${advice}`);
     if (rec.record) lines.push(`  ${rec.record.name} TXT "${rec.record.value}"`);
   }
   for (const issue of r.knownIssues) {
-    // The one known issue so far: the Reports page says it as `reports.spamassassin`.
-    lines.push('', `! ${issue.key === 'spamassassinDkimVersion' ? text.t('reports.spamassassin') : issue.text}`, text.t('cli.reports.fix', { fix: issue.fix }), ...issue.evidence.map((e) => `    ${e}`));
+    const fix = text.keyed('reports.issue', { key: issue.fixCode, params: {}, text: issue.fix });
+    lines.push('', `! ${text.keyed('reports.issue', { key: issue.code, params: issue.params, text: issue.text })}`, text.t('cli.reports.fix', { fix }), ...issue.evidence.map((e) => `    ${e}`));
   }
   return lines;
 }

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { AggregateReport, Disposition, DmarcPolicyName, DmarcResult, PublishedPolicy, ReportRow } from '../../../shared/reports.js';
 import { parseIpAddress } from '../../../shared/validation/ip.js';
+import type { KeyedText } from '../../../shared/i18n/keyedText.js';
 import { ReadBudget, ReportRefused } from './budget.js';
+import { reportSentence } from './sentences.js';
 import { XmlScanner } from './xmlScanner.js';
 
 /**
@@ -29,8 +31,8 @@ function optionalOneOf<T extends string>(value: string | undefined, allowed: rea
 
 /** Whole or fractional seconds since 1970 (`1701129600`, `1701129600.0`). */
 function epoch(value: string | undefined, what: string): string {
-  if (value === undefined || value === '') throw new ReportRefused(`The report has no <${what}> in <date_range>.`);
-  if (!/^\d{1,12}(\.\d{0,9})?$/.test(value)) throw new ReportRefused(`The report's ${what} date is not a Unix time: "${value.slice(0, 40)}".`);
+  if (value === undefined || value === '') throw new ReportRefused(reportSentence('noDateRange', { what }));
+  if (!/^\d{1,12}(\.\d{0,9})?$/.test(value)) throw new ReportRefused(reportSentence('badDate', { what, value: value.slice(0, 40) }));
   return new Date(Math.floor(Number(value)) * 1000).toISOString();
 }
 
@@ -50,7 +52,8 @@ function newRow(): RowDraft {
 /** Elements of a record that repeat: each becomes one entry. */
 const repeated = new Set(['auth_results/dkim', 'auth_results/spf', 'row/policy_evaluated/reason']);
 
-type RowOutcome = { ok: true; row: ReportRow } | { ok: false; problem: string };
+/** A row refused for its missing or malformed element. */
+type RowOutcome = { ok: true; row: ReportRow } | { ok: false; problem: 'source_ip' | 'count' };
 
 /**
  * One copy of each repeated value (domains, results, selectors) per report: a big report repeats
@@ -72,12 +75,12 @@ const noReasons: string[] = [];
 
 function finishRow(draft: RowDraft, strings: Strings): RowOutcome {
   const ipText = draft.fields.get('row/source_ip');
-  if (ipText === undefined || ipText === '') return { ok: false, problem: 'no source_ip' };
+  if (ipText === undefined || ipText === '') return { ok: false, problem: 'source_ip' };
   const ip = parseIpAddress(ipText);
-  if (!ip.ok) return { ok: false, problem: 'a source_ip that is not an address' };
+  if (!ip.ok) return { ok: false, problem: 'source_ip' };
   const countText = draft.fields.get('row/count');
-  if (countText === undefined || countText === '') return { ok: false, problem: 'no count' };
-  if (!/^\d{1,10}$/.test(countText)) return { ok: false, problem: 'a count that is not a whole number' };
+  if (countText === undefined || countText === '') return { ok: false, problem: 'count' };
+  if (!/^\d{1,10}$/.test(countText)) return { ok: false, problem: 'count' };
   const envelopeFrom = draft.fields.get('identifiers/envelope_from')?.toLowerCase();
   return {
     ok: true,
@@ -185,9 +188,9 @@ export class AggregateReportReader {
         this.wrapped(error);
       }
     }
-    if (this.searching !== null) throw new ReportRefused('The XML is not a DMARC aggregate report (no <feedback> element).');
+    if (this.searching !== null) throw new ReportRefused(reportSentence('notAggregate'));
     report ??= this.feedback.end();
-    if (this.wrapper !== '') report.notes.push(`The report starts with <${this.wrapper}> before <feedback>; read from <feedback> on.`);
+    if (this.wrapper !== '') report.notes.push(reportSentence('wrappedReport', { root: this.wrapper }));
     return report;
   }
 }
@@ -198,7 +201,7 @@ export class AggregateReportReader {
  * `<feedback>` on, with a note.
  */
 export function parseAggregateReport(source: string | (() => Iterable<string>), context: ParseContext = {}): AggregateReport {
-  if (typeof source === 'string' && source.length > MAX_REPORT_XML_BYTES) throw new ReportRefused(`The report is over ${MAX_REPORT_XML_BYTES} bytes.`);
+  if (typeof source === 'string' && source.length > MAX_REPORT_XML_BYTES) throw new ReportRefused(reportSentence('tooLarge', { bytes: MAX_REPORT_XML_BYTES }));
   const reader = new AggregateReportReader(context);
   if (typeof source === 'string') reader.write(source);
   else for (const chunk of source()) reader.write(chunk);
@@ -290,32 +293,32 @@ class FeedbackReader {
   end(): AggregateReport {
     this.scanner.end();
     const { meta, policy, problems, rowsSeen, rows, context } = this;
-    if (this.root === null) throw new ReportRefused('The XML is not a DMARC aggregate report (no <feedback> element).');
-    if (!meta.has('org_name') && !meta.has('report_id') && !meta.has('date_range/begin')) throw new ReportRefused('The report has no <report_metadata>.');
-    if (policy.size === 0) throw new ReportRefused('The report has no <policy_published>.');
+    if (this.root === null) throw new ReportRefused(reportSentence('notAggregate'));
+    if (!meta.has('org_name') && !meta.has('report_id') && !meta.has('date_range/begin')) throw new ReportRefused(reportSentence('noMetadata'));
+    if (policy.size === 0) throw new ReportRefused(reportSentence('noPolicy'));
     const domain = policy.get('domain')?.toLowerCase();
-    if (!domain) throw new ReportRefused('The report has no <domain> in <policy_published>.');
+    if (!domain) throw new ReportRefused(reportSentence('noDomain'));
 
-    const notes: string[] = [];
+    const notes: KeyedText[] = [];
     const email = meta.get('email') || null;
     let orgName = meta.get('org_name') ?? '';
     if (orgName === '') {
       const fromEmail = domainOfEmail(email ?? undefined);
       const fromFile = orgFromFileName(context.fileName);
       orgName = fromEmail ?? fromFile ?? 'unknown reporter';
-      notes.push(`The report's <org_name> is empty; it is counted as from ${orgName} (${fromEmail !== null ? 'the domain of its <email>' : fromFile !== null ? 'its file name' : 'no name found'}).`);
+      notes.push(reportSentence('emptyOrgName', { orgName, from: fromEmail !== null ? 'email' : fromFile !== null ? 'file' : 'none' }));
     }
     const begin = epoch(meta.get('date_range/begin'), 'begin');
     const end = epoch(meta.get('date_range/end'), 'end');
     let reportId = meta.get('report_id') ?? '';
     if (reportId === '') {
       reportId = `${orgName}!${domain}!${begin}`;
-      notes.push('The report has no <report_id>; it is identified by its reporter, dates and rows.');
+      notes.push(reportSentence('noReportId'));
     }
     if (problems.size > 0) {
       const skipped = [...problems.values()].reduce((a, b) => a + b, 0);
-      const detail = [...problems.entries()].map(([problem, count]) => `${count} with ${problem}`).join(', ');
-      notes.push(`${skipped} of ${rowsSeen} rows were skipped (${detail}); the other rows are counted.`);
+      const detail = [...problems.entries()].map(([element, count]) => `<${element}> ×${count}`).join(', ');
+      notes.push(reportSentence('rowsSkipped', { skipped, rows: rowsSeen, detail }));
     }
     const pctText = policy.get('pct');
     const pct = pctText === undefined || pctText === '' ? null : Number(pctText);

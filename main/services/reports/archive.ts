@@ -1,5 +1,6 @@
 import { Inflate, Unzip, UnzipInflate } from 'fflate';
 import { crc32 } from 'node:zlib';
+import type { KeyedText } from '../../../shared/i18n/keyedText.js';
 import { ReportRefused } from './budget.js';
 
 /**
@@ -30,8 +31,8 @@ export const defaultArchiveLimits: ArchiveLimits = {
 
 /** An archive that could not be opened within the limits (one kind of ReportRefused). */
 export class ArchiveRefused extends ReportRefused {
-  constructor(message: string) {
-    super(message);
+  constructor(reason: string | KeyedText) {
+    super(reason);
     this.name = 'ArchiveRefused';
   }
 }

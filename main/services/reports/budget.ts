@@ -3,19 +3,27 @@
  * base64 and decompression), rows kept, and time. Any mail a stranger sends to the rua address
  * reaches this code, so every loop that grows with the input asks the budget as it goes.
  */
+import { keyedText } from '../../../shared/i18n/english.js';
+import type { KeyedText } from '../../../shared/i18n/keyedText.js';
 
-/** The one error type the reader throws for bad input: a reason a person can read. */
+/**
+ * The one error type the reader throws for bad input: a reason a person can read, as a keyed
+ * sentence (`reports.note.<key>`) or, where not converted yet, an English sentence.
+ */
 export class ReportRefused extends Error {
-  constructor(message: string) {
-    super(message);
+  readonly sentence: KeyedText | null;
+
+  constructor(reason: string | KeyedText) {
+    super(typeof reason === 'string' ? reason : reason.text);
     this.name = 'ReportRefused';
+    this.sentence = typeof reason === 'string' ? null : reason;
   }
 }
 
-/** The run's budget is used up: the reader stops and notes how far it got. */
+/** The run's budget is used up: the reader stops and notes how far it got (why: `words.reports.note.why.<key>`). */
 export class BudgetExhausted extends ReportRefused {
-  constructor(message: string) {
-    super(message);
+  constructor(why: KeyedText) {
+    super(why);
     this.name = 'BudgetExhausted';
   }
 }
@@ -41,12 +49,12 @@ export class ReadBudget {
   /** Time is counted only while the reader works (not while it waits for mail to arrive). */
   private spentMs = 0;
   private sliceStart: number | null = performance.now();
-  private exhausted: string | null = null;
+  private exhausted: KeyedText | null = null;
 
   constructor(readonly limits: BudgetLimits = defaultBudgetLimits) {}
 
-  /** Why the budget ran out, or null. */
-  get reason(): string | null {
+  /** Why the budget ran out (a code under `words.reports.note.why.` with params), or null. */
+  get reason(): KeyedText | null {
     return this.exhausted;
   }
 
@@ -64,21 +72,21 @@ export class ReadBudget {
     this.sliceStart ??= performance.now();
   }
 
-  private fail(reason: string): never {
-    this.exhausted ??= reason;
+  private fail(why: string, params: Record<string, number>): never {
+    this.exhausted ??= keyedText('words.reports.note.why', why, params);
     throw new BudgetExhausted(this.exhausted);
   }
 
   /** Throws once the run is out of budget (cheap enough to call per element). */
   check(): void {
     if (this.exhausted !== null) throw new BudgetExhausted(this.exhausted);
-    if (this.elapsedMs() > this.limits.maxMs) this.fail(`the reading time budget (${Math.round(this.limits.maxMs / 1000)} s) was used up`);
+    if (this.elapsedMs() > this.limits.maxMs) this.fail('time', { seconds: Math.round(this.limits.maxMs / 1000) });
   }
 
   /** Bytes about to be produced by a decoder; throws before they are, when over. */
   spendBytes(count: number): void {
     this.decodedBytes += count;
-    if (this.decodedBytes > this.limits.maxDecodedBytes) this.fail(`the decoding budget (${Math.round(this.limits.maxDecodedBytes / 1048576)} MiB) was used up`);
+    if (this.decodedBytes > this.limits.maxDecodedBytes) this.fail('decoded', { mib: Math.round(this.limits.maxDecodedBytes / 1048576) });
   }
 
   /** Bytes a decoder may still produce. */
@@ -88,7 +96,7 @@ export class ReadBudget {
 
   spendRow(): void {
     this.rows += 1;
-    if (this.rows > this.limits.maxRows) this.fail(`the row budget (${this.limits.maxRows} rows) was used up`);
+    if (this.rows > this.limits.maxRows) this.fail('rows', { rows: this.limits.maxRows });
     if ((this.rows & 1023) === 0) this.check();
   }
 }

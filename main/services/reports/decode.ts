@@ -6,12 +6,17 @@
  * (a TLS report, RFC 8460).
  */
 
+export interface EncodingProblem {
+  key: 'utf16SingleBytes' | 'unknownEncoding';
+  declared: string;
+}
+
 export interface DecodedText {
   text: string;
   /** The encoding used, when it was not plain UTF-8. */
   encoding: string | null;
-  /** Why the declared encoding was not used. */
-  problem: string | null;
+  /** Why the declared encoding was not used (`words.reports.note.problem.<key>`). */
+  problem: EncodingProblem | null;
 }
 
 function decoder(label: string): InstanceType<typeof TextDecoder> | null {
@@ -25,7 +30,7 @@ function decoder(label: string): InstanceType<typeof TextDecoder> | null {
 const utf8 = new TextDecoder('utf-8', { fatal: false });
 
 /** Which decoder the bytes need, and how many BOM bytes to skip. */
-function chooseEncoding(bytes: Uint8Array): { label: string; skip: number; encoding: string | null; problem: string | null } {
+function chooseEncoding(bytes: Uint8Array): { label: string; skip: number; encoding: string | null; problem: EncodingProblem | null } {
   const [a, b, c] = [bytes[0], bytes[1], bytes[2]];
   if (a === 0xef && b === 0xbb && c === 0xbf) return { label: 'utf-8', skip: 3, encoding: null, problem: null };
   if (a === 0xff && b === 0xfe) return { label: 'utf-16le', skip: 2, encoding: 'UTF-16LE', problem: null };
@@ -36,8 +41,8 @@ function chooseEncoding(bytes: Uint8Array): { label: string; skip: number; encod
   const head = String.fromCharCode(...bytes.subarray(0, 200));
   const declared = /^\s*<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z0-9._:-]{1,40})["']/.exec(head)?.[1];
   if (declared === undefined || /^utf-?8$/i.test(declared)) return { label: 'utf-8', skip: 0, encoding: null, problem: null };
-  if (/^(utf-?16|ucs-?2)/i.test(declared)) return { label: 'utf-8', skip: 0, encoding: null, problem: `declares ${declared} but is written in single bytes; read as UTF-8` };
-  if (decoder(declared) === null) return { label: 'utf-8', skip: 0, encoding: null, problem: `declares the unknown encoding ${declared}; read as UTF-8` };
+  if (/^(utf-?16|ucs-?2)/i.test(declared)) return { label: 'utf-8', skip: 0, encoding: null, problem: { key: 'utf16SingleBytes', declared } };
+  if (decoder(declared) === null) return { label: 'utf-8', skip: 0, encoding: null, problem: { key: 'unknownEncoding', declared } };
   return { label: declared, skip: 0, encoding: declared, problem: null };
 }
 
@@ -51,7 +56,7 @@ export function decodeXmlBytes(bytes: Uint8Array): DecodedText {
 export interface DecodedChunks {
   chunks: () => Iterable<string>;
   encoding: string | null;
-  problem: string | null;
+  problem: EncodingProblem | null;
 }
 
 // Small enough that each decoded chunk stays out of V8's large-object space (freed only by full GCs).
@@ -82,7 +87,7 @@ export class XmlTextStream {
   private headBytes = 0;
   private streaming: InstanceType<typeof TextDecoder> | null = null;
   encoding: string | null = null;
-  problem: string | null = null;
+  problem: EncodingProblem | null = null;
 
   constructor(private readonly onText: (text: string) => void) {}
 

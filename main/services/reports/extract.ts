@@ -4,6 +4,8 @@ import { ArchiveRefused, defaultArchiveLimits, GunzipStream, UnzipStream, type A
 import { BudgetExhausted, ReadBudget, ReportRefused } from './budget.js';
 import { looksLikeTlsReport, sniffContent, XmlTextStream } from './decode.js';
 import { MimeStream, type LeafInfo, type LeafSink } from './mime.js';
+import { refusedNote, reportNote, reportSentence } from './sentences.js';
+import type { KeyedText } from '../../../shared/i18n/keyedText.js';
 
 /**
  * The aggregate reports of one message, read as its text arrives: MIME parts are decoded piece
@@ -26,13 +28,13 @@ export interface ExtractOptions {
 const SNIFF_BYTES = 8 * 1024;
 
 /** Runs a step; a refusal (not the budget's, which stops the run) comes back as its reason. */
-function refusal(step: () => void): string | null {
+function refusal(step: () => void): ReportRefused | null {
   try {
     step();
     return null;
   } catch (error) {
     if (error instanceof BudgetExhausted || !(error instanceof ReportRefused)) throw error;
-    return error.message;
+    return error;
   }
 }
 
@@ -75,7 +77,7 @@ class DocumentReader {
   private reader: AggregateReportReader | null = null;
   private text: XmlTextStream | null = null;
   private bytes = 0;
-  private failure: string | null = null;
+  private failure: ReportRefused | null = null;
 
   constructor(
     private readonly source: string,
@@ -92,12 +94,12 @@ class DocumentReader {
   private decide(head: Uint8Array): void {
     const inner = sniffContent(head);
     if (inner === 'json' || (inner === null && looksLikeTlsReport(head))) {
-      if (looksLikeTlsReport(head)) this.out.notes.push({ source: this.source, reason: 'A TLS report (SMTP TLS reporting, RFC 8460), not a DMARC aggregate report: not counted here.' });
-      else this.out.skipped.push({ source: this.source, reason: 'JSON that is not a TLS report or a DMARC report; not read.' });
+      if (looksLikeTlsReport(head)) this.out.notes.push(reportNote(this.source, reportSentence('tlsReport')));
+      else this.out.skipped.push(reportNote(this.source, reportSentence('otherJson')));
       return;
     }
     if (inner !== 'xml') {
-      this.out.skipped.push({ source: this.source, reason: 'The attachment holds something that is not XML (nor gzip or zip of XML); not read.' });
+      this.out.skipped.push(reportNote(this.source, reportSentence('notXml')));
       return;
     }
     this.kind = 'report';
@@ -118,7 +120,7 @@ class DocumentReader {
     if (this.kind !== 'report') return;
     this.bytes += bytes.length;
     this.guard(() => {
-      if (this.bytes > MAX_REPORT_XML_BYTES) throw new ReportRefused(`The report is over ${MAX_REPORT_XML_BYTES} bytes.`);
+      if (this.bytes > MAX_REPORT_XML_BYTES) throw new ReportRefused(reportSentence('tooLarge', { bytes: MAX_REPORT_XML_BYTES }));
       this.text?.write(bytes);
     });
   }
@@ -134,11 +136,11 @@ class DocumentReader {
       const text = this.text as XmlTextStream;
       text.end();
       const report = (this.reader as AggregateReportReader).end();
-      if (text.problem !== null) report.notes.push(`The report ${text.problem}.`);
-      for (const note of report.notes) this.out.notes.push({ source: this.source, reason: note });
+      if (text.problem !== null) report.notes.push(reportSentence('encoding', { declared: text.problem.declared, problem: text.problem.key }));
+      for (const note of report.notes) this.out.notes.push(reportNote(this.source, note));
       this.out.reports.push(report);
     });
-    if (this.failure !== null) this.out.skipped.push({ source: this.source, reason: this.failure });
+    if (this.failure !== null) this.out.skipped.push(refusedNote(this.source, this.failure));
   }
 }
 
@@ -164,7 +166,7 @@ class AttachmentReader implements LeafSink {
   private readonly found: ExtractedReports = { reports: [], skipped: [], notes: [] };
   private readonly name: string;
   private stream: ByteStream | null = null;
-  private refused: string | null = null;
+  private refused: ReportRefused | null = null;
   private bytes = 0;
   private plain = false;
 
@@ -203,7 +205,7 @@ class AttachmentReader implements LeafSink {
     if (kind === null) {
       if (isMessageText(this.info)) return;
       const named = this.info.filename !== null && reportLikeName.test(this.info.filename);
-      this.out.skipped.push({ source: this.source, reason: `${named ? 'Named like a report, but its' : 'Its'} content is not XML, gzip, zip or a TLS report (${this.info.contentType}); not read.` });
+      this.out.skipped.push(reportNote(this.source, reportSentence(named ? 'namedNotReport' : 'notReportContent', { contentType: this.info.contentType })));
       return;
     }
     if (kind === 'gzip') {
@@ -247,7 +249,7 @@ class AttachmentReader implements LeafSink {
       write: (bytes) => unzip.write(bytes),
       end: () => {
         unzip.end();
-        if (entries === 0) throw new ArchiveRefused('The zip attachment holds no file.');
+        if (entries === 0) throw new ArchiveRefused(reportSentence('zipEmpty'));
       },
     };
   }
@@ -260,7 +262,7 @@ class AttachmentReader implements LeafSink {
     if (this.stream === null) return;
     this.bytes += bytes.length;
     this.guard(() => {
-      if (this.plain && this.bytes > this.limits.maxOutputBytes) throw new ArchiveRefused(`The attachment is over ${this.limits.maxOutputBytes} bytes.`);
+      if (this.plain && this.bytes > this.limits.maxOutputBytes) throw new ArchiveRefused(reportSentence('attachmentTooBig', { limit: this.limits.maxOutputBytes }));
       this.stream?.write(bytes);
     });
   }
@@ -274,7 +276,7 @@ class AttachmentReader implements LeafSink {
     if (this.stream === null) return;
     this.guard(() => this.stream?.end());
     if (this.refused !== null) {
-      this.out.skipped.push({ source: this.source, reason: this.refused });
+      this.out.skipped.push(refusedNote(this.source, this.refused));
       return;
     }
     this.out.reports.push(...this.found.reports);
@@ -298,7 +300,7 @@ function label(headers: Map<string, string>): string {
 export class MessageReportsReader {
   private readonly mime: MimeStream;
   private readonly out: ExtractedReports = { reports: [], skipped: [], notes: [] };
-  private readonly mimeSkipped: string[] = [];
+  private readonly mimeSkipped: KeyedText[] = [];
   private where = label(new Map());
 
   constructor(options: ExtractOptions = {}) {
@@ -324,7 +326,7 @@ export class MessageReportsReader {
 
   end(): ExtractedReports {
     this.mime.end();
-    const mimeNotes = this.mimeSkipped.map((reason) => ({ source: this.where, reason: `${reason[0]?.toUpperCase() ?? ''}${reason.slice(1)}.` }));
+    const mimeNotes = this.mimeSkipped.map((sentence) => reportNote(this.where, sentence));
     return { ...this.out, skipped: [...mimeNotes, ...this.out.skipped] };
   }
 }

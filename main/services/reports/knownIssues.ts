@@ -1,3 +1,4 @@
+import { englishText } from '../../../shared/i18n/english.js';
 import type { KnownIssue } from '../../../shared/reports.js';
 
 /**
@@ -33,11 +34,10 @@ function lessThan(a: readonly number[], b: readonly number[]): boolean {
 
 const FIXED_SPAMASSASSIN = [3, 4, 5];
 
-const fixText =
-  'Upgrade SpamAssassin to 3.4.5 or later (its DKIM plugin compares Mail::DKIM versions as versions, not as numbers): ' +
-  'take it from your distribution\'s updates or backports (Debian 11 and Ubuntu 21.04 and later ship a fixed one), then restart amavis/spamd. ' +
-  'Do not edit DKIM.pm by hand: the next package update overwrites the change, and comparing versions as strings ("ge") breaks at the next major version. ' +
-  'The warning itself is harmless: DKIM signatures are still checked.';
+/** The issue's sentence and its fix: codes under `reports.issue.` with params, and their English. */
+function issueText(code: string, params: Record<string, string | number>): Pick<KnownIssue, 'code' | 'params' | 'text' | 'fixCode' | 'fix'> {
+  return { code, params, text: englishText('reports.issue', code, params), fixCode: 'spamassassinFix', fix: englishText('reports.issue', 'spamassassinFix') };
+}
 
 /**
  * Finds the warning in log lines (already filtered on the server) or predicts it from the
@@ -57,18 +57,16 @@ export function detectSpamAssassinDkimWarning(logLines: readonly string[], versi
     return {
       key: 'spamassassinDkimVersion',
       severity: 'warning',
-      text: `SpamAssassin's DKIM plugin logs "Argument … isn't numeric in numeric ge (>=)" (${seen.length} time${seen.length === 1 ? '' : 's'} in the logs read): it compares the Mail::DKIM version${dkimUpstream === null ? '' : ` ${dkimUpstream}`} as a number.`,
+      ...issueText('spamassassinSeen', { count: seen.length, version: dkimUpstream ?? '?' }),
       evidence,
-      fix: fixText,
     };
   }
   if (twoDots && oldSpamAssassin) {
     return {
       key: 'spamassassinDkimVersion',
       severity: 'info',
-      text: `SpamAssassin ${versions.spamassassin ?? ''} with Mail::DKIM ${dkimUpstream ?? ''} will log "isn't numeric in numeric ge (>=)" warnings when it checks DKIM.`,
+      ...issueText('spamassassinExpected', { spamassassin: versions.spamassassin ?? '', dkim: dkimUpstream ?? '' }),
       evidence,
-      fix: fixText,
     };
   }
   return null;

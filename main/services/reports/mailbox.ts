@@ -1,4 +1,6 @@
+import type { KeyedText } from '../../../shared/i18n/keyedText.js';
 import type { ReportMailbox } from '../../../shared/reports.js';
+import { reportSentence } from './sentences.js';
 
 /**
  * Where the DMARC report address delivers on the server: the rua address of the domain's
@@ -92,7 +94,8 @@ export function parsePasswd(text: string): Map<string, PasswdEntry> {
 
 export interface Resolution {
   users: string[];
-  notes: string[];
+  /** Codes under `reports.note.` with params. */
+  notes: KeyedText[];
 }
 
 /**
@@ -102,7 +105,7 @@ export interface Resolution {
  */
 export function resolveLocalPart(localPart: string, aliases: ReadonlyMap<string, readonly string[]>, settings: MailSettings, depth = 0, seen = new Set<string>()): Resolution {
   const users: string[] = [];
-  const notes: string[] = [];
+  const notes: KeyedText[] = [];
   let name = localPart.toLowerCase();
   if (!aliases.has(name) && settings.recipientDelimiter !== '') {
     const cut = [...settings.recipientDelimiter].map((d) => name.indexOf(d)).filter((i) => i > 0);
@@ -116,9 +119,9 @@ export function resolveLocalPart(localPart: string, aliases: ReadonlyMap<string,
   seen.add(name);
   for (const target of targets) {
     const t = target.replace(/^"|"$/g, '');
-    if (t.startsWith('|')) notes.push(`${name} is piped to a command (${t.slice(0, 80)}); its mail is not in a mailbox Homemail can read.`);
-    else if (t.startsWith('/')) notes.push(`${name} is written to the file ${t}; read as an mbox.`);
-    else if (t.toLowerCase().startsWith(':include:')) notes.push(`${name} includes ${t.slice(9)}, which Homemail does not follow.`);
+    if (t.startsWith('|')) notes.push(reportSentence('aliasPiped', { name, command: t.slice(0, 80) }));
+    else if (t.startsWith('/')) notes.push(reportSentence('aliasFile', { name, file: t }));
+    else if (t.toLowerCase().startsWith(':include:')) notes.push(reportSentence('aliasInclude', { name, file: t.slice(9) }));
     else if (t.startsWith('\\')) users.push(t.slice(1).toLowerCase());
     else if (t.includes('@')) {
       const [local = '', domain = ''] = t.toLowerCase().split('@');
@@ -127,7 +130,7 @@ export function resolveLocalPart(localPart: string, aliases: ReadonlyMap<string,
         users.push(...inner.users);
         notes.push(...inner.notes);
       } else {
-        notes.push(`${name} is forwarded to ${t}, another server: read the reports there.`);
+        notes.push(reportSentence('aliasForwarded', { name, address: t }));
       }
     } else if (t.toLowerCase() === name) users.push(name);
     else {
@@ -145,12 +148,12 @@ export function aliasFiles(localPart: string, aliases: ReadonlyMap<string, reado
 }
 
 /** Where local(8) puts a user's mail, given home_mailbox / mail_spool_directory. */
-export function mailboxPaths(user: string, passwd: ReadonlyMap<string, PasswdEntry>, settings: MailSettings): { paths: ReportMailbox['paths']; notes: string[] } {
-  const notes: string[] = [];
+export function mailboxPaths(user: string, passwd: ReadonlyMap<string, PasswdEntry>, settings: MailSettings): { paths: ReportMailbox['paths']; notes: KeyedText[] } {
+  const notes: KeyedText[] = [];
   const entry = passwd.get(user);
-  if (!entry) return { paths: [], notes: [`${user} is not a user on the server (and not an alias): mail to it bounces.`] };
+  if (!entry) return { paths: [], notes: [reportSentence('notAUser', { user })] };
   if (settings.mailboxCommand !== '') {
-    notes.push(`Postfix hands local mail to "${settings.mailboxCommand.slice(0, 80)}"; Homemail looks in ${entry.home}/Maildir and the mail spool.`);
+    notes.push(reportSentence('mailboxCommand', { command: settings.mailboxCommand.slice(0, 80), home: entry.home }));
     return {
       paths: [
         { path: `${entry.home}/Maildir`, format: 'maildir' },

@@ -8,6 +8,8 @@
  */
 
 import { StringDecoder } from 'node:string_decoder';
+import type { KeyedText } from '../../../shared/i18n/keyedText.js';
+import { reportSentence } from './sentences.js';
 
 export interface MimePart {
   contentType: string;
@@ -19,7 +21,7 @@ export interface ParsedMessage {
   headers: Map<string, string>;
   parts: MimePart[];
   /** Why some parts were not opened (too deep, too many). */
-  skipped: string[];
+  skipped: KeyedText[];
 }
 
 const MAX_DEPTH = 8;
@@ -247,7 +249,7 @@ export interface MimeHandler {
   headers?(headers: Map<string, string>): void;
   leaf(info: LeafInfo): LeafSink;
   /** Why some parts were not opened (too deep, too many). */
-  skipped(reason: string): void;
+  skipped(reason: KeyedText): void;
 }
 
 /** Longest header block kept per part (the rest is not read). */
@@ -434,7 +436,7 @@ export class MimeStream {
       if (kind === 'close') {
         multipart.closed = true;
       } else if (this.shared.leaves >= MAX_PARTS) {
-        this.shared.handler.skipped(`the message has more than ${MAX_PARTS} parts; the rest were not opened`);
+        this.shared.handler.skipped(reportSentence('tooManyParts', { parts: MAX_PARTS }));
         multipart.closed = true;
       } else {
         multipart.child = entity(multipart.depth + 1);
@@ -465,7 +467,7 @@ export class MimeStream {
     const { handler, limits } = this.shared;
     if (type.value.startsWith('multipart/') && boundary) {
       if (target.depth >= MAX_DEPTH) {
-        handler.skipped(`a part nested more than ${MAX_DEPTH} deep was not opened`);
+        handler.skipped(reportSentence('partTooDeep', { depth: MAX_DEPTH }));
         target.body = { kind: 'ignore' };
       } else {
         target.body = { kind: 'multipart', delimiter: `--${boundary}`, depth: target.depth, child: null, closed: false };
@@ -474,7 +476,7 @@ export class MimeStream {
     }
     if (type.value === 'message/rfc822' || type.value === 'message/global') {
       if (target.depth >= MAX_DEPTH) {
-        handler.skipped(`a forwarded message nested more than ${MAX_DEPTH} deep was not opened`);
+        handler.skipped(reportSentence('forwardTooDeep', { depth: MAX_DEPTH }));
         target.body = { kind: 'ignore' };
         return;
       }
@@ -579,7 +581,7 @@ export class MimeStream {
 /** Headers and leaf parts of one whole RFC 5322 message, forwarded messages (message/rfc822) opened. */
 export function parseMessage(text: string, limits: WalkLimits = {}): ParsedMessage {
   const parts: MimePart[] = [];
-  const skipped: string[] = [];
+  const skipped: KeyedText[] = [];
   let headers = new Map<string, string>();
   const stream = MimeStream.forMessage(
     {

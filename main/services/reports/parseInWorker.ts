@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
-import type { ReportNote } from '../../../shared/reports.js';
 import { defaultArchiveLimits, type ArchiveLimits } from './archive.js';
 import { defaultBudgetLimits, type BudgetLimits } from './budget.js';
+import { readerNote, reportSentence } from './sentences.js';
 import type { ParsedBatch } from './parseMessages.js';
 import type { MailPiece, WorkerReply, WorkerRequest } from './workerProtocol.js';
 
@@ -62,9 +62,9 @@ export class ReportWorker {
     // Unhandled until finish() is awaited; keep Node from reporting it early.
     this.ended.catch(() => undefined);
     this.worker.on('message', (reply: WorkerReply) => this.onReply(reply));
-    this.worker.on('error', (error) => this.stopWith(`the report reader stopped (${error.message.slice(0, 200)})`));
+    this.worker.on('error', () => this.stopWith('workerError'));
     this.worker.on('exit', () => {
-      if (!this.finished) this.stopWith('the report reader stopped unexpectedly');
+      if (!this.finished) this.stopWith('workerStopped');
     });
     options.signal?.addEventListener('abort', () => this.abort(), { once: true });
     this.post({ type: 'start', budget, limits: options.limits ?? defaultArchiveLimits });
@@ -76,7 +76,7 @@ export class ReportWorker {
 
   private arm(): void {
     if (this.watchdog !== null) clearTimeout(this.watchdog);
-    this.watchdog = this.pending > 0 ? setTimeout(() => this.stopWith(`the report reader did not answer within ${Math.round(this.watchdogMs / 1000)} s`), this.watchdogMs) : null;
+    this.watchdog = this.pending > 0 ? setTimeout(() => this.stopWith('workerTimeout', { seconds: Math.round(this.watchdogMs / 1000) }), this.watchdogMs) : null;
   }
 
   private onReply(reply: WorkerReply): void {
@@ -103,12 +103,9 @@ export class ReportWorker {
   }
 
   /** Ends the worker, keeping what was read, with a note saying why. */
-  private stopWith(reason: string): void {
+  private stopWith(why: string, params: Record<string, number> = {}): void {
     if (this.finished) return;
-    const note: ReportNote = {
-      source: 'the report reader',
-      reason: `Stopped reading: ${reason}. ${this.outcome.messagesRead} message(s) were read; ${this.messagesPosted - this.outcome.messagesRead} were not.`,
-    };
+    const note = readerNote(reportSentence('stoppedWorker', { ...params, why, read: this.outcome.messagesRead, leftOut: this.messagesPosted - this.outcome.messagesRead }));
     this.outcome.notes.push(note);
     this.outcome.messagesLeftOut = this.messagesPosted - this.outcome.messagesRead;
     this.close();

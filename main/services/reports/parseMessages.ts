@@ -2,6 +2,7 @@ import type { AggregateReport, ReportNote, SkippedReport } from '../../../shared
 import { defaultArchiveLimits, type ArchiveLimits } from './archive.js';
 import { BudgetExhausted, defaultBudgetLimits, ReadBudget, type BudgetLimits } from './budget.js';
 import { MessageReportsReader } from './extract.js';
+import { readerNote, reportSentence } from './sentences.js';
 
 /**
  * Reads the reports of many messages within one budget. The worker thread runs this; tests
@@ -111,10 +112,7 @@ export class MessageParser {
   budgetNote(): ReportNote | null {
     const reason = this.budget.reason;
     if (reason === null) return null;
-    return {
-      source: 'the report reader',
-      reason: `Stopped reading: ${reason}. ${this.messagesRead} message(s) were read; ${this.messagesLeftOut} message(s) were not (the one being read when the budget ran out included). Choose a shorter period or clean up the mailbox.`,
-    };
+    return readerNote(reportSentence('stoppedBudget', { ...reason.params, why: reason.key, read: this.messagesRead, leftOut: this.messagesLeftOut }));
   }
 }
 

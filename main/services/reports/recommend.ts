@@ -1,3 +1,4 @@
+import { englishText } from '../../../shared/i18n/english.js';
 import { buildDmarcRecords } from '../../../shared/records/dmarc.js';
 import type { AggregateReport, DmarcPolicyName, DmarcRecommendation, SourceSummary } from '../../../shared/reports.js';
 import { parseEmailAddress } from '../../../shared/validation/email.js';
@@ -22,6 +23,11 @@ const nextStep: Record<DmarcPolicyName, DmarcPolicyName | null> = { none: 'quara
  * The DMARC record for the next step: the published record with only `p=` changed (rua,
  * ruf, alignment and the rest kept), or a new one from the records builder.
  */
+/** The recommendation's sentence: its code under `reports.recText.` with params, and the English text. */
+function said(code: string, params: Record<string, string | number>): { code: string; params: Record<string, string | number>; text: string } {
+  return { code, params, text: englishText('reports.recText', code, params) };
+}
+
 export function nextRecordValue(domain: string, policy: DmarcPolicyName, current: string | null, fallback: { rua: string | null; adkim: 'r' | 's'; aspf: 'r' | 's' }): string {
   if (current !== null && /^v=DMARC1\s*(;|$)/i.test(current.trim())) {
     const tags = current.split(';').map((t) => t.trim()).filter((t) => t !== '');
@@ -61,12 +67,12 @@ export function recommendNextPolicy(input: RecommendInput): DmarcRecommendation 
   const latest = mine.at(-1);
   const base = { domain: input.domain, periodDays: input.periodDays, record: null, failingSources: [] as string[], published: mine.at(-1)?.policy ?? null };
   if (latest === undefined) {
-    return { ...base, current: 'none', next: null, key: 'noReports', text: `No aggregate reports for ${input.domain} yet: receivers send them about once a day once the DMARC record names a report address (rua).` };
+    return { ...base, current: 'none', next: null, key: 'noReports', ...said('noReports', { domain: input.domain }) };
   }
   const current = latest.policy.p;
   const testing = latest.policy.testing === true;
   if (current === 'reject' && !testing && (latest.policy.pct === null || latest.policy.pct === 100)) {
-    return { ...base, current, next: null, key: 'atReject', text: `${input.domain} already publishes p=reject: forged mail is refused. Keep reading the reports for new legitimate senders.` };
+    return { ...base, current, next: null, key: 'atReject', ...said('atReject', { domain: input.domain }) };
   }
   const first = mine[0] ?? latest;
   const coveredDays = (Date.parse(latest.end) - Date.parse(first.begin)) / DAY_MS;
@@ -79,7 +85,7 @@ export function recommendNextPolicy(input: RecommendInput): DmarcRecommendation 
       next: null,
       key: 'notReady',
       failingSources: failing.map((s) => s.sourceIp),
-      text: `Your own mail did not align everywhere: ${failing.map((s) => `${s.sourceIp} (${s.dmarcFail} of ${s.count} failed)`).join(', ')}. Fix DKIM signing or SPF for these before a stricter policy, or their mail will be ${current === 'none' ? 'quarantined' : 'rejected'}.`,
+      ...said('notReady', { sources: failing.map((s) => `${s.sourceIp} (${s.dmarcFail}/${s.count})`).join(', '), outcome: current === 'none' ? 'quarantined' : 'rejected' }),
     };
   }
   if (testing) {
@@ -90,18 +96,18 @@ export function recommendNextPolicy(input: RecommendInput): DmarcRecommendation 
       next: current === 'none' ? null : current,
       key: 'testing',
       record: current === 'none' ? null : { name: `_dmarc.${input.domain}`, value },
-      text: `${input.domain} publishes p=${current} in test mode (t=y, RFC 9990): receivers report what they would do but do not apply it, so nothing is enforced yet.${current === 'none' ? '' : ` Once your own mail aligns everywhere, publish "${value}" at _dmarc.${input.domain} to enforce it.`}`,
+      ...(current === 'none' ? said('testingNone', { domain: input.domain }) : said('testing', { domain: input.domain, current, value })),
     };
   }
   if (legitimate.length === 0) {
-    return { ...base, current, next: null, key: 'notReady', text: `The reports show no mail from your own servers for ${input.domain}, so alignment cannot be judged yet. Send some mail to large providers and read the reports again in a few days.` };
+    return { ...base, current, next: null, key: 'notReady', ...said('noOwnMail', { domain: input.domain }) };
   }
   if (coveredDays < input.periodDays - 0.5) {
-    return { ...base, current, next: null, key: 'tooFewDays', text: `Every legitimate source aligned, but the reports cover only ${Math.max(0, Math.round(coveredDays))} of the ${input.periodDays} days asked for. Wait a little longer before the next step.` };
+    return { ...base, current, next: null, key: 'tooFewDays', ...said('tooFewDays', { covered: Math.max(0, Math.round(coveredDays)), days: input.periodDays }) };
   }
   const effective: DmarcPolicyName = current === 'reject' ? 'quarantine' : current;
   const next = current === 'reject' ? 'reject' : nextStep[effective];
-  if (next === null) return { ...base, current, next: null, key: 'atReject', text: `${input.domain} is at the strictest policy.` };
+  if (next === null) return { ...base, current, next: null, key: 'atReject', ...said('strictest', { domain: input.domain }) };
   const value = nextRecordValue(input.domain, next, input.currentRecord ?? null, { rua: input.reportAddress, adkim: latest.policy.adkim, aspf: latest.policy.aspf });
   return {
     ...base,
@@ -109,6 +115,6 @@ export function recommendNextPolicy(input: RecommendInput): DmarcRecommendation 
     next,
     key: 'ready',
     record: { name: `_dmarc.${input.domain}`, value },
-    text: `Every legitimate source aligned for ${input.periodDays} days (${legitimate.length} source${legitimate.length === 1 ? '' : 's'}). The next step is p=${next}: publish "${value}" at _dmarc.${input.domain}${next === 'reject' ? ', after a few weeks at quarantine without complaints' : ''}.`,
+    ...said(next === 'reject' ? 'readyReject' : 'ready', { days: input.periodDays, count: legitimate.length, next, value, domain: input.domain }),
   };
 }

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { HomemailError } from '../../../shared/errors.js';
+import { HomemailError, keyedError } from '../../../shared/errors.js';
+import { englishText } from '../../../shared/i18n/english.js';
+import type { KeyedText } from '../../../shared/i18n/keyedText.js';
 import { isSpfRecord, parseSpfTerms } from '../../../shared/records/spf.js';
 import { parseIpAddress, type IpAddress } from '../../../shared/validation/ip.js';
 import type { ReportMailbox } from '../../../shared/reports.js';
@@ -9,6 +11,7 @@ import { commandLine } from '../ssh/quote.js';
 import type { RemoteSession } from '../ssh/types.js';
 import type { PerlMailVersions } from './knownIssues.js';
 import { MailboxStream, splitMbox, type MessageSink } from './mailboxStream.js';
+import { reportSentence } from './sentences.js';
 import { encodeSeenList, type MessageKey } from './seenList.js';
 import {
   aliasFiles,
@@ -85,7 +88,9 @@ export async function discoverMailbox(session: RemoteSession, options: DiscoverO
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
   if (!result.stdout.includes(`${tok} end`)) {
-    throw new HomemailError('command-failed', 'Could not read the mail settings of the server.', {
+    throw new HomemailError('command-failed', englishText('serviceErrors', 'mailSettingsUnreadable'), {
+      sentence: { key: 'mailSettingsUnreadable', params: {} },
+      // What the server said, as it said it (a technical detail).
       hint: `Is Postfix installed? The server said: ${result.stderr.trim().slice(0, 300) || `exit ${result.code}`}`,
     });
   }
@@ -96,7 +101,7 @@ export async function discoverMailbox(session: RemoteSession, options: DiscoverO
   const dmarcRecord = dmarcRecordsFromDig(section(result.stdout, tok, 'dmarc'))[0] ?? null;
   const localDomains = new Set([...settings.mydestination, settings.myhostname.toLowerCase(), 'localhost']);
 
-  const notes: string[] = [];
+  const notes: KeyedText[] = [];
   let addresses: string[];
   let address: string | null;
   if (options.address !== undefined) {
@@ -106,17 +111,17 @@ export async function discoverMailbox(session: RemoteSession, options: DiscoverO
     const rua = dmarcRecord === null ? [] : ruaAddresses(dmarcRecord);
     addresses = rua.filter((a) => localDomains.has(a.split('@')[1] ?? ''));
     address = addresses[0] ?? null;
-    if (dmarcRecord === null) notes.push(`No DMARC record found at _dmarc.${domain} through the server's resolver.`);
-    for (const remote of rua.filter((a) => !addresses.includes(a))) notes.push(`Reports also go to ${remote}, which this server does not receive for.`);
+    if (dmarcRecord === null) notes.push(reportSentence('noDmarcRecord', { domain }));
+    for (const remote of rua.filter((a) => !addresses.includes(a))) notes.push(reportSentence('remoteRua', { address: remote }));
     if (addresses.length === 0) {
       const guessed = guessReportAliases(aliases);
-      if (guessed.length > 0) notes.push(`No local rua address; reading the alias${guessed.length === 1 ? '' : 'es'} ${guessed.join(', ')} instead.`);
+      if (guessed.length > 0) notes.push(reportSentence('guessedAliases', { aliases: guessed.join(', ') }));
       addresses = guessed.map((name) => `${name}@${domain}`);
     }
   }
   if (addresses.length === 0) {
-    throw new HomemailError('not-found', `No DMARC report address delivers to this server${domain === '' ? '' : ` for ${domain}`}.`, {
-      hint: 'Publish a DMARC record with rua=mailto:dmarc@YOUR-DOMAIN (homemail records --rua …), add the alias, or give the address with --address.',
+    throw keyedError('not-found', domain === '' ? { key: 'noReportAddress', params: {} } : { key: 'noReportAddressFor', params: { domain } }, {
+      hint: { key: 'reportAddress', params: { field: 'address' } },
     });
   }
 
@@ -125,7 +130,7 @@ export async function discoverMailbox(session: RemoteSession, options: DiscoverO
   for (const a of addresses) {
     const [local = '', addressDomain = ''] = a.split('@');
     if (!localDomains.has(addressDomain)) {
-      notes.push(`${a} is not delivered by this server (its domain is not in mydestination).`);
+      notes.push(reportSentence('notLocal', { address: a }));
       continue;
     }
     const resolved = resolveLocalPart(local, aliases, settings);
@@ -144,7 +149,7 @@ export async function discoverMailbox(session: RemoteSession, options: DiscoverO
     section(result.stdout, tok, 'hosts').split('\n'),
     section(result.stdout, tok, 'addrs').split('\n'),
   );
-  return { mailbox: { address, users: [...users], paths: unique, notes }, domain, dmarcRecord, ownNetworks };
+  return { mailbox: { address, users: [...users], paths: unique, notes: notes.map((note) => note.text), keyedNotes: notes }, domain, dmarcRecord, ownNetworks };
 }
 
 export interface MailboxContents {
@@ -200,7 +205,7 @@ export async function readMailbox(session: RemoteSession, mailbox: ReportMailbox
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
   if (!stream.tail.includes(`${tok} end`)) {
-    throw new HomemailError('command-failed', 'Could not read the report mailbox.', { hint: result.stderr.trim().slice(0, 300) || `exit ${result.code}` });
+    throw new HomemailError('command-failed', englishText('serviceErrors', 'reportMailboxUnreadable'), { sentence: { key: 'reportMailboxUnreadable', params: {} }, hint: result.stderr.trim().slice(0, 300) || `exit ${result.code}` });
   }
   stream.end();
   const versions: PerlMailVersions = { spamassassin: null, mailDkim: null };

@@ -1,5 +1,6 @@
 import { own } from '../../../shared/dictionary.js';
 import { ReportRefused, type ReadBudget } from './budget.js';
+import { reportSentence } from './sentences.js';
 
 /**
  * A single-pass XML scanner for report documents: no DOM, no DTD, no entity expansion beyond
@@ -21,8 +22,9 @@ const MAX_TEXT_CHARS = 64 * 1024;
 
 const NAME = /^[A-Za-z_][\w.:-]*$/;
 
-export function notWellFormed(detail: string): ReportRefused {
-  return new ReportRefused(`The report is not well-formed XML (${detail}).`);
+/** Not well-formed XML; `problem` names what (`words.reports.note.problem.<problem>`). */
+export function notWellFormed(problem: string, params: Record<string, string | number> = {}): ReportRefused {
+  return new ReportRefused(reportSentence('notWellFormed', { ...params, problem }));
 }
 
 const predefined: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
@@ -85,10 +87,10 @@ export class XmlScanner {
 
   private addText(segment: string): void {
     if (this.path.length === 0) {
-      if (segment.trim() !== '') throw notWellFormed(this.rootClosed ? 'text after the root element' : 'text before the root element');
+      if (segment.trim() !== '') throw notWellFormed(this.rootClosed ? 'textAfterRoot' : 'textBeforeRoot');
       return;
     }
-    if (this.text.length + segment.length > MAX_TEXT_CHARS) throw new ReportRefused(`The report has an element <${this.path.at(-1) ?? ''}> with more than ${MAX_TEXT_CHARS} characters of text.`);
+    if (this.text.length + segment.length > MAX_TEXT_CHARS) throw new ReportRefused(reportSentence('longText', { element: this.path.at(-1) ?? '', chars: MAX_TEXT_CHARS }));
     this.text += segment;
   }
 
@@ -97,15 +99,15 @@ export class XmlScanner {
     const xml = this.pending === '' ? chunk : this.pending + chunk;
     const used = this.scan(xml, false);
     this.pending = xml.slice(used);
-    if (this.pending.length > MAX_PENDING_CHARS) throw notWellFormed(`a construct longer than ${MAX_PENDING_CHARS} characters`);
+    if (this.pending.length > MAX_PENDING_CHARS) throw notWellFormed('longConstruct', { chars: MAX_PENDING_CHARS });
   }
 
   end(): void {
     const xml = this.pending;
     this.pending = '';
     this.scan(xml, true);
-    if (!this.rootSeen) throw notWellFormed('no element');
-    if (this.qnames.length > 0) throw notWellFormed(`the document ends inside <${this.qnames.at(-1)?.slice(0, 40) ?? ''}>`);
+    if (!this.rootSeen) throw notWellFormed('noElement');
+    if (this.qnames.length > 0) throw notWellFormed('endsInside', { element: this.qnames.at(-1)?.slice(0, 40) ?? '' });
   }
 
   /** Scans complete constructs; returns how far it got (the rest waits for the next chunk). */
@@ -128,7 +130,7 @@ export class XmlScanner {
         const end = xml.indexOf('?>', lt + 2);
         if (end === -1) {
           if (!final) return lt;
-          throw notWellFormed('a processing instruction is not closed');
+          throw notWellFormed('piNotClosed');
         }
         pos = end + 2;
       } else if (next === 0x21 /* ! */) {
@@ -136,29 +138,29 @@ export class XmlScanner {
           const end = xml.indexOf('-->', lt + 4);
           if (end === -1) {
             if (!final) return lt;
-            throw notWellFormed('a comment is not closed');
+            throw notWellFormed('commentNotClosed');
           }
           pos = end + 3;
         } else if (xml.startsWith('<![CDATA[', lt)) {
           const end = xml.indexOf(']]>', lt + 9);
           if (end === -1) {
             if (!final) return lt;
-            throw notWellFormed('a CDATA section is not closed');
+            throw notWellFormed('cdataNotClosed');
           }
           this.addText(xml.slice(lt + 9, end));
           pos = end + 3;
         } else {
-          throw new ReportRefused('The report declares a DOCTYPE or entities, which aggregate reports never need; refused (it may be an XXE attack).');
+          throw new ReportRefused(reportSentence('doctype'));
         }
       } else if (next === 0x2f /* / */) {
         const end = xml.indexOf('>', lt + 2);
         if (end === -1) {
           if (!final) return lt;
-          throw notWellFormed('an end tag is not closed');
+          throw notWellFormed('endTagNotClosed');
         }
         const qname = xml.slice(lt + 2, end).trim();
         const open = qnames.pop();
-        if (open !== qname) throw notWellFormed(open === undefined ? `</${qname.slice(0, 40)}> closes nothing` : `</${qname.slice(0, 40)}> closes <${open.slice(0, 40)}>`);
+        if (open !== qname) throw notWellFormed(open === undefined ? 'closesNothing' : 'closesOther', { element: qname.slice(0, 40), open: open?.slice(0, 40) ?? '' });
         handler.close(path, this.text.trim());
         path.pop();
         this.text = '';
@@ -168,7 +170,7 @@ export class XmlScanner {
         const end = tagEnd(xml, lt + 1);
         if (end === -1) {
           if (!final) return lt;
-          throw notWellFormed('a start tag is not closed');
+          throw notWellFormed('startTagNotClosed');
         }
         const selfClosing = xml.charCodeAt(end - 1) === 0x2f;
         const inner = xml.slice(lt + 1, selfClosing ? end - 1 : end);
@@ -181,10 +183,10 @@ export class XmlScanner {
             pos = end + 1;
             continue;
           }
-          throw notWellFormed(`"<${qname.slice(0, 40)}" is not a tag`);
+          throw notWellFormed('notATag', { element: qname.slice(0, 40) });
         }
-        if (this.rootClosed) throw notWellFormed('a second root element');
-        if (qnames.length >= MAX_XML_DEPTH) throw new ReportRefused(`The report nests elements more than ${MAX_XML_DEPTH} deep.`);
+        if (this.rootClosed) throw notWellFormed('secondRoot');
+        if (qnames.length >= MAX_XML_DEPTH) throw new ReportRefused(reportSentence('tooDeep', { depth: MAX_XML_DEPTH }));
         if (!this.rootSeen) this.fromRoot = xml.slice(lt);
         this.rootSeen = true;
         qnames.push(qname);

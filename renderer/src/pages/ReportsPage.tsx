@@ -2,11 +2,12 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import type { ReportsProgress } from '../../../shared/contract/reports.js';
-import { sourcesCsv, type DailyPoint, type PublishedPolicy, type ReportPeriod, type ReportsResult } from '../../../shared/reports.js';
+import { sourcesCsv, type DailyPoint, type PublishedPolicy, type ReportNote, type ReportPeriod, type ReportsResult } from '../../../shared/reports.js';
 import { Busy } from '../components/Busy.js';
 import { CopyButton } from '../components/CopyButton.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { useCall } from '../hooks/useCall.js';
+import { useKeyedText } from '../text.js';
 
 interface Props {
   sessionId: string;
@@ -139,7 +140,11 @@ function PublishedPolicyView({ policy }: { policy: PublishedPolicy }) {
 
 export function ReportsView({ result }: { result: ReportsResult }) {
   const { t } = useTranslation();
+  const keyed = useKeyedText();
   const rec = result.recommendation;
+  // A note of the reader by its code when it gave one (its English reason otherwise).
+  const noteText = (n: ReportNote) => (n.code === undefined ? n.reason : keyed('reports.note', { key: n.code, params: n.params ?? {}, text: n.reason }));
+  const sourceText = (n: ReportNote) => (n.sourceCode === undefined ? n.source : t(`reports.note.${n.sourceCode}`));
   return (
     <div>
       <p>
@@ -188,7 +193,7 @@ export function ReportsView({ result }: { result: ReportsResult }) {
           <ul>
             {result.skipped.map((s, i) => (
               <li key={i}>
-                {s.source}: {s.reason}
+                {sourceText(s)}: {noteText(s)}
               </li>
             ))}
           </ul>
@@ -200,7 +205,7 @@ export function ReportsView({ result }: { result: ReportsResult }) {
           <ul>
             {result.notes.map((n, i) => (
               <li key={i}>
-                {n.source}: {n.reason}
+                {sourceText(n)}: {noteText(n)}
               </li>
             ))}
           </ul>
@@ -209,7 +214,7 @@ export function ReportsView({ result }: { result: ReportsResult }) {
       {rec?.published && <PublishedPolicyView policy={rec.published} />}
       {rec && (
         <div className={`notice ${rec.next ? 'ok' : 'info'}`}>
-          <p>{t(`reports.rec.${rec.key}`, { current: rec.current, next: rec.next ?? '', days: rec.periodDays, sources: rec.failingSources.join(', ') })}</p>
+          <p>{rec.code === 'noOwnMail' ? keyed('reports.recText', { key: rec.code, params: rec.params, text: rec.text }) : t(`reports.rec.${rec.key}`, { current: rec.current, next: rec.next ?? '', days: rec.periodDays, sources: rec.failingSources.join(', ') })}</p>
           {rec.record && (
             <p>
               <code>
@@ -222,8 +227,8 @@ export function ReportsView({ result }: { result: ReportsResult }) {
       )}
       {result.knownIssues.map((issue) => (
         <div key={issue.key} className="notice warning">
-          <p>{t('reports.spamassassin')}</p>
-          <p>{issue.fix}</p>
+          <p>{keyed('reports.issue', { key: issue.code, params: issue.params, text: issue.text })}</p>
+          <p>{keyed('reports.issue', { key: issue.fixCode, params: {}, text: issue.fix })}</p>
         </div>
       ))}
     </div>

@@ -107,7 +107,7 @@ const inbound: InboundReport = {
 };
 
 const reports: ReportsResult = {
-  mailbox: { address: 'dmarc@example.jp', users: ['dmarc'], paths: [{ path: '/var/mail/dmarc', format: 'mbox' }], notes: [] },
+  mailbox: { address: 'dmarc@example.jp', users: ['dmarc'], paths: [{ path: '/var/mail/dmarc', format: 'mbox' }], notes: [], keyedNotes: [] },
   messagesRead: 3,
   bytesRead: 4096,
   truncated: true,
@@ -126,6 +126,8 @@ const reports: ReportsResult = {
     periodDays: 14,
     key: 'notReady',
     text: 'Not yet.',
+    code: 'notReady',
+    params: {},
     record: null,
     failingSources: ['192.0.2.25'],
     published: { p: 'none', sp: null, np: null, testing: null, discoveryMethod: null, pct: null } as NonNullable<ReportsResult['recommendation']>['published'],

@@ -73,6 +73,11 @@ function emittedCodes(): Emitted[] {
     { pattern: /\b(?:keyedText|englishText)\(\s*'([\w.]+)'\s*,\s*([^,()]*)/g, namespace: (m) => m[1] ?? '', paramsAfter: /^\s*,/ },
     { pattern: /\bfailed\(\s*([^,()]*)/g, namespace: () => 'words.checks.problem', paramsAfter: /^\s*,/ },
     { pattern: /\bunsafe\(\s*([^,()]*)/g, namespace: () => 'words.findings.problem', paramsAfter: /^\s*,/ },
+    { pattern: /\breportSentence\(\s*([^,()]*)/g, namespace: () => 'reports.note', paramsAfter: /^\s*,/ },
+    { pattern: /\bnotWellFormed\(\s*([^,()]*)/g, namespace: () => 'words.reports.note.problem', paramsAfter: /^\s*,/ },
+    { pattern: /\bsaid\(\s*([^,()]*)/g, namespace: () => 'reports.recText', paramsAfter: /^\s*,/ },
+    { pattern: /\bissueText\(\s*([^,()]*)/g, namespace: () => 'reports.issue', paramsAfter: /^\s*,/ },
+    { pattern: /\b(?:this\.fail|stopWith)\(\s*([^,()]*)/g, namespace: () => 'words.reports.note.why', paramsAfter: null },
   ];
   for (const { rel, source } of serviceSources()) {
     for (const family of families) {
@@ -162,7 +167,7 @@ describe('every code a service emits, in both catalogs', () => {
 
   it('finds the codes of checks, findings, report notes and parser problems', () => {
     const keys = emitted.map((e) => e.key);
-    expect(keys).toEqual(expect.arrayContaining(['serviceErrors.loginRefused', 'serviceHints.checkLogin', 'serviceErrors.identityNeedsPassphrase', 'checks.spfEvalFound', 'checks.dkimFoundNone', 'findings.keyUnsafe', 'words.checks.problem.dmarcBadPolicy', 'words.findings.problem.unsafeOwner']));
+    expect(keys).toEqual(expect.arrayContaining(['reports.note.tlsReport', 'reports.recText.noOwnMail', 'reports.issue.spamassassinSeen', 'words.reports.note.why.rows', 'words.reports.note.problem.secondRoot', 'serviceErrors.loginRefused', 'serviceHints.checkLogin', 'serviceErrors.identityNeedsPassphrase', 'checks.spfEvalFound', 'checks.dkimFoundNone', 'findings.keyUnsafe', 'words.checks.problem.dmarcBadPolicy', 'words.findings.problem.unsafeOwner']));
     expect(keys.filter((key) => key.startsWith('checks.')).length).toBeGreaterThan(60);
   });
 
@@ -185,6 +190,11 @@ describe('every code a service emits, in both catalogs', () => {
   it('words a service names by code exist in both catalogs: DNS failures and SPF verdicts', () => {
     const words = ['ETIMEOUT', 'ECONNREFUSED', 'EREFUSED', 'ESERVFAIL', 'ELYING', 'ENOTFOUND', 'ENODATA', 'ENOADDRESS'].map((code) => `words.checks.reason.${code}`);
     words.push(...['pass', 'fail', 'softfail', 'neutral', 'none', 'permerror', 'temperror', 'policy'].map((verdict) => `words.checks.why.${verdict}`));
+    // The report reader's words: which archive, which date, where an org name came from, an encoding problem, an outcome.
+    words.push(...['gzip', 'zip', 'zipEntry', 'begin', 'end'].map((what) => `words.reports.note.what.${what}`));
+    words.push(...['email', 'file', 'none'].map((from) => `words.reports.note.from.${from}`));
+    words.push(...['utf16SingleBytes', 'unknownEncoding'].map((problem) => `words.reports.note.problem.${problem}`));
+    words.push(...['quarantined', 'rejected'].map((outcome) => `words.reports.recText.outcome.${outcome}`), 'reports.note.readerSource', 'reports.issue.spamassassinFix');
     expect(words.filter((key) => textAt(en, key) === undefined || textAt(ja, key) === undefined)).toEqual([]);
   });
 

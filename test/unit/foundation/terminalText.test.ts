@@ -34,7 +34,7 @@ describe('terminal output of outside data', () => {
 
   it('prints a report whose org_name, domain, reverse name and skipped reason carry escape sequences and newlines as inert text', () => {
     const result: ReportsResult = {
-      mailbox: { address: 'dmarc@example.test', users: ['admin'], paths: [{ path: '/var/mail/admin', format: 'mbox' }], notes: [`note${RED}`] },
+      mailbox: { address: 'dmarc@example.test', users: ['admin'], paths: [{ path: '/var/mail/admin', format: 'mbox' }], notes: [`note${RED}`], keyedNotes: [] },
       messagesRead: 1,
       bytesRead: 100,
       truncated: false,
@@ -44,8 +44,8 @@ describe('terminal output of outside data', () => {
       reporters: [{ orgName: `Evil${OSC52}Corp${FAKE_LINE}`, email: null, domain: `evil.example${C1_CSI}`, reports: 1, firstBegin: '2026-11-01', lastEnd: '2026-11-02', messages: 1, pass: 1, fail: 0 }],
       sources: [],
       timeline: [],
-      skipped: [{ source: `Subject ${RED}urgent — report${FAKE_LINE}.xml`, reason: `bad ${ESC}[2J` }],
-      notes: [{ source: `attachment ${OSC52}.xml.gz`, reason: `read with a workaround${FAKE_LINE}` }],
+      skipped: [{ source: `Subject ${RED}urgent — report${FAKE_LINE}.xml`, reason: `bad ${ESC}[2J`, code: 'notWellFormed', params: { problem: `bad ${ESC}[2J` } }],
+      notes: [{ source: `attachment ${OSC52}.xml.gz`, reason: `read with a workaround${FAKE_LINE}`, code: 'wrappedReport', params: { root: `x${FAKE_LINE}` } }],
       recommendation: null,
       knownIssues: [],
       roundTrips: 1,

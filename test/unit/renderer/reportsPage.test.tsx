@@ -49,7 +49,7 @@ describe('Reports page', () => {
 
   it('shows the sources, the skipped reports and the next step', () => {
     const result: ReportsResult = {
-      mailbox: { address: 'dmarc@example.test', users: ['admin'], paths: [{ path: '/var/mail/admin', format: 'mbox' }], notes: [] },
+      mailbox: { address: 'dmarc@example.test', users: ['admin'], paths: [{ path: '/var/mail/admin', format: 'mbox' }], notes: [], keyedNotes: [] },
       messagesRead: 3,
       bytesRead: 1000,
       truncated: false,
@@ -68,6 +68,8 @@ describe('Reports page', () => {
         periodDays: 14,
         key: 'ready',
         text: '',
+        code: 'ready',
+        params: {},
         record: { name: '_dmarc.example.test', value: 'v=DMARC1; p=quarantine' },
         failingSources: [],
         published: { domain: 'example.test', adkim: 'r', aspf: 'r', p: 'none', sp: null, pct: null, np: 'reject', testing: true, discoveryMethod: 'treewalk' },
@@ -93,11 +95,36 @@ describe('Reports page', () => {
   });
 });
 
+describe('Reports page in Japanese', () => {
+  it('renders the reader\'s notes and a known issue from their codes', async () => {
+    await i18next.changeLanguage('ja');
+    try {
+      const result: ReportsResult = {
+        mailbox: { address: 'dmarc@example.jp', users: ['admin'], paths: [], notes: [], keyedNotes: [] },
+        messagesRead: 1, bytesRead: 10, truncated: false, reports: 1, duplicates: 0, period: { kind: 'days', days: 14 },
+        reporters: [], sources: [], timeline: [],
+        skipped: [{ source: 'Subject: x — a.png', reason: 'Its content is not XML…', code: 'notReportContent', params: { contentType: 'image/png' } }],
+        notes: [{ source: 'the report reader', sourceCode: 'readerSource', reason: 'Stopped reading…', code: 'stoppedWorker', params: { why: 'workerStopped', read: 1, leftOut: 0 } }],
+        recommendation: null,
+        knownIssues: [{ key: 'spamassassinDkimVersion', severity: 'warning', text: 'x', code: 'spamassassinSeen', params: { count: 2, version: '1.20200513.1' }, fixCode: 'spamassassinFix', fix: 'y', evidence: [] }],
+        roundTrips: 1,
+      };
+      render(<ReportsView result={result} />);
+      expect(screen.getByText(/中身が XML、gzip、zip、TLS レポートのどれでもないため\(image\/png\)/)).toBeTruthy();
+      expect(screen.getByText(/レポートの読み取り: 読み取りを止めました: レポートの読み取り処理が予期せず止まりました/)).toBeTruthy();
+      expect(screen.getByText(/読んだログで 2 回/)).toBeTruthy();
+      expect(screen.getByText(/SpamAssassin を 3\.4\.5 以降に更新してください/)).toBeTruthy();
+    } finally {
+      await i18next.changeLanguage('en');
+    }
+  });
+});
+
 describe('Reports page period', () => {
   useFakeBridgeInEachTest();
 
   it('asks for the period the person chose: the last N days, since a date, or every report', async () => {
-    const empty = { mailbox: { address: null, users: [], paths: [], notes: [] }, messagesRead: 0, bytesRead: 0, truncated: false, period: { kind: 'all' as const }, reports: 0, duplicates: 0, reporters: [], sources: [], timeline: [], skipped: [], notes: [], recommendation: null, knownIssues: [], roundTrips: 3 };
+    const empty = { mailbox: { address: null, users: [], paths: [], notes: [], keyedNotes: [] }, messagesRead: 0, bytesRead: 0, truncated: false, period: { kind: 'all' as const }, reports: 0, duplicates: 0, reporters: [], sources: [], timeline: [], skipped: [], notes: [], recommendation: null, knownIssues: [], roundTrips: 3 };
     fake('readDmarcReports', () => ok(empty));
     render(<ReportsPage sessionId={'s'.repeat(20)} />);
     const read = screen.getByRole('button', { name: 'Read the reports' });

@@ -24,9 +24,9 @@ describe('report mailbox discovery', () => {
   it('follows aliases to local users, noting pipes and remote targets', () => {
     const r = resolveLocalPart('DMARC', aliases, settings);
     expect(r.users).toEqual(['alice']);
-    expect(r.notes.join('\n')).toMatch(/piped to a command/);
-    expect(r.notes.join('\n')).toMatch(/forwarded to bob@elsewhere.example/);
-    expect(r.notes.join('\n')).toMatch(/alice-copy/);
+    expect(r.notes.map((n) => n.text).join('\n')).toMatch(/piped to a command/);
+    expect(r.notes.map((n) => n.text).join('\n')).toMatch(/forwarded to bob@elsewhere.example/);
+    expect(r.notes.map((n) => n.text).join('\n')).toMatch(/alice-copy/);
     expect(resolveLocalPart('report-a', aliases, settings).users).toEqual(['root']);
     expect(resolveLocalPart('dmarc+google', aliases, settings).users).toEqual(['alice']);
     expect(resolveLocalPart('loop1', aliases, settings).users.length).toBeGreaterThan(0);
@@ -35,7 +35,7 @@ describe('report mailbox discovery', () => {
   it('finds the mbox or Maildir of a user', () => {
     expect(mailboxPaths('alice', passwd, settings).paths).toEqual([{ path: '/var/mail/alice', format: 'mbox' }]);
     expect(mailboxPaths('alice', passwd, { ...settings, homeMailbox: 'Maildir/' }).paths).toEqual([{ path: '/home/alice/Maildir', format: 'maildir' }]);
-    expect(mailboxPaths('nobody', passwd, settings).notes[0]).toMatch(/not a user/);
+    expect(mailboxPaths('nobody', passwd, settings).notes[0]?.text).toMatch(/not a user/);
   });
 
   it('reads rua addresses and DMARC records from dig output', () => {

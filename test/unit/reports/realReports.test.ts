@@ -25,14 +25,14 @@ describe('1. an empty <org_name> (real: parsedmarc large-example, 2,286 rows)', 
     const report = parseAggregateReport(sample(LARGE).toString('utf8'));
     expect(report.orgName).toBe('accurateplastics.com');
     expect(report.rows).toHaveLength(2286);
-    expect(report.notes.join(' ')).toMatch(/org_name> is empty.*domain of its <email>/);
+    expect(report.notes.map((n) => n.text).join(' ')).toMatch(/org_name> is empty.*domain of its <email>/);
   });
 
   it('falls back to the file name when there is no <email> (constructed)', () => {
     const xml = reportXml(base).replace(/<org_name>.*<\/org_name>/, '<org_name></org_name>').replace(/<email>.*<\/email>/, '');
     const report = parseAggregateReport(xml, { fileName: 'mx.example.jp!example.test!1740787200!1740873599.xml.gz' });
     expect(report.orgName).toBe('mx.example.jp');
-    expect(report.notes[0]).toMatch(/file name/);
+    expect(report.notes[0]?.text).toMatch(/file name/);
   });
 });
 
@@ -91,7 +91,7 @@ describe('4. bad rows are skipped and counted; the other rows stay (constructed)
     const xml = reportXml({ ...base, rows: [{ ip: '192.0.2.1', count: 3 }, { ip: '010.0.2.7', count: 9 }, { ip: 'REMOVE', count: 1 }, { ip: '192.0.2.2', count: 4 }] }).replace('<source_ip>REMOVE</source_ip>', '');
     const report = parseAggregateReport(xml);
     expect(report.rows.map((r) => r.sourceIp)).toEqual(['192.0.2.1', '192.0.2.2']);
-    expect(report.notes).toEqual(['2 of 4 rows were skipped (1 with a source_ip that is not an address, 1 with no source_ip); the other rows are counted.']);
+    expect(report.notes.map((n) => n.text)).toEqual(['2 of 4 rows were skipped (a missing or malformed <source_ip> ×2); the other rows are counted.']);
   });
 });
 

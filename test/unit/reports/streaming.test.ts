@@ -122,7 +122,7 @@ describe('the message reader, fed in pieces', () => {
             const chunks: Uint8Array[] = [];
             return { write: (b) => void chunks.push(b), end: () => void parts.push({ ...info, data: Buffer.concat(chunks) }) };
           },
-          skipped: (reason) => void skipped.push(reason),
+          skipped: (reason) => void skipped.push(reason.text),
         });
         for (const piece of cut(text, cuts)) stream.write(piece);
         stream.end();

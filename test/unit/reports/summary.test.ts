@@ -94,7 +94,8 @@ describe('recommendNextPolicy', () => {
     const s = summarize({ reports: withFailure, ownNetworks: own });
     const rec = recommendNextPolicy({ ...base, reports: s.reports, sources: s.sources });
     expect(rec).toMatchObject({ key: 'notReady', next: null, failingSources: ['203.0.113.10'] });
-    expect(rec.text).toContain('2 of 77 failed');
+    expect(rec.text).toContain('203.0.113.10 (2/77) (failed/all)');
+    expect(rec).toMatchObject({ code: 'notReady', params: { sources: '203.0.113.10 (2/77)', outcome: 'quarantined' } });
   });
 
   it('waits for enough days, and says when there are no reports', () => {
@@ -110,7 +111,8 @@ describe('SpamAssassin DKIM warning', () => {
   it('is found in logs, with the real fix', () => {
     const issue = detectSpamAssassinDkimWarning([line, line], { spamassassin: '3.4.4-1ubuntu1', mailDkim: '1.20200513.1-1' });
     expect(issue?.severity).toBe('warning');
-    expect(issue?.text).toContain('2 times');
+    expect(issue?.text).toContain('(2 time(s) in the logs read)');
+    expect(issue).toMatchObject({ code: 'spamassassinSeen', params: { count: 2 }, fixCode: 'spamassassinFix' });
     expect(issue?.fix).toMatch(/3\.4\.5 or later/);
     expect(issue?.fix).toMatch(/Do not edit DKIM\.pm/);
   });
