@@ -5,6 +5,7 @@
  */
 import type { CheckArea, CheckStatus } from './checks.js';
 import { csvCell } from './reports.js';
+import type { RotationStatus } from './rotation.js';
 
 /** Where a result came from. `outbound` is reserved for the outbound checks (issue 15). */
 export type RunKind = 'verify' | 'send-test' | 'inbound' | 'outbound';
@@ -158,6 +159,8 @@ export interface WatchStatus {
   targets: TargetStatus[];
   /** The desktop app's schedule (null outside the desktop app). */
   schedule: WatchSchedule | null;
+  /** DKIM key rotations as last seen on each server (a mirror of the servers' state). */
+  rotations: Array<{ host: string; status: RotationStatus }>;
 }
 
 export interface WatchSchedule {

@@ -7,6 +7,7 @@ import { HeadersPage } from './pages/HeadersPage.js';
 import { OutboundView } from './steps/OutboundStep.js';
 import { RequirementsView } from './steps/RequirementsStep.js';
 import { ReportsPage } from './pages/ReportsPage.js';
+import { RotationPage } from './pages/RotationPage.js';
 import { StatusPage } from './pages/StatusPage.js';
 import { pageIds, PagesContext, type PageId } from './wizard/pages.js';
 import { steps } from './wizard/steps.js';
@@ -36,6 +37,7 @@ function PageView({ page, toServer }: { page: PageId; toServer: () => void }) {
     );
   }
   if (page === 'changes') return <ChangesPage sessionId={values.sessionId} />;
+  if (page === 'rotation') return <RotationPage sessionId={values.sessionId} />;
   return (
     <section aria-labelledby="step-heading">
       <h1 id="step-heading" tabIndex={-1}>

@@ -49,6 +49,12 @@ export const statusCommand: Command = {
     writeLine(io);
     if (status.targets.length === 0) writeLine(io, text.t('cli.status.empty'));
     for (const target of status.targets) printTarget(io, target, text);
+    for (const { host, status: rotation } of status.rotations) {
+      const key = rotation.key === null ? '' : text.t('cli.status.rotationKey', { selector: rotation.key.selector, since: rotation.key.since.slice(0, 10), next: rotation.key.suggestedRotation.slice(0, 10) });
+      const step =
+        rotation.state === null ? text.t('cli.status.rotationNone') : rotation.next === null ? text.t('cli.status.rotationFinished') : text.t('cli.status.rotationNext', { step: rotation.next, date: rotation.earliest ?? '' });
+      writeLine(io, text.t('cli.status.rotation', { domain: oneLine(rotation.domain), host: oneLine(host), key, step }));
+    }
     return 0;
   },
 };

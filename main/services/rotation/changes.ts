@@ -6,7 +6,7 @@ import type { RotationFile, RotationKey } from '../../../shared/rotation.js';
 import { readMainCf } from '../../server/config/mainCf.js';
 import { parseDataset, readOpendkimConf } from '../../server/config/opendkimConf.js';
 import { readKeyTableEntries, readSigningKeys, removeKeyTableEntry } from '../../server/config/tables.js';
-import { desiredFile, fileText, removedFile, type ChangeSet, type DesiredFile, type ServerState } from '../../server/engine/index.js';
+import { desiredFile, fileText, removedFile, type ChangeSet, type DesiredFile, type ServerCommand, type ServerState } from '../../server/engine/index.js';
 import { KEY_TABLE, MAIN_CF, OPENDKIM_CONF, ROTATION_STATE, SIGNING_TABLE, STATE_DIR } from '../../server/platform/paths.js';
 import { serviceCommand } from '../../server/platform/serviceCommands.js';
 import { computeChanges, gatherPaths, type ChangeKey } from '../dkim/desired.js';
@@ -146,6 +146,22 @@ export function signingChanges(state: ServerState, domain: string, signWith: Rot
   return withRotationFile(state, changes, content, t('rotationState', 'The rotation\'s progress (no key material), so it can be continued from any computer.'));
 }
 
+/** The change set with `name` taken out of the KeyTable (checked with opendkim -n, then OpenDKIM reloads), when it is listed. */
+function withoutKeyTableEntry(state: ServerState, changes: ChangeSet, name: string, why: PlanText): ChangeSet {
+  const { keyTable } = tablePaths(state);
+  const table = desiredFile(state, keyTable, removeKeyTableEntry(fileText(state, keyTable), name), why, { owner: 'root', group: 'root', mode: '0644' });
+  if (table === null) return changes;
+  const env = { systemd: state.systemd, initScripts: state.initScripts };
+  const reload: ServerCommand = { label: 'reload opendkim', argv: serviceCommand(env, 'opendkim', 'reload'), words: t('reloadService', 'Reload OpenDKIM.', { service: 'OpenDKIM' }) };
+  return {
+    ...changes,
+    files: [...changes.files, table],
+    validate: [...changes.validate, { label: 'opendkim -n', argv: ['opendkim', '-n', '-x', OPENDKIM_CONF], words: t('validateOpendkim', 'Check the OpenDKIM configuration (opendkim -n).') }],
+    services: [...changes.services, reload],
+    rollbackServices: [...changes.rollbackServices, { ...reload, words: t('rollbackOpendkim', 'reload OpenDKIM') }],
+  };
+}
+
 /** Remove: the old key's KeyTable entry and file go (backed up: rollback restores them); mail stays signed by the new key. */
 export function removeChanges(state: ServerState, domain: string, old: RotationKey, current: RotationKey, reportTo: string, content: RotationFile): ChangeSet {
   const signing = currentSigningKeys(state, domain);
@@ -155,10 +171,7 @@ export function removeChanges(state: ServerState, domain: string, old: RotationK
   const { keyTable } = tablePaths(state);
   const entries = readKeyTableEntries(fileText(state, keyTable));
   const oldName = `${old.selector}._domainkey.${domain}`;
-  const changes = emptyChangeSet();
-  const tableAfter = removeKeyTableEntry(fileText(state, keyTable), oldName);
-  const table = desiredFile(state, keyTable, tableAfter, t('rotationKeyTable', `KeyTable: the old key ${oldName} is no longer listed.`, { name: oldName }), { owner: 'root', group: 'root', mode: '0644' });
-  if (table !== null) changes.files.push(table);
+  const changes = withoutKeyTableEntry(state, emptyChangeSet(), oldName, t('rotationKeyTable', `KeyTable: the old key ${oldName} is no longer listed.`, { name: oldName }));
   const sharedFile = entries.some((e) => e.name !== oldName && e.keyPath === old.keyPath);
   if (sharedFile) {
     changes.notes.push(t('rotationKeyShared', `${old.keyPath} is kept: another KeyTable entry still uses it.`, { path: old.keyPath }));
@@ -166,13 +179,7 @@ export function removeChanges(state: ServerState, domain: string, old: RotationK
     const removed = removedFile(state, old.keyPath, t('rotationOldKey', `The old private key (selector ${old.selector}); kept in the backup, so rollback restores it.`, { selector: old.selector }), true);
     if (removed !== null) changes.files.push(removed);
   }
-  const env = { systemd: state.systemd, initScripts: state.initScripts };
   const conf = readOpendkimConf(fileText(state, OPENDKIM_CONF));
-  if (table !== null) {
-    changes.validate.push({ label: 'opendkim -n', argv: ['opendkim', '-n', '-x', OPENDKIM_CONF], words: t('validateOpendkim', 'Check the OpenDKIM configuration (opendkim -n).') });
-    changes.services.push({ label: 'reload opendkim', argv: serviceCommand(env, 'opendkim', 'reload'), words: t('reloadService', 'Reload OpenDKIM.', { service: 'OpenDKIM' }) });
-    changes.rollbackServices.push({ label: 'reload opendkim', argv: serviceCommand(env, 'opendkim', 'reload'), words: t('rollbackOpendkim', 'reload OpenDKIM') });
-  }
   changes.socket = conf.get('socket') ?? '';
   changes.healthMail = { from: `postmaster@${domain}`, to: reportTo, domain, selectors: [current.selector] };
   changes.changed = changes.files.length > 0;
@@ -184,7 +191,8 @@ export function cancelChanges(state: ServerState, domain: string, fresh: Rotatio
   if (currentSigningKeys(state, domain).some((k) => k.keyPath === fresh.keyPath)) {
     throw new HomemailError('checks-failed', `The new key (selector ${fresh.selector}) already signs mail for ${domain}; undo Switch first.`);
   }
-  const changes = emptyChangeSet();
+  const name = `${fresh.selector}._domainkey.${domain}`;
+  const changes = withoutKeyTableEntry(state, emptyChangeSet(), name, t('rotationCancelKeyTable', `KeyTable: the unused key ${name} is no longer listed.`, { name }));
   const removed = removedFile(state, fresh.keyPath, t('rotationCancelKey', `The unused new key (selector ${fresh.selector}).`, { selector: fresh.selector }), true);
   if (removed !== null) changes.files.push(removed);
   changes.changed = changes.files.length > 0;

@@ -19,5 +19,5 @@ export function buildStatus(store: HistoryStore, schedule: WatchSchedule | null)
       trends: store.dmarcTrends(domain),
     };
   });
-  return { storePath: store.file, schemaVersion: store.schemaVersion, targets, schedule };
+  return { storePath: store.file, schemaVersion: store.schemaVersion, targets, schedule, rotations: store.rotations() };
 }

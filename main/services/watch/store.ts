@@ -390,10 +390,10 @@ export class HistoryStore {
 
   // ---- key rotations (a mirror: the server's rotation file is the truth) ----
 
-  /** Keeps the latest status of a domain's key rotation seen on `host` (null: none there any more). */
+  /** Keeps the latest status of a domain's key (its age) and rotation seen on `host` (null, or neither known: forgotten). */
   mirrorRotation(host: string, domain: string, status: RotationStatus | null): void {
     const key = `rotation:${host}:${domain}`;
-    if (status === null || status.state === null) this.db.prepare('DELETE FROM settings WHERE key = ?').run(key);
+    if (status === null || (status.state === null && status.key === null)) this.db.prepare('DELETE FROM settings WHERE key = ?').run(key);
     else this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, JSON.stringify({ host, status }));
   }
 

@@ -5,6 +5,7 @@ import type { CheckStatus } from '../../../shared/checks.js';
 import type { ReporterTrend, SourceVolume, StoredCheck, StoredRun, TargetStatus, WatchChange, WatchSchedule, WatchStatus } from '../../../shared/watch.js';
 import { callApi } from '../api.js';
 import { Busy } from '../components/Busy.js';
+import { RotationSummary } from '../components/RotationSummary.js';
 import { StatusBadge } from '../components/CheckList.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { useCall } from '../hooks/useCall.js';
@@ -310,6 +311,14 @@ export function StatusPage() {
       {result?.targets.map((target) => (
         <TargetSection key={target.domain} target={target} onChanged={load} />
       ))}
+      {result && result.rotations.length > 0 && (
+        <section className="rotations" aria-labelledby="rotations-heading">
+          <h2 id="rotations-heading">{t('watch.rotationsHeading')}</h2>
+          {result.rotations.map((r) => (
+            <RotationSummary key={`${r.host} ${r.status.domain}`} status={r.status} host={r.host} />
+          ))}
+        </section>
+      )}
       {result && <p className="muted">{t('watch.store', { path: result.storePath, version: result.schemaVersion })}</p>}
     </div>
   );

@@ -1,7 +1,10 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatRecords } from '../../../shared/records/index.js';
+import { normalizeDomain } from '../../../shared/validation/domain.js';
 import { suggestSelector } from '../../../shared/validation/selector.js';
+import { RotationSummary } from '../components/RotationSummary.js';
+import { useCall } from '../hooks/useCall.js';
 import { ReportsPage } from '../pages/ReportsPage.js';
 import { downloadText, recordSetOf } from '../wizard/records.js';
 import { nextDates, setupReport } from '../wizard/report.js';
@@ -20,6 +23,14 @@ export function DoneStep() {
   const set = recordSetOf(values);
   const domain = values.keys[0]?.domain ?? values.domain;
   const verified = values.verified;
+  const rotation = useCall('rotationStatus');
+  const readRotation = rotation.run;
+  const sessionId = values.sessionId;
+  // The key's age and a rotation in progress, read from the server when connected.
+  useEffect(() => {
+    const checked = normalizeDomain(domain);
+    if (sessionId !== null && checked.ok) void readRotation({ sessionId, domain: checked.value });
+  }, [domain, readRotation, sessionId]);
 
   return (
     <section aria-labelledby="step-heading">
@@ -37,6 +48,13 @@ export function DoneStep() {
         <li>{values.applied ? (values.applied.changed ? t('done.applied', { backup: values.applied.backupId ?? '' }) : t('done.nothingApplied')) : t('done.notApplied')}</li>
         <li>{verified ? t('done.verified', { ...verified.summary }) : t('done.notVerified')}</li>
       </ul>
+
+      {rotation.state.status === 'done' && (
+        <>
+          <h2>{t('done.rotationHeading')}</h2>
+          <RotationSummary status={rotation.state.result} />
+        </>
+      )}
 
       <h2>{t('done.nextHeading')}</h2>
       <ol className="next">

@@ -1,27 +1,13 @@
 import { useEffect, useId, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { dnsProviderPresets, formatRecords, relativeName, zoneRdata, type DnsProviderPreset, type DnsRecord, type PresetId, type RecordNote } from '../../../shared/records/index.js';
+import { dnsProviderPresets, formatRecords, type DnsProviderPreset, type DnsRecord, type PresetId, type RecordNote } from '../../../shared/records/index.js';
 import { CopyButton } from '../components/CopyButton.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { ResolverField } from '../components/ResolverField.js';
 import { useCall } from '../hooks/useCall.js';
 import { useKeyedText, useRecordWords } from '../text.js';
-import { downloadText, publishedQueryOf, recordDomainOf, recordSetOf } from '../wizard/records.js';
+import { downloadText, hostIn, publishedQueryOf, recordDomainOf, recordSetOf, valueIn } from '../wizard/records.js';
 import { useWizard } from '../wizard/state.js';
-
-/** The name as the chosen provider's form wants it: relative ("@" or blank for the domain) or full. */
-function hostIn(preset: DnsProviderPreset | null, record: DnsRecord, origin: string): string {
-  if (preset === null) return `${record.name}.`;
-  if (preset.hostField === 'fqdn') return record.name;
-  const relative = relativeName(record.name, record.zone === origin ? origin : record.zone) ?? record.name;
-  return relative === '@' && preset.apex === 'blank' ? '' : relative;
-}
-
-/** The value as the provider's form wants it: quoted 255-byte strings where the form needs them. */
-function valueIn(preset: DnsProviderPreset | null, record: DnsRecord): string {
-  const quoted = preset !== null && (preset.longValues === 'quoted-strings' || preset.quotes === 'required');
-  return record.type === 'TXT' && quoted ? zoneRdata(record) : record.value;
-}
 
 function whatToDo(record: DnsRecord): string {
   if (record.action === 'remove') return 'delete';

@@ -1,6 +1,6 @@
 import type { InputOf } from '../../../shared/contract/index.js';
 import type { PublishedRecords } from '../../../shared/contract/records.js';
-import { buildRecordSet, parseSpfTerms, isSpfRecord, publishedDmarc, stricterPolicy, type RecordRequest, type RecordSet } from '../../../shared/records/index.js';
+import { buildRecordSet, parseSpfTerms, isSpfRecord, publishedDmarc, relativeName, stricterPolicy, zoneRdata, type DnsProviderPreset, type DnsRecord, type RecordRequest, type RecordSet } from '../../../shared/records/index.js';
 import { HomemailError, type SerializedError } from '../../../shared/errors.js';
 import { normalizeDomain, isSameOrSubdomain } from '../../../shared/validation/domain.js';
 import { splitList } from './choices.js';
@@ -86,4 +86,18 @@ export function downloadText(filename: string, text: string, type = 'text/plain'
   link.click();
   link.remove();
   window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** The name as the chosen provider's form wants it: relative ("@" or blank for the domain) or full. */
+export function hostIn(preset: DnsProviderPreset | null, record: DnsRecord, origin: string): string {
+  if (preset === null) return `${record.name}.`;
+  if (preset.hostField === 'fqdn') return record.name;
+  const relative = relativeName(record.name, record.zone === origin ? origin : record.zone) ?? record.name;
+  return relative === '@' && preset.apex === 'blank' ? '' : relative;
+}
+
+/** The value as the provider's form wants it: quoted 255-byte strings where the form needs them. */
+export function valueIn(preset: DnsProviderPreset | null, record: DnsRecord): string {
+  const quoted = preset !== null && (preset.longValues === 'quoted-strings' || preset.quotes === 'required');
+  return record.type === 'TXT' && quoted ? zoneRdata(record) : record.value;
 }

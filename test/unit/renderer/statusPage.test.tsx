@@ -15,6 +15,7 @@ const status: WatchStatus = {
   storePath: '/home/u/.local/share/homemail/history.sqlite',
   schemaVersion: 3,
   schedule: { enabled: true, intervalHours: 24, lastRunAt: null },
+  rotations: [],
   targets: [
     {
       domain: 'example.jp',

@@ -2,6 +2,9 @@
 // gathered Debian state (fixtures: Debian 12's packaged main.cf, master.cf, opendkim.conf, as in
 // test/unit/dkim). The steps against the real programs are in test/host/rotation.test.ts.
 import { generateKeyPairSync } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sha256 } from '../../../main/server/engine/changeSet.js';
 import { encodeBundle } from '../../../main/server/engine/bundle.js';
@@ -18,6 +21,8 @@ import {
   signingChanges,
   stateOnlyChanges,
 } from '../../../main/services/rotation/changes.js';
+import { historyMirror } from '../../../main/services/rotation/mirror.js';
+import { openHistoryStore } from '../../../main/services/watch/store.js';
 import { parseRotationFile, rotationFileText, withRotation } from '../../../main/services/rotation/stateFile.js';
 import { earliestNextStep, minimumOverlapDays, nextRotationStep, defaultOverlapDays, rotationStatus, type RotationKey, type RotationState } from '../../../shared/rotation.js';
 import { HomemailError } from '../../../shared/errors.js';
@@ -155,10 +160,31 @@ describe('change sets of the steps', () => {
     const content = withRotation({ version: 1, rotations: {} }, 'example.jp', null);
     expect(cancelChanges(tablesState(), 'example.jp', key('202611'), content).files.find((f) => f.remove === true)?.path).toBe('/etc/dkimkeys/202611.private');
     expect(() => cancelChanges(tablesState(), 'example.jp', key('hm1'), content)).toThrow(/undo Switch first/);
+    const listed = tablesState({ '/etc/opendkim/key.table': 'hm1._domainkey.example.jp example.jp:hm1:/etc/dkimkeys/hm1.private\n202611._domainkey.example.jp example.jp:202611:/etc/dkimkeys/202611.private\n' });
+    const cancel = cancelChanges(listed, 'example.jp', key('202611'), content);
+    expect(cancel.files.find((f) => f.path === '/etc/opendkim/key.table')?.content).toBe('hm1._domainkey.example.jp example.jp:hm1:/etc/dkimkeys/hm1.private\n');
+    expect(cancel.services.map((c) => c.label)).toEqual(['reload opendkim']);
   });
 
   it('table helpers: removing a KeyTable entry keeps the rest', () => {
     expect(removeKeyTableEntry('# c\na x:a:/k\nb x:b:/l\n', 'a')).toBe('# c\nb x:b:/l\n');
     expect(readSigningKeys('example.jp a\nEXAMPLE.jp b\n', 'example.jp', false)).toEqual(['a', 'b']);
+  });
+});
+
+describe('the local mirror', () => {
+  it('keeps the latest status per server and domain, forgets it when nothing is left, and never creates the store', () => {
+    const store = openHistoryStore(':memory:');
+    const status = rotationStatus('example.jp', rotation('switch'), new Date('2026-11-03T00:00:00Z'), () => 'v=DKIM1; p=QUJD');
+    store.mirrorRotation('mail.example.jp', 'example.jp', status);
+    store.mirrorRotation('mail.example.jp', 'example.jp', { ...status, next: 'revoke' });
+    expect(store.rotations()).toEqual([{ host: 'mail.example.jp', status: { ...status, next: 'revoke' } }]);
+    store.mirrorRotation('mail.example.jp', 'example.jp', rotationStatus('example.jp', null, new Date(), () => ''));
+    expect(store.rotations()).toEqual([]);
+    store.close();
+    const dir = mkdtempSync(join(tmpdir(), 'homemail-mirror-'));
+    historyMirror(join(dir, 'history.sqlite'))('mail.example.jp', status);
+    expect(existsSync(join(dir, 'history.sqlite'))).toBe(false);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
