@@ -256,3 +256,29 @@ describe.skipIf(skip !== null)(suite('rotation of the manual procedure\'s single
     expect(message).not.toMatch(/s=postfix;/);
   });
 });
+
+describe.skipIf(skip !== null)(suite('an emergency rotation (a leaked key)'), () => {
+  let host: TestHost;
+  let oldRecord: string;
+
+  beforeAll(async () => {
+    host = await resetHost('fresh');
+    oldRecord = await signWithOldKey(host);
+  }, 300_000);
+
+  it('switches as soon as the new record is visible, with no overlap, and waits for the revocation', async () => {
+    const start = await rotate(host, 'start', ['--emergency']);
+    expect(start.code, start.stderr).toBe(0);
+    expect(start.json.status.state).toMatchObject({ emergency: true, overlapDays: 0 });
+    expect(start.json.status.overlapShortened).toBe(true);
+    await host.setRecords('example.test', [oldRecord, zoneLine(start.json.record as { name: string; value: string })]);
+    const r = await rotate(host, 'continue');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json.steps).toEqual(['publish', 'switch', 'overlap']);
+    expect(r.json.next).toBe('revoke');
+    const selector = start.json.status.state?.new.selector ?? '';
+    expect(await verified(host, await sendSigned(host, 'emergency'))).toEqual([expect.objectContaining({ selector, result: 'pass' })]);
+    const notYet = await rotate(host, 'continue');
+    expect(notYet.code).toBe(1);
+  });
+});
