@@ -19,8 +19,8 @@ const hostCheck = hostAvailability();
 const skipReason = !browserCheck.ok ? browserCheck.reason : !hostCheck.ok ? hostCheck.reason : null;
 
 const TEXT = {
-  en: { language: 'Language', link: 'Key rotation', domain: 'Domain', read: 'Read from the server', start: 'Prepare the new key', publish: 'The record is published: check it', switch: 'Switch to the new key', undo: /^Undo “/, dns: /^DNS servers to ask instead/ },
-  ja: { language: '言語', link: '鍵のローテーション', domain: 'ドメイン', read: 'サーバーから読み込む', start: '新しい鍵を準備する', publish: '公開したので確認する', switch: '新しい鍵に切り替える', undo: /を取り消す$/, dns: /^代わりに問い合わせる DNS サーバー/ },
+  en: { language: 'Language', link: 'Key rotation', domain: 'Domain', read: 'Read from the server', start: 'Prepare the new key', publish: 'The record is published: check it', switch: 'Switch to the new key', send: 'Send a test message', undo: /^Undo “/, dns: /^DNS servers to ask instead/ },
+  ja: { language: '言語', link: '鍵のローテーション', domain: 'ドメイン', read: 'サーバーから読み込む', start: '新しい鍵を準備する', publish: '公開したので確認する', switch: '新しい鍵に切り替える', send: 'テストメールを送る', undo: /を取り消す$/, dns: /^代わりに問い合わせる DNS サーバー/ },
 } as const;
 
 describe.skipIf(skipReason !== null)('Rotation page: Prepare → Publish → Switch', () => {
@@ -101,6 +101,10 @@ describe.skipIf(skipReason !== null)('Rotation page: Prepare → Publish → Swi
     await axe(`${language}-3-switch`);
     await page.getByRole('button', { name: text.switch }).click();
     await page.locator('.rotation-progress[data-next="overlap"]').waitFor({ timeout: 120_000 });
+    // send-test: a message through the server carries the new signature, and it verifies.
+    await page.getByRole('button', { name: text.send }).click();
+    await page.locator('[data-send-test]').waitFor({ timeout: 120_000 });
+    expect(await page.locator('[data-send-test]').getAttribute('data-send-test')).toBe('pass');
     await axe(`${language}-4-overlap`);
     return record.split('.')[0] ?? '';
   }

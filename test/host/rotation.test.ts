@@ -3,7 +3,7 @@
 // call logs in anew, so each step continues from a fresh SSH session (state from the server).
 // Mail is verified with mailauth, an independent verifier, through the test DNS.
 import { Resolver } from 'node:dns/promises';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { dkimVerify, type DNSResolver } from 'mailauth';
@@ -70,10 +70,12 @@ async function verified(host: TestHost, message: string): Promise<Array<{ select
   return result.results.map((r) => ({ selector: r.selector ?? '?', result: r.status.result, comment: r.status.comment ?? '' }));
 }
 
-/** Signing with hm1 set up the ordinary way: keygen, publish, apply. */
+/** Signing with hm1 set up the ordinary way: keygen (once per run), publish, apply. */
 async function signWithOldKey(host: TestHost): Promise<string> {
-  const keygen = await cli(['keygen', '--domain', 'example.test', '--selector', OLD, '--out', 'keys']);
-  expect(keygen.code, keygen.stderr).toBe(0);
+  if (!existsSync(path.join(work, 'keys', `${OLD}.private`))) {
+    const keygen = await cli(['keygen', '--domain', 'example.test', '--selector', OLD, '--out', 'keys']);
+    expect(keygen.code, keygen.stderr).toBe(0);
+  }
   const records = await cli(['records', '--offline', '--domain', 'example.test', '--dkim', `${OLD}:keys/${OLD}.private`, '--format', 'zone']);
   const line = records.stdout.split('\n').filter((l) => l.includes('_domainkey')).join('\n');
   await host.setRecords('example.test', [line]);

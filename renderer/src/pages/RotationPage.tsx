@@ -9,7 +9,7 @@ import { CopyButton } from '../components/CopyButton.js';
 import { Diff } from '../components/Diff.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { ResolverField } from '../components/ResolverField.js';
-import { useCall } from '../hooks/useCall.js';
+import { useCall, type CallHandle } from '../hooks/useCall.js';
 import { Log } from '../steps/ApplyStep.js';
 import { splitList } from '../wizard/choices.js';
 import { hostIn, valueIn } from '../wizard/records.js';
@@ -54,6 +54,36 @@ function recordsOf(status: RotationStatus): { fresh: DnsRecord | null; revoke: D
   return { fresh, revoke };
 }
 
+/** After Switch: a message through the server, fetched back and verified, shows the new signature passing (send-test). */
+function SendTestProof({ sessionId, domain, selector, handle }: { sessionId: string; domain: string; selector: string; handle: CallHandle<'sendTest'> }) {
+  const { t } = useTranslation();
+  const { values } = useWizard();
+  const report = handle.state.status === 'done' ? handle.state.result : null;
+  const results = (report?.messages ?? []).flatMap((m) => (m.authenticationResults === null ? [] : [m.authenticationResults]));
+  const passed = results.some((r) => r.split('; ').some((part) => part.startsWith('dkim=pass ') && part.endsWith(` header.s=${selector}`)));
+  return (
+    <div className="rotation-send-test">
+      <button type="button" className="secondary" disabled={handle.state.status === 'loading'} onClick={() => void handle.run({ sessionId, domain, resolvers: splitList(values.resolvers) })}>
+        {t('rotation.sendTest')}
+      </button>
+      {handle.state.status === 'loading' && <Busy label={t('rotation.sending')} onCancel={handle.cancel} />}
+      {handle.state.status === 'error' && <ErrorNotice error={handle.state.error} />}
+      {report !== null && (
+        <>
+          <p className={`notice ${passed ? 'ok' : 'warn'}`} role="status" data-send-test={passed ? 'pass' : 'fail'}>
+            {passed ? t('rotation.sendTestPass', { selector }) : t('rotation.sendTestFail', { selector })}
+          </p>
+          {results.map((r) => (
+            <pre key={r} className="value">
+              {r}
+            </pre>
+          ))}
+        </>
+      )}
+    </div>
+  );
+}
+
 /** The "Rotation" page: the DKIM key rotation's steps, where it stands and what comes next, read from the server. */
 export function RotationPage({ sessionId }: { sessionId: string }) {
   const { t, i18n } = useTranslation();
@@ -74,6 +104,7 @@ export function RotationPage({ sessionId }: { sessionId: string }) {
   const advance = useCall('continueRotation');
   const undo = useCall('undoRotation');
   const preview = useCall('previewRotation');
+  const send = useCall('sendTest');
   const read = status.run;
   const previewRun = preview.run;
   const checked = normalizeDomain(domain);
@@ -221,6 +252,7 @@ export function RotationPage({ sessionId }: { sessionId: string }) {
             </details>
           )}
           {preview.state.status === 'error' && <ErrorNotice error={preview.state.error} />}
+          {next === 'overlap' && <SendTestProof sessionId={sessionId} domain={current.domain} selector={state.new.selector} handle={send} />}
           {(next === 'publish' || next === 'switch' || next === 'revoke') && <ResolverField />}
           <div className="row">
             {next !== null && (

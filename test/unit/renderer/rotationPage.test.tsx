@@ -85,6 +85,19 @@ describe('Rotation page', () => {
     expect(screen.getByText(/shorter than the recommended 6/)).toBeTruthy();
   });
 
+  it('after Switch: the test message proves the new signature only when it passes with the new selector', async () => {
+    fake('rotationStatus', () => ok(statusOf(state('switch'))));
+    const auth = (s: string) => `dkim=pass header.d=example.jp header.s=${s}; spf=pass smtp.mailfrom=example.jp; dmarc=pass header.from=example.jp`;
+    let selector = 'hm1';
+    fake('sendTest', () => ok({ from: 'a@example.jp', to: 'admin', mailbox: '/var/mail/admin', messages: [{ path: 'sendmail', sent: true, sendDetail: '', message: '', authenticationResults: auth(selector) }], checks: [], summary: { pass: 1, warn: 0, fail: 0, unknown: 0 }, ok: true }));
+    await renderStep(<RotationPage sessionId={sessionId} />, { values: { sessionId, domain: 'example.jp' } });
+    fireEvent.click(await screen.findByRole('button', { name: 'Send a test message' }));
+    expect(await screen.findByText(/No verified DKIM signature with selector 202611/)).toBeTruthy();
+    selector = '202611';
+    fireEvent.click(screen.getByRole('button', { name: 'Send a test message' }));
+    expect(await screen.findByText(/carries a DKIM signature with selector 202611, and it verifies/)).toBeTruthy();
+  });
+
   it('speaks Japanese', async () => {
     fake('rotationStatus', () => ok(statusOf(state('prepare'))));
     await renderStep(<RotationPage sessionId={sessionId} />, { values: { sessionId, domain: 'example.jp' }, language: 'ja' });
