@@ -23,6 +23,8 @@ export interface PlannedFile {
   mode: string;
   /** A private key: the diff shows no key material, only that the file is written. */
   secret: boolean;
+  /** A password file (the relay login): secret, and named as a password. */
+  password?: true;
   /** Unified diff (npm `diff`), `a/PATH` → `b/PATH`; for secret files a one-line summary. */
   diff: string;
   why: PlanText;

@@ -6,6 +6,7 @@ import { ChangesPage } from './pages/ChangesPage.js';
 import { HeadersPage } from './pages/HeadersPage.js';
 import { OutboundView } from './steps/OutboundStep.js';
 import { RequirementsView } from './steps/RequirementsStep.js';
+import { RelayPage } from './pages/RelayPage.js';
 import { ReportsPage } from './pages/ReportsPage.js';
 import { RotationPage } from './pages/RotationPage.js';
 import { StatusPage } from './pages/StatusPage.js';
@@ -38,6 +39,7 @@ function PageView({ page, toServer }: { page: PageId; toServer: () => void }) {
   }
   if (page === 'changes') return <ChangesPage sessionId={values.sessionId} />;
   if (page === 'rotation') return <RotationPage sessionId={values.sessionId} />;
+  if (page === 'relay') return <RelayPage sessionId={values.sessionId} />;
   return (
     <section aria-labelledby="step-heading">
       <h1 id="step-heading" tabIndex={-1}>

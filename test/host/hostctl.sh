@@ -14,6 +14,7 @@
 #   exec [--stdin] -- CMD...   run CMD as root inside the chroot (used by testHost.ts)
 #   dns-set ZONE          replace the test records of ZONE with stdin, reload, wait until served
 #   test-certs            a test CA (trusted inside) and smtpd certificates in /etc/ssl/homemail-test
+#   relay-up              start the ISP relay stand-in (second Postfix, 127.0.0.2:587, STARTTLS, SASL)
 #   env                   print the host's facts as KEY=VALUE lines
 #   platforms             print the platforms, one a line
 #

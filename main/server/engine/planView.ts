@@ -15,14 +15,14 @@ export function buildPlan(changes: ChangeSet, context: { host: string; domain: s
     const created = !f.before?.exists;
     if (f.remove === true) {
       const diff = f.secret ? `delete ${f.path} (${f.password ? 'password' : 'private key'}, not shown; kept in the backup)\n` : unifiedDiff(f.path, f.before?.content ?? '', '', false);
-      return { path: f.path, kind: 'delete', owner: f.owner, group: f.group, mode: f.mode, secret: f.secret, diff, why: f.why };
+      return { path: f.path, kind: 'delete', owner: f.owner, group: f.group, mode: f.mode, secret: f.secret, ...(f.password ? { password: true as const } : {}), diff, why: f.why };
     }
     const diff = f.password
       ? `${created ? 'create' : 'replace'} ${f.path} (password, not shown)\n`
       : f.secret
       ? `${created ? 'create' : 'replace'} ${f.path} (private key, ${f.content.length} bytes, not shown)\n`
       : unifiedDiff(f.path, f.before?.content ?? '', f.content, created);
-    return { path: f.path, kind: created ? 'create' : 'modify', owner: f.owner, group: f.group, mode: f.mode, secret: f.secret, diff, why: f.why };
+    return { path: f.path, kind: created ? 'create' : 'modify', owner: f.owner, group: f.group, mode: f.mode, secret: f.secret, ...(f.password ? { password: true as const } : {}), diff, why: f.why };
   });
   const commands: PlannedCommand[] = [];
   if (changes.install.length > 0) {

@@ -105,7 +105,7 @@ export function FileChange({ file }: { file: PlannedFile }) {
       <p className="help">
         {text('plan', file.why)} · {t('review.ownership', { owner: file.owner, group: file.group, mode: file.mode })}
       </p>
-      {file.secret ? <p className="notice info">{t('review.secretFile')}</p> : <Diff diff={file.diff} />}
+      {file.secret ? <p className="notice info">{t(file.password ? 'review.secretPassword' : 'review.secretFile')}</p> : <Diff diff={file.diff} />}
     </li>
   );
 }

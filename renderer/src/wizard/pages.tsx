@@ -1,9 +1,9 @@
 import { createContext, useContext } from 'react';
 
-/** Pages the frame opens beside the steps, at any time: the changes made, DMARC reports, the header explainer, the watch status, the way out, the sender requirements, the key rotation. */
-export type PageId = 'changes' | 'reports' | 'headers' | 'status' | 'outbound' | 'requirements' | 'rotation';
+/** Pages the frame opens beside the steps, at any time: the changes made, DMARC reports, the header explainer, the watch status, the way out, the sender requirements, the key rotation, relaying through a smarthost. */
+export type PageId = 'changes' | 'reports' | 'headers' | 'status' | 'outbound' | 'requirements' | 'rotation' | 'relay';
 
-export const pageIds: readonly PageId[] = ['changes', 'reports', 'headers', 'status', 'outbound', 'requirements', 'rotation'];
+export const pageIds: readonly PageId[] = ['changes', 'reports', 'headers', 'status', 'outbound', 'requirements', 'rotation', 'relay'];
 
 export interface Pages {
   open: (page: PageId) => void;

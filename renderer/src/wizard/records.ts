@@ -18,7 +18,7 @@ export function publishedQueryOf(values: WizardValues, domain: string): InputOf<
   const reportDomains = [...splitList(values.rua), ...splitList(values.ruf)]
     .map((a) => normalizeDomain(a.slice(a.lastIndexOf('@') + 1)))
     .flatMap((d) => (d.ok && !isSameOrSubdomain(d.value, domain) && !isSameOrSubdomain(domain, d.value) ? [d.value] : []));
-  return { domain, selectors: [...new Set(selectors)], includes: [], reportDomains: [...new Set(reportDomains)], resolvers: splitList(values.resolvers) };
+  return { domain, selectors: [...new Set(selectors)], includes: values.relayInclude === '' ? [] : [values.relayInclude], reportDomains: [...new Set(reportDomains)], resolvers: splitList(values.resolvers) };
 }
 
 /**
@@ -58,7 +58,7 @@ export function recordRequestOf(values: WizardValues): RecordRequest {
     dkim: values.keys.map((k) => ({ selector: k.selector, type: k.type, publicKey: k.publicKey, ...(k.bits === undefined ? {} : { bits: k.bits }) })),
     addresses,
     ...(addresses.length > 0 && myhostname ? { ptrHost: myhostname } : {}),
-    spf: { mx: values.spfMx, a: values.spfA, all: values.spfAll },
+    spf: { mx: values.spfMx, a: values.spfA, all: values.spfAll, includes: values.relayInclude === '' ? [] : [values.relayInclude] },
     dmarc: { policy: values.dmarcPolicy, rua, ruf },
     ...(published === null ? {} : { existing: published.existing, unknownNames: published.unknownNames, spfAnswers: published.spfAnswers }),
   };

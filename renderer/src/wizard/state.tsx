@@ -55,6 +55,8 @@ export interface WizardValues {
   outbound: OutboundReport | null;
   /** The Gmail/Yahoo/Outlook sender requirements, judged once per domain. */
   requirements: RequirementsReport | null;
+  /** The relay page: the SPF include: of the relay applied (a preset's), merged by the records step; '' when none. */
+  relayInclude: string;
 }
 
 export const initialValues: WizardValues = {
@@ -89,6 +91,7 @@ export const initialValues: WizardValues = {
   inboundApplied: null,
   outbound: null,
   requirements: null,
+  relayInclude: '',
 };
 
 type Action = { type: 'set'; values: Partial<WizardValues> } | { type: 'reset' };

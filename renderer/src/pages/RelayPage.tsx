@@ -1,0 +1,240 @@
+import { useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Plan } from '../../../shared/plan.js';
+import { parseRelayTarget, RELAY_PRESETS, relayPreset, type RelayPresetId } from '../../../shared/relay.js';
+import { Busy } from '../components/Busy.js';
+import { Choice } from '../components/Choice.js';
+import { ErrorNotice } from '../components/ErrorNotice.js';
+import { useCall } from '../hooks/useCall.js';
+import { useKeyedText } from '../text.js';
+import { usePages } from '../wizard/pages.js';
+import { useWizard } from '../wizard/state.js';
+import { Log } from '../steps/ApplyStep.js';
+import { FileChange, PlannedCommands } from '../steps/ReviewStep.js';
+
+type Mode = 'set' | 'remove';
+
+/**
+ * Relaying outgoing mail through a smarthost (the ISP's submission server or a mail
+ * service) when port 25 is blocked: choose a preset or type the ISP's server, enter the
+ * login, review the diff, apply (the health check proves Postfix logs in), undo on the
+ * Changes page. The password stays in this page's state until it is sent and is cleared
+ * after the apply; nothing the back end returns carries it.
+ */
+export function RelayPage({ sessionId }: { sessionId: string }) {
+  const { t } = useTranslation();
+  const text = useKeyedText();
+  const pages = usePages();
+  const { values, update } = useWizard();
+  const id = useId();
+  const plan = useCall('planRelay');
+  const apply = useCall('applyRelay');
+  const [presetId, setPresetId] = useState<RelayPresetId>('generic');
+  const [host, setHost] = useState('');
+  const [port, setPort] = useState('587');
+  const [user, setUser] = useState('');
+  const [password, setPassword] = useState('');
+  const [mode, setMode] = useState<Mode>('set');
+  const [reviewed, setReviewed] = useState<Plan | null>(null);
+  const [confirmed, setConfirmed] = useState(false);
+  const preset = relayPreset(presetId);
+  const relayText = presetId === 'generic' ? `${host.trim()}:${port.trim()}` : `${preset.host}:${preset.port}`;
+  const target = parseRelayTarget(relayText);
+  const domain = values.domain || values.inspection?.postfix?.mydomain || values.inspection?.target.host || 'localhost';
+  const complete = target.ok && user.trim() !== '' && password !== '';
+  const request = () =>
+    mode === 'remove' ? ({ sessionId, remove: true, domain } as const) : ({ sessionId, remove: false, relay: relayText, user: user.trim(), password, domain } as const);
+  const applied = apply.state.status === 'done' ? apply.state.result.result : null;
+
+  const forget = () => {
+    setReviewed(null);
+    setConfirmed(false);
+  };
+  const showPlan = (next: Mode) => {
+    setMode(next);
+    forget();
+    const input = next === 'remove' ? ({ sessionId, remove: true, domain } as const) : ({ sessionId, remove: false, relay: relayText, user: user.trim(), password, domain } as const);
+    void plan.run(input).then((result) => {
+      if (result) setReviewed(result);
+    });
+  };
+  const runApply = () => {
+    void apply.run(request()).then((result) => {
+      if (!result) return;
+      setPassword('');
+      forget();
+      // The records step merges the relay's SPF include into the domain's SPF.
+      update({ relayInclude: mode === 'set' && preset.spfInclude !== 'unknown' ? preset.spfInclude : '' });
+    });
+  };
+
+  return (
+    <section aria-labelledby="step-heading" className="relay-page">
+      <h1 id="step-heading" tabIndex={-1}>
+        {t('relay.heading')}
+      </h1>
+      <p>{t('relay.intro')}</p>
+      <p className="help">{t('relay.when')}</p>
+
+      <fieldset className="field">
+        <legend>{t('relay.presetLegend')}</legend>
+        {RELAY_PRESETS.map((p) => (
+          <Choice
+            key={p.id}
+            type="radio"
+            name={`${id}-preset`}
+            label={p.id === 'generic' ? t('relay.generic') : p.name}
+            help={p.id === 'generic' ? t('relay.genericHelp') : t('relay.presetHelp', { host: p.host, port: p.port, include: p.spfInclude === 'unknown' ? t('relay.includeUnknown') : `include:${p.spfInclude}` })}
+            checked={presetId === p.id}
+            onChange={() => {
+              setPresetId(p.id);
+              forget();
+            }}
+          />
+        ))}
+      </fieldset>
+
+      {presetId === 'generic' && (
+        <div className="row">
+          <div className="field">
+            <label htmlFor={`${id}-host`}>{t('relay.hostLabel')}</label>
+            <input
+              id={`${id}-host`}
+              type="text"
+              spellCheck={false}
+              autoComplete="off"
+              aria-describedby={`${id}-host-help`}
+              value={host}
+              onChange={(event) => {
+                setHost(event.target.value);
+                forget();
+              }}
+            />
+            <p className="help" id={`${id}-host-help`}>
+              {t('relay.hostHelp')}
+            </p>
+          </div>
+          <div className="field">
+            <label htmlFor={`${id}-port`}>{t('relay.portLabel')}</label>
+            <select
+              id={`${id}-port`}
+              value={port}
+              onChange={(event) => {
+                setPort(event.target.value);
+                forget();
+              }}
+            >
+              <option value="587">{t('relay.port587')}</option>
+              <option value="465">{t('relay.port465')}</option>
+            </select>
+          </div>
+        </div>
+      )}
+      {presetId === 'generic' && host.trim() !== '' && !target.ok && <p className="notice warn">{t('relay.badHost')}</p>}
+
+      <div className="field">
+        <label htmlFor={`${id}-user`}>{t('relay.userLabel')}</label>
+        <input
+          id={`${id}-user`}
+          type="text"
+          spellCheck={false}
+          autoComplete="off"
+          aria-describedby={preset.userHint !== '' ? `${id}-user-help` : undefined}
+          value={user}
+          onChange={(event) => {
+            setUser(event.target.value);
+            forget();
+          }}
+        />
+        {preset.userHint !== '' && (
+          <p className="help" id={`${id}-user-help`}>
+            {t('relay.userHint', { user: preset.userHint })}
+          </p>
+        )}
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-password`}>{t('relay.passwordLabel')}</label>
+        <input
+          id={`${id}-password`}
+          type="password"
+          autoComplete="off"
+          aria-describedby={`${id}-password-help`}
+          value={password}
+          onChange={(event) => {
+            setPassword(event.target.value);
+            forget();
+          }}
+        />
+        <p className="help" id={`${id}-password-help`}>
+          {t('relay.passwordHelp')}
+        </p>
+      </div>
+      {preset.spfInclude !== 'unknown' ? <p className="help">{t('relay.spfInclude', { include: preset.spfInclude })}</p> : <p className="help">{t('relay.spfUnknown')}</p>}
+
+      <div className="row">
+        <button type="button" disabled={!complete || plan.state.status === 'loading'} onClick={() => showPlan('set')}>
+          {t('relay.showChanges')}
+        </button>
+        <button type="button" className="secondary" disabled={plan.state.status === 'loading'} onClick={() => showPlan('remove')}>
+          {t('relay.showRemove')}
+        </button>
+      </div>
+
+      {plan.state.status === 'loading' && <Busy label={t('review.planning')} onCancel={plan.cancel} />}
+      {plan.state.status === 'error' && <ErrorNotice error={plan.state.error} />}
+      {reviewed && plan.state.status !== 'loading' && apply.state.status !== 'loading' && (
+        <div className="relay-review">
+          <h2>{t(mode === 'remove' ? 'relay.removeHeading' : 'review.heading')}</h2>
+          <p className="reassurance">{t('review.nothingYet')}</p>
+          {!reviewed.changed && <p className="notice ok">{t('relay.alreadyDone')}</p>}
+          {reviewed.notes.length > 0 && (
+            <ul className="notes">
+              {reviewed.notes.map((n, index) => (
+                <li key={`${n.key}-${index}`}>{text('plan', n)}</li>
+              ))}
+            </ul>
+          )}
+          <ul className="file-changes">
+            {reviewed.files.map((file) => (
+              <FileChange key={file.path} file={file} />
+            ))}
+          </ul>
+          {reviewed.commands.length > 0 && (
+            <>
+              <h3>{t('review.commandsHeading')}</h3>
+              <PlannedCommands commands={reviewed.commands} />
+            </>
+          )}
+          {reviewed.changed && (
+            <>
+              <p className="help">{t('relay.healthHelp')}</p>
+              <div className="confirm">
+                <Choice type="checkbox" label={t('review.confirmLabel', { host: reviewed.host })} checked={confirmed} onChange={setConfirmed} />
+                <button type="button" className="primary" disabled={!confirmed} onClick={runApply}>
+                  {t('review.applyButton')}
+                </button>
+              </div>
+            </>
+          )}
+        </div>
+      )}
+      {apply.state.status === 'loading' && <Busy label={t('apply.applying', { host: reviewed?.host ?? '' })} detail={t('apply.dontClose')} />}
+      {applied && (
+        <div className="notice ok" role="status">
+          <p>{applied.changed ? t(mode === 'remove' ? 'relay.removed' : 'relay.applied', { backup: applied.backupId ?? '' }) : t('apply.nothingToDo')}</p>
+          {mode === 'set' && applied.changed && preset.spfInclude !== 'unknown' && <p>{t('relay.spfNext', { include: preset.spfInclude })}</p>}
+          {applied.backupId && (
+            <p>
+              {t('relay.undoHow')}{' '}
+              <button type="button" className="link" onClick={() => pages.open('changes')}>
+                {t('pages.changes.link')}
+              </button>
+            </p>
+          )}
+        </div>
+      )}
+      <Log entries={applied ? applied.log : apply.events} />
+      {apply.state.status === 'error' && <ErrorNotice error={apply.state.error} />}
+    </section>
+  );
+}
