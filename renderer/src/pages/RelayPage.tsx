@@ -6,11 +6,10 @@ import { Busy } from '../components/Busy.js';
 import { Choice } from '../components/Choice.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { useCall } from '../hooks/useCall.js';
-import { useKeyedText } from '../text.js';
 import { usePages } from '../wizard/pages.js';
 import { useWizard } from '../wizard/state.js';
 import { Log } from '../steps/ApplyStep.js';
-import { FileChange, PlannedCommands } from '../steps/ReviewStep.js';
+import { ChangeReview } from '../steps/ReviewStep.js';
 
 type Mode = 'set' | 'remove';
 
@@ -23,7 +22,6 @@ type Mode = 'set' | 'remove';
  */
 export function RelayPage({ sessionId }: { sessionId: string }) {
   const { t } = useTranslation();
-  const text = useKeyedText();
   const pages = usePages();
   const { values, update } = useWizard();
   const id = useId();
@@ -36,7 +34,6 @@ export function RelayPage({ sessionId }: { sessionId: string }) {
   const [password, setPassword] = useState('');
   const [mode, setMode] = useState<Mode>('set');
   const [reviewed, setReviewed] = useState<Plan | null>(null);
-  const [confirmed, setConfirmed] = useState(false);
   const preset = relayPreset(presetId);
   const relayText = presetId === 'generic' ? `${host.trim()}:${port.trim()}` : `${preset.host}:${preset.port}`;
   const target = parseRelayTarget(relayText);
@@ -46,10 +43,7 @@ export function RelayPage({ sessionId }: { sessionId: string }) {
     mode === 'remove' ? ({ sessionId, remove: true, domain } as const) : ({ sessionId, remove: false, relay: relayText, user: user.trim(), password, domain } as const);
   const applied = apply.state.status === 'done' ? apply.state.result.result : null;
 
-  const forget = () => {
-    setReviewed(null);
-    setConfirmed(false);
-  };
+  const forget = () => setReviewed(null);
   const showPlan = (next: Mode) => {
     setMode(next);
     forget();
@@ -183,40 +177,7 @@ export function RelayPage({ sessionId }: { sessionId: string }) {
       {plan.state.status === 'loading' && <Busy label={t('review.planning')} onCancel={plan.cancel} />}
       {plan.state.status === 'error' && <ErrorNotice error={plan.state.error} />}
       {reviewed && plan.state.status !== 'loading' && apply.state.status !== 'loading' && (
-        <div className="relay-review">
-          <h2>{t(mode === 'remove' ? 'relay.removeHeading' : 'review.heading')}</h2>
-          <p className="reassurance">{t('review.nothingYet')}</p>
-          {!reviewed.changed && <p className="notice ok">{t('relay.alreadyDone')}</p>}
-          {reviewed.notes.length > 0 && (
-            <ul className="notes">
-              {reviewed.notes.map((n, index) => (
-                <li key={`${n.key}-${index}`}>{text('plan', n)}</li>
-              ))}
-            </ul>
-          )}
-          <ul className="file-changes">
-            {reviewed.files.map((file) => (
-              <FileChange key={file.path} file={file} />
-            ))}
-          </ul>
-          {reviewed.commands.length > 0 && (
-            <>
-              <h3>{t('review.commandsHeading')}</h3>
-              <PlannedCommands commands={reviewed.commands} />
-            </>
-          )}
-          {reviewed.changed && (
-            <>
-              <p className="help">{t('relay.healthHelp')}</p>
-              <div className="confirm">
-                <Choice type="checkbox" label={t('review.confirmLabel', { host: reviewed.host })} checked={confirmed} onChange={setConfirmed} />
-                <button type="button" className="primary" disabled={!confirmed} onClick={runApply}>
-                  {t('review.applyButton')}
-                </button>
-              </div>
-            </>
-          )}
-        </div>
+        <ChangeReview plan={reviewed} className="relay-review" heading={t(mode === 'remove' ? 'relay.removeHeading' : 'review.heading')} note={t('relay.healthHelp')} onApply={runApply} />
       )}
       {apply.state.status === 'loading' && <Busy label={t('apply.applying', { host: reviewed?.host ?? '' })} detail={t('apply.dontClose')} />}
       {applied && (

@@ -5,11 +5,10 @@ import { Busy } from '../components/Busy.js';
 import { Choice } from '../components/Choice.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { useCall } from '../hooks/useCall.js';
-import { useKeyedText } from '../text.js';
 import { usePages } from '../wizard/pages.js';
 import { useWizard } from '../wizard/state.js';
 import { Log } from './ApplyStep.js';
-import { FileChange, PlannedCommands } from './ReviewStep.js';
+import { ChangeReview } from './ReviewStep.js';
 
 type HostnameRule = 'keep' | 'reverse' | 'strict';
 const rules: readonly HostnameRule[] = ['keep', 'reverse', 'strict'];
@@ -57,7 +56,6 @@ export function allowEntries(text: string): AllowEntry[] {
 
 export function InboundStep() {
   const { t } = useTranslation();
-  const text = useKeyedText();
   const pages = usePages();
   const { values, update } = useWizard();
   const id = useId();
@@ -68,7 +66,6 @@ export function InboundStep() {
   const [removeDead, setRemoveDead] = useState(true);
   const [rule, setRule] = useState<HostnameRule>('keep');
   const [allowText, setAllowText] = useState('');
-  const [confirmed, setConfirmed] = useState(false);
   const sessionId = values.sessionId;
   const report = values.inbound;
   const needed = sessionId !== null && report === null;
@@ -105,7 +102,6 @@ export function InboundStep() {
   const changeSomething = request.removeDead || rule !== 'keep';
   const reviewed = values.inboundPlan;
   const showPlan = () => {
-    setConfirmed(false);
     void plan.run(request).then((result) => {
       if (result) update({ inbound: result.inbound, inboundPlan: result.plan, inboundApplied: null });
     });
@@ -228,40 +224,7 @@ export function InboundStep() {
       {plan.state.status === 'loading' && <Busy label={t('review.planning')} onCancel={plan.cancel} />}
       {plan.state.status === 'error' && <ErrorNotice error={plan.state.error} onRetry={showPlan} />}
       {reviewed && plan.state.status !== 'loading' && apply.state.status !== 'loading' && (
-        <div className="inbound-review">
-          <h2>{t('review.heading')}</h2>
-          <p className="reassurance">{t('review.nothingYet')}</p>
-          {!reviewed.changed && <p className="notice ok">{t('review.alreadyDone')}</p>}
-          {reviewed.notes.length > 0 && (
-            <ul className="notes">
-              {reviewed.notes.map((n, index) => (
-                <li key={`${n.key}-${index}`}>{text('plan', n)}</li>
-              ))}
-            </ul>
-          )}
-          <ul className="file-changes">
-            {reviewed.files.map((file) => (
-              <FileChange key={file.path} file={file} />
-            ))}
-          </ul>
-          {reviewed.commands.length > 0 && (
-            <>
-              <h3>{t('review.commandsHeading')}</h3>
-              <PlannedCommands commands={reviewed.commands} />
-            </>
-          )}
-          {reviewed.changed && (
-            <>
-              <p className="help">{t('review.backupHelp')}</p>
-              <div className="confirm">
-                <Choice type="checkbox" label={t('review.confirmLabel', { host: reviewed.host })} checked={confirmed} onChange={setConfirmed} />
-                <button type="button" className="primary" disabled={!confirmed} onClick={runApply}>
-                  {t('review.applyButton')}
-                </button>
-              </div>
-            </>
-          )}
-        </div>
+        <ChangeReview plan={reviewed} className="inbound-review" heading={t('review.heading')} onApply={runApply} />
       )}
       {apply.state.status === 'loading' && <Busy label={t('apply.applying', { host: reviewed?.host ?? '' })} detail={t('apply.dontClose')} />}
       <Log entries={applied ? applied.log : apply.events} />

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { PlannedCommand, PlannedFile } from '../../../shared/plan.js';
+import type { Plan, PlannedCommand, PlannedFile } from '../../../shared/plan.js';
 import { Busy } from '../components/Busy.js';
 import { Choice } from '../components/Choice.js';
 import { Diff } from '../components/Diff.js';
@@ -122,6 +122,53 @@ export function PlannedCommands({ commands }: { commands: readonly PlannedComman
         </li>
       ))}
     </ol>
+  );
+}
+
+/**
+ * A plan to review before a feature applies it (the inbound step, the relay page): notes, each
+ * file's diff, the commands, and the confirmation that enables Apply.
+ */
+export function ChangeReview({ plan, className, heading, note, onApply }: { plan: Plan; className: string; heading: string; note?: string; onApply: () => void }) {
+  const { t } = useTranslation();
+  const text = useKeyedText();
+  const [confirmed, setConfirmed] = useState(false);
+  return (
+    <div className={className}>
+      <h2>{heading}</h2>
+      <p className="reassurance">{t('review.nothingYet')}</p>
+      {!plan.changed && <p className="notice ok">{t('review.alreadyDone')}</p>}
+      {plan.notes.length > 0 && (
+        <ul className="notes">
+          {plan.notes.map((n, index) => (
+            <li key={`${n.key}-${index}`}>{text('plan', n)}</li>
+          ))}
+        </ul>
+      )}
+      <ul className="file-changes">
+        {plan.files.map((file) => (
+          <FileChange key={file.path} file={file} />
+        ))}
+      </ul>
+      {plan.commands.length > 0 && (
+        <>
+          <h3>{t('review.commandsHeading')}</h3>
+          <PlannedCommands commands={plan.commands} />
+        </>
+      )}
+      {plan.changed && (
+        <>
+          <p className="help">{t('review.backupHelp')}</p>
+          {note !== undefined && <p className="help">{note}</p>}
+          <div className="confirm">
+            <Choice type="checkbox" label={t('review.confirmLabel', { host: plan.host })} checked={confirmed} onChange={setConfirmed} />
+            <button type="button" className="primary" disabled={!confirmed} onClick={onApply}>
+              {t('review.applyButton')}
+            </button>
+          </div>
+        </>
+      )}
+    </div>
   );
 }
 

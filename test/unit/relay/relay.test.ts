@@ -192,3 +192,21 @@ describe('relay presets', () => {
     expect(normalizeDomain('spf.google._com', { allowUnderscore: true }).ok).toBe(false);
   });
 });
+
+describe('homemail relay: bad input is refused before any connection (exit 2)', () => {
+  const ssh = ['--ssh', 'admin@192.0.2.1:2222', '--known-hosts', '/nonexistent/known_hosts'];
+  it.each([
+    ['no relay', [...ssh], ''],
+    ['a bad relay', [...ssh, '--relay', 'smtp isp', '--relay-user', 'u', '--relay-password-stdin'], 'pw\n'],
+    ['no login', [...ssh, '--relay', 'smtp.isp.example'], ''],
+    ['the password on the command line only', [...ssh, '--relay', 'smtp.isp.example', '--relay-user', 'u'], ''],
+    ['an empty stdin', [...ssh, '--relay', 'smtp.isp.example', '--relay-user', 'u', '--relay-password-stdin'], ''],
+    ['no second line after the sudo password', [...ssh, '--password-stdin', '--relay', 'smtp.isp.example', '--relay-user', 'u', '--relay-password-stdin'], 'sudo-pw\n'],
+    ['--remove with a relay', [...ssh, '--remove', '--relay', 'smtp.isp.example'], ''],
+  ])('%s', async (_name, argv, stdin) => {
+    const { runCliCaptured } = await import('../../support/cli.js');
+    const run = await runCliCaptured(['relay', ...argv], { stdin });
+    expect(run.code, run.err).toBe(2);
+    expect(run.err).not.toContain('sudo-pw');
+  });
+});
