@@ -58,9 +58,11 @@ export const RELAY_PRESETS: readonly RelayPreset[] = [
     name: 'Brevo',
     host: 'smtp-relay.brevo.com',
     port: 587,
-    spfInclude: 'spf.brevo.com',
+    // Brevo's own pages read here name the SMTP ports but no SPF include (its mail's Return-Path
+    // is a Brevo domain), so: unknown until its documentation says otherwise.
+    spfInclude: 'unknown',
     userHint: '',
-    sources: ['https://help.brevo.com/hc/en-us/articles/7924908994450 (smtp-relay.brevo.com, 587)', 'https://help.brevo.com/hc/en-us/articles/12163873383186 (include:spf.brevo.com)'],
+    sources: ['https://developers.brevo.com/docs/smtp-integration (ports 587 or 2525, 465 with TLS; an SMTP key, not the API key)', 'Brevo\'s SMTP & API settings page (host smtp-relay.brevo.com, the login e-mail)'],
   },
   {
     id: 'google',
