@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { HomemailError } from '../../../shared/errors.js';
+import { HomemailError, keyedError } from '../../../shared/errors.js';
+import { englishText } from '../../../shared/i18n/english.js';
 import { APPLY_STAGES, type ApplyProgress, type ApplyResult, type ApplyStage, type Plan, type RollbackResult } from '../../../shared/plan.js';
 import { commandLine } from '../../services/ssh/quote.js';
 import type { ExecInput, ExecResult, RemoteSession } from '../../services/ssh/types.js';
@@ -129,19 +130,18 @@ function failureError(report: ScriptReport, backupId: string): HomemailError {
   const details = { stage: report.stage, backupId, reason: report.reason.slice(0, 500) };
   switch (report.status) {
     case 'rolled-back':
-      return new HomemailError('apply-failed', `Apply failed at the ${report.stage} stage: ${report.reason}. The server was restored from backup ${backupId}.`, {
-        details,
-        hint: 'Nothing changed on the server. Fix the cause above and run apply again.',
-      });
+      return keyedError('apply-failed', { key: 'applyRolledBack', params: { stage: report.stage, reason: report.reason, backupId } }, { details, hint: { key: 'fixAndApplyAgain', params: {} } });
     case 'rollback-failed':
-      return new HomemailError('apply-failed', `Apply failed at the ${report.stage} stage (${report.reason}) and restoring backup ${backupId} also failed.`, {
+      return keyedError('apply-failed', { key: 'applyRollbackFailed', params: { stage: report.stage, reason: report.reason, backupId } }, {
         details: { ...details, restored: false },
-        hint: `Check the server now: the backup is in /var/backups/homemail/${backupId}/; try "homemail rollback --backup ${backupId}".`,
+        hint: { key: 'checkServerBackup', params: { backupId, field: 'backup' } },
       });
     case 'aborted':
-      return new HomemailError('checks-failed', `Nothing was changed: ${report.reason}.`, { details, hint: 'Run plan again to see the current differences.' });
+      return keyedError('checks-failed', { key: 'applyAborted', params: { reason: report.reason } }, { details, hint: { key: 'planAgain', params: {} } });
     case 'busy':
-      return new HomemailError('command-failed', report.reason || 'Another apply is running on this server.', { hint: 'Wait a minute and try again.' });
+      return report.reason
+        ? new HomemailError('command-failed', report.reason, { hint: englishText('serviceHints', 'waitAndRetry'), hintSentence: { key: 'waitAndRetry', params: {} } })
+        : keyedError('command-failed', { key: 'applyBusy', params: {} }, { hint: { key: 'waitAndRetry', params: {} } });
     case 'interrupted':
       return new HomemailError('command-failed', `The transaction on the server stopped at the ${report.log.at(-1)?.stage ?? 'first'} stage before it finished.`, {
         details,

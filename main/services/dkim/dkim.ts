@@ -1,10 +1,10 @@
-import { HomemailError } from '../../../shared/errors.js';
+import { keyedError } from '../../../shared/errors.js';
 import type { PublishGateReport } from '../../../shared/contract/records.js';
 import type { ApplyResult, PlanText } from '../../../shared/plan.js';
 import { applyRequest, planRequest, type ApplyOptions, type ChangeOptions, type ChangeRequest, type PlanOutcome } from '../../server/engine/index.js';
 import { parseDkimPrivateKeyPem } from '../keys/index.js';
 import type { RemoteSession } from '../ssh/types.js';
-import { checkDkimPublished, describeNotVisible } from '../verify/publishGate.js';
+import { checkDkimPublished, notVisibleSentences } from '../verify/publishGate.js';
 import type { DnsServer } from '../verify/dnsClient.js';
 import { computeChanges, gatherPaths, type ChangeSettings } from './desired.js';
 
@@ -62,8 +62,9 @@ export async function planChanges(session: RemoteSession, settings: ChangeSettin
 export async function applyChanges(session: RemoteSession, settings: ChangeSettings, options: ApplyOptions & { dns?: DnsCheckOptions } = {}): Promise<ApplyResult> {
   const gate = await publishGate(settings, options.dns ?? {}, options.signal);
   if (gate !== null && !gate.allVisible) {
-    throw new HomemailError('checks-failed', `Not applied: the DKIM record is not visible yet at your DNS servers. ${describeNotVisible(gate).join('. ')}.`, {
-      hint: 'Publish the records from "homemail records", wait until "homemail verify" finds them, then apply again (--resolver aims the check; --skip-dns-check applies anyway).',
+    throw keyedError('checks-failed', { key: 'notVisibleYet', params: {} }, {
+      notes: notVisibleSentences(gate),
+      hint: { key: 'publishThenApply', params: {} },
       details: { notVisible: gate.selectors.filter((s) => s.visible !== 'yes').map((s) => s.selector).join(',') },
     });
   }

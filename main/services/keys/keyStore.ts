@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DkimKeyInfo } from '../../../shared/contract/records.js';
-import { HomemailError } from '../../../shared/errors.js';
+import { keyedError } from '../../../shared/errors.js';
 import { publicInfo, type DkimKey } from './dkimKey.js';
 
 export interface StoredDkimKey {
@@ -33,8 +33,8 @@ export class KeyStore {
   require(keyId: string): DkimKey {
     const key = this.get(keyId);
     if (key === undefined) {
-      throw new HomemailError('not-found', 'That DKIM key is no longer in memory (Homemail was restarted or the key was discarded).', {
-        hint: 'Generate the key again, or give its file with --dkim SELECTOR:FILE.',
+      throw keyedError('not-found', { key: 'keyGone', params: {} }, {
+        hint: { key: 'keyAgain', params: { field: 'dkim' } },
         details: { keyId },
       });
     }

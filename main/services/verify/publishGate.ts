@@ -4,6 +4,7 @@
  * zone's authoritative servers (found via NS, like verify) or the chosen resolvers whether
  * they answer the selector's record with the key's own p=.
  */
+import type { ErrorSentence } from '../../../shared/errors.js';
 import type { PublishGateReport, SelectorVisibility, ServerAnswer, Visibility } from '../../../shared/contract/records.js';
 import { parseDkimKeyRecord, joinTxt } from '../../../shared/verify/tags.js';
 import { DnsClient, describeDnsError, type DnsServer } from './dnsClient.js';
@@ -57,6 +58,16 @@ export async function checkDkimPublished(options: PublishGateOptions): Promise<P
   } finally {
     client.close();
   }
+}
+
+/** One sentence per selector that is not visible (`serviceErrors.<key>`), for a refusal. */
+export function notVisibleSentences(report: PublishGateReport): ErrorSentence[] {
+  return report.selectors
+    .filter((s) => s.visible !== 'yes')
+    .map((s) => ({
+      key: s.visible === 'unknown' ? 'selectorCannotTell' : 'selectorNotVisible',
+      params: { name: s.name, servers: s.servers.filter((a) => a.visible !== 'yes').map((a) => a.server).join(', ') || '-' },
+    }));
 }
 
 /** One line per selector that is not visible, for a refusal or a plan note. */

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { authenticate } from 'mailauth';
 import { checkText, summarize, type Check } from '../../../shared/checks.js';
 import type { DeliveredMessage, SendPath, SendTestReport } from '../../../shared/contract/verify.js';
-import { HomemailError } from '../../../shared/errors.js';
+import { HomemailError, keyedError } from '../../../shared/errors.js';
 import { sendTestScript } from '../../server/scripts/index.js';
 import { commandLine } from '../ssh/quote.js';
 import type { RemoteSession } from '../ssh/types.js';
@@ -73,7 +73,7 @@ async function serverFacts(session: RemoteSession, signal?: AbortSignal): Promis
   const result = await session.exec(commandLine(['sh', '-c', 'PATH=/usr/sbin:/usr/bin:/sbin:/bin exec postconf -xh mydomain']), { timeoutMs: 20_000, ...(signal ? { signal } : {}) });
   const mydomain = result.stdout.trim();
   if (result.code !== 0 || mydomain === '') {
-    throw new HomemailError('command-failed', `postconf did not answer on ${session.target.host}: ${result.stderr.trim() || `exit ${result.code}`}.`, { hint: 'Is Postfix installed? homemail inspect shows what the server has.' });
+    throw keyedError('command-failed', { key: 'postconfNoAnswer', params: { host: session.target.host, detail: result.stderr.trim() || `exit ${result.code}` } }, { hint: { key: 'isPostfixInstalled', params: {} } });
   }
   return { mydomain };
 }

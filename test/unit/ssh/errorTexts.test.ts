@@ -5,7 +5,8 @@ import { errorTexts } from '../../../main/cli/main.js';
 import { cliText } from '../../../main/cli/language.js';
 import { connectionError } from '../../../main/services/ssh/connect.js';
 import { keyFileError } from '../../../main/services/ssh/privateKey.js';
-import { serializeError } from '../../../shared/errors.js';
+import { notVisibleSentences } from '../../../main/services/verify/publishGate.js';
+import { keyedError, serializeError } from '../../../shared/errors.js';
 
 const target = { user: 'admin', host: 'mail.example.jp', port: 2222 };
 const ja = cliText({ LANG: 'ja_JP.UTF-8' });
@@ -40,6 +41,16 @@ describe('SSH errors as codes', () => {
     expect(errorTexts(legacy, ja).hint).toContain('(--allow-legacy-algorithms)');
     // --json's English hint names no CLI option: it is the same text the wizard would show.
     expect(legacy.hint).not.toContain('CLI');
+  });
+
+  it('says in Japanese why apply waits for DNS, selector by selector', () => {
+    const gate = { domain: 'example.jp', allVisible: false, problem: null, selectors: [{ selector: 's1', name: 's1._domainkey.example.jp', visible: 'no' as const, servers: [{ server: 'ns1.example.jp', answer: 'no record', visible: 'no' as const }] }] };
+    const error = serializeError(keyedError('checks-failed', { key: 'notVisibleYet', params: {} }, { notes: notVisibleSentences(gate), hint: { key: 'publishThenApply', params: {} } }));
+    expect(error.message).toBe('Not applied: the DKIM record is not visible yet at your DNS servers.\ns1._domainkey.example.jp: not visible yet at ns1.example.jp.');
+    expect(errorTexts(error, ja)).toEqual({
+      message: '適用していません: DKIM レコードがまだ DNS サーバーから見えません。\ns1._domainkey.example.jp: ns1.example.jp ではまだ見えません。',
+      hint: 'DNS レコードを公開し、確認で見えるようになってから、もう一度適用してください。',
+    });
   });
 
   it('falls back to the English message for an error that has no code yet', () => {
