@@ -173,4 +173,23 @@ describe.skipIf(skip !== null).each(VARIANTS)(suite('plan, apply and rollback on
     await host.sendmail({ from: 'admin@example.test', to: 'admin@example.test', subject, body: 'still flowing' });
     await host.newestMessage('admin', { containing: subject, timeoutMs: 30_000 });
   });
+
+  // Backups written before the platform rows carried package commands name each package
+  // as `package NAME purge|remove`; servers still hold such backups.
+  if (variant === 'no-opendkim') {
+    it('a rollback of a backup in the earlier format still takes its packages back', async () => {
+      const r = await apply(host, 'deploy');
+      expect(r.code, r.stderr).toBe(0);
+      const manifest = `/var/backups/homemail/${String(r.json.backupId)}/manifest`;
+      const rewrite = await host.runAsRoot(
+        `grep -q '^packages ' ${manifest} && sed -i '/^packages /d' ${manifest} && printf 'package opendkim purge\npackage opendkim-tools purge\n' >> ${manifest}`,
+      );
+      expect(rewrite.code, rewrite.stderr).toBe(0);
+      const back = await cli(['rollback', ...sshArgs(host, 'deploy'), '--json']);
+      expect(back.code, back.stderr).toBe(0);
+      const left = await host.runAsRoot("dpkg-query -W -f='${db:Status-Status} ' opendkim opendkim-tools 2>/dev/null; true");
+      expect(left.stdout.split(/\s+/).filter((w) => w !== '' && w !== 'not-installed')).toEqual([]);
+      expect(host.diffSnapshots(before, await host.snapshot())).toEqual([]);
+    });
+  }
 });

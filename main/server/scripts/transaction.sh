@@ -110,6 +110,14 @@ restore_backup() {
       # shellcheck disable=SC2086 # base64 words, split on spaces on purpose
       run_b64 $words </dev/null >>"$d/apt.log" 2>&1 || rc=1
     done < "$d/packages.undo"
+    # Backups written before the platform rows carried these commands name each package as
+    # `package NAME purge|remove`; those servers were Debian's, so apt-get takes them back.
+    for how in purge remove; do
+      pk=$(sed -n "s/^package \([a-z0-9][a-z0-9+.-]*\) $how\$/\1/p" "$d/manifest" | tr '\n' ' ')
+      [ -n "$pk" ] || continue
+      # shellcheck disable=SC2086 # package names matched Debian's package-name grammar above
+      DEBIAN_FRONTEND=noninteractive apt-get "$how" -y -q $pk </dev/null >>"$d/apt.log" 2>&1 || rc=1
+    done
   fi
   # Directories get their modification times back too, so a snapshot sees no trace.
   if [ -f "$d/manifest" ]; then
