@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { HomemailError, keyedError } from '../../../shared/errors.js';
-import { englishText } from '../../../shared/i18n/english.js';
+import { HomemailError, keyedError, type ErrorSentence } from '../../../shared/errors.js';
+import { englishCatalog, englishText } from '../../../shared/i18n/english.js';
 import { APPLY_STAGES, type ApplyProgress, type ApplyResult, type ApplyStage, type Plan, type RollbackResult } from '../../../shared/plan.js';
 import { commandLine } from '../../services/ssh/quote.js';
 import type { ExecInput, ExecResult, RemoteSession } from '../../services/ssh/types.js';
@@ -102,42 +102,67 @@ interface ScriptReport {
   status: string;
   stage: string;
   reason: string;
+  /** The reason as a code with params, when the script gave one. */
+  reasonSentence: ErrorSentence | null;
   log: ApplyProgress[];
   warnings: string[];
 }
 
 const isStage = (word: string): word is ApplyStage => (APPLY_STAGES as readonly string[]).includes(word);
 
+/**
+ * A reason the server script gave: `code TAB name=value …` (its sentence is
+ * `words.serviceErrors.reason.<code>`), or plain text from an older script.
+ */
+export function scriptReason(raw: string): { text: string; sentence: ErrorSentence | null } {
+  const [code = '', ...pairs] = raw.split('\t');
+  const word = `words.serviceErrors.reason.${code}`;
+  if (!/^[a-z][A-Za-z]+$/.test(code) || !englishCatalog.exists(word)) return { text: raw, sentence: null };
+  const params: Record<string, string> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    if (at > 0) params[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return { text: englishCatalog.t(word, params), sentence: { key: code, params } };
+}
+
+/** The reason as params of an error sentence: its code as `reason` (a word of serviceErrors) and its own params, or the text as it came. */
+function reasonParams(report: Pick<ScriptReport, 'reason' | 'reasonSentence'>): Record<string, string> {
+  return report.reasonSentence === null ? { reason: report.reason } : { ...report.reasonSentence.params, reason: report.reasonSentence.key };
+}
+
 export function parseScriptReport(stdout: string): ScriptReport {
-  const report: ScriptReport = { status: 'no-result', stage: '-', reason: '', log: [], warnings: [] };
+  const report: ScriptReport = { status: 'no-result', stage: '-', reason: '', reasonSentence: null, log: [], warnings: [] };
   for (const line of stdout.split('\n')) {
     const [kind, a, b, c] = line.trim().split(' ');
     const at = kind === 'STAGE' && b !== undefined && /^\d+$/.test(b) ? { atMs: Number(b) } : {};
     if (kind === 'STAGE' && a && isStage(a)) report.log.push({ stage: a, status: 'start', text: `${a}…`, ...at });
     else if (kind === 'STAGE' && a === 'health-ok') report.log.push({ stage: 'health', status: 'ok', text: 'health check passed', ...at });
-    else if (kind === 'FAIL' && a) report.log.push({ stage: isStage(a) ? a : 'check', status: 'failed', text: fromB64(b) });
+    else if (kind === 'FAIL' && a) report.log.push({ stage: isStage(a) ? a : 'check', status: 'failed', text: scriptReason(fromB64(b)).text });
     else if (kind === 'WARN') report.warnings.push(fromB64(a));
     else if (kind === 'RESULT') {
       report.status = a ?? 'no-result';
       report.stage = b ?? '-';
-      report.reason = fromB64(c);
+      const reason = scriptReason(fromB64(c));
+      report.reason = reason.text;
+      report.reasonSentence = reason.sentence;
     }
   }
   return report;
 }
 
-function failureError(report: ScriptReport, backupId: string): HomemailError {
+export function failureError(report: ScriptReport, backupId: string): HomemailError {
   const details = { stage: report.stage, backupId, reason: report.reason.slice(0, 500) };
   switch (report.status) {
     case 'rolled-back':
-      return keyedError('apply-failed', { key: 'applyRolledBack', params: { stage: report.stage, reason: report.reason, backupId } }, { details, hint: { key: 'fixAndApplyAgain', params: {} } });
+      return keyedError('apply-failed', { key: 'applyRolledBack', params: { stage: report.stage, backupId, ...reasonParams(report) } }, { details, hint: { key: 'fixAndApplyAgain', params: {} } });
     case 'rollback-failed':
-      return keyedError('apply-failed', { key: 'applyRollbackFailed', params: { stage: report.stage, reason: report.reason, backupId } }, {
+      return keyedError('apply-failed', { key: 'applyRollbackFailed', params: { stage: report.stage, backupId, ...reasonParams(report) } }, {
         details: { ...details, restored: false },
         hint: { key: 'checkServerBackup', params: { backupId, field: 'backup' } },
       });
     case 'aborted':
-      return keyedError('checks-failed', { key: 'applyAborted', params: { reason: report.reason } }, { details, hint: { key: 'planAgain', params: {} } });
+      return keyedError('checks-failed', { key: 'applyAborted', params: reasonParams(report) }, { details, hint: { key: 'planAgain', params: {} } });
     case 'busy':
       return report.reason
         ? new HomemailError('command-failed', report.reason, { hint: englishText('serviceHints', 'waitAndRetry'), hintSentence: { key: 'waitAndRetry', params: {} } })

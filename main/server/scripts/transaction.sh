@@ -260,6 +260,9 @@ stage() { printf 'STAGE %s %s\n' "$1" "$(now)" >> "$DIR/journal"; say "STAGE $1 
 FAILED_STAGE=
 REASON=
 fail() { FAILED_STAGE=$1; REASON=$2; say "FAIL $1 $(enc "$2")"; }
+# A reason as a code and its params (code TAB name=value …), which main renders from the
+# catalogs (words.serviceErrors.reason.<code>); tabs inside a value become spaces.
+why() { code=$1; shift; printf '%s' "$code"; for kv in "$@"; do printf '\t%s' "$(printf '%s' "$kv" | tr '\t' ' ')"; done; }
 
 # Runs the bundle's commands of one kind in order; the first that fails fails the stage. A
 # command with an expected answer ("-": none) also fails when its stdout differs from it.
@@ -268,10 +271,10 @@ run_commands() { # kind stage
     [ "$kind" = "$1" ] || continue
     # shellcheck disable=SC2086 # base64 words, split on spaces on purpose
     if ! out=$(run_b64 $words 2>"$DIR/command.err" </dev/null); then
-      fail "$2" "$(dec "$label"): $({ [ -z "$out" ] || printf '%s\n' "$out"; cat "$DIR/command.err"; } | head -c 600)"; return 1
+      fail "$2" "$(why commandFailed "label=$(dec "$label")" "output=$({ [ -z "$out" ] || printf '%s\n' "$out"; cat "$DIR/command.err"; } | head -c 600)")"; return 1
     fi
     if [ "$expect" != - ] && [ "$out" != "$(dec "$expect")" ]; then
-      fail "$2" "$(dec "$label"): expected \"$(dec "$expect" | head -c 200)\", the server answered \"$(printf '%s' "$out" | head -c 400)\""; return 1
+      fail "$2" "$(why unexpectedAnswer "label=$(dec "$label")" "expected=$(dec "$expect" | head -c 200)" "answer=$(printf '%s' "$out" | head -c 400)")"; return 1
     fi
   done < "$DIR/commands"
 }
@@ -309,7 +312,7 @@ health_mail() { # from to domain selectors
     printf 'From: <%s>\nTo: <%s>\nSubject: Homemail check %s\nMessage-ID: <%s>\n' "$from" "$to" "$ID" "$msgid"
     printf 'Date: %s\nMIME-Version: 1.0\nContent-Type: text/plain; charset=us-ascii\n\n' "$(date -R)"
     printf 'Homemail sent this message to check that %s signs outgoing mail. It can be deleted.\n' "$domain"
-  } | sendmail -i -f "$from" -- "$to" || { REASON="sendmail refused the test message"; return 1; }
+  } | sendmail -i -f "$from" -- "$to" || { REASON=$(why sendmailRefused); return 1; }
   # Polled every 0.1 s (up to 30 s): the signature usually shows within a few tenths.
   i=0
   while [ "$i" -lt 300 ]; do
@@ -324,7 +327,7 @@ health_mail() { # from to domain selectors
     # A content filter re-injects the message under a new queue id: any of them may carry it.
     for q in $(printf '%s\n' "$lines" | grep -F "message-id=<$msgid>" | sed -n 's/.*: \([0-9A-Za-z]*\): message-id=.*/\1/p'); do
       qid=$q
-      if printf '%s\n' "$lines" | grep -F "$q: milter-reject" >/dev/null; then REASON="a milter rejected the test message"; return 1; fi
+      if printf '%s\n' "$lines" | grep -F "$q: milter-reject" >/dev/null; then REASON=$(why milterRejected); return 1; fi
       missing=
       for sel in $sels; do
         printf '%s\n' "$lines" | grep -F "$q: DKIM-Signature field added (s=$sel, d=$domain)" >/dev/null || missing="$missing $sel"
@@ -334,8 +337,8 @@ health_mail() { # from to domain selectors
     sleep 0.1
     i=$((i + 1))
   done
-  REASON="the test message (Message-ID <$msgid>) was not signed with$(for sel in $missing; do printf ' s=%s' "$sel"; done), d=$domain within 30 seconds"
-  [ -n "$qid" ] || REASON="the test message was not seen in the mail log within 30 seconds"
+  REASON=$(why notSigned "msgid=$msgid" "selectors=$(for sel in $missing; do printf ' s=%s' "$sel"; done)" "domain=$domain")
+  [ -n "$qid" ] || REASON=$(why notInLog)
   return 1
 }
 
@@ -348,7 +351,7 @@ health_relay() { # recipient relay
   start=$(now)
   from=0
   [ -z "$log" ] || from=$(wc -c < "$log")
-  sendmail -bv -- "$to" </dev/null >/dev/null 2>&1 || { REASON="sendmail refused the address check for $to"; return 1; }
+  sendmail -bv -- "$to" </dev/null >/dev/null 2>&1 || { REASON=$(why addressCheckRefused "to=$to"); return 1; }
   i=0
   while [ "$i" -lt 60 ]; do
     if [ -n "$log" ]; then
@@ -356,21 +359,21 @@ health_relay() { # recipient relay
     elif [ -d /run/systemd/system ] && command -v journalctl >/dev/null; then
       lines=$(journalctl -q --no-pager --since="@$start" 2>/dev/null | grep -F " to=<$to>," | grep -F "status=")
     else
-      REASON="no mail log to read the relay check's answer from"; return 1
+      REASON=$(why noMailLog); return 1
     fi
     line=$(printf '%s\n' "$lines" | grep -v -F -e "relay=local" -e "relay=none" | head -n 1)
     [ -n "$line" ] || line=$(printf '%s\n' "$lines" | grep . | head -n 1)
     if [ -n "$line" ]; then
       case $line in
-        *"status=deliverable"*" relay=local"*|*"relay=local"*) REASON="the address check for $to did not go through the relay $relay (delivered locally)"; return 1 ;;
+        *"status=deliverable"*" relay=local"*|*"relay=local"*) REASON=$(why relayBypassed "to=$to" "relay=$relay"); return 1 ;;
         *"status=deliverable"*) return 0 ;;
-        *) REASON="the relay $relay did not take the address check for $to: $(printf '%s' "$line" | sed 's/.*status=//' | head -c 400)"; return 1 ;;
+        *) REASON=$(why relayRefused "to=$to" "relay=$relay" "answer=$(printf '%s' "$line" | sed 's/.*status=//' | head -c 400)"); return 1 ;;
       esac
     fi
     sleep 0.5
     i=$((i + 1))
   done
-  REASON="the address check for $to got no answer through the relay $relay within 30 seconds"
+  REASON=$(why relayNoAnswer "to=$to" "relay=$relay")
   return 1
 }
 
@@ -420,13 +423,13 @@ worker() {
       path=$(dec "$p")
       case $expect in
         any) ;;
-        absent) [ ! -e "$path" ] || { fail check "$path appeared after the plan was made"; break; } ;;
-        *) [ "$(sha256sum < "$path" 2>/dev/null | cut -d' ' -f1)" = "$expect" ] || { fail check "$path changed after the plan was made"; break; } ;;
+        absent) [ ! -e "$path" ] || { fail check "$(why appearedSincePlan "path=$path")"; break; } ;;
+        *) [ "$(sha256sum < "$path" 2>/dev/null | cut -d' ' -f1)" = "$expect" ] || { fail check "$(why changedSincePlan "path=$path")"; break; } ;;
       esac
     done < "$DIR/files.list"
   fi
   if [ -n "$FAILED_STAGE" ] || fault_at check; then
-    [ -n "$FAILED_STAGE" ] || fail check "injected failure"
+    [ -n "$FAILED_STAGE" ] || fail check "$(why injected)"
     printf 'STATE aborted %s\n' "$(now)" >> "$DIR/journal"
     rm -rf "$DIR/new"
     say "RESULT aborted check $(enc "$REASON")"
@@ -439,10 +442,10 @@ worker() {
       [ -f "$DIR/uninstall" ] && cat "$DIR/uninstall" >> "$DIR/manifest"
       # shellcheck disable=SC2046 # base64 words, split on spaces on purpose
       if ! run_b64 $(cat "$DIR/install") </dev/null > "$DIR/apt.log" 2>&1; then
-        fail packages "installing packages failed: $(tail -n 3 "$DIR/apt.log" | tr '\n' ' ')"; break
+        fail packages "$(why aptFailed "output=$(tail -n 3 "$DIR/apt.log" | tr '\n' ' ')")"; break
       fi
     fi
-    if fault_at packages; then fail packages "injected failure"; break; fi
+    if fault_at packages; then fail packages "$(why injected)"; break; fi
 
     stage backup
     postconf 2>&1 >/dev/null | grep -i warning | sort > "$DIR/warnings.before"
@@ -456,7 +459,7 @@ worker() {
       while read -r idx p o g m expect; do
         path=$(dec "$p")
         if [ -f "$path" ]; then
-          cp -p "$path" "$DIR/files/$idx" || { fail backup "cannot back up $path"; break; }
+          cp -p "$path" "$DIR/files/$idx" || { fail backup "$(why cannotBackUp "path=$path")"; break; }
           echo "file $p 1 $idx" >> "$DIR/manifest"
         else
           echo "file $p 0 $idx" >> "$DIR/manifest"
@@ -471,7 +474,7 @@ worker() {
         g=$((g + 1))
         path=$(dec "$p")
         if [ -f "$path" ]; then
-          cp -p "$path" "$DIR/files/g$g" || { fail backup "cannot back up $path"; break; }
+          cp -p "$path" "$DIR/files/g$g" || { fail backup "$(why cannotBackUp "path=$path")"; break; }
           echo "file $p 1 g$g" >> "$DIR/manifest"
         else
           echo "file $p 0 g$g" >> "$DIR/manifest"
@@ -486,13 +489,13 @@ worker() {
         [ -d "$parent" ] && echo "dirtime $(enc "$parent") $(enc "$(stat -c %y "$parent")")" >> "$DIR/manifest"
       done < "$DIR/files.list"
     fi
-    if fault_at backup; then fail backup "injected failure"; break; fi
+    if fault_at backup; then fail backup "$(why injected)"; break; fi
 
     stage write
     if [ -f "$DIR/dirs" ]; then
       while read -r p o g m; do
         path=$(dec "$p")
-        [ -d "$path" ] || install -d -o "$o" -g "$g" -m "$m" "$path" || { fail write "cannot create $path"; break; }
+        [ -d "$path" ] || install -d -o "$o" -g "$g" -m "$m" "$path" || { fail write "$(why cannotCreate "path=$path")"; break; }
       done < "$DIR/dirs"
       [ -z "$FAILED_STAGE" ] || break
     fi
@@ -500,29 +503,29 @@ worker() {
       while read -r idx p o g m expect; do
         path=$(dec "$p")
         if [ -f "$DIR/new/$idx.remove" ]; then
-          rm -f "$path" || { fail write "cannot delete $path"; break; }
+          rm -f "$path" || { fail write "$(why cannotDelete "path=$path")"; break; }
         else
-          place_file "$DIR/new/$idx" "$path" "$o" "$g" "$m" || { fail write "cannot write $path"; break; }
+          place_file "$DIR/new/$idx" "$path" "$o" "$g" "$m" || { fail write "$(why cannotWrite "path=$path")"; break; }
         fi
       done < "$DIR/files.list"
       [ -z "$FAILED_STAGE" ] || break
     fi
     rm -rf "$DIR/new"
     if [ -f "$DIR/flags" ] && grep -q aliases "$DIR/flags"; then
-      newaliases </dev/null > "$DIR/newaliases.log" 2>&1 || { fail write "newaliases failed: $(head -c 300 "$DIR/newaliases.log")"; break; }
+      newaliases </dev/null > "$DIR/newaliases.log" 2>&1 || { fail write "$(why newaliasesFailed "output=$(head -c 300 "$DIR/newaliases.log")")"; break; }
     fi
-    if fault_at write; then fail write "injected failure"; break; fi
+    if fault_at write; then fail write "$(why injected)"; break; fi
 
     stage validate
     run_commands validate validate || break
     postconf 2>&1 >/dev/null | grep -i warning | sort > "$DIR/warnings.after"
     new=$(comm -13 "$DIR/warnings.before" "$DIR/warnings.after")
-    if [ -n "$new" ]; then fail validate "postconf warns: $(printf '%s' "$new" | head -c 600)"; break; fi
-    if fault_at validate; then fail validate "injected failure"; break; fi
+    if [ -n "$new" ]; then fail validate "$(why postconfWarns "output=$(printf '%s' "$new" | head -c 600)")"; break; fi
+    if fault_at validate; then fail validate "$(why injected)"; break; fi
 
     stage restart
     run_commands service restart || break
-    if fault_at restart; then fail restart "injected failure"; break; fi
+    if fault_at restart; then fail restart "$(why injected)"; break; fi
 
     stage health
     if [ -f "$DIR/health-socket" ]; then
@@ -530,12 +533,12 @@ worker() {
       i=0
       until socket_listening "$sk" "$sv"; do
         i=$((i + 1))
-        [ "$i" -lt 200 ] || { fail health "OpenDKIM is not listening on its socket"; break; }
+        [ "$i" -lt 200 ] || { fail health "$(why opendkimNotListening)"; break; }
         sleep 0.1
       done
       [ -z "$FAILED_STAGE" ] || break
     fi
-    postfix status >/dev/null 2>&1 || { fail health "Postfix is not running"; break; }
+    postfix status >/dev/null 2>&1 || { fail health "$(why postfixNotRunning)"; break; }
     if [ -f "$DIR/health-mail" ]; then
       read -r hf ht hd hs < "$DIR/health-mail"
       health_mail "$hf" "$ht" "$hd" "$hs" || { fail health "$REASON"; break; }
@@ -544,7 +547,7 @@ worker() {
       read -r rr rh < "$DIR/health-relay"
       health_relay "$rr" "$rh" || { fail health "$REASON"; break; }
     fi
-    if fault_at health; then fail health "injected failure"; break; fi
+    if fault_at health; then fail health "$(why injected)"; break; fi
     stage health-ok
     break
   done

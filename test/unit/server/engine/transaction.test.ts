@@ -8,7 +8,10 @@ import { findPlatform } from '../../../../main/server/platform/platforms.js';
 import type { ChangeSet } from '../../../../main/server/engine/changeSet.js';
 import { serviceCommand, postfixCommand } from '../../../../main/server/platform/serviceCommands.js';
 import { parseGather } from '../../../../main/server/engine/state.js';
-import { newBackupId, parseScriptReport } from '../../../../main/server/engine/transaction.js';
+import { failureError, newBackupId, parseScriptReport } from '../../../../main/server/engine/transaction.js';
+import { cliText } from '../../../../main/cli/language.js';
+import { errorTexts } from '../../../../main/cli/main.js';
+import { serializeError } from '../../../../shared/errors.js';
 import { dnsblProbeScript, inboundReadScript, inspectScript, sendTestScript, transactionScript } from '../../../../main/server/scripts/index.js';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
@@ -169,6 +172,17 @@ describe('reading the script output', () => {
     expect(report.reason).toBe('postfix check: bad');
     expect(report.warnings).toEqual(['w']);
     expect(report.log.map((e) => `${e.stage}:${e.status}`)).toEqual(['check:start', 'packages:start', 'validate:failed']);
+  });
+  it('reads a reason the script gives as a code with params, for each door to render', () => {
+    const reason = ['notSigned', 'msgid=abc@mail.example.jp', 'selectors= s=s1', 'domain=example.jp'].join('\t');
+    const report = parseScriptReport([`FAIL health ${b64(reason)}`, `RESULT rolled-back health ${b64(reason)}`].join('\n'));
+    expect(report.reason).toBe('the test message (Message-ID <abc@mail.example.jp>) was not signed with s=s1, d=example.jp within 30 seconds');
+    expect(report.reasonSentence).toEqual({ key: 'notSigned', params: { msgid: 'abc@mail.example.jp', selectors: ' s=s1', domain: 'example.jp' } });
+    expect(report.log.at(-1)?.text).toBe(report.reason);
+    const error = serializeError(failureError(report, '20261130-010203-abcdef'));
+    expect(errorTexts(error, cliText({ LANG: 'ja_JP.UTF-8' })).message).toBe(
+      'health の段階で適用に失敗しました: テストメール(Message-ID <abc@mail.example.jp>)が 30 秒以内に s=s1、d=example.jp で署名されませんでした。サーバーはバックアップ 20261130-010203-abcdef から元に戻しました。',
+    );
   });
   it('makes sortable backup ids from the clock', () => {
     expect(newBackupId(new Date('2026-11-28T09:05:07Z'))).toMatch(/^20261128-090507-[0-9a-f]{6}$/);
