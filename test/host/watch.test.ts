@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SshSession } from '../../main/services/ssh/session.js';
-import type { ExecOptions } from '../../main/services/ssh/types.js';
+import type { StreamExecOptions } from '../../main/services/ssh/types.js';
 import type { WatchRunResult, WatchStatus } from '../../shared/watch.js';
 import { runCliCaptured } from '../support/cli.js';
 import { packReport, reportMessage, reportXml } from '../unit/reports/fixtures.js';
@@ -57,11 +57,19 @@ const sent = (out: string) => ({
 describe.skipIf(skip !== null)(suite('homemail watch on the test host'), () => {
   let host: TestHost;
   let env: NodeJS.ProcessEnv;
-  const exec = SshSession.prototype.exec;
-  // Counted at the SSH layer: each command's standard output as the session received it.
-  vi.spyOn(SshSession.prototype, 'exec').mockImplementation(async function (this: SshSession, line: string, options?: ExecOptions) {
-    const result = await exec.call(this, line, options);
-    if (/^HOMEMAIL-[0-9a-f]{24} total [0-9]+$/m.test(result.stdout)) mailReads.push(result.stdout);
+  const execStream = SshSession.prototype.execStream;
+  // Counted at the SSH layer: each mailbox read's standard output as the session received it
+  // (the reader streams it, so the pieces handed on are joined here).
+  vi.spyOn(SshSession.prototype, 'execStream').mockImplementation(async function (this: SshSession, line: string, options: StreamExecOptions) {
+    let received = '';
+    const result = await execStream.call(this, line, {
+      ...options,
+      onStdout: (text: string) => {
+        received += text;
+        return options.onStdout(text);
+      },
+    });
+    if (/^HOMEMAIL-[0-9a-f]{24} total [0-9]+$/m.test(received)) mailReads.push(received);
     return result;
   });
   afterAll(() => vi.restoreAllMocks());
