@@ -23,6 +23,8 @@ export interface RelayPreset {
   userHint: string;
   /** Where host, port and SPF include come from. */
   sources: readonly string[];
+  /** A documented limit the person should know before choosing it: a catalog key under relay.caveat. */
+  caveat?: 'appPassword' | 'basicAuthRetiring';
 }
 
 /**
@@ -71,6 +73,7 @@ export const RELAY_PRESETS: readonly RelayPreset[] = [
     port: 587,
     spfInclude: '_spf.google.com',
     userHint: '',
+    caveat: 'appPassword',
     sources: ['https://support.google.com/a/answer/176600 (smtp.gmail.com, 587 TLS or 465 SSL, an app password)', 'https://support.google.com/a/answer/10685031 (include:_spf.google.com)'],
   },
   {
@@ -83,7 +86,11 @@ export const RELAY_PRESETS: readonly RelayPreset[] = [
     sources: [
       'https://learn.microsoft.com/en-us/exchange/mail-flow-best-practices/how-to-set-up-a-multifunction-device-or-application-to-send-email-using-microsoft-365-or-office-365 (smtp.office365.com, 587, STARTTLS)',
       'https://learn.microsoft.com/en-us/defender-office-365/email-authentication-spf-configure (include:spf.protection.outlook.com)',
+      // Postfix logs in with a password (Basic auth); Microsoft's revised schedule (2026-01-27)
+      // disables that by default on existing tenants from the end of December 2026.
+      'https://techcommunity.microsoft.com/blog/exchange/exchange-online-to-retire-basic-auth-for-client-submission-smtp-auth/4114750',
     ],
+    caveat: 'basicAuthRetiring',
   },
 ];
 

@@ -56,7 +56,7 @@ export const relayCommand: Command = {
       if (values.json) {
         writeJson(io, {
           ok: true,
-          relay: target === null ? null : { host: target.host, port: target.port, user: values['relay-user'] ?? '', spfInclude },
+          relay: target === null ? null : { host: target.host, port: target.port, user: values['relay-user'] ?? '', spfInclude, caveat: preset?.caveat ?? null },
           plan: outcome.plan,
           changed: outcome.apply?.changed ?? false,
           backupId: outcome.apply?.backupId ?? null,
@@ -65,6 +65,7 @@ export const relayCommand: Command = {
         return 0;
       }
       for (const line of formatChanges(outcome.plan, text)) writeLine(io, line);
+      if (preset?.caveat !== undefined) writeLine(io, `\n${text.t(`relay.caveat.${preset.caveat}`)}`);
       if (spfInclude !== null) writeLine(io, `\n${text.t('cli.relay.spfInclude', { include: spfInclude })}`);
       else if (target !== null) writeLine(io, `\n${text.t('cli.relay.spfUnknown')}`);
       if (outcome.apply?.changed) writeLine(io, `\n${appliedLine(outcome.apply.backupId, text)}`);

@@ -87,6 +87,7 @@ export function RelayPage({ sessionId }: { sessionId: string }) {
           />
         ))}
       </fieldset>
+      {preset.caveat !== undefined && <p className="notice warn">{t(`relay.caveat.${preset.caveat}`)}</p>}
 
       {presetId === 'generic' && (
         <div className="row">

@@ -210,3 +210,19 @@ describe('homemail relay: bad input is refused before any connection (exit 2)', 
     expect(run.err).not.toContain('sudo-pw');
   });
 });
+
+describe('relay presets: documented caveats', () => {
+  const catalogs = ['en', 'ja'].map((lang) => JSON.parse(readFileSync(new URL(`../../../renderer/src/locales/${lang}.json`, import.meta.url), 'utf8')) as { relay: { caveat: Record<string, string> } });
+
+  it('Microsoft 365 warns that password login is being retired, and Google asks for an app password', () => {
+    expect(RELAY_PRESETS.find((p) => p.id === 'microsoft365')?.caveat).toBe('basicAuthRetiring');
+    expect(RELAY_PRESETS.find((p) => p.id === 'microsoft365')?.sources.some((s) => s.includes('retire-basic-auth'))).toBe(true);
+    expect(RELAY_PRESETS.find((p) => p.id === 'google')?.caveat).toBe('appPassword');
+  });
+
+  it('every caveat a preset names is written in both languages', () => {
+    for (const preset of RELAY_PRESETS.filter((p) => p.caveat !== undefined)) {
+      for (const catalog of catalogs) expect(catalog.relay.caveat[preset.caveat ?? '']).toMatch(/\S/);
+    }
+  });
+});
