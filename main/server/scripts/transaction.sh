@@ -80,6 +80,18 @@ place_file() { # src path [owner group mode]
 journal_state() { sed -n 's/^STATE \([^ ]*\).*/\1/p' "$1/journal" 2>/dev/null | tail -n 1; }
 journal_stage() { sed -n 's/^STAGE \([^ ]*\).*/\1/p' "$1/journal" 2>/dev/null | tail -n 1; }
 
+# Copies the file (base64 path $1) into this apply's backup as files/$2, or records that it
+# did not exist, so restore_backup puts it back or removes it.
+back_up_file() {
+  path=$(dec "$1")
+  if [ -f "$path" ]; then
+    cp -p "$path" "$DIR/files/$2" || { fail backup "$(why cannotBackUp "path=$path")"; return 1; }
+    echo "file $1 1 $2" >> "$DIR/manifest"
+  else
+    echo "file $1 0 $2" >> "$DIR/manifest"
+  fi
+}
+
 # ------------------------------------------------------------------ restore
 # Puts back every file of a backup's manifest, removes files and directories it created,
 # purges packages it installed, then runs the recorded service commands.
@@ -457,13 +469,7 @@ worker() {
     fi
     if [ -f "$DIR/files.list" ]; then
       while read -r idx p o g m expect; do
-        path=$(dec "$p")
-        if [ -f "$path" ]; then
-          cp -p "$path" "$DIR/files/$idx" || { fail backup "$(why cannotBackUp "path=$path")"; break; }
-          echo "file $p 1 $idx" >> "$DIR/manifest"
-        else
-          echo "file $p 0 $idx" >> "$DIR/manifest"
-        fi
+        back_up_file "$p" "$idx" || break
       done < "$DIR/files.list"
       [ -z "$FAILED_STAGE" ] || break
     fi
@@ -472,13 +478,7 @@ worker() {
       g=0
       while read -r p; do
         g=$((g + 1))
-        path=$(dec "$p")
-        if [ -f "$path" ]; then
-          cp -p "$path" "$DIR/files/g$g" || { fail backup "$(why cannotBackUp "path=$path")"; break; }
-          echo "file $p 1 g$g" >> "$DIR/manifest"
-        else
-          echo "file $p 0 g$g" >> "$DIR/manifest"
-        fi
+        back_up_file "$p" "g$g" || break
       done < "$DIR/generated"
       [ -z "$FAILED_STAGE" ] || break
     fi
