@@ -3,6 +3,8 @@ import { verifyDnsInput, type VerifyReport } from '../../../shared/contract/veri
 import { badInput } from '../../../shared/errors.js';
 import { loadDkimKeyFile, parseDkimSpec } from '../../services/keys/index.js';
 import { verifyDns, waitForDns, type VerifyDnsOptions } from '../../services/verify/verifyDns.js';
+import { judgeRequirements, requirementFacts } from '../../services/outbound/requirements.js';
+import { formatRequirements } from './requirements.js';
 import { defaultHistoryFile, recordQuietly, verifyRun } from '../../services/watch/record.js';
 import { checkLines, summaryLine } from '../../../shared/i18n/checkLines.js';
 import { cliText } from '../language.js';
@@ -21,6 +23,10 @@ async function readDkimArg(value: string, domain: string, cwd: string): Promise<
   return { selector: key.selector, publicKey: key.publicKeyBase64, keyType: key.type };
 }
 
+/**
+ * The checks, then the senders' requirements judged from these DNS checks alone (the server's
+ * TLS and own reverse name need `homemail requirements --ssh`); the section never changes the exit code.
+ */
 export function printReport(io: CliIO, report: VerifyReport): void {
   const text = cliText(io.env);
   const primary = report.resolvers.find((r) => r.primary);
@@ -30,6 +36,11 @@ export function printReport(io: CliIO, report: VerifyReport): void {
   writeLine(io);
   writeLine(io, summaryLine(report.summary, text));
   writeLine(io, text.t('verify.cliTiming', { queries: report.timing.queries, ms: report.timing.wallMs, slowest: report.timing.slowestQueryMs }));
+  writeLine(io);
+  writeLine(io, `${text.t('requirements.heading')}: ${report.domain}`);
+  writeLine(io, text.t('requirements.dnsOnlyVerify', { domain: report.domain }));
+  writeLine(io);
+  writeLines(io, formatRequirements(judgeRequirements(requirementFacts(report, null)), text));
 }
 
 export const verifyCommand: Command = {
@@ -82,7 +93,7 @@ export const verifyCommand: Command = {
     };
     const report = input.waitSeconds > 0 ? await waitForDns(options, { waitSeconds: input.waitSeconds, intervalSeconds: input.intervalSeconds }) : await verifyDns(options);
     recordQuietly(defaultHistoryFile(io.env), verifyRun(report, new Date().toISOString()));
-    if (json) writeJson(io, report);
+    if (json) writeJson(io, { ...report, requirements: judgeRequirements(requirementFacts(report, null)) });
     else printReport(io, report);
     return report.ok ? 0 : 1;
   },
