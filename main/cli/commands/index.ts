@@ -4,6 +4,7 @@ import { planCommand } from './plan.js';
 import { rollbackCommand } from './rollback.js';
 import { inboundCommand } from './inbound.js';
 import { relayCommand } from './relay.js';
+import { tlsCommand } from './tls.js';
 import { inspectCommand } from './inspect.js';
 import { outboundCommand } from './outbound.js';
 import { keygenCommand } from './keygen.js';
@@ -31,6 +32,7 @@ export const commands: readonly Command[] = [
   inboundCommand,
   rotateCommand,
   relayCommand,
+  tlsCommand,
   outboundCommand,
   requirementsCommand,
   watchCommand,

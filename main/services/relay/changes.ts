@@ -36,7 +36,7 @@ export function passwordTable(target: RelayTarget, user: string, password: strin
 }
 
 /** TLS levels at least as strict as `may` (Postfix's smtp_tls_security_level values). */
-const TLS_AT_LEAST_MAY = new Set(['may', 'encrypt', 'dane', 'dane-only', 'fingerprint', 'verify', 'secure']);
+export const TLS_AT_LEAST_MAY = new Set(['may', 'encrypt', 'dane', 'dane-only', 'fingerprint', 'verify', 'secure']);
 
 export function computeRelayChanges(state: ServerState, settings: RelaySettings): ChangeSet {
   const mainBefore = fileText(state, MAIN_CF);

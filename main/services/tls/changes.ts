@@ -1,0 +1,125 @@
+import { posix } from 'node:path';
+import { HomemailError } from '../../../shared/errors.js';
+import type { PlanText } from '../../../shared/plan.js';
+import { readMainCf, setParameters, type ParameterEdit } from '../../server/config/mainCf.js';
+import { desiredFile, fileText, type ChangeRequest, type ChangeSet, type ServerCommand, type ServerState } from '../../server/engine/index.js';
+import { MAIN_CF } from '../../server/platform/paths.js';
+import { PLATFORMS } from '../../server/platform/platforms.js';
+import { postfixCommand } from '../../server/platform/serviceCommands.js';
+import { TLS_AT_LEAST_MAY } from '../relay/changes.js';
+
+/**
+ * TLS as a change set for the change engine: outbound at least opportunistic
+ * (`smtp_tls_security_level = may` where it is unset or `none`; a stricter level stays), and,
+ * when the person chooses it, smtpd's certificate and key switched to an existing Let's
+ * Encrypt certificate (fullchain.pem / privkey.pem under /etc/letsencrypt/live/NAME/).
+ */
+export interface LetsEncryptFiles {
+  fullchain: string;
+  privkey: string;
+}
+
+export interface TlsSettings {
+  letsEncrypt: LetsEncryptFiles | null;
+}
+
+const t = (key: string, text: string, params: Record<string, string | number> = {}): PlanText => ({ key, params, text });
+const bad = (field: string, message: string) => new HomemailError('bad-input', message, { details: { field } });
+
+const LIVE_DIRECTORIES = [...new Set(PLATFORMS.map((p) => p.tls.letsEncryptLive))];
+
+/** The files certbot keeps for the certificate NAME (the directory name under live/). */
+export function letsEncryptFilesOf(name: string): LetsEncryptFiles {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name) || name.includes('..')) throw bad('use-letsencrypt', `${JSON.stringify(name)} is not a certificate name under ${LIVE_DIRECTORIES.join(', ')} (e.g. mail.example.com).`);
+  const live = LIVE_DIRECTORIES[0] ?? '/etc/letsencrypt/live';
+  return { fullchain: `${live}/${name}/fullchain.pem`, privkey: `${live}/${name}/privkey.pem` };
+}
+
+/** Refuses certificate paths outside /etc/letsencrypt/live (after resolving `..`). */
+export function checkLetsEncryptFiles(files: LetsEncryptFiles): LetsEncryptFiles {
+  for (const [field, path] of [['fullchain', files.fullchain], ['privkey', files.privkey]] as const) {
+    const normal = posix.normalize(path);
+    if (!posix.isAbsolute(path) || normal !== path || !LIVE_DIRECTORIES.some((dir) => normal.startsWith(`${dir}/`)) || /[\s"'\\$`]/.test(path)) {
+      throw bad(field, `${path} is not inside ${LIVE_DIRECTORIES.join(', ')}: Homemail only wires certificates that certbot keeps there.`);
+    }
+  }
+  return files;
+}
+
+export function tlsGatherPaths(settings: TlsSettings): string[] {
+  return settings.letsEncrypt === null ? [MAIN_CF] : [MAIN_CF, settings.letsEncrypt.fullchain, `secret:${settings.letsEncrypt.privkey}`];
+}
+
+export function computeTlsChanges(state: ServerState, settings: TlsSettings): ChangeSet {
+  const mainBefore = fileText(state, MAIN_CF);
+  const values = readMainCf(mainBefore);
+  const wanted: ParameterEdit[] = [];
+  const notes: PlanText[] = [];
+  const whys: PlanText[] = [];
+
+  const level = (values.get('smtp_tls_security_level') ?? '').trim();
+  if (!TLS_AT_LEAST_MAY.has(level)) {
+    wanted.push({ name: 'smtp_tls_security_level', value: 'may' });
+    whys.push(t('tlsOutboundMay', 'Postfix: send with TLS wherever the receiving server offers it (smtp_tls_security_level = may).'));
+  }
+  const le = settings.letsEncrypt;
+  if (le !== null) {
+    for (const path of [le.fullchain, le.privkey]) {
+      if (state.files.get(path)?.exists !== true) throw new HomemailError('bad-input', `${path} does not exist on the server: choose a certificate certbot has issued (ls ${posix.dirname(posix.dirname(path))}).`, { details: { field: 'use-letsencrypt' } });
+    }
+    wanted.push({ name: 'smtpd_tls_cert_file', value: le.fullchain }, { name: 'smtpd_tls_key_file', value: le.privkey });
+    // smtpd_tls_chain_files wins over cert_file/key_file where set: it has to go.
+    if (values.has('smtpd_tls_chain_files')) wanted.push({ name: 'smtpd_tls_chain_files', value: '' });
+    const inbound = (values.get('smtpd_tls_security_level') ?? '').trim();
+    if (inbound === '' || inbound === 'none') wanted.push({ name: 'smtpd_tls_security_level', value: 'may' });
+    whys.push(t('tlsInboundCertificate', `Postfix: offer STARTTLS with the Let's Encrypt certificate ${le.fullchain}.`, { certificate: le.fullchain }));
+  }
+
+  const edits = wanted.filter((e) => (values.get(e.name) ?? '').trim() !== e.value);
+  const mainAfter = edits.length === 0 ? mainBefore : setParameters(mainBefore, edits);
+  const files = [];
+  if (mainAfter !== mainBefore) {
+    const why = whys.length === 1 && whys[0] ? whys[0] : t('tlsBoth', `Postfix: TLS where the receiver offers it, and STARTTLS with the Let's Encrypt certificate ${le?.fullchain ?? ''}.`, { certificate: le?.fullchain ?? '' });
+    const file = desiredFile(state, MAIN_CF, mainAfter, why, { owner: 'root', group: 'root', mode: '0644' });
+    if (file) files.push(file);
+  } else {
+    notes.push(t('tlsNothing', 'TLS is already as asked: nothing to change.'));
+  }
+
+  const validate: ServerCommand[] = [];
+  if (le !== null && files.length > 0) {
+    validate.push({
+      label: 'certificate key',
+      argv: ['sh', '-c', 'a=$(openssl x509 -noout -pubkey -in "$1" | sha256sum) && b=$(openssl pkey -pubout -in "$2" | sha256sum) && [ "$a" = "$b" ] && echo match', 'tls-key', le.fullchain, le.privkey],
+      words: t('validateCertificateKey', 'Check that the private key belongs to the certificate (openssl).'),
+      expect: 'match',
+    });
+  }
+  validate.push({ label: 'postfix check', argv: ['postfix', 'check'], words: t('validatePostfix', 'Check the Postfix configuration (postfix check, postconf warnings).') });
+  const changed = files.length > 0;
+  const env = { systemd: state.systemd, initScripts: state.initScripts };
+  const action = state.running.postfix ? 'reload' : 'start';
+  const services: ServerCommand[] = changed ? [{ label: `${action} postfix`, argv: postfixCommand(env, action), words: t(`${action}Service`, `${action === 'start' ? 'Start' : 'Reload'} Postfix.`, { service: 'Postfix' }) }] : [];
+  const rollbackServices: ServerCommand[] = changed && state.running.postfix ? [{ label: 'reload postfix', argv: postfixCommand(env, 'reload'), words: t('rollbackPostfix', 'Reload Postfix') }] : [];
+  return {
+    files,
+    dirs: [],
+    install: [],
+    uninstall: 'purge',
+    aliasesChanged: false,
+    validate,
+    services,
+    rollbackServices,
+    healthRelay: null,
+    socket: '',
+    milter: '',
+    healthSocket: null,
+    healthMail: null,
+    notes,
+    changed,
+  };
+}
+
+export function tlsRequest(domain: string, settings: TlsSettings): ChangeRequest {
+  return { paths: tlsGatherPaths(settings), domain, compute: (state) => computeTlsChanges(state, settings) };
+}

@@ -1,0 +1,88 @@
+// homemail tls against the real test host (bookworm Postfix 3.7 by default): an outbound level of
+// `none` becomes `may`; a certificate placed under /etc/letsencrypt/live/mail.example.test/
+// (the test CA's right.pem/right.key from hostctl.sh test-certs, standing in for certbot's
+// fullchain.pem/privkey.pem) is wired into smtpd, which then presents it to
+// `openssl s_client -starttls smtp`; bad names change nothing; rollback restores byte for byte.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCliIn, type CliRun } from './cli.js';
+import { hostSkipReason, resetHost, type TestHost } from './testHost.js';
+
+const skip = hostSkipReason();
+const suite = (name: string): string => (skip === null ? name : `${name} — SKIPPED: ${skip}`);
+const work = mkdtempSync(path.join(tmpdir(), 'homemail-tls-host-'));
+const cli = (argv: string[], stdin = ''): Promise<CliRun> => runCliIn(work, argv, stdin);
+const LIVE = '/etc/letsencrypt/live/mail.example.test';
+
+describe.skipIf(skip !== null)(suite('homemail tls on the test host'), () => {
+  let host: TestHost;
+  let certs: string;
+  let before: Awaited<ReturnType<TestHost['snapshot']>>;
+  const ssh = (): string[] => ['--ssh', `deploy@${host.sshHost}:${host.sshPort}`, '-i', host.users.deploy.keyPath, '--known-hosts', host.knownHostsPath];
+  /** The SHA-256 fingerprint of the certificate smtpd presents on 25 after STARTTLS. */
+  const presented = async (): Promise<string> => {
+    const r = await host.runAsRoot('openssl s_client -starttls smtp -connect 127.0.0.1:25 -servername mail.example.test </dev/null 2>/dev/null | openssl x509 -noout -fingerprint -sha256');
+    expect(r.code, r.stderr).toBe(0);
+    return r.stdout.trim();
+  };
+  const fingerprint = async (file: string): Promise<string> => (await host.runAsRoot(`openssl x509 -noout -fingerprint -sha256 -in ${file}`)).stdout.trim();
+  const postconf = async (...names: string[]): Promise<string[]> => (await host.runAsRoot(`postconf -h ${names.join(' ')}`)).stdout.trim().split('\n');
+
+  beforeAll(async () => {
+    host = await resetHost('fresh');
+    certs = await host.makeTestCertificates();
+    const setup = await host.runAsRoot(
+      `postconf -e 'smtp_tls_security_level = none' && postfix reload && mkdir -p ${LIVE} && cp ${certs}/right.pem ${LIVE}/fullchain.pem && cp ${certs}/right.key ${LIVE}/privkey.pem && chmod -R go-rwx /etc/letsencrypt`,
+    );
+    expect(setup.code, setup.stderr).toBe(0);
+    before = await host.snapshot();
+  }, 120_000);
+
+  afterAll(async () => {
+    rmSync(work, { recursive: true, force: true });
+    await resetHost('fresh').catch(() => undefined);
+  });
+
+  it('refuses a name outside /etc/letsencrypt/live before connecting, and a certificate that is not there; nothing changes', async () => {
+    const outside = await cli(['tls', ...ssh(), '--use-letsencrypt', '../../ssl/private', '--apply', '--json']);
+    expect(outside.code, outside.stderr).toBe(2);
+    expect(outside.stderr).toMatch(/not a certificate name/);
+    const missing = await cli(['tls', ...ssh(), '--use-letsencrypt', 'other.example.test', '--apply', '--json']);
+    expect(missing.code, missing.stderr).toBe(2);
+    expect(missing.stderr).toContain('/etc/letsencrypt/live/other.example.test/fullchain.pem does not exist on the server');
+    expect(host.diffSnapshots(before, await host.snapshot())).toEqual([]);
+  });
+
+  it('plans may and the certificate without changing anything', async () => {
+    const plan = await cli(['tls', ...ssh(), '--use-letsencrypt', 'mail.example.test', '--json']);
+    expect(plan.code, plan.stderr).toBe(0);
+    const json = JSON.parse(plan.stdout) as { plan: { changed: boolean; files: { path: string; diff: string }[] } };
+    expect(json.plan.changed).toBe(true);
+    const main = json.plan.files.find((f) => f.path === '/etc/postfix/main.cf');
+    expect(main?.diff).toContain('+smtp_tls_security_level = may');
+    expect(main?.diff).toContain(`+smtpd_tls_cert_file = ${LIVE}/fullchain.pem`);
+    expect(host.diffSnapshots(before, await host.snapshot())).toEqual([]);
+  });
+
+  it('applies: none becomes may, smtpd presents the Let\'s Encrypt certificate; rollback restores byte for byte', async () => {
+    const snakeoil = await fingerprint('/etc/ssl/certs/ssl-cert-snakeoil.pem');
+    expect(await presented()).toBe(snakeoil);
+
+    const applied = await cli(['tls', ...ssh(), '--use-letsencrypt', 'mail.example.test', '--apply', '--json']);
+    expect(applied.code, applied.stderr).toBe(0);
+    expect((JSON.parse(applied.stdout) as { changed: boolean }).changed).toBe(true);
+    expect(await postconf('smtp_tls_security_level', 'smtpd_tls_cert_file', 'smtpd_tls_key_file')).toEqual(['may', `${LIVE}/fullchain.pem`, `${LIVE}/privkey.pem`]);
+    expect(await presented()).toBe(await fingerprint(`${certs}/right.pem`));
+
+    const again = await cli(['tls', ...ssh(), '--use-letsencrypt', 'mail.example.test', '--apply', '--json']);
+    expect((JSON.parse(again.stdout) as { changed: boolean }).changed).toBe(false);
+
+    const rolled = await cli(['rollback', ...ssh(), '--json']);
+    expect(rolled.code, rolled.stderr).toBe(0);
+    expect(host.diffSnapshots(before, await host.snapshot())).toEqual([]);
+    expect(await postconf('smtp_tls_security_level')).toEqual(['none']);
+    expect(await presented()).toBe(snakeoil);
+  });
+});
