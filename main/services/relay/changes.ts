@@ -104,10 +104,7 @@ export function computeRelayChanges(state: ServerState, settings: RelaySettings)
   }
   validate.push({ label: 'postfix check', argv: ['postfix', 'check'], words: t('validatePostfix', 'Check the Postfix configuration (postfix check, postconf warnings).') });
   const changed = files.length > 0 || install.length > 0;
-  const env = { systemd: state.systemd, initScripts: state.initScripts };
-  const action = state.running.postfix ? 'reload' : 'start';
-  const services: ServerCommand[] = changed ? [{ label: `${action} postfix`, argv: postfixCommand(env, action), words: t(`${action}Service`, `${action === 'start' ? 'Start' : 'Reload'} Postfix.`, { service: 'Postfix' }) }] : [];
-  const rollbackServices: ServerCommand[] = changed && state.running.postfix ? [{ label: 'reload postfix', argv: postfixCommand(env, 'reload'), words: t('rollbackPostfix', 'Reload Postfix') }] : [];
+  const { services, rollbackServices } = postfixServiceCommands(state, changed);
   return {
     files,
     dirs: [],
@@ -125,6 +122,16 @@ export function computeRelayChanges(state: ServerState, settings: RelaySettings)
     healthMail: null,
     notes,
     changed,
+  };
+}
+
+/** For a change that touches only Postfix: reload it (start it when stopped), and reload it again after a rollback. */
+export function postfixServiceCommands(state: ServerState, changed: boolean): { services: ServerCommand[]; rollbackServices: ServerCommand[] } {
+  const env = { systemd: state.systemd, initScripts: state.initScripts };
+  const action = state.running.postfix ? 'reload' : 'start';
+  return {
+    services: changed ? [{ label: `${action} postfix`, argv: postfixCommand(env, action), words: t(`${action}Service`, `${action === 'start' ? 'Start' : 'Reload'} Postfix.`, { service: 'Postfix' }) }] : [],
+    rollbackServices: changed && state.running.postfix ? [{ label: 'reload postfix', argv: postfixCommand(env, 'reload'), words: t('rollbackPostfix', 'Reload Postfix') }] : [],
   };
 }
 

@@ -5,8 +5,7 @@ import { readMainCf, setParameters, type ParameterEdit } from '../../server/conf
 import { desiredFile, fileText, type ChangeRequest, type ChangeSet, type ServerCommand, type ServerState } from '../../server/engine/index.js';
 import { MAIN_CF } from '../../server/platform/paths.js';
 import { PLATFORMS } from '../../server/platform/platforms.js';
-import { postfixCommand } from '../../server/platform/serviceCommands.js';
-import { TLS_AT_LEAST_MAY } from '../relay/changes.js';
+import { postfixServiceCommands, TLS_AT_LEAST_MAY } from '../relay/changes.js';
 
 /**
  * TLS as a change set for the change engine: outbound at least opportunistic
@@ -97,10 +96,7 @@ export function computeTlsChanges(state: ServerState, settings: TlsSettings): Ch
   }
   validate.push({ label: 'postfix check', argv: ['postfix', 'check'], words: t('validatePostfix', 'Check the Postfix configuration (postfix check, postconf warnings).') });
   const changed = files.length > 0;
-  const env = { systemd: state.systemd, initScripts: state.initScripts };
-  const action = state.running.postfix ? 'reload' : 'start';
-  const services: ServerCommand[] = changed ? [{ label: `${action} postfix`, argv: postfixCommand(env, action), words: t(`${action}Service`, `${action === 'start' ? 'Start' : 'Reload'} Postfix.`, { service: 'Postfix' }) }] : [];
-  const rollbackServices: ServerCommand[] = changed && state.running.postfix ? [{ label: 'reload postfix', argv: postfixCommand(env, 'reload'), words: t('rollbackPostfix', 'Reload Postfix') }] : [];
+  const { services, rollbackServices } = postfixServiceCommands(state, changed);
   return {
     files,
     dirs: [],
