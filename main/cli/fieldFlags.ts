@@ -16,6 +16,15 @@ const flags: Readonly<Record<string, string>> = {
   to: '--to ADDR',
   dkim: '--dkim SELECTOR:FILE',
   'known-hosts': '--known-hosts FILE',
+  out: '--out DIR',
+  // steps of another command a hint sends the person to (the wizard names its page or button)
+  apply: 'homemail apply',
+  rollback: 'homemail rollback --backup ID',
+  'rotate-start': 'homemail rotate start',
+  'rotate-continue': 'homemail rotate continue',
+  'rotate-status': 'homemail rotate status',
+  'rotate-switch': 'homemail rotate continue --step switch',
+  'rotate-undo': 'homemail rotate undo',
 };
 
 export function fieldFlag(field: string): string {

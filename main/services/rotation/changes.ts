@@ -1,4 +1,4 @@
-import { HomemailError } from '../../../shared/errors.js';
+import { keyedError } from '../../../shared/errors.js';
 import { ED25519_KEYTABLE_ALGORITHM } from '../../../shared/opendkimEd25519.js';
 import type { PlanText } from '../../../shared/plan.js';
 import type { DkimKeyType } from '../../../shared/records/types.js';
@@ -116,7 +116,7 @@ export function stateOnlyChanges(state: ServerState, content: RotationFile, why:
 export function prepareChanges(state: ServerState, key: { selector: string; keyPath: string; privateKeyPem: string }, content: RotationFile): ChangeSet {
   const before = state.files.get(key.keyPath);
   if (before?.exists) {
-    throw new HomemailError('bad-input', `The key file ${key.keyPath} already exists on the server.`, { details: { field: 'selector' }, hint: 'Choose another selector (--selector).' });
+    throw keyedError('bad-input', { key: 'keyFileExistsOnServer', params: { path: key.keyPath } }, { details: { field: 'selector' }, hint: { key: 'chooseAnotherSelector', params: { field: 'selector' } } });
   }
   const platform = state.platform;
   const keyFile: DesiredFile = {
@@ -166,7 +166,7 @@ function withoutKeyTableEntry(state: ServerState, changes: ChangeSet, name: stri
 export function removeChanges(state: ServerState, domain: string, old: RotationKey, current: RotationKey, reportTo: string, content: RotationFile): ChangeSet {
   const signing = currentSigningKeys(state, domain);
   if (signing.some((k) => k.keyPath === old.keyPath)) {
-    throw new HomemailError('checks-failed', `The old key (selector ${old.selector}) still signs mail for ${domain}; it cannot be removed.`, { hint: 'Run the rotation\'s Switch again (homemail rotate continue --step switch).' });
+    throw keyedError('checks-failed', { key: 'rotationOldStillSigns', params: { selector: old.selector, domain } }, { hint: { key: 'rotationSwitchAgain', params: { field: 'rotate-switch' } } });
   }
   const { keyTable } = tablePaths(state);
   const entries = readKeyTableEntries(fileText(state, keyTable));
@@ -189,7 +189,7 @@ export function removeChanges(state: ServerState, domain: string, old: RotationK
 /** Undo of Prepare: the unused new key file goes and the rotation is forgotten. */
 export function cancelChanges(state: ServerState, domain: string, fresh: RotationKey, content: RotationFile): ChangeSet {
   if (currentSigningKeys(state, domain).some((k) => k.keyPath === fresh.keyPath)) {
-    throw new HomemailError('checks-failed', `The new key (selector ${fresh.selector}) already signs mail for ${domain}; undo Switch first.`);
+    throw keyedError('checks-failed', { key: 'rotationNewAlreadySigns', params: { selector: fresh.selector, domain } }, { hint: { key: 'rotationUndoSwitch', params: { field: 'rotate-undo' } } });
   }
   const name = `${fresh.selector}._domainkey.${domain}`;
   const changes = withoutKeyTableEntry(state, emptyChangeSet(), name, t('rotationCancelKeyTable', `KeyTable: the unused key ${name} is no longer listed.`, { name }));

@@ -5,7 +5,7 @@
  * change), so any computer can continue. Each step is idempotent: asked again once done, it
  * changes nothing. Each can be undone until Remove.
  */
-import { HomemailError, badInput } from '../../../shared/errors.js';
+import { badInput, keyedError } from '../../../shared/errors.js';
 import type { PublishGateReport } from '../../../shared/contract/records.js';
 import type { ApplyProgress, Plan, PlanText } from '../../../shared/plan.js';
 import { buildDkimRecord } from '../../../shared/records/dkim.js';
@@ -35,7 +35,7 @@ import { generateDkimKey, parseDkimPrivateKeyPem, publicKeyFingerprint } from '.
 import { readRootFile } from '../ssh/files.js';
 import type { RemoteSession } from '../ssh/types.js';
 import type { DnsServer } from '../verify/dnsClient.js';
-import { checkDkimPublished, describeNotVisible } from '../verify/publishGate.js';
+import { checkDkimPublished, notVisibleSentences } from '../verify/publishGate.js';
 import {
   cancelChanges,
   currentSigningKeys,
@@ -162,7 +162,7 @@ export async function startRotation(session: RemoteSession, options: StartOption
   }
   const signing = currentSigningKeys(server, domain);
   if (signing.length === 0) {
-    throw new HomemailError('checks-failed', `No DKIM key signs mail for ${domain} on this server, so there is nothing to rotate.`, { hint: 'Set up signing first (homemail apply).' });
+    throw keyedError('checks-failed', { key: 'rotationNoSigningKey', params: { domain } }, { hint: { key: 'setUpSigningFirst', params: { field: 'apply' } } });
   }
   const candidates = signing.filter((k) => (options.oldSelector === undefined ? k.type === 'rsa' : k.selector === options.oldSelector));
   if (candidates.length !== 1) {
@@ -175,7 +175,7 @@ export async function startRotation(session: RemoteSession, options: StartOption
   const oldKeyInfo = candidates[0] as (typeof candidates)[number];
   // The old key's public half (type, size, fingerprint): its private key is read into this process only, never kept.
   const oldFile = await readRootFile(session, oldKeyInfo.keyPath, context.signal ? { signal: context.signal } : {});
-  if (oldFile.content === null) throw new HomemailError('checks-failed', `The key file ${oldKeyInfo.keyPath} of selector ${oldKeyInfo.selector} is missing on the server.`);
+  if (oldFile.content === null) throw keyedError('checks-failed', { key: 'rotationOldKeyMissing', params: { path: oldKeyInfo.keyPath, selector: oldKeyInfo.selector } });
   const oldKey = parseDkimPrivateKeyPem(oldKeyInfo.selector, domain, oldFile.content.toString('utf8'), oldKeyInfo.keyPath);
   const type = options.type ?? oldKey.type;
   const bits = type === 'rsa' ? (options.bits ?? Math.max(oldKey.bits ?? 2048, 2048)) : undefined;
@@ -229,7 +229,7 @@ export async function startRotation(session: RemoteSession, options: StartOption
 function requireRotation(file: RotationFile, domain: string): RotationState {
   const rotation = file.rotations[domain];
   if (rotation === undefined) {
-    throw new HomemailError('not-found', `No key rotation of ${domain} was started on this server.`, { details: { field: 'domain' }, hint: 'Start one: homemail rotate start --ssh … --domain ' + domain });
+    throw keyedError('not-found', { key: 'rotationNotStarted', params: { domain } }, { details: { field: 'domain' }, hint: { key: 'rotationStartOne', params: { field: 'rotate-start' } } });
   }
   return rotation;
 }
@@ -301,9 +301,9 @@ export async function continueRotation(session: RemoteSession, options: Continue
     if (asked !== next) throw badInput('step', `Step ${asked} comes later: do ${next ?? 'nothing'} first.`);
     const earliest = earliestNextStep(rotation, now);
     if (earliest !== null && earliest.getTime() > now.getTime()) {
-      throw new HomemailError('checks-failed', `The overlap lasts until ${earliest.toISOString()}: the old record must stay published so mail signed before Switch still verifies.`, {
+      throw keyedError('checks-failed', { key: 'rotationOverlapLasts', params: { earliest: earliest.toISOString() } }, {
         details: { earliest: earliest.toISOString() },
-        hint: 'Run "homemail rotate continue" again after that date.',
+        hint: { key: 'rotationContinueAfter', params: { field: 'rotate-continue' } },
       });
     }
     const after: RotationState = { ...rotation, done: asked, dates: { ...rotation.dates, [asked]: now.toISOString() } };
@@ -311,8 +311,9 @@ export async function continueRotation(session: RemoteSession, options: Continue
     if (asked === 'publish' || asked === 'switch') {
       const report = await gate(domain, rotation.new.selector, rotation.new.publicKey, context);
       if (!report.allVisible) {
-        throw new HomemailError('checks-failed', `${asked === 'switch' ? 'Not switched' : 'Not published yet'}: the new DKIM record is not visible at your DNS servers. ${describeNotVisible(report).join('. ')}.`, {
-          hint: `Publish ${rotation.new.selector}._domainkey.${domain} (homemail rotate status shows it), wait until it is visible, then run "homemail rotate continue" again.`,
+        throw keyedError('checks-failed', { key: asked === 'switch' ? 'rotationNotSwitched' : 'rotationNotPublished', params: {} }, {
+          notes: notVisibleSentences(report),
+          hint: { key: 'rotationPublishNew', params: { name: `${rotation.new.selector}._domainkey.${domain}`, field: 'rotate-continue' } },
           details: { step: asked },
         });
       }
@@ -320,8 +321,9 @@ export async function continueRotation(session: RemoteSession, options: Continue
     if (asked === 'revoke') {
       const report = await gate(domain, rotation.old.selector, '', context);
       if (!report.allVisible) {
-        throw new HomemailError('checks-failed', `Not revoked yet: ${rotation.old.selector}._domainkey.${domain} does not answer "${revocationValue(rotation.old.type)}" at your DNS servers. ${describeNotVisible(report).join('. ')}.`, {
-          hint: `Replace the old record's value with "${revocationValue(rotation.old.type)}" (an empty p= revokes the key, RFC 6376 §3.6.1), then run "homemail rotate continue" again.`,
+        throw keyedError('checks-failed', { key: 'rotationNotRevoked', params: { name: `${rotation.old.selector}._domainkey.${domain}`, value: revocationValue(rotation.old.type) } }, {
+          notes: notVisibleSentences(report),
+          hint: { key: 'rotationRevokeOld', params: { value: revocationValue(rotation.old.type), field: 'rotate-continue' } },
           details: { step: asked },
         });
       }
@@ -333,7 +335,7 @@ export async function continueRotation(session: RemoteSession, options: Continue
       keys,
       (state, id) => {
         const current = requireRotation(rotationFileOf(state), domain);
-        if (current.done !== rotation.done) throw new HomemailError('checks-failed', 'The rotation changed on the server while this step ran.', { hint: 'Run "homemail rotate status" and try again.' });
+        if (current.done !== rotation.done) throw keyedError('checks-failed', { key: 'rotationChangedMeanwhile', params: {} }, { hint: { key: 'rotationReadAgain', params: { field: 'rotate-status' } } });
         const saved: RotationState = asked === 'switch' || asked === 'remove' ? { ...after, backups: { ...after.backups, [asked]: id } } : after;
         return stepChanges(state, rotation, saved, asked, reportTo);
       },
@@ -384,8 +386,8 @@ export async function undoRotation(session: RemoteSession, options: { domain: st
   const rotation = requireRotation(rotationFileOf(first), domain);
   const step = rotation.done;
   if (step === 'remove') {
-    throw new HomemailError('checks-failed', `The rotation of ${domain} is finished: the old key file was removed.`, {
-      hint: rotation.backups.remove === undefined ? 'Restore it with homemail rollback.' : `Restore the old key file with: homemail rollback --ssh … --backup ${rotation.backups.remove}`,
+    throw keyedError('checks-failed', { key: 'rotationFinished', params: { domain } }, {
+      hint: rotation.backups.remove === undefined ? { key: 'rotationRestoreOld', params: { field: 'rollback' } } : { key: 'rotationRestoreBackup', params: { backupId: rotation.backups.remove, field: 'rollback' } },
     });
   }
   const previous = ROTATION_STEPS[ROTATION_STEPS.indexOf(step) - 1];
@@ -400,7 +402,7 @@ export async function undoRotation(session: RemoteSession, options: { domain: st
     [rotation.old, rotation.new],
     (state) => {
       const current = requireRotation(rotationFileOf(state), domain);
-      if (current.done !== step) throw new HomemailError('checks-failed', 'The rotation changed on the server while this step ran.', { hint: 'Run "homemail rotate status" and try again.' });
+      if (current.done !== step) throw keyedError('checks-failed', { key: 'rotationChangedMeanwhile', params: {} }, { hint: { key: 'rotationReadAgain', params: { field: 'rotate-status' } } });
       const content = withRotation(rotationFileOf(state), domain, after);
       if (step === 'prepare') return cancelChanges(state, domain, rotation.new, content);
       if (step === 'switch') return signingChanges(state, domain, rotation.old, rotation.new, session.target.user, content);

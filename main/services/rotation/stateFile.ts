@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { HomemailError } from '../../../shared/errors.js';
+import { keyedError } from '../../../shared/errors.js';
+import { ROTATION_STATE } from '../../server/platform/paths.js';
 import { ROTATION_STEPS, type RotationFile, type RotationState } from '../../../shared/rotation.js';
 
 /**
@@ -38,12 +39,12 @@ export function parseRotationFile(text: string): RotationFile {
   try {
     json = JSON.parse(text);
   } catch {
-    throw new HomemailError('checks-failed', 'The rotation state on the server is not valid JSON.', { hint: 'Look at /var/lib/homemail/rotation.json on the server; remove it to start over.' });
+    throw keyedError('checks-failed', { key: 'rotationStateNotJson', params: {} }, { hint: { key: 'rotationStateFile', params: { file: ROTATION_STATE } } });
   }
   const parsed = file.safeParse(json);
   if (!parsed.success) {
-    throw new HomemailError('checks-failed', `The rotation state on the server is not one Homemail wrote: ${parsed.error.issues[0]?.message ?? 'unexpected content'}.`, {
-      hint: 'Look at /var/lib/homemail/rotation.json on the server; remove it to start over.',
+    throw keyedError('checks-failed', { key: 'rotationStateForeign', params: { detail: parsed.error.issues[0]?.message ?? '-' } }, {
+      hint: { key: 'rotationStateFile', params: { file: ROTATION_STATE } },
     });
   }
   return parsed.data as RotationFile;

@@ -69,11 +69,3 @@ export function notVisibleSentences(report: PublishGateReport): ErrorSentence[] 
       params: { name: s.name, servers: s.servers.filter((a) => a.visible !== 'yes').map((a) => a.server).join(', ') || '-' },
     }));
 }
-
-/** One line per selector that is not visible, for a refusal or a plan note. */
-export function describeNotVisible(report: PublishGateReport): string[] {
-  const lines = report.selectors
-    .filter((s) => s.visible !== 'yes')
-    .map((s) => `${s.name}: ${s.visible === 'unknown' ? 'cannot tell' : 'not visible yet'} (${s.servers.map((a) => `${a.server}: ${a.answer}`).join('; ') || 'no server answered'})`);
-  return report.problem === null ? lines : [report.problem, ...lines];
-}
