@@ -1,4 +1,4 @@
-import { HomemailError } from '../../../shared/errors.js';
+import { HomemailError, keyedError } from '../../../shared/errors.js';
 import { ED25519_KEYTABLE_ALGORITHM, ed25519Support } from '../../../shared/opendkimEd25519.js';
 import type { PlanText } from '../../../shared/plan.js';
 import { readMainCf, setParameters, splitPostfixList, type ParameterEdit } from '../../server/config/mainCf.js';
@@ -117,9 +117,9 @@ export function computeChanges(state: ServerState, settings: ChangeSettings): Ch
   const notes: PlanText[] = [];
   const domain = settings.domain.toLowerCase();
   if (!state.packages.postfix && !state.files.get(MAIN_CF)?.exists) {
-    throw new HomemailError('checks-failed', 'Postfix is not installed on this server.', { hint: 'Install and configure Postfix first; Homemail adds DKIM signing to it.' });
+    throw keyedError('checks-failed', { key: 'postfixNotInstalled', params: {} }, { hint: { key: 'installPostfixFirst', params: {} } });
   }
-  if (settings.keys.length === 0) throw new HomemailError('bad-input', 'At least one DKIM key is needed.', { details: { field: 'dkim' } });
+  if (settings.keys.length === 0) throw keyedError('bad-input', { key: 'dkimKeyNeeded', params: {} }, { details: { field: 'dkim' }, hint: { key: 'keyAgain', params: { field: 'dkim' } } });
 
   // Refused here, before anything changes: OpenDKIM up to 2.11.0 Beta2 would temp-fail
   // every message it tries to sign with an Ed25519 key beside the RSA one.
@@ -137,9 +137,7 @@ export function computeChanges(state: ServerState, settings: ChangeSettings): Ch
   const dkimGroup = platform.opendkim.group;
   const install = [platform.packages.opendkim, platform.packages.opendkimTools].filter((p) => !state.packages[p]);
   if (install.length > 0 && !state.apt) {
-    throw new HomemailError('checks-failed', `${install.join(' and ')} must be installed, and this server has no apt-get.`, {
-      hint: 'Install OpenDKIM with the system package manager, then run Homemail again.',
-    });
+    throw keyedError('checks-failed', { key: 'opendkimNoApt', params: { packages: install.join(', ') } }, { hint: { key: 'installOpendkim', params: {} } });
   }
   const confFile = state.files.get(OPENDKIM_CONF);
   const confBefore = confFile?.exists ? (confFile.content ?? '') : opendkimConfTemplate(platform);
@@ -175,7 +173,7 @@ export function computeChanges(state: ServerState, settings: ChangeSettings): Ch
     const before = state.files.get(path);
     if (key.privateKeyPem === null) {
       if (!before?.exists) {
-        throw new HomemailError('checks-failed', `The key file ${path} for selector ${key.selector} is not on the server.`, { hint: 'Start the key rotation again (homemail rotate undo, then start).' });
+        throw keyedError('checks-failed', { key: 'rotationKeyFileMissing', params: { path, selector: key.selector } }, { hint: { key: 'rotationStartAgain', params: { field: 'rotate-undo' } } });
       }
       continue;
     }
@@ -201,9 +199,7 @@ export function computeChanges(state: ServerState, settings: ChangeSettings): Ch
   const signingSpec = parseDataset(conf.get('signingtable') ?? `refile:${SIGNING_TABLE}`);
   for (const [name, spec] of [['KeyTable', keyTableSpec], ['SigningTable', signingSpec]] as const) {
     if (spec.type === 'other') {
-      throw new HomemailError('checks-failed', `OpenDKIM's ${name} (${spec.path}) is a database Homemail cannot edit.`, {
-        hint: `Add the key for ${domain} to it by hand, or switch ${name} to a plain file.`,
-      });
+      throw keyedError('checks-failed', { key: 'opendkimTableDatabase', params: { name, path: spec.path } }, { hint: { key: 'tableByHand', params: { domain, name } } });
     }
   }
   if (!conf.has('keytable')) confEdits.push({ name: 'KeyTable', value: KEY_TABLE });
@@ -232,10 +228,7 @@ export function computeChanges(state: ServerState, settings: ChangeSettings): Ch
   for (const entry of keyEntries) {
     const clash = [...existingKeys.entries()].find(([name, value]) => name !== entry.name && value.split(':')[2] === entry.keyPath);
     if (clash) {
-      throw new HomemailError('bad-input', `The key file ${entry.keyPath} is already used by ${clash[0]}.`, {
-        details: { field: 'dkim' },
-        hint: 'Choose another selector for this domain.',
-      });
+      throw keyedError('bad-input', { key: 'keyFileInUse', params: { path: entry.keyPath, name: clash[0] } }, { details: { field: 'dkim' }, hint: { key: 'chooseAnotherSelector', params: { field: 'dkim' } } });
     }
   }
   keyTable = editKeyTable(keyTable, keyEntries);

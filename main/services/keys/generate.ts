@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { promisify } from 'node:util';
 import forge from 'node-forge';
-import { badInput, HomemailError } from '../../../shared/errors.js';
+import { badInput, keyedError } from '../../../shared/errors.js';
 import { normalizeDomain } from '../../../shared/validation/domain.js';
 import { orThrow } from '../../../shared/validation/problem.js';
 import { normalizeSelector } from '../../../shared/validation/selector.js';
@@ -34,9 +34,7 @@ interface ForgeRuntime {
 export function assertNativeRsaPath(runtime: ForgeRuntime = forge as unknown as ForgeRuntime): void {
   const native = runtime.options?.usePureJavaScript !== true && Boolean(runtime.util.isNodejs) && typeof crypto.generateKeyPair === 'function';
   if (!native) {
-    throw new HomemailError('internal', 'RSA key generation would fall back to slow pure-JavaScript code: node-forge cannot use Node\'s native crypto here.', {
-      hint: 'Run Homemail with Node.js 22 or newer (not a browser build), and do not set forge.options.usePureJavaScript.',
-    });
+    throw keyedError('internal', { key: 'rsaPureJavaScript', params: {} }, { hint: { key: 'nativeRsaRuntime', params: {} } });
   }
 }
 

@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { mkdir, open, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { HomemailError } from '../../../shared/errors.js';
+import { keyedError } from '../../../shared/errors.js';
 import { buildDkimRecord } from '../../../shared/records/dkim.js';
 import { dkimTxtFile } from '../../../shared/records/dkimTxtFile.js';
 import { DEFAULT_TTL } from '../../../shared/records/recordSet.js';
@@ -40,13 +40,10 @@ async function createExclusive(file: string, content: string, mode: number): Pro
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') {
-      throw new HomemailError('bad-input', `${file} already exists; keygen never overwrites a key.`, {
-        hint: 'Choose another selector (--selector), another folder (--out), or move the old files away first.',
-        details: { field: 'out' },
-      });
+      throw keyedError('bad-input', { key: 'keyFileExists', params: { file } }, { hint: { key: 'keyFileElsewhere', params: { field: 'out' } }, details: { field: 'out' } });
     }
     if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
-      throw new HomemailError('bad-input', `Cannot create ${file}: permission denied.`, { hint: 'Choose a folder you can write to with --out.', details: { field: 'out' } });
+      throw keyedError('bad-input', { key: 'keyFileDenied', params: { file } }, { hint: { key: 'writableFolder', params: { field: 'out' } }, details: { field: 'out' } });
     }
     throw error;
   }
