@@ -59,6 +59,9 @@ export interface ReverseNameFinding {
   heloMatches: boolean | null;
 }
 
+/** Postfix's smtp_tls_security_level values at least as strict as opportunistic TLS (`may`). */
+export const TLS_AT_LEAST_MAY: ReadonlySet<string> = new Set(['may', 'encrypt', 'dane', 'dane-only', 'fingerprint', 'verify', 'secure']);
+
 export interface TlsFinding {
   /** smtp_tls_security_level (outbound); '' when unset (Postfix's default: none). */
   outboundLevel: string;

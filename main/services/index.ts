@@ -8,6 +8,7 @@ import { createKeysHandlers } from './keys/handlers.js';
 import { createReportsHandlers } from './reports/handlers.js';
 import { createInboundHandlers } from './inbound/handlers.js';
 import { createRelayHandlers } from './relay/handlers.js';
+import { createTlsHandlers } from './tls/handlers.js';
 import { createInspectHandlers } from './inspect/handlers.js';
 import { createRotationHandlers } from './rotation/handlers.js';
 import { createOutboundHandlers } from './outbound/handlers.js';
@@ -25,6 +26,7 @@ export function createHandlers(deps: ServiceDeps): Handlers {
     ...createReportsHandlers(deps),
     ...createInboundHandlers(deps),
     ...createRelayHandlers(deps),
+    ...createTlsHandlers(deps),
     ...createOutboundHandlers(deps),
     ...createBackupHandlers(deps),
     ...createHostKeyHandlers(deps),

@@ -11,6 +11,7 @@ import { reportsCalls } from './reports.js';
 import { inboundCalls } from './inbound.js';
 import { rotationCalls } from './rotation.js';
 import { relayCalls } from './relay.js';
+import { tlsCalls } from './tls.js';
 import { outboundCalls } from './outbound.js';
 import { sessionCalls } from './session.js';
 import { verifyCalls } from './verify.js';
@@ -26,6 +27,7 @@ export const contract = {
   ...reportsCalls,
   ...inboundCalls,
   ...relayCalls,
+  ...tlsCalls,
   ...outboundCalls,
   ...backupsCalls,
   ...verifyCalls,

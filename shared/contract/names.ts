@@ -28,6 +28,8 @@ export const callNames = [
   'applyInbound',
   'planRelay',
   'applyRelay',
+  'planTls',
+  'applyTls',
   'checkOutbound',
   'checkRequirements',
   'watchStatus',

@@ -8,6 +8,7 @@ import type {
   ReverseNameFinding,
   TlsFinding,
 } from '../../../shared/outbound.js';
+import { TLS_AT_LEAST_MAY } from '../../../shared/outbound.js';
 import { parseIpAddress } from '../../../shared/validation/ip.js';
 import { blocklistQueryName, classifyBlocklistAnswer } from '../../../shared/verify/tags.js';
 import type { RecordType } from '../verify/dnsClient.js';
@@ -208,7 +209,6 @@ function nameChecks(finding: ReverseNameFinding, facts: OutboundFacts): Check[] 
   return checks;
 }
 
-const TLS_LEVELS = new Set(['may', 'encrypt', 'dane', 'dane-only', 'fingerprint', 'verify', 'secure']);
 
 export function judgeTls(facts: OutboundFacts): TlsFinding {
   return {
@@ -220,7 +220,7 @@ export function judgeTls(facts: OutboundFacts): TlsFinding {
 function tlsChecks(tls: TlsFinding, facts: OutboundFacts, smtpdAddress: string): Check[] {
   const level = tls.outboundLevel;
   const outBase = { id: 'tls.outbound', area: 'tls' as const, title: checkText('outTlsOutTitle'), expected: checkText('outTlsOutExpected') };
-  const out = TLS_LEVELS.has(level)
+  const out = TLS_AT_LEAST_MAY.has(level)
     ? makeCheck({ ...outBase, status: 'pass', found: checkText('outTlsOutFound', { level }) })
     : makeCheck({ ...outBase, status: 'fail', found: level === '' ? checkText('outTlsOutUnset') : checkText('outTlsOutFound', { level }), fix: checkText('outTlsOutFix') });
   const inBase = { id: 'tls.inbound', area: 'tls' as const, title: checkText('outTlsInTitle'), expected: checkText('outTlsInExpected') };

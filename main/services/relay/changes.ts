@@ -1,4 +1,5 @@
 import { lookupTableLine } from '../../server/config/lookupTable.js';
+import { TLS_AT_LEAST_MAY } from '../../../shared/outbound.js';
 import type { PlanText } from '../../../shared/plan.js';
 import { relayhostValue, type RelayTarget } from '../../../shared/relay.js';
 import { readMainCf, setParameters, type ParameterEdit } from '../../server/config/mainCf.js';
@@ -35,8 +36,6 @@ export function passwordTable(target: RelayTarget, user: string, password: strin
   return `${lookupTableLine(relayhostValue(target), `${user}:${password}`)}\n`;
 }
 
-/** TLS levels at least as strict as `may` (Postfix's smtp_tls_security_level values). */
-export const TLS_AT_LEAST_MAY = new Set(['may', 'encrypt', 'dane', 'dane-only', 'fingerprint', 'verify', 'secure']);
 
 export function computeRelayChanges(state: ServerState, settings: RelaySettings): ChangeSet {
   const mainBefore = fileText(state, MAIN_CF);

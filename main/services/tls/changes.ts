@@ -1,11 +1,12 @@
 import { posix } from 'node:path';
 import { HomemailError } from '../../../shared/errors.js';
+import { TLS_AT_LEAST_MAY } from '../../../shared/outbound.js';
 import type { PlanText } from '../../../shared/plan.js';
 import { readMainCf, setParameters, type ParameterEdit } from '../../server/config/mainCf.js';
 import { desiredFile, fileText, type ChangeRequest, type ChangeSet, type ServerCommand, type ServerState } from '../../server/engine/index.js';
 import { MAIN_CF } from '../../server/platform/paths.js';
 import { PLATFORMS } from '../../server/platform/platforms.js';
-import { postfixServiceCommands, TLS_AT_LEAST_MAY } from '../relay/changes.js';
+import { postfixServiceCommands } from '../relay/changes.js';
 
 /**
  * TLS as a change set for the change engine: outbound at least opportunistic

@@ -1,11 +1,16 @@
 import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { TLS_AT_LEAST_MAY, type OutboundReport } from '../../../shared/outbound.js';
+import type { Plan } from '../../../shared/plan.js';
 import { Busy } from '../components/Busy.js';
 import { CheckList } from '../components/CheckList.js';
+import { Choice } from '../components/Choice.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { useCall } from '../hooks/useCall.js';
 import { usePages } from '../wizard/pages.js';
 import { useWizard } from '../wizard/state.js';
+import { Log } from './ApplyStep.js';
+import { ChangeReview } from './ReviewStep.js';
 
 const DEFAULT_PROBE_DOMAIN = 'gmail.com';
 
@@ -72,6 +77,7 @@ export function OutboundView() {
           </p>
           <h2>{t('outbound.findingsHeading')}</h2>
           <CheckList checks={report.checks} />
+          <TlsFix sessionId={sessionId} report={report} domain={domain ?? report.certificate.expectedName ?? 'localhost'} />
           <form
             className="probe-again"
             onSubmit={(event) => {
@@ -96,6 +102,86 @@ export function OutboundView() {
         </>
       )}
     </section>
+  );
+}
+
+/**
+ * Outbound TLS at least `may`, and smtpd's certificate switched to the Let's Encrypt one the
+ * finding offers: plan, review, apply (the key must belong to the certificate), undo on the
+ * Changes page. Shown only when one of the two would change something.
+ */
+function TlsFix({ sessionId, report, domain }: { sessionId: string; report: OutboundReport; domain: string }) {
+  const { t } = useTranslation();
+  const pages = usePages();
+  const plan = useCall('planTls');
+  const apply = useCall('applyTls');
+  const offer = report.certificate.letsEncrypt;
+  const [useOffer, setUseOffer] = useState(true);
+  const [reviewed, setReviewed] = useState<Plan | null>(null);
+  const weak = !TLS_AT_LEAST_MAY.has(report.tls.outboundLevel.trim());
+  if (!weak && offer === null) return null;
+  const request = () => ({ sessionId, domain, letsEncrypt: offer !== null && useOffer ? offer.name : null });
+  const applied = apply.state.status === 'done' ? apply.state.result.result : null;
+  return (
+    <div className="tls-fix">
+      <h2>{t('outbound.tls.heading')}</h2>
+      {weak && <p>{t('outbound.tls.weak', { level: report.tls.outboundLevel.trim() || 'none' })}</p>}
+      {offer !== null && (
+        <Choice
+          type="checkbox"
+          label={t('outbound.tls.useOffer', { name: offer.name })}
+          help={t('outbound.tls.offerHelp', { fullchain: offer.fullchain, date: offer.summary.notAfter.slice(0, 10) })}
+          checked={useOffer}
+          onChange={() => {
+            setUseOffer(!useOffer);
+            setReviewed(null);
+          }}
+        />
+      )}
+      <button
+        type="button"
+        disabled={plan.state.status === 'loading' || (!weak && !useOffer)}
+        onClick={() => {
+          setReviewed(null);
+          void plan.run(request()).then((result) => {
+            if (result) setReviewed(result);
+          });
+        }}
+      >
+        {t('outbound.tls.showChanges')}
+      </button>
+      {plan.state.status === 'loading' && <Busy label={t('review.planning')} onCancel={plan.cancel} />}
+      {plan.state.status === 'error' && <ErrorNotice error={plan.state.error} />}
+      {reviewed && plan.state.status !== 'loading' && apply.state.status !== 'loading' && (
+        <ChangeReview
+          plan={reviewed}
+          className="tls-review"
+          heading={t('review.heading')}
+          note={t('outbound.tls.healthHelp')}
+          onApply={() => {
+            void apply.run(request()).then((result) => {
+              if (result) setReviewed(null);
+            });
+          }}
+        />
+      )}
+      {apply.state.status === 'loading' && <Busy label={t('apply.applying', { host: reviewed?.host ?? '' })} detail={t('apply.dontClose')} />}
+      {applied && (
+        <div className="notice ok" role="status">
+          <p>{applied.changed ? t('outbound.tls.applied', { backup: applied.backupId ?? '' }) : t('apply.nothingToDo')}</p>
+          {applied.backupId && (
+            <p>
+              {t('outbound.tls.undoHow')}{' '}
+              <button type="button" className="link" onClick={() => pages.open('changes')}>
+                {t('pages.changes.link')}
+              </button>
+            </p>
+          )}
+        </div>
+      )}
+      <Log entries={applied ? applied.log : apply.events} />
+      {apply.state.status === 'error' && <ErrorNotice error={apply.state.error} />}
+    </div>
   );
 }
 

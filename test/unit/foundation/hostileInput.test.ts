@@ -44,6 +44,8 @@ const examples: { [K in CallName]: InputOf<K> } = {
   applyInbound: { sessionId: SID, hostnameRule: 'reverse', allow: [{ kind: 'name', value: 'mx.partner.example' }], domain: 'example.com' },
   planRelay: { sessionId: SID, remove: false, relay: 'smtp.isp.example:587', user: 'home-user', password: 'relay pass', domain: 'example.com' },
   applyRelay: { sessionId: SID, remove: false, relay: '[192.0.2.25]:465', user: 'me@example.com', password: 'pw', domain: 'example.com' },
+  planTls: { sessionId: SID, letsEncrypt: 'mail.example.com', domain: 'example.com' },
+  applyTls: { sessionId: SID, letsEncrypt: null, domain: 'example.com' },
   checkOutbound: { sessionId: SID, probeDomain: 'gmail.com', domain: 'example.com' },
   checkRequirements: { domain: 'example.com', sessionId: SID, dkim: [{ selector: 's1', publicKey: 'MIIBIjAN', keyType: 'rsa' }], addresses: ['203.0.113.5'], resolvers: ['192.0.2.53'] },
   listBackups: { sessionId: SID },

@@ -1,0 +1,86 @@
+// @vitest-environment jsdom
+// The TLS part of "The way out" against a fake bridge: shown when outbound TLS is off or a
+// Let's Encrypt certificate is offered; plans with the offered name, applies after
+// confirmation (ChangeReview), and stays hidden when nothing would change. The real back end
+// is in test/host/tls.test.ts.
+import { fireEvent, screen } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import type { OutboundReport } from '../../../shared/outbound.js';
+import type { ApplyResult, Plan } from '../../../shared/plan.js';
+import { OutboundView } from '../../../renderer/src/steps/OutboundStep.js';
+import { calls, fake, ok, useFakeBridgeInEachTest } from './fakeBridge.js';
+import { renderStep } from './render.js';
+
+const sessionId = 'session-0123456789abcdef';
+useFakeBridgeInEachTest();
+
+const FULLCHAIN = '/etc/letsencrypt/live/mail.example.jp/fullchain.pem';
+function report(outboundLevel: string, offer: boolean): OutboundReport {
+  const summary = { subject: 'CN=mail.example.jp', issuer: 'CN=R11', names: ['mail.example.jp'], notAfter: '2027-02-01T00:00:00.000Z', daysLeft: 63, fingerprint256: 'AA' };
+  return {
+    port25: 'open',
+    port25Probe: { status: 'open', probeDomain: 'gmail.com', host: 'gmail-smtp-in.l.google.com', address: '192.0.2.1', port25: { port: 25, result: 'banner', banner: '220 ok' }, port587: { port: 587, result: 'banner', banner: '220 ok' }, reason: null },
+    publicAddress: '203.0.113.5',
+    publicAddressVia: null,
+    policyListed: { status: 'not-listed', zone: 'zen.spamhaus.org', address: '203.0.113.5', answers: [], reason: null },
+    reverseName: { address: '203.0.113.5', names: [], generic: false, forwardConfirmed: false, myhostname: null, heloName: null, myhostnameMatches: false, heloMatches: false },
+    tls: { outboundLevel, inboundStarttls: true },
+    certificate: {
+      status: 'warn',
+      presented: null,
+      expectedName: 'mail.example.jp',
+      problems: ['snakeoil'],
+      verifyCode: null,
+      verifyText: null,
+      configuredFile: '/etc/ssl/certs/ssl-cert-snakeoil.pem',
+      letsEncrypt: offer ? { name: 'mail.example.jp', certificate: '/etc/letsencrypt/live/mail.example.jp/cert.pem', fullchain: FULLCHAIN, privkey: '/etc/letsencrypt/live/mail.example.jp/privkey.pem', summary } : null,
+    },
+    relay: { relayhost: null, saslEnabled: false, saslPasswordMaps: null, saslSecurityOptions: null, senderDependentRelayhostMaps: null },
+    checks: [],
+    ok: false,
+    roundTrips: 1,
+  };
+}
+
+const plan: Plan = {
+  host: 'mail.example.jp',
+  domain: 'example.jp',
+  changed: true,
+  files: [{ path: '/etc/postfix/main.cf', kind: 'modify', owner: 'root', group: 'root', mode: '0644', secret: false, diff: '+smtp_tls_security_level = may\n', why: { key: 'tlsBoth', params: { certificate: FULLCHAIN }, text: '…' } }],
+  commands: [],
+  backedUp: ['/etc/postfix/main.cf'],
+  notes: [],
+  opendkimSocket: '',
+  milter: '',
+  interrupted: [],
+};
+const applied: ApplyResult = { changed: true, backupId: '20261130-074500-a1b2c3', plan, warnings: [], interrupted: [], log: [{ stage: 'done', status: 'ok', text: 'Applied' }], roundTrips: 3 };
+
+describe('the way out: TLS', () => {
+  it('plans may and the offered Let\'s Encrypt certificate, applies after confirmation (Japanese)', async () => {
+    fake('planTls', () => ok(plan));
+    fake('applyTls', () => ok({ result: applied }));
+    await renderStep(<OutboundView />, { values: { sessionId, domain: 'example.jp', outbound: report('none', true) }, language: 'ja' });
+    expect(screen.getByText(/smtp_tls_security_level = none/)).toBeTruthy();
+    expect((screen.getByLabelText("受信側の接続に Let's Encrypt の証明書 mail.example.jp を使う") as HTMLInputElement).checked).toBe(true);
+    fireEvent.click(screen.getByRole('button', { name: 'TLS の変更内容を表示' }));
+    expect(await screen.findByText(/Postfix: 相手が対応していれば TLS で送信し/)).toBeTruthy();
+    expect(calls.at(-1)).toEqual({ name: 'planTls', input: { sessionId, domain: 'example.jp', letsEncrypt: 'mail.example.jp' } });
+    fireEvent.click(screen.getByLabelText(/変更内容を読みました/));
+    fireEvent.click(screen.getByRole('button', { name: '変更を適用する' }));
+    expect(await screen.findByText('適用しました。バックアップ: 20261130-074500-a1b2c3。')).toBeTruthy();
+    expect(calls.at(-1)?.name).toBe('applyTls');
+  });
+
+  it('without the certificate it plans may only; with may set and no offer there is nothing to show', async () => {
+    fake('planTls', () => ok(plan));
+    const view = await renderStep(<OutboundView />, { values: { sessionId, domain: 'example.jp', outbound: report('', true) } });
+    fireEvent.click(screen.getByLabelText("Use the Let's Encrypt certificate mail.example.jp for incoming connections"));
+    fireEvent.click(screen.getByRole('button', { name: 'Show the TLS changes' }));
+    await screen.findByText(/smtp_tls_security_level = may/);
+    expect(calls.at(-1)).toEqual({ name: 'planTls', input: { sessionId, domain: 'example.jp', letsEncrypt: null } });
+    view.unmount();
+    await renderStep(<OutboundView />, { values: { sessionId, domain: 'example.jp', outbound: report('may', false) } });
+    expect(screen.queryByRole('button', { name: 'Show the TLS changes' })).toBeNull();
+  });
+});
