@@ -1,7 +1,7 @@
 import type { AllowEntry } from '../../../shared/inbound.js';
 import { parseAllowEntry } from '../../../shared/validation/allowEntry.js';
 import { escapeControlCharacters } from '../../../shared/validation/text.js';
-import { HomemailError } from '../../../shared/errors.js';
+import { keyedError } from '../../../shared/errors.js';
 import { lookupTableComment, lookupTableLine } from '../../server/config/lookupTable.js';
 import { commandLine } from '../ssh/quote.js';
 import type { RemoteSession } from '../ssh/types.js';
@@ -88,9 +88,9 @@ export function buildAllowMaps(entries: readonly AllowEntry[], rule: HostnameRul
 export function assertAllowEntries(maps: AllowMaps): void {
   const first = maps.problems[0];
   if (first === undefined) return;
-  throw new HomemailError('bad-input', `allow entry ${first.index + 1} ("${escapeControlCharacters(first.value, { singleLine: true })}"): ${first.reason}.`, {
+  throw keyedError('bad-input', { key: 'allowEntryInvalid', params: { entry: first.index + 1, value: escapeControlCharacters(first.value, { singleLine: true }), reason: first.reason } }, {
     details: { field: 'allow', index: first.index },
-    hint: 'Give host names (mail.example.com, or .example.com for all its hosts), /regexp/ patterns or addresses (203.0.113.5, 198.51.100.0/24).',
+    hint: { key: 'allowEntryForms', params: {} },
   });
 }
 

@@ -1,4 +1,4 @@
-import { HomemailError } from '../../../shared/errors.js';
+import { keyedError } from '../../../shared/errors.js';
 import { mainCfSettings } from '../../server/config/mainCf.js';
 import { inboundReadScript } from '../../server/scripts/index.js';
 import type { ClientHostnameAdvice, InboundReport } from '../../../shared/inbound.js';
@@ -22,12 +22,12 @@ export async function readInboundSettings(session: RemoteSession, signal?: Abort
   const result = await session.exec(commandLine(['sh', '-c', inboundReadScript, 'homemail-inbound']), { sudo: true, timeoutMs: 30_000, ...(signal ? { signal } : {}) });
   const out = result.stdout;
   if (!out.includes('HOMEMAIL-END')) {
-    throw new HomemailError('command-failed', 'Could not read the Postfix settings of the server.', { hint: result.stderr.trim().slice(0, 300) || `exit ${result.code}` });
+    throw keyedError('command-failed', { key: 'postfixSettingsUnreadable', params: {} }, { hint: { key: 'serverSaid', params: { detail: result.stderr.trim().slice(0, 300) || `exit ${result.code}` } } });
   }
   const postconf = out.slice(out.indexOf('HOMEMAIL-POSTCONF\n') + 18, out.indexOf('HOMEMAIL-LOG\n'));
   const settings = mainCfSettings(postconf);
   if (Object.keys(settings).length === 0) {
-    throw new HomemailError('not-found', 'Postfix is not installed on this server (postconf -n printed nothing).', { hint: 'Install Postfix first: apt install postfix.' });
+    throw keyedError('not-found', { key: 'postfixNotInstalled', params: {} }, { notes: [{ key: 'postconfPrintedNothing', params: {} }], hint: { key: 'installPostfix', params: {} } });
   }
   const log = out.slice(out.indexOf('HOMEMAIL-LOG\n'));
   const count = (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(log)?.[1] ?? '0');

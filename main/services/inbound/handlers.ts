@@ -1,4 +1,4 @@
-import { HomemailError } from '../../../shared/errors.js';
+import { keyedError } from '../../../shared/errors.js';
 import type { ServiceDeps } from '../deps.js';
 import type { HandlerGroup } from '../handler.js';
 import { wizardSessions, type SessionStore } from '../ssh/sessionStore.js';
@@ -17,7 +17,7 @@ export function createInboundHandlers(_deps: ServiceDeps, store: SessionStore = 
     applyInbound: async (input, { signal, progress }) => {
       assertAllowEntries(buildAllowMaps(input.allow));
       const outcome = await runInbound(store.get(input.sessionId), input, { signal, progress });
-      if (outcome.apply === null) throw new HomemailError('internal', 'The inbound apply gave no result.');
+      if (outcome.apply === null) throw keyedError('internal', { key: 'inboundApplyNoResult', params: {} });
       return { inbound: outcome.report, result: outcome.apply };
     },
   };

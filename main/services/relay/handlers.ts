@@ -1,5 +1,5 @@
 import { parseRelayTarget } from '../../../shared/relay.js';
-import { HomemailError } from '../../../shared/errors.js';
+import { HomemailError, keyedError } from '../../../shared/errors.js';
 import type { ParsedInputOf } from '../../../shared/contract/index.js';
 import type { ServiceDeps } from '../deps.js';
 import type { HandlerGroup } from '../handler.js';
@@ -18,7 +18,7 @@ export function createRelayHandlers(_deps: ServiceDeps, store: SessionStore = wi
     planRelay: async (input) => (await runRelay(store.get(input.sessionId), optionsOf(input), false)).plan,
     applyRelay: async (input, { signal, progress }) => {
       const outcome = await runRelay(store.get(input.sessionId), optionsOf(input), { signal, progress });
-      if (outcome.apply === null) throw new HomemailError('internal', 'The relay apply gave no result.');
+      if (outcome.apply === null) throw keyedError('internal', { key: 'relayApplyNoResult', params: {} });
       return { result: outcome.apply };
     },
   };

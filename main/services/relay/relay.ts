@@ -1,4 +1,4 @@
-import { HomemailError } from '../../../shared/errors.js';
+import { HomemailError, keyedError } from '../../../shared/errors.js';
 import type { ApplyResult, Plan } from '../../../shared/plan.js';
 import { checkRelayPassword, checkRelayUser, type RelayTarget } from '../../../shared/relay.js';
 import { parseEmailAddress } from '../../../shared/validation/email.js';
@@ -25,7 +25,7 @@ const bad = (field: string, message: string) => new HomemailError('bad-input', m
  */
 export function probeRecipientFor(options: { user: string; target: RelayTarget; probeRecipient?: string | undefined }): string {
   const given = options.probeRecipient ?? (parseEmailAddress(options.user).ok ? options.user : `postmaster@${/^[0-9.]+$/.test(options.target.host) ? `[${options.target.host}]` : options.target.host}`);
-  if (!/^[^\s<>"'\\@]+@[^\s<>"'\\@]+$/.test(given)) throw bad('probe-recipient', `${given} is not an address the relay check can use.`);
+  if (!/^[^\s<>"'\\@]+@[^\s<>"'\\@]+$/.test(given)) throw keyedError('bad-input', { key: 'probeRecipientInvalid', params: { address: given } }, { details: { field: 'probe-recipient' } });
   return given;
 }
 

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { authenticate } from 'mailauth';
 import { checkText, summarize, type Check } from '../../../shared/checks.js';
 import type { DeliveredMessage, SendPath, SendTestReport } from '../../../shared/contract/verify.js';
-import { HomemailError, keyedError } from '../../../shared/errors.js';
+import { keyedError } from '../../../shared/errors.js';
 import { sendTestScript } from '../../server/scripts/index.js';
 import { commandLine } from '../ssh/quote.js';
 import type { RemoteSession } from '../ssh/types.js';
@@ -109,7 +109,7 @@ export async function sendTest(session: RemoteSession, options: SendTestOptions)
   const result = await session.exec(commandLine(argv), { sudo: true, timeoutMs: (waitSeconds * 2 + 60) * 1000, ...(signal ? { signal } : {}) });
   const output = parseScriptOutput(result.stdout);
   if (!output.complete) {
-    throw new HomemailError('command-failed', `The send-test script did not finish on ${session.target.host} (exit ${result.code}): ${result.stderr.trim().slice(0, 300)}`, { hint: 'The server needs bash, Postfix\'s sendmail and base64.' });
+    throw keyedError('command-failed', { key: 'sendTestUnfinished', params: { host: session.target.host, code: result.code, detail: result.stderr.trim().slice(0, 300) } }, { hint: { key: 'sendTestNeeds', params: {} } });
   }
   const address = options.addresses[0] ?? null;
   const checks: Check[] = [];
