@@ -9,6 +9,9 @@
 // (trusteddomainproject/OpenDKIM PR #269). `opendkim -V` prints "v2.11.0" for Beta2, so
 // a bare 2.11.0 is taken as Beta2; only a package version tells a 2.11.0 final apart.
 
+import type { ErrorSentence } from './errors.js';
+import { englishText } from './i18n/english.js';
+
 /** The per-key algorithm Homemail writes as the fourth KeyTable field when the build has it. */
 export const ED25519_KEYTABLE_ALGORITHM = 'ed25519-sha256';
 
@@ -24,8 +27,14 @@ export interface Ed25519Support {
   besideRsa: boolean | null;
   /** The version the judgement rests on, e.g. "2.11.0~beta2-8+deb12u1" or "2.11.0". */
   version: string | null;
-  /** Plain reason when besideRsa is not true. */
+  /** Plain reason when besideRsa is not true (English, from reasonSentence). */
   reason: string | null;
+  /** The reason as a code (`serviceErrors.<key>`), for each door to render in the person's language. */
+  reasonSentence: ErrorSentence | null;
+}
+
+function judged(besideRsa: boolean | null, version: string | null, reasonSentence: ErrorSentence | null): Ed25519Support {
+  return { besideRsa, version, reason: reasonSentence === null ? null : englishText('serviceErrors', reasonSentence.key, reasonSentence.params), reasonSentence };
 }
 
 interface ParsedVersion {
@@ -65,19 +74,15 @@ export function ed25519Support(build: OpendkimBuild): Ed25519Support {
   const fromFilter = filterVersion(build.filterVersionText);
   const version = build.packageVersion ?? fromFilter;
   if (algorithms !== null && !algorithms.includes('ed25519-sha256')) {
-    return { besideRsa: false, version, reason: `This OpenDKIM${version === null ? '' : ` (${version})`} was built without Ed25519: opendkim -V lists no ed25519-sha256.` };
+    return judged(false, version, version === null ? { key: 'ed25519NotBuilt', params: {} } : { key: 'ed25519NotBuiltVersion', params: { version } });
   }
   const parsed = version === null ? null : parseVersion(version);
-  if (parsed === null || version === null) return { besideRsa: null, version, reason: 'The OpenDKIM version could not be read.' };
+  if (parsed === null || version === null) return judged(null, version, { key: 'opendkimVersionUnknown', params: {} });
   const order = compareNumbers(parsed.numbers, [2, 11, 0]);
   // A bare "2.11.0" from opendkim -V is what Beta2 prints; a package version says which it is.
   const beta2OrOlder = order < 0 || (order === 0 && (parsed.preRelease || build.packageVersion === null));
   if (beta2OrOlder) {
-    return {
-      besideRsa: false,
-      version,
-      reason: `OpenDKIM ${version} signs every key with one algorithm, so it cannot add an Ed25519 signature beside the RSA one (that needs an OpenDKIM release after 2.11.0 Beta2).`,
-    };
+    return judged(false, version, { key: 'ed25519OneAlgorithm', params: { version } });
   }
-  return { besideRsa: true, version, reason: null };
+  return judged(true, version, null);
 }

@@ -1,4 +1,4 @@
-import { HomemailError, keyedError } from '../../../shared/errors.js';
+import { keyedError } from '../../../shared/errors.js';
 import { ED25519_KEYTABLE_ALGORITHM, ed25519Support } from '../../../shared/opendkimEd25519.js';
 import type { PlanText } from '../../../shared/plan.js';
 import { readMainCf, setParameters, splitPostfixList, type ParameterEdit } from '../../server/config/mainCf.js';
@@ -126,9 +126,10 @@ export function computeChanges(state: ServerState, settings: ChangeSettings): Ch
   const edKeys = settings.keys.filter((k) => k.type === 'ed25519');
   const ed = ed25519Support(state.opendkimBuild);
   if (edKeys.length > 0 && ed.besideRsa !== true) {
-    throw new HomemailError('bad-input', `The Ed25519 key (selector ${edKeys.map((k) => k.selector).join(', ')}) cannot be used on this server: ${ed.reason ?? ''}`, {
+    throw keyedError('bad-input', { key: 'ed25519Unusable', params: { selectors: edKeys.map((k) => k.selector).join(', ') } }, {
+      notes: ed.reasonSentence === null ? [] : [ed.reasonSentence],
       details: { field: 'dkim', opendkimVersion: ed.version },
-      hint: 'Leave out the Ed25519 key and sign with the RSA key alone; add the Ed25519 key once the server runs an OpenDKIM that signs with an algorithm per key.',
+      hint: { key: 'ed25519LeaveOut', params: {} },
     });
   }
 

@@ -28,7 +28,7 @@ describe('ed25519Support: can OpenDKIM add an Ed25519 signature beside RSA', () 
   });
 
   it('yes for a final 2.11.0 package or anything later built with Ed25519', () => {
-    expect(ed25519Support({ filterVersionText: BETA2_V, packageVersion: '2.11.0-1' })).toEqual({ besideRsa: true, version: '2.11.0-1', reason: null });
+    expect(ed25519Support({ filterVersionText: BETA2_V, packageVersion: '2.11.0-1' })).toEqual({ besideRsa: true, version: '2.11.0-1', reason: null, reasonSentence: null });
     expect(ed25519Support({ filterVersionText: BETA2_V.replace('v2.11.0', 'v2.11.1'), packageVersion: null }).besideRsa).toBe(true);
   });
 
