@@ -1,6 +1,6 @@
 import { createTwoFilesPatch } from 'diff';
 import type { BackupEntry, BackupFile, BackupList, BackupState } from '../../../shared/backups.js';
-import { HomemailError } from '../../../shared/errors.js';
+import { keyedError } from '../../../shared/errors.js';
 import { commandLine } from '../../services/ssh/quote.js';
 import type { RemoteSession } from '../../services/ssh/types.js';
 
@@ -104,8 +104,9 @@ export async function listBackups(session: RemoteSession, options: { signal?: Ab
     ...(options.signal ? { signal: options.signal } : {}),
   });
   if (!result.stdout.includes('HOMEMAIL-BACKUPS') || !/^END$/m.test(result.stdout)) {
-    throw new HomemailError('command-failed', `Reading the backups in ${BACKUP_ROOT} failed (exit ${result.code}).`, {
-      hint: result.stderr.trim().slice(0, 300) || 'Check that sudo works for this user.',
+    const detail = result.stderr.trim().slice(0, 300);
+    throw keyedError('command-failed', { key: 'backupsUnreadable', params: { dir: BACKUP_ROOT, code: result.code } }, {
+      hint: detail === '' ? { key: 'checkSudo', params: {} } : { key: 'serverSaid', params: { detail } },
     });
   }
   return { backups: parseBackupList(result.stdout), root: BACKUP_ROOT };

@@ -1,5 +1,5 @@
 import type { Inspection } from '../../../shared/inspection.js';
-import { HomemailError } from '../../../shared/errors.js';
+import { keyedError } from '../../../shared/errors.js';
 import type { SshSession } from '../ssh/session.js';
 import type { RemoteSession } from '../ssh/types.js';
 import { buildInspection } from './buildInspection.js';
@@ -15,14 +15,14 @@ export const inspectTimeoutMs = 60_000;
 export async function inspectServer(session: RemoteSession, options: { signal?: AbortSignal } = {}): Promise<Inspection> {
   const result = await session.exec('sh -s', { sudo: true, stdin: inspectScript, timeoutMs: inspectTimeoutMs, ...(options.signal ? { signal: options.signal } : {}) });
   if (result.code !== 0) {
-    throw new HomemailError('command-failed', `The inspection script failed on ${session.target.host} (exit ${result.code}): ${result.stderr.trim().slice(0, 300)}`, {
-      hint: 'Check that /bin/sh works for this user and try again.',
+    throw keyedError('command-failed', { key: 'inspectionFailed', params: { host: session.target.host, code: result.code, detail: result.stderr.trim().slice(0, 300) } }, {
+      hint: { key: 'checkShell', params: {} },
     });
   }
   const fields = parseProbeOutput(result.stdout);
   const privilege = fields.uid === '0' && session.isRoot ? 'root' : ((session as Partial<SshSession>).privilege ?? (session.isRoot ? 'root' : 'sudo-nopasswd'));
   if (fields.uid !== '0') {
-    throw new HomemailError('sudo-failed', `The inspection did not run as root on ${session.target.host} (uid ${fields.uid}).`, { hint: 'Check sudo for this user.' });
+    throw keyedError('sudo-failed', { key: 'inspectionNotRoot', params: { host: session.target.host, uid: fields.uid } }, { hint: { key: 'checkSudo', params: {} } });
   }
   return buildInspection(fields, { target: session.target, privilege });
 }

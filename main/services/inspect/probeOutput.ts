@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HomemailError } from '../../../shared/errors.js';
+import { keyedError } from '../../../shared/errors.js';
 /** The "probe" number main/server/scripts/inspect.sh prints first: change both together. */
 export const probeVersion = 1;
 
@@ -75,15 +75,15 @@ export function parseProbeOutput(stdout: string): ProbeFields {
   try {
     json = JSON.parse(stdout.trim());
   } catch {
-    throw new HomemailError('command-failed', 'The inspection on the server did not print what Homemail expects.', {
-      hint: 'The server\'s shell may print extra text at login (check ~/.bashrc / /etc/profile for output) — run with HOMEMAIL_DEBUG=1 for details.',
+    throw keyedError('command-failed', { key: 'inspectionUnexpectedOutput', params: {} }, {
+      hint: { key: 'loginPrintsText', params: {} },
       details: { output: stdout.slice(0, 200) },
     });
   }
   const parsed = probeSchema.safeParse(json);
   if (!parsed.success) {
-    throw new HomemailError('command-failed', `The inspection output did not match its schema: ${parsed.error.issues[0]?.message ?? 'unknown'} at ${parsed.error.issues[0]?.path.join('.') ?? '?'}.`, {
-      hint: 'Please report this with the server\'s OS version.',
+    throw keyedError('command-failed', { key: 'inspectionSchema', params: { detail: parsed.error.issues[0]?.message ?? '-', path: parsed.error.issues[0]?.path.join('.') ?? '?' } }, {
+      hint: { key: 'reportWithOs', params: {} },
     });
   }
   const d = parsed.data;

@@ -1,4 +1,4 @@
-import { HomemailError } from '../../../shared/errors.js';
+import { keyedError } from '../../../shared/errors.js';
 import type { PortProbe, PortResult } from '../../../shared/outbound.js';
 import { mainCfSettings } from '../../server/config/mainCf.js';
 import { parseOsRelease } from '../../server/platform/osRelease.js';
@@ -79,7 +79,7 @@ export function pemBlocks(text: string): string[] {
 }
 
 export function parseProbeOutput(out: string): OutboundFacts {
-  if (!out.includes('HOMEMAIL-END')) throw new HomemailError('command-failed', 'The outbound probe did not finish on the server.');
+  if (!out.includes('HOMEMAIL-END')) throw keyedError('command-failed', { key: 'outboundProbeUnfinished', params: {} });
   const settings = mainCfSettings(out.slice(out.indexOf('HOMEMAIL-POSTCONF\n') + 18, out.indexOf('HOMEMAIL-FACTS\n')));
   const facts: OutboundFacts = {
     settings,
@@ -192,7 +192,7 @@ export async function runOutboundProbe(session: RemoteSession, options: ProbeOpt
     ...(options.signal ? { signal: options.signal } : {}),
   });
   if (!result.stdout.includes('HOMEMAIL-END')) {
-    throw new HomemailError('command-failed', 'Could not run the outbound probe on the server.', { hint: result.stderr.trim().slice(0, 300) || `exit ${result.code}` });
+    throw keyedError('command-failed', { key: 'outboundProbeFailed', params: {} }, { hint: { key: 'serverSaid', params: { detail: result.stderr.trim().slice(0, 300) || `exit ${result.code}` } } });
   }
   return parseProbeOutput(result.stdout);
 }

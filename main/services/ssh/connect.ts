@@ -226,7 +226,7 @@ function openSocket(target: SshTarget, timeoutMs: number, signal: AbortSignal | 
       } else resolve(socket);
     };
     const onError = (error: Error) => done(connectionError(error, target, timeoutMs));
-    const onAbort = () => done(new HomemailError('cancelled', `Connecting to ${target.host} was cancelled.`));
+    const onAbort = () => done(keyedError('cancelled', { key: 'connectCancelled', params: { host: target.host } }));
     const timer = setTimeout(() => done(connectionError(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' }), target, timeoutMs)), timeoutMs);
     socket.once('connect', () => done(null));
     socket.on('error', onError);
@@ -359,7 +359,7 @@ export async function connectSsh(options: ConnectOptions, jumpDepth = 0): Promis
         resolve(new SshSession(client, target, presented, options.password));
       }
     };
-    const onAbort = () => settle(new HomemailError('cancelled', `Connecting to ${target.host} was cancelled.`));
+    const onAbort = () => settle(keyedError('cancelled', { key: 'connectCancelled', params: { host: target.host } }));
     if (options.signal?.aborted) {
       onAbort();
       return;

@@ -99,7 +99,7 @@ export class SshSession implements RemoteSession {
   #run(line: string, stdin: Buffer | undefined, timeoutMs: number, signal: AbortSignal | undefined, onChunk: StdoutChunk, converse?: ExecOptions['converse']): Promise<StreamExecResult> {
     return new Promise<StreamExecResult>((resolve, reject) => {
       if (signal?.aborted) {
-        reject(new HomemailError('cancelled', 'The command was cancelled before it started.'));
+        reject(keyedError('cancelled', { key: 'commandCancelledBeforeStart', params: {} }));
         return;
       }
       let channel: ClientChannel | null = null;
@@ -131,12 +131,12 @@ export class SshSession implements RemoteSession {
           stderr: Buffer.concat(stderr).toString('utf8'),
         });
       };
-      const onAbort = () => finish(new HomemailError('cancelled', 'The command was cancelled.'));
+      const onAbort = () => finish(keyedError('cancelled', { key: 'commandCancelled', params: {} }));
       const timer = setTimeout(
         () =>
           finish(
-            new HomemailError('ssh-timeout', `A command on ${this.target.host} did not finish within ${Math.round(timeoutMs / 1000)} s and was stopped.`, {
-              hint: 'The server may be busy or waiting for input. Try again; if it repeats, check the server.',
+            keyedError('ssh-timeout', { key: 'commandTimeout', params: { host: this.target.host, seconds: Math.round(timeoutMs / 1000) } }, {
+              hint: { key: 'serverBusy', params: {} },
             }),
           ),
         timeoutMs,

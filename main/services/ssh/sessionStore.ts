@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { HomemailError } from '../../../shared/errors.js';
+import { keyedError } from '../../../shared/errors.js';
 import type { SshSession } from './session.js';
 import type { RemoteSession } from './types.js';
 
@@ -21,7 +21,7 @@ export class SessionStore {
     const session = this.#sessions.get(id);
     if (!session || session.closed) {
       this.#sessions.delete(id);
-      throw new HomemailError('not-found', 'The connection to the server was closed.', { hint: 'Go back to the server step and connect again.' });
+      throw keyedError('not-found', { key: 'sessionClosed', params: {} }, { hint: { key: 'connectAgainFromServerStep', params: {} } });
     }
     return session;
   }

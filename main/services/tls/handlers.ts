@@ -1,4 +1,4 @@
-import { HomemailError } from '../../../shared/errors.js';
+import { keyedError } from '../../../shared/errors.js';
 import type { ParsedInputOf } from '../../../shared/contract/index.js';
 import type { ServiceDeps } from '../deps.js';
 import type { HandlerGroup } from '../handler.js';
@@ -12,7 +12,7 @@ export function createTlsHandlers(_deps: ServiceDeps, store: SessionStore = wiza
     planTls: async (input) => (await runTls(store.get(input.sessionId), optionsOf(input), false)).plan,
     applyTls: async (input, { signal, progress }) => {
       const outcome = await runTls(store.get(input.sessionId), optionsOf(input), { signal, progress });
-      if (outcome.apply === null) throw new HomemailError('internal', 'The TLS apply gave no result.');
+      if (outcome.apply === null) throw keyedError('internal', { key: 'tlsApplyNoResult', params: {} });
       return { result: outcome.apply };
     },
   };
