@@ -51,7 +51,7 @@ describe.skipIf(skip !== null)(suite('homemail tls on the test host'), () => {
     expect(outside.stderr).toMatch(/not a certificate name/);
     const missing = await cli(['tls', ...ssh(), '--use-letsencrypt', 'other.example.test', '--apply', '--json']);
     expect(missing.code, missing.stderr).toBe(2);
-    expect(missing.stderr).toContain('/etc/letsencrypt/live/other.example.test/fullchain.pem does not exist on the server');
+    expect(missing.stderr).toContain('/etc/letsencrypt/live/other.example.test/fullchain.pem does not exist on the server.');
     expect(host.diffSnapshots(before, await host.snapshot())).toEqual([]);
   });
 

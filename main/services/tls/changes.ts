@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { HomemailError } from '../../../shared/errors.js';
+import { keyedError } from '../../../shared/errors.js';
 import { TLS_AT_LEAST_MAY } from '../../../shared/outbound.js';
 import type { PlanText } from '../../../shared/plan.js';
 import { readMainCf, setParameters, type ParameterEdit } from '../../server/config/mainCf.js';
@@ -24,13 +24,14 @@ export interface TlsSettings {
 }
 
 const t = (key: string, text: string, params: Record<string, string | number> = {}): PlanText => ({ key, params, text });
-const bad = (field: string, message: string) => new HomemailError('bad-input', message, { details: { field } });
-
 const LIVE_DIRECTORIES = [...new Set(PLATFORMS.map((p) => p.tls.letsEncryptLive))];
+const LIVE = LIVE_DIRECTORIES.join(', ');
+const bad = (field: string, key: string, params: Record<string, string>) =>
+  keyedError('bad-input', { key, params }, { hint: { key: 'tlsChooseCertificate', params: { live: LIVE, field: 'use-letsencrypt' } }, details: { field } });
 
 /** The files certbot keeps for the certificate NAME (the directory name under live/). */
 export function letsEncryptFilesOf(name: string): LetsEncryptFiles {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name) || name.includes('..')) throw bad('use-letsencrypt', `${JSON.stringify(name)} is not a certificate name under ${LIVE_DIRECTORIES.join(', ')} (e.g. mail.example.com).`);
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name) || name.includes('..')) throw bad('use-letsencrypt', 'tlsCertificateName', { name: JSON.stringify(name), live: LIVE });
   const live = LIVE_DIRECTORIES[0] ?? '/etc/letsencrypt/live';
   return { fullchain: `${live}/${name}/fullchain.pem`, privkey: `${live}/${name}/privkey.pem` };
 }
@@ -40,7 +41,7 @@ export function checkLetsEncryptFiles(files: LetsEncryptFiles): LetsEncryptFiles
   for (const [field, path] of [['fullchain', files.fullchain], ['privkey', files.privkey]] as const) {
     const normal = posix.normalize(path);
     if (!posix.isAbsolute(path) || normal !== path || !LIVE_DIRECTORIES.some((dir) => normal.startsWith(`${dir}/`)) || /[\s"'\\$`]/.test(path)) {
-      throw bad(field, `${path} is not inside ${LIVE_DIRECTORIES.join(', ')}: Homemail only wires certificates that certbot keeps there.`);
+      throw bad(field, 'tlsCertificateOutside', { path, live: LIVE });
     }
   }
   return files;
@@ -65,7 +66,7 @@ export function computeTlsChanges(state: ServerState, settings: TlsSettings): Ch
   const le = settings.letsEncrypt;
   if (le !== null) {
     for (const path of [le.fullchain, le.privkey]) {
-      if (state.files.get(path)?.exists !== true) throw new HomemailError('bad-input', `${path} does not exist on the server: choose a certificate certbot has issued (ls ${posix.dirname(posix.dirname(path))}).`, { details: { field: 'use-letsencrypt' } });
+      if (state.files.get(path)?.exists !== true) throw bad('use-letsencrypt', 'tlsCertificateMissing', { path });
     }
     wanted.push({ name: 'smtpd_tls_cert_file', value: le.fullchain }, { name: 'smtpd_tls_key_file', value: le.privkey });
     // smtpd_tls_chain_files wins over cert_file/key_file where set: it has to go.
