@@ -1,4 +1,4 @@
-import { HomemailError } from '../../../shared/errors.js';
+import { keyedError } from '../../../shared/errors.js';
 import type { OpendkimBuild } from '../../../shared/opendkimEd25519.js';
 import type { OsRelease } from '../../../shared/inspection.js';
 import type { InterruptedApply, InterruptedOutcome } from '../../../shared/plan.js';
@@ -151,9 +151,7 @@ export function parseGather(stdout: string): ServerState {
     } else if (kind === 'end') ended = true;
   }
   if (!started || !ended) {
-    throw new HomemailError('command-failed', 'The server did not answer the state query completely.', {
-      hint: 'Check that the SSH user can run sh, base64, stat and sha256sum with sudo, then try again.',
-    });
+    throw keyedError('command-failed', { key: 'stateQueryIncomplete', params: {} }, { hint: { key: 'stateQueryTools', params: {} } });
   }
   const os = parseOsRelease(osRelease);
   return { ...state, os, platform: platformFor(os) };

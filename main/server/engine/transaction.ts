@@ -68,8 +68,9 @@ async function gather(session: RemoteSession, paths: readonly string[], signal?:
 /** The gathered state, or why the server gave none. */
 function stateFrom(result: ExecResult): ServerState {
   if (result.code !== 0 && !result.stdout.includes('HOMEMAIL-GATHER')) {
-    throw new HomemailError('command-failed', `Reading the server's configuration failed (exit ${result.code}).`, {
-      hint: result.stderr.trim().slice(0, 300) || 'Check that sudo works for this user.',
+    const detail = result.stderr.trim().slice(0, 300);
+    throw keyedError('command-failed', { key: 'serverConfigUnreadable', params: { code: result.code } }, {
+      hint: detail === '' ? { key: 'checkSudo', params: {} } : { key: 'serverSaid', params: { detail } },
     });
   }
   return parseGather(result.stdout);
@@ -77,9 +78,9 @@ function stateFrom(result: ExecResult): ServerState {
 
 function refuseBusy(state: ServerState): void {
   if (state.busy !== null) {
-    throw new HomemailError('command-failed', 'Another Homemail apply is still running on this server.', {
+    throw keyedError('command-failed', { key: 'applyStillRunning', params: {} }, {
       details: { pid: state.busy },
-      hint: 'Wait a minute for it to finish, then run the command again.',
+      hint: { key: 'waitAndRetry', params: {} },
     });
   }
 }
@@ -167,15 +168,17 @@ export function failureError(report: ScriptReport, backupId: string): HomemailEr
       return report.reason
         ? new HomemailError('command-failed', report.reason, { hint: englishText('serviceHints', 'waitAndRetry'), hintSentence: { key: 'waitAndRetry', params: {} } })
         : keyedError('command-failed', { key: 'applyBusy', params: {} }, { hint: { key: 'waitAndRetry', params: {} } });
-    case 'interrupted':
-      return new HomemailError('command-failed', `The transaction on the server stopped at the ${report.log.at(-1)?.stage ?? 'first'} stage before it finished.`, {
+    case 'interrupted': {
+      const stage = report.log.at(-1)?.stage;
+      return keyedError('command-failed', stage === undefined ? { key: 'applyInterruptedEarly', params: {} } : { key: 'applyInterrupted', params: { stage } }, {
         details,
-        hint: 'Run apply again: it first finishes or undoes the interrupted change and tells you which.',
+        hint: { key: 'applyAgainAfterInterrupt', params: {} },
       });
+    }
     default:
-      return new HomemailError('command-failed', `The server gave no result for apply ${backupId}.`, {
+      return keyedError('command-failed', { key: 'applyNoResult', params: { backupId } }, {
         details,
-        hint: 'Run apply again: an interrupted change is finished or undone first.',
+        hint: { key: 'applyAgainAfterInterrupt', params: {} },
       });
   }
 }
@@ -263,7 +266,8 @@ export async function applyRequest(session: RemoteSession, request: ChangeReques
   if (outcome === null) {
     // The server stopped before its state was complete: say why (sudo, a missing tool, ...).
     stateFrom(result);
-    throw new HomemailError('command-failed', 'The server did not answer the state query completely.', { hint: result.stderr.trim().slice(0, 300) || 'Try again.' });
+    const detail = result.stderr.trim().slice(0, 300);
+    throw keyedError('command-failed', { key: 'stateQueryIncomplete', params: {} }, { hint: detail === '' ? { key: 'tryAgain', params: {} } : { key: 'serverSaid', params: { detail } } });
   }
   const { state, plan, backupId } = outcome;
   if (backupId === null) {

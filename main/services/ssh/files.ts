@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { HomemailError } from '../../../shared/errors.js';
+import { HomemailError, keyedError } from '../../../shared/errors.js';
 import { commandLine, shellQuote } from './quote.js';
 import type { RemoteSession } from './types.js';
 
@@ -16,11 +16,11 @@ export async function readRootFile(session: RemoteSession, file: string, options
   const f = shellQuote(file);
   const script = `if [ ! -e ${f} ]; then echo missing; exit 0; fi; sha256sum < ${f} | cut -d' ' -f1 && base64 < ${f}`;
   const result = await session.exec(commandLine(['sh', '-c', script]), { sudo: true, ...(options.signal ? { signal: options.signal } : {}) });
-  if (result.code !== 0) throw new HomemailError('command-failed', `Could not read ${file} on the server: ${result.stderr.trim()}`);
+  if (result.code !== 0) throw keyedError('command-failed', { key: 'remoteFileUnreadable', params: { file, detail: result.stderr.trim() } });
   const [first = '', ...rest] = result.stdout.split('\n');
   if (first === 'missing') return { content: null, sha256: null };
   const content = Buffer.from(rest.join(''), 'base64');
-  if (sha256(content) !== first.trim()) throw new HomemailError('command-failed', `${file} changed or was damaged while it was read.`, { hint: 'Try again.' });
+  if (sha256(content) !== first.trim()) throw keyedError('command-failed', { key: 'remoteFileChanged', params: { file } }, { hint: { key: 'tryAgain', params: {} } });
   return { content, sha256: first.trim() };
 }
 
@@ -58,7 +58,8 @@ export async function writeRootFile(session: RemoteSession, file: string, conten
   ].join('\n');
   const result = await session.exec(commandLine(['sh', '-c', script]), { sudo: true, stdin: data, ...(options.signal ? { signal: options.signal } : {}) });
   if (result.code !== 0 || result.stdout.trim() !== expected) {
-    throw new HomemailError('command-failed', `Could not write ${file} on the server: ${result.stderr.trim() || 'checksum mismatch'}.`, { hint: 'Nothing was replaced; check free space and permissions.' });
+    const detail = result.stderr.trim();
+    throw keyedError('command-failed', detail === '' ? { key: 'remoteFileChecksum', params: { file } } : { key: 'remoteFileUnwritable', params: { file, detail } }, { hint: { key: 'nothingReplaced', params: {} } });
   }
   return { sha256: expected };
 }
