@@ -1,4 +1,4 @@
-import { HomemailError } from '../../../shared/errors.js';
+import { keyedError } from '../../../shared/errors.js';
 import type { OsRelease } from '../../../shared/inspection.js';
 
 /**
@@ -160,9 +160,10 @@ export function findPlatform(os: Pick<OsRelease, 'id' | 'versionId'>): Platform 
 export function platformFor(os: OsRelease): Platform {
   const found = findPlatform(os);
   if (found !== null) return found;
-  const seen = os.prettyName ?? ([os.id, os.versionId].filter((v) => v !== null).join(' ') || 'no /etc/os-release');
-  throw new HomemailError('bad-input', `Homemail does not support this server's system: ${seen} (ID=${os.id ?? '?'}, VERSION_ID=${os.versionId ?? '?'}). Nothing was changed.`, {
+  const seen = os.prettyName ?? [os.id, os.versionId].filter((v) => v !== null).join(' ');
+  const ids = { id: os.id ?? '?', versionId: os.versionId ?? '?' };
+  throw keyedError('bad-input', seen === '' ? { key: 'platformNoOsRelease', params: ids } : { key: 'platformUnsupported', params: { seen, ...ids } }, {
     details: { field: 'platform', id: os.id ?? '', versionId: os.versionId ?? '' },
-    hint: `Supported: ${PLATFORMS.map((p) => p.name).join(', ')}.`,
+    hint: { key: 'platformsSupported', params: { platforms: PLATFORMS.map((p) => p.name).join(', ') } },
   });
 }

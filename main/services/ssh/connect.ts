@@ -314,7 +314,7 @@ export async function connectSsh(options: ConnectOptions, jumpDepth = 0): Promis
   let jump: SshSession | null = null;
   const hops = options.proxyJump ?? resolved.proxyJump;
   if (hops.length > 0) {
-    if (jumpDepth >= maxJumps) throw new HomemailError('bad-input', `ProxyJump for ${options.target.host} goes through more than ${maxJumps} hosts (a loop in ~/.ssh/config?).`, { details: { field: 'ProxyJump' } });
+    if (jumpDepth >= maxJumps) throw keyedError('bad-input', { key: 'proxyJumpLoop', params: { host: options.target.host, max: maxJumps } }, { details: { field: 'ProxyJump' } });
     const last = hops[hops.length - 1] ?? '';
     const { identityFile: _identity, password: _password, passphrase: _passphrase, ...shared } = options;
     jump = await connectSsh({ ...shared, ...(options.passphrase === undefined ? {} : { passphrase: options.passphrase }), target: parseJumpHop(last), proxyJump: hops.slice(0, -1) }, jumpDepth + 1);

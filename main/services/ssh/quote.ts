@@ -1,4 +1,4 @@
-import { HomemailError } from '../../../shared/errors.js';
+import { HomemailError, keyedError } from '../../../shared/errors.js';
 
 /**
  * THE shell-quoting function: the only way user input may reach a remote shell. Every
@@ -8,9 +8,7 @@ import { HomemailError } from '../../../shared/errors.js';
  */
 export function shellQuote(arg: string): string {
   if (arg.includes('\0')) {
-    throw new HomemailError('bad-input', 'A value contains a NUL byte, which no command can receive.', {
-      hint: 'Remove the invisible NUL character from the value and try again.',
-    });
+    throw keyedError('bad-input', { key: 'nulByte', params: {} }, { hint: { key: 'removeNul', params: {} } });
   }
   // Words made only of these characters mean the same quoted or not; keep them readable.
   if (arg !== '' && /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg)) return arg;
