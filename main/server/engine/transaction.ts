@@ -289,7 +289,7 @@ export async function applyRequest(session: RemoteSession, request: ChangeReques
 /** Restores a backup (the latest finished apply by default) and reloads. One round trip. */
 export async function rollbackChanges(session: RemoteSession, backupId: string | null, options: ChangeOptions = {}): Promise<RollbackResult> {
   if (backupId !== null && !/^[0-9A-Za-z-]{1,64}$/.test(backupId)) {
-    throw new HomemailError('bad-input', `"${backupId}" is not a Homemail backup id.`, { details: { field: 'backup' }, hint: 'Backup ids look like 20260101-120000-a1b2c3.' });
+    throw keyedError('bad-input', { key: 'notBackupId', params: { backup: backupId } }, { details: { field: 'backup' }, hint: { key: 'backupIdForm', params: {} } });
   }
   const result = await session.exec(scriptCommand('rollback', [backupId ?? 'latest']), { sudo: true, timeoutMs: APPLY_TIMEOUT_MS, ...(options.signal ? { signal: options.signal } : {}) });
   const line = result.stdout.split('\n').find((l) => l.startsWith('RESULT ')) ?? '';

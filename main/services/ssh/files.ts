@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { HomemailError, keyedError } from '../../../shared/errors.js';
+import { keyedError } from '../../../shared/errors.js';
 import { commandLine, shellQuote } from './quote.js';
 import type { RemoteSession } from './types.js';
 
@@ -41,7 +41,7 @@ export async function writeRootFile(session: RemoteSession, file: string, conten
   const data = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
   const expected = sha256(data);
   const mode = options.mode ?? '644';
-  if (!/^[0-7]{3,4}$/.test(mode)) throw new HomemailError('bad-input', `"${mode}" is not an octal file mode.`, { details: { field: 'mode' } });
+  if (!/^[0-7]{3,4}$/.test(mode)) throw keyedError('bad-input', { key: 'notOctalMode', params: { mode } }, { details: { field: 'mode' } });
   const f = shellQuote(file);
   const owner = shellQuote(`${options.owner ?? 'root'}:${options.group ?? 'root'}`);
   const script = [

@@ -1,5 +1,5 @@
 import type { Client, ClientChannel } from 'ssh2';
-import { HomemailError, keyedError } from '../../../shared/errors.js';
+import { keyedError } from '../../../shared/errors.js';
 import type { PrivilegeMode } from '../../../shared/inspection.js';
 import type { HostKeyInfo } from './hostKey.js';
 import { sudoCommandLine, takeSudoMarker } from './sudo.js';
@@ -144,7 +144,7 @@ export class SshSession implements RemoteSession {
       signal?.addEventListener('abort', onAbort, { once: true });
       this.#client.exec(line, (error, stream) => {
         if (error) {
-          finish(new HomemailError('ssh-unreachable', `The server refused to run a command: ${error.message}.`, { cause: error }));
+          finish(keyedError('ssh-unreachable', { key: 'commandRefused', params: { detail: error.message } }, { cause: error }));
           return;
         }
         channel = stream;
