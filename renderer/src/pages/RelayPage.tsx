@@ -6,7 +6,7 @@ import { Busy } from '../components/Busy.js';
 import { Choice } from '../components/Choice.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { useCall } from '../hooks/useCall.js';
-import { usePages } from '../wizard/pages.js';
+import { AppliedNotice } from '../components/AppliedNotice.js';
 import { useWizard } from '../wizard/state.js';
 import { Log } from '../steps/ApplyStep.js';
 import { ChangeReview } from '../steps/ReviewStep.js';
@@ -22,7 +22,6 @@ type Mode = 'set' | 'remove';
  */
 export function RelayPage({ sessionId }: { sessionId: string }) {
   const { t } = useTranslation();
-  const pages = usePages();
   const { values, update } = useWizard();
   const id = useId();
   const plan = useCall('planRelay');
@@ -182,18 +181,9 @@ export function RelayPage({ sessionId }: { sessionId: string }) {
       )}
       {apply.state.status === 'loading' && <Busy label={t('apply.applying', { host: reviewed?.host ?? '' })} detail={t('apply.dontClose')} />}
       {applied && (
-        <div className="notice ok" role="status">
-          <p>{applied.changed ? t(mode === 'remove' ? 'relay.removed' : 'relay.applied', { backup: applied.backupId ?? '' }) : t('apply.nothingToDo')}</p>
+        <AppliedNotice result={applied} doneText={t(mode === 'remove' ? 'relay.removed' : 'relay.applied', { backup: applied.backupId ?? '' })} undoText={t('relay.undoHow')}>
           {mode === 'set' && applied.changed && preset.spfInclude !== 'unknown' && <p>{t('relay.spfNext', { include: preset.spfInclude })}</p>}
-          {applied.backupId && (
-            <p>
-              {t('relay.undoHow')}{' '}
-              <button type="button" className="link" onClick={() => pages.open('changes')}>
-                {t('pages.changes.link')}
-              </button>
-            </p>
-          )}
-        </div>
+        </AppliedNotice>
       )}
       <Log entries={applied ? applied.log : apply.events} />
       {apply.state.status === 'error' && <ErrorNotice error={apply.state.error} />}

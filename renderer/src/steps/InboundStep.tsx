@@ -5,7 +5,7 @@ import { Busy } from '../components/Busy.js';
 import { Choice } from '../components/Choice.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { useCall } from '../hooks/useCall.js';
-import { usePages } from '../wizard/pages.js';
+import { AppliedNotice } from '../components/AppliedNotice.js';
 import { useWizard } from '../wizard/state.js';
 import { Log } from './ApplyStep.js';
 import { ChangeReview } from './ReviewStep.js';
@@ -56,7 +56,6 @@ export function allowEntries(text: string): AllowEntry[] {
 
 export function InboundStep() {
   const { t } = useTranslation();
-  const pages = usePages();
   const { values, update } = useWizard();
   const id = useId();
   const check = useCall('checkInbound');
@@ -126,19 +125,7 @@ export function InboundStep() {
       <p className="help">{t('inbound.optional')}</p>
       {check.state.status === 'loading' && <Busy label={t('inbound.checking')} onCancel={check.cancel} />}
       {check.state.status === 'error' && <ErrorNotice error={check.state.error} onRetry={again} />}
-      {applied && (
-        <div className="notice ok" role="status">
-          <p>{applied.changed ? t('inbound.applied', { backup: applied.backupId ?? '' }) : t('apply.nothingToDo')}</p>
-          {applied.backupId && (
-            <p>
-              {t('inbound.undoHow')}{' '}
-              <button type="button" className="link" onClick={() => pages.open('changes')}>
-                {t('pages.changes.link')}
-              </button>
-            </p>
-          )}
-        </div>
-      )}
+      {applied && <AppliedNotice result={applied} doneText={t('inbound.applied', { backup: applied.backupId ?? '' })} undoText={t('inbound.undoHow')} />}
       {report && check.state.status !== 'loading' && (
         <>
           <h2>{t('inbound.listsHeading')}</h2>

@@ -8,6 +8,7 @@ import { Choice } from '../components/Choice.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { useCall } from '../hooks/useCall.js';
 import { usePages } from '../wizard/pages.js';
+import { AppliedNotice } from '../components/AppliedNotice.js';
 import { useWizard } from '../wizard/state.js';
 import { Log } from './ApplyStep.js';
 import { ChangeReview } from './ReviewStep.js';
@@ -112,7 +113,6 @@ export function OutboundView() {
  */
 function TlsFix({ sessionId, report, domain }: { sessionId: string; report: OutboundReport; domain: string }) {
   const { t } = useTranslation();
-  const pages = usePages();
   const plan = useCall('planTls');
   const apply = useCall('applyTls');
   const offer = report.certificate.letsEncrypt;
@@ -166,19 +166,7 @@ function TlsFix({ sessionId, report, domain }: { sessionId: string; report: Outb
         />
       )}
       {apply.state.status === 'loading' && <Busy label={t('apply.applying', { host: reviewed?.host ?? '' })} detail={t('apply.dontClose')} />}
-      {applied && (
-        <div className="notice ok" role="status">
-          <p>{applied.changed ? t('outbound.tls.applied', { backup: applied.backupId ?? '' }) : t('apply.nothingToDo')}</p>
-          {applied.backupId && (
-            <p>
-              {t('outbound.tls.undoHow')}{' '}
-              <button type="button" className="link" onClick={() => pages.open('changes')}>
-                {t('pages.changes.link')}
-              </button>
-            </p>
-          )}
-        </div>
-      )}
+      {applied && <AppliedNotice result={applied} doneText={t('outbound.tls.applied', { backup: applied.backupId ?? '' })} undoText={t('outbound.tls.undoHow')} />}
       <Log entries={applied ? applied.log : apply.events} />
       {apply.state.status === 'error' && <ErrorNotice error={apply.state.error} />}
     </div>
