@@ -105,6 +105,23 @@ export interface RelayFinding {
   senderDependentRelayhostMaps: string | null;
 }
 
+export type RelaySpfStatus = 'pass' | 'fail' | 'unknown';
+
+/** Whether the configured relay's sending addresses are covered by the mail domain's SPF. */
+export interface RelaySpfFinding {
+  domain: string;
+  /** The host of relayhost. */
+  relayHost: string;
+  /** The preset's documented SPF include, 'unknown' when none is documented or the host is no preset. */
+  include: string | 'unknown';
+  /** Whether the SPF (its includes and redirect followed) names the include; null = not asked or cannot tell. */
+  includeListed: boolean | null;
+  /** The relay host's addresses and the SPF verdict for mail from the domain sent from each. */
+  addresses: Array<{ address: string; verdict: string }>;
+  status: RelaySpfStatus;
+  reason: 'include-listed' | 'include-missing' | 'addresses-pass' | 'addresses-not-passing' | 'no-address' | 'spf-unreadable';
+}
+
 export interface OutboundReport {
   port25: Port25Status;
   /** What the port probes saw, and on which host. */
@@ -118,6 +135,8 @@ export interface OutboundReport {
   tls: TlsFinding;
   certificate: CertificateFinding;
   relay: RelayFinding;
+  /** The relay's SPF coverage; null without a relayhost or a known mail domain. */
+  relaySpf: RelaySpfFinding | null;
   /** Every finding as a check, worst first in the wizard. */
   checks: Check[];
   /** Nothing failed or warned (exit 0). */

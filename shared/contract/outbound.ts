@@ -15,6 +15,8 @@ export const checkOutboundInput = z
     probeDomain: domain.optional(),
     /** The person's mail domain: the certificate must carry its MX name. */
     domain: domain.optional(),
+    /** DNS servers the desktop reads the domain's SPF from (as verify's resolvers). */
+    resolvers: verifyDnsInput.shape.resolvers.optional(),
   })
   .strict();
 

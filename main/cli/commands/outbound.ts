@@ -3,6 +3,8 @@ import { checkLines, summaryLine } from '../../../shared/i18n/checkLines.js';
 import type { OutboundReport } from '../../../shared/outbound.js';
 import { normalizeDomain } from '../../../shared/validation/domain.js';
 import { orThrow } from '../../../shared/validation/problem.js';
+import { badInput } from '../../../shared/errors.js';
+import { parseResolverAddress } from '../../../shared/verify/resolverAddress.js';
 import { checkOutbound } from '../../services/outbound/outbound.js';
 import { DEFAULT_PROBE_DOMAIN } from '../../services/outbound/probe.js';
 import { parseCommandArgs, writeJson, writeLine, writeLines, type CliIO, type Command } from '../command.js';
@@ -27,15 +29,18 @@ export function formatOutbound(report: OutboundReport, text: CliText): string[] 
 
 export const outboundCommand: Command = {
   name: 'outbound',
-  usage: `outbound ${sshUsage} [--probe-domain D] [--domain D] [--json]`,
+  usage: `outbound ${sshUsage} [--probe-domain D] [--domain D] [--resolver ADDR[:PORT]]… [--json]`,
   async run(argv: string[], io: CliIO): Promise<number> {
-    const { values } = parseCommandArgs(this, argv, { ...sshOptionSpec, json: { type: 'boolean' }, 'probe-domain': { type: 'string' }, domain: { type: 'string' } });
+    const { values } = parseCommandArgs(this, argv, { ...sshOptionSpec, json: { type: 'boolean' }, 'probe-domain': { type: 'string' }, domain: { type: 'string' }, resolver: { type: 'string', multiple: true } });
     const ssh = readSshOptions(values, io);
     const probeDomain = domainOption('probe-domain', values['probe-domain']) ?? DEFAULT_PROBE_DOMAIN;
     const mailDomain = domainOption('domain', values.domain) ?? null;
+    const resolvers = values.resolver ?? [];
+    const badResolver = resolvers.find((r) => parseResolverAddress(r) === null);
+    if (badResolver !== undefined) throw badInput('resolver', `--resolver: ${badResolver} is not an IP address with an optional port (192.0.2.1, 192.0.2.1:5353, [2001:db8::1]:5353).`);
     const session = await connectFromCli(ssh, io);
     try {
-      const report = await checkOutbound(session, { probeDomain, mailDomain });
+      const report = await checkOutbound(session, { probeDomain, mailDomain, resolvers });
       const text = cliText(io.env);
       if (values.json) writeJson(io, report);
       else writeLines(io, formatOutbound(report, text));

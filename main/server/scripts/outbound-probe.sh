@@ -30,7 +30,7 @@ tmp=$(mktemp -d)
 b64() { base64 -w0 2>/dev/null || base64 | tr -d '\n'; }
 
 printf 'HOMEMAIL-POSTCONF\n'
-postconf -x myhostname smtp_helo_name relayhost smtp_sasl_auth_enable smtp_sasl_password_maps smtp_sasl_security_options \
+postconf -x myhostname mydomain smtp_helo_name relayhost smtp_sasl_auth_enable smtp_sasl_password_maps smtp_sasl_security_options \
   sender_dependent_relayhost_maps smtp_tls_security_level smtpd_tls_security_level smtpd_tls_cert_file smtpd_tls_chain_files inet_interfaces 2>/dev/null
 printf 'HOMEMAIL-FACTS\n'
 

@@ -335,6 +335,7 @@ export async function judgeOutbound(facts: OutboundFacts, options: JudgeOptions)
     tls,
     certificate,
     relay,
+    relaySpf: null,
     checks,
     ok: !statuses.includes('fail') && !statuses.includes('warn'),
     roundTrips: options.roundTrips,

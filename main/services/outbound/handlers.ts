@@ -7,7 +7,7 @@ import { checkOutbound } from './outbound.js';
 export function createOutboundHandlers(deps: ServiceDeps, store: SessionStore = wizardSessions): HandlerGroup<'checkOutbound' | 'checkRequirements'> {
   return {
     checkOutbound: async (input, { signal }) =>
-      checkOutbound(store.get(input.sessionId), { now: deps.now(), signal, ...(input.probeDomain ? { probeDomain: input.probeDomain } : {}), ...(input.domain ? { mailDomain: input.domain } : {}) }),
+      checkOutbound(store.get(input.sessionId), { now: deps.now(), signal, ...(input.probeDomain ? { probeDomain: input.probeDomain } : {}), ...(input.domain ? { mailDomain: input.domain } : {}), ...(input.resolvers ? { resolvers: input.resolvers } : {}) }),
     checkRequirements: async (input, { signal }) => {
       const report = await checkRequirements({
         domain: input.domain,

@@ -1,6 +1,7 @@
 import type { OutboundReport } from '../../../shared/outbound.js';
 import type { RemoteSession } from '../ssh/types.js';
 import { judgeOutbound } from './classify.js';
+import { checkRelaySpf, relaySpfCheck } from './relaySpf.js';
 import { DEFAULT_POLICY_ZONE, DEFAULT_PROBE_DOMAIN, defaultAddressEchoes, runOutboundProbe, type AddressEcho } from './probe.js';
 
 export interface OutboundOptions {
@@ -14,6 +15,8 @@ export interface OutboundOptions {
   echoes?: readonly AddressEcho[];
   /** Seconds for a connection and its greeting (default 6). */
   seconds?: number;
+  /** DNS servers (`ADDR[:PORT]`, as verify's --resolver) the desktop reads the domain's SPF from. */
+  resolvers?: readonly string[];
   now?: Date;
   signal?: AbortSignal;
 }
@@ -34,5 +37,14 @@ export async function checkOutbound(session: RemoteSession, options: OutboundOpt
     smtpdAddress,
     ...(options.signal ? { signal: options.signal } : {}),
   });
-  return judgeOutbound(facts, { probeDomain, policyZone, echoes, smtpdAddress, now: options.now ?? new Date(), roundTrips: session.roundTrips - start });
+  const report = await judgeOutbound(facts, { probeDomain, policyZone, echoes, smtpdAddress, now: options.now ?? new Date(), roundTrips: session.roundTrips - start });
+  // The relay's SPF coverage is read from the desktop (verify's DNS), after the one round trip.
+  const mailDomain = options.mailDomain ?? (facts.settings.mydomain?.trim() || null);
+  const relaySpf = await checkRelaySpf(report.relay, mailDomain, { ...(options.resolvers ? { resolvers: options.resolvers } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+  if (relaySpf === null) return report;
+  const at = report.checks.findIndex((c) => c.id === 'relay');
+  const checks = [...report.checks];
+  checks.splice(at + 1, 0, relaySpfCheck(relaySpf));
+  const ok = !checks.some((c) => c.status === 'fail' || c.status === 'warn');
+  return { ...report, relaySpf, checks, ok };
 }
