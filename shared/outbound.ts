@@ -136,7 +136,7 @@ export interface OutboundReport {
   certificate: CertificateFinding;
   relay: RelayFinding;
   /** The relay's SPF coverage; null without a relayhost or a known mail domain. */
-  relaySpf: RelaySpfFinding | null;
+  relaySpf?: RelaySpfFinding | null;
   /** Every finding as a check, worst first in the wizard. */
   checks: Check[];
   /** Nothing failed or warned (exit 0). */

@@ -161,4 +161,49 @@ describe.skipIf(skip !== null)(suite('homemail outbound on the test host'), () =
     expect(json.rows.every((r) => r.source.startsWith('https://') && r.requirement !== '')).toBe(true);
     expect(run.code).toBe(1);
   });
+
+  // Last: these replace example.test's test records with the SPF under test.
+  it('relay.spf: the relay stand-in (no documented include) is cannot tell, then pass once its address is in the SPF', async () => {
+    const relay = await host.startRelay();
+    await host.setRecords('example.org', [`relay IN A ${relay.address}`]);
+    const resolvers = [`${host.dns.address}:${host.dns.port}`];
+    try {
+      expect((await host.runAsRoot(`postconf -e 'relayhost = [${relay.name}]:${relay.port}'`)).code).toBe(0);
+      await host.setRecords('example.test', ['@ IN TXT "v=spf1 mx -all"']);
+      const without = await checkOutbound(session, { echoes: echoFor(host, 'whoami-own'), seconds: 3, mailDomain: 'example.test', resolvers });
+      expect(without.relaySpf).toMatchObject({ relayHost: relay.name, include: 'unknown', status: 'unknown', reason: 'addresses-not-passing', addresses: [{ address: relay.address, verdict: 'fail' }] });
+      expect(status(without, 'relay.spf')).toBe('unknown');
+      await host.setRecords('example.test', [`@ IN TXT "v=spf1 mx ip4:${relay.address} -all"`]);
+      const withAddress = await checkOutbound(session, { echoes: echoFor(host, 'whoami-own'), seconds: 3, mailDomain: 'example.test', resolvers });
+      expect(withAddress.relaySpf).toMatchObject({ status: 'pass', reason: 'addresses-pass', addresses: [{ address: relay.address, verdict: 'pass' }] });
+      expect(status(withAddress, 'relay.spf')).toBe('pass');
+    } finally {
+      await host.runAsRoot("postconf -e 'relayhost ='");
+    }
+  });
+
+  it('relay.spf: a preset relay fails without its documented include and passes with it (CLI text and JSON)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'hm-relay-spf-'));
+    const run = (json: boolean) =>
+      runCliCaptured(
+        ['outbound', '--ssh', `admin@${host.sshHost}:${host.sshPort}`, '-i', host.users.admin.keyPath, '--password-stdin', '--known-hosts', path.join(dir, 'kh'), '--accept-new-host-key', '--domain', 'example.test', '--resolver', `${host.dns.address}:${host.dns.port}`, ...(json ? ['--json'] : [])],
+        { stdin: `${host.users.admin.password}\n` },
+      );
+    try {
+      expect((await host.runAsRoot("postconf -e 'relayhost = [smtp.sendgrid.net]:587'")).code).toBe(0);
+      await host.setRecords('example.test', ['@ IN TXT "v=spf1 mx -all"']);
+      const failing = await run(false);
+      expect(failing.err).toBe('');
+      expect(failing.code).toBe(1);
+      expect(failing.out).toContain('SPF of example.test for the relay smtp.sendgrid.net');
+      expect(failing.out).toContain('homemail records --domain example.test --include sendgrid.net');
+      await host.setRecords('example.test', ['@ IN TXT "v=spf1 mx include:sendgrid.net -all"']);
+      const passing = await run(true);
+      const json = JSON.parse(passing.out) as { relaySpf: { status: string; include: string; includeListed: boolean }; checks: Array<{ id: string; status: string }> };
+      expect(json.relaySpf).toMatchObject({ status: 'pass', include: 'sendgrid.net', includeListed: true });
+      expect(json.checks.find((c) => c.id === 'relay.spf')?.status).toBe('pass');
+    } finally {
+      await host.runAsRoot("postconf -e 'relayhost ='");
+    }
+  });
 });

@@ -12,7 +12,7 @@ import { singleSpf, spfAnswerKey, spfTermTarget } from '../../../shared/records/
 import type { SpfLookupAnswers } from '../../../shared/records/types.js';
 import { parseRelayTarget, presetForHost } from '../../../shared/relay.js';
 import { parseIpAddress } from '../../../shared/validation/ip.js';
-import { DnsClient } from '../verify/dnsClient.js';
+import { DnsClient, rawInOrder } from '../verify/dnsClient.js';
 import { askInOrder, readPublishedRecords, serversForDomain } from '../verify/published.js';
 import { makeCheck, spfEvaluationCheck, type RawResolver } from '../verify/recordChecks.js';
 
@@ -139,19 +139,7 @@ async function evaluateRelayAddresses(domain: string, relayHost: string, options
       const [a, aaaa] = await Promise.all([askInOrder(client, servers.outside, relayHost, 'A'), askInOrder(client, servers.outside, relayHost, 'AAAA')]);
       addresses = [...(a.status === 'ok' ? a.records : []), ...(aaaa.status === 'ok' ? aaaa.records : [])];
     }
-    const resolver: RawResolver = async (name, type) => {
-      let lastError: unknown = Object.assign(new Error('no server'), { code: 'ETIMEOUT' });
-      for (const server of all) {
-        try {
-          return await client.raw(server, name, type);
-        } catch (error) {
-          const code = (error as { code?: string }).code;
-          if (code === 'ENOTFOUND' || code === 'ENODATA') throw error;
-          lastError = error;
-        }
-      }
-      throw lastError;
-    };
+    const resolver: RawResolver = (name, type) => rawInOrder(client, all, name, type);
     return await Promise.all(
       addresses.map(async (address) => {
         const check = await spfEvaluationCheck(domain, address, resolver);

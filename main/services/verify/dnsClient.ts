@@ -186,6 +186,24 @@ export class DnsClient {
   }
 }
 
+/**
+ * dns.promises.resolve's behaviour (what mailauth's resolver option expects) over servers in
+ * order: "no such name/type" is an answer and stops; a failure moves on to the next server.
+ */
+export async function rawInOrder(client: DnsClient, servers: readonly Pick<DnsServer, 'address' | 'port' | 'family'>[], name: string, type: string): Promise<unknown> {
+  let lastError: unknown = Object.assign(new Error('no server'), { code: 'ETIMEOUT' });
+  for (const server of servers) {
+    try {
+      return await client.raw(server, name, type);
+    } catch (error) {
+      const code = errorCode(error);
+      if (code === 'ENOTFOUND' || code === 'ENODATA') throw error;
+      lastError = error;
+    }
+  }
+  throw lastError;
+}
+
 export function errorCode(error: unknown): string {
   if (error && typeof error === 'object' && 'code' in error && typeof error.code === 'string') return error.code;
   return 'EUNKNOWN';

@@ -2,7 +2,7 @@ import { checkText, summarize, type Check } from '../../../shared/checks.js';
 import type { ResolverReport, VerifyProgress, VerifyReport } from '../../../shared/contract/verify.js';
 import { joinTxt } from '../../../shared/verify/tags.js';
 import { parseResolverAddress } from '../../../shared/verify/resolverAddress.js';
-import { describeDnsError, DnsClient, serverKey, type DnsAnswer, type DnsServer, type RecordType } from './dnsClient.js';
+import { describeDnsError, DnsClient, rawInOrder, serverKey, type DnsAnswer, type DnsServer, type RecordType } from './dnsClient.js';
 import { discoverPublicAddress, publicAddressCheck } from './publicAddress.js';
 import {
   adspCheck,
@@ -240,19 +240,7 @@ export async function verifyDns(options: VerifyDnsOptions): Promise<VerifyReport
     }
     return last;
   };
-  const rawResolver: RawResolver = async (name, type) => {
-    let lastError: unknown = Object.assign(new Error('no server'), { code: 'ETIMEOUT' });
-    for (const server of orderFor(name)) {
-      try {
-        return await client.raw(server, name, type);
-      } catch (error) {
-        const code = (error as { code?: string }).code;
-        if (code === 'ENOTFOUND' || code === 'ENODATA') throw error;
-        lastError = error;
-      }
-    }
-    throw lastError;
-  };
+  const rawResolver: RawResolver = (name, type) => rawInOrder(client, orderFor(name), name, type);
   const recursiveLookup: Lookup = async (name, type) => {
     let last: DnsAnswer<typeof type> = { status: 'error', code: 'ENOSERVER' };
     for (const server of recursive.filter(usable)) {
