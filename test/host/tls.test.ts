@@ -3,6 +3,8 @@
 // (the test CA's right.pem/right.key from hostctl.sh test-certs, standing in for certbot's
 // fullchain.pem/privkey.pem) is wired into smtpd, which then presents it to
 // `openssl s_client -starttls smtp`; bad names change nothing; rollback restores byte for byte.
+// The health stage compares that presented certificate with the fullchain: a master.cf override
+// on the smtp service (its own cert file, or TLS off) fails apply and restores byte for byte.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -83,6 +85,28 @@ describe.skipIf(skip !== null)(suite('homemail tls on the test host'), () => {
     expect(rolled.code, rolled.stderr).toBe(0);
     expect(host.diffSnapshots(before, await host.snapshot())).toEqual([]);
     expect(await postconf('smtp_tls_security_level')).toEqual(['none']);
+    expect(await presented()).toBe(snakeoil);
+  });
+
+  it('a master.cf override on the smtp service that defeats the switch fails health (exit 4) and the server is restored byte for byte', async () => {
+    const snakeoil = await fingerprint('/etc/ssl/certs/ssl-cert-snakeoil.pem');
+    const overrides = [
+      { options: ['smtpd_tls_cert_file=/etc/ssl/certs/ssl-cert-snakeoil.pem', 'smtpd_tls_key_file=/etc/ssl/private/ssl-cert-snakeoil.key'], reason: /presents another certificate/ },
+      { options: ['smtpd_tls_security_level=none'], reason: /did not offer STARTTLS/ },
+    ];
+    for (const { options, reason } of overrides) {
+      const set = await host.runAsRoot(`cp -p /etc/postfix/master.cf /root/master.cf.orig && ${options.map((o) => `postconf -P 'smtp/inet/${o}'`).join(' && ')} && postfix reload`);
+      expect(set.code, set.stderr).toBe(0);
+      const defeated = await host.snapshot();
+      const r = await cli(['tls', ...ssh(), '--use-letsencrypt', 'mail.example.test', '--apply']);
+      expect(r.code, r.stdout + r.stderr).toBe(4);
+      expect(r.stdout + r.stderr).toMatch(/health/);
+      expect(r.stdout + r.stderr).toMatch(reason);
+      expect(host.diffSnapshots(defeated, await host.snapshot())).toEqual([]);
+      expect(await postconf('smtpd_tls_cert_file')).toEqual(['/etc/ssl/certs/ssl-cert-snakeoil.pem']);
+      const unset = await host.runAsRoot('mv /root/master.cf.orig /etc/postfix/master.cf && postfix reload');
+      expect(unset.code, unset.stderr).toBe(0);
+    }
     expect(await presented()).toBe(snakeoil);
   });
 });

@@ -70,6 +70,8 @@ export function encodeBundle(changes: ChangeSet, testHook: TestHook | null, plat
   if (m !== null) lines.push(['health-mail', b64(m.from), b64(m.to), b64(m.domain), b64(m.selectors.join(' '))].join(' '));
   const r = changes.healthRelay;
   if (r) lines.push(['health-relay', b64(r.recipient), b64(r.relay)].join(' '));
+  const c = changes.healthCertificate;
+  if (c) lines.push(['health-certificate', b64(c.certificate)].join(' '));
   lines.push('end');
   return `${lines.join('\n')}\n`;
 }

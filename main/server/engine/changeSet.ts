@@ -64,6 +64,12 @@ export interface ChangeSet {
    * back deliverable through the relay: Postfix logged in to it (nothing is sent).
    */
   healthRelay?: { recipient: string; relay: string } | null;
+  /**
+   * Health: smtpd on 127.0.0.1:25 must present (after STARTTLS) the first certificate of this
+   * file, compared by SHA-256 fingerprint: a master.cf override on the smtp service would
+   * otherwise defeat a certificate switch silently.
+   */
+  healthCertificate?: { certificate: string } | null;
   /** null: no OpenDKIM check (change sets that touch only Postfix, e.g. inbound rules). */
   healthSocket: { kind: 'inet'; port: number } | { kind: 'local'; path: string } | null;
   /** The test message must be signed by every one of these selectors. */

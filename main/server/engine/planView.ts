@@ -63,6 +63,12 @@ export function buildPlan(changes: ChangeSet, context: { host: string; domain: s
       { socket: changes.socket, from: m.from, to: m.to, selector: m.selectors.join(', '), domain: m.domain },
     ),
   });
+  const c = changes.healthCertificate;
+  if (c) commands.push({
+    kind: 'health-check',
+    command: 'openssl s_client -starttls smtp -connect 127.0.0.1:25',
+    words: t('healthCheckCertificate', `Check that Postfix presents the certificate ${c.certificate} after STARTTLS on port 25 (same SHA-256 fingerprint).`, { certificate: c.certificate }),
+  });
   return {
     host: context.host,
     domain: context.domain,

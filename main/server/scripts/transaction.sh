@@ -389,6 +389,26 @@ health_relay() { # recipient relay
   return 1
 }
 
+# Compares the first certificate of the configured file with the one smtpd presents after
+# STARTTLS on 127.0.0.1:25 (SHA-256 fingerprints), for up to 5 s every 0.2 s: smtpd processes
+# started before the reload may still answer for a moment. A master.cf override on the smtp
+# service (its own cert file, or TLS off) fails it.
+health_certificate() { # certificate
+  cert=$(dec "$1")
+  want=$(openssl x509 -noout -fingerprint -sha256 -in "$cert" 2>/dev/null)
+  [ -n "$want" ] || { REASON=$(why certificateUnreadable "path=$cert"); return 1; }
+  start=$(now)
+  while :; do
+    got=$(timeout 5 openssl s_client -starttls smtp -connect 127.0.0.1:25 </dev/null 2>/dev/null | openssl x509 -noout -fingerprint -sha256 2>/dev/null)
+    [ "$got" != "$want" ] || return 0
+    [ $(($(now) - start)) -lt 5 ] || break
+    sleep 0.2
+  done
+  if [ -z "$got" ]; then REASON=$(why noStartTls "path=$cert"); return 1; fi
+  REASON=$(why certificateNotPresented "path=$cert" "expected=${want#*=}" "presented=${got#*=}")
+  return 1
+}
+
 worker() {
   DIR=$ROOT/$ID
   echo $$ > "$ROOT/lock/pid"
@@ -418,6 +438,7 @@ worker() {
       health-socket) echo "$a $b" > "$DIR/health-socket" ;;
       health-mail) echo "$a $b $c $d" > "$DIR/health-mail" ;;
       health-relay) echo "$a $b" > "$DIR/health-relay" ;;
+      health-certificate) echo "$a" > "$DIR/health-certificate" ;;
       generated) echo "$a" >> "$DIR/generated" ;;
       mail-logs) printf '%s\n' "$a" "$b" "$c" "$d" "$e" "$f" | tr ' ' '\n' | grep -v '^$' > "$DIR/mail-logs" ;;
       end) break ;;
@@ -546,6 +567,10 @@ worker() {
     if [ -f "$DIR/health-relay" ]; then
       read -r rr rh < "$DIR/health-relay"
       health_relay "$rr" "$rh" || { fail health "$REASON"; break; }
+    fi
+    if [ -f "$DIR/health-certificate" ]; then
+      read -r hc < "$DIR/health-certificate"
+      health_certificate "$hc" || { fail health "$REASON"; break; }
     fi
     if fault_at health; then fail health "$(why injected)"; break; fi
     stage health-ok

@@ -383,6 +383,8 @@ export function computeChanges(state: ServerState, settings: ChangeSettings): Ch
     milter: sock.milter,
     healthSocket: sock.socket.kind === 'inet' ? { kind: 'inet', port: sock.socket.port } : { kind: 'local', path: sock.socket.path },
     healthMail: { from: `postmaster@${domain}`, to: settings.reportTo, domain, selectors: settings.keys.map((k) => k.selector) },
+    healthRelay: null,
+    healthCertificate: null,
     notes,
     changed,
   };

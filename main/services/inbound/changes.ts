@@ -110,6 +110,8 @@ export function computeInboundChanges(state: ServerState, settings: InboundChang
     milter: '',
     healthSocket: null,
     healthMail: null,
+    healthRelay: null,
+    healthCertificate: null,
     notes,
     changed: files.length > 0,
   };

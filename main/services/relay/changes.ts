@@ -119,6 +119,7 @@ export function computeRelayChanges(state: ServerState, settings: RelaySettings)
     milter: '',
     healthSocket: null,
     healthMail: null,
+    healthCertificate: null,
     notes,
     changed,
   };

@@ -94,6 +94,8 @@ function emptyChangeSet(): ChangeSet {
     milter: '',
     healthSocket: null,
     healthMail: null,
+    healthRelay: null,
+    healthCertificate: null,
     notes: [],
     changed: false,
   };

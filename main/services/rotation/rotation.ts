@@ -95,7 +95,7 @@ function statusOf(domain: string, rotation: RotationState | null, now: Date, ser
 }
 
 async function readServer(session: RemoteSession, domain: string, keys: readonly RotationKey[], signal?: AbortSignal): Promise<ServerState> {
-  const empty = { files: [], dirs: [], install: [], uninstall: 'remove', aliasesChanged: false, validate: [], services: [], rollbackServices: [], socket: '', milter: '', healthSocket: null, healthMail: null, notes: [], changed: false } satisfies ChangeSet;
+  const empty = { files: [], dirs: [], install: [], uninstall: 'remove', aliasesChanged: false, validate: [], services: [], rollbackServices: [], socket: '', milter: '', healthSocket: null, healthMail: null, healthRelay: null, healthCertificate: null, notes: [], changed: false } satisfies ChangeSet;
   const outcome = await planRequest(session, { paths: rotationPaths(keys), domain, compute: () => empty }, signal ? { signal } : {});
   return outcome.state;
 }

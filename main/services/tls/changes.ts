@@ -98,6 +98,8 @@ export function computeTlsChanges(state: ServerState, settings: TlsSettings): Ch
   }
   validate.push({ label: 'postfix check', argv: ['postfix', 'check'], words: t('validatePostfix', 'Check the Postfix configuration (postfix check, postconf warnings).') });
   const changed = files.length > 0;
+  // Only a switch of smtpd's certificate is checked end to end (what port 25 presents).
+  const healthCertificate = le !== null && edits.some((e) => e.name.startsWith('smtpd_')) ? { certificate: le.fullchain } : null;
   const { services, rollbackServices } = postfixServiceCommands(state, changed);
   return {
     files,
@@ -109,6 +111,7 @@ export function computeTlsChanges(state: ServerState, settings: TlsSettings): Ch
     services,
     rollbackServices,
     healthRelay: null,
+    healthCertificate,
     socket: '',
     milter: '',
     healthSocket: null,

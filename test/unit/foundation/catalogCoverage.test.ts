@@ -187,6 +187,21 @@ describe('every code a service emits, in both catalogs', () => {
     expect([...new Set(unfilled)]).toEqual([]);
   });
 
+  it('has every reason code the server-side script gives (why CODE name=…) in both catalogs, with its placeholders', () => {
+    const script = readFileSync(path.join(root, 'main/server/scripts/transaction.sh'), 'utf8');
+    const calls = [...script.matchAll(/\bwhy (\w+)(.*)/g)].map((m) => ({ code: m[1] ?? '', params: [...(m[2] ?? '').matchAll(/"(\w+)=/g)].map((p) => p[1] ?? '') }));
+    expect(calls.map((c) => c.code)).toEqual(expect.arrayContaining(['relayRefused', 'noStartTls', 'certificateNotPresented']));
+    const problems: string[] = [];
+    for (const { code, params } of calls) {
+      for (const [language, tree] of [['en', en], ['ja', ja]] as const) {
+        const text = textAt(tree, `words.serviceErrors.reason.${code}`);
+        if (text === undefined) problems.push(`${code} (${language}) missing`);
+        else for (const name of placeholders(text)) if (!params.includes(name)) problems.push(`${code} (${language}) uses {{${name}}}`);
+      }
+    }
+    expect([...new Set(problems)]).toEqual([]);
+  });
+
   it('words a service names by code exist in both catalogs: DNS failures and SPF verdicts', () => {
     const words = ['ETIMEOUT', 'ECONNREFUSED', 'EREFUSED', 'ESERVFAIL', 'ELYING', 'ENOTFOUND', 'ENODATA', 'ENOADDRESS'].map((code) => `words.checks.reason.${code}`);
     words.push(...['pass', 'fail', 'softfail', 'neutral', 'none', 'permerror', 'temperror', 'policy'].map((verdict) => `words.checks.why.${verdict}`));

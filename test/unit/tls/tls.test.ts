@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { checkLetsEncryptFiles, computeTlsChanges, letsEncryptFilesOf } from '../../../main/services/tls/changes.js';
 import { readMainCf } from '../../../main/server/config/mainCf.js';
+import { encodeBundle } from '../../../main/server/engine/bundle.js';
+import { buildPlan } from '../../../main/server/engine/planView.js';
+import { PLATFORMS } from '../../../main/server/platform/platforms.js';
 import { HomemailError } from '../../../shared/errors.js';
 import { debianState, fixture } from '../dkim/serverState.js';
 
@@ -60,5 +63,29 @@ describe('tls change set', () => {
       expect(() => checkLetsEncryptFiles(files)).toThrow(/is not inside \/etc\/letsencrypt\/live/);
     }
     expect(checkLetsEncryptFiles(LE)).toEqual(LE);
+  });
+
+  it('declares the presented-certificate health check only when it switches the certificate; the bundle carries it as one line', () => {
+    const files = { [LE.fullchain]: 'CERT', [LE.privkey]: 'KEY' };
+    const switching = computeTlsChanges(debianState({ '/etc/postfix/main.cf': withLevel('none'), ...files }), { letsEncrypt: LE });
+    expect(switching.healthCertificate).toEqual({ certificate: LE.fullchain });
+    const platform = PLATFORMS[0];
+    if (!platform) throw new Error('no platform');
+    const lines = encodeBundle(switching, null, platform).split('\n');
+    const line = lines.find((l) => l.startsWith('health-certificate '));
+    expect(line).toBe(`health-certificate ${Buffer.from(LE.fullchain).toString('base64')}`);
+    expect(lines.indexOf(line ?? '')).toBe(lines.indexOf('end') - 1);
+    const plan = buildPlan(switching, { host: 'mail.example.test', domain: 'example.test', interrupted: [] });
+    expect(plan.commands.filter((c) => c.kind === 'health-check').map((c) => c.words.key)).toEqual(['healthCheckPostfix', 'healthCheckCertificate']);
+
+    // Outbound only, or the certificate already in place: nothing to prove on port 25.
+    const outboundOnly = computeTlsChanges(debianState({ '/etc/postfix/main.cf': withLevel('none') }), { letsEncrypt: null });
+    expect(outboundOnly.healthCertificate).toBeNull();
+    expect(encodeBundle(outboundOnly, null, platform)).not.toMatch(/^health-certificate /m);
+    const inPlace = `${withLevel('none').replace(/^smtpd_tls_cert_file=.*$/m, `smtpd_tls_cert_file=${LE.fullchain}`).replace(/^smtpd_tls_key_file=.*$/m, `smtpd_tls_key_file=${LE.privkey}`)}`;
+    const already = computeTlsChanges(debianState({ '/etc/postfix/main.cf': inPlace, ...files }), { letsEncrypt: LE });
+    expect(readMainCf(inPlace).get('smtpd_tls_cert_file')).toBe(LE.fullchain);
+    expect(already.changed).toBe(true);
+    expect(already.healthCertificate).toBeNull();
   });
 });
