@@ -10,6 +10,7 @@ import type { ApplyResult, Plan } from '../../../shared/plan.js';
 import { OutboundView } from '../../../renderer/src/steps/OutboundStep.js';
 import { calls, fake, ok, useFakeBridgeInEachTest } from './fakeBridge.js';
 import { renderStep } from './render.js';
+import { judgeRelaySpf, relaySpfCheck } from '../../../main/services/outbound/relaySpf.js';
 
 const sessionId = 'session-0123456789abcdef';
 useFakeBridgeInEachTest();
@@ -82,5 +83,20 @@ describe('the way out: TLS', () => {
     view.unmount();
     await renderStep(<OutboundView />, { values: { sessionId, domain: 'example.jp', outbound: report('may', false) } });
     expect(screen.queryByRole('button', { name: 'Show the TLS changes' })).toBeNull();
+  });
+});
+
+describe('the way out: the relay\'s SPF', () => {
+  const relaySpf = judgeRelaySpf({ domain: 'example.jp', relayHost: 'smtp.sendgrid.net', include: 'sendgrid.net', includeListed: false, addresses: [], spfUnreadable: false });
+  const withRelay = (): OutboundReport => ({ ...report('may', false), relay: { relayhost: '[smtp.sendgrid.net]:587', saslEnabled: true, saslPasswordMaps: 'hash:/etc/postfix/sasl_passwd', saslSecurityOptions: 'noanonymous', senderDependentRelayhostMaps: null }, relaySpf, checks: [relaySpfCheck(relaySpf)] });
+
+  it('the generic check list shows the relay.spf check with the records command, in English and Japanese', async () => {
+    const view = await renderStep(<OutboundView />, { values: { sessionId, domain: 'example.jp', outbound: withRelay() } });
+    expect(screen.getByText(/SPF of example.jp for the relay smtp.sendgrid.net/)).toBeTruthy();
+    expect(screen.getByText(/homemail records --domain example.jp --include sendgrid.net/)).toBeTruthy();
+    view.unmount();
+    await renderStep(<OutboundView />, { values: { sessionId, domain: 'example.jp', outbound: withRelay() }, language: 'ja' });
+    expect(screen.getByText(/リレー smtp.sendgrid.net に対する example.jp の SPF/)).toBeTruthy();
+    expect(screen.getByText(/SPF レコードにリレーの include を追加してください: homemail records --domain example.jp --include sendgrid.net/)).toBeTruthy();
   });
 });
