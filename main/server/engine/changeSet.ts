@@ -78,6 +78,11 @@ export interface ChangeSet {
   changed: boolean;
 }
 
+/** A change set that changes nothing; features spread it and name only the parts they use. */
+export function emptyChangeSet(): ChangeSet {
+  return { files: [], dirs: [], install: [], uninstall: 'remove', aliasesChanged: false, validate: [], services: [], rollbackServices: [], socket: '', milter: '', healthSocket: null, healthMail: null, healthRelay: null, healthCertificate: null, notes: [], changed: false };
+}
+
 export function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }

@@ -4,7 +4,7 @@
  * applyRequest; rollbackChanges undoes the latest apply. Nothing outside main/server
  * imports the engine's other modules.
  */
-export { desiredFile, removedFile, sha256, type ChangeSet, type DesiredDir, type DesiredFile, type NewFileMeta, type ServerCommand } from './changeSet.js';
+export { desiredFile, emptyChangeSet, removedFile, sha256, type ChangeSet, type DesiredDir, type DesiredFile, type NewFileMeta, type ServerCommand } from './changeSet.js';
 export { fileText, type RemoteFile, type ServerState } from './state.js';
 export {
   applyRequest,

@@ -1,7 +1,7 @@
 import type { AllowEntry } from '../../../shared/inbound.js';
 import type { PlanText } from '../../../shared/plan.js';
 import { readMainCf, setParameters, type ParameterEdit } from '../../server/config/mainCf.js';
-import { desiredFile, fileText, type ChangeRequest, type ChangeSet, type DesiredFile, type ServerCommand, type ServerState } from '../../server/engine/index.js';
+import { emptyChangeSet, desiredFile, fileText, type ChangeRequest, type ChangeSet, type DesiredFile, type ServerCommand, type ServerState } from '../../server/engine/index.js';
 import { MAIN_CF } from '../../server/platform/paths.js';
 import { postfixCommand } from '../../server/platform/serviceCommands.js';
 import { ALLOW_CIDR_MAP, ALLOW_CIDR_PATH, ALLOW_REGEXP_MAP, ALLOW_REGEXP_PATH, assertAllowEntries, buildAllowMaps } from './allowMap.js';
@@ -97,24 +97,7 @@ export function computeInboundChanges(state: ServerState, settings: InboundChang
   }
   const rollbackServices: ServerCommand[] =
     state.running.postfix && (mainChanged || files.length > 0) ? [{ label: 'reload postfix', argv: postfixCommand(env, 'reload'), words: t('rollbackPostfix', 'Reload Postfix') }] : [];
-  return {
-    files,
-    dirs: [],
-    install: [],
-    uninstall: 'remove',
-    aliasesChanged: false,
-    validate,
-    services,
-    rollbackServices,
-    socket: '',
-    milter: '',
-    healthSocket: null,
-    healthMail: null,
-    healthRelay: null,
-    healthCertificate: null,
-    notes,
-    changed: files.length > 0,
-  };
+  return { ...emptyChangeSet(), files, validate, services, rollbackServices, notes, changed: files.length > 0 };
 }
 
 export function inboundRequest(domain: string, settings: InboundChangeSettings): ChangeRequest {

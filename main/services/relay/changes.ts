@@ -3,7 +3,7 @@ import { TLS_AT_LEAST_MAY } from '../../../shared/outbound.js';
 import type { PlanText } from '../../../shared/plan.js';
 import { relayhostValue, type RelayTarget } from '../../../shared/relay.js';
 import { readMainCf, setParameters, type ParameterEdit } from '../../server/config/mainCf.js';
-import { desiredFile, fileText, removedFile, type ChangeRequest, type ChangeSet, type DesiredFile, type ServerCommand, type ServerState } from '../../server/engine/index.js';
+import { emptyChangeSet, desiredFile, fileText, removedFile, type ChangeRequest, type ChangeSet, type DesiredFile, type ServerCommand, type ServerState } from '../../server/engine/index.js';
 import { MAIN_CF, SASL_PASSWORD_MAP } from '../../server/platform/paths.js';
 import { postfixCommand } from '../../server/platform/serviceCommands.js';
 
@@ -105,21 +105,15 @@ export function computeRelayChanges(state: ServerState, settings: RelaySettings)
   const changed = files.length > 0 || install.length > 0;
   const { services, rollbackServices } = postfixServiceCommands(state, changed);
   return {
+    ...emptyChangeSet(),
     files,
-    dirs: [],
     install,
     uninstall: 'purge',
-    aliasesChanged: false,
     validate,
     services,
     rollbackServices,
     generated: tableChanged ? [databaseFile(mapType, SASL_PASSWORD_MAP)] : [],
     healthRelay: settings.kind === 'set' ? { recipient: settings.probeRecipient, relay: relayLabel } : null,
-    socket: '',
-    milter: '',
-    healthSocket: null,
-    healthMail: null,
-    healthCertificate: null,
     notes,
     changed,
   };

@@ -6,7 +6,7 @@ import type { RotationFile, RotationKey } from '../../../shared/rotation.js';
 import { readMainCf } from '../../server/config/mainCf.js';
 import { parseDataset, readOpendkimConf } from '../../server/config/opendkimConf.js';
 import { readKeyTableEntries, readSigningKeys, removeKeyTableEntry } from '../../server/config/tables.js';
-import { desiredFile, fileText, removedFile, type ChangeSet, type DesiredFile, type ServerCommand, type ServerState } from '../../server/engine/index.js';
+import { emptyChangeSet, desiredFile, fileText, removedFile, type ChangeSet, type DesiredFile, type ServerCommand, type ServerState } from '../../server/engine/index.js';
 import { KEY_TABLE, MAIN_CF, OPENDKIM_CONF, ROTATION_STATE, SIGNING_TABLE, STATE_DIR } from '../../server/platform/paths.js';
 import { serviceCommand } from '../../server/platform/serviceCommands.js';
 import { computeChanges, gatherPaths, type ChangeKey } from '../dkim/desired.js';
@@ -80,26 +80,6 @@ export function queueLifetimeSeconds(state: ServerState): number {
   return Number(m[1]) * unit;
 }
 
-function emptyChangeSet(): ChangeSet {
-  return {
-    files: [],
-    dirs: [],
-    install: [],
-    uninstall: 'remove',
-    aliasesChanged: false,
-    validate: [],
-    services: [],
-    rollbackServices: [],
-    socket: '',
-    milter: '',
-    healthSocket: null,
-    healthMail: null,
-    healthRelay: null,
-    healthCertificate: null,
-    notes: [],
-    changed: false,
-  };
-}
 
 /** Adds the rotation file's new content (root 0600 in a root-only directory) to a change set. */
 export function withRotationFile(state: ServerState, changes: ChangeSet, content: RotationFile, why: PlanText): ChangeSet {

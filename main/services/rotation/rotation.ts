@@ -29,7 +29,7 @@ import {
 import { normalizeDomain } from '../../../shared/validation/domain.js';
 import { orThrow } from '../../../shared/validation/problem.js';
 import { normalizeSelector, suggestSelector } from '../../../shared/validation/selector.js';
-import { applyRequest, newBackupId, planRequest, type ChangeSet, type ServerState } from '../../server/engine/index.js';
+import { emptyChangeSet, applyRequest, newBackupId, planRequest, type ChangeSet, type ServerState } from '../../server/engine/index.js';
 import { keyPath } from '../../server/platform/paths.js';
 import { generateDkimKey, parseDkimPrivateKeyPem, publicKeyFingerprint } from '../keys/index.js';
 import { readRootFile } from '../ssh/files.js';
@@ -95,7 +95,7 @@ function statusOf(domain: string, rotation: RotationState | null, now: Date, ser
 }
 
 async function readServer(session: RemoteSession, domain: string, keys: readonly RotationKey[], signal?: AbortSignal): Promise<ServerState> {
-  const empty = { files: [], dirs: [], install: [], uninstall: 'remove', aliasesChanged: false, validate: [], services: [], rollbackServices: [], socket: '', milter: '', healthSocket: null, healthMail: null, healthRelay: null, healthCertificate: null, notes: [], changed: false } satisfies ChangeSet;
+  const empty = emptyChangeSet();
   const outcome = await planRequest(session, { paths: rotationPaths(keys), domain, compute: () => empty }, signal ? { signal } : {});
   return outcome.state;
 }

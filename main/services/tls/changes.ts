@@ -3,7 +3,7 @@ import { keyedError } from '../../../shared/errors.js';
 import { TLS_AT_LEAST_MAY } from '../../../shared/outbound.js';
 import type { PlanText } from '../../../shared/plan.js';
 import { readMainCf, setParameters, type ParameterEdit } from '../../server/config/mainCf.js';
-import { desiredFile, fileText, type ChangeRequest, type ChangeSet, type ServerCommand, type ServerState } from '../../server/engine/index.js';
+import { emptyChangeSet, desiredFile, fileText, type ChangeRequest, type ChangeSet, type ServerCommand, type ServerState } from '../../server/engine/index.js';
 import { MAIN_CF } from '../../server/platform/paths.js';
 import { PLATFORMS } from '../../server/platform/platforms.js';
 import { postfixServiceCommands } from '../relay/changes.js';
@@ -101,24 +101,7 @@ export function computeTlsChanges(state: ServerState, settings: TlsSettings): Ch
   // Only a switch of smtpd's certificate is checked end to end (what port 25 presents).
   const healthCertificate = le !== null && edits.some((e) => e.name.startsWith('smtpd_')) ? { certificate: le.fullchain } : null;
   const { services, rollbackServices } = postfixServiceCommands(state, changed);
-  return {
-    files,
-    dirs: [],
-    install: [],
-    uninstall: 'purge',
-    aliasesChanged: false,
-    validate,
-    services,
-    rollbackServices,
-    healthRelay: null,
-    healthCertificate,
-    socket: '',
-    milter: '',
-    healthSocket: null,
-    healthMail: null,
-    notes,
-    changed,
-  };
+  return { ...emptyChangeSet(), files, uninstall: 'purge', validate, services, rollbackServices, healthCertificate, notes, changed };
 }
 
 export function tlsRequest(domain: string, settings: TlsSettings): ChangeRequest {
