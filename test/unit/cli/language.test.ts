@@ -3,25 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { backupLines } from '../../../main/cli/commands/rollback.js';
 import { cliLanguage, cliText } from '../../../main/cli/language.js';
 import { formatPlan } from '../../../main/cli/planText.js';
-import type { BackupList } from '../../../shared/backups.js';
+import { backupList } from '../renderer/fixtures.js';
 import { runCliCaptured } from '../../support/cli.js';
 
-const list: BackupList = {
-  root: '/var/backups/homemail',
-  backups: [
-    {
-      id: '20261130-031500-a1b2c3',
-      startedAtMs: Date.UTC(2026, 10, 30, 3, 15),
-      state: 'done',
-      restorable: true,
-      files: [
-        { path: '/etc/postfix/main.cf', action: 'restore', diff: '' },
-        { path: '/etc/postfix/homemail_client_allow', action: 'remove', diff: '' },
-      ],
-      packages: [],
-    },
-  ],
-};
 
 describe('CLI language', () => {
   it('follows LC_ALL, then LC_MESSAGES, then LANG', () => {
@@ -34,10 +18,11 @@ describe('CLI language', () => {
   });
 
   it('lists backups in Japanese under LANG=ja_JP.UTF-8', () => {
-    expect(backupLines(list, cliText({ LANG: 'ja_JP.UTF-8' }))).toEqual([
-      '20261130-031500-a1b2c3  2026-11-30 03:15 UTC  [適用中]  /etc/postfix/main.cf, /etc/postfix/homemail_client_allow (この変更で作成)',
+    expect(backupLines(backupList, cliText({ LANG: 'ja_JP.UTF-8' }))).toEqual([
+      '20261130-031500-a1b2c3  2026-11-30 03:15 UTC  [適用中]  /etc/postfix/main.cf, /etc/postfix/homemail_client_allow (この変更で作成), /etc/dkimkeys/202611.private (この変更で作成), この変更でインストールしたパッケージを削除します: opendkim',
+      '20261129-120000-000000  2026-11-29 12:00 UTC  [元に戻し済み]  /etc/opendkim.conf',
     ]);
-    expect(backupLines(list, cliText({ LANG: 'en_US.UTF-8' }))[0]).toContain('[in place]');
+    expect(backupLines(backupList, cliText({ LANG: 'en_US.UTF-8' }))[0]).toContain('[in place]');
     expect(backupLines({ root: '/var/backups/homemail', backups: [] }, cliText({ LANG: 'ja_JP.UTF-8' }))).toEqual(['Homemail はまだこのサーバーを変更していません。戻すものはありません。']);
   });
 

@@ -24,12 +24,11 @@ import { checkLines } from '../../../shared/i18n/checkLines.js';
 import { checkText, summarize, type Check } from '../../../shared/checks.js';
 import type { VerifyReport } from '../../../shared/contract/verify.js';
 import type { InboundReport } from '../../../shared/inbound.js';
-import type { Plan } from '../../../shared/plan.js';
 import type { ReportsResult } from '../../../shared/reports.js';
 import type { TargetStatus, WatchRunResult } from '../../../shared/watch.js';
 import { runCliCaptured } from '../../support/cli.js';
 import { englishSentences } from '../../support/englishSentences.js';
-import { inspection } from '../renderer/fixtures.js';
+import { deadListPlan, inspection } from '../renderer/fixtures.js';
 
 const JA = { LANG: 'ja_JP.UTF-8', SSH_AUTH_SOCK: '' };
 const EN = { LANG: 'C', SSH_AUTH_SOCK: '' };
@@ -65,29 +64,7 @@ const verifyReport: VerifyReport = {
   timing: { queries: 12, wallMs: 340, slowestQueryMs: 80 } as VerifyReport['timing'],
 };
 
-const plan: Plan = {
-  host: 'mail.example.jp',
-  domain: 'example.jp',
-  changed: true,
-  backedUp: ['/etc/postfix/main.cf'],
-  notes: [],
-  opendkimSocket: 'local:/run/opendkim/opendkim.sock',
-  milter: 'unix:/run/opendkim/opendkim.sock',
-  interrupted: [],
-  files: [
-    {
-      path: '/etc/postfix/main.cf',
-      kind: 'modify',
-      owner: 'root',
-      group: 'root',
-      mode: '0644',
-      secret: false,
-      diff: '-smtpd_milters =\n+smtpd_milters = unix:/run/opendkim/opendkim.sock\n',
-      why: { key: 'inboundMainCfLists', params: { zones: 'all.rbl.jp' }, text: 'Postfix: remove the dead DNS lists all.rbl.jp.' },
-    },
-  ],
-  commands: [{ kind: 'validate', command: 'postfix check', words: { key: 'validatePostfix', params: {}, text: 'Check the Postfix configuration (postfix check, postconf warnings).' } }],
-};
+const plan = deadListPlan({ opendkimSocket: 'local:/run/opendkim/opendkim.sock', milter: 'unix:/run/opendkim/opendkim.sock' });
 
 const inbound: InboundReport = {
   blocklists: [

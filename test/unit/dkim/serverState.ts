@@ -14,10 +14,11 @@ export const BOOKWORM_OPENDKIM = {
 };
 const bookworm = PLATFORMS.find((p) => p.id === 'debian-12')!;
 
-function file(path: string, content: string | null, secret = false): RemoteFile {
+/** A file as the state read reports it; a secret one is root-only and its content is not read. */
+export function remoteFile(path: string, content: string | null, secret = false): RemoteFile {
   return content === null
     ? { path, exists: false, owner: null, group: null, mode: null, mtime: 0, sha256: null, content: null }
-    : { path, exists: true, owner: 'root', group: 'root', mode: '644', mtime: 1, sha256: sha256(content), content: secret ? null : content };
+    : { path, exists: true, owner: 'root', group: 'root', mode: secret ? '600' : '644', mtime: 1, sha256: sha256(content), content: secret ? null : content };
 }
 
 export function debianState(overrides: Record<string, string | null> = {}, extra: Partial<ServerState> = {}): ServerState {
@@ -29,7 +30,7 @@ export function debianState(overrides: Record<string, string | null> = {}, extra
     ...overrides,
   };
   const files = new Map<string, RemoteFile>();
-  for (const [path, content] of Object.entries(contents)) files.set(path, file(path, content, path.endsWith('.private')));
+  for (const [path, content] of Object.entries(contents)) files.set(path, remoteFile(path, content, path.endsWith('.private')));
   return {
     os: { id: 'debian', versionId: '12', versionCodename: 'bookworm', prettyName: 'Debian GNU/Linux 12 (bookworm)', idLike: [] },
     platform: bookworm,

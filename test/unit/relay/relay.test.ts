@@ -7,7 +7,8 @@ import { sha256 } from '../../../main/server/engine/changeSet.js';
 import { buildPlan } from '../../../main/server/engine/planView.js';
 import { formatPlan } from '../../../main/cli/planText.js';
 import { cliText } from '../../../main/cli/language.js';
-import type { RemoteFile, ServerState } from '../../../main/server/engine/state.js';
+import type { ServerState } from '../../../main/server/engine/state.js';
+import { remoteFile } from '../dkim/serverState.js';
 import { readMainCf } from '../../../main/server/config/mainCf.js';
 import { PLATFORMS } from '../../../main/server/platform/platforms.js';
 import { checkRelayPassword, checkRelayUser, parseRelayTarget, presetForHost, RELAY_PRESETS } from '../../../shared/relay.js';
@@ -18,12 +19,6 @@ import { normalizeDomain } from '../../../shared/validation/domain.js';
 const MAIN_CF = readFileSync(new URL('../dkim/fixtures/debian-main.cf', import.meta.url), 'utf8');
 const PASSWORD = 'relay Pa55:word';
 const bookworm = PLATFORMS.find((p) => p.id === 'debian-12')!;
-
-function file(path: string, content: string | null, secret = false): RemoteFile {
-  return content === null
-    ? { path, exists: false, owner: null, group: null, mode: null, mtime: 0, sha256: null, content: null }
-    : { path, exists: true, owner: 'root', group: 'root', mode: secret ? '600' : '644', mtime: 1, sha256: sha256(content), content: secret ? null : content };
-}
 
 function state(main = MAIN_CF, table: string | null = null, packages: Record<string, boolean> = { postfix: true, 'libsasl2-modules': true }): ServerState {
   return {
@@ -40,8 +35,8 @@ function state(main = MAIN_CF, table: string | null = null, packages: Record<str
     postconfWarnings: '',
     users: ['root'],
     files: new Map([
-      ['/etc/postfix/main.cf', file('/etc/postfix/main.cf', main)],
-      ['/etc/postfix/sasl_passwd', file('/etc/postfix/sasl_passwd', table, true)],
+      ['/etc/postfix/main.cf', remoteFile('/etc/postfix/main.cf', main)],
+      ['/etc/postfix/sasl_passwd', remoteFile('/etc/postfix/sasl_passwd', table, true)],
     ]),
     dirs: new Map(),
     journals: [],
@@ -118,7 +113,7 @@ describe('relay change set', () => {
   it('remove: relayhost and SASL off, TLS back to may, the table and its .db deleted, no relay health check', () => {
     const relayed = computeRelayChanges(state(), settings).files.find((f) => f.path === '/etc/postfix/main.cf')?.content ?? '';
     const relayedState = state(relayed, passwordTable(target, 'home-user', PASSWORD));
-    relayedState.files.set('/etc/postfix/sasl_passwd.db', file('/etc/postfix/sasl_passwd.db', 'binary', true));
+    relayedState.files.set('/etc/postfix/sasl_passwd.db', remoteFile('/etc/postfix/sasl_passwd.db', 'binary', true));
     const changes = computeRelayChanges(relayedState, { kind: 'remove' });
     const values = readMainCf(changes.files.find((f) => f.path === '/etc/postfix/main.cf')?.content ?? '');
     expect(values.get('relayhost')).toBe('');

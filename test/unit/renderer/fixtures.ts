@@ -1,5 +1,7 @@
 import type { DkimKeyInfo } from '../../../shared/contract/records.js';
 import type { Inspection } from '../../../shared/inspection.js';
+import type { BackupList } from '../../../shared/backups.js';
+import type { Plan } from '../../../shared/plan.js';
 
 /** A real 2048-bit RSA public key (SPKI, base64): the record builder checks p=. */
 export const RSA_PUBLIC_KEY =
@@ -56,3 +58,51 @@ export function inspection(overrides: Partial<Inspection> = {}): Inspection {
     ...overrides,
   };
 }
+
+/** The inbound plan that removes a dead DNS blocklist (all.rbl.jp) from main.cf: one file, one check. */
+export function deadListPlan(overrides: Partial<Plan> = {}): Plan {
+  return {
+    host: 'mail.example.jp',
+    domain: 'example.jp',
+    changed: true,
+    files: [
+      {
+        path: '/etc/postfix/main.cf',
+        kind: 'modify',
+        owner: 'root',
+        group: 'root',
+        mode: '0644',
+        secret: false,
+        diff: '--- a/etc/postfix/main.cf\n+++ b/etc/postfix/main.cf\n-smtpd_client_restrictions = permit_mynetworks, reject_rbl_client all.rbl.jp\n+smtpd_client_restrictions = permit_mynetworks\n',
+        why: { key: 'inboundMainCfLists', params: { zones: 'all.rbl.jp' }, text: 'Postfix: remove the dead DNS lists all.rbl.jp.' },
+      },
+    ],
+    commands: [{ kind: 'validate', command: 'postfix check', words: { key: 'validatePostfix', params: {}, text: 'Check the Postfix configuration (postfix check, postconf warnings).' } }],
+    backedUp: ['/etc/postfix/main.cf'],
+    notes: [],
+    opendkimSocket: '',
+    milter: '',
+    interrupted: [],
+    ...overrides,
+  };
+}
+
+/** Backups as `listBackups` returns them: one in place (a main.cf edit, a created list and a created private key), one already restored. */
+export const backupList: BackupList = {
+  root: '/var/backups/homemail',
+  backups: [
+    {
+      id: '20261130-031500-a1b2c3',
+      startedAtMs: Date.UTC(2026, 10, 30, 3, 15),
+      state: 'done',
+      restorable: true,
+      files: [
+        { path: '/etc/postfix/main.cf', action: 'restore', diff: '@@ -1 +1 @@\n-smtpd_client_restrictions = permit_mynetworks\n+smtpd_client_restrictions = permit_mynetworks, reject_rbl_client all.rbl.jp\n' },
+        { path: '/etc/postfix/homemail_client_allow', action: 'remove', diff: '' },
+        { path: '/etc/dkimkeys/202611.private', action: 'remove', diff: null },
+      ],
+      packages: ['opendkim'],
+    },
+    { id: '20261129-120000-000000', startedAtMs: Date.UTC(2026, 10, 29, 12), state: 'restored', restorable: false, files: [{ path: '/etc/opendkim.conf', action: 'restore', diff: '' }], packages: [] },
+  ],
+};

@@ -3,16 +3,15 @@
 // bridge: what they show and which calls they make. The real back end is in the e2e suite.
 import { fireEvent, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type { BackupList } from '../../../shared/backups.js';
 import type { InboundReport } from '../../../shared/inbound.js';
-import type { ApplyResult, Plan } from '../../../shared/plan.js';
+import type { ApplyResult } from '../../../shared/plan.js';
 import { HostKeyChanged } from '../../../renderer/src/components/HostKeyChanged.js';
 import { ChangesPage } from '../../../renderer/src/pages/ChangesPage.js';
 import { allowEntries, InboundStep } from '../../../renderer/src/steps/InboundStep.js';
 import { useKeyedText } from '../../../renderer/src/text.js';
 import { checkText } from '../../../shared/checks.js';
 import { calls, fake, ok, useFakeBridgeInEachTest } from './fakeBridge.js';
-import { inspection } from './fixtures.js';
+import { backupList, deadListPlan, inspection } from './fixtures.js';
 import { renderStep } from './render.js';
 
 const sessionId = 'session-0123456789abcdef';
@@ -44,29 +43,7 @@ const report: InboundReport = {
   roundTrips: 2,
 };
 
-const plan: Plan = {
-  host: 'mail.example.jp',
-  domain: 'example.jp',
-  changed: true,
-  files: [
-    {
-      path: '/etc/postfix/main.cf',
-      kind: 'modify',
-      owner: 'root',
-      group: 'root',
-      mode: '0644',
-      secret: false,
-      diff: '--- a/etc/postfix/main.cf\n+++ b/etc/postfix/main.cf\n-smtpd_client_restrictions = permit_mynetworks, reject_rbl_client all.rbl.jp\n+smtpd_client_restrictions = permit_mynetworks\n',
-      why: { key: 'inboundMainCfLists', params: { zones: 'all.rbl.jp' }, text: 'Postfix: remove the dead DNS lists all.rbl.jp.' },
-    },
-  ],
-  commands: [{ kind: 'validate', command: 'postfix check', words: { key: 'validatePostfix', params: {}, text: 'Check the Postfix configuration (postfix check, postconf warnings).' } }],
-  backedUp: ['/etc/postfix/main.cf'],
-  notes: [],
-  opendkimSocket: '',
-  milter: '',
-  interrupted: [],
-};
+const plan = deadListPlan();
 
 const applied: ApplyResult = { changed: true, backupId: '20261130-031500-a1b2c3', plan, warnings: [], interrupted: [], log: [{ stage: 'done', status: 'ok', text: 'Applied; backup 20261130-031500-a1b2c3' }], roundTrips: 3 };
 
@@ -120,27 +97,10 @@ describe('inbound step', () => {
   });
 });
 
-const backups: BackupList = {
-  root: '/var/backups/homemail',
-  backups: [
-    {
-      id: '20261130-031500-a1b2c3',
-      startedAtMs: Date.UTC(2026, 10, 30, 3, 15),
-      state: 'done',
-      restorable: true,
-      files: [
-        { path: '/etc/postfix/main.cf', action: 'restore', diff: '@@ -1 +1 @@\n-smtpd_client_restrictions = permit_mynetworks\n+smtpd_client_restrictions = permit_mynetworks, reject_rbl_client all.rbl.jp\n' },
-        { path: '/etc/dkimkeys/202611.private', action: 'remove', diff: null },
-      ],
-      packages: ['opendkim'],
-    },
-    { id: '20261129-120000-000000', startedAtMs: Date.UTC(2026, 10, 29, 12), state: 'restored', restorable: false, files: [{ path: '/etc/opendkim.conf', action: 'restore', diff: '' }], packages: [] },
-  ],
-};
 
 describe('changes made page', () => {
   it('lists the backups, reviews a restore and restores only after confirmation', async () => {
-    fake('listBackups', () => ok(backups));
+    fake('listBackups', () => ok(backupList));
     fake('rollbackChanges', () => ok({ backupId: '20261130-031500-a1b2c3', restored: true as const, interrupted: [] }));
     await renderStep(<ChangesPage sessionId={sessionId} />, { values: { sessionId, sshTarget: 'admin@mail.example.jp' } });
     const entries = await screen.findAllByRole('listitem', { name: undefined });
