@@ -4,7 +4,7 @@
  * presents, and a relay already configured. Pure data; each finding is also a `Check` so
  * the CLI, --json and the wizard say the same sentence (keys under `checks.`).
  */
-import type { Check, CheckStatus } from './checks.js';
+import type { Check, CheckStatus, CheckText } from './checks.js';
 
 /** `unknown` = cannot tell (no DNS, no network, no dig), never a guess. */
 export type Port25Status = 'open' | 'blocked' | 'unknown';
@@ -40,7 +40,7 @@ export interface PolicyListFinding {
   address: string | null;
   /** The list's answers for the address (127.0.0.10 = PBL, ISP-maintained; 127.0.0.11 = PBL, Spamhaus-maintained). */
   answers: string[];
-  /** Why it cannot tell (the list refused the resolver: 127.255.255.x; no answer; IPv6). */
+  /** Why it cannot tell (no-address; refused: the list refused the resolver, 127.255.255.x; no-answer:STATUS). IPv6 is asked in nibble form. */
   reason: string | null;
 }
 
@@ -163,6 +163,8 @@ export interface RequirementRow {
   /** The checks it was judged from (ids), and what they found, in English. */
   basis: string[];
   found: string;
+  /** Why, as sentences of the catalogs (`checks.` keys): e.g. SPF judged for the relay's addresses. */
+  reasons: CheckText[];
 }
 
 export interface RequirementsReport {

@@ -2,7 +2,9 @@
  * Parsers for the TXT records verify reads: DKIM key records (RFC 6376 §3.6.1), DMARC
  * (RFC 7489 §6.3) and SPF (RFC 7208 §4.6, §5). Pure: also used by the renderer.
  */
+import { reverseName } from '../records/mxPtr.js';
 import { isSpfLookupTerm, isSpfRecord, parseSpfTerm, type SpfTerm } from '../records/spf.js';
+import { parseIpAddress } from '../validation/ip.js';
 
 export type { SpfTerm };
 
@@ -213,7 +215,13 @@ export function classifyBlocklistAnswer(addresses: readonly string[]): Blocklist
   return listed ? { kind: 'listed', codes } : { kind: 'odd', codes };
 }
 
-/** The DNSBL query name of an IPv4 address (`1.2.0.192.zen.spamhaus.org`). */
-export function blocklistQueryName(ipv4: string, list: string): string {
-  return `${ipv4.split('.').reverse().join('.')}.${list}`;
+/**
+ * The DNSBL query name of an address, in the reverse-DNS form (RFC 5782 §2.1, §2.4): IPv4's
+ * octets reversed (`1.2.0.192.zen.spamhaus.org`), IPv6's 32 nibbles reversed, as Spamhaus
+ * documents its IPv6 queries (the ip6.arpa form without `ip6.arpa`).
+ */
+export function blocklistQueryName(address: string, list: string): string {
+  const parsed = parseIpAddress(address);
+  const reversed = parsed.ok ? reverseName(parsed.value).replace(/\.(?:in-addr|ip6)\.arpa$/, '') : address.split('.').reverse().join('.');
+  return `${reversed}.${list}`;
 }

@@ -8,10 +8,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutboundReport } from '../../shared/outbound.js';
+import { checkRequirements } from '../../main/services/outbound/checkRequirements.js';
 import { checkOutbound } from '../../main/services/outbound/outbound.js';
 import type { SshSession } from '../../main/services/ssh/session.js';
 import { runCliCaptured } from '../support/cli.js';
-import { echoFor, startOutboundWorld, type OutboundWorld } from './outboundWorld.js';
+import { echoFor, PBL_IPV6, startOutboundWorld, type OutboundWorld } from './outboundWorld.js';
 import { connectAdmin } from './session.js';
 import { hostSkipReason, resetHost, type TestHost } from './testHost.js';
 
@@ -91,6 +92,13 @@ describe.skipIf(skip !== null)(suite('homemail outbound on the test host'), () =
     const refused = await check('open.example.test', 'whoami-refused');
     expect(refused.policyListed).toMatchObject({ status: 'unknown', reason: 'refused' });
     expect(status(refused, 'policy')).toBe('unknown');
+  });
+
+  it('an IPv6 public address is looked up by its nibble name through the server\'s resolver (PBL 127.0.0.11)', async () => {
+    const v6 = await check('open.example.test', 'whoami-v6');
+    expect(v6.publicAddress).toBe(PBL_IPV6);
+    expect(v6.policyListed).toMatchObject({ status: 'listed', address: PBL_IPV6, answers: ['127.0.0.11'] });
+    expect(status(v6, 'policy')).toBe('fail');
   });
 
   it('certificates: snake-oil warns; right name passes; wrong name, 5 days left and a missing intermediate fail', async () => {
@@ -173,11 +181,18 @@ describe.skipIf(skip !== null)(suite('homemail outbound on the test host'), () =
       const without = await checkOutbound(session, { echoes: echoFor(host, 'whoami-own'), seconds: 3, mailDomain: 'example.test', resolvers });
       expect(without.relaySpf).toMatchObject({ relayHost: relay.name, include: 'unknown', status: 'unknown', reason: 'addresses-not-passing', addresses: [{ address: relay.address, verdict: 'fail' }] });
       expect(status(without, 'relay.spf')).toBe('unknown');
+      // The checklist judges SPF for the relay: the server's own 127.0.0.1 passes ("mx"), yet mail leaves through the relay.
+      const requirements = () => checkRequirements({ domain: 'example.test', dkim: [], addresses: [], resolvers, session, outbound: { echoes: echoFor(host, 'whoami-own'), seconds: 3 } });
+      const spfRow = (report: Awaited<ReturnType<typeof requirements>>) => report.rows.find((r) => r.id === 'outlook.spf');
+      const unknownRow = spfRow(await requirements());
+      expect(unknownRow).toMatchObject({ status: 'unknown', basis: ['spf', 'relay.spf'] });
+      expect(unknownRow?.reasons.map((r) => r.key)).toEqual(['reqSpfViaRelay', 'outRelaySpfCannotTell']);
       await host.setRecords('example.test', [`@ IN TXT "v=spf1 mx ip4:${relay.address} -all"`]);
       // No mail domain given: the server's mydomain (Postfix's default from myhostname mail.example.test).
       const withAddress = await checkOutbound(session, { echoes: echoFor(host, 'whoami-own'), seconds: 3, resolvers });
       expect(withAddress.relaySpf).toMatchObject({ domain: 'example.test', status: 'pass', reason: 'addresses-pass', addresses: [{ address: relay.address, verdict: 'pass' }] });
       expect(status(withAddress, 'relay.spf')).toBe('pass');
+      expect(spfRow(await requirements())).toMatchObject({ status: 'pass', basis: ['spf', 'relay.spf'] });
     } finally {
       await host.runAsRoot("postconf -e 'relayhost ='");
     }

@@ -7,6 +7,9 @@ import type { TestHost } from './testHost.js';
 /** 127.0.0.66: nothing on 25 (the connection is reset), a greeting on 587. 127.0.0.67: 25 accepts and says nothing, 587 greets. */
 export const BLOCKED_MX = '127.0.0.66';
 export const SILENT_MX = '127.0.0.67';
+/** A documentation-range IPv6 "public address" and its zen query name (32 nibbles, reversed). */
+export const PBL_IPV6 = '2001:db8::a:44';
+const PBL_IPV6_NIBBLES = '4.4.0.0.a.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2';
 
 export interface OutboundWorld {
   close(): Promise<void>;
@@ -47,12 +50,15 @@ export async function startOutboundWorld(host: TestHost, extraRecords: readonly 
     'whoami-own IN A 127.0.0.1',
     'whoami-pbl IN A 127.0.0.44',
     'whoami-refused IN A 127.0.0.45',
+    // An IPv6 public address (TXT, as Google's echo answers): PBL-listed in the stand-in zen.
+    `whoami-v6 IN TXT "${PBL_IPV6}"`,
     'p44-ipngn0101.dynamic IN A 127.0.0.44',
     ...extraRecords,
   ]);
   await host.setRecords('0.0.127.in-addr.arpa', ['44 IN PTR p44-ipngn0101.dynamic.example.test.']);
   // RFC 5782 test point, a PBL listing (127.0.0.10) and a refusal (what Spamhaus answers public resolvers).
-  await host.setRecords('zen.spamhaus.org', ['2.0.0.127 IN A 127.0.0.2', '44.0.0.127 IN A 127.0.0.10', '45.0.0.127 IN A 127.255.255.254']);
+  // The IPv6 entry is the nibble name Spamhaus documents for IPv6 queries (written out here, not computed).
+  await host.setRecords('zen.spamhaus.org', ['2.0.0.127 IN A 127.0.0.2', '44.0.0.127 IN A 127.0.0.10', '45.0.0.127 IN A 127.255.255.254', `${PBL_IPV6_NIBBLES} IN A 127.0.0.11`]);
   return {
     close: async () => {
       await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
@@ -61,6 +67,6 @@ export async function startOutboundWorld(host: TestHost, extraRecords: readonly 
 }
 
 /** The echo stand-in for the test DNS server: answers the server's "public address". */
-export function echoFor(host: TestHost, name: 'whoami-own' | 'whoami-pbl' | 'whoami-refused') {
-  return [{ server: host.dns.address, name: `${name}.example.test`, type: 'A' as const, label: `${name} (test DNS)` }];
+export function echoFor(host: TestHost, name: 'whoami-own' | 'whoami-pbl' | 'whoami-refused' | 'whoami-v6') {
+  return [{ server: host.dns.address, name: `${name}.example.test`, type: name === 'whoami-v6' ? ('TXT' as const) : ('A' as const), label: `${name} (test DNS)` }];
 }

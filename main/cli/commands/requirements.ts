@@ -14,7 +14,10 @@ export function formatRequirements(rows: readonly RequirementRow[], text: CliTex
   for (const receiver of ['gmail', 'yahoo', 'outlook'] as const) {
     const own = rows.filter((r) => r.receiver === receiver);
     lines.push(`${text.t(`requirements.receiver.${receiver}`)} — ${text.t('requirements.source')}: ${own[0]?.source ?? ''}`);
-    for (const row of own) lines.push(`  ${marks[row.status]} [${text.t(`verify.status.${row.status}`)}] ${text.t(`requirements.rules.${row.id}`)} (${text.t(`requirements.scope.${row.scope}`)})`);
+    for (const row of own) {
+      lines.push(`  ${marks[row.status]} [${text.t(`verify.status.${row.status}`)}] ${text.t(`requirements.rules.${row.id}`)} (${text.t(`requirements.scope.${row.scope}`)})`);
+      for (const reason of row.reasons) lines.push(`      ${text.keyed('checks', reason)}`);
+    }
     lines.push('');
   }
   return lines;

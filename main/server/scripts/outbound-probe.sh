@@ -61,6 +61,29 @@ dns() {
   printf '%s %s' "$st" "$ans"
 }
 
+# nibbles ADDR: an IPv6 address's 32 hex digits in reverse order, dot-separated (its ip6.arpa
+# name without ip6.arpa): how Spamhaus documents IPv6 queries of its lists
+# (docs.spamhaus.com, "DQS Requests", Queries for IPv6 addresses). Fails on anything else.
+nibbles() {
+  local head tail hex='' g i out=''
+  local -a h=() t=()
+  case $1 in *::*) head=${1%%::*} tail=${1#*::} ;; *) head=$1 tail='' ;; esac
+  [ -z "$head" ] || IFS=: read -ra h <<<"$head"
+  [ -z "$tail" ] || IFS=: read -ra t <<<"$tail"
+  [[ $1 == *::* ]] || [ ${#h[@]} -eq 8 ] || return 1
+  for g in "${h[@]}" -- "${t[@]}"; do
+    if [ "$g" = -- ]; then
+      for ((i = ${#h[@]} + ${#t[@]}; i < 8; i++)); do hex+=0000; done
+      continue
+    fi
+    [[ $g =~ ^[0-9a-fA-F]{1,4}$ ]] || return 1
+    hex+=$(printf '%04x' "0x$g")
+  done
+  [ ${#hex} -eq 32 ] || return 1
+  for ((i = 31; i >= 0; i--)); do out+="${hex:i:1}."; done
+  printf '%s' "${out%.}"
+}
+
 # port HOST PORT: connect, read the greeting, say QUIT.
 port() {
   local out rc result
@@ -138,9 +161,13 @@ if [ -n "$public" ]; then
   read -r st rest <<<"$(dns PTR "$public")"
   printf 'ptr %s %s %s\n' "$public" "$st" "$rest"
   for n in $rest; do names+=("${n%.}"); done
+  # The list's own name for the address, then its RFC 5782 IPv4 test entries (listed / not).
+  own=''
   case $public in
-    *.*.*.*) IFS=. read -r a b c d <<<"$public"; sh -c "$dnsbl_script" homemail-dnsbl "$d.$c.$b.$a.$policy_zone" "2.0.0.127.$policy_zone" "1.0.0.127.$policy_zone" ;;
+    *:*) own=$(nibbles "$public") || own='' ;;
+    *.*.*.*) IFS=. read -r a b c d <<<"$public"; own=$d.$c.$b.$a ;;
   esac
+  [ -z "$own" ] || sh -c "$dnsbl_script" homemail-dnsbl "$own.$policy_zone" "2.0.0.127.$policy_zone" "1.0.0.127.$policy_zone"
 fi
 printf '%s\n' "${names[@]}" | sort -u | while read -r n; do
   [ -n "$n" ] || continue

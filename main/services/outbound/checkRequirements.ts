@@ -19,7 +19,7 @@ export interface RequirementsOptions {
 
 /** The sender-requirements checklist: outbound's server checks (when connected), then verify's DNS checks. */
 export async function checkRequirements(options: RequirementsOptions): Promise<RequirementsReport & { outbound: OutboundReport | null }> {
-  const outbound = options.session ? await checkOutbound(options.session, { mailDomain: options.domain, ...options.outbound, ...(options.signal ? { signal: options.signal } : {}) }) : null;
+  const outbound = options.session ? await checkOutbound(options.session, { mailDomain: options.domain, resolvers: options.resolvers, ...options.outbound, ...(options.signal ? { signal: options.signal } : {}) }) : null;
   const found = outbound && outbound.publicAddress !== 'unknown' ? [outbound.publicAddress] : [];
   const addresses = [...new Set([...options.addresses, ...found])];
   const verify = await verifyDns({

@@ -88,7 +88,8 @@ export function judgePolicyList(address: string | null, zone: string, probes: Re
   const base = { zone, address, answers: [] as string[] };
   if (address === null) return { ...base, status: 'unknown', reason: 'no-address' };
   const parsed = parseIpAddress(address);
-  if (!parsed.ok || parsed.value.version !== 4) return { ...base, status: 'unknown', reason: 'ipv6' };
+  if (!parsed.ok) return { ...base, status: 'unknown', reason: 'no-address' };
+  // IPv6 is asked in the nibble form; the list's IPv4 test entry still says whether it answers here.
   const own = probes.get(blocklistQueryName(parsed.value.address, zone).toLowerCase());
   const testPoint = probes.get(`2.0.0.127.${zone}`.toLowerCase());
   const answers = own?.answers ?? [];
@@ -116,7 +117,6 @@ function policyCheck(finding: PolicyListFinding): Check {
   if (finding.status === 'not-listed') return makeCheck({ ...base, status: 'pass', found: checkText('outPolicyNotListed', { zone, address: address ?? '' }) });
   const reason = finding.reason ?? '';
   if (reason === 'no-address') return makeCheck({ ...base, status: 'unknown', found: checkText('outPolicyNoAddress') });
-  if (reason === 'ipv6') return makeCheck({ ...base, status: 'unknown', found: checkText('outPolicyIpv6', { address: address ?? '' }) });
   if (reason === 'refused') return makeCheck({ ...base, status: 'unknown', found: checkText('outPolicyRefused', { zone, codes }), fix: checkText('outPolicyFixRefused') });
   return makeCheck({ ...base, status: 'unknown', found: checkText('outPolicyNoAnswer', { zone, status: reason.replace(/^no-answer:/, '') }) });
 }

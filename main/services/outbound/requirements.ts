@@ -1,4 +1,4 @@
-import type { Check, CheckStatus } from '../../../shared/checks.js';
+import { checkText, type Check, type CheckStatus, type CheckText } from '../../../shared/checks.js';
 import type { OutboundReport, Receiver, RequirementRow, RequirementStatus } from '../../../shared/outbound.js';
 import type { VerifyReport } from '../../../shared/contract/verify.js';
 
@@ -26,11 +26,13 @@ export interface RequirementFacts {
   reverseDns: RequirementStatus;
   tls: RequirementStatus;
   /** The check ids each fact came from, and what they found (English). */
-  basis: Record<keyof Omit<RequirementFacts, 'basis' | 'found'>, string[]>;
-  found: Record<keyof Omit<RequirementFacts, 'basis' | 'found'>, string>;
+  basis: Record<Fact, string[]>;
+  found: Record<Fact, string>;
+  /** Why, as sentences of the catalogs (`checks.` keys): what a fact was judged for (the relay's addresses or the server's own). */
+  reasons: Record<Fact, CheckText[]>;
 }
 
-type Fact = keyof Omit<RequirementFacts, 'basis' | 'found'>;
+type Fact = 'spf' | 'dkim' | 'dmarcRecord' | 'aligned' | 'reverseDns' | 'tls';
 
 function fromStatuses(statuses: readonly CheckStatus[]): RequirementStatus {
   if (statuses.length === 0) return 'unknown';
@@ -46,11 +48,33 @@ function describe(checks: readonly Check[]): string {
   return checks.map((c) => `${c.title.text}: ${c.status}${c.found ? ` (${c.found.text})` : ''}`).join('; ') || 'not checked';
 }
 
+/**
+ * Which SPF checks say whether SPF authenticates the mail, and why. With a relay (relayhost),
+ * the mail reaches receivers from the relay's addresses: its relay.spf finding counts, and
+ * the server's own public address does not (verify evaluated it only because it was found).
+ */
+function spfBasis(vchecks: readonly Check[], outbound: OutboundReport | null): { checks: Check[]; reasons: CheckText[] } {
+  const relaySpf = outbound?.relaySpf ?? null;
+  const own = outbound && outbound.publicAddress !== 'unknown' ? `spf.eval:${outbound.publicAddress}` : null;
+  const domainChecks = vchecks.filter((c) => c.id === 'spf' || c.id.startsWith('spf.eval:'));
+  if (relaySpf === null) {
+    const reasons = own !== null && domainChecks.some((c) => c.id === own) ? [checkText('reqSpfDirect', { address: outbound?.publicAddress ?? '' })] : [];
+    return { checks: domainChecks, reasons };
+  }
+  const relayCheck = outbound?.checks.find((c) => c.id === 'relay.spf');
+  const viaRelay = checkText('reqSpfViaRelay', { relay: relaySpf.relayHost, domain: relaySpf.domain });
+  return {
+    checks: [...domainChecks.filter((c) => c.id !== own), ...(relayCheck ? [relayCheck] : [])],
+    reasons: [viaRelay, ...(relayCheck?.found ? [relayCheck.found] : [])],
+  };
+}
+
 /** Facts from verify's checks and (when the server was asked) outbound's. */
 export function requirementFacts(verify: VerifyReport | null, outbound: OutboundReport | null): RequirementFacts {
   const vchecks = verify?.checks ?? [];
   const pick = (ids: (id: string) => boolean, from: readonly Check[]) => from.filter((c) => ids(c.id));
-  const spfChecks = pick((id) => id === 'spf' || id.startsWith('spf.eval:'), vchecks);
+  const spfJudged = spfBasis(vchecks, outbound);
+  const spfChecks = spfJudged.checks;
   const dkimChecks = pick((id) => id.startsWith('dkim:'), vchecks);
   const dmarcChecks = pick((id) => id === 'dmarc', vchecks);
   // Reverse DNS: the server's own view when asked, else verify's PTR checks of the given addresses.
@@ -77,6 +101,7 @@ export function requirementFacts(verify: VerifyReport | null, outbound: Outbound
       reverseDns: describe(ptrChecks),
       tls: tlsChecks.length === 0 ? 'not checked (no server connection)' : describe(tlsChecks),
     },
+    reasons: { spf: spfJudged.reasons, dkim: [], dmarcRecord: [], aligned: spfJudged.reasons, reverseDns: [], tls: [] },
   };
 }
 
@@ -122,6 +147,11 @@ export function judgeRequirements(facts: RequirementFacts): RequirementRow[] {
       source: RECEIVER_SOURCES[rule.receiver],
       basis: [...new Set(rule.facts.flatMap((f) => facts.basis[f]))],
       found: rule.facts.length === 0 ? 'Homemail cannot see this: the receiver reports it to the sender (Postmaster Tools).' : rule.facts.map((f) => facts.found[f]).join(' | '),
+      reasons: uniqueTexts(rule.facts.flatMap((f) => facts.reasons[f])),
     };
   });
+}
+
+function uniqueTexts(texts: readonly CheckText[]): CheckText[] {
+  return [...new Map(texts.map((t) => [t.text, t])).values()];
 }

@@ -5,6 +5,7 @@ import { Busy } from '../components/Busy.js';
 import { CopyButton } from '../components/CopyButton.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { useCall } from '../hooks/useCall.js';
+import { useKeyedText } from '../text.js';
 import { useWizard } from '../wizard/state.js';
 import { verifyInputOf } from './VerifyStep.js';
 
@@ -13,6 +14,7 @@ const icons: Record<RequirementStatus, string> = { pass: '✓', fail: '✗', unk
 
 function Rows({ rows }: { rows: readonly RequirementRow[] }) {
   const { t } = useTranslation();
+  const text = useKeyedText();
   return (
     <table className="requirements">
       <thead>
@@ -32,6 +34,11 @@ function Rows({ rows }: { rows: readonly RequirementRow[] }) {
                 <span aria-hidden="true">{icons[row.status]} </span>
                 {t(`verify.status.${row.status}`)}
               </span>
+              {row.reasons.map((reason) => (
+                <p key={reason.key} className="help reason" data-reason={reason.key}>
+                  {text('checks', reason)}
+                </p>
+              ))}
             </td>
           </tr>
         ))}

@@ -79,9 +79,23 @@ describe('policy list', () => {
     expect(judgePolicyList('203.0.113.5', zone, probes('NOERROR 127.255.255.254', 'NOERROR 127.255.255.254'))).toMatchObject({ status: 'unknown', reason: 'refused' });
     expect(judgePolicyList('203.0.113.5', zone, probes('NXDOMAIN', 'NOERROR 127.255.255.254'))).toMatchObject({ status: 'unknown', reason: 'refused' });
   });
-  it('no address, IPv6, no answer: cannot tell', () => {
+  it('IPv6: the nibble name\'s answer, judged by the same rules (PBL, refused, not listed with the test entry)', () => {
+    const v6 = '5.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2';
+    const probes6 = (own: string, test = 'NOERROR 127.0.0.2') => {
+      const [st = '', ...a] = own.split(' ');
+      const [tst = '', ...ta] = test.split(' ');
+      return new Map([
+        [`${v6}.${zone}`, { status: st, answers: a }],
+        [`2.0.0.127.${zone}`, { status: tst, answers: ta }],
+      ]);
+    };
+    expect(judgePolicyList('2001:db8::5', zone, probes6('NOERROR 127.0.0.11'))).toMatchObject({ status: 'listed', answers: ['127.0.0.11'] });
+    expect(judgePolicyList('2001:db8::5', zone, probes6('NXDOMAIN'))).toMatchObject({ status: 'not-listed' });
+    expect(judgePolicyList('2001:db8::5', zone, probes6('NOERROR 127.255.255.254'))).toMatchObject({ status: 'unknown', reason: 'refused' });
+    expect(judgePolicyList('2001:db8::5', zone, new Map()).reason).toBe('no-answer:TIMEOUT');
+  });
+  it('no address, no answer: cannot tell', () => {
     expect(judgePolicyList(null, zone, new Map()).status).toBe('unknown');
-    expect(judgePolicyList('2001:db8::5', zone, new Map()).reason).toBe('ipv6');
     expect(judgePolicyList('203.0.113.5', zone, probes('SERVFAIL')).reason).toBe('no-answer:SERVFAIL');
   });
 });

@@ -56,6 +56,44 @@ describe('sender requirements', () => {
     expect(status(rows, 'gmail.ptr')).toBe('unknown');
   });
 
+  describe('with a relay, SPF is judged for the relay (relay.spf), not the server\'s own address', () => {
+    const relayOutbound = (relayStatus: CheckStatus, reason: 'include-listed' | 'include-missing' | 'addresses-not-passing') =>
+      ({
+        publicAddress: '203.0.113.5',
+        relaySpf: { domain: 'example.jp', relayHost: 'smtp.relay.example', include: 'unknown', includeListed: null, addresses: [], status: relayStatus, reason },
+        checks: [{ ...check('relay.spf', relayStatus), found: checkText('outRelaySpfNoAddress', { relay: 'smtp.relay.example' }) }, check('tls.outbound', 'pass')],
+      }) as unknown as OutboundReport;
+    // The server's own address fails SPF (mail does not leave from it); only the relay's finding counts.
+    const dnsChecks = [check('spf', 'pass'), check('spf.eval:203.0.113.5', 'fail'), check('dkim:s1', 'fail'), check('dmarc', 'pass')];
+
+    it('pass: the relay is covered, so SPF passes although the server\'s own address would fail', () => {
+      const rows = judgeRequirements(requirementFacts(verify(dnsChecks), relayOutbound('pass', 'include-listed')));
+      expect(status(rows, 'gmail.auth')).toBe('pass');
+      expect(status(rows, 'outlook.spf')).toBe('pass');
+      const row = rows.find((r) => r.id === 'outlook.spf');
+      expect(row?.basis).toEqual(['spf', 'relay.spf']);
+      expect(row?.reasons.map((r) => r.key)).toEqual(['reqSpfViaRelay', 'outRelaySpfNoAddress']);
+      expect(row?.reasons[0]?.params).toEqual({ relay: 'smtp.relay.example', domain: 'example.jp' });
+    });
+    it('fail: the relay\'s include is missing', () => {
+      const rows = judgeRequirements(requirementFacts(verify(dnsChecks), relayOutbound('fail', 'include-missing')));
+      expect(status(rows, 'outlook.spf')).toBe('fail');
+      expect(status(rows, 'gmail.auth')).toBe('fail');
+    });
+    it('cannot tell: the relay documents no include and its host\'s addresses do not pass', () => {
+      const rows = judgeRequirements(requirementFacts(verify(dnsChecks), relayOutbound('unknown', 'addresses-not-passing')));
+      expect(status(rows, 'outlook.spf')).toBe('unknown');
+      expect(status(rows, 'gmail.auth')).toBe('unknown');
+    });
+    it('without a relay the server\'s own address counts, and the row says so', () => {
+      const direct = { publicAddress: '203.0.113.5', relaySpf: null, checks: [check('tls.outbound', 'pass')] } as unknown as OutboundReport;
+      const rows = judgeRequirements(requirementFacts(verify(dnsChecks), direct));
+      expect(status(rows, 'outlook.spf')).toBe('fail');
+      expect(rows.find((r) => r.id === 'outlook.spf')?.reasons).toEqual([checkText('reqSpfDirect', { address: '203.0.113.5' })]);
+      expect(rows.find((r) => r.id === 'gmail.tls')?.reasons).toEqual([]);
+    });
+  });
+
   it('a TLS or PTR failure on the server fails Gmail\'s and Yahoo\'s rules', () => {
     const rows = judgeRequirements(requirementFacts(verify([]), outbound([check('ptr:203.0.113.5', 'fail'), check('tls.outbound', 'fail')])));
     expect(status(rows, 'gmail.tls')).toBe('fail');

@@ -127,4 +127,9 @@ describe('DNS blocklist answers', () => {
   it('reverses the address for the query name', () => {
     expect(blocklistQueryName('192.0.2.10', 'zen.spamhaus.org')).toBe('10.2.0.192.zen.spamhaus.org');
   });
+  it('writes an IPv6 address as its 32 nibbles reversed (Spamhaus\'s documented example)', () => {
+    // docs.spamhaus.com "DQS Requests": 2001:db8:7ca6:22::45 → 5.4.0.0.…8.b.d.0.1.0.0.2.<zone>
+    expect(blocklistQueryName('2001:db8:7ca6:22::45', 'zen.spamhaus.org')).toBe('5.4.0.0.0.0.0.0.0.0.0.0.0.0.0.0.2.2.0.0.6.a.c.7.8.b.d.0.1.0.0.2.zen.spamhaus.org');
+    expect(blocklistQueryName('2001:DB8::A:44', 'zen.example')).toBe('4.4.0.0.a.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.zen.example');
+  });
 });
