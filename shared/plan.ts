@@ -3,6 +3,7 @@
  * Pure data (the renderer imports it). Every sentence has an English `text` for the CLI and a
  * `key` + `params` the wizard translates.
  */
+import type { KeyedText } from './i18n/keyedText.js';
 
 export interface PlanText {
   /** i18n key under `plan.` */
@@ -80,6 +81,8 @@ export interface ApplyProgress {
   stage: ApplyStage | 'gather' | 'send' | 'done';
   status: 'start' | 'ok' | 'failed' | 'info';
   text: string;
+  /** A failure's reason as the server script gave it: a code under `words.serviceErrors.reason` (key '' when it gave plain text). */
+  reason?: KeyedText;
   /** The server's clock (ms since 1970) when it reached this stage, where the server reports it (stage timings, the bench). */
   atMs?: number;
 }
@@ -89,8 +92,8 @@ export interface ApplyResult {
   /** The backup made by this apply; null when nothing changed. */
   backupId: string | null;
   plan: Plan;
-  /** Warnings the server reported (e.g. the signature could not be confirmed from logs). */
-  warnings: string[];
+  /** Warnings the server reported (e.g. the signature could not be confirmed from logs), as codes under `words.serviceErrors.reason`. */
+  warnings: KeyedText[];
   interrupted: InterruptedApply[];
   log: ApplyProgress[];
   roundTrips: number;

@@ -10,6 +10,7 @@ import type { RecordNote, DnsRecord, DkimKeyType, ExistingRecord, SpfLookupAnswe
 import { normalizeDomain } from '../validation/domain.js';
 import { normalizeSelector } from '../validation/selector.js';
 import { parseResolverAddress } from '../verify/resolverAddress.js';
+import type { CheckText } from '../checks.js';
 import { call } from './define.js';
 import { lineText } from './fields.js';
 
@@ -31,8 +32,8 @@ export type Visibility = 'yes' | 'no' | 'unknown';
 
 export interface ServerAnswer {
   server: string;
-  /** What it answered, in short: the key's record, "no record", or why there was no answer. */
-  answer: string;
+  /** What it answered, in short (the key's record, no record, or why there was no answer), as a sentence of `checks.gate*`. */
+  answer: CheckText;
   visible: Visibility;
 }
 
@@ -49,8 +50,8 @@ export interface PublishGateReport {
   /** Every new selector is visible with its key. */
   allVisible: boolean;
   selectors: SelectorVisibility[];
-  /** Set when no server could be asked (no authoritative server found, chosen ones silent). */
-  problem: string | null;
+  /** Set when no server could be asked (no authoritative server found, chosen ones silent), as a sentence of `checks.gate*`. */
+  problem: CheckText | null;
 }
 
 const domainField = z.string().max(1024).transform((value, ctx) => {

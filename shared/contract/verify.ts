@@ -109,6 +109,7 @@ export type SendPath = 'sendmail' | 'smtp';
 export interface DeliveredMessage {
   path: SendPath;
   sent: boolean;
+  /** What the server itself answered (the SMTP reply, sendmail's complaint), as it came; the sentence is the message.sent check's. */
   sendDetail: string;
   /** The delivered copy (headers and body), or null when it did not arrive. */
   message: string | null;

@@ -45,11 +45,17 @@ export function renderKeyed(translator: Translator, namespace: string, item: Key
   return translator.t(key, params);
 }
 
-/** One line of an apply's log: the stage's sentence from the catalog; a server's own reason only where the catalog has none. */
-export function applyLogText(translator: Translator, entry: { stage: string; status: string; text: string }): string {
+/** One line of an apply's log: the stage's sentence from the catalog; a server's own reason (its code's words, else its text) only where the catalog has none. */
+export function applyLogText(translator: Translator, entry: { stage: string; status: string; text: string; reason?: KeyedText }): string {
   const key = `apply.line.${entry.stage}.${entry.status}`;
   if (translator.exists(key)) return translator.t(key);
-  return entry.status === 'failed' || entry.status === 'info' ? entry.text : '';
+  if (entry.status !== 'failed' && entry.status !== 'info') return '';
+  return entry.reason ? serverReasonText(translator, entry.reason) : entry.text;
+}
+
+/** A reason the server script gave (`words.serviceErrors.reason.<code>`), or its text as it came. */
+export function serverReasonText(translator: Translator, reason: KeyedText): string {
+  return renderKeyed(translator, 'words.serviceErrors.reason', reason);
 }
 
 /** What changed between two watch runs (`watch.change.<kind>`), the same for the Status page, the CLI and a desktop notification. */

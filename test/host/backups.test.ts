@@ -12,12 +12,12 @@ import { hostSkipReason, resetHost, type TestHost } from './testHost.js';
 const skip = hostSkipReason();
 const suite = (name: string): string => (skip === null ? name : `${name} — SKIPPED: ${skip}`);
 
-async function cli(host: TestHost, args: string[]): Promise<CliRun> {
+async function cli(host: TestHost, args: string[], env?: NodeJS.ProcessEnv): Promise<CliRun> {
   const dir = mkdtempSync(path.join(tmpdir(), 'hm-backups-'));
   const [command = '', ...rest] = args;
   return runCliCaptured(
     [command, '--ssh', `admin@${host.sshHost}:${host.sshPort}`, '-i', host.users.admin.keyPath, '--password-stdin', '--known-hosts', path.join(dir, 'kh'), '--accept-new-host-key', ...rest],
-    { stdin: `${host.users.admin.password}\n` },
+    { stdin: `${host.users.admin.password}\n`, ...(env ? { env } : {}) },
   );
 }
 
@@ -63,6 +63,17 @@ describe.skipIf(skip !== null)(suite('backups on the test host'), () => {
     const after = await list(host);
     expect(after.backups.map((b) => [b.id, b.state, b.restorable])).toEqual([[backupId, 'restored', false]]);
     expect(after.backups[0]?.files.every((f) => f.diff === '')).toBe(true);
+
+    // Restoring it again is refused: the server says why as a code, each door says it in its language.
+    const again = await cli(host, ['rollback', '--backup', backupId], { LANG: 'ja_JP.UTF-8' });
+    expect(again.code).toBe(1);
+    expect(again.err).toContain(`復元できません: バックアップ ${backupId} はすでに復元済みです。`);
+    const missing = await cli(host, ['rollback', '--backup', '20200101-000000-ffffff', '--json']);
+    expect(missing.code).toBe(1);
+    expect(JSON.parse(missing.out)).toMatchObject({
+      ok: false,
+      error: { code: 'not-found', message: 'Nothing to restore: there is no backup 20200101-000000-ffffff on the server.', sentence: { key: 'nothingToRestore', params: { reason: 'backupNotFound', id: '20200101-000000-ffffff' } } },
+    });
   });
 
   it('never sends a file only its owner may read', async () => {

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDkimKeyFile } from '../../main/services/keys/index.js';
 import { checkDkimPublished } from '../../main/services/verify/publishGate.js';
+import { cliText } from '../../main/cli/language.js';
 import { runCliIn } from './cli.js';
 import { hostSkipReason, resetHost, type TestHost } from './testHost.js';
 
@@ -56,14 +57,15 @@ describe.skipIf(skip !== null)(suite('publish before sign'), () => {
       });
     const missing = await ask();
     expect(missing.selectors[0]).toMatchObject({ name: 'gate1._domainkey.example.test', visible: 'no' });
-    expect(missing.selectors[0]?.servers[0]).toMatchObject({ server: expect.stringMatching(/^ns1\.example\.test/), answer: 'no record' });
+    expect(missing.selectors[0]?.servers[0]).toMatchObject({ server: expect.stringMatching(/^ns1\.example\.test/), answer: { key: 'gateNoRecord', text: 'no record' } });
     // The other key's record under this selector's name: another key is not this one.
     const other = await cli(['records', '--offline', '--domain', 'example.test', '--dkim', `other:${keyFile('other')}`, '--format', 'value']);
     const otherValue = other.stdout.split('\n').find((l) => l.startsWith('other._domainkey'))?.split('\t')[2] ?? '';
     await host.setRecords('example.test', [`gate1._domainkey.example.test. 60 IN TXT ${JSON.stringify(otherValue.slice(0, 250))} ${JSON.stringify(otherValue.slice(250))}`]);
     const wrong = await ask();
     expect(wrong.selectors[0]?.visible).toBe('no');
-    expect(wrong.selectors[0]?.servers[0]?.answer).toBe('a record with another key');
+    expect(wrong.selectors[0]?.servers[0]?.answer).toMatchObject({ key: 'gateOtherKey', text: 'a record with another key' });
+    expect(cliText({ LANG: 'ja_JP.UTF-8' }).keyed('checks', wrong.selectors[0]?.servers[0]?.answer)).toBe('別の鍵のレコードあり');
     await publish('gate1');
     expect((await ask()).allVisible).toBe(true);
     await host.setRecords('example.test', []);

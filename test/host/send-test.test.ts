@@ -90,6 +90,24 @@ describe.skipIf(skip !== null)(suite('send-test'), () => {
     expect(json.messages.every((m) => m.authenticationResults?.startsWith('dkim=none'))).toBe(true);
   });
 
+  it('says why the server refused the SMTP path in the person\'s language (the script\'s reason code, rendered from ja.json)', async () => {
+    // Postfix's smtpd turns every client away; sendmail (pickup) is not asked.
+    const host = await resetHost('fresh');
+    await host.setRecords('example.test', records);
+    const conf = await host.runAsRoot('postconf -e smtpd_client_restrictions=reject && postfix reload');
+    expect(conf.code, conf.stderr).toBe(0);
+    const started = Date.now();
+    const { code, out } = await runCliCaptured(
+      ['send-test', '--ssh', `deploy@${host.sshHost}:${host.sshPort}`, '-i', host.users.deploy.keyPath, '--known-hosts', host.knownHostsPath, '--resolver', `${host.dns.address}:${host.dns.port}`],
+      { env: { LANG: 'ja_JP.UTF-8' } },
+    );
+    expect(code).toBe(1);
+    expect(out).toMatch(/送信できません: 127\.0\.0\.1:25 の SMTP サーバーの応答: 554 5\.7\.1 .*Client host rejected/);
+    expect(out).toContain('送信しました(sendmail が受け付けました)');
+    // the refused path's copy is not waited for (the script waits only for what it handed over)
+    expect(Date.now() - started).toBeLessThan(25_000);
+  });
+
   it('refuses bad input before connecting (exit 2)', async () => {
     expect((await runCliCaptured(['send-test', '--ssh', 'deploy@127.0.0.1:2222', '--to', 'a b;rm'], { env: {} })).code).toBe(2);
     expect((await runCliCaptured(['send-test', '--ssh', 'deploy@127.0.0.1:2222', '--resolver', 'x:y'], { env: {} })).code).toBe(2);

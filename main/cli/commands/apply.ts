@@ -2,6 +2,7 @@ import { applyChanges } from '../../services/dkim/dkim.js';
 import { writeErrorLine, writeJson, writeLine, writeText, type CliIO, type Command } from '../command.js';
 import { connectFromCli } from '../sshOptions.js';
 import { cliText } from '../language.js';
+import { serverReasonText } from '../../../shared/i18n/keyedText.js';
 import { appliedLine, formatPlan, progressLine } from '../planText.js';
 import { changeUsage, readChangeOptions, settingsFor } from './plan.js';
 
@@ -29,7 +30,7 @@ export const applyCommand: Command = {
         return 0;
       }
       writeText(io, formatPlan(result.plan, text));
-      for (const w of result.warnings) writeLine(io, text.t('cli.warning', { text: w }));
+      for (const w of result.warnings) writeLine(io, text.t('cli.warning', { text: serverReasonText(text, w) }));
       writeLine(io, appliedLine(result.backupId, text));
       return 0;
     } finally {

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { HomemailError, keyedError, type ErrorSentence } from '../../../shared/errors.js';
-import { englishCatalog, englishText } from '../../../shared/i18n/english.js';
+import type { KeyedText } from '../../../shared/i18n/keyedText.js';
 import { APPLY_STAGES, type ApplyProgress, type ApplyResult, type ApplyStage, type Plan, type RollbackResult } from '../../../shared/plan.js';
 import { commandLine } from '../../services/ssh/quote.js';
 import type { ExecInput, ExecResult, RemoteSession } from '../../services/ssh/types.js';
 import { transactionScript } from '../scripts/index.js';
+import { scriptReason, scriptReasonText } from '../scripts/reasons.js';
 import { encodeBundle, type TestHook } from './bundle.js';
 import type { ChangeSet } from './changeSet.js';
 import { buildPlan } from './planView.js';
@@ -106,26 +107,10 @@ interface ScriptReport {
   /** The reason as a code with params, when the script gave one. */
   reasonSentence: ErrorSentence | null;
   log: ApplyProgress[];
-  warnings: string[];
+  warnings: KeyedText[];
 }
 
 const isStage = (word: string): word is ApplyStage => (APPLY_STAGES as readonly string[]).includes(word);
-
-/**
- * A reason the server script gave: `code TAB name=value …` (its sentence is
- * `words.serviceErrors.reason.<code>`), or plain text from an older script.
- */
-export function scriptReason(raw: string): { text: string; sentence: ErrorSentence | null } {
-  const [code = '', ...pairs] = raw.split('\t');
-  const word = `words.serviceErrors.reason.${code}`;
-  if (!/^[a-z][A-Za-z]+$/.test(code) || !englishCatalog.exists(word)) return { text: raw, sentence: null };
-  const params: Record<string, string> = {};
-  for (const pair of pairs) {
-    const at = pair.indexOf('=');
-    if (at > 0) params[pair.slice(0, at)] = pair.slice(at + 1);
-  }
-  return { text: englishCatalog.t(word, params), sentence: { key: code, params } };
-}
 
 /** The reason as params of an error sentence: its code as `reason` (a word of serviceErrors) and its own params, or the text as it came. */
 function reasonParams(report: Pick<ScriptReport, 'reason' | 'reasonSentence'>): Record<string, string> {
@@ -139,8 +124,10 @@ export function parseScriptReport(stdout: string): ScriptReport {
     const at = kind === 'STAGE' && b !== undefined && /^\d+$/.test(b) ? { atMs: Number(b) } : {};
     if (kind === 'STAGE' && a && isStage(a)) report.log.push({ stage: a, status: 'start', text: `${a}…`, ...at });
     else if (kind === 'STAGE' && a === 'health-ok') report.log.push({ stage: 'health', status: 'ok', text: 'health check passed', ...at });
-    else if (kind === 'FAIL' && a) report.log.push({ stage: isStage(a) ? a : 'check', status: 'failed', text: scriptReason(fromB64(b)).text });
-    else if (kind === 'WARN') report.warnings.push(fromB64(a));
+    else if (kind === 'FAIL' && a) {
+      const reason = scriptReasonText(fromB64(b));
+      report.log.push({ stage: isStage(a) ? a : 'check', status: 'failed', text: reason.text, reason });
+    } else if (kind === 'WARN') report.warnings.push(scriptReasonText(fromB64(a)));
     else if (kind === 'RESULT') {
       report.status = a ?? 'no-result';
       report.stage = b ?? '-';
@@ -166,8 +153,10 @@ export function failureError(report: ScriptReport, backupId: string): HomemailEr
       return keyedError('checks-failed', { key: 'applyAborted', params: reasonParams(report) }, { details, hint: { key: 'planAgain', params: {} } });
     case 'busy':
       return report.reason
-        ? new HomemailError('command-failed', report.reason, { hint: englishText('serviceHints', 'waitAndRetry'), hintSentence: { key: 'waitAndRetry', params: {} } })
+        ? keyedError('command-failed', { key: 'serverBusy', params: reasonParams(report) }, { hint: { key: 'waitAndRetry', params: {} } })
         : keyedError('command-failed', { key: 'applyBusy', params: {} }, { hint: { key: 'waitAndRetry', params: {} } });
+    case 'refused':
+      return keyedError('command-failed', { key: 'applyRefused', params: reasonParams(report) }, { details, hint: { key: 'tryAgain', params: {} } });
     case 'interrupted': {
       const stage = report.log.at(-1)?.stage;
       return keyedError('command-failed', stage === undefined ? { key: 'applyInterruptedEarly', params: {} } : { key: 'applyInterrupted', params: { stage } }, {
@@ -200,7 +189,7 @@ export async function applyRequest(session: RemoteSession, request: ChangeReques
     options.progress?.(event);
   };
   if (options.testHook && !faultsAllowed()) {
-    throw new HomemailError('bad-input', 'Fault injection is only for tests.', { details: { field: 'testHook' } });
+    throw keyedError('bad-input', { key: 'faultsOnlyForTests', params: {} }, { details: { field: 'testHook' } });
   }
   emit({ stage: 'gather', status: 'start', text: 'Reading the server configuration' });
   let gathered = '';
@@ -253,11 +242,9 @@ export async function applyRequest(session: RemoteSession, request: ChangeReques
   } catch (error) {
     const backupId = (decided as { backupId: string | null } | null)?.backupId ?? null;
     if (backupId !== null && error instanceof HomemailError && (error.code === 'ssh-unreachable' || error.code === 'ssh-timeout' || error.code === 'command-failed')) {
-      throw new HomemailError(error.code, `The connection was lost while apply ${backupId} ran: ${error.message}`, {
-        details: { backupId },
-        hint: 'The server carries on by itself. Run apply again: it reports whether the change finished or was undone.',
-        cause: error,
-      });
+      // What the connection said comes after, as notes: its own sentence where it has one.
+      const cause: ErrorSentence[] = error.sentence ? [error.sentence, ...error.notes] : [];
+      throw keyedError(error.code, { key: 'connectionLostDuringApply', params: { backupId } }, { notes: cause, details: { backupId }, hint: { key: 'serverCarriesOn', params: {} }, cause: error });
     }
     throw error;
   }
@@ -279,7 +266,7 @@ export async function applyRequest(session: RemoteSession, request: ChangeReques
   for (const event of parseScriptReport(last).log) emit(event);
   const report = parseScriptReport([...applyLines, last].join('\n'));
   if (report.status !== 'ok') {
-    emit({ stage: 'done', status: 'failed', text: report.reason });
+    emit({ stage: 'done', status: 'failed', text: report.reason, reason: { key: report.reasonSentence?.key ?? '', params: report.reasonSentence?.params ?? {}, text: report.reason } });
     throw failureError(report, backupId);
   }
   emit({ stage: 'done', status: 'ok', text: `Applied; backup ${backupId}` });
@@ -292,15 +279,21 @@ export async function rollbackChanges(session: RemoteSession, backupId: string |
     throw keyedError('bad-input', { key: 'notBackupId', params: { backup: backupId } }, { details: { field: 'backup' }, hint: { key: 'backupIdForm', params: {} } });
   }
   const result = await session.exec(scriptCommand('rollback', [backupId ?? 'latest']), { sudo: true, timeoutMs: APPLY_TIMEOUT_MS, ...(options.signal ? { signal: options.signal } : {}) });
+  return rollbackOutcome(result, backupId);
+}
+
+/** What the script's rollback mode answered: the restored backup, or why not (its reason as a code with params). */
+export function rollbackOutcome(result: ExecResult, backupId: string | null): RollbackResult {
   const line = result.stdout.split('\n').find((l) => l.startsWith('RESULT ')) ?? '';
-  const [, status, id, reason] = line.split(' ');
+  const [, status, id, encoded] = line.split(' ');
   if (status === 'ok' && id) return { backupId: id, restored: true, interrupted: [] };
+  const said = scriptReason(fromB64(encoded));
+  // No reason from the script (it did not run to its end): what the server printed on stderr, as it came.
+  const reason = reasonParams({ reason: said.text || result.stderr.trim().slice(0, 300), reasonSentence: said.sentence });
   if (status === 'not-found') {
-    throw new HomemailError('not-found', fromB64(reason) || 'There is no backup to restore.', { details: { field: 'backup' }, hint: 'Backups are listed in /var/backups/homemail/ on the server.' });
+    throw keyedError('not-found', { key: 'nothingToRestore', params: reason }, { details: { field: 'backup' }, hint: { key: 'backupsListed', params: { field: 'backup' } } });
   }
-  if (status === 'busy') throw new HomemailError('command-failed', fromB64(reason), { hint: 'Wait a minute and try again.' });
-  throw new HomemailError('command-failed', `Restoring backup ${id ?? backupId ?? ''} failed: ${fromB64(reason) || result.stderr.trim().slice(0, 300)}`, {
-    hint: 'Look at the services on the server; the backup files stay in /var/backups/homemail/.',
-  });
+  if (status === 'busy') throw keyedError('command-failed', { key: 'serverBusy', params: reason }, { hint: { key: 'waitAndRetry', params: {} } });
+  throw keyedError('command-failed', { key: 'restoreFailed', params: { ...reason, backupId: id && id !== '-' ? id : (backupId ?? '') } }, { hint: { key: 'checkServicesAfterRestore', params: {} } });
 }
 

@@ -13,13 +13,18 @@ case $home_mailbox in
   *) mailbox="$home/$home_mailbox" ;;
 esac
 echo "==HOMEMAIL mailbox $mailbox"
+# A reason as a code and its params (code TAB name=value …), which main renders from the
+# catalogs (words.checks.reason.<code>); tabs and newlines inside a value become spaces.
+why() { local code=$1; shift; printf '%s' "$code"; for kv in "$@"; do printf '\t%s' "$(printf '%s' "$kv" | tr '\t\n' '  ')"; done; }
 # sendmail's complaints go to a directory only root can read, removed on exit.
-work=$(mktemp -d) || { echo "==HOMEMAIL sent sendmail fail cannot create a temporary directory"; exit 1; }
+work=$(mktemp -d) || { echo "==HOMEMAIL sent sendmail fail $(why tempDirFailed)"; exit 1; }
 trap 'rm -rf "$work"' EXIT
+# The paths that handed the message over: only their copies are waited for.
+sent=
 if printf '%s' "$msg_sendmail" | sendmail -i -f "$from" -- "$to" 2>"$work/sendmail.err"; then
-  echo "==HOMEMAIL sent sendmail ok accepted by sendmail"
+  echo "==HOMEMAIL sent sendmail ok $(why sendmailAccepted)"; sent="$sent sendmail"
 else
-  echo "==HOMEMAIL sent sendmail fail $(tr '\n' ' ' <"$work/sendmail.err")"
+  echo "==HOMEMAIL sent sendmail fail $(why sendmailFailed "output=$(head -c 600 "$work/sendmail.err")")"
 fi
 smtp_reply() {
   local line
@@ -27,10 +32,10 @@ smtp_reply() {
     line=${line%$'\r'}
     case $line in [0-9][0-9][0-9]' '*|[0-9][0-9][0-9]) reply=$line; return 0 ;; esac
   done
-  reply='no answer'; return 1
+  reply=; return 1
 }
 smtp() {
-  exec 3<>/dev/tcp/127.0.0.1/25 || { reply='cannot connect to 127.0.0.1:25'; return 1; }
+  exec 3<>/dev/tcp/127.0.0.1/25 || { connected=no; return 1; }
   smtp_reply && [ "${reply%% *}" = 220 ] || return 1
   printf 'EHLO localhost\r\n' >&3; smtp_reply && [ "${reply%% *}" = 250 ] || return 1
   printf 'MAIL FROM:<%s>\r\n' "$from" >&3; smtp_reply && [ "${reply%% *}" = 250 ] || return 1
@@ -40,7 +45,11 @@ smtp() {
   printf 'QUIT\r\n' >&3; exec 3>&-
   return 0
 }
-if smtp; then echo "==HOMEMAIL sent smtp ok $reply"; else echo "==HOMEMAIL sent smtp fail $reply"; fi
+connected=yes reply=
+if smtp; then echo "==HOMEMAIL sent smtp ok $(why smtpAccepted "reply=$reply")"; sent="$sent smtp"
+elif [ "$connected" = no ]; then echo "==HOMEMAIL sent smtp fail $(why smtpCannotConnect)"
+elif [ -z "$reply" ]; then echo "==HOMEMAIL sent smtp fail $(why smtpNoAnswer)"
+else echo "==HOMEMAIL sent smtp fail $(why smtpRefused "reply=$reply")"; fi
 find_message() { # tag
   if [ -d "$mailbox" ]; then
     f=$(grep -rlF -- "X-Homemail-Test: $token-$1" "$mailbox/new" "$mailbox/cur" 2>/dev/null | head -n 1)
@@ -52,7 +61,7 @@ find_message() { # tag
       END { if (found) printf "%s", msg }' "$mailbox"
   fi
 }
-for tag in sendmail smtp; do
+for tag in $sent; do
   i=0
   while :; do
     out=$(find_message "$tag")

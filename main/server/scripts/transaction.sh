@@ -141,7 +141,7 @@ restore_backup() {
   if [ -f "$d/rollback-commands" ]; then
     while read -r label _expect words; do
       # shellcheck disable=SC2086 # base64 words, split on spaces on purpose
-      run_b64 $words </dev/null >>"$d/services.log" 2>&1 || { say "WARN $(enc "rollback command failed: $(dec "$label")")"; rc=1; }
+      run_b64 $words </dev/null >>"$d/services.log" 2>&1 || { say "WARN $(enc "$(why rollbackCommandFailed "label=$(dec "$label")")")"; rc=1; }
     done < "$d/rollback-commands"
   fi
   if command -v postfix >/dev/null && ! postfix check >>"$d/services.log" 2>&1; then rc=1; fi
@@ -333,7 +333,7 @@ health_mail() { # from to domain selectors
     elif [ -d /run/systemd/system ] && command -v journalctl >/dev/null; then
       lines=$(journalctl -q --no-pager --since="@$start" 2>/dev/null | grep -F -e "message-id=<$msgid>" -e "$added" -e "milter-reject")
     else
-      say "WARN $(enc "no mail log to confirm the test message's signature")"
+      say "WARN $(enc "$(why noMailLogToConfirm)")"
       return 0
     fi
     # A content filter re-injects the message under a new queue id: any of them may carry it.
@@ -597,19 +597,19 @@ worker() {
 # passes on each line the worker prints as it prints it, up to the RESULT.
 apply_foreground() {
   ID=$1
-  valid_id "$ID" || { say "RESULT refused - $(enc "bad id")"; return 2; }
+  valid_id "$ID" || { say "RESULT refused - $(enc "$(why badBackupId)")"; return 2; }
   mkdir -p "$ROOT"
   chmod 700 "$ROOT"
   if ! mkdir "$ROOT/lock" 2>/dev/null; then
-    if lock_alive; then say "RESULT busy - $(enc "another Homemail apply is running on this server")"; return 0; fi
+    if lock_alive; then say "RESULT busy - $(enc "$(why applyRunning)")"; return 0; fi
     rm -rf "$ROOT/lock"
-    mkdir "$ROOT/lock" || { say "RESULT busy - $(enc "cannot take the lock")"; return 0; }
+    mkdir "$ROOT/lock" || { say "RESULT busy - $(enc "$(why lockUnavailable)")"; return 0; }
   fi
   DIR=$ROOT/$ID
-  mkdir "$DIR" || { rm -rf "$ROOT/lock"; say "RESULT refused - $(enc "backup $ID exists")"; return 0; }
+  mkdir "$DIR" || { rm -rf "$ROOT/lock"; say "RESULT refused - $(enc "$(why backupExists "id=$ID")")"; return 0; }
   sed '/^end$/q' > "$DIR/bundle"
   if [ "$(tail -n 1 "$DIR/bundle")" != end ]; then
-    rm -rf "$DIR" "$ROOT/lock"; say "RESULT refused - $(enc "the change set arrived incomplete")"; return 0
+    rm -rf "$DIR" "$ROOT/lock"; say "RESULT refused - $(enc "$(why bundleIncomplete)")"; return 0
   fi
   printf 'BEGIN %s\n' "$(now)" > "$DIR/journal"
   echo $$ > "$DIR/fg.pid"
@@ -618,7 +618,7 @@ apply_foreground() {
   setsid sh -c 'eval "$1"' homemail-tx "$SELF" worker "$ID" < /dev/null > "$DIR/log" 2>&1 &
   # Follows the log until the worker exits (no polling delay: the client sees each stage live).
   tail -s 0.05 -n +1 -f --pid=$! "$DIR/log"
-  grep -q '^RESULT ' "$DIR/log" || say "RESULT interrupted - $(enc "the server-side transaction stopped before it finished")"
+  grep -q '^RESULT ' "$DIR/log" || say "RESULT interrupted - $(enc "$(why transactionStopped)")"
 }
 
 # apply, in one command: gather (finishing or undoing an interrupted apply first), then stdin
@@ -634,7 +634,7 @@ transact() {
 
 rollback_mode() {
   want=$1
-  if lock_alive; then say "RESULT busy - $(enc "an apply is running on this server")"; return 0; fi
+  if lock_alive; then say "RESULT busy - $(enc "$(why applyRunning)")"; return 0; fi
   mkdir -p "$ROOT/lock"
   echo $$ > "$ROOT/lock/pid"
   target=
@@ -645,15 +645,29 @@ rollback_mode() {
   else
     valid_id "$want" && [ -d "$ROOT/$want" ] && target=$ROOT/$want
   fi
-  if [ -z "$target" ]; then rm -rf "$ROOT/lock"; say "RESULT not-found - $(enc "no backup to restore")"; return 0; fi
+  if [ -z "$target" ]; then
+    rm -rf "$ROOT/lock"
+    if [ "$want" = latest ]; then say "RESULT not-found - $(enc "$(why noBackupToRestore)")"; else say "RESULT not-found - $(enc "$(why backupNotFound "id=$want")")"; fi
+    return 0
+  fi
   st=$(journal_state "$target")
-  if [ "$st" != "done" ]; then rm -rf "$ROOT/lock"; say "RESULT not-found $(basename "$target") $(enc "backup $(basename "$target") is $st, not a finished apply")"; return 0; fi
+  if [ "$st" != "done" ]; then
+    id=$(basename "$target")
+    case $st in
+      rolled-back) r=$(why backupWasUndone "id=$id") ;;
+      restored) r=$(why backupAlreadyRestored "id=$id") ;;
+      *) r=$(why backupNotFinished "id=$id") ;;
+    esac
+    rm -rf "$ROOT/lock"; say "RESULT not-found $id $(enc "$r")"; return 0
+  fi
   if restore_backup "$target"; then
     printf 'STATE restored %s\n' "$(now)" >> "$target/journal"
     say "RESULT ok $(basename "$target")"
   else
     printf 'STATE restore-failed %s\n' "$(now)" >> "$target/journal"
-    say "RESULT restore-failed $(basename "$target") $(enc "$(tail -n 5 "$target/services.log" 2>/dev/null)")"
+    out=$(tail -n 5 "$target/services.log" 2>/dev/null)
+    if [ -n "$out" ]; then r=$(why restoreFailed "output=$out"); else r=$(why restoreIncomplete); fi
+    say "RESULT restore-failed $(basename "$target") $(enc "$r")"
   fi
   rm -rf "$ROOT/lock"
 }

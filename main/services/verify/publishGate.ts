@@ -7,7 +7,8 @@
 import type { ErrorSentence } from '../../../shared/errors.js';
 import type { PublishGateReport, SelectorVisibility, ServerAnswer, Visibility } from '../../../shared/contract/records.js';
 import { parseDkimKeyRecord, joinTxt } from '../../../shared/verify/tags.js';
-import { DnsClient, describeDnsError, type DnsServer } from './dnsClient.js';
+import { checkText } from '../../../shared/checks.js';
+import { DnsClient, type DnsServer } from './dnsClient.js';
 import { serversForDomain } from './published.js';
 
 export interface DkimKeyToPublish {
@@ -35,18 +36,18 @@ export async function checkDkimPublished(options: PublishGateOptions): Promise<P
   const client = new DnsClient({ timeoutMs: options.timeoutMs ?? 2000, tries: options.tries ?? 2, ...(options.signal ? { signal: options.signal } : {}) });
   try {
     const { authoritative } = await serversForDomain(client, domain, options);
-    const problem = authoritative.length > 0 ? null : options.resolvers?.length ? 'none of the chosen DNS servers answered' : `no authoritative DNS server of ${domain} answered`;
+    const problem = authoritative.length > 0 ? null : options.resolvers?.length ? checkText('gateNoChosenServer') : checkText('gateNoAuthServer', { domain });
     const selectors = await Promise.all(
       options.keys.map(async (key): Promise<SelectorVisibility> => {
         const name = `${key.selector}._domainkey.${domain}`;
         const servers = await Promise.all(
           authoritative.map(async (server): Promise<ServerAnswer> => {
             const answer = await client.query(server, name, 'TXT');
-            if (answer.status === 'error') return { server: server.label, answer: `no answer (${describeDnsError(answer.code)})`, visible: 'unknown' };
-            if (answer.status !== 'ok') return { server: server.label, answer: 'no record', visible: 'no' };
+            if (answer.status === 'error') return { server: server.label, answer: checkText('gateNoAnswer', { reason: answer.code }), visible: 'unknown' };
+            if (answer.status !== 'ok') return { server: server.label, answer: checkText('gateNoRecord'), visible: 'no' };
             const keys = answer.records.map((r) => parseDkimKeyRecord(joinTxt(r))).flatMap((p) => (p.ok ? [p.record.publicKey] : []));
-            if (keys.includes(normalizeKey(key.publicKey))) return { server: server.label, answer: 'the key\'s record', visible: 'yes' };
-            return { server: server.label, answer: keys.length > 0 ? 'a record with another key' : 'no DKIM key record', visible: 'no' };
+            if (keys.includes(normalizeKey(key.publicKey))) return { server: server.label, answer: checkText('gateKeyRecord'), visible: 'yes' };
+            return { server: server.label, answer: checkText(keys.length > 0 ? 'gateOtherKey' : 'gateNoKeyRecord'), visible: 'no' };
           }),
         );
         const answered = servers.filter((s) => s.visible !== 'unknown');

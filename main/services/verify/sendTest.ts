@@ -8,7 +8,10 @@ import { authenticate } from 'mailauth';
 import { checkText, summarize, type Check } from '../../../shared/checks.js';
 import type { DeliveredMessage, SendPath, SendTestReport } from '../../../shared/contract/verify.js';
 import { keyedError } from '../../../shared/errors.js';
+import { keyedText } from '../../../shared/i18n/english.js';
+import type { KeyedText } from '../../../shared/i18n/keyedText.js';
 import { sendTestScript } from '../../server/scripts/index.js';
+import { scriptReasonText } from '../../server/scripts/reasons.js';
 import { commandLine } from '../ssh/quote.js';
 import type { RemoteSession } from '../ssh/types.js';
 import { makeCheck, spfVerdictText, type RawResolver } from './recordChecks.js';
@@ -47,9 +50,15 @@ export function buildTestMessage(options: { from: string; to: string; token: str
   ].join(eol);
 }
 
+/** How a message was handed over: ok or not, and the script's reason (a `words.checks.reason` code with params). */
+export interface Sent {
+  ok: boolean;
+  reason: KeyedText;
+}
+
 interface ScriptOutput {
   mailbox: string;
-  sent: Map<SendPath, { ok: boolean; detail: string }>;
+  sent: Map<SendPath, Sent>;
   messages: Map<SendPath, string>;
   complete: boolean;
 }
@@ -61,7 +70,7 @@ export function parseScriptOutput(stdout: string): ScriptOutput {
     const line = lines[i] ?? '';
     let m: RegExpExecArray | null;
     if ((m = /^==HOMEMAIL mailbox (.*)$/.exec(line))) out.mailbox = m[1] ?? '';
-    else if ((m = /^==HOMEMAIL sent (sendmail|smtp) (ok|fail) ?(.*)$/.exec(line))) out.sent.set(m[1] as SendPath, { ok: m[2] === 'ok', detail: (m[3] ?? '').trim() });
+    else if ((m = /^==HOMEMAIL sent (sendmail|smtp) (ok|fail) ?(.*)$/.exec(line))) out.sent.set(m[1] as SendPath, { ok: m[2] === 'ok', reason: scriptReasonText(m[3] ?? '', 'words.checks.reason') });
     else if ((m = /^==HOMEMAIL message (sendmail|smtp)$/.exec(line))) out.messages.set(m[1] as SendPath, Buffer.from(lines[i + 1] ?? '', 'base64').toString('utf8'));
     else if (line === '==HOMEMAIL end') out.complete = true;
   }
@@ -85,7 +94,26 @@ function describeAuth(result: Awaited<ReturnType<typeof authenticate>>): string 
   return [...dkim, spf, dmarc].join('; ');
 }
 
+/** What the server itself answered (an SMTP reply, sendmail's complaint), as it came: data, not a sentence. */
+function serverAnswer(reason: KeyedText): string {
+  const { reply, output } = reason.params;
+  return String(reply ?? output ?? (reason.key === '' ? reason.text : ''));
+}
+
 const howText: Record<SendPath, string> = { sendmail: 'with sendmail', smtp: 'by SMTP to the server' };
+
+/** Whether the server took the message on one path, and what it said: its reason's code (`words.checks.reason`) as the `reason` param. */
+export function sentCheck(path: SendPath, sent: Sent): Check {
+  const why = { ...sent.reason.params, reason: sent.reason.key || sent.reason.text };
+  return makeCheck({
+    id: `message.sent:${path}`,
+    area: 'message',
+    status: sent.ok ? 'pass' : 'fail',
+    title: checkText('messageSentTitle', { how: howText[path] }),
+    found: checkText(sent.ok ? 'messageSentOk' : 'messageSentFailed', why),
+    fix: sent.ok ? null : checkText('messageSentFix'),
+  });
+}
 
 /** Sends, fetches and verifies. Throws only for SSH/server trouble; findings are checks. */
 export async function sendTest(session: RemoteSession, options: SendTestOptions): Promise<SendTestReport> {
@@ -117,19 +145,10 @@ export async function sendTest(session: RemoteSession, options: SendTestOptions)
   let spfDone = false;
   for (const path of ['sendmail', 'smtp'] as const) {
     const how = howText[path];
-    const sent = output.sent.get(path) ?? { ok: false, detail: 'no report' };
-    checks.push(
-      makeCheck({
-        id: `message.sent:${path}`,
-        area: 'message',
-        status: sent.ok ? 'pass' : 'fail',
-        title: checkText('messageSentTitle', { how }),
-        found: sent.ok ? checkText('messageSentOk', { id: sent.detail }) : checkText('messageSentFailed', { reason: sent.detail }),
-        fix: sent.ok ? null : checkText('messageSentFix'),
-      }),
-    );
+    const sent = output.sent.get(path) ?? { ok: false, reason: keyedText('words.checks.reason', 'noReport') };
+    checks.push(sentCheck(path, sent));
     const message = output.messages.get(path) ?? null;
-    const delivered: DeliveredMessage = { path, sent: sent.ok, sendDetail: sent.detail, message, authenticationResults: null };
+    const delivered: DeliveredMessage = { path, sent: sent.ok, sendDetail: serverAnswer(sent.reason), message, authenticationResults: null };
     messages.push(delivered);
     if (!sent.ok) continue;
     checks.push(

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { ApplyProgress } from '../../../shared/plan.js';
 import { Busy } from '../components/Busy.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
+import { useKeyedText } from '../text.js';
 import { useApplyCall } from '../wizard/changeCalls.js';
 import { usePages } from '../wizard/pages.js';
 import { useWizard } from '../wizard/state.js';
@@ -13,9 +14,9 @@ const statusIcon: Record<ApplyProgress['status'], string> = { start: '…', ok: 
 
 export function Log({ entries }: { entries: readonly ApplyProgress[] }) {
   const { t, i18n } = useTranslation();
-  // The stage and status say it in the person's language; only a server's own reason (a
-  // failure, a note) is shown as the server wrote it.
-  const logLine = (entry: ApplyProgress): string => applyLogText({ t: (key) => t(key), exists: (key) => i18n.exists(key) }, entry);
+  // The stage and status say it in the person's language, and a server's reason (a failure)
+  // too, from its code; only a note without one is shown as the server wrote it.
+  const logLine = (entry: ApplyProgress): string => applyLogText({ t: (key, params) => t(key, params ?? {}), exists: (key) => i18n.exists(key) }, entry);
   if (entries.length === 0) return null;
   return (
     <ol className="log" aria-label={t('apply.logLabel')}>
@@ -32,6 +33,7 @@ export function Log({ entries }: { entries: readonly ApplyProgress[] }) {
 
 export function ApplyStep() {
   const { t } = useTranslation();
+  const text = useKeyedText();
   const pages = usePages();
   const { values, update } = useWizard();
   const apply = useApplyCall();
@@ -75,7 +77,7 @@ export function ApplyStep() {
           <p>{result.changed ? t('apply.done', { backup: result.backupId ?? '' }) : t('apply.nothingToDo')}</p>
           {result.warnings.map((w, index) => (
             <p key={index} className="detail">
-              {w}
+              {text('words.serviceErrors.reason', w)}
             </p>
           ))}
           {result.backupId && (

@@ -34,6 +34,7 @@ const RECHECK_MS = 15_000;
  */
 function PublishGate({ onVisible }: { onVisible: (visible: boolean) => void }) {
   const { t } = useTranslation();
+  const text = useKeyedText();
   const { values, update } = useWizard();
   const check = useCall('checkDkimPublished');
   const [keepChecking, setKeepChecking] = useState(true);
@@ -68,6 +69,15 @@ function PublishGate({ onVisible }: { onVisible: (visible: boolean) => void }) {
         {(report?.selectors ?? values.keys.map((k) => ({ selector: k.selector, name: `${k.selector}._domainkey.${domain}`, visible: 'unknown' as const, servers: [] }))).map((s) => (
           <li key={s.selector} data-selector={s.selector} data-visible={s.visible}>
             <code>{s.name}</code>: {t('review.gateVisible')} <strong>{t(`review.gateState.${s.visible}`)}</strong>
+            {s.servers.length > 0 && (
+              <ul className="gate-servers" aria-label={t('review.gateServers')}>
+                {s.servers.map((a) => (
+                  <li key={a.server} data-visible={a.visible}>
+                    {a.server}: {text('checks', a.answer)}
+                  </li>
+                ))}
+              </ul>
+            )}
           </li>
         ))}
       </ul>

@@ -187,19 +187,34 @@ describe('every code a service emits, in both catalogs', () => {
     expect([...new Set(unfilled)]).toEqual([]);
   });
 
-  it('has every reason code the server-side script gives (why CODE name=…) in both catalogs, with its placeholders', () => {
-    const script = readFileSync(path.join(root, 'main/server/scripts/transaction.sh'), 'utf8');
-    const calls = [...script.matchAll(/\bwhy (\w+)(.*)/g)].map((m) => ({ code: m[1] ?? '', params: [...(m[2] ?? '').matchAll(/"(\w+)=/g)].map((p) => p[1] ?? '') }));
-    expect(calls.map((c) => c.code)).toEqual(expect.arrayContaining(['relayRefused', 'noStartTls', 'certificateNotPresented']));
+  // The server-side scripts say why with `why CODE name=value …`; main renders the code from
+  // these words (transaction.sh: errors and apply/rollback reasons; send-test.sh: the send check).
+  const scriptWords: Record<string, string> = { 'transaction.sh': 'words.serviceErrors.reason', 'send-test.sh': 'words.checks.reason' };
+  const scriptText = (name: string) => readFileSync(path.join(root, 'main/server/scripts', name), 'utf8');
+
+  it('has every reason code the server-side scripts give (why CODE name=…) in both catalogs, with its placeholders', () => {
     const problems: string[] = [];
-    for (const { code, params } of calls) {
-      for (const [language, tree] of [['en', en], ['ja', ja]] as const) {
-        const text = textAt(tree, `words.serviceErrors.reason.${code}`);
-        if (text === undefined) problems.push(`${code} (${language}) missing`);
-        else for (const name of placeholders(text)) if (!params.includes(name)) problems.push(`${code} (${language}) uses {{${name}}}`);
+    const codes: string[] = [];
+    for (const [name, words] of Object.entries(scriptWords)) {
+      const calls = [...scriptText(name).matchAll(/\bwhy (\w+)(.*)/g)].map((m) => ({ code: m[1] ?? '', params: [...(m[2] ?? '').matchAll(/"(\w+)=/g)].map((p) => p[1] ?? '') }));
+      codes.push(...calls.map((c) => c.code));
+      for (const { code, params } of calls) {
+        for (const [language, tree] of [['en', en], ['ja', ja]] as const) {
+          const text = textAt(tree, `${words}.${code}`);
+          if (text === undefined) problems.push(`${name}: ${code} (${language}) missing`);
+          else for (const placeholder of placeholders(text)) if (!params.includes(placeholder)) problems.push(`${name}: ${code} (${language}) uses {{${placeholder}}}`);
+        }
       }
     }
+    // the apply path's, the rollback path's and send-test's reasons
+    expect(codes).toEqual(expect.arrayContaining(['relayRefused', 'noStartTls', 'certificateNotPresented', 'noBackupToRestore', 'backupWasUndone', 'restoreFailed', 'applyRunning', 'rollbackCommandFailed', 'smtpRefused', 'sendmailFailed', 'smtpAccepted']));
     expect([...new Set(problems)]).toEqual([]);
+  });
+
+  it('has the scripts say every reason as a code, none as an English sentence', () => {
+    // transaction.sh: each RESULT, FAIL and WARN reason is base64 of a `why` (or of a variable holding one).
+    expect([...scriptText('transaction.sh').matchAll(/\benc "(?!\$)[^"]*"/g)].map((m) => m[0])).toEqual([]);
+    expect([...scriptText('send-test.sh').matchAll(/==HOMEMAIL sent \w+ (?:ok|fail) (?!\$\(why )[^"]*/g)].map((m) => m[0])).toEqual([]);
   });
 
   it('words a service names by code exist in both catalogs: DNS failures and SPF verdicts', () => {

@@ -155,7 +155,7 @@ describe('records step', () => {
 
 function gate(domain: string, visible: 'yes' | 'no') {
   const name = `202611._domainkey.${domain}`;
-  return { domain, allVisible: visible === 'yes', problem: null, selectors: [{ selector: '202611', name, visible, servers: [{ server: 'ns1.example.jp (192.0.2.53)', answer: visible === 'yes' ? "the key's record" : 'no record', visible }] }] };
+  return { domain, allVisible: visible === 'yes', problem: null, selectors: [{ selector: '202611', name, visible, servers: [{ server: 'ns1.example.jp (192.0.2.53)', answer: checkText(visible === 'yes' ? 'gateKeyRecord' : 'gateNoRecord'), visible }] }] };
 }
 
 function publishedNothing(domain: string) {
@@ -217,7 +217,9 @@ describe('review and apply steps', () => {
     const goNext = vi.fn();
     await renderStep(<ReviewStep goNext={goNext} />, { values: ready });
     const row = await screen.findByText('not yet');
-    expect(row.closest('li')?.textContent).toBe('202611._domainkey.example.jp: record visible at your DNS servers: not yet');
+    expect(row.closest('li')?.textContent).toBe('202611._domainkey.example.jp: record visible at your DNS servers: not yetns1.example.jp (192.0.2.53): no record');
+    // each server's answer, from its code
+    expect(within(screen.getByRole('list', { name: 'What each DNS server answered' })).getByText('ns1.example.jp (192.0.2.53): no record')).toBeTruthy();
     fireEvent.click(screen.getByLabelText('I have read these changes and want to apply them to mail.example.jp'));
     const apply = screen.getByRole('button', { name: 'Apply the changes' }) as HTMLButtonElement;
     expect(apply.disabled).toBe(true);

@@ -6,6 +6,7 @@ import { cliText } from '../../../main/cli/language.js';
 import { connectionError } from '../../../main/services/ssh/connect.js';
 import { keyFileError } from '../../../main/services/ssh/privateKey.js';
 import { notVisibleSentences } from '../../../main/services/verify/publishGate.js';
+import { checkText } from '../../../shared/checks.js';
 import { keyedError, serializeError } from '../../../shared/errors.js';
 
 const target = { user: 'admin', host: 'mail.example.jp', port: 2222 };
@@ -44,7 +45,7 @@ describe('SSH errors as codes', () => {
   });
 
   it('says in Japanese why apply waits for DNS, selector by selector', () => {
-    const gate = { domain: 'example.jp', allVisible: false, problem: null, selectors: [{ selector: 's1', name: 's1._domainkey.example.jp', visible: 'no' as const, servers: [{ server: 'ns1.example.jp', answer: 'no record', visible: 'no' as const }] }] };
+    const gate = { domain: 'example.jp', allVisible: false, problem: null, selectors: [{ selector: 's1', name: 's1._domainkey.example.jp', visible: 'no' as const, servers: [{ server: 'ns1.example.jp', answer: checkText('gateNoRecord'), visible: 'no' as const }] }] };
     const error = serializeError(keyedError('checks-failed', { key: 'notVisibleYet', params: {} }, { notes: notVisibleSentences(gate), hint: { key: 'publishThenApply', params: {} } }));
     expect(error.message).toBe('Not applied: the DKIM record is not visible yet at your DNS servers.\ns1._domainkey.example.jp: not visible yet at ns1.example.jp.');
     expect(errorTexts(error, ja)).toEqual({

@@ -3,7 +3,8 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { adspCheck, dkimCheck, reverseName } from '../../../main/services/verify/recordChecks.js';
-import { buildTestMessage, parseScriptOutput } from '../../../main/services/verify/sendTest.js';
+import { buildTestMessage, parseScriptOutput, sentCheck } from '../../../main/services/verify/sendTest.js';
+import { cliText } from '../../../main/cli/language.js';
 
 const rsa = (bits: number) => generateKeyPairSync('rsa', { modulusLength: bits });
 const spki = (key: ReturnType<typeof rsa>) => key.publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
@@ -52,14 +53,27 @@ describe('send-test pieces', () => {
     const message = buildTestMessage({ from: 'homemail-test@example.jp', to: 'admin@localhost', token: 'hm1', path: 'smtp', date: new Date(0), eol: '\r\n' });
     expect(message).toContain('X-Homemail-Test: hm1-smtp\r\n');
     const out = parseScriptOutput(
-      ['==HOMEMAIL mailbox /var/mail/admin', '==HOMEMAIL sent sendmail ok accepted by sendmail', '==HOMEMAIL sent smtp fail 554 5.7.1 rejected',
+      ['==HOMEMAIL mailbox /var/mail/admin', '==HOMEMAIL sent sendmail ok sendmailAccepted', '==HOMEMAIL sent smtp fail smtpRefused\treply=554 5.7.1 rejected',
         '==HOMEMAIL message sendmail', Buffer.from('Subject: x\n\nbody\n').toString('base64'), '==HOMEMAIL missing smtp', '==HOMEMAIL end'].join('\n'),
     );
     expect(out.mailbox).toBe('/var/mail/admin');
-    expect(out.sent.get('sendmail')).toEqual({ ok: true, detail: 'accepted by sendmail' });
-    expect(out.sent.get('smtp')).toEqual({ ok: false, detail: '554 5.7.1 rejected' });
+    expect(out.sent.get('sendmail')).toEqual({ ok: true, reason: { key: 'sendmailAccepted', params: {}, text: 'sendmail took the message' } });
+    expect(out.sent.get('smtp')).toEqual({ ok: false, reason: { key: 'smtpRefused', params: { reply: '554 5.7.1 rejected' }, text: 'the SMTP server on 127.0.0.1:25 answered 554 5.7.1 rejected' } });
     expect(out.messages.get('sendmail')).toBe('Subject: x\n\nbody\n');
     expect(out.messages.has('smtp')).toBe(false);
     expect(out.complete).toBe(true);
+  });
+  it('says what the server answered in the person\'s language: the script\'s reason codes through the catalogs', () => {
+    const out = parseScriptOutput(['==HOMEMAIL sent sendmail fail sendmailFailed\toutput=sendmail: fatal: no such user', '==HOMEMAIL sent smtp ok smtpAccepted\treply=250 2.0.0 Ok: queued as 4ABC', '==HOMEMAIL end'].join('\n'));
+    const ja = cliText({ LANG: 'ja_JP.UTF-8' });
+    const sendmail = sentCheck('sendmail', out.sent.get('sendmail')!);
+    expect(sendmail.status).toBe('fail');
+    expect(ja.keyed('checks', sendmail.found)).toBe('送信できません: sendmail が受け付けませんでした: sendmail: fatal: no such user');
+    expect(sendmail.found?.text).toBe('not sent: sendmail refused it: sendmail: fatal: no such user');
+    const smtp = sentCheck('smtp', out.sent.get('smtp')!);
+    expect(ja.keyed('checks', smtp.title)).toBe('テストメールの送信(サーバーへ SMTP で送信)');
+    expect(ja.keyed('checks', smtp.found)).toBe('送信しました(サーバーの応答: 250 2.0.0 Ok: queued as 4ABC)');
+    // an older script's plain text stays as it came
+    expect(ja.keyed('checks', sentCheck('smtp', parseScriptOutput('==HOMEMAIL sent smtp fail 554 rejected').sent.get('smtp')!).found)).toBe('送信できません: 554 rejected');
   });
 });

@@ -8,10 +8,11 @@ import { findPlatform } from '../../../../main/server/platform/platforms.js';
 import type { ChangeSet } from '../../../../main/server/engine/changeSet.js';
 import { serviceCommand, postfixCommand } from '../../../../main/server/platform/serviceCommands.js';
 import { parseGather } from '../../../../main/server/engine/state.js';
-import { failureError, newBackupId, parseScriptReport } from '../../../../main/server/engine/transaction.js';
+import { failureError, newBackupId, parseScriptReport, rollbackOutcome } from '../../../../main/server/engine/transaction.js';
 import { cliText } from '../../../../main/cli/language.js';
 import { errorTexts } from '../../../../main/cli/main.js';
 import { serializeError } from '../../../../shared/errors.js';
+import { applyLogText, serverReasonText } from '../../../../shared/i18n/keyedText.js';
 import { dnsblProbeScript, inboundReadScript, inspectScript, sendTestScript, transactionScript } from '../../../../main/server/scripts/index.js';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
@@ -170,7 +171,7 @@ describe('reading the script output', () => {
     expect(report.status).toBe('rolled-back');
     expect(report.stage).toBe('validate');
     expect(report.reason).toBe('postfix check: bad');
-    expect(report.warnings).toEqual(['w']);
+    expect(report.warnings).toEqual([{ key: '', params: {}, text: 'w' }]);
     expect(report.log.map((e) => `${e.stage}:${e.status}`)).toEqual(['check:start', 'packages:start', 'validate:failed']);
   });
   it('reads a reason the script gives as a code with params, for each door to render', () => {
@@ -181,8 +182,42 @@ describe('reading the script output', () => {
     expect(report.log.at(-1)?.text).toBe(report.reason);
     const error = serializeError(failureError(report, '20261130-010203-abcdef'));
     expect(errorTexts(error, cliText({ LANG: 'ja_JP.UTF-8' })).message).toBe(
-      'health の段階で適用に失敗しました: テストメール(Message-ID <abc@mail.example.jp>)が 30 秒以内に s=s1、d=example.jp で署名されませんでした。サーバーはバックアップ 20261130-010203-abcdef から元に戻しました。',
+      '動作確認の段階で適用に失敗しました: テストメール(Message-ID <abc@mail.example.jp>)が 30 秒以内に s=s1、d=example.jp で署名されませんでした。サーバーはバックアップ 20261130-010203-abcdef から元に戻しました。',
     );
+  });
+  it('gives a warning\'s and a failed stage\'s reason as a code each door renders', () => {
+    const report = parseScriptReport([`WARN ${b64('noMailLogToConfirm')}`, `FAIL write ${b64(['cannotWrite', 'path=/etc/postfix/main.cf'].join('\t'))}`].join('\n'));
+    expect(report.warnings).toEqual([{ key: 'noMailLogToConfirm', params: {}, text: "there is no mail log to confirm the test message's signature" }]);
+    const ja = cliText({ LANG: 'ja_JP.UTF-8' });
+    expect(serverReasonText(ja, report.warnings[0]!)).toBe('テストメールの署名を確かめられるメールログがありません');
+    expect(applyLogText(ja, report.log.at(-1)!)).toBe('/etc/postfix/main.cf に書き込めません');
+    expect(applyLogText(cliText({ LANG: 'C' }), report.log.at(-1)!)).toBe('cannot write /etc/postfix/main.cf');
+  });
+  it('says why a restore did not happen in the person\'s language: the rollback mode\'s reasons as codes', () => {
+    const result = (line: string) => ({ code: 0, stdout: `${line}\n`, stderr: '' });
+    const ja = cliText({ LANG: 'ja_JP.UTF-8' });
+    const said = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (error) {
+        const serialized = serializeError(error);
+        return { code: serialized.code, en: serialized.message, ja: errorTexts(serialized, ja).message, hint: errorTexts(serialized, ja).hint };
+      }
+      throw new Error('no error');
+    };
+    expect(rollbackOutcome(result('RESULT ok 20261130-010203-abcdef'), null)).toEqual({ backupId: '20261130-010203-abcdef', restored: true, interrupted: [] });
+    expect(said(() => rollbackOutcome(result(`RESULT not-found - ${b64('noBackupToRestore')}`), null))).toMatchObject({
+      code: 'not-found',
+      en: 'Nothing to restore: there is no backup of a finished apply to restore.',
+      ja: '復元できません: 復元できるバックアップ(完了した適用のもの)がありません。',
+    });
+    expect(said(() => rollbackOutcome(result(`RESULT not-found 20261130-010203-abcdef ${b64('backupWasUndone\tid=20261130-010203-abcdef')}`), '20261130-010203-abcdef')).ja).toBe(
+      '復元できません: バックアップ 20261130-010203-abcdef の適用は、失敗した時点ですでに取り消されています。',
+    );
+    expect(said(() => rollbackOutcome(result(`RESULT busy - ${b64('applyRunning')}`), null))).toMatchObject({ code: 'command-failed', ja: 'サーバーは処理中です: このサーバーでは別の Homemail の適用が実行中です。' });
+    const failed = said(() => rollbackOutcome(result(`RESULT restore-failed 20261130-010203-abcdef ${b64('restoreFailed\toutput=Job for postfix.service failed.')}`), null));
+    expect(failed.en).toBe('Restoring backup 20261130-010203-abcdef failed: some files or services could not be put back: Job for postfix.service failed..');
+    expect(failed.ja).toBe('バックアップ 20261130-010203-abcdef の復元に失敗しました: 一部のファイルまたはサービスを元に戻せませんでした: Job for postfix.service failed.。');
   });
   it('makes sortable backup ids from the clock', () => {
     expect(newBackupId(new Date('2026-11-28T09:05:07Z'))).toMatch(/^20261128-090507-[0-9a-f]{6}$/);
