@@ -13,7 +13,7 @@ import { watchTargets } from '../services/watch/runWatch.js';
 import { startWatchSchedule } from '../services/watch/schedule.js';
 import { hardenSession, isOwnPage, lockNavigation } from './security.js';
 import { keyFileChooser } from './keyFileChooser.js';
-import { catalogText, languageOfLocale } from '../services/catalogText.js';
+import { notificationWords } from '../services/preferences.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const rendererDir = path.join(here, '../renderer');
@@ -74,8 +74,8 @@ void app.whenReady().then(() => {
     notify: (title, body) => {
       if (Notification.isSupported()) new Notification({ title, body }).show();
     },
-    // The system's language, as the wizard starts in it.
-    words: catalogText(languageOfLocale(app.getLocale())),
+    // The language chosen in the wizard (setLanguage); the system's until a choice is made.
+    words: () => notificationWords(deps.dataDir, app.getLocale()),
   });
   const windows = new Set<WebContents>();
   bindIpc(ipcMain, handlers, (sender, frameUrl) => windows.has(sender) && isOwnPage(frameUrl));

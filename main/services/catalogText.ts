@@ -1,13 +1,14 @@
 import i18next, { type i18n } from 'i18next';
 import en from '../../renderer/src/locales/en.json' with { type: 'json' };
 import ja from '../../renderer/src/locales/ja.json' with { type: 'json' };
+import type { LanguageCode } from '../../shared/contract/app.js';
 import { renderKeyed, type KeyedText } from '../../shared/i18n/keyedText.js';
 
 /**
  * The wizard's catalogs (renderer/src/locales) for the main process's own words: the CLI's
  * output and the desktop app's notifications. There is no other table of sentences in main/.
  */
-export type Language = 'en' | 'ja';
+export type Language = LanguageCode;
 
 /** `ja_JP.UTF-8`, `ja-JP`, `ja` are Japanese; anything else English. */
 export function languageOfLocale(locale: string): Language {

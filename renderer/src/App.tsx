@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useMediaQuery } from './hooks/useMediaQuery.js';
+import { callApi } from './api.js';
 import { languages, setLanguage, type Language } from './i18n.js';
 import { ChangesPage } from './pages/ChangesPage.js';
 import { HeadersPage } from './pages/HeadersPage.js';
@@ -48,6 +49,12 @@ function PageView({ page, toServer }: { page: PageId; toServer: () => void }) {
       <ReportsPage sessionId={values.sessionId} domain={values.keys[0]?.domain ?? (values.domain || undefined)} />
     </section>
   );
+}
+
+/** The person's language choice: the page follows it at once, and the main process keeps it for what it says without a page (desktop notifications). */
+function chooseLanguage(language: Language): void {
+  setLanguage(language);
+  void callApi('setLanguage', { language }).catch(() => undefined);
 }
 
 export function App({ startAt = 0 }: { startAt?: number }) {
@@ -153,7 +160,7 @@ export function App({ startAt = 0 }: { startAt?: number }) {
           </nav>
           <label className="language">
             <span>{t('app.language')}</span>
-            <select value={i18n.language} onChange={(event) => setLanguage(event.target.value as Language)}>
+            <select value={i18n.language} onChange={(event) => chooseLanguage(event.target.value as Language)}>
               {languages.map((language) => (
                 <option key={language} value={language}>
                   {language === 'ja' ? '日本語' : 'English'}

@@ -7,6 +7,7 @@ import type { CallName } from './index.js';
 export const callNames = [
   'appInfo',
   'chooseKeyFile',
+  'setLanguage',
   'planChanges',
   'applyChanges',
   'rollbackChanges',

@@ -8,8 +8,8 @@ export interface ScheduleDeps {
   run: () => Promise<WatchRunResult>;
   /** A system notification (the desktop app's Notification). */
   notify: (title: string, body: string) => void;
-  /** The catalogs in the person's language: what the notification says (`watch.notify*`, `watch.change.*`). */
-  words: Translator;
+  /** The catalogs in the person's language, asked at each notification (the choice may change while the app runs): what it says (`watch.notify*`, `watch.change.*`). */
+  words: () => Translator;
   now: () => Date;
   /** How often to look whether a run is due (default every 10 minutes). */
   tickMs?: number;
@@ -28,10 +28,11 @@ export async function scheduleTick(deps: ScheduleDeps): Promise<WatchRunResult |
   if (!runDue(schedule, deps.now()) || deps.store.targets().length === 0) return null;
   deps.store.setSchedule({ ...schedule, lastRunAt: deps.now().toISOString() });
   const result = await deps.run();
+  const words = deps.words();
   for (const target of result.targets) {
     const worse = target.changes.filter((c) => c.severity === 'worse');
-    if (worse.length > 0) deps.notify(deps.words.t('watch.notifyTitle', { domain: target.domain }), worse.slice(0, 3).map((c) => watchChangeText(deps.words, c)).join('\n'));
-    else if (target.failed !== null) deps.notify(deps.words.t('watch.notifyFailedTitle', { domain: target.domain }), target.failed);
+    if (worse.length > 0) deps.notify(words.t('watch.notifyTitle', { domain: target.domain }), worse.slice(0, 3).map((c) => watchChangeText(words, c)).join('\n'));
+    else if (target.failed !== null) deps.notify(words.t('watch.notifyFailedTitle', { domain: target.domain }), target.failed);
   }
   return result;
 }

@@ -51,6 +51,7 @@ const examples: { [K in CallName]: InputOf<K> } = {
   listBackups: { sessionId: SID },
   forgetHostKey: { target: 'admin@mail.example.com:2222' },
   chooseKeyFile: {},
+  setLanguage: { language: 'ja' },
   watchStatus: {},
   watchRunNow: {},
   exportHistory: { domain: 'example.com', format: 'csv' },

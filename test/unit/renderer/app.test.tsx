@@ -2,7 +2,7 @@
 import { fireEvent, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { App } from '../../../renderer/src/App.js';
-import { useFakeBridgeInEachTest } from './fakeBridge.js';
+import { calls, useFakeBridgeInEachTest } from './fakeBridge.js';
 import { renderStep } from './render.js';
 
 useFakeBridgeInEachTest();
@@ -32,5 +32,7 @@ describe('the wizard frame', () => {
     expect(await screen.findByLabelText('SSH サーバー')).toBeTruthy();
     expect(screen.queryByRole('heading', { level: 1, name: 'Which server?' })).toBeNull();
     expect(document.documentElement.lang).toBe('ja');
+    // the choice reaches the main process through the contract (notifications speak it)
+    expect(calls.filter((c) => c.name === 'setLanguage').map((c) => c.input)).toEqual([{ language: 'ja' }]);
   });
 });

@@ -35,7 +35,7 @@ describe('watch schedule', () => {
         return result;
       },
       notify: (title: string, body: string) => notes.push(`${title} | ${body}`),
-      words: catalogText('en'),
+      words: () => catalogText('en'),
     };
     expect(await scheduleTick(deps)).toBe(result);
     expect(notes).toEqual(['Homemail: something got worse for example.test | The DKIM record a._domainkey.example.test disappeared (it was "x").']);
@@ -59,7 +59,7 @@ describe('watch schedule', () => {
         { domain: 'example.org', server: null, skipped: [], failed: 'connect ECONNREFUSED 192.0.2.1:22', changes: [] },
       ],
     };
-    await scheduleTick({ store, now: () => new Date('2026-11-30T12:00:00Z'), run: async () => result, notify: (title, body) => notes.push(`${title} | ${body}`), words: catalogText('ja') });
+    await scheduleTick({ store, now: () => new Date('2026-11-30T12:00:00Z'), run: async () => result, notify: (title, body) => notes.push(`${title} | ${body}`), words: () => catalogText('ja') });
     expect(notes).toEqual([
       'Homemail: example.jp で問題が発生しました | DKIM レコード a._domainkey.example.jp がなくなりました(以前は「x」)。',
       'Homemail: example.org をチェックできませんでした | connect ECONNREFUSED 192.0.2.1:22',
