@@ -26,7 +26,8 @@ const node = {
 const reportsWorker = 'main/services/reports/reportsWorker.ts';
 
 await Promise.all([
-  esbuild({ ...node, entryPoints: { homemail: 'main/cli/bin.ts', reportsWorker }, outdir: 'dist/cli' }),
+  // startText: the lines of `npm start` itself, imported by scripts/start.mjs after this build.
+  esbuild({ ...node, entryPoints: { homemail: 'main/cli/bin.ts', reportsWorker, startText: 'main/cli/startText.ts' }, outdir: 'dist/cli' }),
   // ES2020 output for the Electron main process: Node runs it all the same, and
   // Electronegativity's parser (which predates ES2021 syntax such as `??=`) can then read it.
   esbuild({ ...node, target: 'es2020', entryPoints: { app: 'main/app/main.ts', reportsWorker }, outdir: 'dist/main', external: ['electron', 'node:sqlite'] }),

@@ -13,7 +13,9 @@ let binary = installedElectronBinary();
 /** Why the desktop runtime is missing ('' when the download said nothing useful); null while it is there. */
 let unavailable = null;
 if (!binary) {
-  console.log('Fetching the Electron desktop runtime (first launch only)…');
+  // Its words come from the catalogs, in the person's language (LANG), like the CLI's.
+  const { fetchingRuntimeLine } = await import('../dist/cli/startText.js');
+  console.log(fetchingRuntimeLine(process.env));
   const fetched = spawnSync(process.execPath, [path.join(electronPackageDir(), 'install.js')], {
     stdio: ['ignore', 'ignore', 'pipe'],
     timeout: 120_000,

@@ -15,6 +15,7 @@ import { printTarget } from '../../../main/cli/commands/status.js';
 import { printReport } from '../../../main/cli/commands/verify.js';
 import { printRun } from '../../../main/cli/commands/watch.js';
 import { webIntro } from '../../../main/cli/commands/web.js';
+import { fetchingRuntimeLine } from '../../../main/cli/startText.js';
 import { statusLines } from '../../../main/cli/commands/rotate.js';
 import type { RotationStatus } from '../../../shared/rotation.js';
 import type { CliIO } from '../../../main/cli/command.js';
@@ -206,6 +207,7 @@ async function outputs(text: CliText, env: NodeJS.ProcessEnv): Promise<Record<st
     rotateNone: statusLines({ ...rotation, state: null }, text).join('\n'),
     rotateHelp: await run(['rotate', '--help']),
     web: webIntro('http://127.0.0.1:4321/?token=abc', { ...env, HOMEMAIL_DESKTOP_UNAVAILABLE: 'getaddrinfo ENOTFOUND github.com' }, text).join('\n'),
+    start: fetchingRuntimeLine(env),
   };
 }
 
@@ -242,6 +244,7 @@ describe('CLI text output follows LANG', () => {
     expect(out.rotateHelp).toContain('DKIM 鍵の入れ替えを 1 回の実行で 1 段階ずつ進めます。');
     expect(out.web).toContain('デスクトップ版の実行環境(Electron)をダウンロードできなかったため(getaddrinfo ENOTFOUND github.com)、同じウィザードをブラウザーで開きます(Web モード)。');
     expect(out.web).toContain('Homemail を http://127.0.0.1:4321/?token=abc で起動しました');
+    expect(out.start).toBe('デスクトップ版の実行環境(Electron)をダウンロードしています(初回のみ)…');
   });
 
   it('is English under LANG=C, as before', async () => {
@@ -265,6 +268,7 @@ describe('CLI text output follows LANG', () => {
     expect(out.status).toContain('example.jp on mail.example.jp:22');
     expect(out.status).toContain('verify (2026-11-30T12:00:00.000Z): FAIL — 1 passed, 0 warnings, 1 failed, 0 cannot tell');
     expect(out.rotate).toContain('Key rotation of example.jp: 202605 → 202611');
+    expect(out.start).toBe('Fetching the Electron desktop runtime (first launch only)…');
     expect(out.web?.split('\n')[0]).toBe('The Electron desktop runtime could not be downloaded (getaddrinfo ENOTFOUND github.com), so the same wizard opens in your browser instead (web mode).');
     expect(webIntro('http://127.0.0.1:1/', {}, en)[0]).toBe('Homemail is running at http://127.0.0.1:1/');
     expect(out.rotate).toContain('  overlap: 2 day(s) — shorter than the recommended 7 (old record TTL + queue lifetime)');
