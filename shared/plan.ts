@@ -48,7 +48,9 @@ export interface PlannedCommand {
   words: PlanText;
 }
 
-export type InterruptedOutcome = 'finished' | 'undone' | 'undo-failed' | 'reported-done' | 'reported-rolled-back' | 'reported-rollback-failed' | 'pending';
+/** What became of an interrupted apply; each has its sentence at `apply.interrupted.<outcome>` in the catalogs. */
+export const INTERRUPTED_OUTCOMES = ['finished', 'undone', 'undo-failed', 'reported-done', 'reported-rolled-back', 'reported-rollback-failed', 'pending'] as const;
+export type InterruptedOutcome = (typeof INTERRUPTED_OUTCOMES)[number];
 
 /** An earlier apply that a lost connection interrupted, and what became of it. */
 export interface InterruptedApply {
@@ -81,6 +83,8 @@ export interface ApplyProgress {
   stage: ApplyStage | 'gather' | 'send' | 'done';
   status: 'start' | 'ok' | 'failed' | 'info';
   text: string;
+  /** An earlier apply the server finished or undid first (stage `gather`, status `info`). */
+  interrupted?: InterruptedApply;
   /** A failure's reason as the server script gave it: a code under `words.serviceErrors.reason` (key '' when it gave plain text). */
   reason?: KeyedText;
   /** The server's clock (ms since 1970) when it reached this stage, where the server reports it (stage timings, the bench). */

@@ -1,12 +1,12 @@
 import type { ApplyProgress, Plan } from '../../shared/plan.js';
-import { applyLogText } from '../../shared/i18n/keyedText.js';
+import { applyLogText, interruptedApplyText } from '../../shared/i18n/keyedText.js';
 import type { CliText } from './language.js';
 
 /** A plan as text for the terminal, in the person's language: the frame from `cli.plan.*`, the service's sentences from `plan.*`. */
 export function formatPlan(plan: Plan, text: CliText): string {
   const words = (item: Parameters<CliText['keyed']>[1]) => text.keyed('plan', item);
   const out: string[] = [];
-  for (const i of plan.interrupted) out.push(`! ${i.text}`);
+  for (const i of plan.interrupted) out.push(`! ${interruptedApplyText(text, i)}`);
   if (!plan.changed) {
     out.push(text.t('cli.plan.nothing', { host: plan.host, domain: plan.domain }));
     return `${out.join('\n')}\n`;

@@ -2,7 +2,7 @@ import { applyChanges } from '../../services/dkim/dkim.js';
 import { writeErrorLine, writeJson, writeLine, writeText, type CliIO, type Command } from '../command.js';
 import { connectFromCli } from '../sshOptions.js';
 import { cliText } from '../language.js';
-import { serverReasonText } from '../../../shared/i18n/keyedText.js';
+import { interruptedApplyText, serverReasonText } from '../../../shared/i18n/keyedText.js';
 import { appliedLine, formatPlan, progressLine } from '../planText.js';
 import { changeUsage, readChangeOptions, settingsFor } from './plan.js';
 
@@ -24,7 +24,7 @@ export const applyCommand: Command = {
         writeJson(io, { ok: true, changed: result.changed, backupId: result.backupId, warnings: result.warnings, interrupted: result.interrupted, plan: result.plan, roundTrips: result.roundTrips });
         return 0;
       }
-      for (const i of result.interrupted) writeLine(io, `! ${i.text}`);
+      for (const i of result.interrupted) writeLine(io, `! ${interruptedApplyText(text, i)}`);
       if (!result.changed) {
         writeLine(io, text.t('cli.apply.nothingChanged', { host: session.target.host, domain: result.plan.domain }));
         return 0;

@@ -2,6 +2,7 @@ import { keyedError } from '../../../shared/errors.js';
 import type { OpendkimBuild } from '../../../shared/opendkimEd25519.js';
 import type { OsRelease } from '../../../shared/inspection.js';
 import type { InterruptedApply, InterruptedOutcome } from '../../../shared/plan.js';
+import { englishText } from '../../../shared/i18n/english.js';
 import { parseOsRelease } from '../platform/osRelease.js';
 import { platformFor, type Platform } from '../platform/platforms.js';
 
@@ -64,18 +65,9 @@ function fromB64(value: string | undefined): string {
 
 const dash = (v: string | undefined): string | null => (v === undefined || v === '-' ? null : v);
 
-const OUTCOME_TEXT: Record<InterruptedOutcome, string> = {
-  finished: 'An earlier apply ({id}) was interrupted after its health check passed; it has now been finished.',
-  undone: 'An earlier apply ({id}) was interrupted before it finished; its changes have been undone.',
-  'undo-failed': 'An earlier apply ({id}) was interrupted and could not be fully undone; check the server.',
-  'reported-done': 'An earlier apply ({id}) lost its connection but finished on the server.',
-  'reported-rolled-back': 'An earlier apply ({id}) lost its connection, failed on the server and was rolled back.',
-  'reported-rollback-failed': 'An earlier apply ({id}) lost its connection, failed on the server and could not be rolled back.',
-  pending: 'An earlier apply ({id}) did not finish; the next apply will finish or undo it first.',
-};
-
+/** An interrupted apply in English (the CLI's --json, logs); each door says it from `apply.interrupted.<outcome>`. */
 export function interruptedText(id: string, outcome: InterruptedOutcome): string {
-  return OUTCOME_TEXT[outcome].replace('{id}', id);
+  return englishText('apply', `interrupted.${outcome}`, { id });
 }
 
 function outcomeOf(word: string): InterruptedOutcome | null {

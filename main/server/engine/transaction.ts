@@ -202,7 +202,7 @@ export async function applyRequest(session: RemoteSession, request: ChangeReques
       if (line.trim() !== 'end') return;
       try {
         const state = parseGather(gathered);
-        for (const i of state.interrupted) emit({ stage: 'gather', status: 'info', text: i.text });
+        for (const i of state.interrupted) emit({ stage: 'gather', status: 'info', text: i.text, interrupted: i });
         refuseBusy(state);
         const changes = request.compute(state);
         const plan = buildPlan(changes, { host: session.target.host, domain: request.domain, interrupted: state.interrupted });

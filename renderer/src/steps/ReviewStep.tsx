@@ -234,7 +234,7 @@ export function ReviewStep({ goNext }: StepProps) {
               <h2>{t('review.interruptedHeading')}</h2>
               <ul>
                 {current.interrupted.map((i) => (
-                  <li key={i.backupId}>{i.text}</li>
+                  <li key={i.backupId}>{t(`apply.interrupted.${i.outcome}`, { id: i.backupId })}</li>
                 ))}
               </ul>
             </div>

@@ -4,6 +4,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { INTERRUPTED_OUTCOMES } from '../../../shared/plan.js';
 
 type Tree = { [key: string]: string | Tree };
 const root = path.resolve(import.meta.dirname, '../../..');
@@ -225,6 +226,8 @@ describe('every code a service emits, in both catalogs', () => {
     words.push(...['email', 'file', 'none'].map((from) => `words.reports.note.from.${from}`));
     words.push(...['utf16SingleBytes', 'unknownEncoding'].map((problem) => `words.reports.note.problem.${problem}`));
     words.push(...['quarantined', 'rejected'].map((outcome) => `words.reports.recText.outcome.${outcome}`), 'reports.note.readerSource', 'reports.issue.spamassassinFix');
+    // What became of an interrupted apply (the rollback path's recover step).
+    words.push(...INTERRUPTED_OUTCOMES.map((outcome) => `apply.interrupted.${outcome}`));
     expect(words.filter((key) => textAt(en, key) === undefined || textAt(ja, key) === undefined)).toEqual([]);
   });
 

@@ -12,7 +12,7 @@ import { failureError, newBackupId, parseScriptReport, rollbackOutcome } from '.
 import { cliText } from '../../../../main/cli/language.js';
 import { errorTexts } from '../../../../main/cli/main.js';
 import { serializeError } from '../../../../shared/errors.js';
-import { applyLogText, serverReasonText } from '../../../../shared/i18n/keyedText.js';
+import { applyLogText, interruptedApplyText, serverReasonText } from '../../../../shared/i18n/keyedText.js';
 import { dnsblProbeScript, inboundReadScript, inspectScript, sendTestScript, transactionScript } from '../../../../main/server/scripts/index.js';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
@@ -161,6 +161,11 @@ describe('reading the script output', () => {
       ['20260101-000000-aaaaaa', 'undone'],
       ['20260102-000000-bbbbbb', 'pending'],
     ]);
+    // what became of them, from the catalogs: English for --json, each door in its language
+    expect(state.interrupted[0]?.text).toBe('An earlier apply (20260101-000000-aaaaaa) was interrupted before it finished; its changes have been undone.');
+    const ja = cliText({ LANG: 'ja_JP.UTF-8' });
+    expect(interruptedApplyText(ja, state.interrupted[0]!)).toBe('前回の適用(20260101-000000-aaaaaa)は完了前に中断していました。その変更は取り消しました。');
+    expect(applyLogText(ja, { stage: 'gather', status: 'info', text: state.interrupted[1]!.text, interrupted: state.interrupted[1]! })).toBe('前回の適用(20260102-000000-bbbbbb)は完了していません。次の適用で、先に完了させるか取り消します。');
     expect(state.busy).toBe(4242);
   });
   it('refuses a cut-off gather report', () => {
