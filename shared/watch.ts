@@ -4,6 +4,7 @@
  * Pure data, no Node.
  */
 import type { CheckArea, CheckStatus } from './checks.js';
+import type { SerializedError } from './errors.js';
 import { csvCell } from './reports.js';
 import type { RotationStatus } from './rotation.js';
 
@@ -171,7 +172,8 @@ export interface WatchSchedule {
 
 export interface WatchRunResult {
   at: string;
-  targets: Array<{ domain: string; server: string | null; changes: WatchChange[]; skipped: WatchSkip[]; failed: string | null }>;
+  /** `failed`: why the target could not be watched, in English; `failure`: the same error with its codes, for each door to say in its language. */
+  targets: Array<{ domain: string; server: string | null; changes: WatchChange[]; skipped: WatchSkip[]; failed: string | null; failure?: SerializedError }>;
   /** Something got worse at this run. */
   worse: boolean;
 }

@@ -1,3 +1,4 @@
+import { errorMessageText } from '../../shared/i18n/keyedText.js';
 import { exitCodeFor, HomemailError, serializeError, type SerializedError } from '../../shared/errors.js';
 import { readVersion } from '../version.js';
 import { oneLine, usageHintIn, writeErrorLine, writeJson, writeText, type CliIO, type Command } from './command.js';
@@ -26,8 +27,7 @@ export function helpText(text: CliText): string {
 
 /** An error's message and hint in the CLI's language, from their codes when the service gave them (options named as flags). */
 export function errorTexts(error: SerializedError, text: CliText): { message: string; hint: string | undefined } {
-  const sentences = error.sentence ? [error.sentence, ...(error.notes ?? [])] : [];
-  const message = sentences.length > 0 ? sentences.map((s) => text.keyed('serviceErrors', { ...s, text: s.key })).join('\n') : error.message;
+  const message = errorMessageText(text.keyed, error);
   const hint = error.hintSentence ? text.keyed('serviceHints', { ...error.hintSentence, text: error.hint ?? '' }) : error.hint;
   return { message, hint };
 }

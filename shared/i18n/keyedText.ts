@@ -45,12 +45,28 @@ export function renderKeyed(translator: Translator, namespace: string, item: Key
   return translator.t(key, params);
 }
 
+/** An error's message (its sentence and notes, `serviceErrors.*`) in the translator's language, or its English message when it has no code. */
+export function errorMessageText(
+  keyed: (namespace: string, item: KeyedText) => string,
+  error: { message: string; sentence?: { key: string; params: TextParams }; notes?: readonly { key: string; params: TextParams }[] },
+): string {
+  const sentences = error.sentence ? [error.sentence, ...(error.notes ?? [])] : [];
+  return sentences.length > 0 ? sentences.map((s) => keyed('serviceErrors', { ...s, text: s.key })).join('\n') : error.message;
+}
+
 /** One line of an apply's log: the stage's sentence from the catalog; a server's own reason (its code's words, else its text) only where the catalog has none. */
-export function applyLogText(translator: Translator, entry: { stage: string; status: string; text: string; reason?: KeyedText }): string {
+export function applyLogText(translator: Translator, entry: { stage: string; status: string; text: string; reason?: KeyedText; interrupted?: { backupId: string; outcome: string; text: string } }): string {
   const key = `apply.line.${entry.stage}.${entry.status}`;
   if (translator.exists(key)) return translator.t(key);
   if (entry.status !== 'failed' && entry.status !== 'info') return '';
+  if (entry.interrupted) return interruptedApplyText(translator, entry.interrupted);
   return entry.reason ? serverReasonText(translator, entry.reason) : entry.text;
+}
+
+/** What became of an earlier, interrupted apply (`apply.interrupted.<outcome>`), or its text as it came. */
+export function interruptedApplyText(translator: Translator, interrupted: { backupId: string; outcome: string; text: string }): string {
+  const key = `apply.interrupted.${interrupted.outcome}`;
+  return translator.exists(key) ? translator.t(key, { id: interrupted.backupId }) : interrupted.text;
 }
 
 /** A reason the server script gave (`words.serviceErrors.reason.<code>`), or its text as it came. */

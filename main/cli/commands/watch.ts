@@ -6,7 +6,7 @@ import { normalizeSelector } from '../../../shared/validation/selector.js';
 import { parseSshTarget } from '../../../shared/validation/sshTarget.js';
 import { parseResolverAddress } from '../../../shared/verify/resolverAddress.js';
 import type { WatchChange, WatchRunResult, WatchSkip } from '../../../shared/watch.js';
-import { watchChangeText } from '../../../shared/i18n/keyedText.js';
+import { errorMessageText, watchChangeText } from '../../../shared/i18n/keyedText.js';
 import { cliText, type CliText } from '../language.js';
 import { defaultDataDir } from '../../services/deps.js';
 import { parseDkimSpec } from '../../services/keys/index.js';
@@ -29,7 +29,7 @@ export function skipLine(skipped: WatchSkip, text: CliText): string {
 export function printRun(io: CliIO, result: WatchRunResult, text: CliText): void {
   for (const target of result.targets) {
     writeLine(io, `${target.domain}${target.server ? ` (${target.server})` : ''}`);
-    if (target.failed !== null) writeLine(io, `  ${text.t('cli.watch.failed', { reason: oneLine(target.failed) })}`);
+    if (target.failed !== null) writeLine(io, `  ${text.t('cli.watch.failed', { reason: oneLine(target.failure ? errorMessageText(text.keyed, target.failure) : target.failed) })}`);
     else printChanges(io, target.changes, text);
     for (const skipped of target.skipped) writeLine(io, skipLine(skipped, text));
   }

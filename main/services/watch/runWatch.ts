@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { HomemailError } from '../../../shared/errors.js';
+import { HomemailError, serializeError } from '../../../shared/errors.js';
 import { parseSshTarget } from '../../../shared/validation/sshTarget.js';
 import { sortChanges, watchSkip, type StoredCheck, type WatchSkip, type WatchChange, type WatchRunResult, type WatchTarget } from '../../../shared/watch.js';
 import { loadDkimKeyFile, parseDkimSpec } from '../keys/index.js';
@@ -168,7 +168,7 @@ export async function watchTargets(targets: readonly WatchTarget[], deps: WatchD
     try {
       results.push(await watchTarget(target, deps));
     } catch (error) {
-      results.push({ domain: target.domain, server: target.ssh, changes: [], skipped: [], failed: reason(error) });
+      results.push({ domain: target.domain, server: target.ssh, changes: [], skipped: [], failed: reason(error), failure: serializeError(error) });
     }
   }
   return { at, targets: results, worse: results.some((r) => r.changes.some((c) => c.severity === 'worse')) };

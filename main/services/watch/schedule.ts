@@ -1,6 +1,6 @@
 import type { WatchRunResult } from '../../../shared/watch.js';
 import type { HistoryStore } from './store.js';
-import { watchChangeText, type Translator } from '../../../shared/i18n/keyedText.js';
+import { errorMessageText, renderKeyed, watchChangeText, type Translator } from '../../../shared/i18n/keyedText.js';
 
 export interface ScheduleDeps {
   store: HistoryStore;
@@ -32,7 +32,10 @@ export async function scheduleTick(deps: ScheduleDeps): Promise<WatchRunResult |
   for (const target of result.targets) {
     const worse = target.changes.filter((c) => c.severity === 'worse');
     if (worse.length > 0) deps.notify(words.t('watch.notifyTitle', { domain: target.domain }), worse.slice(0, 3).map((c) => watchChangeText(words, c)).join('\n'));
-    else if (target.failed !== null) deps.notify(words.t('watch.notifyFailedTitle', { domain: target.domain }), target.failed);
+    else if (target.failed !== null) {
+      const body = target.failure ? errorMessageText((namespace, item) => renderKeyed(words, namespace, item), target.failure) : target.failed;
+      deps.notify(words.t('watch.notifyFailedTitle', { domain: target.domain }), body);
+    }
   }
   return result;
 }

@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import type { WatchRunResult } from '../../../shared/watch.js';
 import { dispatch } from '../../../main/ipc/dispatch.js';
 import { createHandlers } from '../../../main/services/index.js';
-import { notificationWords, preferencesFile } from '../../../main/services/preferences.js';
+import { notificationWords, preferencesFile, savePreferredLanguage } from '../../../main/services/preferences.js';
+import { keyedError, serializeError } from '../../../shared/errors.js';
 import { scheduleTick } from '../../../main/services/watch/schedule.js';
 import { openHistoryStore } from '../../../main/services/watch/store.js';
 
@@ -57,6 +58,18 @@ describe('the language of desktop notifications', () => {
       expect(await dispatch(handlers, 'setLanguage', input, context())).toMatchObject({ ok: false, error: { code: 'bad-input' } });
     }
     expect(JSON.parse(readFileSync(preferencesFile(dataDir), 'utf8'))).toEqual({ language: 'ja' });
+  });
+
+  it('says why a target could not be watched in the chosen language, from the error\'s codes', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'hm-lang-'));
+    await savePreferredLanguage(dataDir, 'ja');
+    const store = openHistoryStore(':memory:');
+    store.saveTarget({ domain: 'example.org', ssh: 'admin@mail.example.org', identityFile: null, selectors: [], dkimFiles: [], resolvers: [], addresses: [] }, '2026-11-30T00:00:00Z');
+    const error = keyedError('ssh-unreachable', { key: 'connectionClosed', params: { host: 'mail.example.org' } });
+    const failing: WatchRunResult = { at: result.at, worse: false, targets: [{ domain: 'example.org', server: 'admin@mail.example.org', skipped: [], changes: [], failed: error.message, failure: serializeError(error) }] };
+    const notes: string[] = [];
+    await scheduleTick({ store, now: () => new Date('2026-11-30T12:00:00Z'), run: async () => failing, notify: (title, body) => notes.push(`${title} | ${body}`), words: () => notificationWords(dataDir, 'en-US') });
+    expect(notes).toEqual(['Homemail: example.org をチェックできませんでした | mail.example.org への接続は閉じられています。']);
   });
 
   it('takes a damaged preferences file as no choice', async () => {
