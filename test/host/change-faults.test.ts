@@ -5,6 +5,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HomemailError } from '../../shared/errors.js';
+import { interruptedApplyText } from '../../shared/i18n/keyedText.js';
+import { cliText } from '../../main/cli/language.js';
 import type { ApplyStage } from '../../shared/plan.js';
 import { applyRequest, rollbackChanges, type ServerCommand, type TestHook } from '../../main/server/engine/index.js';
 import { CONFIG_FILES } from '../../main/server/platform/paths.js';
@@ -123,6 +125,8 @@ describe.skipIf(skip !== null)(suite('apply with injected faults (fresh variant)
     expect(plan.interrupted.map((i) => i.outcome)).toEqual(['pending']);
     const result = await applyChanges(session, settings);
     expect(result.interrupted.map((i) => i.outcome)).toEqual(['undone']);
+    // what the server's recover step did, in the person's language from its outcome code
+    expect(interruptedApplyText(cliText({ LANG: 'ja_JP.UTF-8' }), result.interrupted[0]!)).toMatch(/^前回の適用\(\d{8}-\d{6}-[0-9a-f]{6}\)は完了前に中断していました。その変更は取り消しました。$/);
     expect(result.changed).toBe(true);
     await working(host);
     await rollbackChanges(session, result.backupId);
