@@ -11,6 +11,7 @@ export const recordMessagesEn = {
   dkimSelectorConflict: 'Selector {{selector}} is already published ({{name}}) with another key. Replacing it would break the signatures of mail signed with that key: choose a new selector (a date such as 202611 is usual).',
   dkimRsaLong: 'Selector {{selector}} is a {{bits}}-bit RSA key. Its record is long: some DNS providers\' forms and some resolvers handle it badly. 2048 bits is the usual choice.',
   // SPF
+  spfAlreadyComplete: 'The SPF record {{domain}} publishes already names this server: keep it as it is.',
   spfMerged: 'An SPF record already exists for {{domain}}: its terms are kept and the missing ones added. Replace it with this one; do not add a second SPF record.',
   spfMultipleExisting: '{{domain}} has {{count}} SPF records now. Two or more make every SPF check fail (permerror). They are merged into this one record: delete the others.',
   spfPtrDiscouraged: 'The existing SPF record uses "ptr", which RFC 7208 says not to use: it is slow and some receivers ignore it. Consider replacing it with ip4:/ip6: terms.',
@@ -38,6 +39,7 @@ export const recordMessagesEn = {
   dmarcRufRare: 'Failure reports (ruf) contain parts of messages; Gmail and most large providers do not send them, so expect few.',
   dmarcPct: 'pct={{pct}}: the policy applies to only {{pct}}% of failing mail; the rest is treated as one step milder.',
   dmarcStrictAlignment: 'Strict alignment (s) requires exactly the same domain, not a subdomain; mail sent from a subdomain will fail DMARC.',
+  dmarcExternalReportsAuthorized: 'Reports go to {{other}}, another domain; it already accepts them ({{name}} is published).',
   dmarcExternalReports: 'Reports go to {{other}}, another domain. It accepts them only if it publishes {{name}} TXT "v=DMARC1" (RFC 7489 §7.1): its owner must add that record.',
   // MX and PTR
   mxHostAddress: 'The MX host {{host}} needs its own A (and AAAA) record with the server\'s address; an MX must not point to a CNAME.',

@@ -198,7 +198,14 @@ export function buildRecordSet(request: RecordRequest): RecordSet {
   const otherApexTxt = request.existing === undefined ? null : existingApexTxt.filter((v) => !isSpfRecord(v));
   if (request.existing === undefined) return { domain, records, notes, spfLookups: spf.lookups, otherApexTxt };
   const compared = compareWithPublished(domain, records, request.existing, request.unknownNames ?? [], ttl);
-  return { domain, records: compared.records, notes: [...notes, ...compared.notes], spfLookups: spf.lookups, otherApexTxt };
+  return { domain, records: compared.records, notes: [...notes.map((n) => authorizedAlready(n, compared.records)), ...compared.notes], spfLookups: spf.lookups, otherApexTxt };
+}
+
+/** The other domain's report authorization is already published: say so instead of asking its owner to add it. */
+function authorizedAlready(n: RecordNote, records: readonly DnsRecord[]): RecordNote {
+  if (n.key !== 'dmarcExternalReports') return n;
+  const published = records.some((r) => r.purpose === 'dmarc-report-auth' && r.name === n.params['name'] && r.change === 'keep');
+  return published ? note('dmarcExternalReportsAuthorized', { other: n.params['other'] ?? '', name: n.params['name'] ?? '' }, 'info', 'dmarc-report-auth') : n;
 }
 
 function uniqueAddresses(addresses: readonly EmailAddress[]): EmailAddress[] {

@@ -163,7 +163,6 @@ export function buildSpfRecord(input: SpfInput): SpfResult {
   const notes: RecordNote[] = [];
   const existingSpf = input.existing.filter(isSpfRecord);
   if (existingSpf.length > 1) notes.push(note('spfMultipleExisting', { count: existingSpf.length, domain: input.domain }, 'warning', 'spf'));
-  else if (existingSpf.length === 1) notes.push(note('spfMerged', { domain: input.domain }, 'info', 'spf'));
 
   // Several records: each one's terms before its `all`, then the first `all`, then what followed.
   const before: SpfTerm[] = [];
@@ -220,6 +219,11 @@ export function buildSpfRecord(input: SpfInput): SpfResult {
     allText = `${wantedQualifier ?? '~'}all`;
   }
   const ending = allText ?? '';
+  // One published record: either it already says everything (nothing to do) or it is replaced by the merge.
+  if (existingSpf.length === 1) {
+    const unchanged = added.length === 0 && (allTerm === undefined || allText === allTerm.text);
+    notes.unshift(note(unchanged ? 'spfAlreadyComplete' : 'spfMerged', { domain: input.domain }, 'info', 'spf'));
+  }
   // Added terms go after the last published mechanism before `all` (modifiers stay where they were).
   const lastMechanism = before.map((t) => t.kind).lastIndexOf('mechanism');
   const head = allTerm === undefined ? before.slice(0, lastMechanism + 1) : before;

@@ -78,6 +78,19 @@ describe('buildRecordSet', () => {
     expect(set.otherApexTxt).toEqual(['google-site-verification=abc']);
   });
 
+  it('keeps a third-party rua and does not ask for its authorization when that is already published', () => {
+    const existing = [
+      { name: 'example.jp', type: 'TXT', value: 'v=spf1 mx ~all' },
+      { name: '_dmarc.example.jp', type: 'TXT', value: 'v=DMARC1; p=none; rua=mailto:re+abc123@reports.example.net' },
+    ];
+    const asked = buildRecordSet({ domain: 'example.jp', existing });
+    expect(asked.records.find((r) => r.purpose === 'dmarc')?.value).toBe('v=DMARC1; p=none; rua=mailto:re+abc123@reports.example.net');
+    expect(asked.notes.find((n) => n.purpose === 'dmarc-report-auth')?.key).toBe('dmarcExternalReports');
+    const authorized = buildRecordSet({ domain: 'example.jp', existing: [...existing, { name: 'example.jp._report._dmarc.reports.example.net', type: 'TXT', value: 'v=DMARC1' }] });
+    expect(authorized.records.find((r) => r.purpose === 'dmarc-report-auth')?.change).toBe('keep');
+    expect(authorized.notes.filter((n) => n.purpose === 'dmarc-report-auth').map((n) => [n.key, n.severity])).toEqual([['dmarcExternalReportsAuthorized', 'info']]);
+  });
+
   it('refuses an Ed25519 key alone: it is only ever an extra signature', () => {
     expect(fieldOf({ domain: 'example.jp', dkim: [{ selector: 's', type: 'ed25519', publicKey: ed25519 }] })).toBe('dkim');
   });

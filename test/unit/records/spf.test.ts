@@ -38,6 +38,16 @@ describe('buildSpfRecord', () => {
     expect(keys(result)).toContain('spfMerged');
   });
 
+  it('says a published record that already has everything stays as it is (not "replace it")', () => {
+    // The first release's world: an administrator's own SPF with includes that already names the server.
+    const result = spf({ existing: ['v=spf1 a mx ip4:203.0.113.5 include:_spf.example.org ~all'] });
+    expect(result.record.value).toBe('v=spf1 a mx ip4:203.0.113.5 include:_spf.example.org ~all');
+    expect(keys(result)).toContain('spfAlreadyComplete');
+    expect(keys(result)).not.toContain('spfMerged');
+    // A different ending is a change: the merge note again.
+    expect(keys(spf({ all: 'hard', existing: ['v=spf1 mx ~all'] }))).toContain('spfMerged');
+  });
+
   it('merges two existing records (a permerror) into one and warns', () => {
     const result = spf({ existing: ['v=spf1 ip4:192.0.2.1 -all', 'v=spf1 ip4:192.0.2.1 include:x.example ~all'] });
     expect(result.record.value).toBe('v=spf1 ip4:192.0.2.1 include:x.example mx ~all');
