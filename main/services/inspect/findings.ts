@@ -54,7 +54,10 @@ export function buildFindings(inspection: Omit<Inspection, 'findings'>): Finding
   }
   for (const key of opendkim.keys) {
     if (!key.exists) out.push(finding('keyMissing', 'problem', { path: key.path }));
-    else {
+    else if (key.selector === null) {
+      // A key file no KeyTable entry or KeyFile names (the old key after a move to a new one): it signs nothing.
+      out.push(finding('keyUnused', 'info', { path: key.path }));
+    } else {
       if (key.keyType === 'rsa' && key.bits !== null && key.bits < 2048) out.push(finding('keyWeak', 'problem', { path: key.path, bits: key.bits }));
       if (opendkim.requireSafeKeys) for (const problem of key.safety) out.push(finding('keyUnsafe', 'problem', { path: key.path, ...problem.params, problem: problem.key }));
     }

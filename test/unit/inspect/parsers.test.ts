@@ -177,4 +177,20 @@ describe('probe output', () => {
     expect(Object.keys(byKey)).not.toContain('opendkimNotUsed');
     expect(Object.keys(byKey)).not.toContain('chrootSocket');
   });
+
+  it('calls a key file no configuration names unused (info), not a weak key to fix', () => {
+    // After Homemail moved the manual procedure's 1024-bit key to a KeyTable with a new key, the old file stays.
+    const fields = parseProbeOutput(
+      probeJson({
+        opendkim: 'yes',
+        opendkimRunning: 'yes',
+        opendkimConf: 'KeyTable /etc/opendkim/key.table\nSigningTable refile:/etc/opendkim/signing.table\nSocket inet:8892@localhost\nUserID opendkim\n',
+        keyTable: '202611._domainkey.example.jp example.jp:202611:/etc/dkimkeys/202611.private\n',
+        keys: '/etc/dkimkeys/202611.private\topendkim opendkim 600\tPrivate-Key: (2048 bit, 2 primes)\n/etc/dkimkeys/postfix.private\topendkim opendkim 644\tPrivate-Key: (1024 bit, 2 primes)\n',
+      }),
+    );
+    const inspection = buildInspection(fields, { target: { user: 'admin', host: 'mail.example.jp', port: 22 }, privilege: 'sudo-password' });
+    const keys = inspection.findings.filter((f) => f.key.startsWith('key')).map((f) => [f.key, f.severity, f.params['path']]);
+    expect(keys).toEqual([['keyUnused', 'info', '/etc/dkimkeys/postfix.private']]);
+  });
 });
