@@ -1,4 +1,4 @@
-import { useId, useState, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { normalizeDomain } from '../../../shared/validation/domain.js';
 import type { ValidationProblem } from '../../../shared/validation/problem.js';
@@ -13,6 +13,7 @@ import { useCall } from '../hooks/useCall.js';
 import { useKeyedText } from '../text.js';
 import { saveProfile, profileOf } from '../wizard/profiles.js';
 import { publishedPolicyOf, publishedQueryOf, startFromPublished } from '../wizard/records.js';
+import { PublishedNow } from './PublishedNow.js';
 import { checkDomainChoices, ed25519Selector, hasProblems } from '../wizard/choices.js';
 import type { StepProps } from '../wizard/steps.js';
 import { useWizard, type WizardValues } from '../wizard/state.js';
@@ -81,15 +82,27 @@ export function DomainStep({ goNext }: StepProps) {
   const busy = generate.state.status === 'loading';
 
   const publishedPolicy = publishedPolicyOf(values);
-  // The policy step starts from what the domain publishes: read it once the domain is typed.
+  // The policy step starts from what the domain publishes: read as soon as the domain is known
+  // (filled in from Postfix, or typed) and again when the DNS servers to ask change, so the
+  // choices below show the person's own records before anything is made.
+  const askedWith = useRef(values.resolvers);
   const readWhatIsPublished = async (): Promise<Partial<WizardValues>> => {
-    if (!ascii.ok || (values.published?.domain === ascii.value && values.published.servers.length > 0)) return {};
+    if (!ascii.ok || (values.published?.domain === ascii.value && values.published.servers.length > 0 && askedWith.current === values.resolvers)) return {};
+    askedWith.current = values.resolvers;
     const published = await readPublished.run(publishedQueryOf(values, ascii.value));
     if (!published) return {};
     const started = startFromPublished(values, published);
     update(started);
     return started;
   };
+  const domainToRead = ascii.ok ? ascii.value : '';
+  useEffect(() => {
+    if (domainToRead === '') return undefined;
+    const timer = window.setTimeout(() => void readWhatIsPublished(), 700);
+    return () => window.clearTimeout(timer);
+    // Only a new domain or new DNS servers start a read; the values it reads change with it.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [domainToRead, values.resolvers]);
 
   const createKeys = async () => {
     setTouched(true);
@@ -140,13 +153,13 @@ export function DomainStep({ goNext }: StepProps) {
               aria-invalid={shown(problems.domain) !== null}
               value={values.domain}
               onChange={(e) => update({ domain: e.target.value })}
-              onBlur={() => void readWhatIsPublished()}
             />
           )}
         </Field>
         <ResolverField />
         {readPublished.state.status === 'loading' && <p className="help">{t('domain.readingPublished')}</p>}
         {readPublished.state.status === 'error' && <ErrorNotice error={readPublished.state.error} onRetry={() => void readWhatIsPublished()} />}
+        {ascii.ok && readPublished.state.status !== 'loading' && <PublishedNow values={values} domain={ascii.value} />}
 
         <Field id={`${id}-selector`} label={t('domain.selectorLabel')} help={t('domain.selectorHelp', { suggested })} problem={shown(problems.selector)}>
           {(describedBy) => (

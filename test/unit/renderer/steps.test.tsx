@@ -92,6 +92,30 @@ describe('domain step', () => {
     expect((screen.getByRole('radio', { name: /-all/ }) as HTMLInputElement).checked).toBe(true);
   });
 
+  it('reads what the domain and the server carry on arrival, in Japanese: their SPF and DMARC shown, a third-party rua kept and explained, the selector in use named', async () => {
+    // The first release's real user: SPF with includes, DMARC reports to a third party, a 1024-bit single-key OpenDKIM.
+    fake('readPublishedRecords', (input) =>
+      ok({
+        ...publishedNothing(input.domain),
+        servers: ['192.0.2.53'],
+        existing: [
+          { name: 'example.jp', type: 'TXT', value: 'v=spf1 a mx ip4:203.0.113.5 include:_spf.example.org ~all' },
+          { name: '_dmarc.example.jp', type: 'TXT', value: 'v=DMARC1; p=none; rua=mailto:re+abc123@reports.example.net; fo=1' },
+        ],
+      }),
+    );
+    const base = inspection();
+    const key = { path: '/etc/dkimkeys/postfix.private', domain: 'example.jp', selector: 'postfix', exists: true, owner: 'opendkim', group: 'opendkim', mode: '600', keyType: 'rsa' as const, bits: 1024, safetyProblems: [], safety: [] };
+    await renderStep(<DomainStep goNext={() => undefined} />, { values: { domain: 'example.jp', inspection: { ...base, opendkim: { ...base.opendkim, keys: [key] } } }, language: 'ja' });
+    expect(await screen.findByText('v=spf1 a mx ip4:203.0.113.5 include:_spf.example.org ~all', {}, { timeout: 3000 })).toBeTruthy();
+    const now = screen.getByTestId('published-now');
+    expect(within(now).getByText('v=DMARC1; p=none; rua=mailto:re+abc123@reports.example.net; fo=1')).toBeTruthy();
+    expect(within(now).getByTestId('rua-elsewhere').textContent).toContain('集計レポートは re+abc123@reports.example.net に届いています。');
+    expect(within(now).getByTestId('signing-now').textContent).toContain('セレクター postfix(RSA 1024 ビット)で署名していますが');
+    expect((screen.getByLabelText('集計レポートの宛先(rua)') as HTMLInputElement).value).toBe('re+abc123@reports.example.net');
+    expect(calls.map((c) => c.name)).toEqual(['readPublishedRecords']);
+  });
+
   it('shows key generation failing with what to do', async () => {
     fake('readPublishedRecords', (input) => ok(publishedNothing(input.domain)));
     fake('generateDkimKey', () => fail({ code: 'bad-input', message: 'selector: bad', details: { field: 'selector' } }));
