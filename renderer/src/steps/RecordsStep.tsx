@@ -32,7 +32,7 @@ function RecordRow({ record, origin, preset, notes }: { record: DnsRecord; origi
           <CopyButton text={host} label={t('recordsStep.copyNameOf', { name: record.name })}>
             {t('recordsStep.copyName')}
           </CopyButton>
-          {elsewhere && <p className="badge warn">{t('recordsStep.elsewhereIn', { zone: record.zone })}</p>}
+          {elsewhere && <p className="elsewhere">{t('recordsStep.elsewhereIn', { zone: record.zone })}</p>}
         </th>
         <td className="published">
           {record.change === undefined && record.action !== 'remove' ? (
