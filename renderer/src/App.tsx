@@ -46,7 +46,7 @@ function PageView({ page, toServer }: { page: PageId; toServer: () => void }) {
       <h1 id="step-heading" tabIndex={-1}>
         {heading}
       </h1>
-      <ReportsPage sessionId={values.sessionId} domain={values.keys[0]?.domain ?? (values.domain || undefined)} />
+      <ReportsPage sessionId={values.sessionId} domain={values.keys[0]?.domain ?? (values.domain || undefined)} titled={false} />
     </section>
   );
 }

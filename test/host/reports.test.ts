@@ -276,4 +276,21 @@ describe.skipIf(skip !== null)(suite('reports: real samples as mbox and Maildir,
     expect(result.reporters.map((r) => r.orgName)).toContain('Mimecast');
     expect(result.skipped.some((s) => /^hostile/.test(s.source))).toBe(true);
   });
+
+  it('says where the reports go when the rua is a third party only, and how to add an address here (in Japanese)', async () => {
+    // A real administrator's record: reports to a DMARC processing service at another domain.
+    await host.setRecords('example.test', ['_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:re+abc123@example.org"']);
+    const env = { ...process.env, SSH_AUTH_SOCK: '', LANG: 'ja_JP.UTF-8', LC_ALL: '', LC_MESSAGES: '' };
+    const dir = mkdtempSync(path.join(tmpdir(), 'hm-reports-'));
+    const ssh = ['--ssh', `admin@${host.sshHost}:${host.sshPort}`, '-i', host.users.admin.keyPath, '--password-stdin', '--known-hosts', path.join(dir, 'kh'), '--accept-new-host-key'];
+    const run = await runCliCaptured(['reports', ...ssh, '--all'], { stdin: `${host.users.admin.password}\n`, env });
+    expect(run.code).not.toBe(0);
+    expect(run.err).toContain('example.test の DMARC レポートは re+abc123@example.org に送られていて、このサーバーには届きません。');
+    expect(run.err).toContain('rua=mailto:re+abc123@example.org,mailto:dmarc@example.test');
+    expect(run.err).toContain('--address');
+    // The way out it names works: the address this server receives, given directly.
+    const given = await runCliCaptured(['reports', ...ssh, '--all', '--json', '--address', 'dmarc@example.test'], { stdin: `${host.users.admin.password}\n`, env });
+    expect(given.code, given.err).toBe(0);
+    expect((JSON.parse(given.out) as ReportsResult).reporters.map((r) => r.orgName)).toContain('Mimecast');
+  });
 });

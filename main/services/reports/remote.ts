@@ -119,6 +119,13 @@ export async function discoverMailbox(session: RemoteSession, options: DiscoverO
       addresses = guessed.map((name) => `${name}@${domain}`);
     }
   }
+  const remoteRua = options.address === undefined && dmarcRecord !== null ? ruaAddresses(dmarcRecord) : [];
+  if (addresses.length === 0 && remoteRua.length > 0 && domain !== '') {
+    // The reports go to another service (a third party): say where, and how to add an address here without dropping it.
+    throw keyedError('not-found', { key: 'reportsGoElsewhere', params: { domain, addresses: remoteRua.join(', ') } }, {
+      hint: { key: 'addLocalRua', params: { rua: remoteRua.map((a) => `mailto:${a}`).join(','), domain, field: 'address' } },
+    });
+  }
   if (addresses.length === 0) {
     throw keyedError('not-found', domain === '' ? { key: 'noReportAddress', params: {} } : { key: 'noReportAddressFor', params: { domain } }, {
       hint: { key: 'reportAddress', params: { field: 'address' } },

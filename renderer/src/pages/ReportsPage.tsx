@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import type { ReportsProgress } from '../../../shared/contract/reports.js';
@@ -13,6 +13,8 @@ interface Props {
   sessionId: string;
   /** The mail domain, when the wizard knows it. */
   domain?: string | undefined;
+  /** Its own heading; off where the frame already names the page. */
+  titled?: boolean;
 }
 
 const CHART_HEIGHT = 120;
@@ -74,23 +76,32 @@ export function progressView(progress: ReportsProgress | null | undefined, t: TF
 }
 
 /** The DMARC aggregate reports of the report mailbox: sources table, chart, next step, CSV. */
-export function ReportsPage({ sessionId, domain }: Props) {
+export function ReportsPage({ sessionId, domain, titled = true }: Props) {
   const { t } = useTranslation();
+  const addressId = useId();
+  const [address, setAddress] = useState('');
   const [days, setDays] = useState(14);
   const [periodKind, setPeriodKind] = useState<PeriodKind>('days');
   const [since, setSince] = useState('');
   const reports = useCall('readDmarcReports');
   const period: ReportPeriod | null = periodKind === 'days' ? { kind: 'days', days } : periodKind === 'all' ? { kind: 'all' } : /^\d{4}-\d{2}-\d{2}$/.test(since) ? { kind: 'since', date: since } : null;
   const read = () => {
-    if (period !== null) void reports.run({ sessionId, period, ...(domain ? { domain } : {}) });
+    if (period !== null) void reports.run({ sessionId, period, ...(domain ? { domain } : {}), ...(address.trim() === '' ? {} : { address: address.trim() }) });
   };
   const state = reports.state;
   const shown = progressView(reports.progress, t);
 
   return (
-    <section className="reports" aria-labelledby="reports-title">
-      <h2 id="reports-title">{t('reports.title')}</h2>
+    <section className="reports" {...(titled ? { 'aria-labelledby': 'reports-title' } : {})}>
+      {titled && <h2 id="reports-title">{t('reports.title')}</h2>}
       <p>{t('reports.intro')}</p>
+      <div className="field">
+        <label htmlFor={addressId}>{t('reports.addressLabel')}</label>
+        <input id={addressId} type="email" spellCheck={false} placeholder={`dmarc@${domain ?? 'example.jp'}`} aria-describedby={`${addressId}-help`} value={address} onChange={(e) => setAddress(e.target.value)} />
+        <p id={`${addressId}-help`} className="help">
+          {t('reports.addressHelp')}
+        </p>
+      </div>
       <fieldset className="reports-period">
         <legend>{t('reports.period')}</legend>
         <label>

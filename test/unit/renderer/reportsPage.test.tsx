@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import i18next from 'i18next';
 import { initI18n, setLanguage } from '../../../renderer/src/i18n.js';
 import { PassFailChart, progressView, ReportsPage, ReportsView } from '../../../renderer/src/pages/ReportsPage.js';
-import { calls, fake, ok, useFakeBridgeInEachTest } from './fakeBridge.js';
+import { calls, fail, fake, ok, useFakeBridgeInEachTest } from './fakeBridge.js';
 import { csvCell, sourcesCsv, type ReportsResult, type SourceSummary } from '../../../shared/reports.js';
 
 const source = (ip: string, extra: Partial<SourceSummary> = {}): SourceSummary => ({
@@ -138,6 +138,38 @@ describe('Reports page period', () => {
     fireEvent.click(screen.getByRole('radio', { name: /Every report/ }));
     fireEvent.click(screen.getByRole('button', { name: 'Read the reports' }));
     await waitFor(() => expect(calls.at(-1)?.input).toEqual({ sessionId: 's'.repeat(20), period: { kind: 'all' } }));
+  });
+});
+
+describe('Reports page when the reports go to a third party', () => {
+  useFakeBridgeInEachTest();
+
+  it('in Japanese: says where they go and how to add an address here, and the field the hint names is on the page', async () => {
+    await i18next.changeLanguage('ja');
+    try {
+      fake('readDmarcReports', () =>
+        fail({
+          code: 'not-found',
+          message: 'The DMARC reports of example.jp go to re+abc123@reports.example.net, which this server does not receive for.',
+          sentence: { key: 'reportsGoElsewhere', params: { domain: 'example.jp', addresses: 're+abc123@reports.example.net' } },
+          hint: 'Keep that address and add one this server receives.',
+          hintSentence: { key: 'addLocalRua', params: { rua: 'mailto:re+abc123@reports.example.net', domain: 'example.jp', field: 'address' } },
+        }),
+      );
+      render(<ReportsPage sessionId={'s'.repeat(20)} domain="example.jp" />);
+      fireEvent.click(screen.getByRole('button', { name: 'レポートを読む' }));
+      const alert = await screen.findByRole('alert');
+      expect(alert.textContent).toContain('example.jp の DMARC レポートは re+abc123@reports.example.net に送られていて、このサーバーには届きません。');
+      expect(alert.textContent).toContain('rua=mailto:re+abc123@reports.example.net,mailto:dmarc@example.jp');
+      expect(alert.textContent).toContain('(レポートの宛先)');
+      // The named field exists, and what is typed there is asked for.
+      fake('readDmarcReports', () => ok({ mailbox: { address: 'dmarc@example.jp', users: [], paths: [], notes: [], keyedNotes: [] }, messagesRead: 0, bytesRead: 0, truncated: false, period: { kind: 'days' as const, days: 14 }, reports: 0, duplicates: 0, reporters: [], sources: [], timeline: [], skipped: [], notes: [], recommendation: null, knownIssues: [], roundTrips: 3 }));
+      fireEvent.change(screen.getByLabelText('レポートの宛先(任意)'), { target: { value: 'dmarc@example.jp' } });
+      fireEvent.click(screen.getByRole('button', { name: 'レポートを読む' }));
+      await waitFor(() => expect(calls.at(-1)?.input).toEqual({ sessionId: 's'.repeat(20), domain: 'example.jp', period: { kind: 'days', days: 14 }, address: 'dmarc@example.jp' }));
+    } finally {
+      await i18next.changeLanguage('en');
+    }
   });
 });
 
