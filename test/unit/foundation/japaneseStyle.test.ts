@@ -24,6 +24,12 @@ describe('Japanese catalog style', () => {
     expect(texts.filter(([, v]) => /[^\p{ASCII}]:(?=\S)/u.test(v.replace('ホスト:ポート', ''))).map(([k]) => k)).toEqual([]);
   });
 
+  it('uses one parenthesis style (ASCII, as most of the catalog) and one name for the server\'s address', () => {
+    expect(texts.filter(([, v]) => /[（）]/.test(v)).map(([k]) => k)).toEqual([]);
+    // The field is labelled "サーバーのグローバル IP アドレス": hints and checks name it the same way.
+    expect(texts.filter(([, v]) => /公開アドレス|グローバル ?アドレス/.test(v)).map(([k]) => k)).toEqual([]);
+  });
+
   it('uses the wording of the issue\'s table', () => {
     const all = texts.map(([, v]) => v).join('\n');
     for (const old of ['所要時間は約 15 分と', 'どのサーバーですか', '身元を示しています', '受信メールを保留します', '同じ値を {{count}} 個の引用符付き文字列', '受信したメールを解説']) expect(all).not.toContain(old);

@@ -63,7 +63,7 @@ describe('check sentences', () => {
   it('names the field a fix points at as each door does: the option in the CLI, the label in the wizard', () => {
     const fix = checkText('addressFixNotGiven', { field: 'ip' });
     expect(en.keyed('checks', fix)).toContain('(--ip ADDR)');
-    expect(ja.keyed('checks', fix)).toBe('SPF と逆引きを確認するため、サーバーのグローバル アドレスを指定してください(--ip ADDR)。');
+    expect(ja.keyed('checks', fix)).toBe('SPF と逆引きを確認するため、サーバーのグローバル IP アドレスを指定してください(--ip ADDR)。');
     // The wizard's own rendering (and the English `text`) use the field's label.
     expect(fix.text).toContain("(Server's public address)");
   });
