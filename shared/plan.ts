@@ -108,3 +108,9 @@ export interface RollbackResult {
   restored: true;
   interrupted: InterruptedApply[];
 }
+
+/** How a private key or a password in a plan is described instead of its content (a `review.` catalog key, for every door). */
+export function secretNoteKey(file: Pick<PlannedFile, 'kind' | 'password'>): 'review.secretRemoved' | 'review.secretPassword' | 'review.secretFile' {
+  if (file.kind === 'delete') return 'review.secretRemoved';
+  return file.password === true ? 'review.secretPassword' : 'review.secretFile';
+}

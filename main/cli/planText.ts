@@ -1,4 +1,4 @@
-import type { ApplyProgress, Plan } from '../../shared/plan.js';
+import { secretNoteKey, type ApplyProgress, type Plan } from '../../shared/plan.js';
 import { applyLogText, interruptedApplyText } from '../../shared/i18n/keyedText.js';
 import type { CliText } from './language.js';
 
@@ -17,7 +17,8 @@ export function formatPlan(plan: Plan, text: CliText): string {
   out.push('');
   for (const f of plan.files) {
     out.push(text.t(`cli.plan.${f.kind}`, { path: f.path, owner: f.owner, group: f.group, mode: f.mode, why: words(f.why) }));
-    out.push(f.diff.trimEnd());
+    // A secret's line is the catalog's, as the wizard shows it (the plan's own line is English for --json).
+    out.push(f.secret ? `  ${text.t(secretNoteKey(f))}` : f.diff.trimEnd());
     out.push('');
   }
   out.push(text.t('cli.plan.commands'));

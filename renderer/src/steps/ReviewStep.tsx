@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Plan, PlannedCommand, PlannedFile } from '../../../shared/plan.js';
+import { secretNoteKey, type Plan, type PlannedCommand, type PlannedFile } from '../../../shared/plan.js';
 import { Busy } from '../components/Busy.js';
 import { Choice } from '../components/Choice.js';
 import { Diff } from '../components/Diff.js';
@@ -115,7 +115,7 @@ export function FileChange({ file }: { file: PlannedFile }) {
       <p className="help">
         {text('plan', file.why)} · {t('review.ownership', { owner: file.owner, group: file.group, mode: file.mode })}
       </p>
-      {file.secret ? <p className="notice info">{t(file.password ? 'review.secretPassword' : 'review.secretFile')}</p> : <Diff diff={file.diff} />}
+      {file.secret ? <p className="notice info">{t(secretNoteKey(file))}</p> : <Diff diff={file.diff} />}
     </li>
   );
 }

@@ -30,6 +30,7 @@ import type { TargetStatus, WatchRunResult } from '../../../shared/watch.js';
 import { runCliCaptured } from '../../support/cli.js';
 import { englishSentences } from '../../support/englishSentences.js';
 import { deadListPlan, inspection } from '../renderer/fixtures.js';
+import type { Plan } from '../../../shared/plan.js';
 
 const JA = { LANG: 'ja_JP.UTF-8', SSH_AUTH_SOCK: '' };
 const EN = { LANG: 'C', SSH_AUTH_SOCK: '' };
@@ -65,7 +66,34 @@ const verifyReport: VerifyReport = {
   timing: { queries: 12, wallMs: 340, slowestQueryMs: 80 } as VerifyReport['timing'],
 };
 
-const plan = deadListPlan({ opendkimSocket: 'local:/run/opendkim/opendkim.sock', milter: 'unix:/run/opendkim/opendkim.sock' });
+const basePlan = deadListPlan({ opendkimSocket: 'local:/run/opendkim/opendkim.sock', milter: 'unix:/run/opendkim/opendkim.sock' });
+// A new private key and a removed one beside the main.cf change: the plan's own one-line summaries are English (for --json).
+const plan: Plan = {
+  ...basePlan,
+  files: [
+    ...basePlan.files,
+    {
+      path: '/etc/dkimkeys/202611.private',
+      kind: 'create',
+      owner: 'opendkim',
+      group: 'opendkim',
+      mode: '0600',
+      secret: true,
+      diff: 'create /etc/dkimkeys/202611.private (private key, 1679 bytes, not shown)\n',
+      why: { key: 'keyFile', params: { selector: '202611', type: 'rsa' }, text: 'Private key for selector 202611 (rsa).' },
+    },
+    {
+      path: '/etc/dkimkeys/postfix.private',
+      kind: 'delete',
+      owner: 'opendkim',
+      group: 'opendkim',
+      mode: '0600',
+      secret: true,
+      diff: 'delete /etc/dkimkeys/postfix.private (private key, not shown; kept in the backup)\n',
+      why: { key: 'rotationOldKey', params: { selector: 'postfix' }, text: 'The old private key (selector postfix); kept in the backup, so rollback restores it.' },
+    },
+  ],
+};
 
 const inbound: InboundReport = {
   blocklists: [
@@ -225,8 +253,12 @@ describe('CLI text output follows LANG', () => {
     expect(out.records).toMatch(/^注記: /m);
     expect(out.statusEmpty).toContain('まだ何も見守っていません');
     expect(out.inspect).toContain('わかったこと:');
+    expect(out.inspect).toContain('権限 パスワード付きの sudo');
     expect(out.inspect).toContain('Postfix      3.7.11(稼働中)');
     expect(out.plan).toContain('実行するコマンド:');
+    expect(out.plan).toContain('これは秘密鍵です。所有者だけが読める権限で書き込み、表示はしません。');
+    expect(out.plan).toContain('これは秘密鍵またはパスワードです。内容は表示しません。削除する内容はバックアップに残ります。');
+    expect(out.plan).not.toContain('not shown');
     expect(out.apply).toContain('[動作確認] 動作確認に合格しました');
     expect(out.apply).toContain('適用しました。バックアップ: 20261130-031500-a1b2c3');
     expect(out.verify).toContain('[問題] DKIM レコード 202611._domainkey.example.jp');
@@ -256,7 +288,7 @@ describe('CLI text output follows LANG', () => {
     expect(out.recordsValue).toMatch(/^example\.jp\tTXT\tv=spf1 /m);
     expect(out.statusEmpty).toContain('Nothing watched yet');
     expect(out.inspect).toContain('Postfix    3.7.11 (running)');
-    expect(out.plan).toContain('Plan for mail.example.jp (example.jp): 1 file(s), 1 command(s).');
+    expect(out.plan).toContain('Plan for mail.example.jp (example.jp): 3 file(s), 1 command(s).');
     expect(out.apply).toContain('Applied. Backup: 20261130-031500-a1b2c3 (undo with: homemail rollback --ssh … --backup 20261130-031500-a1b2c3)');
     expect(out.verify).toContain('[FAIL] DKIM record 202611._domainkey.example.jp');
     expect(out.verify).toContain('Judged from DNS alone: homemail requirements --domain example.jp --ssh');
