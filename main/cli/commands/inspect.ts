@@ -12,7 +12,7 @@ export function formatInspection(inspection: Inspection, text: CliText): string[
   const yesNo = (value: boolean | null) => (value === null ? word('unknown') : value ? word('yes') : word('no'));
   const state = (running: boolean) => word(running ? 'running' : 'stopped');
   const lines = [
-    text.t('cli.inspect.server', { target: `${inspection.target.user}@${inspection.target.host}:${inspection.target.port}`, hostname: known(inspection.hostname), privilege: inspection.privilege }),
+    text.t('cli.inspect.server', { target: `${inspection.target.user}@${inspection.target.host}:${inspection.target.port}`, hostname: known(inspection.hostname), privilege: text.t(`findings.privilege.${inspection.privilege}`) }),
     text.t('cli.inspect.system', { os: os.prettyName ?? os.id ?? word('unknown'), packages: inspection.packageManager ?? word('unknown'), services: inspection.serviceManager }),
     text.t('cli.inspect.addresses', { addresses: inspection.addresses.filter((a) => a.scope !== 'loopback').map((a) => a.address).join(', ') || word('noneFound') }),
   ];
