@@ -5,6 +5,7 @@
  */
 import type { CheckArea, CheckStatus } from './checks.js';
 import type { SerializedError } from './errors.js';
+import { englishText } from './i18n/english.js';
 import { csvCell } from './reports.js';
 import type { RotationStatus } from './rotation.js';
 
@@ -119,25 +120,21 @@ export interface DmarcTrends {
   sources: SourceVolume[];
 }
 
-/** A check a watch could not run: what (`watch.skip.<what>` in the wizard) and why (English detail). */
+/** A check a watch could not run: what (`watch.skip.<what>` in the catalogs) and why. */
 export interface WatchSkip {
   what: 'server-none' | 'server-login' | 'inbound' | 'send-test' | 'reports';
   /** The English sentence (CLI, --json). */
   text: string;
-  /** Why, in the back end's words (an error message); empty when `what` says it all. */
+  /** Why, in English (an error message); empty when `what` says it all. */
   detail: string;
+  /** The same error with its codes, for each door to say in its language. */
+  failure?: SerializedError;
 }
 
-const skipTextsEn: Record<WatchSkip['what'], string> = {
-  'server-none': 'Server checks (inbound blocklists, test message, DMARC reports): no SSH target saved for this domain.',
-  'server-login': 'Server checks (inbound blocklists, test message, DMARC reports): could not log in without a prompt',
-  inbound: 'Inbound check',
-  'send-test': 'Test message',
-  reports: 'DMARC reports',
-};
-
-export function watchSkip(what: WatchSkip['what'], detail = ''): WatchSkip {
-  return { what, detail, text: detail === '' ? skipTextsEn[what] : `${skipTextsEn[what]}: ${detail}` };
+export function watchSkip(what: WatchSkip['what'], failure?: SerializedError): WatchSkip {
+  const title = englishText('watch', `skip.${what}`);
+  const detail = failure?.message ?? '';
+  return { what, detail, text: detail === '' ? title : `${title}: ${detail}`, ...(failure ? { failure } : {}) };
 }
 
 export interface TargetStatus {

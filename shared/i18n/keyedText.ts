@@ -54,6 +54,11 @@ export function errorMessageText(
   return sentences.length > 0 ? sentences.map((s) => keyed('serviceErrors', { ...s, text: s.key })).join('\n') : error.message;
 }
 
+/** Why a watch skipped a check: its error's codes in the translator's language, else the English detail it has. */
+export function watchSkipDetail(keyed: (namespace: string, item: KeyedText) => string, skip: { detail: string; failure?: Parameters<typeof errorMessageText>[1] }): string {
+  return skip.failure ? errorMessageText(keyed, skip.failure) : skip.detail;
+}
+
 /** One line of an apply's log: the stage's sentence from the catalog; a server's own reason (its code's words, else its text) only where the catalog has none. */
 export function applyLogText(translator: Translator, entry: { stage: string; status: string; text: string; reason?: KeyedText; interrupted?: { backupId: string; outcome: string; text: string } }): string {
   const key = `apply.line.${entry.stage}.${entry.status}`;

@@ -6,7 +6,7 @@ import { normalizeSelector } from '../../../shared/validation/selector.js';
 import { parseSshTarget } from '../../../shared/validation/sshTarget.js';
 import { parseResolverAddress } from '../../../shared/verify/resolverAddress.js';
 import type { WatchChange, WatchRunResult, WatchSkip } from '../../../shared/watch.js';
-import { errorMessageText, watchChangeText } from '../../../shared/i18n/keyedText.js';
+import { errorMessageText, watchChangeText, watchSkipDetail } from '../../../shared/i18n/keyedText.js';
 import { cliText, type CliText } from '../language.js';
 import { defaultDataDir } from '../../services/deps.js';
 import { parseDkimSpec } from '../../services/keys/index.js';
@@ -23,7 +23,8 @@ export function printChanges(io: CliIO, changes: readonly WatchChange[], text: C
 /** A check a run could not make, in the Status page's words (`watch.skip.<what>`) and the reason the back end gave. */
 export function skipLine(skipped: WatchSkip, text: CliText): string {
   const what = text.t(`watch.skip.${skipped.what}`);
-  return `  ${text.t('cli.watch.skipped', { text: oneLine(skipped.detail === '' ? what : `${what}: ${skipped.detail}`) })}`;
+  const detail = watchSkipDetail(text.keyed, skipped);
+  return `  ${text.t('cli.watch.skipped', { text: oneLine(detail === '' ? what : `${what}: ${detail}`) })}`;
 }
 
 export function printRun(io: CliIO, result: WatchRunResult, text: CliText): void {

@@ -108,7 +108,7 @@ export async function watchTarget(target: WatchTarget, deps: WatchDeps): Promise
     try {
       session = await connectWithoutPrompt(target, deps);
     } catch (error) {
-      skipped.push(watchSkip('server-login', `${target.ssh}: ${reason(error)}`));
+      skipped.push(watchSkip('server-login', serializeError(error)));
     }
     if (session) {
       const server = serverOf(session);
@@ -117,7 +117,7 @@ export async function watchTarget(target: WatchTarget, deps: WatchDeps): Promise
           const inbound = await checkInbound(session, deps.signal);
           changes.push(...recordResult(deps.store, inboundRun(inbound, server, target.domain, at)).changes);
         } catch (error) {
-          skipped.push(watchSkip('inbound', reason(error)));
+          skipped.push(watchSkip('inbound', serializeError(error)));
         }
         try {
           const sent = await sendTest(session, {
@@ -129,7 +129,7 @@ export async function watchTarget(target: WatchTarget, deps: WatchDeps): Promise
           });
           changes.push(...recordResult(deps.store, sendTestRun(sent, server, target.resolvers, at)).changes);
         } catch (error) {
-          skipped.push(watchSkip('send-test', reason(error)));
+          skipped.push(watchSkip('send-test', serializeError(error)));
         }
         try {
           let reports: readonly AggregateReport[] = [];
@@ -149,7 +149,7 @@ export async function watchTarget(target: WatchTarget, deps: WatchDeps): Promise
           // Remembered only now that their reports are stored: a failure before this reads them again.
           for (const { mailbox, messages } of read) deps.store.markSeen(server, mailbox, messages, at);
         } catch (error) {
-          skipped.push(watchSkip('reports', reason(error)));
+          skipped.push(watchSkip('reports', serializeError(error)));
         }
       } finally {
         await session.close();

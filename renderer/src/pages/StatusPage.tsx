@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { storedCheckText, watchChangeText } from '../../../shared/i18n/keyedText.js';
+import { storedCheckText, watchChangeText, watchSkipDetail } from '../../../shared/i18n/keyedText.js';
 import { useTranslation } from 'react-i18next';
 import type { CheckStatus } from '../../../shared/checks.js';
 import type { ReporterTrend, SourceVolume, StoredCheck, StoredRun, TargetStatus, WatchChange, WatchSchedule, WatchStatus } from '../../../shared/watch.js';
@@ -9,6 +9,7 @@ import { RotationSummary } from '../components/RotationSummary.js';
 import { StatusBadge } from '../components/CheckList.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { useCall } from '../hooks/useCall.js';
+import { useKeyedText } from '../text.js';
 import { PassFailChart } from './ReportsPage.js';
 
 const order: Record<CheckStatus, number> = { fail: 0, warn: 1, unknown: 2, pass: 3 };
@@ -166,6 +167,7 @@ function Trends({ target }: { target: TargetStatus }) {
 
 function TargetSection({ target, onChanged }: { target: TargetStatus; onChanged: () => void }) {
   const { t, i18n } = useTranslation();
+  const text = useKeyedText();
   const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const headingId = `watch-${target.domain.replaceAll('.', '-')}`;
@@ -203,7 +205,7 @@ function TargetSection({ target, onChanged }: { target: TargetStatus; onChanged:
             {target.skipped.map((s) => (
               <li key={`${s.what}-${s.detail}`}>
                 {t(`watch.skip.${s.what}`)}
-                {s.detail && `: ${s.detail}`}
+                {s.detail && `: ${watchSkipDetail(text, s)}`}
               </li>
             ))}
           </ul>

@@ -26,7 +26,8 @@ import { checkText, summarize, type Check } from '../../../shared/checks.js';
 import type { VerifyReport } from '../../../shared/contract/verify.js';
 import type { InboundReport } from '../../../shared/inbound.js';
 import type { ReportsResult } from '../../../shared/reports.js';
-import type { TargetStatus, WatchRunResult } from '../../../shared/watch.js';
+import { keyedError, serializeError } from '../../../shared/errors.js';
+import { watchSkip, type TargetStatus, type WatchRunResult } from '../../../shared/watch.js';
 import { runCliCaptured } from '../../support/cli.js';
 import { englishSentences } from '../../support/englishSentences.js';
 import { deadListPlan, inspection } from '../renderer/fixtures.js';
@@ -150,7 +151,7 @@ const watchRun: WatchRunResult = {
       domain: 'example.jp',
       server: 'admin@mail.example.jp:22',
       changes: [{ kind: 'dkim-gone', severity: 'worse', subject: 'dkim:202611', before: 'v=DKIM1; p=MIIB', after: null, params: { name: '202611._domainkey.example.jp', before: 'v=DKIM1; p=MIIB' }, text: 'The DKIM record disappeared.' }],
-      skipped: [{ what: 'server-login', text: 'Server checks: could not log in without a prompt', detail: '' }],
+      skipped: [watchSkip('server-login'), watchSkip('send-test', serializeError(keyedError('sudo-failed', { key: 'sudoNeedsPassword', params: { user: 'admin', host: 'mail.example.jp' } })))],
       failed: null,
     },
     { domain: 'example.org', server: null, changes: [], skipped: [], failed: null },
@@ -269,6 +270,8 @@ describe('CLI text output follows LANG', () => {
     expect(out.inbound).toContain('all.rbl.jp [smtpd_recipient_restrictions] 停止 → 外す');
     expect(out.watch).toContain('[悪化] DKIM レコード 202611._domainkey.example.jp がなくなりました');
     expect(out.watch).toContain('前回から悪化したものがあります。');
+    // why a check was skipped: the error's codes, in Japanese
+    expect(out.watch).toContain('mail.example.jp で admin が sudo を使うにはパスワードが必要ですが、入力されていません。');
     expect(out.status).toContain('DNS レコード(2026-11-30T12:00:00.000Z): 問題');
     expect(out.rotate).toContain('完了した段階: 切り替え(2026-11-30T12:00:00.000Z)');
     expect(out.rotate).toContain('次の段階: 重複期間(2026-12-02T12:00:00.000Z 以降)');

@@ -5,7 +5,8 @@ import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { App } from '../../../renderer/src/App.js';
 import { StatusPage } from '../../../renderer/src/pages/StatusPage.js';
-import type { WatchStatus } from '../../../shared/watch.js';
+import { keyedError, serializeError } from '../../../shared/errors.js';
+import { watchSkip, type WatchStatus } from '../../../shared/watch.js';
 import { calls, fake, ok, useFakeBridgeInEachTest } from './fakeBridge.js';
 import { renderStep } from './render.js';
 
@@ -22,7 +23,8 @@ const status: WatchStatus = {
       server: { host: '192.0.2.10', port: 22, hostKeyFingerprint: 'SHA256:abc' },
       lastRunAt: '2026-11-30T06:00:00.000Z',
       runs: 6,
-      skipped: [{ what: 'send-test', detail: 'sudo asked for a password', text: 'Test message: sudo asked for a password' }],
+      // why, as the watch stored it: the error with its codes
+      skipped: [watchSkip('send-test', serializeError(keyedError('sudo-failed', { key: 'sudoNeedsPassword', params: { user: 'deploy', host: '192.0.2.10' } })))],
       changes: [
         {
           kind: 'dkim-changed',
@@ -68,7 +70,7 @@ describe('Status page', () => {
     await renderStep(<StatusPage />);
     await screen.findByRole('heading', { level: 2, name: 'example.jp' });
     expect(screen.getByText(/The DKIM record postfix._domainkey.example.jp changed: it was "v=DKIM1; p=A", now "v=DKIM1; p=B"/)).toBeTruthy();
-    expect(screen.getByText('Test message: sudo asked for a password')).toBeTruthy();
+    expect(screen.getByText('Test message: deploy needs a password for sudo on 192.0.2.10, and none was given.')).toBeTruthy();
     expect(document.querySelector('[data-check="dkim:postfix"]')?.getAttribute('data-status')).toBe('fail');
     expect(screen.getByRole('img', { name: 'Messages that passed and failed DMARC per day for example.jp' })).toBeTruthy();
     const daily = screen.getByRole('table', { name: 'DMARC pass rate per day' });
@@ -81,7 +83,7 @@ describe('Status page', () => {
     await screen.findByRole('heading', { level: 2, name: 'example.jp' });
     expect(screen.getByText(/DKIM レコード postfix._domainkey.example.jp が変わりました/)).toBeTruthy();
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('状態');
-    expect(screen.getByText('テストメール: sudo asked for a password')).toBeTruthy();
+    expect(screen.getByText('テストメール: 192.0.2.10 で deploy が sudo を使うにはパスワードが必要ですが、入力されていません。')).toBeTruthy();
   });
 
   it('exports, deletes a server history after a second click, and switches the schedule off', async () => {
