@@ -122,6 +122,26 @@ export interface RelaySpfFinding {
   reason: 'include-listed' | 'include-missing' | 'addresses-pass' | 'addresses-not-passing' | 'no-address' | 'spf-unreadable';
 }
 
+/** One sender → relay entry of a table sender_dependent_relayhost_maps names, and its SPF coverage. */
+export interface SenderDependentRelay {
+  /** The table, as main.cf names it (`hash:/etc/postfix/sender_relay`). */
+  map: string;
+  /** The sender key as written (`@example.jp`, `user@example.jp`, a regexp pattern). */
+  sender: string;
+  /** The relay as the table gives it (`[smtp.example.net]:587`). */
+  relayhost: string;
+  /** Whose SPF must cover the relay: the sender key's domain, else the mail domain (null: none known). */
+  domain: string | null;
+  /** As relaySpf, for this relay and domain; null when no domain is known or the relay is no host. */
+  spf: RelaySpfFinding | null;
+}
+
+export interface SenderDependentRelays {
+  /** Each table and whether its source was read (`unreadable`: no such file or no permission; `unsupported`: not a file table, e.g. mysql:). */
+  maps: Array<{ map: string; read: 'read' | 'unreadable' | 'unsupported' }>;
+  relays: SenderDependentRelay[];
+}
+
 export interface OutboundReport {
   port25: Port25Status;
   /** What the port probes saw, and on which host. */
@@ -137,6 +157,8 @@ export interface OutboundReport {
   relay: RelayFinding;
   /** The relay's SPF coverage; null without a relayhost or a known mail domain. */
   relaySpf?: RelaySpfFinding | null;
+  /** sender_dependent_relayhost_maps: the relays its tables name, each SPF-checked like relayhost; null when unset. */
+  senderDependentRelays?: SenderDependentRelays | null;
   /** Every finding as a check, worst first in the wizard. */
   checks: Check[];
   /** Nothing failed or warned (exit 0). */

@@ -8,7 +8,7 @@ export interface CliRun {
   stderr: string;
 }
 
-export async function runCliIn(cwd: string, argv: readonly string[], stdin = ''): Promise<CliRun> {
+export async function runCliIn(cwd: string, argv: readonly string[], stdin = '', env: Record<string, string> = {}): Promise<CliRun> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   const input = new PassThrough();
@@ -17,6 +17,6 @@ export async function runCliIn(cwd: string, argv: readonly string[], stdin = '')
   const err: string[] = [];
   stdout.on('data', (c: Buffer) => out.push(c.toString()));
   stderr.on('data', (c: Buffer) => err.push(c.toString()));
-  const code = await runCli([...argv], { stdout, stderr, stdin: input, env: {}, cwd });
+  const code = await runCli([...argv], { stdout, stderr, stdin: input, env, cwd });
   return { code, stdout: out.join(''), stderr: err.join('') };
 }

@@ -12,7 +12,7 @@ import { checkRequirements } from '../../main/services/outbound/checkRequirement
 import { checkOutbound } from '../../main/services/outbound/outbound.js';
 import type { SshSession } from '../../main/services/ssh/session.js';
 import { runCliCaptured } from '../support/cli.js';
-import { echoFor, PBL_IPV6, startOutboundWorld, type OutboundWorld } from './outboundWorld.js';
+import { echoFor, PBL_IPV6, smtpdListenVariant, startOutboundWorld, type OutboundWorld } from './outboundWorld.js';
 import { connectAdmin } from './session.js';
 import { hostSkipReason, resetHost, type TestHost } from './testHost.js';
 
@@ -170,6 +170,27 @@ describe.skipIf(skip !== null)(suite('homemail outbound on the test host'), () =
     expect(run.code).toBe(1);
   });
 
+  it('smtpd where master.cf says: 127.0.0.3:smtp is asked for STARTTLS there; no smtpd on port 25 is a coded "cannot tell"', async () => {
+    const undoMoved = await smtpdListenVariant(host, '127.0.0.3:smtp');
+    try {
+      const moved = await check('open.example.test');
+      expect(moved.tls.inboundStarttls).toBe(true);
+      expect(moved.certificate.presented).not.toBeNull();
+      expect(status(moved, 'tls.inbound')).toBe('pass');
+    } finally {
+      await undoMoved();
+    }
+    const undoNone = await smtpdListenVariant(host, '2525');
+    try {
+      const none = await check('open.example.test');
+      expect(none.tls.inboundStarttls).toBeNull();
+      expect(none.checks.find((c) => c.id === 'tls.inbound')).toMatchObject({ status: 'unknown', found: { key: 'outTlsInNotOnPort25', params: { services: '2525' } } });
+      expect(none.certificate).toMatchObject({ status: 'unknown', presented: null });
+    } finally {
+      await undoNone();
+    }
+  });
+
   // Last: these replace example.test's test records with the SPF under test.
   it('relay.spf: the relay stand-in (no documented include) is cannot tell, then pass once its address is in the SPF', async () => {
     const relay = await host.startRelay();
@@ -195,6 +216,48 @@ describe.skipIf(skip !== null)(suite('homemail outbound on the test host'), () =
       expect(spfRow(await requirements())).toMatchObject({ status: 'pass', basis: ['spf', 'relay.spf'] });
     } finally {
       await host.runAsRoot("postconf -e 'relayhost ='");
+    }
+  });
+
+  it('sender_dependent_relayhost_maps: each relay its tables name is SPF-checked like relayhost (JSON senderDependentRelays, requirements)', async () => {
+    const resolvers = [`${host.dns.address}:${host.dns.port}`];
+    const dir = mkdtempSync(path.join(tmpdir(), 'hm-dependent-'));
+    try {
+      await host.setRecords('example.org', ['relay IN A 127.0.0.2']);
+      await host.setRecords('example.test', ['@ IN TXT "v=spf1 mx ip4:127.0.0.2 -all"']);
+      const set = await host.runAsRoot(
+        "printf '%s\\n' '@example.test [relay.example.org]:587' 'shop@example.test [smtp.sendgrid.net]:587' > /etc/postfix/sender_relay && postmap /etc/postfix/sender_relay && postconf -e 'sender_dependent_relayhost_maps = hash:/etc/postfix/sender_relay, texthash:/etc/postfix/no_such_table'",
+      );
+      expect(set.code, set.stderr).toBe(0);
+      const report = await checkOutbound(session, { echoes: echoFor(host, 'whoami-own'), seconds: 3, mailDomain: 'example.test', resolvers });
+      expect(report.relaySpf).toBeNull();
+      expect(report.senderDependentRelays?.maps).toEqual([
+        { map: 'hash:/etc/postfix/sender_relay', read: 'read' },
+        { map: 'texthash:/etc/postfix/no_such_table', read: 'unreadable' },
+      ]);
+      expect(report.senderDependentRelays?.relays).toMatchObject([
+        { sender: '@example.test', relayhost: '[relay.example.org]:587', domain: 'example.test', spf: { status: 'pass', reason: 'addresses-pass', addresses: [{ address: '127.0.0.2', verdict: 'pass' }] } },
+        { sender: 'shop@example.test', relayhost: '[smtp.sendgrid.net]:587', domain: 'example.test', spf: { status: 'fail', reason: 'include-missing', include: 'sendgrid.net' } },
+      ]);
+      expect(status(report, 'relay.spf:@example.test')).toBe('pass');
+      expect(status(report, 'relay.spf:shop@example.test')).toBe('fail');
+      expect(status(report, 'relay.map:texthash:/etc/postfix/no_such_table')).toBe('unknown');
+      expect(report.ok).toBe(false);
+
+      const requirements = await checkRequirements({ domain: 'example.test', dkim: [], addresses: [], resolvers, session, outbound: { echoes: echoFor(host, 'whoami-own'), seconds: 3 } });
+      expect(requirements.rows.find((r) => r.id === 'outlook.spf')).toMatchObject({ status: 'fail', basis: ['spf', 'relay.spf:@example.test', 'relay.spf:shop@example.test'] });
+
+      const run = await runCliCaptured(
+        ['outbound', '--ssh', `admin@${host.sshHost}:${host.sshPort}`, '-i', host.users.admin.keyPath, '--password-stdin', '--known-hosts', path.join(dir, 'kh'), '--accept-new-host-key', '--domain', 'example.test', '--resolver', resolvers[0] ?? '', '--json'],
+        { stdin: `${host.users.admin.password}\n` },
+      );
+      const json = JSON.parse(run.out) as { senderDependentRelays: { relays: Array<{ sender: string; spf: { status: string } }> } };
+      expect(json.senderDependentRelays.relays.map((r) => [r.sender, r.spf.status])).toEqual([
+        ['@example.test', 'pass'],
+        ['shop@example.test', 'fail'],
+      ]);
+    } finally {
+      await host.runAsRoot("postconf -e 'sender_dependent_relayhost_maps =' && rm -f /etc/postfix/sender_relay /etc/postfix/sender_relay.db");
     }
   });
 

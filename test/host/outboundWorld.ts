@@ -70,3 +70,24 @@ export async function startOutboundWorld(host: TestHost, extraRecords: readonly 
 export function echoFor(host: TestHost, name: 'whoami-own' | 'whoami-pbl' | 'whoami-refused' | 'whoami-v6') {
   return [{ server: host.dns.address, name: `${name}.example.test`, type: name === 'whoami-v6' ? ('TXT' as const) : ('A' as const), label: `${name} (test DNS)` }];
 }
+
+/**
+ * Moves smtpd: master.cf's `smtp inet` service replaced by SERVICE (`127.0.0.3:smtp`, `2525`;
+ * null: none) and main.cf SETTINGS set (`inet_protocols = ipv6`), Postfix restarted so it binds
+ * them. Returns the undo (both files back, restarted).
+ */
+export async function smtpdListenVariant(host: TestHost, service: string | null, settings: readonly string[] = []): Promise<() => Promise<void>> {
+  const edit = [
+    'cp -p /etc/postfix/master.cf /root/master.cf.orig && cp -p /etc/postfix/main.cf /root/main.cf.orig',
+    'postconf -MX smtp/inet',
+    ...(service === null ? [] : [`postconf -M '${service}/inet=${service} inet n - y - - smtpd'`]),
+    ...settings.map((setting) => `postconf -e '${setting}'`),
+    'postfix stop && postfix start',
+  ].join(' && ');
+  const r = await host.runAsRoot(edit);
+  if (r.code !== 0) throw new Error(`smtpd variant ${service ?? 'none'}: ${r.stdout}${r.stderr}`);
+  return async () => {
+    const undo = await host.runAsRoot('mv /root/master.cf.orig /etc/postfix/master.cf && mv /root/main.cf.orig /etc/postfix/main.cf && postfix stop && postfix start');
+    if (undo.code !== 0) throw new Error(`smtpd variant undo: ${undo.stderr}`);
+  };
+}

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCliIn, type CliRun } from './cli.js';
+import { smtpdListenVariant } from './outboundWorld.js';
 import { hostSkipReason, resetHost, type TestHost } from './testHost.js';
 
 const skip = hostSkipReason();
@@ -108,5 +109,59 @@ describe.skipIf(skip !== null)(suite('homemail tls on the test host'), () => {
       expect(unset.code, unset.stderr).toBe(0);
     }
     expect(await presented()).toBe(snakeoil);
+  });
+
+  // Where smtpd really listens, as master.cf and inet_interfaces say (Postfix itself binds it):
+  // the health check asks that address, and says so when nothing takes mail on port 25.
+  describe('smtpd not on 127.0.0.1:25', () => {
+    const variant = (service: string | null, mainCf: string[] = []) => smtpdListenVariant(host, service, mainCf);
+    const presentedAt = async (connect: string): Promise<string> =>
+      (await host.runAsRoot(`openssl s_client -starttls smtp -connect '${connect}' </dev/null 2>/dev/null | openssl x509 -noout -fingerprint -sha256`)).stdout.trim();
+    const applyAndRollBack = async (connect: string) => {
+      const applied = await cli(['tls', ...ssh(), '--use-letsencrypt', 'mail.example.test', '--apply', '--json']);
+      expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+      expect(JSON.parse(applied.stdout)).toMatchObject({ changed: true, warnings: [] });
+      expect(await presentedAt(connect)).toBe(await fingerprint(`${certs}/right.pem`));
+      const rolled = await cli(['rollback', ...ssh(), '--json']);
+      expect(rolled.code, rolled.stderr).toBe(0);
+    };
+
+    it('master.cf binds 127.0.0.3:smtp: the health check asks 127.0.0.3:25 and passes (nothing listens on 127.0.0.1:25)', async () => {
+      const undo = await variant('127.0.0.3:smtp');
+      try {
+        expect((await host.runAsRoot('openssl s_client -starttls smtp -connect 127.0.0.1:25 </dev/null')).code).not.toBe(0);
+        await applyAndRollBack('127.0.0.3:25');
+      } finally {
+        await undo();
+      }
+    });
+
+    it('inet_interfaces = loopback-only with inet_protocols = ipv6: smtpd listens on [::1]:25 only, and is asked there', async () => {
+      const undo = await variant('smtp', ['inet_protocols = ipv6']);
+      try {
+        expect((await host.runAsRoot('openssl s_client -starttls smtp -connect 127.0.0.1:25 </dev/null')).code).not.toBe(0);
+        await applyAndRollBack('[::1]:25');
+      } finally {
+        await undo();
+      }
+    });
+
+    it('no smtpd on port 25 (only 2525): apply succeeds and says the certificate could not be checked (coded, in Japanese too)', async () => {
+      const undo = await variant('2525');
+      try {
+        const applied = await cli(['tls', ...ssh(), '--use-letsencrypt', 'mail.example.test', '--apply', '--json']);
+        expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+        const json = JSON.parse(applied.stdout) as { changed: boolean; warnings: Array<{ key: string; params: Record<string, string>; text: string }> };
+        expect(json.changed).toBe(true);
+        expect(json.warnings).toEqual([{ key: 'smtpdNotListening', params: { path: `${LIVE}/fullchain.pem`, services: '2525' }, text: expect.stringContaining('smtpd takes no mail on port 25') }]);
+        expect((await cli(['rollback', ...ssh(), '--json'])).code).toBe(0);
+        const ja = await runCliIn(work, ['tls', ...ssh(), '--use-letsencrypt', 'mail.example.test', '--apply'], '', { LANG: 'ja_JP.UTF-8' });
+        expect(ja.code, ja.stdout + ja.stderr).toBe(0);
+        expect(ja.stdout).toContain('smtpd はポート 25 でメールを受け付けていません');
+        expect((await cli(['rollback', ...ssh(), '--json'])).code).toBe(0);
+      } finally {
+        await undo();
+      }
+    });
   });
 });

@@ -1,4 +1,5 @@
 import { checkLetsEncryptFiles, letsEncryptFilesOf } from '../../services/tls/changes.js';
+import { serverReasonText } from '../../../shared/i18n/keyedText.js';
 import { runTls } from '../../services/tls/tls.js';
 import { parseCommandArgs, writeErrorLine, writeJson, writeLine, type CliIO, type Command } from '../command.js';
 import { connectFromCli, readSshOptions, sshOptionSpec, sshUsage } from '../sshOptions.js';
@@ -30,12 +31,13 @@ export const tlsCommand: Command = {
         values.apply ? { progress: (e) => (values.json ? undefined : writeErrorLine(io, progressLine(e, text))) } : false,
       );
       if (values.json) {
-        writeJson(io, { ok: true, plan: outcome.plan, changed: outcome.apply?.changed ?? false, backupId: outcome.apply?.backupId ?? null, roundTrips: outcome.roundTrips });
+        writeJson(io, { ok: true, plan: outcome.plan, changed: outcome.apply?.changed ?? false, backupId: outcome.apply?.backupId ?? null, warnings: outcome.apply?.warnings ?? [], roundTrips: outcome.roundTrips });
         return 0;
       }
       for (const line of formatChanges(outcome.plan, text)) writeLine(io, line);
       if (outcome.apply?.changed) writeLine(io, `\n${appliedLine(outcome.apply.backupId, text)}`);
       else if (!values.apply && outcome.plan.changed) writeLine(io, `\n${text.t('cli.inbound.runApply')}`);
+      for (const warning of outcome.apply?.warnings ?? []) writeLine(io, text.t('cli.warning', { text: serverReasonText(text, warning) }));
       return 0;
     } finally {
       await session.close();

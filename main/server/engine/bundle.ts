@@ -1,5 +1,6 @@
 import { HomemailError } from '../../../shared/errors.js';
 import type { Platform } from '../platform/platforms.js';
+import { smtpdListenerScript } from '../scripts/index.js';
 import type { ChangeSet, ServerCommand } from './changeSet.js';
 
 /**
@@ -71,7 +72,8 @@ export function encodeBundle(changes: ChangeSet, testHook: TestHook | null, plat
   const r = changes.healthRelay;
   if (r) lines.push(['health-relay', b64(r.recipient), b64(r.relay)].join(' '));
   const c = changes.healthCertificate;
-  if (c) lines.push(['health-certificate', b64(c.certificate)].join(' '));
+  // The server finds where smtpd takes port-25 mail with the same script `homemail outbound` uses.
+  if (c) lines.push(['health-certificate', b64(c.certificate), b64(smtpdListenerScript)].join(' '));
   lines.push('end');
   return `${lines.join('\n')}\n`;
 }

@@ -65,9 +65,11 @@ export interface ChangeSet {
    */
   healthRelay?: { recipient: string; relay: string } | null;
   /**
-   * Health: smtpd on 127.0.0.1:25 must present (after STARTTLS) the first certificate of this
-   * file, compared by SHA-256 fingerprint: a master.cf override on the smtp service would
-   * otherwise defeat a certificate switch silently.
+   * Health: smtpd on port 25, at an address where it listens (smtpd-listener.sh reads
+   * master.cf and inet_interfaces on the server), must present (after STARTTLS) the first
+   * certificate of this file, compared by SHA-256 fingerprint: a master.cf override on the
+   * smtp service would otherwise defeat a certificate switch silently. No smtpd on port 25:
+   * a coded warning (smtpdNotListening), not a failure.
    */
   healthCertificate?: { certificate: string } | null;
   /** null: no OpenDKIM check (change sets that touch only Postfix, e.g. inbound rules). */

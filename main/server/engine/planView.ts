@@ -66,8 +66,8 @@ export function buildPlan(changes: ChangeSet, context: { host: string; domain: s
   const c = changes.healthCertificate;
   if (c) commands.push({
     kind: 'health-check',
-    command: 'openssl s_client -starttls smtp -connect 127.0.0.1:25',
-    words: t('healthCheckCertificate', `Check that Postfix presents the certificate ${c.certificate} after STARTTLS on port 25 (same SHA-256 fingerprint).`, { certificate: c.certificate }),
+    command: 'openssl s_client -starttls smtp -connect SMTPD-PORT-25-ADDRESS',
+    words: t('healthCheckCertificate', `Check that Postfix presents the certificate ${c.certificate} after STARTTLS on port 25, at an address where master.cf and inet_interfaces say smtpd listens (same SHA-256 fingerprint).`, { certificate: c.certificate }),
   });
   return {
     host: context.host,

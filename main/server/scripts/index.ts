@@ -11,6 +11,7 @@ import reportsDiscoverScript from './reports-discover.sh';
 import reportsPtrScript from './reports-ptr.sh';
 import reportsReadScript from './reports-read.sh';
 import sendTestScript from './send-test.sh';
+import smtpdListenerScript from './smtpd-listener.sh';
 import transactionScript from './transaction.sh';
 
 export {
@@ -22,5 +23,6 @@ export {
   reportsPtrScript,
   reportsReadScript,
   sendTestScript,
+  smtpdListenerScript,
   transactionScript,
 };

@@ -1,7 +1,8 @@
 #!/bin/bash
 # The way out, found from the server in one round trip (as root, for the Let's Encrypt files).
 # Never sends a message: port probes read the banner and say QUIT.
-# Arguments: PROBE_DOMAIN MAIL_DOMAIN POLICY_ZONE SECONDS SMTPD_ADDR SNAKEOIL_FILES LE_LIVE_DIRS DNSBL_SCRIPT ECHO…
+# Arguments: PROBE_DOMAIN MAIL_DOMAIN POLICY_ZONE SECONDS LISTENER_SCRIPT SNAKEOIL_FILES LE_LIVE_DIRS DNSBL_SCRIPT ECHO…
+#   (LISTENER_SCRIPT: smtpd-listener.sh, where smtpd takes port-25 mail)
 #   (SNAKEOIL_FILES, LE_LIVE_DIRS: space-separated, from the platform table's rows)
 #   ECHO = SERVER,NAME,TYPE: a DNS server that answers NAME with the asker's address (A or TXT).
 # Output, one record a line, free text base64 (one line):
@@ -15,15 +16,18 @@
 #   ptr ADDR STATUS NAME…            reverse names of the public address
 #   fwd NAME STATUS ADDR…            forward A/AAAA of the reverse name, myhostname and the HELO name
 #   probe NAME STATUS ANSWER…        policy-list answers (the RFC 5782 probe script's lines)
-#   starttls offered|not-offered|unreachable|no-openssl
+#   smtpd listener CONNECT SERVICE | smtpd none SERVICES   where smtpd takes port-25 mail (smtpd-listener.sh)
+#   starttls offered|not-offered|unreachable|not-listening|no-openssl
 #   verify CODE B64TEXT              openssl's verification of the chain smtpd presents
 #   chain B64PEM                     the certificates smtpd presents, leaf first
 #   osrelease B64TEXT                /etc/os-release (the platform row is chosen from it)
 #   snakeoil PATH B64PEM             each distribution snake-oil certificate present
 #   le DIR NAME B64PEM               each Let's Encrypt live certificate
+#   relaymap TYPE B64PATH B64TEXT|-|?  each table sender_dependent_relayhost_maps names (sender → relay,
+#                                    no secrets): its source text, - unreadable, ? a kind not read from a file
 #   HOMEMAIL-END
 set -u
-probe_domain=$1 mail_domain=$2 policy_zone=$3 seconds=$4 smtpd_addr=$5 snakeoil_files=$6 le_dirs=$7 dnsbl_script=$8
+probe_domain=$1 mail_domain=$2 policy_zone=$3 seconds=$4 listener_script=$5 snakeoil_files=$6 le_dirs=$7 dnsbl_script=$8
 shift 8
 tmp=$(mktemp -d)
 
@@ -181,9 +185,14 @@ if [ -n "$mail_domain" ] && [ "$have_dig" = yes ]; then
   printf 'mailmx %s %s\n' "$st" "${rest//_/ }"
 fi
 
-# 4. What smtpd presents to a sender that asks for STARTTLS.
-if command -v openssl >/dev/null 2>&1; then
-  out=$(timeout 15 openssl s_client -starttls smtp -connect "$smtpd_addr:25" -servername "$myhostname" -showcerts </dev/null 2>&1)
+# 4. What smtpd presents to a sender that asks for STARTTLS, where it listens for port 25.
+listener=$(sh -c "$listener_script" homemail-listener)
+printf 'smtpd %s\n' "$listener"
+read -r kind connect _ <<<"$listener"
+if [ "$kind" != listener ]; then
+  printf 'starttls not-listening\n'
+elif command -v openssl >/dev/null 2>&1; then
+  out=$(timeout 15 openssl s_client -starttls smtp -connect "$connect" -servername "$myhostname" -showcerts </dev/null 2>&1)
   if printf '%s' "$out" | grep -q -- '-----BEGIN CERTIFICATE-----'; then
     printf 'starttls offered\n'
     line=$(printf '%s\n' "$out" | grep -m1 'Verify return code:' | sed 's/^ *//')
@@ -208,6 +217,18 @@ for live in $le_dirs; do
     n=${d%/}
     printf 'le %s %s %s\n' "$live" "${n##*/}" "$(b64 < "$d/cert.pem")"
   done
+done
+# 5. The tables of sender-dependent relays, as postmap reads their source (proxy: is looked through).
+for spec in $(postconf -xh sender_dependent_relayhost_maps 2>/dev/null | tr ',' ' '); do
+  case $spec in *:*) ;; *) continue ;; esac
+  spec=${spec#proxy:}
+  type=${spec%%:*} path=${spec#*:}
+  case $type in
+    hash | btree | lmdb | cdb | dbm | sdbm | texthash | regexp | pcre)
+      if [ -f "$path" ] && [ -r "$path" ]; then text=$(head -c 65536 "$path" | b64); else text=-; fi ;;
+    *) text='?' ;;
+  esac
+  printf 'relaymap %s %s %s\n' "$type" "$(printf '%s' "$path" | b64)" "$text"
 done
 rm -rf "$tmp"
 printf 'HOMEMAIL-END\n'

@@ -390,22 +390,31 @@ health_relay() { # recipient relay
 }
 
 # Compares the first certificate of the configured file with the one smtpd presents after
-# STARTTLS on 127.0.0.1:25 (SHA-256 fingerprints), for up to 5 s every 0.2 s: smtpd processes
-# started before the reload may still answer for a moment. A master.cf override on the smtp
-# service (its own cert file, or TLS off) fails it.
-health_certificate() { # certificate
+# STARTTLS where it takes port-25 mail (the bundle's smtpd-listener.sh reads master.cf and
+# inet_interfaces as Postfix does), SHA-256 fingerprints, for up to 5 s every 0.2 s: smtpd
+# processes started before the reload may still answer for a moment. A master.cf override on
+# the smtp service (its own cert file, or TLS off) fails it. No smtpd on port 25: nothing any
+# sender sees can be checked, which is said as a warning, not a failure.
+health_certificate() { # certificate listener-script
   cert=$(dec "$1")
   want=$(openssl x509 -noout -fingerprint -sha256 -in "$cert" 2>/dev/null)
   [ -n "$want" ] || { REASON=$(why certificateUnreadable "path=$cert"); return 1; }
+  listener=$(sh -c "$(dec "$2")" homemail-listener)
+  kind=${listener%% *} rest=${listener#* }
+  if [ "$kind" != listener ]; then
+    say "WARN $(enc "$(why smtpdNotListening "path=$cert" "services=${rest:--}")")"
+    return 0
+  fi
+  connect=${rest%% *}
   start=$(now)
   while :; do
-    got=$(timeout 5 openssl s_client -starttls smtp -connect 127.0.0.1:25 </dev/null 2>/dev/null | openssl x509 -noout -fingerprint -sha256 2>/dev/null)
+    got=$(timeout 5 openssl s_client -starttls smtp -connect "$connect" </dev/null 2>/dev/null | openssl x509 -noout -fingerprint -sha256 2>/dev/null)
     [ "$got" != "$want" ] || return 0
     [ $(($(now) - start)) -lt 5 ] || break
     sleep 0.2
   done
-  if [ -z "$got" ]; then REASON=$(why noStartTls "path=$cert"); return 1; fi
-  REASON=$(why certificateNotPresented "path=$cert" "expected=${want#*=}" "presented=${got#*=}")
+  if [ -z "$got" ]; then REASON=$(why noStartTls "path=$cert" "address=$connect"); return 1; fi
+  REASON=$(why certificateNotPresented "path=$cert" "expected=${want#*=}" "presented=${got#*=}" "address=$connect")
   return 1
 }
 
@@ -438,7 +447,7 @@ worker() {
       health-socket) echo "$a $b" > "$DIR/health-socket" ;;
       health-mail) echo "$a $b $c $d" > "$DIR/health-mail" ;;
       health-relay) echo "$a $b" > "$DIR/health-relay" ;;
-      health-certificate) echo "$a" > "$DIR/health-certificate" ;;
+      health-certificate) echo "$a $b" > "$DIR/health-certificate" ;;
       generated) echo "$a" >> "$DIR/generated" ;;
       mail-logs) printf '%s\n' "$a" "$b" "$c" "$d" "$e" "$f" | tr ' ' '\n' | grep -v '^$' > "$DIR/mail-logs" ;;
       end) break ;;
@@ -569,8 +578,8 @@ worker() {
       health_relay "$rr" "$rh" || { fail health "$REASON"; break; }
     fi
     if [ -f "$DIR/health-certificate" ]; then
-      read -r hc < "$DIR/health-certificate"
-      health_certificate "$hc" || { fail health "$REASON"; break; }
+      read -r hc hl < "$DIR/health-certificate"
+      health_certificate "$hc" "$hl" || { fail health "$REASON"; break; }
     fi
     if fault_at health; then fail health "$(why injected)"; break; fi
     stage health-ok

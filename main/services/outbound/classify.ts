@@ -217,7 +217,7 @@ export function judgeTls(facts: OutboundFacts): TlsFinding {
   };
 }
 
-function tlsChecks(tls: TlsFinding, facts: OutboundFacts, smtpdAddress: string): Check[] {
+function tlsChecks(tls: TlsFinding, facts: OutboundFacts): Check[] {
   const level = tls.outboundLevel;
   const outBase = { id: 'tls.outbound', area: 'tls' as const, title: checkText('outTlsOutTitle'), expected: checkText('outTlsOutExpected') };
   const out = TLS_AT_LEAST_MAY.has(level)
@@ -231,7 +231,9 @@ function tlsChecks(tls: TlsFinding, facts: OutboundFacts, smtpdAddress: string):
         ? makeCheck({ ...inBase, status: 'fail', found: checkText('outTlsInNotOffered'), fix: checkText('outTlsInFix') })
         : facts.starttls === 'no-openssl'
           ? makeCheck({ ...inBase, status: 'unknown', found: checkText('outTlsInNoOpenssl') })
-          : makeCheck({ ...inBase, status: 'unknown', found: checkText('outTlsInUnreachable', { address: smtpdAddress }) });
+          : facts.smtpd !== null && facts.smtpd.connect === null
+            ? makeCheck({ ...inBase, status: 'unknown', found: checkText('outTlsInNotOnPort25', { services: facts.smtpd.services.join(', ') || '-' }) })
+            : makeCheck({ ...inBase, status: 'unknown', found: checkText('outTlsInUnreachable', { address: facts.smtpd?.connect ?? '-' }) });
   return [out, inbound];
 }
 
@@ -297,7 +299,6 @@ export interface JudgeOptions {
   probeDomain: string;
   policyZone: string;
   echoes: readonly AddressEcho[];
-  smtpdAddress: string;
   now: Date;
   roundTrips: number;
 }
@@ -323,7 +324,7 @@ export async function judgeOutbound(facts: OutboundFacts, options: JudgeOptions)
   });
   const relay = judgeRelay(facts.settings);
   const ptr = await reverseDnsCheck(facts, address);
-  const checks: Check[] = [port25Check(port25, facts), { ...publicAddressCheck(discovery, [], []), fix: null }, policyCheck(policyListed), ...(ptr ? [ptr] : []), ...nameChecks(reverse, facts), ...tlsChecks(tls, facts, options.smtpdAddress), ...certificateChecks(certificate), relayCheck(relay, port25)];
+  const checks: Check[] = [port25Check(port25, facts), { ...publicAddressCheck(discovery, [], []), fix: null }, policyCheck(policyListed), ...(ptr ? [ptr] : []), ...nameChecks(reverse, facts), ...tlsChecks(tls, facts), ...certificateChecks(certificate), relayCheck(relay, port25)];
   const statuses: CheckStatus[] = checks.map((c) => c.status);
   return {
     port25: port25.status,
@@ -336,6 +337,7 @@ export async function judgeOutbound(facts: OutboundFacts, options: JudgeOptions)
     certificate,
     relay,
     relaySpf: null,
+    senderDependentRelays: null,
     checks,
     ok: !statuses.includes('fail') && !statuses.includes('warn'),
     roundTrips: options.roundTrips,

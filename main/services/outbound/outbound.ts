@@ -1,7 +1,7 @@
 import type { OutboundReport } from '../../../shared/outbound.js';
 import type { RemoteSession } from '../ssh/types.js';
 import { judgeOutbound } from './classify.js';
-import { checkRelaySpf, relaySpfCheck } from './relaySpf.js';
+import { checkRelaySpf, checkSenderDependentRelays, relaySpfCheck, senderDependentRelays } from './relaySpf.js';
 import { DEFAULT_POLICY_ZONE, DEFAULT_PROBE_DOMAIN, defaultAddressEchoes, runOutboundProbe, type AddressEcho } from './probe.js';
 
 export interface OutboundOptions {
@@ -27,24 +27,24 @@ export async function checkOutbound(session: RemoteSession, options: OutboundOpt
   const probeDomain = options.probeDomain ?? DEFAULT_PROBE_DOMAIN;
   const policyZone = options.policyZone ?? DEFAULT_POLICY_ZONE;
   const echoes = options.echoes ?? defaultAddressEchoes;
-  const smtpdAddress = '127.0.0.1';
   const facts = await runOutboundProbe(session, {
     probeDomain,
     mailDomain: options.mailDomain ?? null,
     policyZone,
     echoes,
     seconds: options.seconds ?? 6,
-    smtpdAddress,
     ...(options.signal ? { signal: options.signal } : {}),
   });
-  const report = await judgeOutbound(facts, { probeDomain, policyZone, echoes, smtpdAddress, now: options.now ?? new Date(), roundTrips: session.roundTrips - start });
-  // The relay's SPF coverage is read from the desktop (verify's DNS), after the one round trip.
+  const report = await judgeOutbound(facts, { probeDomain, policyZone, echoes, now: options.now ?? new Date(), roundTrips: session.roundTrips - start });
+  // The relays' SPF coverage is read from the desktop (verify's DNS), after the one round trip.
   const mailDomain = options.mailDomain ?? (facts.settings.mydomain?.trim() || null);
-  const relaySpf = await checkRelaySpf(report.relay, mailDomain, { ...(options.resolvers ? { resolvers: options.resolvers } : {}), ...(options.signal ? { signal: options.signal } : {}) });
-  if (relaySpf === null) return report;
+  const spfOptions = { ...(options.resolvers ? { resolvers: options.resolvers } : {}), ...(options.signal ? { signal: options.signal } : {}) };
+  const dependentFound = senderDependentRelays(report.relay.senderDependentRelayhostMaps, facts.relayMaps, mailDomain);
+  const [relaySpf, dependent] = await Promise.all([checkRelaySpf(report.relay, mailDomain, spfOptions), dependentFound === null ? null : checkSenderDependentRelays(dependentFound, spfOptions)]);
+  if (relaySpf === null && dependent === null) return report;
   const at = report.checks.findIndex((c) => c.id === 'relay');
   const checks = [...report.checks];
-  checks.splice(at + 1, 0, relaySpfCheck(relaySpf));
+  checks.splice(at + 1, 0, ...(relaySpf === null ? [] : [relaySpfCheck(relaySpf)]), ...(dependent?.checks ?? []));
   const ok = !checks.some((c) => c.status === 'fail' || c.status === 'warn');
-  return { ...report, relaySpf, checks, ok };
+  return { ...report, relaySpf, senderDependentRelays: dependent?.relays ?? null, checks, ok };
 }

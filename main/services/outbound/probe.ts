@@ -3,7 +3,7 @@ import type { PortProbe, PortResult } from '../../../shared/outbound.js';
 import { mainCfSettings } from '../../server/config/mainCf.js';
 import { parseOsRelease } from '../../server/platform/osRelease.js';
 import { findPlatform, PLATFORMS, type Platform } from '../../server/platform/platforms.js';
-import { dnsblProbeScript, outboundProbeScript } from '../../server/scripts/index.js';
+import { dnsblProbeScript, outboundProbeScript, smtpdListenerScript } from '../../server/scripts/index.js';
 import { commandLine } from '../ssh/quote.js';
 import type { RemoteSession } from '../ssh/types.js';
 import type { DnsAnswer, RecordType } from '../verify/dnsClient.js';
@@ -39,8 +39,6 @@ export interface ProbeOptions {
   echoes: readonly AddressEcho[];
   /** Seconds to wait for a connection and its greeting. */
   seconds: number;
-  /** Where the server's own smtpd is asked for STARTTLS. */
-  smtpdAddress: string;
   signal?: AbortSignal;
 }
 
@@ -60,7 +58,9 @@ export interface OutboundFacts {
   ptr: { address: string; line: DnsLine } | null;
   forward: Map<string, DnsLine>;
   policy: Map<string, DnsLine>;
-  starttls: 'offered' | 'not-offered' | 'unreachable' | 'no-openssl' | null;
+  /** Where smtpd takes port-25 mail (smtpd-listener.sh): the address asked for STARTTLS, or none on port 25. */
+  smtpd: SmtpdListener | null;
+  starttls: 'offered' | 'not-offered' | 'unreachable' | 'not-listening' | 'no-openssl' | null;
   verify: { code: number | null; text: string } | null;
   chain: string[];
   /** The platform row of the server's /etc/os-release (null: a release Homemail has no row for). */
@@ -68,6 +68,18 @@ export interface OutboundFacts {
   /** Snake-oil certificates found at the platform rows' paths. */
   snakeoil: Map<string, string>;
   letsEncrypt: Array<{ directory: string; name: string; pem: string }>;
+  /** The tables sender_dependent_relayhost_maps names: their source text (null: unreadable), or unsupported kinds. */
+  relayMaps: Array<{ map: string; text: string | null; read: 'read' | 'unreadable' | 'unsupported' }>;
+}
+
+export type SmtpdListener = { connect: string; service: string } | { connect: null; services: string[] };
+
+/** smtpd-listener.sh's line: `listener CONNECT SERVICE` or `none SERVICES` (comma-separated, `-` for none). */
+export function parseSmtpdListener(line: string): SmtpdListener | null {
+  const [kind, a, b] = line.trim().split(/\s+/);
+  if (kind === 'listener' && a && b) return { connect: a, service: b };
+  if (kind === 'none') return { connect: null, services: a === undefined || a === '-' ? [] : a.split(',') };
+  return null;
 }
 
 const fromBase64 = (text: string | undefined) => Buffer.from(text ?? '', 'base64').toString('utf8');
@@ -92,12 +104,14 @@ export function parseProbeOutput(out: string): OutboundFacts {
     ptr: null,
     forward: new Map(),
     policy: new Map(),
+    smtpd: null,
     starttls: null,
     verify: null,
     chain: [],
     platform: null,
     snakeoil: new Map(),
     letsEncrypt: [],
+    relayMaps: [],
   };
   const body = out.slice(out.indexOf('HOMEMAIL-FACTS\n'));
   for (const line of body.split('\n')) {
@@ -135,8 +149,11 @@ export function parseProbeOutput(out: string): OutboundFacts {
       case 'probe':
         if (f[0]) facts.policy.set(f[0].toLowerCase(), dnsLine(f[1], f.slice(2)));
         break;
+      case 'smtpd':
+        facts.smtpd = parseSmtpdListener(f.join(' '));
+        break;
       case 'starttls':
-        facts.starttls = f[0] === 'offered' || f[0] === 'not-offered' || f[0] === 'unreachable' || f[0] === 'no-openssl' ? f[0] : null;
+        facts.starttls = f[0] === 'offered' || f[0] === 'not-offered' || f[0] === 'unreachable' || f[0] === 'not-listening' || f[0] === 'no-openssl' ? f[0] : null;
         break;
       case 'verify':
         facts.verify = { code: /^\d+$/.test(f[0] ?? '') ? Number(f[0]) : null, text: fromBase64(f[1]).trim() };
@@ -155,6 +172,13 @@ export function parseProbeOutput(out: string): OutboundFacts {
       case 'le': {
         const pem = pemBlocks(fromBase64(f[2]))[0];
         if (f[0] && f[1] && pem) facts.letsEncrypt.push({ directory: f[0], name: f[1], pem });
+        break;
+      }
+      case 'relaymap': {
+        if (!f[0] || !f[1]) break;
+        const map = `${f[0]}:${fromBase64(f[1])}`;
+        const read = f[2] === '-' ? 'unreadable' : f[2] === '?' ? 'unsupported' : 'read';
+        facts.relayMaps.push({ map, text: read === 'read' ? fromBase64(f[2]) : null, read });
         break;
       }
       default:
@@ -180,7 +204,7 @@ export async function runOutboundProbe(session: RemoteSession, options: ProbeOpt
     options.mailDomain ?? '',
     options.policyZone,
     String(options.seconds),
-    options.smtpdAddress,
+    smtpdListenerScript,
     [...new Set(PLATFORMS.map((p) => p.tls.snakeoilCertificate))].join(' '),
     [...new Set(PLATFORMS.map((p) => p.tls.letsEncryptLive))].join(' '),
     dnsblProbeScript,

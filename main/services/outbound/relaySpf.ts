@@ -6,7 +6,8 @@
  * sends from, so addresses that do not pass without a known include are "cannot tell".
  */
 import { checkText, type Check } from '../../../shared/checks.js';
-import type { RelayFinding, RelaySpfFinding, RelaySpfStatus } from '../../../shared/outbound.js';
+import type { RelayFinding, RelaySpfFinding, RelaySpfStatus, SenderDependentRelay, SenderDependentRelays } from '../../../shared/outbound.js';
+import { readLookupTable } from '../../server/config/lookupTable.js';
 import { parseSpfTerms } from '../../../shared/records/spf.js';
 import { singleSpf, spfAnswerKey, spfTermTarget } from '../../../shared/records/spfCost.js';
 import type { SpfLookupAnswers } from '../../../shared/records/types.js';
@@ -89,10 +90,12 @@ export function judgeRelaySpf(facts: RelaySpfFacts): RelaySpfFinding {
   return judged('unknown', 'addresses-not-passing');
 }
 
-export function relaySpfCheck(finding: RelaySpfFinding): Check {
+/** The finding as a check: `relay.spf` for relayhost, `relay.spf:SENDER` for a sender_dependent_relayhost_maps entry. */
+export function relaySpfCheck(finding: RelaySpfFinding, sender: string | null = null): Check {
   const { domain, relayHost: relay, include } = finding;
   const addresses = finding.addresses.map((a) => `${a.address} (${a.verdict})`).join(', ');
-  const base = { id: 'relay.spf', area: 'relay' as const, title: checkText('outRelaySpfTitle', { relay, domain }), expected: checkText('outRelaySpfExpected', { domain }) };
+  const title = sender === null ? checkText('outRelaySpfTitle', { relay, domain }) : checkText('outRelaySenderSpfTitle', { relay, domain, sender });
+  const base = { id: sender === null ? 'relay.spf' : `relay.spf:${sender}`, area: 'relay' as const, title, expected: checkText('outRelaySpfExpected', { domain }) };
   const includeText = include === 'unknown' ? 'the relay\'s documented include' : include;
   const fix = include === 'unknown' ? checkText('outRelaySpfFixUnknown', { domain, relay }) : checkText('outRelaySpfFixInclude', { domain, include: includeText });
   switch (finding.reason) {
@@ -113,8 +116,13 @@ export function relaySpfCheck(finding: RelaySpfFinding): Check {
 
 /** Reads what the domain publishes and asks the evaluator; null when no relayhost is set or no domain is known. */
 export async function checkRelaySpf(relay: RelayFinding, domain: string | null, options: RelaySpfOptions = {}): Promise<RelaySpfFinding | null> {
-  if (relay.relayhost === null || domain === null || domain === '') return null;
-  const relayHost = relayHostOf(relay.relayhost);
+  return relay.relayhost === null ? null : checkRelayHostSpf(relay.relayhost, domain, options);
+}
+
+/** The same for one relay as Postfix names it (relayhost, or a sender_dependent_relayhost_maps value). */
+export async function checkRelayHostSpf(relayhost: string, domain: string | null, options: RelaySpfOptions = {}): Promise<RelaySpfFinding | null> {
+  if (domain === null || domain === '') return null;
+  const relayHost = relayHostOf(relayhost);
   if (relayHost === null) return null;
   const preset = presetForHost(relayHost);
   const include = preset?.spfInclude ?? 'unknown';
@@ -149,4 +157,66 @@ async function evaluateRelayAddresses(domain: string, relayHost: string, options
   } finally {
     client.close();
   }
+}
+
+/**
+ * The relays the tables of sender_dependent_relayhost_maps name, read as postmap reads their
+ * source (lookupTable.ts; regexp:/pcre: patterns as written). A sender key's domain (`@d`,
+ * `user@d`) is whose SPF must cover its relay; other keys (patterns, `<>`) take the mail
+ * domain. The first entry of a sender counts, as Postfix takes the first table that answers.
+ * Values that are no relay (`if /…/` lines, `$1` substitutions, DUNNO: use relayhost) are left out.
+ */
+export function senderDependentRelays(mapsSetting: string | null, maps: readonly RelayMapSource[], mailDomain: string | null): SenderDependentRelays | null {
+  if (mapsSetting === null) return null;
+  const relays: SenderDependentRelay[] = [];
+  const seen = new Set<string>();
+  for (const table of maps) {
+    if (table.text === null) continue;
+    for (const entry of readLookupTable(table.text)) {
+      if (seen.has(entry.key) || relayHostOf(entry.value) === null || entry.value.includes('$') || /^dunno$/i.test(entry.value)) continue;
+      seen.add(entry.key);
+      const at = entry.written.lastIndexOf('@');
+      const keyDomain = at >= 0 && !entry.written.startsWith('/') ? entry.written.slice(at + 1).toLowerCase() : '';
+      relays.push({ map: table.map, sender: entry.written, relayhost: entry.value, domain: keyDomain !== '' ? keyDomain : mailDomain, spf: null });
+    }
+  }
+  return { maps: maps.map((m) => ({ map: m.map, read: m.read })), relays };
+}
+
+export interface RelayMapSource {
+  map: string;
+  text: string | null;
+  read: 'read' | 'unreadable' | 'unsupported';
+}
+
+/** Each relay's SPF coverage (one lookup per relay host and domain), and its checks. */
+export async function checkSenderDependentRelays(found: SenderDependentRelays, options: RelaySpfOptions = {}): Promise<{ relays: SenderDependentRelays; checks: Check[] }> {
+  const asked = new Map<string, Promise<RelaySpfFinding | null>>();
+  const relays = await Promise.all(
+    found.relays.map(async (relay) => {
+      const key = `${relayHostOf(relay.relayhost) ?? ''} ${relay.domain ?? ''}`;
+      if (!asked.has(key)) asked.set(key, checkRelayHostSpf(relay.relayhost, relay.domain, options));
+      return { ...relay, spf: (await asked.get(key)) ?? null };
+    }),
+  );
+  const checked = { maps: found.maps, relays };
+  return { relays: checked, checks: senderDependentChecks(checked) };
+}
+
+/** The checks of the sender-dependent relays: one per table not read, one per relay (its SPF, or why it cannot be asked). */
+export function senderDependentChecks(found: SenderDependentRelays): Check[] {
+  const checks: Check[] = [];
+  for (const map of found.maps) {
+    if (map.read === 'read') continue;
+    const base = { id: `relay.map:${map.map}`, area: 'relay' as const, title: checkText('outRelayMapTitle', { map: map.map }), expected: checkText('outRelayMapExpected') };
+    checks.push(makeCheck({ ...base, status: 'unknown', found: map.read === 'unreadable' ? checkText('outRelayMapUnreadable', { map: map.map }) : checkText('outRelayMapUnsupported', { map: map.map }) }));
+  }
+  for (const relay of found.relays) {
+    if (relay.spf !== null) checks.push(relaySpfCheck(relay.spf, relay.sender));
+    else {
+      const base = { id: `relay.spf:${relay.sender}`, area: 'relay' as const, title: checkText('outRelayMapTitle', { map: relay.map }), expected: checkText('outRelayMapExpected') };
+      checks.push(makeCheck({ ...base, status: 'unknown', found: checkText('outRelaySenderNoDomain', { sender: relay.sender, relay: relay.relayhost }) }));
+    }
+  }
+  return checks;
 }

@@ -49,31 +49,37 @@ function describe(checks: readonly Check[]): string {
 }
 
 /**
- * Which SPF checks say whether SPF authenticates the mail, and why. With a relay (relayhost),
- * the mail reaches receivers from the relay's addresses: its relay.spf finding counts, and
- * the server's own public address does not (verify evaluated it only because it was found).
+ * Which SPF checks say whether SPF authenticates the mail, and why. With a relay (relayhost, or
+ * a sender_dependent_relayhost_maps entry for the domain), mail reaches receivers from the
+ * relay's addresses: its relay.spf finding counts. The server's own public address (verify
+ * evaluated it only because it was found) does not count once all of the domain's mail is
+ * relayed: relayhost, or an entry for the whole domain (`@domain`).
  */
-function spfBasis(vchecks: readonly Check[], outbound: OutboundReport | null): { checks: Check[]; reasons: CheckText[] } {
+function spfBasis(vchecks: readonly Check[], outbound: OutboundReport | null, domain: string | null): { checks: Check[]; reasons: CheckText[] } {
   const relaySpf = outbound?.relaySpf ?? null;
+  const wanted = domain?.toLowerCase() ?? relaySpf?.domain ?? null;
+  const dependent = (outbound?.senderDependentRelays?.relays ?? []).filter((r) => r.spf !== null && r.domain !== null && r.domain === wanted);
   const own = outbound && outbound.publicAddress !== 'unknown' ? `spf.eval:${outbound.publicAddress}` : null;
   const domainChecks = vchecks.filter((c) => c.id === 'spf' || c.id.startsWith('spf.eval:'));
-  if (relaySpf === null) {
-    const reasons = own !== null && domainChecks.some((c) => c.id === own) ? [checkText('reqSpfDirect', { address: outbound?.publicAddress ?? '' })] : [];
-    return { checks: domainChecks, reasons };
-  }
-  const relayCheck = outbound?.checks.find((c) => c.id === 'relay.spf');
-  const viaRelay = checkText('reqSpfViaRelay', { relay: relaySpf.relayHost, domain: relaySpf.domain });
-  return {
-    checks: [...domainChecks.filter((c) => c.id !== own), ...(relayCheck ? [relayCheck] : [])],
-    reasons: [viaRelay, ...(relayCheck?.found ? [relayCheck.found] : [])],
+  const check = (id: string) => outbound?.checks.find((c) => c.id === id);
+  const allRelayed = relaySpf !== null || dependent.some((r) => r.sender.toLowerCase() === `@${wanted ?? ''}`);
+  const checks = allRelayed ? domainChecks.filter((c) => c.id !== own) : [...domainChecks];
+  const reasons: CheckText[] = [];
+  if (!allRelayed && own !== null && domainChecks.some((c) => c.id === own)) reasons.push(checkText('reqSpfDirect', { address: outbound?.publicAddress ?? '' }));
+  const relayed = (found: Check | undefined, why: CheckText) => {
+    reasons.push(why, ...(found?.found ? [found.found] : []));
+    if (found) checks.push(found);
   };
+  if (relaySpf !== null) relayed(check('relay.spf'), checkText('reqSpfViaRelay', { relay: relaySpf.relayHost, domain: relaySpf.domain }));
+  for (const relay of dependent) relayed(check(`relay.spf:${relay.sender}`), checkText('reqSpfViaSenderRelay', { relay: relay.spf?.relayHost ?? relay.relayhost, sender: relay.sender }));
+  return { checks, reasons };
 }
 
 /** Facts from verify's checks and (when the server was asked) outbound's. */
 export function requirementFacts(verify: VerifyReport | null, outbound: OutboundReport | null): RequirementFacts {
   const vchecks = verify?.checks ?? [];
   const pick = (ids: (id: string) => boolean, from: readonly Check[]) => from.filter((c) => ids(c.id));
-  const spfJudged = spfBasis(vchecks, outbound);
+  const spfJudged = spfBasis(vchecks, outbound, verify?.domain ?? null);
   const spfChecks = spfJudged.checks;
   const dkimChecks = pick((id) => id.startsWith('dkim:'), vchecks);
   const dmarcChecks = pick((id) => id === 'dmarc', vchecks);

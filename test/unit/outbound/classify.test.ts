@@ -7,7 +7,7 @@ import { X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { judgeCertificate, type CertificateInput } from '../../../main/services/outbound/certificate.js';
 import { genericReason, judgeOutbound, judgePolicyList, judgePort25, mxHosts } from '../../../main/services/outbound/classify.js';
-import { parseProbeOutput, type OutboundFacts } from '../../../main/services/outbound/probe.js';
+import { parseProbeOutput, parseSmtpdListener, type OutboundFacts } from '../../../main/services/outbound/probe.js';
 
 const pem = (name: string) => readFileSync(new URL(`./fixtures/${name}.pem`, import.meta.url), 'utf8');
 const b64 = (text: string) => Buffer.from(text).toString('base64');
@@ -169,16 +169,30 @@ describe('the whole report', () => {
       'myhostname = mail.example.test\nsmtp_helo_name = mail.example.test\nsmtp_tls_security_level = may\nrelayhost =\n',
     );
     expect(f.platform?.id).toBe('debian-12');
-    const report = await judgeOutbound(f, { probeDomain: 'example.net', policyZone: 'zen.spamhaus.org', echoes: [{ server: '192.0.2.53', name: 'me', type: 'A', label: 'echo' }], smtpdAddress: '127.0.0.1', now: new Date(), roundTrips: 1 });
+    const report = await judgeOutbound(f, { probeDomain: 'example.net', policyZone: 'zen.spamhaus.org', echoes: [{ server: '192.0.2.53', name: 'me', type: 'A', label: 'echo' }], now: new Date(), roundTrips: 1 });
     expect(report).toMatchObject({ port25: 'open', publicAddress: '203.0.113.5', policyListed: { status: 'not-listed' }, tls: { outboundLevel: 'may', inboundStarttls: true }, relay: { relayhost: null } });
     expect(report.checks.filter((c) => c.status !== 'pass').map((c) => c.id)).toEqual([]);
     expect(report.ok).toBe(true);
 
-    const noTls = await judgeOutbound(facts(['dig yes', 'mx REFUSED ', 'starttls not-offered']), { probeDomain: 'gmail.com', policyZone: 'zen.spamhaus.org', echoes: [], smtpdAddress: '127.0.0.1', now: new Date(), roundTrips: 1 });
+    const noTls = await judgeOutbound(facts(['dig yes', 'mx REFUSED ', 'starttls not-offered']), { probeDomain: 'gmail.com', policyZone: 'zen.spamhaus.org', echoes: [], now: new Date(), roundTrips: 1 });
     expect(noTls.publicAddress).toBe('unknown');
     expect(noTls.checks.find((c) => c.id === 'tls.outbound')).toMatchObject({ status: 'fail', found: { key: 'outTlsOutUnset' } });
     expect(noTls.checks.find((c) => c.id === 'tls.inbound')?.status).toBe('fail');
     expect(noTls.ok).toBe(false);
+  });
+
+  it('smtpd\'s port-25 listener: the address asked, or none on port 25 with the services found (a coded cannot tell)', async () => {
+    expect(parseSmtpdListener('listener [::1]:25 [::1]:25')).toEqual({ connect: '[::1]:25', service: '[::1]:25' });
+    expect(parseSmtpdListener('none 2525,submission')).toEqual({ connect: null, services: ['2525', 'submission'] });
+    expect(parseSmtpdListener('none -')).toEqual({ connect: null, services: [] });
+    expect(parseSmtpdListener('garbage')).toBeNull();
+    const judge = (lines: string[]) => judgeOutbound(facts(['dig yes', 'mx REFUSED ', ...lines]), { probeDomain: 'gmail.com', policyZone: 'zen.spamhaus.org', echoes: [], now: new Date(), roundTrips: 1 });
+    const none = await judge(['smtpd none 2525', 'starttls not-listening']);
+    expect(none.tls.inboundStarttls).toBeNull();
+    expect(none.checks.find((c) => c.id === 'tls.inbound')).toMatchObject({ status: 'unknown', found: { key: 'outTlsInNotOnPort25', params: { services: '2525' } } });
+    expect(none.checks.find((c) => c.id === 'certificate')?.status).toBe('unknown');
+    const silent = await judge(['smtpd listener 192.0.2.10:25 smtp', 'starttls unreachable']);
+    expect(silent.checks.find((c) => c.id === 'tls.inbound')).toMatchObject({ status: 'unknown', found: { key: 'outTlsInUnreachable', params: { address: '192.0.2.10:25' } } });
   });
 
   it('refuses output that did not finish', () => {

@@ -28,7 +28,7 @@ const probe = [
 ].join('\n');
 
 async function report() {
-  return judgeOutbound(parseProbeOutput(probe), { probeDomain: 'gmail.com', policyZone: 'zen.spamhaus.org', echoes: [], smtpdAddress: '127.0.0.1', now: new Date(), roundTrips: 1 });
+  return judgeOutbound(parseProbeOutput(probe), { probeDomain: 'gmail.com', policyZone: 'zen.spamhaus.org', echoes: [], now: new Date(), roundTrips: 1 });
 }
 
 describe('outbound and requirements as text', () => {

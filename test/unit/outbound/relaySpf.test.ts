@@ -2,7 +2,7 @@
 // relay host's addresses decide only when they pass; otherwise "cannot tell". SPF answers are
 // written here in the shape published.ts records them ("TXT name" → TXT strings).
 import { describe, expect, it } from 'vitest';
-import { judgeRelaySpf, relayHostOf, relaySpfCheck, spfNamesInclude, type RelaySpfFacts } from '../../../main/services/outbound/relaySpf.js';
+import { judgeRelaySpf, relayHostOf, relaySpfCheck, senderDependentChecks, senderDependentRelays, spfNamesInclude, type RelaySpfFacts } from '../../../main/services/outbound/relaySpf.js';
 
 const base: RelaySpfFacts = { domain: 'example.jp', relayHost: 'smtp.sendgrid.net', include: 'sendgrid.net', includeListed: null, addresses: [], spfUnreadable: false };
 
@@ -60,5 +60,50 @@ describe('relaySpfCheck', () => {
     expect(check.status).toBe('unknown');
     expect(check.found?.text).toContain('127.0.0.2 (fail)');
     expect(check.fix?.text).toContain('homemail records --domain example.jp --include');
+  });
+});
+
+describe('senderDependentRelays (the tables of sender_dependent_relayhost_maps)', () => {
+  const hashTable = ['# sender → relay', '@example.jp  [smtp.sendgrid.net]:587', 'Shop@Shop.example.jp [relay.example.net]:587', '@other.example DUNNO', '@example.jp [ignored.example]:25'].join('\n');
+  const regexpTable = ['if /@example\\.jp$/', '/^news@/ [mail.example.org]:465', '/^(.*)@x$/ [$1.example]:25', 'endif'].join('\n');
+
+  it('reads each entry\'s sender, relay and the domain whose SPF must cover it; the first entry of a sender counts', () => {
+    const found = senderDependentRelays(
+      'hash:/etc/postfix/sender_relay, regexp:/etc/postfix/sender_relay.re, mysql:/etc/postfix/relay.cf, hash:/etc/postfix/missing',
+      [
+        { map: 'hash:/etc/postfix/sender_relay', text: hashTable, read: 'read' },
+        { map: 'regexp:/etc/postfix/sender_relay.re', text: regexpTable, read: 'read' },
+        { map: 'mysql:/etc/postfix/relay.cf', text: null, read: 'unsupported' },
+        { map: 'hash:/etc/postfix/missing', text: null, read: 'unreadable' },
+      ],
+      'example.jp',
+    );
+    expect(found?.relays).toEqual([
+      { map: 'hash:/etc/postfix/sender_relay', sender: '@example.jp', relayhost: '[smtp.sendgrid.net]:587', domain: 'example.jp', spf: null },
+      { map: 'hash:/etc/postfix/sender_relay', sender: 'Shop@Shop.example.jp', relayhost: '[relay.example.net]:587', domain: 'shop.example.jp', spf: null },
+      // A pattern names no domain: the mail domain's SPF must cover it. `if` lines, $1 and DUNNO are no relay.
+      { map: 'regexp:/etc/postfix/sender_relay.re', sender: '/^news@/', relayhost: '[mail.example.org]:465', domain: 'example.jp', spf: null },
+    ]);
+    expect(found?.maps.map((m) => m.read)).toEqual(['read', 'read', 'unsupported', 'unreadable']);
+  });
+
+  it('is null when the setting is unset', () => {
+    expect(senderDependentRelays(null, [], 'example.jp')).toBeNull();
+  });
+
+  it('a table not read is a "cannot tell" check of its own; a relay without a domain too', () => {
+    const checks = senderDependentChecks({
+      maps: [{ map: 'mysql:/etc/postfix/relay.cf', read: 'unsupported' }],
+      relays: [{ map: 'hash:/etc/postfix/r', sender: '/^x/', relayhost: '[relay.example.net]:587', domain: null, spf: null }],
+    });
+    expect(checks.map((c) => [c.id, c.status, c.found?.key])).toEqual([
+      ['relay.map:mysql:/etc/postfix/relay.cf', 'unknown', 'outRelayMapUnsupported'],
+      ['relay.spf:/^x/', 'unknown', 'outRelaySenderNoDomain'],
+    ]);
+  });
+
+  it('a relay\'s SPF check names its senders', () => {
+    const check = relaySpfCheck(judgeRelaySpf({ ...base, includeListed: true }), '@example.jp');
+    expect(check).toMatchObject({ id: 'relay.spf:@example.jp', status: 'pass', title: { key: 'outRelaySenderSpfTitle', params: { sender: '@example.jp', relay: 'smtp.sendgrid.net', domain: 'example.jp' } } });
   });
 });

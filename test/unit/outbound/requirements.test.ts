@@ -94,6 +94,24 @@ describe('sender requirements', () => {
     });
   });
 
+  it('sender_dependent_relayhost_maps: a relay for the whole domain replaces the server\'s address; one for a single sender adds to it', () => {
+    const spf = { domain: 'example.jp', relayHost: 'smtp.relay.example', include: 'relay.example', includeListed: true, addresses: [], status: 'pass', reason: 'include-listed' };
+    const withDependent = (sender: string) =>
+      ({
+        publicAddress: '203.0.113.5',
+        relaySpf: null,
+        senderDependentRelays: { maps: [], relays: [{ map: 'hash:/etc/postfix/sender_relay', sender, relayhost: '[smtp.relay.example]:587', domain: 'example.jp', spf }] },
+        checks: [{ ...check(`relay.spf:${sender}`, 'pass'), found: checkText('outRelaySpfIncludeListed', { include: 'relay.example' }) }],
+      }) as unknown as OutboundReport;
+    const dns = [check('spf', 'pass'), check('spf.eval:203.0.113.5', 'fail'), check('dkim:s1', 'pass'), check('dmarc', 'pass')];
+    const whole = judgeRequirements(requirementFacts(verify(dns), withDependent('@example.jp'))).find((r) => r.id === 'outlook.spf');
+    expect(whole).toMatchObject({ status: 'pass', basis: ['spf', 'relay.spf:@example.jp'] });
+    expect(whole?.reasons.map((r) => r.key)).toEqual(['reqSpfViaSenderRelay', 'outRelaySpfIncludeListed']);
+    const single = judgeRequirements(requirementFacts(verify(dns), withDependent('shop@example.jp'))).find((r) => r.id === 'outlook.spf');
+    expect(single).toMatchObject({ status: 'fail', basis: ['spf', 'spf.eval:203.0.113.5', 'relay.spf:shop@example.jp'] });
+    expect(single?.reasons.map((r) => r.key)).toEqual(['reqSpfDirect', 'reqSpfViaSenderRelay', 'outRelaySpfIncludeListed']);
+  });
+
   it('a TLS or PTR failure on the server fails Gmail\'s and Yahoo\'s rules', () => {
     const rows = judgeRequirements(requirementFacts(verify([]), outbound([check('ptr:203.0.113.5', 'fail'), check('tls.outbound', 'fail')])));
     expect(status(rows, 'gmail.tls')).toBe('fail');

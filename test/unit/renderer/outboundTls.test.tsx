@@ -10,7 +10,7 @@ import type { ApplyResult, Plan } from '../../../shared/plan.js';
 import { OutboundView } from '../../../renderer/src/steps/OutboundStep.js';
 import { calls, fake, ok, useFakeBridgeInEachTest } from './fakeBridge.js';
 import { renderStep } from './render.js';
-import { judgeRelaySpf, relaySpfCheck } from '../../../main/services/outbound/relaySpf.js';
+import { judgeRelaySpf, relaySpfCheck, senderDependentChecks } from '../../../main/services/outbound/relaySpf.js';
 
 const sessionId = 'session-0123456789abcdef';
 useFakeBridgeInEachTest();
@@ -98,5 +98,19 @@ describe('the way out: the relay\'s SPF', () => {
     await renderStep(<OutboundView />, { values: { sessionId, domain: 'example.jp', outbound: withRelay() }, language: 'ja' });
     expect(screen.getByText(/リレー smtp.sendgrid.net に対する example.jp の SPF/)).toBeTruthy();
     expect(screen.getByText(/SPF レコードにリレーの include を追加してください: homemail records --domain example.jp --include sendgrid.net/)).toBeTruthy();
+  });
+
+  it('a sender_dependent_relayhost_maps relay gets its own SPF check, and a table not read says so (English and Japanese)', async () => {
+    const dependent = { map: 'hash:/etc/postfix/sender_relay', sender: '@example.jp', relayhost: '[smtp.sendgrid.net]:587', domain: 'example.jp', spf: relaySpf };
+    const relays = { maps: [{ map: 'mysql:/etc/postfix/relay.cf', read: 'unsupported' as const }], relays: [dependent] };
+    const checks = senderDependentChecks(relays);
+    const outbound: OutboundReport = { ...report('may', false), relay: { ...withRelay().relay, relayhost: null, senderDependentRelayhostMaps: 'hash:/etc/postfix/sender_relay, mysql:/etc/postfix/relay.cf' }, senderDependentRelays: relays, checks };
+    const view = await renderStep(<OutboundView />, { values: { sessionId, domain: 'example.jp', outbound } });
+    expect(view.container.querySelector('[data-check="relay.spf:@example.jp"]')?.getAttribute('data-status')).toBe('fail');
+    expect(screen.getByText(/SPF of example.jp for the relay smtp.sendgrid.net of the senders @example.jp/)).toBeTruthy();
+    expect(screen.getByText(/mysql:\/etc\/postfix\/relay.cf is not a file table/)).toBeTruthy();
+    view.unmount();
+    await renderStep(<OutboundView />, { values: { sessionId, domain: 'example.jp', outbound }, language: 'ja' });
+    expect(screen.getByText(/送信者 @example.jp のリレー smtp.sendgrid.net に対する example.jp の SPF/)).toBeTruthy();
   });
 });

@@ -6,6 +6,7 @@ import { buildPlan } from '../../../main/server/engine/planView.js';
 import { PLATFORMS } from '../../../main/server/platform/platforms.js';
 import { HomemailError } from '../../../shared/errors.js';
 import { debianState, fixture } from '../dkim/serverState.js';
+import { smtpdListenerScript } from '../../../main/server/scripts/index.js';
 
 // Debian 12's main.cf as `apt install postfix` leaves it (test/unit/dkim/fixtures/debian-main.cf).
 const DEBIAN_MAIN = fixture('debian-main.cf');
@@ -73,7 +74,7 @@ describe('tls change set', () => {
     if (!platform) throw new Error('no platform');
     const lines = encodeBundle(switching, null, platform).split('\n');
     const line = lines.find((l) => l.startsWith('health-certificate '));
-    expect(line).toBe(`health-certificate ${Buffer.from(LE.fullchain).toString('base64')}`);
+    expect(line).toBe(`health-certificate ${Buffer.from(LE.fullchain).toString('base64')} ${Buffer.from(smtpdListenerScript).toString('base64')}`);
     expect(lines.indexOf(line ?? '')).toBe(lines.indexOf('end') - 1);
     const plan = buildPlan(switching, { host: 'mail.example.test', domain: 'example.test', interrupted: [] });
     expect(plan.commands.filter((c) => c.kind === 'health-check').map((c) => c.words.key)).toEqual(['healthCheckPostfix', 'healthCheckCertificate']);

@@ -13,7 +13,7 @@ import { cliText } from '../../../../main/cli/language.js';
 import { errorTexts } from '../../../../main/cli/main.js';
 import { serializeError } from '../../../../shared/errors.js';
 import { applyLogText, interruptedApplyText, serverReasonText } from '../../../../shared/i18n/keyedText.js';
-import { dnsblProbeScript, inboundReadScript, inspectScript, sendTestScript, transactionScript } from '../../../../main/server/scripts/index.js';
+import { dnsblProbeScript, inboundReadScript, inspectScript, sendTestScript, smtpdListenerScript, transactionScript } from '../../../../main/server/scripts/index.js';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 const bookworm = (() => {
@@ -31,6 +31,7 @@ describe('the server-side scripts', () => {
       ['send-test.sh', sendTestScript, 'bash'],
       ['inbound-read.sh', inboundReadScript, 'dash'],
       ['dnsbl-probe.sh', dnsblProbeScript, 'dash'],
+      ['smtpd-listener.sh', smtpdListenerScript, 'dash'],
     ] as const) {
       expect(text.startsWith('#!/bin/')).toBe(true);
       const file = path.join(dir, name);
@@ -223,6 +224,20 @@ describe('reading the script output', () => {
     const failed = said(() => rollbackOutcome(result(`RESULT restore-failed 20261130-010203-abcdef ${b64('restoreFailed\toutput=Job for postfix.service failed.')}`), null));
     expect(failed.en).toBe('Restoring backup 20261130-010203-abcdef failed: some files or services could not be put back: Job for postfix.service failed..');
     expect(failed.ja).toBe('バックアップ 20261130-010203-abcdef の復元に失敗しました: 一部のファイルまたはサービスを元に戻せませんでした: Job for postfix.service failed.。');
+  });
+  it('reads the warning that no smtpd takes port-25 mail as a code, rendered in each language', () => {
+    const coded = ['smtpdNotListening', 'path=/etc/letsencrypt/live/mail.example.jp/fullchain.pem', 'services=2525'].join('\t');
+    const report = parseScriptReport([`WARN ${b64(coded)}`, 'RESULT ok'].join('\n'));
+    expect(report.warnings).toEqual([{ key: 'smtpdNotListening', params: { path: '/etc/letsencrypt/live/mail.example.jp/fullchain.pem', services: '2525' }, text: expect.stringContaining('smtpd takes no mail on port 25') }]);
+    const ja = serverReasonText(cliText({ LANG: 'ja_JP.UTF-8' }), report.warnings[0] ?? { key: '', params: {}, text: '' });
+    expect(ja).toContain('smtpd はポート 25 でメールを受け付けていません');
+    expect(ja).toContain('2525');
+  });
+  it('carries the smtpd listener script with the certificate health check', () => {
+    const line = encodeBundle({ ...minimalChanges('x'), healthCertificate: { certificate: '/etc/letsencrypt/live/a/fullchain.pem' } }, null, bookworm).split('\n').find((l) => l.startsWith('health-certificate ')) ?? '';
+    const [, cert = '', listener = ''] = line.split(' ');
+    expect(Buffer.from(cert, 'base64').toString()).toBe('/etc/letsencrypt/live/a/fullchain.pem');
+    expect(Buffer.from(listener, 'base64').toString()).toBe(smtpdListenerScript);
   });
   it('makes sortable backup ids from the clock', () => {
     expect(newBackupId(new Date('2026-11-28T09:05:07Z'))).toMatch(/^20261128-090507-[0-9a-f]{6}$/);
