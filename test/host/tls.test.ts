@@ -126,21 +126,14 @@ describe.skipIf(skip !== null)(suite('homemail tls on the test host'), () => {
       expect(rolled.code, rolled.stderr).toBe(0);
     };
 
-    it('master.cf binds 127.0.0.3:smtp: the health check asks 127.0.0.3:25 and passes (nothing listens on 127.0.0.1:25)', async () => {
-      const undo = await variant('127.0.0.3:smtp');
+    it.each([
+      { name: 'master.cf binds 127.0.0.3:smtp: the health check asks 127.0.0.3:25 and passes', service: '127.0.0.3:smtp', settings: [], connect: '127.0.0.3:25' },
+      { name: 'inet_interfaces = loopback-only with inet_protocols = ipv6: smtpd listens on [::1]:25 only, and is asked there', service: 'smtp', settings: ['inet_protocols = ipv6'], connect: '[::1]:25' },
+    ])('$name (nothing listens on 127.0.0.1:25)', async ({ service, settings, connect }) => {
+      const undo = await variant(service, settings);
       try {
         expect((await host.runAsRoot('openssl s_client -starttls smtp -connect 127.0.0.1:25 </dev/null')).code).not.toBe(0);
-        await applyAndRollBack('127.0.0.3:25');
-      } finally {
-        await undo();
-      }
-    });
-
-    it('inet_interfaces = loopback-only with inet_protocols = ipv6: smtpd listens on [::1]:25 only, and is asked there', async () => {
-      const undo = await variant('smtp', ['inet_protocols = ipv6']);
-      try {
-        expect((await host.runAsRoot('openssl s_client -starttls smtp -connect 127.0.0.1:25 </dev/null')).code).not.toBe(0);
-        await applyAndRollBack('[::1]:25');
+        await applyAndRollBack(connect);
       } finally {
         await undo();
       }
