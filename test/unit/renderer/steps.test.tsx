@@ -11,6 +11,7 @@ import { FindingsStep } from '../../../renderer/src/steps/FindingsStep.js';
 import { RecordsStep } from '../../../renderer/src/steps/RecordsStep.js';
 import { ReviewStep } from '../../../renderer/src/steps/ReviewStep.js';
 import { VerifyStep } from '../../../renderer/src/steps/VerifyStep.js';
+import { WelcomeStep } from '../../../renderer/src/steps/WelcomeStep.js';
 import { calls, fail, fake, ok, pendingUntilCancelled, useFakeBridgeInEachTest } from './fakeBridge.js';
 import { inspection, rsaKey } from './fixtures.js';
 import { renderStep } from './render.js';
@@ -18,6 +19,17 @@ import { renderStep } from './render.js';
 const sessionId = 'session-0123456789abcdef';
 
 useFakeBridgeInEachTest({ clearStorage: false });
+
+describe('welcome step', () => {
+  it('says the work time once, and to keep Homemail open while DNS publishes (the new key lives in memory until it is on the server)', async () => {
+    await renderStep(<WelcomeStep />, { language: 'ja' });
+    const text = document.body.textContent ?? '';
+    expect(text.match(/DNS の反映/g) ?? []).toEqual([]);
+    expect(text).toContain('作業は約 15 分です。');
+    expect(text).toContain('その間も Homemail は閉じないでください。');
+    expect(text).not.toContain('閉じて、あとで続きから');
+  });
+});
 
 describe('findings step', () => {
   it('inspects on arrival, shows progress and can be cancelled', async () => {
