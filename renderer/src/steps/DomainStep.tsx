@@ -71,14 +71,20 @@ export function DomainStep({ goNext }: StepProps) {
   const readPublished = useCall('readPublishedRecords');
   const forget = useCall('forgetDkimKey');
   const [touched, setTouched] = useState(false);
-  const taken = values.inspection?.opendkim.keys.map((k) => k.selector ?? '') ?? [];
-  const [suggested] = useState(() => suggestSelector(new Date(), taken));
+  const ascii = normalizeDomain(values.domain);
+  // Selectors in use: on the server, and published in DNS (a record made for a key this
+  // window no longer holds, e.g. before Homemail was closed, cannot take a new key).
+  const keySuffix = ascii.ok ? `._domainkey.${ascii.value}` : null;
+  const publishedNow = ascii.ok && values.published?.domain === ascii.value ? values.published : null;
+  const publishedSelectors = keySuffix === null || publishedNow === null ? [] : publishedNow.existing.filter((r) => r.name.endsWith(keySuffix)).map((r) => r.name.slice(0, -keySuffix.length));
+  const taken = [...(values.inspection?.opendkim.keys.map((k) => k.selector ?? '') ?? []), ...publishedSelectors];
+  const suggested = suggestSelector(new Date(), taken);
   const selectorValue = values.selector === '' ? suggested : values.selector;
+  const selectorBusy = values.keys.length === 0 && values.selector !== '' && taken.includes(values.selector.trim().toLowerCase());
   const current = { ...values, selector: selectorValue };
   const problems = checkDomainChoices(current);
   const shown = (p: ValidationProblem | null) => (touched ? p : null);
   const ed25519Possible = values.inspection?.opendkim.canSignEd25519 !== false;
-  const ascii = normalizeDomain(values.domain);
   const busy = generate.state.status === 'loading';
 
   const publishedPolicy = publishedPolicyOf(values);
@@ -161,7 +167,22 @@ export function DomainStep({ goNext }: StepProps) {
         {readPublished.state.status === 'error' && <ErrorNotice error={readPublished.state.error} onRetry={() => void readWhatIsPublished()} />}
         {ascii.ok && readPublished.state.status !== 'loading' && <PublishedNow values={values} domain={ascii.value} />}
 
-        <Field id={`${id}-selector`} label={t('domain.selectorLabel')} help={t('domain.selectorHelp', { suggested })} problem={shown(problems.selector)}>
+        <Field
+          id={`${id}-selector`}
+          label={t('domain.selectorLabel')}
+          help={t('domain.selectorHelp', { suggested })}
+          problem={shown(problems.selector)}
+          extra={
+            selectorBusy ? (
+              <p className="notice warn" data-testid="selector-busy">
+                {t('domain.selectorBusy', { selector: values.selector.trim().toLowerCase(), suggested })}{' '}
+                <button type="button" onClick={() => update({ selector: suggested })}>
+                  {t('domain.useSuggested', { suggested })}
+                </button>
+              </p>
+            ) : null
+          }
+        >
           {(describedBy) => (
             <input
               id={`${id}-selector`}

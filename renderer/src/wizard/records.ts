@@ -3,6 +3,7 @@ import type { PublishedRecords } from '../../../shared/contract/records.js';
 import { buildRecordSet, parseSpfTerms, isSpfRecord, publishedDmarc, relativeName, stricterPolicy, zoneRdata, type DnsProviderPreset, type DnsRecord, type RecordRequest, type RecordSet } from '../../../shared/records/index.js';
 import { HomemailError, type SerializedError } from '../../../shared/errors.js';
 import { normalizeDomain, isSameOrSubdomain } from '../../../shared/validation/domain.js';
+import { normalizeSelector } from '../../../shared/validation/selector.js';
 import { splitList } from './choices.js';
 import type { WizardValues } from './state.js';
 
@@ -14,7 +15,8 @@ export function recordDomainOf(values: WizardValues): string | null {
 
 /** What to read of the domain: the selectors the server uses and the new ones, outside report domains. */
 export function publishedQueryOf(values: WizardValues, domain: string): InputOf<'readPublishedRecords'> {
-  const selectors = [...(values.inspection?.opendkim.keys.map((k) => k.selector ?? '') ?? []), ...values.keys.map((k) => k.selector)].filter((s) => s !== '');
+  const chosen = normalizeSelector(values.selector);
+  const selectors = [...(values.inspection?.opendkim.keys.map((k) => k.selector ?? '') ?? []), ...values.keys.map((k) => k.selector), ...(chosen.ok ? [chosen.value] : [])].filter((s) => s !== '');
   const reportDomains = [...splitList(values.rua), ...splitList(values.ruf)]
     .map((a) => normalizeDomain(a.slice(a.lastIndexOf('@') + 1)))
     .flatMap((d) => (d.ok && !isSameOrSubdomain(d.value, domain) && !isSameOrSubdomain(domain, d.value) ? [d.value] : []));

@@ -128,6 +128,21 @@ describe('domain step', () => {
     expect(calls.map((c) => c.name)).toEqual(['readPublishedRecords']);
   });
 
+  it('coming back from a saved server, warns that the selector it remembers already has a published key this window does not hold, and offers a free one', async () => {
+    fake('readPublishedRecords', (input) =>
+      ok({ ...publishedNothing(input.domain), servers: ['192.0.2.53'], existing: [{ name: '202611._domainkey.example.jp', type: 'TXT', value: 'v=DKIM1; k=rsa; p=MIIB' }] }),
+    );
+    await renderStep(<DomainStep goNext={() => undefined} />, { values: { domain: 'example.jp', selector: '202611' }, language: 'ja' });
+    const busy = await screen.findByTestId('selector-busy', {}, { timeout: 3000 });
+    expect(busy.textContent).toContain('セレクター 202611 には、サーバーか DNS にすでに鍵があります');
+    expect(calls[0]?.input).toMatchObject({ selectors: ['202611'] });
+    fireEvent.click(within(busy).getByRole('button'));
+    const field = screen.getByLabelText('セレクター(DNS での鍵の名前)') as HTMLInputElement;
+    expect(field.value).toMatch(/^\d{6}[a-z]?$/);
+    expect(field.value).not.toBe('202611');
+    expect(screen.queryByTestId('selector-busy')).toBeNull();
+  });
+
   it('shows key generation failing with what to do', async () => {
     fake('readPublishedRecords', (input) => ok(publishedNothing(input.domain)));
     fake('generateDkimKey', () => fail({ code: 'bad-input', message: 'selector: bad', details: { field: 'selector' } }));
