@@ -12,6 +12,20 @@ import { changeRequestOf } from './ReviewStep.js';
 
 const statusIcon: Record<ApplyProgress['status'], string> = { start: '…', ok: '✓', failed: '✗', info: '·' };
 
+/**
+ * How a log line shows: a stage's start once the stage has said more (its own ok or failed
+ * line) is left out, and once a later stage has begun it is shown done; otherwise as sent.
+ * (Stages that pass quietly send only their start: "…" stayed on them after the apply ended.)
+ */
+export function shownStatus(entries: readonly ApplyProgress[], index: number): ApplyProgress['status'] | null {
+  const entry = entries[index];
+  if (entry === undefined) return null;
+  if (entry.status !== 'start') return entry.status;
+  const later = entries.slice(index + 1);
+  if (later.some((e) => e.stage === entry.stage)) return null;
+  return later.some((e) => e.stage !== entry.stage) ? 'ok' : 'start';
+}
+
 export function Log({ entries }: { entries: readonly ApplyProgress[] }) {
   const { t, i18n } = useTranslation();
   // The stage and status say it in the person's language, and a server's reason (a failure)
@@ -20,13 +34,16 @@ export function Log({ entries }: { entries: readonly ApplyProgress[] }) {
   if (entries.length === 0) return null;
   return (
     <ol className="log" aria-label={t('apply.logLabel')}>
-      {entries.map((entry, index) => (
-        <li key={index} className={entry.status}>
-          <span aria-hidden="true">{statusIcon[entry.status]} </span>
-          <span className="sr-only">{t(`apply.status.${entry.status}`)} </span>
-          <span className="stage">{t(`apply.stage.${entry.stage}`)}</span> {logLine(entry)}
-        </li>
-      ))}
+      {entries.map((entry, index) => {
+        const status = shownStatus(entries, index);
+        return status === null ? null : (
+          <li key={index} className={status}>
+            <span aria-hidden="true">{statusIcon[status]} </span>
+            <span className="sr-only">{t(`apply.status.${status}`)} </span>
+            <span className="stage">{t(`apply.stage.${entry.stage}`)}</span> {logLine(entry)}
+          </li>
+        );
+      })}
     </ol>
   );
 }

@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { VerifyReport } from '../../../shared/contract/verify.js';
 import type { Plan } from '../../../shared/plan.js';
 import { checkText } from '../../../shared/checks.js';
-import { ApplyStep } from '../../../renderer/src/steps/ApplyStep.js';
+import { ApplyStep, shownStatus } from '../../../renderer/src/steps/ApplyStep.js';
 import { DomainStep } from '../../../renderer/src/steps/DomainStep.js';
 import { DoneStep } from '../../../renderer/src/steps/DoneStep.js';
 import { FindingsStep } from '../../../renderer/src/steps/FindingsStep.js';
@@ -306,6 +306,17 @@ describe('review and apply steps', () => {
     finish?.();
     expect(await screen.findByText('The change did not work, so it was undone')).toBeTruthy();
     expect(screen.getByRole('alert').textContent).toContain('The change failed and was rolled back: opendkim -n refused the configuration');
+  });
+
+  it('marks a stage done once the next one begins, and drops a start its own result line repeats', () => {
+    // What a real apply sends (seen in the wizard): starts for each stage, an ok only for health and done.
+    const entries = (['gather', 'send', 'check', 'backup', 'write', 'validate', 'restart', 'health'] as const).map((stage) => ({ stage, status: 'start' as const, text: '' }));
+    const log = [...entries, { stage: 'health' as const, status: 'ok' as const, text: '' }, { stage: 'done' as const, status: 'ok' as const, text: '' }];
+    expect(log.map((_, i) => shownStatus(log, i))).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok', null, 'ok', 'ok']);
+    // While it runs, the current stage is still in progress; a failure stays a failure.
+    expect(shownStatus(entries.slice(0, 3), 2)).toBe('start');
+    const failed = [...entries.slice(0, 6), { stage: 'validate' as const, status: 'failed' as const, text: '' }, { stage: 'rollback' as const, status: 'start' as const, text: '' }];
+    expect(failed.map((_, i) => shownStatus(failed, i)).slice(5)).toEqual([null, 'failed', 'start']);
   });
 
   it('review waits for a connection and a key', async () => {
