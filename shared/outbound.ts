@@ -192,6 +192,8 @@ export interface RequirementRow {
 export interface RequirementsReport {
   domain: string;
   rows: RequirementRow[];
+  /** The checks the rows were judged from (each row's `basis` names them by id): what was found, and why a row cannot tell. */
+  checks: Check[];
   /** Whether the server was asked (SSH given): without it, port 25, TLS and the reverse name are "cannot tell". */
   serverChecked: boolean;
   ok: boolean;

@@ -32,5 +32,7 @@ export async function checkRequirements(options: RequirementsOptions): Promise<R
     ...(options.signal ? { signal: options.signal } : {}),
   });
   const rows = judgeRequirements(requirementFacts(verify, outbound));
-  return { domain: options.domain, rows, serverChecked: outbound !== null, ok: rows.every((r) => r.status !== 'fail'), outbound };
+  const basis = new Set(rows.flatMap((r) => r.basis));
+  const checks = [...verify.checks, ...(outbound?.checks ?? [])].filter((c) => basis.has(c.id));
+  return { domain: options.domain, rows, checks, serverChecked: outbound !== null, ok: rows.every((r) => r.status !== 'fail'), outbound };
 }

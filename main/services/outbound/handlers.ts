@@ -18,7 +18,7 @@ export function createOutboundHandlers(deps: ServiceDeps, store: SessionStore = 
         outbound: { now: deps.now() },
         signal,
       });
-      return { domain: report.domain, rows: report.rows, serverChecked: report.serverChecked, ok: report.ok };
+      return { domain: report.domain, rows: report.rows, checks: report.checks, serverChecked: report.serverChecked, ok: report.ok };
     },
   };
 }

@@ -83,8 +83,9 @@ export function requirementFacts(verify: VerifyReport | null, outbound: Outbound
   const spfChecks = spfJudged.checks;
   const dkimChecks = pick((id) => id.startsWith('dkim:'), vchecks);
   const dmarcChecks = pick((id) => id === 'dmarc', vchecks);
-  // Reverse DNS: the server's own view when asked, else verify's PTR checks of the given addresses.
-  const ptrChecks = outbound ? pick((id) => id.startsWith('ptr:'), outbound.checks) : pick((id) => id.startsWith('ptr:'), vchecks);
+  // Reverse DNS: the server's own view of its public address when asked (its reverse name, and
+  // whether myhostname / the HELO name agree), and verify's PTR checks of the given addresses.
+  const ptrChecks = [...(outbound?.checks.filter((c) => c.area === 'ptr') ?? []), ...pick((id) => id.startsWith('ptr:'), vchecks)];
   const tlsChecks = outbound ? pick((id) => id === 'tls.outbound', outbound.checks) : [];
   const spf = fromStatuses(spfChecks.map((c) => c.status));
   const dkim = fromStatuses(dkimChecks.map((c) => c.status));

@@ -6,7 +6,7 @@ import type { VerifyReport } from '../../../shared/contract/verify.js';
 import type { OutboundReport } from '../../../shared/outbound.js';
 import { judgeRequirements, RECEIVER_SOURCES, REQUIREMENT_RULES, requirementFacts } from '../../../main/services/outbound/requirements.js';
 
-const check = (id: string, status: CheckStatus): Check => ({ id, area: 'spf', status, title: checkText('spfTitle', { domain: 'example.jp' }), expected: null, found: null, fix: null });
+const check = (id: string, status: CheckStatus, area: Check['area'] = 'spf'): Check => ({ id, area, status, title: checkText('spfTitle', { domain: 'example.jp' }), expected: null, found: null, fix: null });
 
 function verify(checks: Check[]): VerifyReport {
   return { domain: 'example.jp', zone: 'example.jp', resolvers: [], checks, summary: summarize(checks), ok: true, settled: true, timing: { wallMs: 0, queries: 0, slowestQueryMs: 0, slowestQuery: null } };
@@ -30,7 +30,7 @@ describe('sender requirements', () => {
     const rows = judgeRequirements(
       requirementFacts(
         verify([check('spf', 'pass'), check('spf.eval:203.0.113.5', 'pass'), check('dkim:s1', 'pass'), check('dmarc', 'warn')]),
-        outbound([check('ptr:203.0.113.5', 'pass'), check('tls.outbound', 'pass')]),
+        outbound([check('reverse.generic:mail.example.jp', 'pass', 'ptr'), check('names.myhostname', 'pass', 'ptr'), check('tls.outbound', 'pass', 'tls')]),
       ),
     );
     expect(rows.filter((r) => r.status !== 'pass').map((r) => r.id)).toEqual(['gmail.spamRate']);
@@ -113,9 +113,20 @@ describe('sender requirements', () => {
   });
 
   it('a TLS or PTR failure on the server fails Gmail\'s and Yahoo\'s rules', () => {
-    const rows = judgeRequirements(requirementFacts(verify([]), outbound([check('ptr:203.0.113.5', 'fail'), check('tls.outbound', 'fail')])));
+    const rows = judgeRequirements(requirementFacts(verify([]), outbound([check('names.myhostname', 'fail', 'ptr'), check('tls.outbound', 'fail', 'tls')])));
     expect(status(rows, 'gmail.tls')).toBe('fail');
     expect(status(rows, 'gmail.ptr')).toBe('fail');
     expect(status(rows, 'yahoo.ptr')).toBe('fail');
+  });
+
+  it('with the server, the reverse-name rows are judged from its own view (outbound\'s names and reverse checks), "cannot tell" while its public address is unknown', () => {
+    const unknownAddress = requirementFacts(verify([check('spf', 'pass')]), outbound([check('names.myhostname', 'unknown', 'ptr'), check('tls.outbound', 'pass', 'tls'), check('policy', 'unknown', 'blocklist')]));
+    expect(unknownAddress.reverseDns).toBe('unknown');
+    expect(unknownAddress.basis.reverseDns).toEqual(['names.myhostname']);
+    const rows = judgeRequirements(unknownAddress);
+    expect(status(rows, 'gmail.ptr')).toBe('unknown');
+    expect(rows.find((r) => r.id === 'gmail.ptr')?.basis).toEqual(['names.myhostname']);
+    const agreeing = requirementFacts(verify([]), outbound([check('reverse.generic:mail.example.jp', 'pass', 'ptr'), check('names.myhostname', 'pass', 'ptr')]));
+    expect(agreeing.reverseDns).toBe('pass');
   });
 });
