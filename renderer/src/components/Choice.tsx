@@ -9,10 +9,12 @@ interface Props {
   onChange: (checked: boolean) => void;
   name?: string;
   disabled?: boolean;
+  /** The label is a proper name (a product, a service), the same in every language: marked translate="no". */
+  properName?: boolean;
 }
 
 /** A radio button or checkbox with its label and an optional explanation. */
-export function Choice({ type, label, help, checked, onChange, name, disabled }: Props) {
+export function Choice({ type, label, help, checked, onChange, name, disabled, properName }: Props) {
   const id = useId();
   return (
     <div className="choice">
@@ -26,7 +28,9 @@ export function Choice({ type, label, help, checked, onChange, name, disabled }:
         onChange={(event) => onChange(event.target.checked)}
       />
       <div>
-        <label htmlFor={id}>{label}</label>
+        <label htmlFor={id} {...(properName ? { translate: 'no' as const } : {})}>
+          {label}
+        </label>
         {help && (
           <p id={`${id}-help`} className="help">
             {help}

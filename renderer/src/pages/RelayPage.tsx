@@ -1,12 +1,15 @@
-import { useId, useState } from 'react';
+import { useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Plan } from '../../../shared/plan.js';
 import { parseRelayTarget, RELAY_PRESETS, relayPreset, type RelayPresetId } from '../../../shared/relay.js';
+import { normalizeDomain } from '../../../shared/validation/domain.js';
 import { Busy } from '../components/Busy.js';
 import { Choice } from '../components/Choice.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
+import { SecretInput, type SecretHandle } from '../components/SecretInput.js';
 import { useCall } from '../hooks/useCall.js';
 import { AppliedNotice } from '../components/AppliedNotice.js';
+import { usePages } from '../wizard/pages.js';
 import { useWizard } from '../wizard/state.js';
 import { Log } from '../steps/ApplyStep.js';
 import { ChangeReview } from '../steps/ReviewStep.js';
@@ -17,12 +20,15 @@ type Mode = 'set' | 'remove';
  * Relaying outgoing mail through a smarthost (the ISP's submission server or a mail
  * service) when port 25 is blocked: choose a preset or type the ISP's server, enter the
  * login, review the diff, apply (the health check proves Postfix logs in), undo on the
- * Changes page. The password stays in this page's state until it is sent and is cleared
- * after the apply; nothing the back end returns carries it.
+ * Changes page. The password stays in its field (never in the page's state or DOM) until it is
+ * sent, and is cleared after the apply; nothing the back end returns carries it. Opened from the way-out page,
+ * it says what that page found; once applied, it leads to the records step, where the relay's
+ * SPF include joins the domain's SPF record.
  */
 export function RelayPage({ sessionId }: { sessionId: string }) {
   const { t } = useTranslation();
   const { values, update } = useWizard();
+  const pages = usePages();
   const id = useId();
   const plan = useCall('planRelay');
   const apply = useCall('applyRelay');
@@ -30,34 +36,45 @@ export function RelayPage({ sessionId }: { sessionId: string }) {
   const [host, setHost] = useState('');
   const [port, setPort] = useState('587');
   const [user, setUser] = useState('');
-  const [password, setPassword] = useState('');
+  const password = useRef<SecretHandle>(null);
+  const [hasPassword, setHasPassword] = useState(false);
+  const [ownInclude, setOwnInclude] = useState('');
   const [mode, setMode] = useState<Mode>('set');
   const [reviewed, setReviewed] = useState<Plan | null>(null);
   const preset = relayPreset(presetId);
   const relayText = presetId === 'generic' ? `${host.trim()}:${port.trim()}` : `${preset.host}:${preset.port}`;
   const target = parseRelayTarget(relayText);
+  // The generic relay's SPF include, as the provider documents it ("include:" pasted along is dropped).
+  const typedInclude = ownInclude.trim().replace(/^include:/i, '');
+  const checkedInclude = typedInclude === '' ? null : normalizeDomain(typedInclude, { allowUnderscore: true });
+  const include = presetId === 'generic' ? (checkedInclude?.ok ? checkedInclude.value : '') : preset.spfInclude === 'unknown' ? '' : preset.spfInclude;
+  const blocked = values.outbound?.port25 === 'blocked' && values.outbound.relay.relayhost === null ? values.outbound.port25Probe : null;
   const domain = values.domain || values.inspection?.postfix?.mydomain || values.inspection?.target.host || 'localhost';
-  const complete = target.ok && user.trim() !== '' && password !== '';
-  const request = () =>
-    mode === 'remove' ? ({ sessionId, remove: true, domain } as const) : ({ sessionId, remove: false, relay: relayText, user: user.trim(), password, domain } as const);
+  const complete = target.ok && user.trim() !== '' && hasPassword && (checkedInclude === null || checkedInclude.ok || presetId !== 'generic');
+  const requestFor = (what: Mode) =>
+    what === 'remove' ? ({ sessionId, remove: true, domain } as const) : ({ sessionId, remove: false, relay: relayText, user: user.trim(), password: password.current?.read() ?? '', domain } as const);
   const applied = apply.state.status === 'done' ? apply.state.result.result : null;
+  // Kept in the wizard's state, so coming back to this page still shows them: the relay the
+  // server uses (as the way-out page last found it) and, until its SPF passes, the next step.
+  const relayNow = applied === null ? (values.outbound?.relay.relayhost ?? null) : null;
+  const spfNext = values.relayInclude !== '' && values.outbound?.relaySpf?.status !== 'pass' && (applied === null || mode === 'set');
 
   const forget = () => setReviewed(null);
   const showPlan = (next: Mode) => {
     setMode(next);
     forget();
-    const input = next === 'remove' ? ({ sessionId, remove: true, domain } as const) : ({ sessionId, remove: false, relay: relayText, user: user.trim(), password, domain } as const);
-    void plan.run(input).then((result) => {
+    void plan.run(requestFor(next)).then((result) => {
       if (result) setReviewed(result);
     });
   };
   const runApply = () => {
-    void apply.run(request()).then((result) => {
+    void apply.run(requestFor(mode)).then((result) => {
       if (!result) return;
-      setPassword('');
+      password.current?.clear();
       forget();
-      // The records step merges the relay's SPF include into the domain's SPF.
-      update({ relayInclude: mode === 'set' && preset.spfInclude !== 'unknown' ? preset.spfInclude : '' });
+      // The records step merges the relay's SPF include into the domain's SPF; the way out and
+      // the sender requirements are judged again from the server as it is now.
+      update({ relayInclude: mode === 'set' ? include : '', outbound: null, requirements: null });
     });
   };
 
@@ -66,6 +83,16 @@ export function RelayPage({ sessionId }: { sessionId: string }) {
       <h1 id="step-heading" tabIndex={-1}>
         {t('relay.heading')}
       </h1>
+      {blocked && (
+        <p className="notice warn" data-from="outbound">
+          {t('relay.fromOutbound', { host: blocked.host ?? blocked.probeDomain })}
+        </p>
+      )}
+      {relayNow && (
+        <p className="notice info" data-relay-now>
+          {t('relay.current', { relay: relayNow })}
+        </p>
+      )}
       <p>{t('relay.intro')}</p>
       <p className="help">{t('relay.when')}</p>
 
@@ -77,6 +104,7 @@ export function RelayPage({ sessionId }: { sessionId: string }) {
             type="radio"
             name={`${id}-preset`}
             label={p.id === 'generic' ? t('relay.generic') : p.name}
+            properName={p.id !== 'generic'}
             help={p.id === 'generic' ? t('relay.genericHelp') : t('relay.presetHelp', { host: p.host, port: p.port, include: p.spfInclude === 'unknown' ? t('relay.includeUnknown') : `include:${p.spfInclude}` })}
             checked={presetId === p.id}
             onChange={() => {
@@ -148,14 +176,12 @@ export function RelayPage({ sessionId }: { sessionId: string }) {
       </div>
       <div className="field">
         <label htmlFor={`${id}-password`}>{t('relay.passwordLabel')}</label>
-        <input
+        <SecretInput
+          ref={password}
           id={`${id}-password`}
-          type="password"
-          autoComplete="off"
-          aria-describedby={`${id}-password-help`}
-          value={password}
-          onChange={(event) => {
-            setPassword(event.target.value);
+          describedBy={`${id}-password-help`}
+          onPresence={(present) => {
+            setHasPassword(present);
             forget();
           }}
         />
@@ -163,7 +189,28 @@ export function RelayPage({ sessionId }: { sessionId: string }) {
           {t('relay.passwordHelp')}
         </p>
       </div>
-      {preset.spfInclude !== 'unknown' ? <p className="help">{t('relay.spfInclude', { include: preset.spfInclude })}</p> : <p className="help">{t('relay.spfUnknown')}</p>}
+      {presetId === 'generic' && (
+        <div className="field">
+          <label htmlFor={`${id}-include`}>{t('relay.includeLabel')}</label>
+          <input
+            id={`${id}-include`}
+            type="text"
+            spellCheck={false}
+            autoComplete="off"
+            aria-describedby={`${id}-include-help`}
+            value={ownInclude}
+            onChange={(event) => {
+              setOwnInclude(event.target.value);
+              forget();
+            }}
+          />
+          <p className="help" id={`${id}-include-help`}>
+            {t('relay.includeHelp')}
+          </p>
+          {checkedInclude !== null && !checkedInclude.ok && <p className="notice warn">{t('relay.badInclude')}</p>}
+        </div>
+      )}
+      {include !== '' ? <p className="help">{t('relay.spfInclude', { include })}</p> : <p className="help">{t('relay.spfUnknown')}</p>}
 
       <div className="row">
         <button type="button" disabled={!complete || plan.state.status === 'loading'} onClick={() => showPlan('set')}>
@@ -182,8 +229,17 @@ export function RelayPage({ sessionId }: { sessionId: string }) {
       {apply.state.status === 'loading' && <Busy label={t('apply.applying', { host: reviewed?.host ?? '' })} detail={t('apply.dontClose')} />}
       {applied && (
         <AppliedNotice result={applied} doneText={t(mode === 'remove' ? 'relay.removed' : 'relay.applied', { backup: applied.backupId ?? '' })} undoText={t('relay.undoHow')}>
-          {mode === 'set' && applied.changed && preset.spfInclude !== 'unknown' && <p>{t('relay.spfNext', { include: preset.spfInclude })}</p>}
         </AppliedNotice>
+      )}
+      {spfNext && (
+        <div className="notice info" data-next="records">
+          <p>{t('relay.spfNext', { include: values.relayInclude })}</p>
+          <p>
+            <button type="button" className="primary" onClick={() => pages.go(values.keys.length > 0 ? 'records' : 'domain')}>
+              {t('relay.toRecords')}
+            </button>
+          </p>
+        </div>
       )}
       <Log entries={applied ? applied.log : apply.events} />
       {apply.state.status === 'error' && <ErrorNotice error={apply.state.error} />}

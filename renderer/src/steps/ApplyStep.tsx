@@ -61,7 +61,8 @@ export function ApplyStep() {
   useEffect(() => {
     if (!needed || request === null) return;
     void run(request).then((result) => {
-      if (result) update({ applied: result });
+      // The server changed: the way-out page reads it again when next opened.
+      if (result) update({ applied: result, outbound: null });
     });
     // Applies once when the step opens after the person confirmed the plan.
     // eslint-disable-next-line react-hooks/exhaustive-deps

@@ -9,6 +9,7 @@ import { ErrorNotice } from '../components/ErrorNotice.js';
 import { useCall } from '../hooks/useCall.js';
 import { usePages } from '../wizard/pages.js';
 import { AppliedNotice } from '../components/AppliedNotice.js';
+import { splitList } from '../wizard/choices.js';
 import { useWizard } from '../wizard/state.js';
 import { Log } from './ApplyStep.js';
 import { ChangeReview } from './ReviewStep.js';
@@ -27,21 +28,23 @@ export function OutboundView() {
   const id = useId();
   const check = useCall('checkOutbound');
   const { run } = check;
-  const [probeDomain, setProbeDomain] = useState(DEFAULT_PROBE_DOMAIN);
+  // The receiving domain tried last is kept: coming back (after a relay is set up) tries it again.
+  const [probeDomain, setProbeDomain] = useState(values.probeDomain || DEFAULT_PROBE_DOMAIN);
   const sessionId = values.sessionId;
   const report = values.outbound;
   const domain = values.keys[0]?.domain ?? (values.domain || undefined);
+  const resolvers = splitList(values.resolvers);
   const needed = sessionId !== null && report === null;
 
   const start = (probe: string) => {
     if (sessionId === null) return;
-    void run({ sessionId, probeDomain: probe, ...(domain ? { domain } : {}) }).then((result) => {
-      if (result) update({ outbound: result });
+    void run({ sessionId, probeDomain: probe, ...(domain ? { domain } : {}), ...(resolvers.length > 0 ? { resolvers } : {}) }).then((result) => {
+      if (result) update({ outbound: result, probeDomain: probe === DEFAULT_PROBE_DOMAIN ? '' : probe });
     });
   };
   useEffect(() => {
-    if (needed) start(DEFAULT_PROBE_DOMAIN);
-    // Checks once per connection; "check again" runs it on request.
+    if (needed) start(values.probeDomain || DEFAULT_PROBE_DOMAIN);
+    // Checks once per connection (and again after a relay is applied); "check again" runs it on request.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [needed]);
 

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { Check } from '../../../shared/checks.js';
 import type { Receiver, RequirementRow, RequirementStatus } from '../../../shared/outbound.js';
 import { Busy } from '../components/Busy.js';
 import { CopyButton } from '../components/CopyButton.js';
@@ -12,7 +13,25 @@ import { verifyInputOf } from './VerifyStep.js';
 const receivers: readonly Receiver[] = ['gmail', 'yahoo', 'outlook'];
 const icons: Record<RequirementStatus, string> = { pass: '✓', fail: '✗', unknown: '?' };
 
-function Rows({ rows }: { rows: readonly RequirementRow[] }) {
+/** Why a row says what it says: what its checks found, or why nothing could judge it. */
+function Why({ row, checks }: { row: RequirementRow; checks: ReadonlyMap<string, Check> }) {
+  const { t } = useTranslation();
+  const text = useKeyedText();
+  const found = row.basis.flatMap((id) => checks.get(id) ?? []);
+  if (row.id === 'gmail.spamRate') return <p className="why">{t('requirements.why.receiverOnly')}</p>;
+  if (found.length === 0) return <p className="why">{t('requirements.why.notChecked')}</p>;
+  return (
+    <ul className="why">
+      {found.map((check) => (
+        <li key={check.id} data-check={check.id} data-status={check.status}>
+          {text('checks', check.title)}: {check.found ? text('checks', check.found) : t(`verify.status.${check.status}`)}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function Rows({ rows, checks }: { rows: readonly RequirementRow[]; checks: ReadonlyMap<string, Check> }) {
   const { t } = useTranslation();
   const text = useKeyedText();
   return (
@@ -22,6 +41,7 @@ function Rows({ rows }: { rows: readonly RequirementRow[] }) {
           <th scope="col">{t('requirements.rule')}</th>
           <th scope="col">{t('requirements.appliesTo')}</th>
           <th scope="col">{t('requirements.result')}</th>
+          <th scope="col">{t('requirements.whyHeading')}</th>
         </tr>
       </thead>
       <tbody>
@@ -29,7 +49,7 @@ function Rows({ rows }: { rows: readonly RequirementRow[] }) {
           <tr key={row.id} data-requirement={row.id} data-status={row.status}>
             <th scope="row">{t(`requirements.rules.${row.id}`)}</th>
             <td>{t(`requirements.scope.${row.scope}`)}</td>
-            <td>
+            <td className="result">
               <span className={`badge ${row.status}`}>
                 <span aria-hidden="true">{icons[row.status]} </span>
                 {t(`verify.status.${row.status}`)}
@@ -39,6 +59,9 @@ function Rows({ rows }: { rows: readonly RequirementRow[] }) {
                   {text('checks', reason)}
                 </p>
               ))}
+            </td>
+            <td className="basis">
+              <Why row={row} checks={checks} />
             </td>
           </tr>
         ))}
@@ -54,19 +77,23 @@ export function RequirementsView() {
   const check = useCall('checkRequirements');
   const { run } = check;
   const input = verifyInputOf(values, false);
+  const request = { domain: input.domain, dkim: input.dkim, addresses: input.addresses, resolvers: input.resolvers, ...(values.sessionId ? { sessionId: values.sessionId } : {}) };
+  const requestKey = JSON.stringify(request);
   const report = values.requirements;
-  const needed = input.domain !== '' && report === null;
+  // Judged again on arrival when what it is judged from changed (a new key, DNS servers, another
+  // server) or a change applied since cleared it (a relay); "check again" runs it on request.
+  const needed = input.domain !== '' && (report === null || values.requirementsFor !== requestKey);
 
   const start = () => {
-    void run({ domain: input.domain, dkim: input.dkim, addresses: input.addresses, resolvers: input.resolvers, ...(values.sessionId ? { sessionId: values.sessionId } : {}) }).then((result) => {
-      if (result) update({ requirements: result });
+    void run(request).then((result) => {
+      if (result) update({ requirements: result, requirementsFor: requestKey });
     });
   };
   useEffect(() => {
     if (needed) start();
-    // Checks once; "check again" runs it on request.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [needed]);
+  const checks = new Map((report?.checks ?? []).map((c) => [c.id, c]));
 
   return (
     <section aria-labelledby="step-heading" className="requirements-page">
@@ -89,7 +116,7 @@ export function RequirementsView() {
                 <p className="help source">
                   {t('requirements.source')}: <span className="url">{source}</span> <CopyButton text={source} label={t('requirements.copySource', { receiver: t(`requirements.receiver.${receiver}`) })} />
                 </p>
-                <Rows rows={rows} />
+                <Rows rows={rows} checks={checks} />
               </div>
             );
           })}

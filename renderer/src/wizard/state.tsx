@@ -53,9 +53,13 @@ export interface WizardValues {
   inboundApplied: ApplyResult | null;
   /** The way out (port 25, address, reverse name, TLS, relay), checked once per connection. */
   outbound: OutboundReport | null;
-  /** The Gmail/Yahoo/Outlook sender requirements, judged once per domain. */
+  /** The recipient domain whose MX the way-out page tried port 25 against ('' = the default, gmail.com). */
+  probeDomain: string;
+  /** The Gmail/Yahoo/Outlook sender requirements, judged again whenever what they are judged from changes. */
   requirements: RequirementsReport | null;
-  /** The relay page: the SPF include: of the relay applied (a preset's), merged by the records step; '' when none. */
+  /** What `requirements` was judged from (its request, as JSON); '' before the first judgement. */
+  requirementsFor: string;
+  /** The relay page: the SPF include: of the relay applied (a preset's, or the one the person's provider documents), merged by the records step; '' when none. */
   relayInclude: string;
 }
 
@@ -90,7 +94,9 @@ export const initialValues: WizardValues = {
   inboundPlan: null,
   inboundApplied: null,
   outbound: null,
+  probeDomain: '',
   requirements: null,
+  requirementsFor: '',
   relayInclude: '',
 };
 

@@ -52,10 +52,12 @@ describe('relay page', () => {
     const password = screen.getByLabelText('パスワード') as HTMLInputElement;
     expect(password.type).toBe('password');
     fireEvent.change(password, { target: { value: PASSWORD } });
+    // Held by the field alone: not in the DOM (a controlled input would mirror it into its value attribute).
+    expect(document.body.innerHTML).not.toContain(PASSWORD);
     fireEvent.click(screen.getByRole('button', { name: '変更内容を表示する' }));
     expect(await screen.findByText('これはリレーのパスワードです。所有者だけが読める権限で書き込み、表示はしません。')).toBeTruthy();
     expect(calls.at(-1)).toEqual({ name: 'planRelay', input: { sessionId, remove: false, relay: 'smtp.gmail.com:587', user: 'me@example.jp', password: PASSWORD, domain: 'example.jp' } });
-    expect(document.body.textContent).not.toContain(PASSWORD);
+    expect(document.body.innerHTML).not.toContain(PASSWORD);
     const apply = screen.getByRole('button', { name: '変更を適用する' });
     expect((apply as HTMLButtonElement).disabled).toBe(true);
     fireEvent.click(screen.getByLabelText(/変更内容を読みました/));
