@@ -12,6 +12,8 @@ export const PBL_IPV6 = '2001:db8::a:44';
 const PBL_IPV6_NIBBLES = '4.4.0.0.a.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2';
 
 export interface OutboundWorld {
+  /** Publishes records in example.test beside the world's own (setRecords replaces all of a zone's test records). */
+  publish(records: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -40,7 +42,7 @@ function listen(address: string, port: number, greet: boolean): Promise<net.Serv
  */
 export async function startOutboundWorld(host: TestHost, extraRecords: readonly string[] = []): Promise<OutboundWorld> {
   const servers = await Promise.all([listen(BLOCKED_MX, 587, true), listen(SILENT_MX, 25, false), listen(SILENT_MX, 587, true)]);
-  await host.setRecords('example.test', [
+  const own = [
     'open IN MX 10 mail',
     'blocked IN MX 10 mx.blocked',
     `mx.blocked IN A ${BLOCKED_MX}`,
@@ -53,13 +55,15 @@ export async function startOutboundWorld(host: TestHost, extraRecords: readonly 
     // An IPv6 public address (TXT, as Google's echo answers): PBL-listed in the stand-in zen.
     `whoami-v6 IN TXT "${PBL_IPV6}"`,
     'p44-ipngn0101.dynamic IN A 127.0.0.44',
-    ...extraRecords,
-  ]);
+  ];
+  const publish = (records: readonly string[]) => host.setRecords('example.test', [...own, ...records]);
+  await publish(extraRecords);
   await host.setRecords('0.0.127.in-addr.arpa', ['44 IN PTR p44-ipngn0101.dynamic.example.test.']);
   // RFC 5782 test point, a PBL listing (127.0.0.10) and a refusal (what Spamhaus answers public resolvers).
   // The IPv6 entry is the nibble name Spamhaus documents for IPv6 queries (written out here, not computed).
   await host.setRecords('zen.spamhaus.org', ['2.0.0.127 IN A 127.0.0.2', '44.0.0.127 IN A 127.0.0.10', '45.0.0.127 IN A 127.255.255.254', `${PBL_IPV6_NIBBLES} IN A 127.0.0.11`]);
   return {
+    publish,
     close: async () => {
       await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
     },
