@@ -13,27 +13,43 @@ import { verifyInputOf } from './VerifyStep.js';
 const receivers: readonly Receiver[] = ['gmail', 'yahoo', 'outlook'];
 const icons: Record<RequirementStatus, string> = { pass: '✓', fail: '✗', unknown: '?' };
 
-/** Why a row says what it says: what its checks found, or why nothing could judge it. */
+/**
+ * Why a row says what it says: the judge's reasons (e.g. SPF judged for the relay's addresses),
+ * then what its checks found, or why nothing could judge it. A reason that is a listed check's
+ * own finding is said once, with the check.
+ */
 function Why({ row, checks }: { row: RequirementRow; checks: ReadonlyMap<string, Check> }) {
   const { t } = useTranslation();
   const text = useKeyedText();
   const found = row.basis.flatMap((id) => checks.get(id) ?? []);
-  if (row.id === 'gmail.spamRate') return <p className="why">{t('requirements.why.receiverOnly')}</p>;
-  if (found.length === 0) return <p className="why">{t('requirements.why.notChecked')}</p>;
+  const said = new Set(found.flatMap((c) => (c.found ? [c.found.text] : [])));
+  const reasons = row.reasons.filter((r) => !said.has(r.text));
   return (
-    <ul className="why">
-      {found.map((check) => (
-        <li key={check.id} data-check={check.id} data-status={check.status}>
-          {text('checks', check.title)}: {check.found ? text('checks', check.found) : t(`verify.status.${check.status}`)}
-        </li>
+    <>
+      {reasons.map((reason) => (
+        <p key={reason.key} className="why reason" data-reason={reason.key}>
+          {text('checks', reason)}
+        </p>
       ))}
-    </ul>
+      {row.id === 'gmail.spamRate' ? (
+        <p className="why">{t('requirements.why.receiverOnly')}</p>
+      ) : found.length === 0 ? (
+        <p className="why">{t('requirements.why.notChecked')}</p>
+      ) : (
+        <ul className="why">
+          {found.map((check) => (
+            <li key={check.id} data-check={check.id} data-status={check.status}>
+              {text('checks', check.title)}: {check.found ? text('checks', check.found) : t(`verify.status.${check.status}`)}
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
   );
 }
 
 function Rows({ rows, checks }: { rows: readonly RequirementRow[]; checks: ReadonlyMap<string, Check> }) {
   const { t } = useTranslation();
-  const text = useKeyedText();
   return (
     <table className="requirements">
       <thead>
@@ -54,11 +70,6 @@ function Rows({ rows, checks }: { rows: readonly RequirementRow[]; checks: Reado
                 <span aria-hidden="true">{icons[row.status]} </span>
                 {t(`verify.status.${row.status}`)}
               </span>
-              {row.reasons.map((reason) => (
-                <p key={reason.key} className="help reason" data-reason={reason.key}>
-                  {text('checks', reason)}
-                </p>
-              ))}
             </td>
             <td className="basis">
               <Why row={row} checks={checks} />

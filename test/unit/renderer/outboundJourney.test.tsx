@@ -144,7 +144,7 @@ describe('the way-out page, again', () => {
 const check = (id: string, status: Check['status'], found: Check['found']): Check => ({ id, area: 'ptr', status, title: checkText('outMyhostnameHeloTitle', { name: 'mail.example.jp' }), expected: null, found, fix: null });
 
 function requirementsReport(dkim: 'pass' | 'unknown'): RequirementsReport {
-  const row = (id: string, status: 'pass' | 'fail' | 'unknown', basis: string[]) => ({ receiver: id.split('.')[0] as 'gmail', id, requirement: '…', scope: 'all' as const, status, source: 'https://support.google.com/a/answer/81126', basis, found: '…' });
+  const row = (id: string, status: 'pass' | 'fail' | 'unknown', basis: string[]) => ({ receiver: id.split('.')[0] as 'gmail', id, requirement: '…', scope: 'all' as const, status, source: 'https://support.google.com/a/answer/81126', basis, found: '…', reasons: [] });
   return {
     domain: 'example.jp',
     rows: [row('gmail.ptr', 'unknown', ['names.myhostname']), row('gmail.spamRate', 'unknown', []), row('outlook.dkim', dkim, dkim === 'pass' ? ['dkim:s1'] : [])],
