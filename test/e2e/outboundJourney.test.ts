@@ -231,7 +231,7 @@ describe.skipIf(skipReason !== null)('the way out, from a blocked port 25 to the
     expect(await outlookSpf.locator('[data-reason="reqSpfViaRelay"]').count()).toBe(1);
     expect(await outlookSpf.locator('li[data-check="relay.spf"]').getAttribute('data-status')).toBe('pass');
     // Honest where the test world cannot tell: no public address without the internet, so no reverse name.
-    expect(await step.locator('tr[data-requirement="gmail.ptr"] td.basis').textContent()).toContain('判定できません: 公開アドレスがわかりません');
+    expect(await step.locator('tr[data-requirement="gmail.ptr"] td.basis').textContent()).toContain('判定できません: グローバル IP アドレスがわかりません');
     expect(await step.locator('tr[data-requirement="gmail.spamRate"] td.basis').textContent()).toBe('Homemail からは見えません。知っているのは受信側だけで、送信者には Gmail の Postmaster Tools で知らされます。');
     await record(page, '8-requirements-after');
 

@@ -160,7 +160,7 @@ describe('the sender requirements', () => {
     await renderStep(<RequirementsView />, { values: { sessionId, domain: 'example.jp' }, language: 'ja' });
     const ptr = await screen.findByText((_, el) => el?.tagName === 'TR' && el.getAttribute('data-requirement') === 'gmail.ptr');
     expect(ptr.getAttribute('data-status')).toBe('unknown');
-    expect(ptr.querySelector('td.basis li[data-check="names.myhostname"]')?.textContent).toBe('myhostname と HELO 名 mail.example.jp: 判定できません: 公開アドレスがわかりません');
+    expect(ptr.querySelector('td.basis li[data-check="names.myhostname"]')?.textContent).toBe('myhostname と HELO 名 mail.example.jp: 判定できません: グローバル IP アドレスがわかりません');
     expect(document.querySelector('tr[data-requirement="gmail.spamRate"] td.basis')?.textContent).toBe('Homemail からは見えません。知っているのは受信側だけで、送信者には Gmail の Postmaster Tools で知らされます。');
     expect(document.querySelector('tr[data-requirement="outlook.dkim"] td.basis')?.textContent).toBe('まだ確かめていません。サーバーに接続していないか、調べる DKIM セレクターがありません。');
   });
