@@ -20,6 +20,7 @@ const flags: Readonly<Record<string, string>> = {
   // steps of another command a hint sends the person to (the wizard names its page or button)
   apply: 'homemail apply',
   rollback: 'homemail rollback --backup ID',
+  'backup-list': 'homemail rollback --list',
   'rotate-start': 'homemail rotate start',
   'rotate-continue': 'homemail rotate continue',
   'rotate-status': 'homemail rotate status',

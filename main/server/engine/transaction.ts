@@ -291,7 +291,7 @@ export function rollbackOutcome(result: ExecResult, backupId: string | null): Ro
   // No reason from the script (it did not run to its end): what the server printed on stderr, as it came.
   const reason = reasonParams({ reason: said.text || result.stderr.trim().slice(0, 300), reasonSentence: said.sentence });
   if (status === 'not-found') {
-    throw keyedError('not-found', { key: 'nothingToRestore', params: reason }, { details: { field: 'backup' }, hint: { key: 'backupsListed', params: { field: 'backup' } } });
+    throw keyedError('not-found', { key: 'nothingToRestore', params: reason }, { details: { field: 'backup' }, hint: { key: 'backupsListed', params: { field: 'backup-list' } } });
   }
   if (status === 'busy') throw keyedError('command-failed', { key: 'serverBusy', params: reason }, { hint: { key: 'waitAndRetry', params: {} } });
   throw keyedError('command-failed', { key: 'restoreFailed', params: { ...reason, backupId: id && id !== '-' ? id : (backupId ?? '') } }, { hint: { key: 'checkServicesAfterRestore', params: {} } });

@@ -216,6 +216,7 @@ describe('reading the script output', () => {
       code: 'not-found',
       en: 'Nothing to restore: there is no backup of a finished apply to restore.',
       ja: '復元できません: 復元できるバックアップ(完了した適用のもの)がありません。',
+      hint: 'バックアップはサーバーの /var/backups/homemail/ にあります。一覧を表示して選んでください(homemail rollback --list)。',
     });
     expect(said(() => rollbackOutcome(result(`RESULT not-found 20261130-010203-abcdef ${b64('backupWasUndone\tid=20261130-010203-abcdef')}`), '20261130-010203-abcdef')).ja).toBe(
       '復元できません: バックアップ 20261130-010203-abcdef の適用は、失敗した時点ですでに取り消されています。',
