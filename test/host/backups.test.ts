@@ -84,4 +84,18 @@ describe.skipIf(skip !== null)(suite('backups on the test host'), () => {
     expect(JSON.stringify(listed)).not.toContain('secret');
     expect(listed.backups[0]?.id).not.toBe('20200101-000000-abcdef');
   });
+
+  it('a restore whose service command fails says so with what the service printed, in Japanese', async () => {
+    // A finished apply whose one recorded service command fails (as a service that will not start does).
+    const id = '20200202-000000-abcdef';
+    const command = ['sh', '-c', 'echo "postfix/master: fatal: bind 0.0.0.0 port 25: Address already in use" >&2; exit 1'].map((w) => Buffer.from(w).toString('base64')).join(' ');
+    const made = await host.runAsRoot(
+      `mkdir -p /var/backups/homemail/${id} && cd /var/backups/homemail/${id} && printf "BEGIN 1580601600\\nSTATE done 1580601601\\n" > journal && : > manifest && printf "%s - %s\\n" "$(printf restart | base64)" "${command}" > rollback-commands`,
+    );
+    expect(made.code, made.stderr).toBe(0);
+    const failed = await cli(host, ['rollback', '--backup', id], { LANG: 'ja_JP.UTF-8' });
+    expect(failed.code).toBe(1);
+    expect(failed.err).toContain(`バックアップ ${id} の復元に失敗しました: 一部のファイルまたはサービスを元に戻せませんでした: postfix/master: fatal: bind 0.0.0.0 port 25: Address already in use`);
+    await host.runAsRoot(`rm -rf /var/backups/homemail/${id}`);
+  });
 });
