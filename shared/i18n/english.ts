@@ -8,6 +8,9 @@ import { fillTemplate, renderKeyed, type KeyedText, type TextParams, type Transl
 
 type Tree = { readonly [key: string]: string | Tree };
 
+/** The English catalog's shape: key unions (`keyof EnglishCatalog['validation']`) are checked against it. */
+export type EnglishCatalog = typeof en;
+
 function lookup(path: string): string | undefined {
   let node: string | Tree | undefined = en as Tree;
   for (const part of path.split('.')) {

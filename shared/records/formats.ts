@@ -1,10 +1,10 @@
 import { relativeName } from './names.js';
-import { note } from './notes.js';
+import { note, type RecordMessageKey } from './notes.js';
 import type { RecordSet } from './recordSet.js';
 import { quoteTxtStrings } from './txt.js';
 import type { DnsRecord, RecordNote } from './types.js';
-import { fillTemplate, type TextParams } from '../validation/problem.js';
-import { recordMessagesEn, type RecordMessageKey } from './messages.en.js';
+import { englishText } from '../i18n/english.js';
+import type { TextParams } from '../i18n/keyedText.js';
 
 export type BuiltinFormat = 'zone' | 'value' | 'json';
 
@@ -13,7 +13,7 @@ export const builtinFormats: readonly BuiltinFormat[] = ['zone', 'value', 'json'
 /** How the text forms say their comments: a catalog's `records.*` in the person's language; English when not given. */
 export type RecordWords = (key: RecordMessageKey, params?: TextParams) => string;
 
-export const englishRecordWords: RecordWords = (key, params = {}) => fillTemplate(recordMessagesEn[key], params);
+export const englishRecordWords: RecordWords = (key, params = {}) => englishText('records', key, params);
 
 export interface FormatOptions {
   /** The words of the comments (what to do with each record); English by default. */

@@ -36,9 +36,8 @@ export { builtinFormats, changeText, englishRecordWords, type RecordWords, forma
 export { dnsProviderPresets, findPreset, formatForPreset, isPresetId, presetIds, type DnsProviderPreset, type PresetId } from './presets.js';
 export { joinTxtStrings, MAX_TXT_STRING_BYTES, parseQuotedStrings, quoteTxtString, quoteTxtStrings, splitDkimValue, splitTxtValue, utf8Length } from './txt.js';
 export { relativeName, recordName } from './names.js';
-export { note } from './notes.js';
+export { note, type RecordMessageKey } from './notes.js';
 export { dkimTxtFile } from './dkimTxtFile.js';
-export { recordMessagesEn, type RecordMessageKey } from './messages.en.js';
 export type * from './types.js';
 export { compareWithPublished, publishedDmarc, stricterPolicy } from './published.js';
 export { singleSpf, spfAnswerKey, spfCost, spfQueriesOf, type SpfCost, type SpfQuery } from './spfCost.js';

@@ -3,7 +3,7 @@
  * Where the reference says "unknown", the preset says so and gives the generic advice.
  */
 import { changeText, englishRecordWords, sortByPlace, type FormattedRecords, type RecordWords } from './formats.js';
-import type { RecordMessageKey } from './messages.en.js';
+import type { RecordMessageKey } from './notes.js';
 import { relativeName } from './names.js';
 import { note } from './notes.js';
 import type { RecordSet } from './recordSet.js';
@@ -26,7 +26,7 @@ export interface DnsProviderPreset {
   quotes: 'optional' | 'required' | 'none' | 'unknown';
   /** Whether the output is machine-readable (Route 53's change batch is JSON). */
   output: 'text' | 'json';
-  /** How to use the output: an i18n key under `records.` (English in recordMessagesEn). */
+  /** How to use the output: an i18n key under `records.` (English in en.json). */
   guide: RecordMessageKey;
   source: string;
 }

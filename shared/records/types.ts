@@ -1,5 +1,5 @@
 import type { TextParams } from '../validation/problem.js';
-import type { RecordMessageKey } from './messages.en.js';
+import type { RecordMessageKey } from './notes.js';
 
 export type RecordType = 'TXT' | 'MX' | 'PTR';
 

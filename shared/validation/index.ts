@@ -9,5 +9,4 @@ export { parseIpAddress, formatIp, expandIpv6, type IpAddress, type IpScope, typ
 export { parseEmailAddress, parseReportAddress, type EmailAddress } from './email.js';
 export { CONTROL_CHARACTERS, checkSingleLine, escapeControlCharacters, findControlCharacter } from './text.js';
 export { checkRegexpPattern, parseAllowEntry, type AllowEntryInput, type ParsedAllowEntry } from './allowEntry.js';
-export { fillTemplate, orThrow, problem, toBadInput, type TextParams, type Validated, type ValidationProblem } from './problem.js';
-export { validationMessagesEn, type ValidationMessageKey } from './messages.en.js';
+export { fillTemplate, orThrow, problem, toBadInput, type TextParams, type Validated, type ValidationMessageKey, type ValidationProblem } from './problem.js';

@@ -1,8 +1,11 @@
 import { badInput, type HomemailError } from '../errors.js';
-import { fillTemplate, type TextParams } from '../i18n/keyedText.js';
-import { validationMessagesEn, type ValidationMessageKey } from './messages.en.js';
+import { englishText, type EnglishCatalog } from '../i18n/english.js';
+import type { TextParams } from '../i18n/keyedText.js';
 
 export { fillTemplate, type TextParams } from '../i18n/keyedText.js';
+
+/** A validation problem's key: `validation.<key>` in the catalogs (en.json holds the English). */
+export type ValidationMessageKey = keyof EnglishCatalog['validation'];
 
 /** Why a value was refused: an i18n key under `validation.` with params, and the English text. */
 export interface ValidationProblem {
@@ -14,7 +17,7 @@ export interface ValidationProblem {
 export type Validated<T> = { ok: true; value: T } | { ok: false; problem: ValidationProblem };
 
 export function problem(key: ValidationMessageKey, params: TextParams = {}): ValidationProblem {
-  return { key, params, text: fillTemplate(validationMessagesEn[key], params) };
+  return { key, params, text: englishText('validation', key, params) };
 }
 
 export function valid<T>(value: T): Validated<T> {
