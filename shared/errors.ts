@@ -5,6 +5,7 @@
  */
 import { englishText } from './i18n/english.js';
 import type { TextParams } from './i18n/keyedText.js';
+import type { ValidationProblem } from './validation/problem.js';
 
 export const errorCodes = {
   // exit 2: the request itself is wrong; nothing was touched
@@ -36,10 +37,19 @@ export type ErrorCode = keyof typeof errorCodes;
 
 export type ErrorDetails = Readonly<Record<string, string | number | boolean | null>>;
 
-/** A sentence of an error as a code and params: `serviceErrors.<key>` or `serviceHints.<key>` in the catalogs. */
+/**
+ * A sentence of an error as a code and params: `serviceErrors.<key>` or `serviceHints.<key>` in
+ * the catalogs; a refused value's problem is `validation.<key>` (namespace 'validation').
+ */
 export interface ErrorSentence {
   key: string;
   params: TextParams;
+  namespace?: 'validation';
+}
+
+/** The catalog namespace of an error's message or note. */
+export function sentenceNamespace(sentence: ErrorSentence): 'serviceErrors' | 'validation' {
+  return sentence.namespace ?? 'serviceErrors';
 }
 
 export interface SerializedError {
@@ -52,6 +62,8 @@ export interface SerializedError {
   notes?: ErrorSentence[];
   /** `hint` as a code; a `field` param is named by the door (a CLI option, a wizard label). */
   hintSentence?: ErrorSentence;
+  /** A program's own output (a server command's stderr), shown as quoted technical output, never as a sentence of ours. */
+  output?: string;
 }
 
 interface ErrorOptions {
@@ -61,6 +73,7 @@ interface ErrorOptions {
   sentence?: ErrorSentence;
   notes?: readonly ErrorSentence[];
   hintSentence?: ErrorSentence;
+  output?: string;
 }
 
 export class HomemailError extends Error {
@@ -70,6 +83,7 @@ export class HomemailError extends Error {
   readonly sentence: ErrorSentence | undefined;
   readonly notes: readonly ErrorSentence[];
   readonly hintSentence: ErrorSentence | undefined;
+  readonly output: string | undefined;
 
   constructor(code: ErrorCode, message: string, options: ErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -80,6 +94,7 @@ export class HomemailError extends Error {
     this.sentence = options.sentence;
     this.notes = options.notes ?? [];
     this.hintSentence = options.hintSentence;
+    this.output = options.output;
   }
 
   toJSON(): SerializedError {
@@ -94,21 +109,25 @@ export class HomemailError extends Error {
 export function keyedError(
   code: ErrorCode,
   sentence: ErrorSentence,
-  options: { hint?: ErrorSentence; notes?: readonly ErrorSentence[]; details?: ErrorDetails; cause?: unknown } = {},
+  options: { hint?: ErrorSentence; notes?: readonly ErrorSentence[]; details?: ErrorDetails; cause?: unknown; output?: string } = {},
 ): HomemailError {
-  const message = [sentence, ...(options.notes ?? [])].map((s) => englishText('serviceErrors', s.key, s.params)).join('\n');
+  const message = [sentence, ...(options.notes ?? [])].map((s) => englishText(sentenceNamespace(s), s.key, s.params)).join('\n');
   return new HomemailError(code, message, {
     sentence,
     notes: options.notes ?? [],
     ...(options.hint === undefined ? {} : { hint: englishText('serviceHints', options.hint.key, options.hint.params), hintSentence: options.hint }),
     ...(options.details === undefined ? {} : { details: options.details }),
     ...(options.cause === undefined ? {} : { cause: options.cause }),
+    ...(options.output === undefined ? {} : { output: options.output }),
   });
 }
 
-/** Shorthand for the most common failure: a field's value is not acceptable. */
-export function badInput(field: string, message: string, hint?: string): HomemailError {
-  return new HomemailError('bad-input', message, { details: { field }, ...(hint === undefined ? {} : { hint }) });
+/**
+ * The most common failure: a field's value is not acceptable. The problem is a validation
+ * code (`validation.<key>`); the door names the field (the CLI its option, the wizard its label).
+ */
+export function badInput(field: string, problem: Pick<ValidationProblem, 'key' | 'params'>, hint?: ErrorSentence): HomemailError {
+  return keyedError('bad-input', { namespace: 'validation', key: problem.key, params: problem.params }, { details: { field }, ...(hint === undefined ? {} : { hint }) });
 }
 
 export function isErrorCode(value: unknown): value is ErrorCode {
@@ -133,13 +152,18 @@ export function serializeError(error: unknown): SerializedError {
       ...(error.sentence === undefined ? {} : { sentence: error.sentence }),
       ...(error.notes.length === 0 ? {} : { notes: [...error.notes] }),
       ...(error.hintSentence === undefined ? {} : { hintSentence: error.hintSentence }),
+      ...(error.output === undefined ? {} : { output: error.output }),
     };
   }
-  if (error instanceof Error && error.name === 'AbortError') {
-    return { code: 'cancelled', message: 'The operation was cancelled.' };
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  return { code: 'internal', message: `Unexpected error: ${message}`, hint: 'Please report this with the steps that led to it.' };
+  if (error instanceof Error && error.name === 'AbortError') return cancelledError();
+  // A programming error: its own words are technical output, our sentence around it is coded.
+  const output = error instanceof Error ? error.message : String(error);
+  return serializeError(keyedError('internal', { key: 'unexpected', params: {} }, { hint: { key: 'reportSteps', params: {} }, output }));
+}
+
+/** What a cancelled call answers. */
+export function cancelledError(): SerializedError {
+  return serializeError(keyedError('cancelled', { key: 'cancelled', params: {} }));
 }
 
 export function deserializeError(error: SerializedError): HomemailError {
@@ -149,5 +173,6 @@ export function deserializeError(error: SerializedError): HomemailError {
     ...(error.sentence === undefined ? {} : { sentence: error.sentence }),
     ...(error.notes === undefined ? {} : { notes: error.notes }),
     ...(error.hintSentence === undefined ? {} : { hintSentence: error.hintSentence }),
+    ...(error.output === undefined ? {} : { output: error.output }),
   });
 }

@@ -7,6 +7,7 @@
 import { normalizeDomain } from './validation/domain.js';
 import { parseIpAddress } from './validation/ip.js';
 import { findControlCharacter } from './validation/text.js';
+import { invalid, problem, valid, type Validated, type ValidationProblem } from './validation/problem.js';
 
 export type RelayPresetId = 'generic' | 'sendgrid' | 'mailgun' | 'brevo' | 'google' | 'microsoft365';
 
@@ -109,23 +110,23 @@ export interface RelayTarget {
   port: number;
 }
 
-export type RelayProblem = { ok: true; value: RelayTarget } | { ok: false; reason: string };
+export type RelayProblem = Validated<RelayTarget>;
 
 /** `HOST[:PORT]`, `[HOST]:PORT` or `[ADDR]:PORT` → host and port (587 when none is given). */
 export function parseRelayTarget(text: string): RelayProblem {
-  if (findControlCharacter(text) !== null) return { ok: false, reason: 'The relay may not contain control characters or line breaks.' };
+  if (findControlCharacter(text) !== null) return invalid('relayControl');
   const value = text.trim();
   const bracket = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(value);
   const plain = /^([^:[\]]+)(?::(\d{1,5}))?$/.exec(value);
   const m = bracket ?? plain;
-  if (!m || !m[1]) return { ok: false, reason: 'Give the relay as HOST or HOST:PORT, e.g. smtp.example.net:587.' };
+  if (!m || !m[1]) return invalid('relayForm');
   const port = m[2] === undefined ? 587 : Number(m[2]);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) return { ok: false, reason: `${m[2] ?? ''} is not a port number.` };
+  if (!Number.isInteger(port) || port < 1 || port > 65535) return invalid('relayPort', { value: m[2] ?? '' });
   const ip = parseIpAddress(m[1]);
-  if (ip.ok && ip.value.version === 4) return { ok: true, value: { host: m[1], port } };
+  if (ip.ok && ip.value.version === 4) return valid({ host: m[1], port });
   const domain = normalizeDomain(m[1]);
-  if (!domain.ok) return { ok: false, reason: `${m[1]} is not a host name or IPv4 address.` };
-  return { ok: true, value: { host: domain.value, port } };
+  if (!domain.ok) return invalid('relayHost', { value: m[1] });
+  return valid({ host: domain.value, port });
 }
 
 /** Postfix's relayhost value: always bracketed (no MX lookup for a submission server). */
@@ -134,18 +135,18 @@ export function relayhostValue(target: RelayTarget): string {
 }
 
 /** The login name: one word (the password table splits user and password at the first ':'). */
-export function checkRelayUser(user: string): string | null {
-  if (user === '') return 'The relay login name is empty.';
-  if (user.length > 256) return 'The relay login name is longer than 256 characters.';
-  if (findControlCharacter(user) !== null || /[\s:]/.test(user)) return 'The relay login name may not contain spaces, colons or control characters.';
+export function checkRelayUser(user: string): ValidationProblem | null {
+  if (user === '') return problem('relayUserEmpty');
+  if (user.length > 256) return problem('relayUserTooLong');
+  if (findControlCharacter(user) !== null || /[\s:]/.test(user)) return problem('relayUserChars');
   return null;
 }
 
 /** The password: one line without control characters or edge spaces (the table trims them). */
-export function checkRelayPassword(password: string): string | null {
-  if (password === '') return 'The relay password is empty.';
-  if (password.length > 512) return 'The relay password is longer than 512 characters.';
-  if (findControlCharacter(password) !== null) return 'The relay password may not contain control characters or line breaks.';
-  if (password.trim() !== password) return 'The relay password may not begin or end with a space.';
+export function checkRelayPassword(password: string): ValidationProblem | null {
+  if (password === '') return problem('relayPasswordEmpty');
+  if (password.length > 512) return problem('relayPasswordTooLong');
+  if (findControlCharacter(password) !== null) return problem('relayPasswordControl');
+  if (password.trim() !== password) return problem('relayPasswordEdgeSpace');
   return null;
 }

@@ -45,19 +45,33 @@ function commandLineError(command: Pick<Command, 'name' | 'usage'>, error: unkno
     const option = quoted.split(' ')[0] ?? quoted;
     return cliError('usage', /argument missing/.test(reason) ? 'cliOptionNeedsValue' : 'cliOptionTakesNoValue', { command: command.name, option }, { hint });
   }
-  return new HomemailError('usage', `${command.name}: ${reason}`, { hint });
+  // Any other refusal of node:util's parser: our sentence, its own words quoted as technical output.
+  return cliError('usage', 'cliCommandLine', { command: command.name }, { hint, output: reason });
 }
 
 /**
  * A command line the CLI refuses, said from the catalogs (`serviceErrors.<key>` with params), so
  * it reads in the person's language; `hint` is the command's usage line (usageHint).
  */
-export function cliError(code: 'usage' | 'bad-input', key: string, params: TextParams, options: { field?: string; hint?: string } = {}): HomemailError {
+export function cliError(code: 'usage' | 'bad-input', key: string, params: TextParams, options: { field?: string; hint?: string; output?: string } = {}): HomemailError {
   return new HomemailError(code, englishText('serviceErrors', key, params), {
     sentence: { key, params },
     ...(options.hint === undefined ? {} : { hint: options.hint }),
+    ...(options.output === undefined ? {} : { output: options.output }),
     ...(options.field === undefined ? {} : { details: { field: options.field } }),
   });
+}
+
+/**
+ * Which option of a command gave the value at a schema's path: its first segment, renamed
+ * where the contract's name differs from the option's (addresses is --ip, resolvers is --resolver).
+ */
+export function flagOf(renamed: Readonly<Record<string, string>> = {}): (path: readonly PropertyKey[]) => string {
+  const names: Readonly<Record<string, string>> = { addresses: 'ip', resolvers: 'resolver', ...renamed };
+  return (path) => {
+    const first = String(path[0] ?? 'input');
+    return Object.hasOwn(names, first) ? (names[first] ?? first) : first;
+  };
 }
 
 const USAGE = 'Usage: homemail ';

@@ -3,6 +3,7 @@ import { exitCodeFor, HomemailError, serializeError, type SerializedError } from
 import { readVersion } from '../version.js';
 import { oneLine, usageHintIn, writeErrorLine, writeJson, writeText, type CliIO, type Command } from './command.js';
 import { commands } from './commands/index.js';
+import { fieldFlag } from './fieldFlags.js';
 import { cliText, type CliText } from './language.js';
 
 export function helpText(text: CliText): string {
@@ -25,11 +26,17 @@ export function helpText(text: CliText): string {
   ].join('\n');
 }
 
-/** An error's message and hint in the CLI's language, from their codes when the service gave them (options named as flags). */
-export function errorTexts(error: SerializedError, text: CliText): { message: string; hint: string | undefined } {
-  const message = errorMessageText(text.keyed, error);
+/**
+ * An error's message and hint in the CLI's language, from their codes when the service gave them
+ * (options named as flags; a refused value's problem after the option that gave it), and a
+ * program's own output as a labelled quote.
+ */
+export function errorTexts(error: SerializedError, text: CliText): { message: string; hint: string | undefined; output: string | undefined } {
+  const field = error.details?.field;
+  const message = errorMessageText(text.keyed, error, (problem) => (typeof field === 'string' ? text.t('cli.fieldProblem', { option: fieldFlag(field).split(' ')[0] ?? field, problem }) : problem));
   const hint = error.hintSentence ? text.keyed('serviceHints', { ...error.hintSentence, text: error.hint ?? '' }) : error.hint;
-  return { message, hint };
+  const output = error.output === undefined ? undefined : `${text.t('app.technicalDetails')}\n${error.output.split('\n').map((line) => `  > ${line}`).join('\n')}`;
+  return { message, hint, output };
 }
 
 /** One command's `--help`: its usage line, what it does, and its notes where the catalog has them. */
@@ -65,7 +72,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     const serialized = serializeError(error);
     if (rest.includes('--json')) writeJson(io, { ok: false, error: serialized });
     const text = cliText(io.env);
-    const { message, hint } = errorTexts(serialized, text);
+    const { message, hint, output } = errorTexts(serialized, text);
     if (text.language === 'en') writeErrorLine(io, `homemail ${command.name}: ${message}`);
     else {
       // Other languages: the catalog's sentence around the service's detail, and its advice.
@@ -73,6 +80,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       writeErrorLine(io, `${text.t('app.whatNext')} ${text.t(`errorHints.${serialized.code}`)}`);
     }
     if (hint) writeErrorLine(io, usageHintIn(hint, text));
+    if (output) writeErrorLine(io, output);
     if (!(error instanceof HomemailError) && io.env.HOMEMAIL_DEBUG && error instanceof Error) writeErrorLine(io, error.stack ?? '');
     return exitCodeFor(serialized.code);
   }

@@ -1,5 +1,6 @@
 import { contract, isCallName, type CallName, type CallOutcome, type ProgressOf, type ResultOf } from '../../shared/contract/index.js';
-import { HomemailError, serializeError } from '../../shared/errors.js';
+import { cancelledError, keyedError, serializeError } from '../../shared/errors.js';
+import { zodBadInput } from '../../shared/validation/zodIssue.js';
 import type { CallContext, Handler, Handlers } from '../services/handler.js';
 
 /**
@@ -13,7 +14,7 @@ export async function dispatch(
   context: CallContext<unknown>,
 ): Promise<CallOutcome<unknown>> {
   if (!isCallName(name)) {
-    return { ok: false, error: serializeError(new HomemailError('usage', `There is no call named ${JSON.stringify(String(name)).slice(0, 80)}.`)) };
+    return { ok: false, error: serializeError(keyedError('usage', { key: 'noSuchCall', params: { name: JSON.stringify(String(name)).slice(0, 80) } })) };
   }
   return dispatchCall(handlers, name, rawInput, context);
 }
@@ -24,21 +25,16 @@ async function dispatchCall<K extends CallName>(
   rawInput: unknown,
   context: CallContext<unknown>,
 ): Promise<CallOutcome<ResultOf<K>>> {
-  const parsed = contract[name].input.safeParse(rawInput ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue?.path.join('.') || 'input';
-    return {
-      ok: false,
-      error: serializeError(new HomemailError('bad-input', `${field}: ${issue?.message ?? 'invalid value'}`, { details: { field } })),
-    };
-  }
+  const input = rawInput ?? {};
+  const parsed = contract[name].input.safeParse(input);
+  // The refusal as a code: the wizard names the field by its label, beside the field where it has one.
+  if (!parsed.success) return { ok: false, error: serializeError(zodBadInput(parsed.error, input)) };
   const handler = handlers[name] as Handler<K>;
   try {
     const result = await handler(parsed.data as Parameters<Handler<K>>[0], context as CallContext<ProgressOf<K>>);
     return { ok: true, result };
   } catch (error) {
-    if (context.signal.aborted) return { ok: false, error: { code: 'cancelled', message: 'The operation was cancelled.' } };
+    if (context.signal.aborted) return { ok: false, error: cancelledError() };
     return { ok: false, error: serializeError(error) };
   }
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { Validated } from '../validation/problem.js';
+import { problem, type Validated } from '../validation/problem.js';
+import { addProblem } from '../validation/zodIssue.js';
 import { checkSingleLine } from '../validation/text.js';
 
 /**
@@ -15,7 +16,7 @@ export function lineText(max: number) {
     .max(max)
     .superRefine((value, ctx) => {
       const line = checkSingleLine(value);
-      if (!line.ok) ctx.addIssue({ code: 'custom', message: line.problem.text });
+      if (!line.ok) addProblem(ctx, line.problem);
     });
 }
 
@@ -24,7 +25,9 @@ export function secretLine(max: number) {
   return z
     .string()
     .max(max)
-    .refine((value) => !/[\0\r\n]/.test(value), { message: 'must be one line (no NUL, CR or LF)' });
+    .superRefine((value, ctx) => {
+      if (/[\0\r\n]/.test(value)) addProblem(ctx, problem('oneLine'));
+    });
 }
 
 /** A string checked (and normalised) by one of shared/validation's validators. */
@@ -35,7 +38,7 @@ export function validatedText<T>(check: (value: string) => Validated<T>, max = 1
     .transform((value, ctx) => {
       const result = check(value);
       if (result.ok) return result.value;
-      ctx.addIssue({ code: 'custom', message: result.problem.text });
+      addProblem(ctx, result.problem);
       return z.NEVER;
     });
 }

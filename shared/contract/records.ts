@@ -6,6 +6,8 @@
  * the published records `readPublishedRecords` returns.
  */
 import { z } from 'zod';
+import { problem } from '../validation/problem.js';
+import { addProblem } from '../validation/zodIssue.js';
 import type { RecordNote, DnsRecord, DkimKeyType, ExistingRecord, SpfLookupAnswers } from '../records/types.js';
 import { normalizeDomain } from '../validation/domain.js';
 import { normalizeSelector } from '../validation/selector.js';
@@ -57,21 +59,21 @@ export interface PublishGateReport {
 const domainField = z.string().max(1024).transform((value, ctx) => {
   const result = normalizeDomain(value);
   if (result.ok) return result.value;
-  ctx.addIssue({ code: 'custom', message: result.problem.text });
+  addProblem(ctx, result.problem);
   return z.NEVER;
 });
 
 const selectorField = z.string().max(255).transform((value, ctx) => {
   const result = normalizeSelector(value);
   if (result.ok) return result.value;
-  ctx.addIssue({ code: 'custom', message: result.problem.text });
+  addProblem(ctx, result.problem);
   return z.NEVER;
 });
 
 const spfTargetField = z
   .string()
   .max(253)
-  .regex(/^(?:[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.?$/, 'must be a domain name')
+  .regex(/^(?:[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.?$/)
   .transform((value) => value.toLowerCase().replace(/\.$/, ''));
 
 export const resolverListField = z
@@ -79,10 +81,9 @@ export const resolverListField = z
     z
       .string()
       .max(64)
-      .regex(/^[0-9A-Fa-f.:[\]]+$/, 'must be an IP address with an optional port')
-      .refine((value) => parseResolverAddress(value) !== null, {
-      message: 'must be an IP address with an optional port: 192.0.2.1, 192.0.2.1:5353, 2001:db8::1 or [2001:db8::1]:5353',
-    }),
+      .superRefine((value, ctx) => {
+        if (!/^[0-9A-Fa-f.:[\]]+$/.test(value) || parseResolverAddress(value) === null) addProblem(ctx, problem('resolverAddress', { value }));
+      }),
   )
   .max(10)
   .default([]);

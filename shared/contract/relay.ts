@@ -3,6 +3,7 @@ import type { ApplyProgress, ApplyResult, Plan } from '../plan.js';
 import { checkRelayPassword, checkRelayUser, parseRelayTarget } from '../relay.js';
 import { call } from './define.js';
 import { lineText, secretLine } from './fields.js';
+import { addProblem } from '../validation/zodIssue.js';
 
 const sessionId = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/);
 
@@ -18,15 +19,15 @@ const relayChange = z.discriminatedUnion('remove', [
       /** `HOST[:PORT]`, 587 when no port is given; 465 means TLS from the first byte. */
       relay: lineText(300).superRefine((value, ctx) => {
         const parsed = parseRelayTarget(value);
-        if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.reason });
+        if (!parsed.ok) addProblem(ctx, parsed.problem);
       }),
       user: lineText(256).superRefine((value, ctx) => {
         const problem = checkRelayUser(value);
-        if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+        if (problem !== null) addProblem(ctx, problem);
       }),
       password: secretLine(512).superRefine((value, ctx) => {
         const problem = checkRelayPassword(value);
-        if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+        if (problem !== null) addProblem(ctx, problem);
       }),
       /** The mail domain, for the plan's title. */
       domain: lineText(253).pipe(z.string().min(1)),

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { problem } from '../validation/problem.js';
+import { addProblem } from '../validation/zodIssue.js';
 import type { ReportsResult } from '../reports.js';
 import { normalizeDomain } from '../validation/domain.js';
 import { parseEmailAddress } from '../validation/email.js';
@@ -14,14 +16,14 @@ const sessionId = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/);
 export const reportAddressField = z.string().transform((value, ctx) => {
   const result = parseEmailAddress(value);
   if (result.ok) return result.value.address.toLowerCase();
-  ctx.addIssue({ code: 'custom', message: result.problem.text });
+  addProblem(ctx, result.problem);
   return z.NEVER;
 });
 
 export const reportDomainField = z.string().transform((value, ctx) => {
   const result = normalizeDomain(value);
   if (result.ok) return result.value;
-  ctx.addIssue({ code: 'custom', message: result.problem.text });
+  addProblem(ctx, result.problem);
   return z.NEVER;
 });
 
@@ -32,11 +34,11 @@ export const reportSinceField = z.string().transform((value, ctx) => {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
   const date = match ? new Date(`${value}T00:00:00Z`) : null;
   if (date === null || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) {
-    ctx.addIssue({ code: 'custom', message: `"${value.slice(0, 40)}" is not a date written YYYY-MM-DD.` });
+    addProblem(ctx, problem('notDate', { value: value.slice(0, 40) }));
     return z.NEVER;
   }
   if (date.getTime() > Date.now()) {
-    ctx.addIssue({ code: 'custom', message: `${value} is in the future.` });
+    addProblem(ctx, problem('dateInFuture', { value }));
     return z.NEVER;
   }
   return value;

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { problem } from '../validation/problem.js';
+import { addProblem } from '../validation/zodIssue.js';
 import type { Check, CheckSummary } from '../checks.js';
 import type { HeaderExplanation } from '../verify/headerExplainer.js';
 import { normalizeDomain } from '../validation/domain.js';
@@ -53,26 +55,26 @@ export type VerifyProgress =
 const domainField = z.string().transform((value, ctx) => {
   const result = normalizeDomain(value);
   if (result.ok) return result.value;
-  ctx.addIssue({ code: 'custom', message: result.problem.text });
+  addProblem(ctx, result.problem);
   return z.NEVER;
 });
 
 const selectorField = z.string().transform((value, ctx) => {
   const result = normalizeSelector(value);
   if (result.ok) return result.value;
-  ctx.addIssue({ code: 'custom', message: result.problem.text });
+  addProblem(ctx, result.problem);
   return z.NEVER;
 });
 
 const ipField = z.string().transform((value, ctx) => {
   const result = parseIpAddress(value);
   if (result.ok) return result.value.address;
-  ctx.addIssue({ code: 'custom', message: result.problem.text });
+  addProblem(ctx, result.problem);
   return z.NEVER;
 });
 
-const resolverField = lineText(100).refine((value) => parseResolverAddress(value) !== null, {
-  message: 'must be an IP address with an optional port: 192.0.2.1, 192.0.2.1:5353, 2001:db8::1 or [2001:db8::1]:5353',
+const resolverField = lineText(100).superRefine((value, ctx) => {
+  if (parseResolverAddress(value) === null) addProblem(ctx, problem('resolverAddress', { value }));
 });
 
 export const dkimExpectationSchema = z

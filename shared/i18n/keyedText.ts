@@ -45,13 +45,31 @@ export function renderKeyed(translator: Translator, namespace: string, item: Key
   return translator.t(key, params);
 }
 
-/** An error's message (its sentence and notes, `serviceErrors.*`) in the translator's language, or its English message when it has no code. */
+/** A sentence of an error: `serviceErrors.<key>`, or `validation.<key>` for a refused value's problem. */
+interface ErrorSentenceText {
+  key: string;
+  params: TextParams;
+  namespace?: 'validation';
+}
+
+/**
+ * An error's message (its sentence and notes) in the translator's language, or its English
+ * message when it has no code. A refused value's problem is put as the door names the value
+ * (`refusedValue`: the CLI after its option; the wizard shows the field's label beside it).
+ */
 export function errorMessageText(
   keyed: (namespace: string, item: KeyedText) => string,
-  error: { message: string; sentence?: { key: string; params: TextParams }; notes?: readonly { key: string; params: TextParams }[] },
+  error: { message: string; sentence?: ErrorSentenceText; notes?: readonly ErrorSentenceText[] },
+  refusedValue: (problem: string) => string = (problem) => problem,
 ): string {
   const sentences = error.sentence ? [error.sentence, ...(error.notes ?? [])] : [];
-  return sentences.length > 0 ? sentences.map((s) => keyed('serviceErrors', { ...s, text: s.key })).join('\n') : error.message;
+  if (sentences.length === 0) return error.message;
+  return sentences
+    .map((s) => {
+      const words = keyed(s.namespace ?? 'serviceErrors', { key: s.key, params: s.params, text: s.key });
+      return s.namespace === 'validation' ? refusedValue(words) : words;
+    })
+    .join('\n');
 }
 
 /** Why a watch skipped a check: its error's codes in the translator's language, else the English detail it has. */

@@ -40,7 +40,7 @@ export function checkDkimPublicKey(keyType: DkimKeyType, publicKey: string): Val
  */
 export function buildDkimRecord(input: DkimRecordInput): DnsRecord {
   const key = checkDkimPublicKey(input.keyType, input.publicKey);
-  if (!key.ok) throw badInput('dkim', `dkim: selector ${input.selector}: ${key.problem.text}`);
+  if (!key.ok) throw badInput('dkim', key.problem);
   const flags = [input.testing ? 'y' : '', input.noSubdomains ? 's' : ''].filter(Boolean).join(':');
   const value = `v=DKIM1; h=sha256; k=${input.keyType}; ${flags ? `t=${flags}; ` : ''}p=${key.value}`;
   return {

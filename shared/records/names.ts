@@ -7,7 +7,7 @@ import { problem } from '../validation/problem.js';
  */
 export function recordName(prefix: string, domain: string, field = 'selector'): string {
   const name = prefix === '' ? domain : `${prefix}.${domain}`;
-  if (name.length > 253) throw badInput(field, `${field}: ${problem('nameTooLong', { name, length: name.length }).text}`);
+  if (name.length > 253) throw badInput(field, problem('nameTooLong', { name, length: name.length }));
   return name;
 }
 

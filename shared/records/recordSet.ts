@@ -2,7 +2,7 @@ import { badInput } from '../errors.js';
 import { normalizeDomain } from '../validation/domain.js';
 import { parseEmailAddress, type EmailAddress } from '../validation/email.js';
 import { formatIp, parseIpAddress, type IpAddress } from '../validation/ip.js';
-import { orThrow } from '../validation/problem.js';
+import { orThrow, problem } from '../validation/problem.js';
 import { normalizeSelector } from '../validation/selector.js';
 import { adspRemovals, normalizeName } from './adsp.js';
 import { buildDkimRecord } from './dkim.js';
@@ -76,12 +76,12 @@ export interface RecordSet {
 
 function checkTtl(ttl: number | undefined): number {
   if (ttl === undefined) return DEFAULT_TTL;
-  if (!Number.isInteger(ttl) || ttl < 60 || ttl > 604800) throw badInput('ttl', 'ttl: give a TTL in seconds from 60 to 604800 (a week).');
+  if (!Number.isInteger(ttl) || ttl < 60 || ttl > 604800) throw badInput('ttl', problem('ttlRange'));
   return ttl;
 }
 
 function checkPolicy(field: string, policy: DmarcPolicy | undefined): DmarcPolicy | undefined {
-  if (policy !== undefined && !dmarcPolicies.includes(policy)) throw badInput(field, `${field}: the policy must be none, quarantine or reject, not "${String(policy)}".`);
+  if (policy !== undefined && !dmarcPolicies.includes(policy)) throw badInput(field, problem('dmarcPolicy', { value: String(policy) }));
   return policy;
 }
 
@@ -115,11 +115,11 @@ export function buildRecordSet(request: RecordRequest): RecordSet {
   const subdomainPolicy = checkPolicy('dmarc-subdomain-policy', request.dmarc?.subdomainPolicy) ?? (publishedTag('sp') as DmarcPolicy | undefined);
   const foText = request.dmarc?.fo ?? publishedTag('fo');
   const fo = foText === undefined ? undefined : parseFailureOptions(foText);
-  if (fo === null) throw badInput('fo', 'fo: use 0, 1, d or s, or several joined by ":" (for example 1:d).');
+  if (fo === null) throw badInput('fo', problem('dmarcFo'));
   const adkim = request.dmarc?.adkim ?? (publishedTag('adkim') as DmarcAlignment | undefined);
   const aspf = request.dmarc?.aspf ?? (publishedTag('aspf') as DmarcAlignment | undefined);
   for (const [field, value] of [['adkim', adkim], ['aspf', aspf]] as const) {
-    if (value !== undefined && value !== 'r' && value !== 's') throw badInput(field, `${field}: use r (relaxed) or s (strict).`);
+    if (value !== undefined && value !== 'r' && value !== 's') throw badInput(field, problem('dmarcAlignment'));
   }
   const publishedPct = publishedTag('pct');
   const pct = request.dmarc?.pct ?? (publishedPct === undefined ? undefined : Number(publishedPct));
@@ -127,19 +127,19 @@ export function buildRecordSet(request: RecordRequest): RecordSet {
     const kept = ['sp', 'fo', 'adkim', 'aspf', 'pct', 'rua', 'ruf'].filter((t) => published.tags.has(t)).map((t) => `${t}=${published.tags.get(t) ?? ''}`);
     if (kept.length > 0) keptNotes.push(note('dmarcFromPublished', { tags: kept.join('; ') }, 'info', 'dmarc'));
   }
-  if (pct !== undefined && (!Number.isInteger(pct) || pct < 0 || pct > 100)) throw badInput('pct', 'pct: give a whole number from 0 to 100.');
+  if (pct !== undefined && (!Number.isInteger(pct) || pct < 0 || pct > 100)) throw badInput('pct', problem('pctRange'));
   const spfAll = request.spf?.all;
-  if (spfAll !== undefined && spfAll !== 'soft' && spfAll !== 'hard') throw badInput('spf-all', 'spf-all: use soft (~all) or hard (-all).');
+  if (spfAll !== undefined && spfAll !== 'soft' && spfAll !== 'hard') throw badInput('spf-all', problem('spfAll'));
 
   const dkim = (request.dkim ?? []).map((key) => ({ ...key, selector: orThrow('selector', normalizeSelector(key.selector)) }));
   const selectors = new Set<string>();
   for (const key of dkim) {
-    if (selectors.has(key.selector)) throw badInput('dkim', `dkim: the selector ${key.selector} is given twice; each key needs its own selector.`);
+    if (selectors.has(key.selector)) throw badInput('dkim', problem('selectorTwice', { selector: key.selector }));
     selectors.add(key.selector);
-    if (key.type !== 'rsa' && key.type !== 'ed25519') throw badInput('dkim', `dkim: unknown key type "${String(key.type)}".`);
+    if (key.type !== 'rsa' && key.type !== 'ed25519') throw badInput('dkim', problem('dkimKeyType', { value: String(key.type) }));
   }
   if (dkim.length > 0 && !dkim.some((k) => k.type === 'rsa')) {
-    throw badInput('dkim', 'dkim: an Ed25519 key is only ever an additional signature: many receivers cannot verify it yet.', 'Give the RSA key too (another --dkim S:FILE), even if its record is already published.');
+    throw badInput('dkim', problem('ed25519Alone'), { key: 'addRsaKey', params: {} });
   }
 
   const records: DnsRecord[] = [];

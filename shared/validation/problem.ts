@@ -38,5 +38,5 @@ export function orThrow<T>(field: string, result: Validated<T>): T {
 }
 
 export function toBadInput(field: string, p: ValidationProblem): HomemailError {
-  return badInput(field, `${field}: ${p.text}`);
+  return badInput(field, p);
 }

@@ -1,4 +1,8 @@
-import { badInput } from '../errors.js';
+import { badInput, type ErrorSentence } from '../errors.js';
+import { problem } from './problem.js';
+
+/** How a server is written; the door shows it after any refusal of the target. */
+const SSH_TARGET_FORM: ErrorSentence = { key: 'sshTargetForm', params: {} };
 
 /**
  * The one-field server address `[user@]host[:port]`, as the wizard and `--ssh` take it.
@@ -44,38 +48,38 @@ export function isValidSshHost(host: string): boolean {
 
 function parsePort(text: string, field: string): number {
   if (!/^\d{1,5}$/.test(text) || Number(text) < 1 || Number(text) > 65535) {
-    throw badInput(field, `The port must be a number from 1 to 65535, not "${text}".`, 'Write the server as user@host:port, e.g. admin@mail.example.jp:22.');
+    throw badInput(field, problem('sshPort', { value: text }), SSH_TARGET_FORM);
   }
   return Number(text);
 }
 
 /** Parses and checks a target; throws bad-input (exit 2) naming `field` before anything connects. */
 export function parseSshTarget(input: string, field = 'ssh'): ParsedSshTarget {
-  const hint = 'Write the server as [user@]host[:port], e.g. admin@mail.example.jp or admin@192.0.2.10:2222.';
+  const hint = SSH_TARGET_FORM;
   const text = input;
-  if (text.trim() === '') throw badInput(field, 'The server address is empty.', hint);
-  if (/[\s\0]/.test(text)) throw badInput(field, 'The server address must not contain spaces or control characters.', hint);
+  if (text.trim() === '') throw badInput(field, problem('sshEmpty'), hint);
+  if (/[\s\0]/.test(text)) throw badInput(field, problem('sshSpaces'), hint);
   let user: string | null = null;
   let rest = text;
   const at = text.lastIndexOf('@');
   if (at !== -1) {
     user = text.slice(0, at);
     rest = text.slice(at + 1);
-    if (user === '') throw badInput(field, 'The user name before "@" is empty.', hint);
-    if (!userPattern.test(user)) throw badInput(field, `"${user}" is not a valid login name.`, hint);
+    if (user === '') throw badInput(field, problem('sshUserEmpty'), hint);
+    if (!userPattern.test(user)) throw badInput(field, problem('sshUser', { value: user }), hint);
   }
   let host: string;
   let port: number | null = null;
   if (rest.startsWith('[')) {
     const close = rest.indexOf(']');
-    if (close === -1) throw badInput(field, 'An IPv6 address opened with "[" must close with "]".', hint);
+    if (close === -1) throw badInput(field, problem('sshBracket'), hint);
     host = rest.slice(1, close);
     const after = rest.slice(close + 1);
     if (after !== '') {
-      if (!after.startsWith(':')) throw badInput(field, `Unexpected "${after}" after the IPv6 address.`, hint);
+      if (!after.startsWith(':')) throw badInput(field, problem('sshAfterBracket', { value: after }), hint);
       port = parsePort(after.slice(1), field);
     }
-    if (!isIpv6(host)) throw badInput(field, `"${host}" is not an IPv6 address.`, hint);
+    if (!isIpv6(host)) throw badInput(field, problem('sshNotIpv6', { value: host }), hint);
   } else if (isIpv6(rest)) {
     host = rest;
   } else {
@@ -86,8 +90,8 @@ export function parseSshTarget(input: string, field = 'ssh'): ParsedSshTarget {
     } else {
       host = rest;
     }
-    if (host === '') throw badInput(field, 'The host name is empty.', hint);
-    if (!isValidSshHost(host)) throw badInput(field, `"${host}" is not a valid host name or address.`, hint);
+    if (host === '') throw badInput(field, problem('sshHostEmpty'), hint);
+    if (!isValidSshHost(host)) throw badInput(field, problem('sshHost', { value: host }), hint);
   }
   return { user, host, port };
 }

@@ -2,7 +2,7 @@ import { summarize } from '../../../shared/checks.js';
 import { checkLines, summaryLine } from '../../../shared/i18n/checkLines.js';
 import type { OutboundReport } from '../../../shared/outbound.js';
 import { normalizeDomain } from '../../../shared/validation/domain.js';
-import { orThrow } from '../../../shared/validation/problem.js';
+import { orThrow, problem } from '../../../shared/validation/problem.js';
 import { badInput } from '../../../shared/errors.js';
 import { parseResolverAddress } from '../../../shared/verify/resolverAddress.js';
 import { checkOutbound } from '../../services/outbound/outbound.js';
@@ -37,7 +37,7 @@ export const outboundCommand: Command = {
     const mailDomain = domainOption('domain', values.domain) ?? null;
     const resolvers = values.resolver ?? [];
     const badResolver = resolvers.find((r) => parseResolverAddress(r) === null);
-    if (badResolver !== undefined) throw badInput('resolver', `--resolver: ${badResolver} is not an IP address with an optional port (192.0.2.1, 192.0.2.1:5353, [2001:db8::1]:5353).`);
+    if (badResolver !== undefined) throw badInput('resolver', problem('resolverAddress', { value: badResolver }));
     const session = await connectFromCli(ssh, io);
     try {
       const report = await checkOutbound(session, { probeDomain, mailDomain, resolvers });

@@ -31,7 +31,7 @@ export const relayCommand: Command = {
     if (!remove) {
       if (values.relay === undefined) throw cliError('bad-input', 'cliRelayRequired', {}, { field: 'relay', hint: usageHint(this.usage) });
       const parsed = parseRelayTarget(values.relay);
-      if (!parsed.ok) throw badInput('relay', parsed.reason);
+      if (!parsed.ok) throw badInput('relay', parsed.problem);
       target = parsed.value;
       if (values['relay-user'] === undefined) throw cliError('bad-input', 'cliRequired', { option: '--relay-user' }, { field: 'relay-user' });
       if (!values['relay-password-stdin']) throw cliError('bad-input', 'cliRelayPasswordStdin', {}, { field: 'relay-password-stdin' });

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { reportAddressField, reportDaysField, reportDomainField, reportSinceField } from '../../../shared/contract/reports.js';
-import { badInput } from '../../../shared/errors.js';
+import { zodBadInput } from '../../../shared/validation/zodIssue.js';
 import type { ReportNote, ReportPeriod, ReportsResult } from '../../../shared/reports.js';
 import { readReports } from '../../services/reports/readReports.js';
 import { cliError, parseCommandArgs, writeJson, writeLines, type CliIO, type Command } from '../command.js';
@@ -11,7 +11,7 @@ import { connectFromCli, readSshOptions, sshOptionSpec, sshUsage } from '../sshO
 function parseField<T>(schema: z.ZodType<T>, value: string | number, field: string): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  throw badInput(field, `--${field}: ${result.error.issues[0]?.message ?? 'not valid'}`);
+  throw zodBadInput(result.error, value, () => field);
 }
 
 /** Pads to a width in terminal columns (a CJK character takes two). */

@@ -1,8 +1,8 @@
 import { verifyDnsInput } from '../../../shared/contract/verify.js';
-import { badInput } from '../../../shared/errors.js';
+import { zodBadInput } from '../../../shared/validation/zodIssue.js';
 import type { RequirementRow } from '../../../shared/outbound.js';
 import { checkRequirements } from '../../services/outbound/checkRequirements.js';
-import { cliError, parseCommandArgs, usageHint, writeJson, writeLine, writeLines, type CliIO, type Command } from '../command.js';
+import { cliError, flagOf, parseCommandArgs, usageHint, writeJson, writeLine, writeLines, type CliIO, type Command } from '../command.js';
 import { cliText, type CliText } from '../language.js';
 import { connectFromCli, readSshOptions, sshOptionSpec, sshUsage } from '../sshOptions.js';
 
@@ -36,18 +36,14 @@ export const requirementsCommand: Command = {
       json: { type: 'boolean' },
     });
     if (values.domain === undefined) throw cliError('usage', 'cliRequired', { option: '--domain' }, { field: 'domain', hint: usageHint(this.usage) });
-    const parsed = verifyDnsInput.safeParse({
+    const raw = {
       domain: values.domain,
       dkim: (values.selector ?? []).map((selector) => ({ selector })),
       addresses: values.ip ?? [],
       resolvers: values.resolver ?? [],
-    });
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const field = String(issue?.path[0] ?? 'input');
-      const flag = { addresses: 'ip', resolvers: 'resolver', dkim: 'selector' }[field] ?? field;
-      throw badInput(flag, `--${flag}: ${(issue?.message ?? 'not valid').replace(/\.$/, '')}.`);
-    }
+    };
+    const parsed = verifyDnsInput.safeParse(raw);
+    if (!parsed.success) throw zodBadInput(parsed.error, raw, flagOf({ dkim: 'selector' }));
     const input = parsed.data;
     const session = values.ssh === undefined ? null : await connectFromCli(readSshOptions(values, io), io);
     try {

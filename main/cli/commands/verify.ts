@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { verifyDnsInput, type VerifyReport } from '../../../shared/contract/verify.js';
-import { badInput } from '../../../shared/errors.js';
+import { zodBadInput } from '../../../shared/validation/zodIssue.js';
 import { loadDkimKeyFile, parseDkimSpec } from '../../services/keys/index.js';
 import { verifyDns, waitForDns, type VerifyDnsOptions } from '../../services/verify/verifyDns.js';
 import { judgeRequirements, requirementFacts } from '../../services/outbound/requirements.js';
@@ -8,7 +8,7 @@ import { formatRequirements } from './requirements.js';
 import { defaultHistoryFile, recordQuietly, verifyRun } from '../../services/watch/record.js';
 import { checkLines, summaryLine } from '../../../shared/i18n/checkLines.js';
 import { cliText } from '../language.js';
-import { cliError, parseCommandArgs, usageHint, writeErrorLine, writeJson, writeLine, writeLines, type CliIO, type Command } from '../command.js';
+import { cliError, flagOf, parseCommandArgs, usageHint, writeErrorLine, writeJson, writeLine, writeLines, type CliIO, type Command } from '../command.js';
 
 interface DkimArg {
   selector: string;
@@ -62,20 +62,16 @@ export const verifyCommand: Command = {
     const dkim: DkimArg[] = [];
     for (const value of values.dkim ?? []) dkim.push(await readDkimArg(value, values.domain, io.cwd));
     for (const selector of values.selector ?? []) dkim.push({ selector, publicKey: null, keyType: null });
-    const parsed = verifyDnsInput.safeParse({
+    const raw = {
       domain: values.domain,
       dkim,
       addresses: values.ip ?? [],
       resolvers: values.resolver ?? [],
       checkBlocklists: values['no-blocklists'] !== true,
       waitSeconds: values.wait === undefined ? 0 : Number(values.wait),
-    });
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const field = String(issue?.path[0] ?? 'input');
-      const flag = { addresses: 'ip', resolvers: 'resolver', dkim: 'dkim', waitSeconds: 'wait' }[field] ?? field;
-      throw badInput(flag, `--${flag}: ${(issue?.message ?? 'not valid').replace(/\.$/, '')}.`);
-    }
+    };
+    const parsed = verifyDnsInput.safeParse(raw);
+    if (!parsed.success) throw zodBadInput(parsed.error, raw, flagOf({ waitSeconds: 'wait' }));
     const input = parsed.data;
     const json = values.json === true;
     const options: VerifyDnsOptions = {

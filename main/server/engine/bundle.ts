@@ -1,4 +1,4 @@
-import { HomemailError } from '../../../shared/errors.js';
+import { keyedError } from '../../../shared/errors.js';
 import type { Platform } from '../platform/platforms.js';
 import { smtpdListenerScript } from '../scripts/index.js';
 import type { ChangeSet, ServerCommand } from './changeSet.js';
@@ -22,7 +22,7 @@ const TOKEN = /^[A-Za-z0-9._+-]+$/;
 const MODE = /^0?[0-7]{3}$/;
 
 function token(value: string, what: string): string {
-  if (!TOKEN.test(value)) throw new HomemailError('internal', `Refusing to send an unusual ${what} to the server: ${JSON.stringify(value)}`);
+  if (!TOKEN.test(value)) throw keyedError('internal', { key: 'bundleUnusualValue', params: { value: JSON.stringify(value) } }, { details: { what } });
   return value;
 }
 
@@ -47,12 +47,12 @@ export function encodeBundle(changes: ChangeSet, testHook: TestHook | null, plat
     lines.push(['uninstall', ...[...platform.packageCommands[changes.uninstall], ...pkgs].map(b64)].join(' '));
   }
   for (const dir of changes.dirs) {
-    if (!MODE.test(dir.mode)) throw new HomemailError('internal', `Bad directory mode ${dir.mode}`);
+    if (!MODE.test(dir.mode)) throw keyedError('internal', { key: 'bundleBadMode', params: { mode: dir.mode, path: dir.path } });
     lines.push(['dir', b64(dir.path), token(dir.owner, 'owner'), token(dir.group, 'group'), dir.mode].join(' '));
   }
   for (const file of changes.files) {
     const mode = file.mode.replace(/^0(?=[0-7]{3,}$)/, '0');
-    if (!/^0?[0-7]{3,4}$/.test(mode)) throw new HomemailError('internal', `Bad file mode ${file.mode}`);
+    if (!/^0?[0-7]{3,4}$/.test(mode)) throw keyedError('internal', { key: 'bundleBadMode', params: { mode: file.mode, path: file.path } });
     const expect = file.expect === 'any' || file.expect === 'absent' ? file.expect : token(file.expect, 'hash');
     if (file.remove === true) {
       lines.push(['remove', b64(file.path), expect].join(' '));

@@ -1,7 +1,7 @@
 import { badInput } from '../../../shared/errors.js';
 import { normalizeDomain } from '../../../shared/validation/domain.js';
 import { parseReportAddress } from '../../../shared/validation/email.js';
-import { orThrow } from '../../../shared/validation/problem.js';
+import { orThrow, problem } from '../../../shared/validation/problem.js';
 import type { ChangeKey, ChangeSettings } from './desired.js';
 
 /** A local user name as `useradd` accepts it: the only form --report-to may take. */
@@ -20,20 +20,20 @@ export function checkChangeSettings(raw: RawChangeSettings, loginUser: string): 
   const domain = orThrow('domain', normalizeDomain(raw.domain));
   const selectors = new Set<string>();
   for (const key of raw.keys) {
-    if (key.domain !== undefined && key.domain !== domain) throw badInput('dkim', `The key for selector ${key.selector} belongs to ${key.domain}, not ${domain}.`);
-    if (selectors.has(key.selector)) throw badInput('dkim', `Selector ${key.selector} is given twice.`);
+    if (key.domain !== undefined && key.domain !== domain) throw badInput('dkim', problem('keyOtherDomain', { selector: key.selector, keyDomain: key.domain, domain }));
+    if (selectors.has(key.selector)) throw badInput('dkim', problem('selectorTwice', { selector: key.selector }));
     selectors.add(key.selector);
   }
-  if (raw.keys.length === 0) throw badInput('dkim', 'Give at least one DKIM key (--dkim SELECTOR:FILE).');
+  if (raw.keys.length === 0) throw badInput('dkim', problem('dkimKeyNeeded'));
   if (raw.keys.filter((k) => k.type === 'ed25519').length === raw.keys.length) {
-    throw badInput('dkim', 'An Ed25519 key cannot sign alone: many receivers cannot verify it yet.', 'Add an RSA key as well (RFC 8463 recommends signing with both).');
+    throw badInput('dkim', problem('ed25519Alone'), { key: 'addRsaKey', params: {} });
   }
   const address = (field: 'rua' | 'ruf') => (value: string) => {
     const bare = value.trim().replace(/^mailto:/i, '');
     return orThrow(field, parseReportAddress(bare)).address;
   };
   const reportTo = raw.reportTo ?? loginUser;
-  if (!USER_NAME.test(reportTo)) throw badInput('report-to', `"${reportTo}" is not a local user name.`, 'Give the name of a user on the server, e.g. --report-to admin.');
+  if (!USER_NAME.test(reportTo)) throw badInput('report-to', problem('localUserName', { value: reportTo }), { key: 'giveLocalUser', params: {} });
   return {
     domain,
     keys: raw.keys.map((k) => ({ selector: k.selector, type: k.type, privateKeyPem: k.privateKeyPem })),

@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import forge from 'node-forge';
 import { badInput, keyedError } from '../../../shared/errors.js';
 import { normalizeDomain } from '../../../shared/validation/domain.js';
-import { orThrow } from '../../../shared/validation/problem.js';
+import { orThrow, problem } from '../../../shared/validation/problem.js';
 import { normalizeSelector } from '../../../shared/validation/selector.js';
 import type { DkimKeyType } from '../../../shared/records/types.js';
 import { DEFAULT_RSA_BITS, rsaKeySizes, type DkimKey, type RsaKeySize } from './dkimKey.js';
@@ -40,11 +40,11 @@ export function assertNativeRsaPath(runtime: ForgeRuntime = forge as unknown as 
 
 function checkBits(type: DkimKeyType, bits: number | undefined): RsaKeySize | undefined {
   if (type === 'ed25519') {
-    if (bits !== undefined) throw badInput('bits', 'bits: an Ed25519 key has a fixed size; leave out --bits.');
+    if (bits !== undefined) throw badInput('bits', problem('ed25519NoBits'));
     return undefined;
   }
   const size = bits ?? DEFAULT_RSA_BITS;
-  if (!(rsaKeySizes as readonly number[]).includes(size)) throw badInput('bits', `bits: use 1024, 2048, 3072 or 4096, not ${String(bits)}.`, 'RSA 2048 is the usual choice (RFC 8301).');
+  if (!(rsaKeySizes as readonly number[]).includes(size)) throw badInput('bits', problem('rsaBits', { value: String(bits) }), { key: 'rsa2048Usual', params: {} });
   return size as RsaKeySize;
 }
 
@@ -68,7 +68,7 @@ export async function generateDkimKey(options: GenerateDkimKeyOptions): Promise<
   const domain = orThrow('domain', normalizeDomain(options.domain));
   const selector = orThrow('selector', normalizeSelector(options.selector));
   const type = options.type ?? 'rsa';
-  if (type !== 'rsa' && type !== 'ed25519') throw badInput('type', `type: use rsa or ed25519, not "${String(type)}".`);
+  if (type !== 'rsa' && type !== 'ed25519') throw badInput('type', problem('keyType', { value: String(type) }));
   const bits = checkBits(type, options.bits);
   options.signal?.throwIfAborted();
 

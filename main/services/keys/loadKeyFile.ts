@@ -1,8 +1,8 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
-import { badInput, HomemailError } from '../../../shared/errors.js';
+import { badInput, HomemailError, type ErrorSentence } from '../../../shared/errors.js';
 import { normalizeDomain } from '../../../shared/validation/domain.js';
-import { orThrow } from '../../../shared/validation/problem.js';
+import { orThrow, problem, type TextParams, type ValidationMessageKey } from '../../../shared/validation/problem.js';
 import { normalizeSelector } from '../../../shared/validation/selector.js';
 import type { DkimKey } from './dkimKey.js';
 
@@ -21,13 +21,13 @@ export interface DkimKeySpec {
 export function parseDkimSpec(value: string): DkimKeySpec {
   const colon = value.indexOf(':');
   if (colon <= 0 || colon === value.length - 1) {
-    throw badInput('dkim', `dkim: expected SELECTOR:FILE (for example 202611:./202611.private), not "${value}".`);
+    throw badInput('dkim', problem('dkimSpec', { value }));
   }
   return { selector: orThrow('dkim', normalizeSelector(value.slice(0, colon))), file: value.slice(colon + 1) };
 }
 
-function unreadable(file: string, reason: string, hint?: string) {
-  return badInput('dkim', `dkim: ${file}: ${reason}`, hint);
+function unreadable(file: string, why: ValidationMessageKey, params: TextParams = {}, hint?: ErrorSentence) {
+  return badInput('dkim', problem(why, { ...params, file }), hint);
 }
 
 /**
@@ -42,39 +42,39 @@ export async function loadDkimKeyFile(selector: string, file: string, domain: st
   let text: string;
   try {
     const info = await stat(file);
-    if (info.isDirectory()) throw unreadable(file, 'is a folder, not a key file.');
-    if (info.size > MAX_KEY_FILE_BYTES) throw unreadable(file, 'is far too large to be a DKIM private key.');
+    if (info.isDirectory()) throw unreadable(file, 'keyFileFolder');
+    if (info.size > MAX_KEY_FILE_BYTES) throw unreadable(file, 'keyFileTooLarge');
     text = await readFile(file, 'utf8');
   } catch (error) {
     if (error instanceof HomemailError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw unreadable(file, 'no such file.', 'Check the path; give the private key file keygen wrote (SELECTOR.private).');
-    if (code === 'EACCES' || code === 'EPERM') throw unreadable(file, 'permission denied.', 'Run as a user who can read it, or copy it somewhere readable (keep it mode 0600).');
-    throw unreadable(file, `cannot be read (${code ?? 'unknown error'}).`);
+    if (code === 'ENOENT') throw unreadable(file, 'keyFileMissing', {}, { key: 'keyFileWritten', params: {} });
+    if (code === 'EACCES' || code === 'EPERM') throw unreadable(file, 'keyFilePermission', {}, { key: 'keyFileReadable', params: {} });
+    throw unreadable(file, 'keyFileError', { code: code ?? '?' });
   }
   return parseDkimPrivateKeyPem(normalizedSelector, normalizedDomain, text, file);
 }
 
 /** The same checks for PEM text already in memory (`source` names it in messages). */
-export function parseDkimPrivateKeyPem(selector: string, domain: string, text: string, source = 'the key'): DkimKey {
+export function parseDkimPrivateKeyPem(selector: string, domain: string, text: string, source = `${selector}.private`): DkimKey {
   if (/ENCRYPTED/.test(text)) {
-    throw unreadable(source, 'is encrypted with a passphrase, which OpenDKIM cannot use.', `Decrypt a copy: openssl pkey -in ${source} -out ${selector}.private (and keep it mode 0600).`);
+    throw unreadable(source, 'keyEncrypted', {}, { key: 'decryptKey', params: { file: source, selector } });
   }
-  if (/-----BEGIN OPENSSH PRIVATE KEY-----/.test(text)) throw unreadable(source, 'is an SSH key, not a DKIM key.', 'Give the DKIM private key (homemail keygen writes SELECTOR.private).');
-  if (/-----BEGIN (RSA )?PUBLIC KEY-----/.test(text)) throw unreadable(source, 'holds a public key; the private key is needed.', 'Give the SELECTOR.private file, not the public key.');
-  if (/-----BEGIN CERTIFICATE-----/.test(text)) throw unreadable(source, 'is a certificate, not a DKIM private key.');
-  if (!/-----BEGIN (RSA )?PRIVATE KEY-----/.test(text)) throw unreadable(source, 'is not a PEM private key (no "-----BEGIN PRIVATE KEY-----" or "-----BEGIN RSA PRIVATE KEY-----" line).');
+  if (/-----BEGIN OPENSSH PRIVATE KEY-----/.test(text)) throw unreadable(source, 'keyIsSsh', {}, { key: 'giveDkimPrivate', params: {} });
+  if (/-----BEGIN (RSA )?PUBLIC KEY-----/.test(text)) throw unreadable(source, 'keyIsPublicOnly', {}, { key: 'giveDkimPrivate', params: {} });
+  if (/-----BEGIN CERTIFICATE-----/.test(text)) throw unreadable(source, 'keyIsCertificate');
+  if (!/-----BEGIN (RSA )?PRIVATE KEY-----/.test(text)) throw unreadable(source, 'keyNotPem');
 
   let key: KeyObject;
   try {
     key = createPrivateKey({ key: text, format: 'pem' });
   } catch {
-    throw unreadable(source, 'looks like a PEM private key but cannot be read: it may be damaged or cut short.');
+    throw unreadable(source, 'keyDamaged');
   }
   const publicKey = createPublicKey(key);
   if (key.asymmetricKeyType === 'rsa') {
     const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
-    if (bits < 1024) throw unreadable(source, `is a ${bits}-bit RSA key; verifiers refuse keys under 1024 bits (RFC 8301).`, 'Generate a new 2048-bit key with homemail keygen.');
+    if (bits < 1024) throw unreadable(source, 'keyRsaTooShort', { bits }, { key: 'generate2048', params: {} });
     const spki = publicKey.export({ type: 'spki', format: 'der' });
     return { domain, selector, type: 'rsa', bits, privateKeyPem: pemOnly(text), publicKeyBase64: spki.toString('base64') };
   }
@@ -82,7 +82,7 @@ export function parseDkimPrivateKeyPem(selector: string, domain: string, text: s
     const spki = publicKey.export({ type: 'spki', format: 'der' });
     return { domain, selector, type: 'ed25519', privateKeyPem: pemOnly(text), publicKeyBase64: spki.subarray(-32).toString('base64') };
   }
-  throw unreadable(source, `is a ${key.asymmetricKeyType ?? 'unknown'} key; DKIM signs with RSA or Ed25519 only.`);
+  throw unreadable(source, 'keyTypeUnsupported', { type: key.asymmetricKeyType ?? '?' });
 }
 
 /** The PEM block itself, with Unix line ends and one final newline (what OpenDKIM reads). */

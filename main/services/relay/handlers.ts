@@ -1,5 +1,5 @@
 import { parseRelayTarget } from '../../../shared/relay.js';
-import { HomemailError, keyedError } from '../../../shared/errors.js';
+import { badInput, keyedError } from '../../../shared/errors.js';
 import type { ParsedInputOf } from '../../../shared/contract/index.js';
 import type { ServiceDeps } from '../deps.js';
 import type { HandlerGroup } from '../handler.js';
@@ -9,7 +9,7 @@ import { runRelay, type RelayOptions } from './relay.js';
 function optionsOf(input: ParsedInputOf<'planRelay'>): RelayOptions {
   if (input.remove) return { remove: true, domain: input.domain };
   const target = parseRelayTarget(input.relay);
-  if (!target.ok) throw new HomemailError('bad-input', target.reason, { details: { field: 'relay' } });
+  if (!target.ok) throw badInput('relay', target.problem);
   return { remove: false, target: target.value, user: input.user, password: input.password, domain: input.domain };
 }
 

@@ -1,4 +1,4 @@
-import { HomemailError, keyedError } from '../../../shared/errors.js';
+import { badInput, keyedError } from '../../../shared/errors.js';
 import type { ApplyResult, Plan } from '../../../shared/plan.js';
 import { checkRelayPassword, checkRelayUser, type RelayTarget } from '../../../shared/relay.js';
 import { parseEmailAddress } from '../../../shared/validation/email.js';
@@ -16,7 +16,6 @@ export interface RelayOutcome {
   roundTrips: number;
 }
 
-const bad = (field: string, message: string) => new HomemailError('bad-input', message, { details: { field } });
 
 /**
  * The address the health check asks the relay about (nothing is sent): the one given, else
@@ -33,9 +32,9 @@ export function probeRecipientFor(options: { user: string; target: RelayTarget; 
 export function relaySettingsOf(options: RelayOptions): RelaySettings {
   if (options.remove) return { kind: 'remove' };
   const user = checkRelayUser(options.user);
-  if (user !== null) throw bad('relay-user', user);
+  if (user !== null) throw badInput('relay-user', user);
   const password = checkRelayPassword(options.password);
-  if (password !== null) throw bad('relay-password', password);
+  if (password !== null) throw badInput('relay-password', password);
   return { kind: 'set', target: options.target, user: options.user, password: options.password, probeRecipient: probeRecipientFor(options) };
 }
 

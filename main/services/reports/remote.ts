@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { HomemailError, keyedError } from '../../../shared/errors.js';
-import { englishText } from '../../../shared/i18n/english.js';
+import { keyedError } from '../../../shared/errors.js';
 import type { KeyedText } from '../../../shared/i18n/keyedText.js';
 import { isSpfRecord, parseSpfTerms } from '../../../shared/records/spf.js';
 import { parseIpAddress, type IpAddress } from '../../../shared/validation/ip.js';
@@ -24,6 +23,11 @@ import {
   ruaAddresses,
   txtValuesFromDig,
 } from './mailbox.js';
+
+/** A server command's own words when it fails: its stderr (at most 300 characters), else its exit status. */
+function serverOutput(result: { stderr: string; code: number | null }): string {
+  return result.stderr.trim().slice(0, 300) || `exit ${String(result.code)}`;
+}
 
 /**
  * The report reader's three round trips: (1) mail settings, aliases, users and the domain's
@@ -88,11 +92,8 @@ export async function discoverMailbox(session: RemoteSession, options: DiscoverO
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
   if (!result.stdout.includes(`${tok} end`)) {
-    throw new HomemailError('command-failed', englishText('serviceErrors', 'mailSettingsUnreadable'), {
-      sentence: { key: 'mailSettingsUnreadable', params: {} },
-      // What the server said, as it said it (a technical detail).
-      hint: `Is Postfix installed? The server said: ${result.stderr.trim().slice(0, 300) || `exit ${result.code}`}`,
-    });
+    // What the server said stays its own words, quoted as technical output.
+    throw keyedError('command-failed', { key: 'mailSettingsUnreadable', params: {} }, { hint: { key: 'isPostfixInstalled', params: {} }, output: serverOutput(result) });
   }
   const settings = readMailSettings(section(result.stdout, tok, 'postconf').split('\n'));
   const domain = section(result.stdout, tok, 'domain').trim().toLowerCase();
@@ -212,7 +213,7 @@ export async function readMailbox(session: RemoteSession, mailbox: ReportMailbox
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
   if (!stream.tail.includes(`${tok} end`)) {
-    throw new HomemailError('command-failed', englishText('serviceErrors', 'reportMailboxUnreadable'), { sentence: { key: 'reportMailboxUnreadable', params: {} }, hint: result.stderr.trim().slice(0, 300) || `exit ${result.code}` });
+    throw keyedError('command-failed', { key: 'reportMailboxUnreadable', params: {} }, { output: serverOutput(result) });
   }
   stream.end();
   const versions: PerlMailVersions = { spamassassin: null, mailDkim: null };

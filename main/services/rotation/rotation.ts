@@ -27,7 +27,7 @@ import {
   type RotationStep,
 } from '../../../shared/rotation.js';
 import { normalizeDomain } from '../../../shared/validation/domain.js';
-import { orThrow } from '../../../shared/validation/problem.js';
+import { orThrow, problem } from '../../../shared/validation/problem.js';
 import { normalizeSelector, suggestSelector } from '../../../shared/validation/selector.js';
 import { emptyChangeSet, applyRequest, newBackupId, planRequest, type ChangeSet, type ServerState } from '../../server/engine/index.js';
 import { keyPath } from '../../server/platform/paths.js';
@@ -147,7 +147,7 @@ export async function startRotation(session: RemoteSession, options: StartOption
   const domain = checkDomain(options.domain);
   const selector = options.selector === undefined ? undefined : orThrow('selector', normalizeSelector(options.selector));
   if (options.overlapDays !== undefined && (!Number.isInteger(options.overlapDays) || options.overlapDays < 0 || options.overlapDays > 365)) {
-    throw badInput('overlap-days', `overlap-days: give a whole number of days from 0 to 365, not ${String(options.overlapDays)}.`);
+    throw badInput('overlap-days', problem('overlapDays', { value: String(options.overlapDays) }));
   }
   const now = nowOf(context);
   const server = await readServer(session, domain, [], context.signal);
@@ -155,7 +155,7 @@ export async function startRotation(session: RemoteSession, options: StartOption
   const existing = file.rotations[domain];
   if (inProgress(existing)) {
     if (selector !== undefined && selector !== existing.new.selector) {
-      throw badInput('selector', `A rotation of ${domain} to selector ${existing.new.selector} is already in progress.`, 'Continue it (homemail rotate continue), or undo it first (homemail rotate undo).');
+      throw badInput('selector', problem('rotationInProgress', { domain, selector: existing.new.selector }), { key: 'rotationContinueOrUndo', params: { field: 'rotate-continue' } });
     }
     const status = mirrored(session, statusOf(domain, existing, now), context);
     return { changed: false, steps: [], backupId: null, status, notes: [`A rotation to selector ${existing.new.selector} is already in progress; nothing changed.`] };
@@ -166,11 +166,13 @@ export async function startRotation(session: RemoteSession, options: StartOption
   }
   const candidates = signing.filter((k) => (options.oldSelector === undefined ? k.type === 'rsa' : k.selector === options.oldSelector));
   if (candidates.length !== 1) {
-    throw badInput(
-      'old-selector',
-      candidates.length === 0 ? `No signing key of ${domain} has selector ${options.oldSelector ?? '(an RSA key)'}.` : `Several RSA keys sign for ${domain} (${candidates.map((k) => k.selector).join(', ')}).`,
-      `Name the key to rotate with --old-selector (${signing.map((k) => k.selector).join(', ')}).`,
-    );
+    const why =
+      candidates.length > 0
+        ? problem('severalRsaKeys', { domain, selectors: candidates.map((k) => k.selector).join(', ') })
+        : options.oldSelector === undefined
+          ? problem('noRsaSigningKey', { domain })
+          : problem('noSuchOldKey', { domain, selector: options.oldSelector });
+    throw badInput('old-selector', why, { key: 'nameOldSelector', params: { field: 'old-selector', selectors: signing.map((k) => k.selector).join(', ') } });
   }
   const oldKeyInfo = candidates[0] as (typeof candidates)[number];
   // The old key's public half (type, size, fingerprint): its private key is read into this process only, never kept.
@@ -181,7 +183,7 @@ export async function startRotation(session: RemoteSession, options: StartOption
   const bits = type === 'rsa' ? (options.bits ?? Math.max(oldKey.bits ?? 2048, 2048)) : undefined;
   const taken = takenSelectors(server);
   const newSelector = selector ?? suggestSelector(now, [...taken]);
-  if (taken.has(newSelector) || newSelector === oldKey.selector) throw badInput('selector', `Selector ${newSelector} is already used on this server.`, 'Choose another selector (--selector).');
+  if (taken.has(newSelector) || newSelector === oldKey.selector) throw badInput('selector', problem('selectorTaken', { selector: newSelector }), { key: 'chooseAnotherSelector', params: { field: 'selector' } });
   const fresh = await generateDkimKey({ domain, selector: newSelector, type, ...(bits === undefined ? {} : { bits }), ...(context.signal ? { signal: context.signal } : {}) });
   const minimum = minimumOverlapDays(ASSUMED_RECORD_TTL_SECONDS, queueLifetimeSeconds(server));
   const emergency = options.emergency === true;
@@ -298,7 +300,7 @@ export async function continueRotation(session: RemoteSession, options: Continue
       if (steps.length === 0) notes.push(asked === null ? 'The rotation is finished; nothing to do.' : `Step ${asked} is already done; nothing changed.`);
       return { changed, steps, backupId, status: mirrored(session, statusOf(domain, rotation, now), context), notes };
     }
-    if (asked !== next) throw badInput('step', `Step ${asked} comes later: do ${next ?? 'nothing'} first.`);
+    if (asked !== next && next !== null) throw badInput('step', problem('stepLater', { step: asked, next }));
     const earliest = earliestNextStep(rotation, now);
     if (earliest !== null && earliest.getTime() > now.getTime()) {
       throw keyedError('checks-failed', { key: 'rotationOverlapLasts', params: { earliest: earliest.toISOString() } }, {

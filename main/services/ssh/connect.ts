@@ -4,8 +4,7 @@ import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import ssh2 from 'ssh2';
 import type { AnyAuthMethod, AuthenticationType, ConnectConfig, KeyboardInteractiveAuthMethod } from 'ssh2';
-import { HomemailError, keyedError, type ErrorSentence } from '../../../shared/errors.js';
-import { englishText } from '../../../shared/i18n/english.js';
+import { keyedError, type ErrorSentence, type HomemailError } from '../../../shared/errors.js';
 import { formatSshTarget, parseSshTarget, type ParsedSshTarget } from '../../../shared/validation/sshTarget.js';
 import { describeHostKey, negotiationNamesFor, type HostKeyInfo } from './hostKey.js';
 import { identityCandidates, loadIdentities, OfferingAgent, type LoadedIdentities } from './identities.js';
@@ -104,23 +103,11 @@ export function hostKeyUnknownError(target: SshTarget, key: HostKeyInfo): Homema
 
 function hostKeyChangedError(target: SshTarget, key: HostKeyInfo, entries: KnownHostEntry[]): HomemailError {
   const where = entries.map((e) => `${e.file}:${e.line}`).join(', ');
-  return new HomemailError(
+  return keyedError(
     'host-key-changed',
-    [
-      '@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@',
-      '@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @',
-      '@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@',
-      'IT IS POSSIBLE THAT SOMEONE IS DOING SOMETHING NASTY!',
-      'Someone could be eavesdropping on you right now (man-in-the-middle attack)!',
-      'It is also possible that a host key has just been changed.',
-      `The fingerprint for the ${key.keyType} key sent by the remote host is`,
-      `${key.fingerprint}.`,
-      `Offending key(s) for ${target.host} port ${target.port} in ${where}.`,
-      'Homemail stopped before logging in; nothing was run on the server.',
-    ].join('\n'),
+    { key: 'hostKeyChanged', params: { keyType: key.keyType, fingerprint: key.fingerprint, host: target.host, port: target.port, where } },
     {
-      hint: englishText('serviceHints', 'hostKeyChanged', { file: entries[0]?.file ?? 'known_hosts' }),
-      hintSentence: { key: 'hostKeyChanged', params: { file: entries[0]?.file ?? 'known_hosts' } },
+      hint: { key: 'hostKeyChanged', params: { file: entries[0]?.file ?? 'known_hosts' } },
       details: { host: target.host, port: target.port, keyType: key.keyType, fingerprint: key.fingerprint, knownHostsFile: entries[0]?.file ?? null },
     },
   );

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { HomemailError, serializeError } from '../../../shared/errors.js';
+import { keyedError, serializeError } from '../../../shared/errors.js';
 import { parseSshTarget } from '../../../shared/validation/sshTarget.js';
 import { sortChanges, watchSkip, type StoredCheck, type WatchSkip, type WatchChange, type WatchRunResult, type WatchTarget } from '../../../shared/watch.js';
 import { loadDkimKeyFile, parseDkimSpec } from '../keys/index.js';
@@ -59,7 +59,7 @@ async function dkimExpectations(target: WatchTarget): Promise<DkimExpectation[]>
 
 /** Logs in only with what needs no prompt: the key file (unencrypted) or ssh-agent. */
 async function connectWithoutPrompt(target: WatchTarget, deps: WatchDeps): Promise<SshSession> {
-  if (target.ssh === null) throw new HomemailError('usage', 'no SSH target');
+  if (target.ssh === null) throw keyedError('usage', { key: 'watchNoSshTarget', params: { domain: target.domain } });
   return connectSsh({
     target: parseSshTarget(target.ssh, 'ssh'),
     knownHostsFile: deps.knownHostsFile,

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import type { SerializedError } from '../../../shared/errors.js';
+import { sentenceNamespace, type SerializedError } from '../../../shared/errors.js';
 import { useKeyedText } from '../text.js';
 
 interface Props {
@@ -26,8 +26,8 @@ export function ErrorNotice({ error, onRetry }: Props) {
     );
   }
   const field = error.details?.field;
-  // The service's sentence by its code when it gave one (notes after it), else its English message.
-  const message = error.sentence ? [error.sentence, ...(error.notes ?? [])].map((s) => keyed('serviceErrors', { ...s, text: s.key })).join(' ') : error.message;
+  // The service's sentence by its code (notes after it); a refused value's problem is a validation code.
+  const message = error.sentence ? [error.sentence, ...(error.notes ?? [])].map((s) => keyed(sentenceNamespace(s), { ...s, text: s.key })).join(' ') : error.message;
   return (
     <div className="notice error" role="alert" data-error-code={error.code}>
       <p className="notice-title">{t(`errors.${error.code}`, { message })}</p>
@@ -36,14 +36,13 @@ export function ErrorNotice({ error, onRetry }: Props) {
       </p>
       {typeof field === 'string' && <p className="detail">{t('app.field', { field: fieldName(field) })}</p>}
       {error.hintSentence && <p>{keyed('serviceHints', { ...error.hintSentence, text: error.hint ?? '' })}</p>}
-      {error.hint && !error.hintSentence && (
-        // A hint the service gave only in English (not yet a code): kept, but as the
-        // technical detail it is; the line above is the wizard's own advice.
+      {error.output !== undefined && (
+        // A program's own output (a server command's stderr), quoted as it was printed: not a sentence of ours.
         <details className="technical">
           <summary>{t('app.technicalDetails')}</summary>
-          <p className="detail" lang="en" translate="no">
-            {error.hint}
-          </p>
+          <pre className="detail" translate="no">
+            {error.output}
+          </pre>
         </details>
       )}
       {onRetry && (

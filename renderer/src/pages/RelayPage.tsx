@@ -11,6 +11,7 @@ import { useCall } from '../hooks/useCall.js';
 import { AppliedNotice } from '../components/AppliedNotice.js';
 import { usePages } from '../wizard/pages.js';
 import { useWizard } from '../wizard/state.js';
+import { useKeyedText } from '../text.js';
 import { Log } from '../steps/ApplyStep.js';
 import { ChangeReview } from '../steps/ReviewStep.js';
 
@@ -27,6 +28,7 @@ type Mode = 'set' | 'remove';
  */
 export function RelayPage({ sessionId }: { sessionId: string }) {
   const { t } = useTranslation();
+  const keyed = useKeyedText();
   const { values, update } = useWizard();
   const pages = usePages();
   const id = useId();
@@ -152,7 +154,12 @@ export function RelayPage({ sessionId }: { sessionId: string }) {
           </div>
         </div>
       )}
-      {presetId === 'generic' && host.trim() !== '' && !target.ok && <p className="notice warn">{t('relay.badHost')}</p>}
+      {presetId === 'generic' && host.trim() !== '' && !target.ok && (
+        // Why, beside the field, in the chosen language (the same code the CLI and the main process give).
+        <p className="notice warn" role="alert">
+          {t('relay.badHost')} {keyed('validation', target.problem)}
+        </p>
+      )}
 
       <div className="field">
         <label htmlFor={`${id}-user`}>{t('relay.userLabel')}</label>

@@ -29,6 +29,10 @@ import type { ReportsResult } from '../../../shared/reports.js';
 import { keyedError, serializeError } from '../../../shared/errors.js';
 import { watchSkip, type TargetStatus, type WatchRunResult } from '../../../shared/watch.js';
 import { runCliCaptured } from '../../support/cli.js';
+import { dispatch } from '../../../main/ipc/dispatch.js';
+import type { Handlers } from '../../../main/services/handler.js';
+import { errorTexts } from '../../../main/cli/main.js';
+import { sentenceNamespace } from '../../../shared/errors.js';
 import { englishSentences } from '../../support/englishSentences.js';
 import { deadListPlan, inspection } from '../renderer/fixtures.js';
 import type { Plan } from '../../../shared/plan.js';
@@ -345,6 +349,14 @@ describe('CLI text output follows LANG', () => {
       [['inbound', '--ssh', 'admin@192.0.2.1', '--hostname-rule', 'loose'], '--hostname-rule には keep, reverse, strict のどれかを指定してください'],
       [['relay', '--ssh', 'admin@192.0.2.1'], '--relay ホスト[:ポート] を指定してください'],
       [['relay', '--ssh', 'admin@192.0.2.1', '--relay', 'smtp.isp.example:587', '--relay-user', 'u'], 'リレーのパスワードは、ほかのユーザーから見えるコマンドラインではなく標準入力からだけ読みます。'],
+      // A refused value: its problem from the validation catalog, after the option that gave it.
+      [['relay', '--ssh', 'admin@192.0.2.1', '--relay', 'smtp.isp.example:0'], '--relay: ポートは 1 から 65535 までの数で指定してください(0 は使えません)。'],
+      [['relay', '--ssh', 'admin@192.0.2.1', '--relay', 'a:b:c'], '--relay: リレー先は ホスト または ホスト:ポート の形で指定してください'],
+      [['requirements', '--domain', 'example.jp', '--resolver', 'x'], '--resolver: 「x」は IP アドレス(ポート付きも可)ではありません'],
+      [['verify', '--domain', 'example.jp', '--ip', '999.1.1.1'], '--ip: 「999.1.1.1」は IPv4 / IPv6 アドレスではありません。'],
+      [['records', '--domain', 'example.jp', '--dkim', 'nocolon', '--offline'], '--dkim: SELECTOR:FILE の形で指定してください'],
+      [['inspect', '--ssh', 'admin@'], 'サーバーは [ユーザー@]ホスト[:ポート] の形で書いてください'],
+      [['reports', '--ssh', 'admin@192.0.2.1', '--since', '2020-13-01'], '--since: 「2020-13-01」は YYYY-MM-DD 形式の日付ではありません。'],
     ];
     for (const [argv, said] of cases) {
       const r = await runCliCaptured(argv, { env: { ...JA, HOMEMAIL_HISTORY_DIR: mkdtempSync(path.join(tmpdir(), 'hm-cli-err-')) } });
@@ -355,6 +367,33 @@ describe('CLI text output follows LANG', () => {
       expect(english.code).toBe(2);
       expect(english.err).toMatch(new RegExp(`^homemail ${argv[0] ?? ''}: `));
     }
+  });
+
+  it('says a value the contract refuses by code: the CLI names the option, the wizard the label', async () => {
+    const context = { signal: new AbortController().signal, progress: () => undefined };
+    const relay = { sessionId: 'a'.repeat(16), remove: false, relay: 'smtp.isp.example:0', user: 'u', password: 'p', domain: 'example.jp' };
+    const cases: [Record<string, unknown>, string, string, string][] = [
+      [relay, 'relay', 'ポートは 1 から 65535 までの数で指定してください(0 は使えません)。', '--relay: '],
+      [{ ...relay, relay: 'smtp.isp.example', user: 'u'.repeat(300) }, 'user', '値が 256 文字を超えています。', '--user: '],
+      [{ ...relay, relay: 'smtp.isp.example', domain: undefined }, 'domain', '値を指定してください。', '--domain: '],
+    ];
+    for (const [input, field, said, option] of cases) {
+      const outcome = await dispatch({} as Handlers, 'planRelay', input, context);
+      expect(outcome.ok).toBe(false);
+      if (outcome.ok) continue;
+      expect(outcome.error.code).toBe('bad-input');
+      expect(outcome.error.details).toEqual({ field });
+      expect(outcome.error.message).not.toMatch(/Too big|Invalid input|expected/);
+      const sentence = outcome.error.sentence;
+      expect(sentence?.namespace).toBe('validation');
+      if (sentence === undefined) continue;
+      expect(ja.keyed(sentenceNamespace(sentence), { ...sentence, text: '' })).toBe(said);
+      expect(errorTexts(outcome.error, ja).message).toBe(`${option}${said}`);
+      expect(englishSentences(errorTexts(outcome.error, ja).message)).toEqual([]);
+    }
+    const unknown = await dispatch({} as Handlers, 'noSuchCall', {}, context);
+    expect(unknown.ok).toBe(false);
+    if (!unknown.ok) expect(errorTexts(unknown.error, ja).message).toBe('"noSuchCall" という呼び出しはありません。');
   });
 
   it('escapes control characters from outside data in translated lines too', async () => {

@@ -79,6 +79,11 @@ function emittedCodes(): Emitted[] {
     { pattern: /\bsaid\(\s*([^,()]*)/g, namespace: () => 'reports.recText', paramsAfter: /^\s*,/ },
     { pattern: /\bissueText\(\s*([^,()]*)/g, namespace: () => 'reports.issue', paramsAfter: /^\s*,/ },
     { pattern: /\b(?:this\.fail|stopWith)\(\s*([^,()]*)/g, namespace: () => 'words.reports.note.why', paramsAfter: null },
+    // A refused value: problem('k', …) / invalid('k', …) → validation.k (a key file's problem names its file itself).
+    { pattern: /\b(?:problem|invalid)\(\s*([^,()]*)/g, namespace: () => 'validation', paramsAfter: /^\s*,/ },
+    { pattern: /\bunreadable\(\s*\w+\s*,\s*([^,()]*)/g, namespace: () => 'validation', paramsAfter: null },
+    // A command line the CLI refuses: cliError(code, 'k', {…}) → serviceErrors.k.
+    { pattern: /\bcliError\(\s*'[\w-]+'\s*,\s*([^,()]*)/g, namespace: () => 'serviceErrors', paramsAfter: /^\s*,/ },
   ];
   for (const { rel, source } of serviceSources()) {
     for (const family of families) {
@@ -86,20 +91,21 @@ function emittedCodes(): Emitted[] {
         const keyExpression = match[match.length - 1] ?? '';
         const after = source.slice((match.index ?? 0) + match[0].length);
         const paramsStart = family.paramsAfter?.exec(after);
-        const params = paramsStart ? literalParams(after.slice(paramsStart[0].length)) : [];
+        const params = family.paramsAfter === null ? null : paramsStart ? literalParams(after.slice(paramsStart[0].length)) : [];
         // A literal just before `?` is the condition's comparand, not a key.
         for (const literal of keyExpression.matchAll(/'(\w+)'(?!\s*\?)/g)) found.push({ key: `${family.namespace(match)}.${literal[1]}`, file: rel, params });
       }
     }
   }
   // Error sentences ({ key: 'k', params }) in modules that build keyed errors: a message or
-  // note under serviceErrors., a hint under serviceHints.
+  // note under serviceErrors., a hint under serviceHints (and a hint given to badInput).
   for (const { rel, source } of serviceSources()) {
-    if (!/\bkeyedError\(|\bErrorSentence\b/.test(source) || rel === 'shared/errors.ts') continue;
-    for (const match of source.matchAll(/(\bhint(?:Sentence)?:\s*)?\{\s*key:\s*([^,{}]+),/g)) {
+    if (!/\bkeyedError\(|\bErrorSentence\b|\bbadInput\(/.test(source) || rel === 'shared/errors.ts') continue;
+    for (const match of source.matchAll(/(\bhint(?:Sentence)?:\s*|badInput\([^()]*\([^()]*\)\s*,\s*)?\{\s*key:\s*([^,{}]+),\s*params:\s*/g)) {
+      const after = source.slice((match.index ?? 0) + match[0].length);
       for (const literal of (match[2] ?? '').matchAll(/'(\w+)'(?!\s*\?)/g)) {
         const inHints = textAt(en, `serviceHints.${literal[1]}`) !== undefined;
-        found.push({ key: `${match[1] || !textAt(en, `serviceErrors.${literal[1]}`) && inHints ? 'serviceHints' : 'serviceErrors'}.${literal[1]}`, file: rel, params: null });
+        found.push({ key: `${match[1] || !textAt(en, `serviceErrors.${literal[1]}`) && inHints ? 'serviceHints' : 'serviceErrors'}.${literal[1]}`, file: rel, params: literalParams(after) });
       }
     }
   }
@@ -170,6 +176,8 @@ describe('every code a service emits, in both catalogs', () => {
     const keys = emitted.map((e) => e.key);
     expect(keys).toEqual(expect.arrayContaining(['reports.note.tlsReport', 'reports.recText.noOwnMail', 'reports.issue.spamassassinSeen', 'words.reports.note.why.rows', 'words.reports.note.problem.secondRoot', 'serviceErrors.loginRefused', 'serviceHints.checkLogin', 'serviceErrors.identityNeedsPassphrase', 'checks.spfEvalFound', 'checks.dkimFoundNone', 'findings.keyUnsafe', 'words.checks.problem.dmarcBadPolicy', 'words.findings.problem.unsafeOwner']));
     expect(keys.filter((key) => key.startsWith('checks.')).length).toBeGreaterThan(60);
+    // The error codes of this pipeline: refused values (validation.), keyed errors and hints, the CLI's refusals.
+    expect(keys).toEqual(expect.arrayContaining(['validation.relayPort', 'validation.keyEncrypted', 'validation.sshHost', 'validation.tooLong', 'serviceErrors.hostKeyChanged', 'serviceErrors.bundleBadMode', 'serviceErrors.noSuchCall', 'serviceErrors.cliOneOf', 'serviceHints.decryptKey', 'serviceHints.sshTargetForm', 'serviceHints.isPostfixInstalled']));
   });
 
   it('has every emitted code in English and Japanese', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { badInput, deserializeError, exitCodeFor, HomemailError, serializeError } from '../../../shared/errors.js';
+import { problem } from '../../../shared/validation/problem.js';
 
 describe('errors', () => {
   it('maps codes to the exit statuses of the CLI contract', () => {
@@ -13,12 +14,21 @@ describe('errors', () => {
   });
 
   it('survives a round trip through JSON', () => {
-    const original = badInput('domain', 'Not a domain.', 'Type it like example.jp.');
+    const original = badInput('domain', problem('domainUnparsable', { value: 'x y' }), { key: 'sshTargetForm', params: {} });
     const back = deserializeError(JSON.parse(JSON.stringify(original)));
     expect(back).toBeInstanceOf(HomemailError);
     expect(back.code).toBe('bad-input');
     expect(back.details).toEqual({ field: 'domain' });
-    expect(back.hint).toBe('Type it like example.jp.');
+    expect(back.message).toBe('"x y" is not a domain name.');
+    expect(back.sentence).toEqual({ namespace: 'validation', key: 'domainUnparsable', params: { value: 'x y' } });
+    expect(back.hintSentence).toEqual({ key: 'sshTargetForm', params: {} });
+    expect(back.hint).toMatch(/^Write the server as/);
+  });
+
+  it('says an unexpected failure by code, the thrown message only as technical output', () => {
+    const serialized = serializeError(new TypeError('x is not a function'));
+    expect(serialized).toMatchObject({ code: 'internal', sentence: { key: 'unexpected' }, hintSentence: { key: 'reportSteps' }, output: 'x is not a function' });
+    expect(serializeError(Object.assign(new Error('aborted'), { name: 'AbortError' }))).toMatchObject({ code: 'cancelled', sentence: { key: 'cancelled' } });
   });
 
   it('keeps causes and stacks out of what crosses a door', () => {

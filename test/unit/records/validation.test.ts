@@ -59,7 +59,8 @@ describe('normalizeDomain', () => {
       expect(error).toBeInstanceOf(HomemailError);
       expect((error as HomemailError).code).toBe('bad-input');
       expect((error as HomemailError).details).toEqual({ field: 'domain' });
-      expect((error as HomemailError).message).toMatch(/^domain: /);
+      expect((error as HomemailError).message).toBe('"a..b" has an empty part between dots.');
+      expect((error as HomemailError).sentence).toEqual({ namespace: 'validation', key: 'domainEmptyLabel', params: { value: 'a..b' } });
     }
   });
 });

@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
 // An error notice in the wizard: the service's sentence and hint from their codes, in the
-// person's language, a field named by its label; only a hint without a code stays demoted.
+// person's language, a field named by its label; a program's own output only as labelled,
+// quoted technical output, never an English sentence of ours.
 import { cleanup, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorNotice } from '../../../renderer/src/components/ErrorNotice.js';
@@ -31,8 +32,27 @@ describe('error notice', () => {
     expect(alert.querySelector('details.technical')).toBeNull();
   });
 
-  it('still demotes a hint that has no code', async () => {
-    await renderStep(<ErrorNotice error={{ code: 'command-failed', message: 'x', hint: 'Run homemail apply --json' }} />, { language: 'ja' });
-    expect(screen.getByRole('alert').querySelector('details.technical')?.textContent).toContain('Run homemail apply');
+  it('shows the output of a server command as quoted technical output, and no English hint', async () => {
+    await renderStep(
+      <ErrorNotice
+        error={{ code: 'command-failed', message: 'Could not read the report mailbox.', hint: 'Run homemail apply --json', sentence: { key: 'reportMailboxUnreadable', params: {} }, output: 'cat: /var/mail/dmarc: Permission denied' }}
+      />,
+      { language: 'ja' },
+    );
+    const alert = screen.getByRole('alert');
+    expect(alert.textContent).toContain('レポートのメールボックスを読めませんでした。');
+    expect(alert.querySelector('details.technical summary')?.textContent).toBe('技術的な詳細(サーバーやプログラムが出力したまま)');
+    expect(alert.querySelector('details.technical pre')?.textContent).toBe('cat: /var/mail/dmarc: Permission denied');
+    expect(alert.textContent).not.toContain('Run homemail apply');
+  });
+
+  it('says the problem of a refused value in the chosen language, the field by its label', async () => {
+    await renderStep(
+      <ErrorNotice error={{ code: 'bad-input', message: 'x', details: { field: 'relay' }, sentence: { namespace: 'validation', key: 'relayPort', params: { value: '0' } } }} />,
+      { language: 'ja' },
+    );
+    const alert = screen.getByRole('alert');
+    expect(alert.textContent).toContain('ポートは 1 から 65535 までの数で指定してください(0 は使えません)。');
+    expect(alert.textContent).toContain('リレー先(スマートホスト)');
   });
 });

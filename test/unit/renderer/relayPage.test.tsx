@@ -74,7 +74,9 @@ describe('relay page', () => {
     const show = screen.getByRole('button', { name: 'Show the changes' }) as HTMLButtonElement;
     expect(show.disabled).toBe(true);
     fireEvent.change(screen.getByLabelText('Relay host name'), { target: { value: 'smtp isp' } });
-    expect(screen.getByText('This is not a host name or address Homemail can use.')).toBeTruthy();
+    const why = screen.getByRole('alert').textContent ?? '';
+    expect(why).toContain('This is not a host name or address Homemail can use.');
+    expect(why).toContain('is not a host name or IPv4 address.');
     fireEvent.change(screen.getByLabelText('Relay host name'), { target: { value: 'smtp.isp.example.jp' } });
     fireEvent.change(screen.getByLabelText('Port'), { target: { value: '465' } });
     fireEvent.change(screen.getByLabelText('Login name'), { target: { value: 'home-user' } });
