@@ -2,6 +2,10 @@ import { Inflate, Unzip, UnzipInflate } from 'fflate';
 import { crc32 } from 'node:zlib';
 import type { KeyedText } from '../../../shared/i18n/keyedText.js';
 import { ReportRefused } from './budget.js';
+import { reportSentence } from './sentences.js';
+
+/** Which archive a refusal is about, as a word of the catalogs (`words.reports.note.what.<what>`, a zip entry by its name). */
+type Archive = { what: 'gzip' } | { what: 'zip' } | { what: 'zipEntry'; name: string };
 
 /**
  * Gzip and zip attachments opened with hard limits, so a crafted archive (a "zip bomb")
@@ -31,7 +35,7 @@ export const defaultArchiveLimits: ArchiveLimits = {
 
 /** An archive that could not be opened within the limits (one kind of ReportRefused). */
 export class ArchiveRefused extends ReportRefused {
-  constructor(reason: string | KeyedText) {
+  constructor(reason: KeyedText) {
     super(reason);
     this.name = 'ArchiveRefused';
   }
@@ -45,16 +49,16 @@ class OutputCounter {
   constructor(
     private readonly limits: ArchiveLimits,
     private readonly inputBytes: () => number,
-    private readonly what: string,
+    private readonly what: Archive,
   ) {}
 
   add(chunk: Uint8Array): void {
     this.bytes += chunk.length;
     if (this.bytes > this.limits.maxOutputBytes) {
-      throw new ArchiveRefused(`${this.what} expands past ${this.limits.maxOutputBytes} bytes; refused as a possible zip bomb.`);
+      throw new ArchiveRefused(reportSentence('expandsPast', { ...this.what, limit: this.limits.maxOutputBytes }));
     }
     if (this.bytes > this.limits.ratioGraceBytes && this.bytes > this.inputBytes() * this.limits.maxRatio) {
-      throw new ArchiveRefused(`${this.what} expands more than ${this.limits.maxRatio} times its size; refused as a possible zip bomb.`);
+      throw new ArchiveRefused(reportSentence('expandsRatio', { ...this.what, ratio: this.limits.maxRatio }));
     }
   }
 }
@@ -114,7 +118,7 @@ export class GunzipStream {
   constructor(
     private readonly limits: ArchiveLimits,
     private readonly onData: (chunk: Uint8Array) => void,
-    private readonly what = 'The gzip attachment',
+    private readonly what: Archive = { what: 'gzip' },
   ) {}
 
   write(chunk: Uint8Array): void {
@@ -147,7 +151,7 @@ export class GunzipStream {
         if (header === -1) {
           // A real header (with its optional name and comment) is far shorter than MAX_HEADER_BYTES.
           if (data.length > MAX_HEADER_BYTES || (data.length >= 3 && !(data[0] === 0x1f && data[1] === 0x8b && data[2] === 8))) {
-            if (this.members === 0) throw new ArchiveRefused(`${this.what} is too short or not a gzip file.`);
+            if (this.members === 0) throw new ArchiveRefused(reportSentence('gzipNotGzip'));
             this.phase = 'after';
             continue;
           }
@@ -179,9 +183,9 @@ export class GunzipStream {
   private output(out: Uint8Array): void {
     if (out.length === 0) return;
     this.outputBytes += out.length;
-    if (this.outputBytes > this.limits.maxOutputBytes) throw new ArchiveRefused(`${this.what} expands past ${this.limits.maxOutputBytes} bytes; refused as a possible zip bomb.`);
+    if (this.outputBytes > this.limits.maxOutputBytes) throw new ArchiveRefused(reportSentence('expandsPast', { ...this.what, limit: this.limits.maxOutputBytes }));
     if (this.outputBytes > this.limits.ratioGraceBytes && this.outputBytes > this.inputBytes * this.limits.maxRatio) {
-      throw new ArchiveRefused(`${this.what} expands more than ${this.limits.maxRatio} times its size; refused as a possible zip bomb.`);
+      throw new ArchiveRefused(reportSentence('expandsRatio', { ...this.what, ratio: this.limits.maxRatio }));
     }
     this.crc = crc32(out, this.crc);
     this.memberBytes += out.length;
@@ -197,7 +201,7 @@ export class GunzipStream {
         inflater.push(data.subarray(at, at + CHUNK));
       } catch (error) {
         if (error instanceof ReportRefused) throw error;
-        throw new ArchiveRefused(`${this.what} is damaged or ends early (${error instanceof Error ? error.message : String(error)}).`);
+        throw new ArchiveRefused(reportSentence('gzipBroken'));
       }
       if (state.s.f && !state.s.l) {
         // The final block is done: the trailer starts at the next whole byte.
@@ -218,19 +222,19 @@ export class GunzipStream {
   private endMember(trailer: Uint8Array): void {
     const view = new DataView(trailer.buffer, trailer.byteOffset, 8);
     if (view.getUint32(4, true) !== this.memberBytes % 2 ** 32 || view.getUint32(0, true) !== this.crc >>> 0) {
-      throw new ArchiveRefused(`${this.what} is damaged (its CRC or size does not match the data).`);
+      throw new ArchiveRefused(reportSentence('gzipChecksum'));
     }
     this.members += 1;
-    if (this.members > 1024) throw new ArchiveRefused(`${this.what} has more than 1024 members.`);
+    if (this.members > 1024) throw new ArchiveRefused(reportSentence('gzipMembers'));
     this.phase = 'header';
   }
 
   /** The end of the attachment: throws ArchiveRefused when the last member is incomplete. */
   end(): void {
-    if (this.inputBytes > this.limits.maxInputBytes) throw new ArchiveRefused(`${this.what} is ${this.inputBytes} bytes, over the ${this.limits.maxInputBytes}-byte limit.`);
-    if (this.phase === 'inflate') throw new ArchiveRefused(`${this.what} is damaged or ends early (unexpected end of file).`);
-    if (this.phase === 'trailer') throw new ArchiveRefused(`${this.what} is damaged or ends early (no CRC and size after the data).`);
-    if (this.members === 0) throw new ArchiveRefused(`${this.what} is too short or not a gzip file.`);
+    if (this.inputBytes > this.limits.maxInputBytes) throw new ArchiveRefused(reportSentence('archiveTooBig', { ...this.what, bytes: this.inputBytes, limit: this.limits.maxInputBytes }));
+    if (this.phase === 'inflate') throw new ArchiveRefused(reportSentence('gzipDamaged'));
+    if (this.phase === 'trailer') throw new ArchiveRefused(reportSentence('gzipNoTrailer'));
+    if (this.members === 0) throw new ArchiveRefused(reportSentence('gzipNotGzip'));
     this.trailingBytes += this.held.length;
     this.held = new Uint8Array(0);
   }
@@ -238,7 +242,7 @@ export class GunzipStream {
 
 /** A whole gzip file inflated (what GunzipStream does as the bytes arrive). */
 export function gunzipMembers(data: Uint8Array, limits: ArchiveLimits = defaultArchiveLimits): Gunzipped {
-  if (data.length > limits.maxInputBytes) throw new ArchiveRefused(`The gzip attachment is ${data.length} bytes, over the ${limits.maxInputBytes}-byte limit.`);
+  if (data.length > limits.maxInputBytes) throw new ArchiveRefused(reportSentence('archiveTooBig', { what: 'gzip', bytes: data.length, limit: limits.maxInputBytes }));
   const parts: Uint8Array[] = [];
   const stream = new GunzipStream(limits, (chunk) => parts.push(chunk));
   for (let at = 0; at < data.length; at += 64 * 1024) stream.write(data.subarray(at, at + 64 * 1024));
@@ -279,21 +283,22 @@ export class UnzipStream {
     onEntry: (name: string) => ZipEntrySink,
   ) {
     const input = () => this.inputBytes;
-    this.total = new OutputCounter(limits, input, 'The zip attachment');
+    this.total = new OutputCounter(limits, input, { what: 'zip' });
     this.unzip = new Unzip((file) => {
       this.seen += 1;
-      if (this.seen > limits.maxEntries) throw new ArchiveRefused(`The zip attachment holds more than ${limits.maxEntries} files.`);
+      if (this.seen > limits.maxEntries) throw new ArchiveRefused(reportSentence('zipEntries', { limit: limits.maxEntries }));
       if (!wanted(file.name)) return;
       if (file.compression !== 0 && file.compression !== 8) {
-        throw new ArchiveRefused(`${file.name} in the zip attachment uses compression method ${file.compression}, which is not supported.`);
+        throw new ArchiveRefused(reportSentence('zipMethod', { name: file.name, method: file.compression }));
       }
       this.entries += 1;
       const key = `${this.entries}\u0000${file.name}`;
       this.open.add(key);
-      const out = new OutputCounter(limits, input, `${file.name} in the zip attachment`);
+      const out = new OutputCounter(limits, input, { what: 'zipEntry', name: file.name });
       const sink = onEntry(file.name);
       file.ondata = (error, chunk, final) => {
-        if (error) throw new ArchiveRefused(`${file.name} in the zip attachment is damaged (${error.message}).`);
+        // fflate hands back what our own sink threw (a limit reached) as the entry's error.
+        if (error) throw error instanceof ReportRefused ? error : new ArchiveRefused(reportSentence('zipDamaged', { name: file.name }));
         this.total.add(chunk);
         out.add(chunk);
         sink(chunk, final);
@@ -310,7 +315,7 @@ export class UnzipStream {
       this.unzip.push(chunk, final);
     } catch (error) {
       if (error instanceof ReportRefused) throw error;
-      this.failed = new ArchiveRefused(`The zip attachment is damaged (${error instanceof Error ? error.message : String(error)}).`);
+      this.failed = new ArchiveRefused(reportSentence('zipBroken'));
     }
   }
 
@@ -322,12 +327,12 @@ export class UnzipStream {
 
   /** The end of the archive: throws ArchiveRefused when it was damaged, empty or cut short. */
   end(): void {
-    if (this.inputBytes > this.limits.maxInputBytes) throw new ArchiveRefused(`The zip attachment is ${this.inputBytes} bytes, over the ${this.limits.maxInputBytes}-byte limit.`);
+    if (this.inputBytes > this.limits.maxInputBytes) throw new ArchiveRefused(reportSentence('archiveTooBig', { what: 'zip', bytes: this.inputBytes, limit: this.limits.maxInputBytes }));
     this.push(new Uint8Array(0), true);
     if (this.failed !== null) throw this.failed;
-    if (this.seen === 0) throw new ArchiveRefused('The zip attachment holds no files (or is not a zip file).');
+    if (this.seen === 0) throw new ArchiveRefused(reportSentence('zipEmpty'));
     const unfinished = [...this.open][0];
-    if (unfinished !== undefined) throw new ArchiveRefused(`${unfinished.slice(unfinished.indexOf('\u0000') + 1)} in the zip attachment ends early.`);
+    if (unfinished !== undefined) throw new ArchiveRefused(reportSentence('zipEndsEarly', { name: unfinished.slice(unfinished.indexOf('\u0000') + 1) }));
   }
 }
 

@@ -5,6 +5,8 @@ import { ArchiveRefused, gunzipLimited, unzipLimited, defaultArchiveLimits } fro
 import { reportsFromMessage } from '../../../main/services/reports/extract.js';
 import { parseHeaderParams, parseMessage } from '../../../main/services/reports/mime.js';
 import { packReport, reportMessage, reportXml } from './fixtures.js';
+import { catalogText } from '../../../main/services/catalogText.js';
+import { englishSentences } from '../../support/englishSentences.js';
 
 const day = new Date('2025-03-01T00:00:00Z');
 const sample = reportXml({
@@ -95,6 +97,31 @@ describe('archives', () => {
     expect(() => gunzipLimited(new Uint8Array([0x1f, 0x8b, 8, 0, 1, 2, 3]))).toThrow(ArchiveRefused);
     expect(() => gunzipLimited(new Uint8Array(11 * 1024 * 1024))).toThrow(/over the/);
     expect(() => unzipLimited(new Uint8Array([1, 2, 3]), () => true)).toThrow(ArchiveRefused);
+  });
+
+  it('says why an archive is refused by code, in the chosen language (no English inside Japanese)', () => {
+    const refusal = (run: () => unknown): ArchiveRefused => {
+      try {
+        run();
+      } catch (error) {
+        if (error instanceof ArchiveRefused) return error;
+      }
+      throw new Error('not refused');
+    };
+    const zip = zipSync({ 'big.xml': new Uint8Array(8 * 1024 * 1024) });
+    new DataView(zip.buffer, zip.byteOffset).setUint32(22, 100, true);
+    const cases = [
+      refusal(() => gunzipLimited(new Uint8Array(11 * 1024 * 1024))),
+      refusal(() => gunzipLimited(new Uint8Array([0x1f, 0x8b, 8, 0, 1, 2, 3]))),
+      refusal(() => unzipLimited(new Uint8Array([1, 2, 3]), () => true)),
+      refusal(() => unzipLimited(zip, () => true, small)),
+    ];
+    expect(cases.map((c) => c.sentence?.key)).toEqual(['archiveTooBig', 'gzipNotGzip', 'zipEmpty', 'expandsRatio']);
+    const ja = catalogText('ja');
+    const said = cases.map((c) => ja.keyed('reports.note', c.sentence));
+    expect(said[0]).toBe('gzip の添付ファイルは 11534336 バイトで、上限の 10485760 バイトを超えています。');
+    expect(said[3]).toBe('zip の添付ファイルは展開すると元の 200 倍を超えるため、zip 爆弾の可能性があるとして拒否しました。');
+    for (const text of said) expect(englishSentences(text), text).toEqual([]);
   });
 });
 
