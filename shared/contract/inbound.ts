@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { InboundReport } from '../inbound.js';
 import type { ApplyProgress, ApplyResult, Plan } from '../plan.js';
 import { parseAllowEntry } from '../validation/allowEntry.js';
+import { addProblem } from '../validation/zodIssue.js';
 import { call } from './define.js';
 import { lineText } from './fields.js';
 
@@ -16,7 +17,7 @@ const allowEntry = z
   ])
   .superRefine((entry, ctx) => {
     const parsed = parseAllowEntry(entry);
-    if (!parsed.ok) ctx.addIssue({ code: 'custom', path: ['value'], message: parsed.reason });
+    if (!parsed.ok) addProblem(ctx, parsed.problem, ['value']);
   });
 
 const inboundChange = z

@@ -1,6 +1,7 @@
 import type { AllowEntry } from '../../../shared/inbound.js';
 import { parseAllowEntry } from '../../../shared/validation/allowEntry.js';
 import { escapeControlCharacters } from '../../../shared/validation/text.js';
+import type { ValidationProblem } from '../../../shared/validation/problem.js';
 import { keyedError } from '../../../shared/errors.js';
 import { lookupTableComment, lookupTableLine } from '../../server/config/lookupTable.js';
 import { commandLine } from '../ssh/quote.js';
@@ -24,7 +25,8 @@ export const ALLOW_CIDR_MAP = `cidr:${ALLOW_CIDR_PATH}`;
 export interface AllowProblem {
   index: number;
   value: string;
-  reason: string;
+  /** Why it was refused: a validation code (`validation.<key>`). */
+  problem: ValidationProblem;
 }
 
 export interface AllowMaps {
@@ -61,7 +63,7 @@ export function buildAllowMaps(entries: readonly AllowEntry[], rule: HostnameRul
   entries.forEach((entry, index) => {
     const parsed = parseAllowEntry(entry);
     if (!parsed.ok) {
-      problems.push({ index, value: entry.value.trim(), reason: parsed.reason });
+      problems.push({ index, value: entry.value.trim(), problem: parsed.problem });
       return;
     }
     const item = parsed.value;
@@ -88,7 +90,8 @@ export function buildAllowMaps(entries: readonly AllowEntry[], rule: HostnameRul
 export function assertAllowEntries(maps: AllowMaps): void {
   const first = maps.problems[0];
   if (first === undefined) return;
-  throw keyedError('bad-input', { key: 'allowEntryInvalid', params: { entry: first.index + 1, value: escapeControlCharacters(first.value, { singleLine: true }), reason: first.reason } }, {
+  throw keyedError('bad-input', { key: 'allowEntryInvalid', params: { entry: first.index + 1, value: escapeControlCharacters(first.value, { singleLine: true }) } }, {
+    notes: [{ namespace: 'validation', key: first.problem.key, params: first.problem.params }],
     details: { field: 'allow', index: first.index },
     hint: { key: 'allowEntryForms', params: {} },
   });

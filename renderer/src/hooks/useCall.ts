@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { CallName, InputOf, ProgressOf, ResultOf } from '../../../shared/contract/index.js';
-import type { SerializedError } from '../../../shared/errors.js';
+import { serializeError, type SerializedError } from '../../../shared/errors.js';
 import { callApi, CallFailed } from '../api.js';
 
 export type CallState<R> =
@@ -23,7 +23,7 @@ export interface CallHandle<K extends CallName> {
 
 export function toSerializedError(error: unknown): SerializedError {
   if (error instanceof CallFailed) return error.error;
-  return { code: 'internal', message: error instanceof Error ? error.message : String(error) };
+  return serializeError(error);
 }
 
 /**

@@ -8,8 +8,9 @@ import { Busy } from '../components/Busy.js';
 import { RotationSummary } from '../components/RotationSummary.js';
 import { StatusBadge } from '../components/CheckList.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
-import { useCall } from '../hooks/useCall.js';
+import { toSerializedError, useCall } from '../hooks/useCall.js';
 import { useKeyedText } from '../text.js';
+import type { SerializedError } from '../../../shared/errors.js';
 import { PassFailChart } from './ReportsPage.js';
 
 const order: Record<CheckStatus, number> = { fail: 0, warn: 1, unknown: 2, pass: 3 };
@@ -169,14 +170,14 @@ function TargetSection({ target, onChanged }: { target: TargetStatus; onChanged:
   const { t, i18n } = useTranslation();
   const text = useKeyedText();
   const [confirming, setConfirming] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<SerializedError | null>(null);
   const headingId = `watch-${target.domain.replaceAll('.', '-')}`;
   const exportAs = async (format: 'csv' | 'json') => {
     try {
       const file = await callApi('exportHistory', { domain: target.domain, format });
       download(file.filename, file.mediaType, file.text);
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(toSerializedError(e));
     }
   };
   const deleteServer = async () => {
@@ -186,7 +187,7 @@ function TargetSection({ target, onChanged }: { target: TargetStatus; onChanged:
       setConfirming(false);
       onChanged();
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(toSerializedError(e));
     }
   };
   return (
@@ -239,7 +240,7 @@ function TargetSection({ target, onChanged }: { target: TargetStatus; onChanged:
             </button>
           ))}
       </div>
-      {error && <p className="notice error">{error}</p>}
+      {error && <ErrorNotice error={error} />}
     </section>
   );
 }

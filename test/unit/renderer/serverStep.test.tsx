@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { ServerStep } from '../../../renderer/src/steps/ServerStep.js';
 import { calls, fail, fake, ok, pendingUntilCancelled, useFakeBridgeInEachTest } from './fakeBridge.js';
 import { renderStep } from './render.js';
+import ja from '../../../renderer/src/locales/ja.json' with { type: 'json' };
 
 const hostKey = { host: 'mail.example.jp', port: 22, keyType: 'ED25519', bits: 256, fingerprint: `SHA256:${'A'.repeat(43)}` };
 
@@ -16,6 +17,14 @@ function fillServer(target = 'admin@mail.example.jp:2222') {
 }
 
 describe('server step', () => {
+  it('says why a server address is refused beside the field, in Japanese', async () => {
+    await renderStep(<ServerStep goNext={vi.fn()} />, { language: 'ja' });
+    fireEvent.change(screen.getByRole('textbox', { name: ja.server.targetLabel }), { target: { value: 'admin@mail.example.jp:70000' } });
+    const problem = document.querySelector('.field-problem')?.textContent ?? '';
+    expect(problem).toContain('ポートは 1 から 65535 までの数で指定してください(「70000」は使えません)。');
+    expect(problem).not.toMatch(/The port must/);
+  });
+
   it('shows the host key for consent, connects with the accepted fingerprint, and saves the server without the password', async () => {
     fake('connectServer', (input) =>
       input.acceptFingerprint ? ok({ status: 'connected', sessionId: 'session-0123456789abcdef', target: { user: 'admin', host: 'mail.example.jp', port: 2222 }, hostKey }) : ok({ status: 'confirm-host-key', hostKey }),
