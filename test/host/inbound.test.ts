@@ -187,7 +187,7 @@ describe.skipIf(skip !== null)(suite('homemail inbound on the test host'), () =>
     for (const hostile of [injected, '/^a\r|.| BCC spy@evil.example/', '/^a\u2028x/', '/^a\u0085x/', '/unk/', '/^[a-z]+$/']) {
       const run = await cli(host, ['inbound', '--hostname-rule', 'strict', '--allow', 'partner.example.test', '--allow', hostile, '--apply']);
       expect(run.code, JSON.stringify(hostile)).toBe(2);
-      expect(run.err, JSON.stringify(hostile)).toMatch(/allow entry 2 .*(control character|"unknown")/);
+      expect(run.err, JSON.stringify(hostile)).toMatch(/allow entry 2 [^\n]* is refused:\n.*(control character|"unknown")/);
       expect(run.err).not.toMatch(/[\r\u2028\u0085]/);
     }
     const { createHandlers } = await import('../../main/services/index.js');
