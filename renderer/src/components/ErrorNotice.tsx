@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
-import { sentenceNamespace, type SerializedError } from '../../../shared/errors.js';
+import type { SerializedError } from '../../../shared/errors.js';
+import { errorMessageText } from '../../../shared/i18n/keyedText.js';
 import { useKeyedText } from '../text.js';
 
 interface Props {
@@ -26,8 +27,8 @@ export function ErrorNotice({ error, onRetry }: Props) {
     );
   }
   const field = error.details?.field;
-  // The service's sentence by its code (notes after it); a refused value's problem is a validation code.
-  const message = error.sentence ? [error.sentence, ...(error.notes ?? [])].map((s) => keyed(sentenceNamespace(s), { ...s, text: s.key })).join(' ') : error.message;
+  // The service's sentence by its code (notes after it); a refused value's problem is a validation code, its field labelled below.
+  const message = errorMessageText(keyed, error);
   return (
     <div className="notice error" role="alert" data-error-code={error.code}>
       <p className="notice-title">{t(`errors.${error.code}`, { message })}</p>

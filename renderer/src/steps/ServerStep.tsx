@@ -1,7 +1,8 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConnectResult, PresentedHostKey } from '../../../shared/contract/session.js';
-import { HomemailError, sentenceNamespace } from '../../../shared/errors.js';
+import { HomemailError, serializeError } from '../../../shared/errors.js';
+import { errorMessageText } from '../../../shared/i18n/keyedText.js';
 import { parseSshTarget } from '../../../shared/validation/sshTarget.js';
 import { Busy } from '../components/Busy.js';
 import { Choice } from '../components/Choice.js';
@@ -174,7 +175,7 @@ export function ServerStep({ goNext }: StepProps) {
           </p>
           {problem && (
             <p id={`${id}-target-problem`} className="field-problem">
-              {t('server.targetInvalid', { problem: problem.sentence ? keyed(sentenceNamespace(problem.sentence), { ...problem.sentence, text: problem.message }) : problem.message })}
+              {t('server.targetInvalid', { problem: errorMessageText(keyed, serializeError(problem)) })}
             </p>
           )}
         </div>
