@@ -65,6 +65,10 @@ function spfBasis(vchecks: readonly Check[], outbound: OutboundReport | null, do
   const allRelayed = relaySpf !== null || dependent.some((r) => r.sender.toLowerCase() === `@${wanted ?? ''}`);
   const checks = allRelayed ? domainChecks.filter((c) => c.id !== own) : [...domainChecks];
   const reasons: CheckText[] = [];
+  if (outbound === null) {
+    const addresses = domainChecks.filter((c) => c.id.startsWith('spf.eval:')).map((c) => c.id.slice('spf.eval:'.length));
+    reasons.push(checkText('reqSpfDnsOnly', { addresses: addresses.join(', ') || '-' }));
+  }
   if (!allRelayed && own !== null && domainChecks.some((c) => c.id === own)) reasons.push(checkText('reqSpfDirect', { address: outbound?.publicAddress ?? '' }));
   const relayed = (found: Check | undefined, why: CheckText) => {
     reasons.push(why, ...(found?.found ? [found.found] : []));

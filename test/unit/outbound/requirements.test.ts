@@ -112,6 +112,12 @@ describe('sender requirements', () => {
     expect(single?.reasons.map((r) => r.key)).toEqual(['reqSpfDirect', 'reqSpfViaSenderRelay', 'outRelaySpfIncludeListed']);
   });
 
+  it('from DNS alone (verify\'s section), the SPF rows say which addresses were judged and that a relay needs the server', () => {
+    const rows = judgeRequirements(requirementFacts(verify([check('spf', 'pass'), check('spf.eval:192.0.2.7', 'pass')]), null));
+    expect(rows.find((r) => r.id === 'outlook.spf')?.reasons).toEqual([checkText('reqSpfDnsOnly', { addresses: '192.0.2.7' })]);
+    expect(rows.find((r) => r.id === 'outlook.dkim')?.reasons).toEqual([]);
+  });
+
   it('a TLS or PTR failure on the server fails Gmail\'s and Yahoo\'s rules', () => {
     const rows = judgeRequirements(requirementFacts(verify([]), outbound([check('names.myhostname', 'fail', 'ptr'), check('tls.outbound', 'fail', 'tls')])));
     expect(status(rows, 'gmail.tls')).toBe('fail');
