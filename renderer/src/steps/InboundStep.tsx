@@ -62,7 +62,8 @@ export function InboundStep() {
   const plan = useCall('planInbound');
   const apply = useCall('applyInbound');
   const { run: runCheck } = check;
-  const [removeDead, setRemoveDead] = useState(true);
+  // Proposed by default, unless no list answered at all: then the server's resolver is the likelier culprit.
+  const [removeDeadChoice, setRemoveDead] = useState<boolean | null>(null);
   const [rule, setRule] = useState<HostnameRule>('keep');
   const [allowText, setAllowText] = useState('');
   const sessionId = values.sessionId;
@@ -90,6 +91,7 @@ export function InboundStep() {
   }
 
   const deadCount = report?.blocklists.filter((b) => b.remove).length ?? 0;
+  const removeDead = removeDeadChoice ?? report?.resolverWarning === null;
   const allow = allowEntries(allowText);
   const request = {
     sessionId,

@@ -89,6 +89,17 @@ describe('inbound step', () => {
     });
   });
 
+  it('does not propose removing every list when none answered (the server\'s resolver is the likelier culprit): unchecked until the person checks it', async () => {
+    const silent = { ...probe('x'), status: 'SERVFAIL' };
+    const noAnswer = report.blocklists.map((b) => ({ ...b, status: 'no-answer' as const, listed: silent, unlisted: silent, remove: true }));
+    fake('checkInbound', () => ok({ ...report, blocklists: noAnswer, resolverWarning: 'No list answered at all.' }));
+    await renderStep(<InboundStep />, { values: { sessionId, domain: 'example.jp' } });
+    const box = (await screen.findByLabelText(/^Remove the lists that do not work/)) as HTMLInputElement;
+    expect(box.checked).toBe(false);
+    fireEvent.click(box);
+    expect(box.checked).toBe(true);
+  });
+
   it('reads allowlist lines like the CLI reads --allow', () => {
     expect(allowEntries(' a.example \n\n#x\n192.0.2.1\n')).toEqual([
       { kind: 'name', value: 'a.example' },
