@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { readAliases } from '../../main/server/config/aliases.js';
 import { readLookupTable } from '../../main/server/config/lookupTable.js';
 import { LOOKUP_TABLE_ENTRIES, LOOKUP_TABLE_SOURCE } from '../fixtures/postfix/lookupTableSource.js';
-import { readMainCf } from '../../main/server/config/mainCf.js';
+import { REFERENCE_CASES } from '../unit/server/config/referenceCases.js';
+import { expandReferences, readMainCf } from '../../main/server/config/mainCf.js';
 import { readOpendkimConf } from '../../main/server/config/opendkimConf.js';
 import { parseOpendkimSocket } from '../../main/server/config/socket.js';
 import { hostSkipReason, resetHost, type TestHost } from './testHost.js';
@@ -82,6 +83,18 @@ describe.skipIf(skip !== null)(suite('server file readers agree with the real pr
     expect(mydestination).toBe(ours.get('mydestination'));
     expect(myorigin).toBe(ours.get('myorigin'));
     expect(myorigin).toBe('second.example');
+  });
+
+  it('main.cf: $name references in a milter list expand as postconf -x expands them', async () => {
+    const host = await resetHost('fresh');
+    for (const [value, settings, expanded] of REFERENCE_CASES) {
+      const mainCf = [...Object.entries(settings).map(([name, v]) => `${name} = ${v}`), `non_smtpd_milters = ${value}`, ''].join('\n');
+      await root(host, 'mkdir -p /tmp/hm-px && cat > /tmp/hm-px/main.cf', mainCf);
+      const out = await root(host, 'postconf -c /tmp/hm-px -xh non_smtpd_milters 2>/dev/null; rm -rf /tmp/hm-px');
+      const ours = expandReferences(value, (name) => readMainCf(mainCf).get(name));
+      expect(ours).toBe(expanded);
+      expect(out.trim()).toBe(ours);
+    }
   });
 
   it('lookup tables: key and value split, continuation lines, comments, duplicates and case, as postmap builds hash: and reads texthash:', async () => {

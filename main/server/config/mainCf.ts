@@ -108,6 +108,19 @@ export function setParameters(text: string, edits: readonly ParameterEdit[]): st
 }
 
 /**
+ * A value with its `$name`, `${name}` and `$(name)` references expanded as Postfix expands
+ * them (recursively; a name without a value expands to nothing; `$$` is a literal `$`), from
+ * `lookup`. Postfix's conditional forms (`${name?text}`, `${name:text}`) are left as written.
+ * `postconf -x` is the reference (test/host/config-files.test.ts).
+ */
+export function expandReferences(value: string, lookup: (name: string) => string | undefined, depth = 0): string {
+  if (depth > 20) return value;
+  return value.replace(/\$(?:(\$)|\{([A-Za-z0-9_.-]+)\}|\(([A-Za-z0-9_.-]+)\)|([A-Za-z0-9_]+))/g, (_match, dollar: string | undefined, braced?: string, parenthesized?: string, bare?: string) =>
+    dollar !== undefined ? '$' : expandReferences(lookup(braced ?? parenthesized ?? bare ?? '') ?? '', lookup, depth + 1),
+  );
+}
+
+/**
  * Splits a Postfix list value as Postfix does: commas and whitespace separate, a `{ … }`
  * group (one milter with its settings, a restriction with options) stays whole.
  */

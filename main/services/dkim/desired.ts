@@ -1,7 +1,7 @@
 import { keyedError } from '../../../shared/errors.js';
 import { ED25519_KEYTABLE_ALGORITHM, ed25519Support } from '../../../shared/opendkimEd25519.js';
 import type { PlanText } from '../../../shared/plan.js';
-import { readMainCf, setParameters, splitPostfixList, type ParameterEdit } from '../../server/config/mainCf.js';
+import { expandReferences, readMainCf, setParameters, splitPostfixList, type ParameterEdit } from '../../server/config/mainCf.js';
 import { mergeMilters } from '../../server/config/milters.js';
 import { editOpendkimConf, parseDataset, readOpendkimConf, repeatedOpendkimSettings, type ConfEdit } from '../../server/config/opendkimConf.js';
 import { DEFAULT_SOCKET, milterForSocket, parseOpendkimSocket, readChroot, type OpendkimSocket } from '../../server/config/socket.js';
@@ -281,9 +281,17 @@ export function computeChanges(state: ServerState, settings: ChangeSettings): Ch
   const listed = [...splitPostfixList(main.get('smtpd_milters') ?? ''), ...splitPostfixList(main.get('non_smtpd_milters') ?? '')];
   const opendmarc = [...(dmarcMilter === null ? [] : [dmarcMilter]), ...listed.filter((m) => /opendmarc/i.test(m))];
   const edits: ParameterEdit[] = [];
+  // A list written with references (`non_smtpd_milters = $smtpd_milters`) is judged by what it
+  // expands to, after this plan's own edits: when that already has OpenDKIM in place it stays as
+  // written (adding OpenDKIM beside the reference would run it twice on the same message).
+  const after = new Map<string, string>();
+  const lookup = (name: string) => after.get(name) ?? main.get(name);
   for (const name of ['smtpd_milters', 'non_smtpd_milters']) {
     const current = main.get(name) ?? '';
-    const merged = mergeMilters({ current, opendkim: sock.milter, formerOpendkim: sock.former, opendmarc });
+    const expanded = expandReferences(current, lookup);
+    const fine = expanded !== current && mergeMilters({ current: expanded, opendkim: sock.milter, formerOpendkim: sock.former, opendmarc }) === expanded.trim();
+    const merged = fine ? current.trim() : mergeMilters({ current, opendkim: sock.milter, formerOpendkim: sock.former, opendmarc });
+    after.set(name, merged);
     if (merged !== current.trim()) edits.push({ name, value: merged });
   }
   if (main.get('milter_default_action') !== 'accept') edits.push({ name: 'milter_default_action', value: 'accept' });

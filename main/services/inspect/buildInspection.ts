@@ -5,7 +5,7 @@ import type { ContentFilterUse, Inspection, MilterUse, OpendkimInfo, OpendkimKey
 import type { SshTarget } from '../ssh/types.js';
 import { buildFindings } from './findings.js';
 import { readAliasEntries } from '../../server/config/aliases.js';
-import { mainCfSettings, splitPostfixList } from '../../server/config/mainCf.js';
+import { expandReferences, mainCfSettings, splitPostfixList } from '../../server/config/mainCf.js';
 import { parseMasterCf, smtpdChroot } from '../../server/config/masterCf.js';
 import { isTrue, opendkimSettingsAsWritten, readOpendkimConf } from '../../server/config/opendkimConf.js';
 import { readKeyTableEntries } from '../../server/config/tables.js';
@@ -21,9 +21,11 @@ function buildPostfix(fields: ProbeFields): PostfixInfo | null {
   const settings = mainCfSettings(fields.postconfN);
   const effective = { ...mainCfSettings(fields.postconfEffective), ...settings };
   const services = parseMasterCf(fields.masterCf);
+  // `non_smtpd_milters = $smtpd_milters` is a common way to write "the same milters": read what Postfix reads.
+  const expanded = (name: string) => expandReferences(effective[name] ?? '', (n) => effective[n]);
   const milters: MilterUse[] = [
-    ...splitPostfixList(effective.smtpd_milters ?? '').map((value): MilterUse => ({ source: 'smtpd_milters', service: null, value })),
-    ...splitPostfixList(effective.non_smtpd_milters ?? '').map((value): MilterUse => ({ source: 'non_smtpd_milters', service: null, value })),
+    ...splitPostfixList(expanded('smtpd_milters')).map((value): MilterUse => ({ source: 'smtpd_milters', service: null, value })),
+    ...splitPostfixList(expanded('non_smtpd_milters')).map((value): MilterUse => ({ source: 'non_smtpd_milters', service: null, value })),
   ];
   const contentFilters: ContentFilterUse[] = [];
   if ((effective.content_filter ?? '') !== '') contentFilters.push({ source: 'main.cf', service: null, value: effective.content_filter ?? '' });

@@ -145,6 +145,22 @@ describe('planning on other servers', () => {
     expect(getParameter(out, 'content_filter')).toBe('smtp-amavis:[127.0.0.1]:10024');
   });
 
+  it('reads non_smtpd_milters = $smtpd_milters as the list it expands to: OpenDKIM goes into smtpd_milters once, the reference stays', () => {
+    // A common hand-written setup: "the same milters for sendmail". Adding OpenDKIM beside the
+    // reference used to run it twice on every message from sendmail.
+    for (const smtpd of ['inet:127.0.0.1:11332', '']) {
+      const main = `${fixture('debian-main.cf')}${smtpd === '' ? '' : `smtpd_milters = ${smtpd}\n`}non_smtpd_milters = $smtpd_milters\n`;
+      const out = computeChanges(debianState({ '/etc/postfix/main.cf': main }), settings).files.find((f) => f.path === '/etc/postfix/main.cf')?.content ?? '';
+      expect(getParameter(out, 'smtpd_milters')).toBe(smtpd === '' ? 'inet:127.0.0.1:8891' : `${smtpd}, inet:127.0.0.1:8891`);
+      expect(getParameter(out, 'non_smtpd_milters')).toBe('$smtpd_milters');
+    }
+    // Already there through the reference: main.cf's milter lists are left alone.
+    const wired = `${fixture('debian-main.cf')}smtpd_milters = inet:localhost:8891\nnon_smtpd_milters = \${smtpd_milters}\nmilter_default_action = accept\nmilter_protocol = 6\n`;
+    const conf = fixture('debian-opendkim.conf').replace(/^Socket.*$/m, 'Socket inet:8891@localhost');
+    const again = computeChanges(debianState({ '/etc/postfix/main.cf': wired, '/etc/opendkim.conf': conf }), settings);
+    expect(again.files.find((f) => f.path === '/etc/postfix/main.cf')).toBeUndefined();
+  });
+
   it('installs the packages first when OpenDKIM is missing, starting from a template', () => {
     const state = debianState({ '/etc/opendkim.conf': null }, { packages: { postfix: true, opendkim: false, 'opendkim-tools': false }, running: { postfix: true, opendkim: false } });
     const changes = computeChanges(state, settings);

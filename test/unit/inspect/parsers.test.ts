@@ -178,6 +178,29 @@ describe('probe output', () => {
     expect(Object.keys(byKey)).not.toContain('chrootSocket');
   });
 
+  it('reads non_smtpd_milters = $smtpd_milters as the milters it names: sendmail mail is signed, no "$smtpd_milters" milter', () => {
+    const fields = parseProbeOutput(
+      probeJson({
+        postfix: 'yes',
+        postfixRunning: 'yes',
+        postconfN: 'smtpd_milters = inet:localhost:8891\nnon_smtpd_milters = $smtpd_milters\nmilter_default_action = accept\n',
+        postconfEffective: 'myhostname = mail.example.jp\nmydomain = example.jp\nmydestination = $myhostname, localhost\nsmtpd_milters = inet:localhost:8891\nnon_smtpd_milters = $smtpd_milters\nmilter_default_action = accept\nmail_version = 3.7.11\n',
+        masterCf: 'smtp inet n - y - - smtpd\n',
+        opendkim: 'yes',
+        opendkimRunning: 'yes',
+        opendkimConf: 'KeyTable refile:/etc/opendkim/KeyTable\nSigningTable refile:/etc/opendkim/SigningTable\nSocket inet:8891@localhost\n',
+      }),
+    );
+    const inspection = buildInspection(fields, { target: { user: 'admin', host: 'mail.example.jp', port: 22 }, privilege: 'sudo-password' });
+    expect(inspection.postfix?.milters.map((m) => [m.source, m.value])).toEqual([
+      ['smtpd_milters', 'inet:localhost:8891'],
+      ['non_smtpd_milters', 'inet:localhost:8891'],
+    ]);
+    const keys = inspection.findings.map((f) => f.key);
+    expect(keys).not.toContain('sendmailUnsigned');
+    expect(keys).not.toContain('otherMilters');
+  });
+
   it('calls a key file no configuration names unused (info), not a weak key to fix', () => {
     // After Homemail moved the manual procedure's 1024-bit key to a KeyTable with a new key, the old file stays.
     const fields = parseProbeOutput(

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { getParameter, readMainCf, setParameters } from '../../../../main/server/config/mainCf.js';
+import { expandReferences, getParameter, readMainCf, setParameters } from '../../../../main/server/config/mainCf.js';
+import { REFERENCE_CASES } from './referenceCases.js';
 
 const SAMPLE = [
   '# See /usr/share/postfix/main.cf.dist',
@@ -70,3 +71,14 @@ describe('editing main.cf like postconf -e', () => {
     expect(() => setParameters('', [{ name: 'a', value: '1\nb = 2' }])).toThrow();
   });
 });
+
+describe('expanding $name references like postconf -x', () => {
+  it.each(REFERENCE_CASES)('%s', (value, settings, expanded) => {
+    expect(expandReferences(value, (name) => settings[name])).toBe(expanded);
+  });
+
+  it('stops on a reference loop instead of running forever', () => {
+    expect(expandReferences('$a', (name) => (name === 'a' ? '$a' : undefined))).toBe('$a');
+  });
+});
+
