@@ -15,6 +15,7 @@ const flags: Readonly<Record<string, string>> = {
   ip: '--ip ADDR',
   to: '--to ADDR',
   dkim: '--dkim SELECTOR:FILE',
+  selector: '--selector SELECTOR',
   'known-hosts': '--known-hosts FILE',
   out: '--out DIR',
   // steps of another command a hint sends the person to (the wizard names its page or button)

@@ -11,6 +11,7 @@ import type { VerifyReport } from '../../shared/contract/verify.js';
 import { runCli } from '../../main/cli/main.js';
 import { verifyDns } from '../../main/services/verify/verifyDns.js';
 import { hostSkipReason, resetHost, type TestHost } from './testHost.js';
+import { runCliCaptured } from '../support/cli.js';
 
 const skip = hostSkipReason();
 const suite = (name: string): string => (skip === null ? name : `${name} — SKIPPED: ${skip}`);
@@ -86,6 +87,15 @@ describe.skipIf(skip !== null)(suite('verify against the test DNS'), () => {
     const report = await run([spf, dmarc]);
     expect(failing(report)).toEqual(['dkim:sel1']);
     expect(report.checks.find((c) => c.id === 'dkim:sel1')?.found?.key).toBe('dkimFoundNone');
+  });
+
+  it('says DKIM was not checked when no selector is given (in Japanese through the CLI too), instead of leaving it out', async () => {
+    await host.setRecords('example.test', good);
+    const report = await verifyDns({ domain: 'example.test', dkim: [], addresses: [host.address], resolvers: [resolver], discoverAddress: false, timeoutMs: 1000 });
+    expect(report.checks.filter((c) => c.area === 'dkim').map((c) => [c.id, c.status, c.fix?.key])).toEqual([['dkim:none', 'unknown', 'dkimFixNotAsked']]);
+    const cli = await runCliCaptured(['verify', '--domain', 'example.test', '--resolver', resolver, '--ip', host.address], { env: { ...process.env, LANG: 'ja_JP.UTF-8', LC_ALL: '', LC_MESSAGES: '' } });
+    expect(cli.out).toContain('[判定不能] example.test の DKIM レコード');
+    expect(cli.out).toContain('サーバーが署名に使っているセレクターを指定してください(--selector SELECTOR)。');
   });
 
   it('catches a revoked DKIM key', async () => {

@@ -66,6 +66,19 @@ function unknownFrom(answer: DnsAnswer<RecordType>): CheckText {
   return checkText('noAnswer', { reason: answer.status === 'error' ? answer.code : 'ELYING' });
 }
 
+/** No selector asked: DKIM is not checked, and the check says so and how to have it checked (instead of leaving DKIM out silently). */
+export function dkimNotAskedCheck(domain: string): Check {
+  return makeCheck({
+    id: 'dkim:none',
+    area: 'dkim',
+    status: 'unknown',
+    title: checkText('dkimNotAskedTitle', { domain }),
+    expected: checkText('dkimExpectedAny'),
+    found: checkText('dkimNotAsked'),
+    fix: checkText('dkimFixNotAsked', { field: 'selector' }),
+  });
+}
+
 export function dkimCheck(domain: string, expectation: DkimExpectation, answer: DnsAnswer<'TXT'>): Check {
   const name = `${expectation.selector}._domainkey.${domain}`;
   const base = {

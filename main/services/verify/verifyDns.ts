@@ -9,6 +9,7 @@ import {
   blocklistChecks,
   defaultBlocklists,
   dkimCheck,
+  dkimNotAskedCheck,
   dmarcChecks,
   makeCheck,
   mxCheck,
@@ -263,6 +264,7 @@ export async function verifyDns(options: VerifyDnsOptions): Promise<VerifyReport
     addressDiscovery,
   ]);
   for (const expectation of options.dkim) checks.push(dkimCheck(domain, expectation, fromPrimary(`${expectation.selector}._domainkey.${domain}`, 'TXT')));
+  if (options.dkim.length === 0) checks.push(dkimNotAskedCheck(domain));
   checks.push(...spf, ...dmarc, mx, ...ptrs, adspCheck(domain, fromPrimary(`_adsp._domainkey.${domain}`, 'TXT')), ...blocklists);
   if (discovered) checks.push(publicAddressCheck(discovered, addresses, options.interfaceAddresses ?? []));
 

@@ -2,7 +2,7 @@
 // real test DNS server in test/host/verify.test.ts).
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { adspCheck, dkimCheck, reverseName } from '../../../main/services/verify/recordChecks.js';
+import { adspCheck, dkimCheck, dkimNotAskedCheck, reverseName } from '../../../main/services/verify/recordChecks.js';
 import { buildTestMessage, parseScriptOutput, sentCheck } from '../../../main/services/verify/sendTest.js';
 import { cliText } from '../../../main/cli/language.js';
 
@@ -77,3 +77,13 @@ describe('send-test pieces', () => {
     expect(ja.keyed('checks', sentCheck('smtp', parseScriptOutput('==HOMEMAIL sent smtp fail 554 rejected').sent.get('smtp')!).found)).toBe('送信できません: 554 rejected');
   });
 });
+
+describe('DKIM without a selector', () => {
+  it('is a "cannot tell" check that names the field to give, not a silent gap', () => {
+    const check = dkimNotAskedCheck('example.jp');
+    expect([check.id, check.area, check.status]).toEqual(['dkim:none', 'dkim', 'unknown']);
+    expect(check.found?.key).toBe('dkimNotAsked');
+    expect(check.fix).toMatchObject({ key: 'dkimFixNotAsked', params: { field: 'selector' } });
+  });
+});
+
