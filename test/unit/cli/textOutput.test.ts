@@ -33,6 +33,7 @@ import { dispatch } from '../../../main/ipc/dispatch.js';
 import type { Handlers } from '../../../main/services/handler.js';
 import { errorTexts } from '../../../main/cli/main.js';
 import { sentenceNamespace } from '../../../shared/errors.js';
+import { hostKeyUnknownError } from '../../../main/services/ssh/connect.js';
 import { englishSentences } from '../../support/englishSentences.js';
 import { deadListPlan, inspection } from '../renderer/fixtures.js';
 import type { Plan } from '../../../shared/plan.js';
@@ -394,6 +395,14 @@ describe('CLI text output follows LANG', () => {
     const unknown = await dispatch({} as Handlers, 'noSuchCall', {}, context);
     expect(unknown.ok).toBe(false);
     if (!unknown.ok) expect(errorTexts(unknown.error, ja).message).toBe('"noSuchCall" という呼び出しはありません。');
+  });
+
+  it('shows the fingerprint to compare when the host key is not known yet (Japanese printed only the code\'s sentence)', () => {
+    const error = serializeError(hostKeyUnknownError({ user: 'admin', host: 'mail.example.jp', port: 22 }, { algorithm: 'ssh-ed25519', keyType: 'ED25519', bits: 256, fingerprint: 'SHA256:wADqUhpFHL65JIOt+5Y4COT6Z9TEA/Vb+O4/jatcroY', base64: '' }));
+    const { message } = errorTexts(error, ja);
+    const line = ja.t('errors.host-key-unknown', { message });
+    expect(line).toContain('SHA256:wADqUhpFHL65JIOt+5Y4COT6Z9TEA/Vb+O4/jatcroY');
+    expect(line).toContain('ホスト mail.example.jp はまだ確認されていません。');
   });
 
   it('escapes control characters from outside data in translated lines too', async () => {
