@@ -5,6 +5,7 @@
  * and the wizard show this state.
  */
 import type { DkimKeyType } from './records/types.js';
+import type { KeyedText } from './i18n/keyedText.js';
 
 /** Prepare → Publish → Switch → Overlap → Revoke → Remove; each one can be undone until Remove. */
 export const ROTATION_STEPS = ['prepare', 'publish', 'switch', 'overlap', 'revoke', 'remove'] as const;
@@ -105,8 +106,10 @@ export interface RotationOutcome {
   steps: RotationStep[];
   backupId: string | null;
   status: RotationStatus;
-  /** What the person should know now (English; the wizard shows the status instead). */
+  /** What the person should know now, in English (for --json and logs). */
   notes: string[];
+  /** The same notes as codes (`rotationNote.<key>`), which the CLI says in the person's language; the wizard shows the status instead. */
+  keyedNotes: KeyedText[];
 }
 
 export const DEFAULT_OVERLAP_DAYS = 7;

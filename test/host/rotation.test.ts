@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { splitDkimValue } from '../../shared/records/txt.js';
 import type { RotationStatus } from '../../shared/rotation.js';
 import { runCliIn, type CliRun } from './cli.js';
+import { englishSentences } from '../support/englishSentences.js';
 import { CONFIG_PATHS, hostSkipReason, resetHost, type TestHost } from './testHost.js';
 
 const skip = hostSkipReason();
@@ -166,6 +167,16 @@ describe.skipIf(skip !== null)(suite('a full key rotation on the fresh variant')
     expect(host.diffSnapshots(before, await host.snapshot(WATCHED))).toEqual([]);
     const later = await rotate(host, 'continue', ['--step', 'revoke']);
     expect(later.code).toBe(2);
+    // The same runs as text under LANG=ja_JP.UTF-8: the notes and the refusal from the catalogs.
+    const args = ['rotate', 'continue', ...sshArgs(host, 'deploy'), '--domain', 'example.test', '--resolver', `${host.dns.address}:${host.dns.port}`];
+    const again = await runCliIn(work, [...args, '--step', 'switch'], '', { LANG: 'ja_JP.UTF-8' });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain('段階「切り替え」はすでに終わっています。何も変更していません。');
+    expect(englishSentences(again.stdout)).toEqual([]);
+    const early = await runCliIn(work, [...args, '--step', 'revoke'], '', { LANG: 'ja_JP.UTF-8' });
+    expect(early.code).toBe(2);
+    expect(early.stderr).toContain('--step: 段階「失効」はまだ先です。先に「重複期間」を行ってください。');
+    expect(englishSentences(early.stderr)).toEqual([]);
   });
 
   it('undo of Switch signs with the old key again; continue switches back', async () => {

@@ -123,7 +123,7 @@ export const rotateCommand: Command = {
         writeJson(io, outcomeJson(action, outcome, session.roundTrips));
         return 0;
       }
-      writeLines(io, outcome.notes);
+      writeLines(io, outcome.keyedNotes.map((n) => text.keyed('rotationNote', n)));
       if (outcome.backupId !== null) writeLine(io, text.t('cli.rotate.backup', { backup: outcome.backupId }));
       writeLines(io, statusLines(outcome.status, text));
       return 0;

@@ -6,6 +6,8 @@
  * changes nothing. Each can be undone until Remove.
  */
 import { badInput, keyedError } from '../../../shared/errors.js';
+import { keyedText } from '../../../shared/i18n/english.js';
+import type { KeyedText, TextParams } from '../../../shared/i18n/keyedText.js';
 import type { PublishGateReport } from '../../../shared/contract/records.js';
 import type { ApplyProgress, Plan, PlanText } from '../../../shared/plan.js';
 import { buildDkimRecord } from '../../../shared/records/dkim.js';
@@ -158,7 +160,7 @@ export async function startRotation(session: RemoteSession, options: StartOption
       throw badInput('selector', problem('rotationInProgress', { domain, selector: existing.new.selector }), { key: 'rotationContinueOrUndo', params: { field: 'rotate-continue' } });
     }
     const status = mirrored(session, statusOf(domain, existing, now), context);
-    return { changed: false, steps: [], backupId: null, status, notes: [`A rotation to selector ${existing.new.selector} is already in progress; nothing changed.`] };
+    return { changed: false, steps: [], backupId: null, status, ...said([rotationNote('alreadyInProgress', { selector: existing.new.selector })]) };
   }
   const signing = currentSigningKeys(server, domain);
   if (signing.length === 0) {
@@ -219,13 +221,9 @@ export async function startRotation(session: RemoteSession, options: StartOption
   );
   const saved = { ...rotation, backups: backupId === null ? {} : { prepare: backupId } };
   const status = mirrored(session, statusOf(domain, saved, now), context);
-  const notes = [`Publish ${status.record?.name ?? ''} TXT "${status.record?.value ?? ''}", then run: homemail rotate continue`];
-  if (emergency) {
-    notes.push(
-      'Emergency rotation: Switch follows as soon as the new record is visible, and the old key should be revoked right after. Mail signed with the old key that is still on its way then fails DKIM: receivers treat it as unsigned, so it passes DMARC only through SPF.',
-    );
-  }
-  return { changed, steps: ['prepare'], backupId, status, notes };
+  const notes = [rotationNote('publishThenContinue', { name: status.record?.name ?? '', value: status.record?.value ?? '', field: 'rotate-continue' })];
+  if (emergency) notes.push(rotationNote('emergency'));
+  return { changed, steps: ['prepare'], backupId, status, ...said(notes) };
 }
 
 function requireRotation(file: RotationFile, domain: string): RotationState {
@@ -289,7 +287,7 @@ export async function continueRotation(session: RemoteSession, options: Continue
   const steps: RotationStep[] = [];
   let backupId: string | null = null;
   let changed = false;
-  const notes: string[] = [];
+  const notes: KeyedText[] = [];
   for (;;) {
     const now = nowOf(context);
     const first = await readServer(session, domain, [], context.signal);
@@ -297,8 +295,8 @@ export async function continueRotation(session: RemoteSession, options: Continue
     const next = nextRotationStep(rotation);
     const asked = options.step ?? next;
     if (asked === null || ROTATION_STEPS.indexOf(asked) <= ROTATION_STEPS.indexOf(rotation.done)) {
-      if (steps.length === 0) notes.push(asked === null ? 'The rotation is finished; nothing to do.' : `Step ${asked} is already done; nothing changed.`);
-      return { changed, steps, backupId, status: mirrored(session, statusOf(domain, rotation, now), context), notes };
+      if (steps.length === 0) notes.push(asked === null ? rotationNote('finishedNothingToDo') : rotationNote('stepAlreadyDone', { step: asked }));
+      return { changed, steps, backupId, status: mirrored(session, statusOf(domain, rotation, now), context), ...said(notes) };
     }
     if (asked !== next && next !== null) throw badInput('step', problem('stepLater', { step: asked, next }));
     const earliest = earliestNextStep(rotation, now);
@@ -351,26 +349,36 @@ export async function continueRotation(session: RemoteSession, options: Continue
       const final = asked === 'switch' || asked === 'remove' ? { ...after, backups: { ...after.backups, ...(result.backupId === null ? {} : { [asked]: result.backupId }) } } : after;
       const status = mirrored(session, statusOf(domain, final, now), context);
       notes.push(...stepNotes(asked, status));
-      return { changed, steps, backupId, status, notes };
+      return { changed, steps, backupId, status, ...said(notes) };
     }
   }
 }
 
-function stepNotes(step: RotationStep, status: RotationStatus): string[] {
+/** A note of a rotation run: `rotationNote.<key>` in the catalogs (a `field` param is a step the door names: a command or a button). */
+function rotationNote(key: string, params: TextParams = {}): KeyedText {
+  return keyedText('rotationNote', key, params);
+}
+
+/** The notes as codes (`keyedNotes`) and, for --json and logs, their English (`notes`). */
+function said(notes: readonly KeyedText[]): Pick<RotationOutcome, 'notes' | 'keyedNotes'> {
+  return { notes: notes.map((n) => n.text), keyedNotes: [...notes] };
+}
+
+function stepNotes(step: RotationStep, status: RotationStatus): KeyedText[] {
   const state = status.state as RotationState;
   switch (step) {
     case 'publish':
-      return [`The new record is visible. Next: Switch (homemail rotate continue) makes OpenDKIM sign with selector ${state.new.selector}.`];
-    case 'switch':
-      return [
-        `OpenDKIM now signs with selector ${state.new.selector}; the old key file stays. Keep ${state.old.selector}._domainkey.${state.domain} published until ${status.earliest ?? ''} (overlap of ${state.overlapDays} day(s)${status.overlapShortened ? `, shorter than the recommended ${state.minimumOverlapDays}` : ''}).`,
-      ];
+      return [rotationNote('publishVisible', { selector: state.new.selector, field: 'rotate-continue' })];
+    case 'switch': {
+      const keep = { selector: state.new.selector, name: `${state.old.selector}._domainkey.${state.domain}`, until: status.earliest ?? '', days: state.overlapDays };
+      return [status.overlapShortened ? rotationNote('switchedShortOverlap', { ...keep, minimum: state.minimumOverlapDays }) : rotationNote('switched', keep)];
+    }
     case 'overlap':
-      return [`The overlap is over. Revoke the old key: publish ${status.revokeRecord?.name ?? ''} TXT "${status.revokeRecord?.value ?? ''}", then run homemail rotate continue.`];
+      return [rotationNote('overlapOver', { name: status.revokeRecord?.name ?? '', value: status.revokeRecord?.value ?? '', field: 'rotate-continue' })];
     case 'revoke':
-      return [`The old key is revoked. Remove (homemail rotate continue) deletes its file from the server (backed up; homemail rollback restores it); the revoked record can be deleted later.`];
+      return [rotationNote('revoked', { field: 'rotate-continue' })];
     case 'remove':
-      return [`The old key file is removed (backup ${state.backups.remove ?? ''}: homemail rollback --backup ${state.backups.remove ?? ''} restores it). The rotation is finished.`];
+      return [rotationNote('removed', { backupId: state.backups.remove ?? '', field: 'rollback' })];
     default:
       return [];
   }
@@ -413,13 +421,13 @@ export async function undoRotation(session: RemoteSession, options: { domain: st
     context,
   );
   const status = mirrored(session, statusOf(domain, after, now), context);
-  const notes =
+  const note =
     step === 'prepare'
-      ? [`The rotation is cancelled; the unused key ${rotation.new.selector} was removed. Its DNS record, if published, can be deleted.`]
+      ? rotationNote('undonePrepare', { selector: rotation.new.selector })
       : step === 'switch'
-        ? [`OpenDKIM signs with selector ${rotation.old.selector} again; the new record is harmless while unused.`]
+        ? rotationNote('undoneSwitch', { selector: rotation.old.selector })
         : step === 'revoke'
-          ? [`Publish the old record again (${rotation.old.selector}._domainkey.${domain} TXT "${recordValue(domain)(rotation.old)}") so mail signed with it verifies.`]
-          : [`Step ${step} is undone.`];
-  return { changed: result.changed, steps: [step], backupId: result.backupId, status, notes };
+          ? rotationNote('undoneRevoke', { name: `${rotation.old.selector}._domainkey.${domain}`, value: recordValue(domain)(rotation.old) })
+          : rotationNote('undoneStep', { step });
+  return { changed: result.changed, steps: [step], backupId: result.backupId, status, ...said([note]) };
 }

@@ -82,6 +82,8 @@ function emittedCodes(): Emitted[] {
     // A refused value: problem('k', …) / invalid('k', …) → validation.k (a key file's problem names its file itself).
     { pattern: /\b(?:problem|invalid)\(\s*([^,()]*)/g, namespace: () => 'validation', paramsAfter: /^\s*,/ },
     { pattern: /\bunreadable\(\s*\w+\s*,\s*([^,()]*)/g, namespace: () => 'validation', paramsAfter: null },
+    // What a key rotation run says: rotationNote('k', {…}) → rotationNote.k.
+    { pattern: /\brotationNote\(\s*([^,()]*)/g, namespace: () => 'rotationNote', paramsAfter: /^\s*,/ },
     // A command line the CLI refuses: cliError(code, 'k', {…}) → serviceErrors.k.
     { pattern: /\bcliError\(\s*'[\w-]+'\s*,\s*([^,()]*)/g, namespace: () => 'serviceErrors', paramsAfter: /^\s*,/ },
   ];
@@ -177,7 +179,7 @@ describe('every code a service emits, in both catalogs', () => {
     expect(keys).toEqual(expect.arrayContaining(['reports.note.tlsReport', 'reports.recText.noOwnMail', 'reports.issue.spamassassinSeen', 'words.reports.note.why.rows', 'words.reports.note.problem.secondRoot', 'serviceErrors.loginRefused', 'serviceHints.checkLogin', 'serviceErrors.identityNeedsPassphrase', 'checks.spfEvalFound', 'checks.dkimFoundNone', 'findings.keyUnsafe', 'words.checks.problem.dmarcBadPolicy', 'words.findings.problem.unsafeOwner']));
     expect(keys.filter((key) => key.startsWith('checks.')).length).toBeGreaterThan(60);
     // The error codes of this pipeline: refused values (validation.), keyed errors and hints, the CLI's refusals.
-    expect(keys).toEqual(expect.arrayContaining(['validation.relayPort', 'validation.keyEncrypted', 'validation.sshHost', 'validation.tooLong', 'serviceErrors.hostKeyChanged', 'serviceErrors.bundleBadMode', 'serviceErrors.noSuchCall', 'serviceErrors.cliOneOf', 'serviceHints.decryptKey', 'serviceHints.sshTargetForm', 'serviceHints.isPostfixInstalled']));
+    expect(keys).toEqual(expect.arrayContaining(['validation.relayPort', 'validation.keyEncrypted', 'validation.sshHost', 'validation.tooLong', 'serviceErrors.hostKeyChanged', 'serviceErrors.bundleBadMode', 'serviceErrors.noSuchCall', 'serviceErrors.cliOneOf', 'serviceHints.decryptKey', 'serviceHints.sshTargetForm', 'serviceHints.isPostfixInstalled', 'rotationNote.switchedShortOverlap', 'rotationNote.undoneStep']));
   });
 
   it('has every emitted code in English and Japanese', () => {

@@ -33,7 +33,7 @@ const statusOf = (s: RotationState | null): RotationStatus => ({
   ...rotationStatus('example.jp', s, new Date('2026-11-03T00:00:00Z'), (k) => `v=DKIM1; h=sha256; k=rsa; p=${k.publicKey}`),
   key: { selector: 'hm1', since: '2026-05-01T00:00:00.000Z', suggestedRotation: '2026-11-01T00:00:00.000Z' },
 });
-const outcome = (s: RotationState | null): RotationOutcome => ({ changed: true, steps: [], backupId: null, status: statusOf(s), notes: [] });
+const outcome = (s: RotationState | null): RotationOutcome => ({ changed: true, steps: [], backupId: null, status: statusOf(s), notes: [], keyedNotes: [] });
 const plan: Plan = {
   host: 'mail.example.jp',
   domain: 'example.jp',
