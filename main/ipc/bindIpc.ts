@@ -1,4 +1,5 @@
 import type { IpcMain, IpcMainEvent, IpcMainInvokeEvent, WebContents } from 'electron';
+import { keyedError, serializeError } from '../../shared/errors.js';
 import type { Handlers } from '../services/handler.js';
 import { CALL_CHANNEL, CANCEL_CHANNEL, PROGRESS_CHANNEL, type CallRequest } from './channels.js';
 import { dispatch } from './dispatch.js';
@@ -12,9 +13,9 @@ export function bindIpc(ipcMain: IpcMain, handlers: Handlers, isTrustedSender: (
 
   const onCall = async (event: IpcMainInvokeEvent, request: unknown) => {
     if (!isTrustedSender(event.sender, event.senderFrame?.url)) {
-      return { ok: false, error: { code: 'usage', message: 'Refused: this call did not come from the Homemail window.' } };
+      return { ok: false, error: serializeError(keyedError('usage', { key: 'untrustedCaller', params: {} })) };
     }
-    if (!isCallRequest(request)) return { ok: false, error: { code: 'bad-input', message: 'Malformed call.' } };
+    if (!isCallRequest(request)) return { ok: false, error: serializeError(keyedError('bad-input', { key: 'malformedCall', params: {} })) };
     const controller = new AbortController();
     running.set(request.callId, controller);
     try {
