@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useMediaQuery } from './hooks/useMediaQuery.js';
 import { callApi } from './api.js';
-import { languages, setLanguage, type Language } from './i18n.js';
+import { languages, savedLanguage, setLanguage, type Language } from './i18n.js';
 import { ChangesPage } from './pages/ChangesPage.js';
 import { HeadersPage } from './pages/HeadersPage.js';
 import { OutboundView } from './steps/OutboundStep.js';
@@ -51,10 +51,15 @@ function PageView({ page, toServer }: { page: PageId; toServer: () => void }) {
   );
 }
 
-/** The person's language choice: the page follows it at once, and the main process keeps it for what it says without a page (desktop notifications). */
+/** Tells the main process the person's language, for what it says without a page (desktop notifications). */
+function keepLanguage(language: Language): void {
+  void callApi('setLanguage', { language }).catch(() => undefined);
+}
+
+/** The person's language choice: the page follows it at once, and the main process keeps it. */
 function chooseLanguage(language: Language): void {
   setLanguage(language);
-  void callApi('setLanguage', { language }).catch(() => undefined);
+  keepLanguage(language);
 }
 
 export function App({ startAt = 0 }: { startAt?: number }) {
@@ -84,6 +89,12 @@ export function App({ startAt = 0 }: { startAt?: number }) {
     }),
     [],
   );
+
+  // A choice made on this page before (kept in its storage) reaches the main process too.
+  useEffect(() => {
+    const saved = savedLanguage();
+    if (saved) keepLanguage(saved);
+  }, []);
 
   // Moving to another step or page puts the keyboard and screen reader at its heading.
   useEffect(() => {

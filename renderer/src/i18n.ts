@@ -18,9 +18,11 @@ export function initialLanguage(preferred: readonly string[], saved: string | nu
   return 'en';
 }
 
-function savedLanguage(): string | null {
+/** The language the person chose on this page before, if any. */
+export function savedLanguage(): Language | null {
   try {
-    return window.localStorage.getItem(STORAGE_KEY);
+    const saved = window.localStorage.getItem(STORAGE_KEY);
+    return saved === 'ja' || saved === 'en' ? saved : null;
   } catch {
     return null;
   }

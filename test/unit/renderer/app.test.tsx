@@ -35,4 +35,14 @@ describe('the wizard frame', () => {
     // the choice reaches the main process through the contract (notifications speak it)
     expect(calls.filter((c) => c.name === 'setLanguage').map((c) => c.input)).toEqual([{ language: 'ja' }]);
   });
+
+  it('tells the main process a choice made on this page before, when the page opens', async () => {
+    window.localStorage.setItem('homemail.language', 'ja');
+    await renderStep(<App />);
+    expect(calls.filter((c) => c.name === 'setLanguage').map((c) => c.input)).toEqual([{ language: 'ja' }]);
+    window.localStorage.removeItem('homemail.language');
+    calls.length = 0;
+    await renderStep(<App />);
+    expect(calls.filter((c) => c.name === 'setLanguage')).toEqual([]);
+  });
 });
