@@ -1,13 +1,20 @@
 // A stand-in for the back end in component tests: window.homemail implementing
 // HomemailBridge, answering from per-test handlers. Pure UI tests only; the real back end
 // is exercised by the e2e suite against the test host.
-import { cleanup } from '@testing-library/react';
-import { afterEach, beforeEach } from 'vitest';
+import { cleanup, configure } from '@testing-library/react';
+import { afterEach, beforeEach, vi } from 'vitest';
 import type { CallHooks, CallName, CallOutcome, HomemailBridge, InputOf, ProgressOf, ResultOf } from '../../../shared/contract/index.js';
 import { callNames } from '../../../shared/contract/names.js';
 import type { SerializedError } from '../../../shared/errors.js';
 
 export type FakeHandler<K extends CallName> = (input: InputOf<K>, hooks: CallHooks<ProgressOf<K>>) => Promise<CallOutcome<ResultOf<K>>>;
+
+// findBy*/waitFor give up after 1 s by default, and vitest after 5 s per test: a loaded machine
+// can spend that on one render of a step in jsdom. Every suite that fakes the bridge waits
+// longer; the wait stays well inside the test's time, so a text that never comes still fails
+// with testing-library's own message.
+configure({ asyncUtilTimeout: 8_000 });
+vi.setConfig({ testTimeout: 20_000 });
 
 type Handlers = { [K in CallName]?: FakeHandler<K> };
 

@@ -119,7 +119,7 @@ describe('domain step', () => {
     const base = inspection();
     const key = { path: '/etc/dkimkeys/postfix.private', domain: 'example.jp', selector: 'postfix', exists: true, owner: 'opendkim', group: 'opendkim', mode: '600', keyType: 'rsa' as const, bits: 1024, safetyProblems: [], safety: [] };
     await renderStep(<DomainStep goNext={() => undefined} />, { values: { domain: 'example.jp', inspection: { ...base, opendkim: { ...base.opendkim, keys: [key] } } }, language: 'ja' });
-    expect(await screen.findByText('v=spf1 a mx ip4:203.0.113.5 include:_spf.example.org ~all', {}, { timeout: 3000 })).toBeTruthy();
+    expect(await screen.findByText('v=spf1 a mx ip4:203.0.113.5 include:_spf.example.org ~all')).toBeTruthy();
     const now = screen.getByTestId('published-now');
     expect(within(now).getByText('v=DMARC1; p=none; rua=mailto:re+abc123@reports.example.net; fo=1')).toBeTruthy();
     expect(within(now).getByTestId('rua-elsewhere').textContent).toContain('集計レポートは re+abc123@reports.example.net に届いています。');
@@ -133,7 +133,7 @@ describe('domain step', () => {
       ok({ ...publishedNothing(input.domain), servers: ['192.0.2.53'], existing: [{ name: '202611._domainkey.example.jp', type: 'TXT', value: 'v=DKIM1; k=rsa; p=MIIB' }] }),
     );
     await renderStep(<DomainStep goNext={() => undefined} />, { values: { domain: 'example.jp', selector: '202611' }, language: 'ja' });
-    const busy = await screen.findByTestId('selector-busy', {}, { timeout: 3000 });
+    const busy = await screen.findByTestId('selector-busy');
     expect(busy.textContent).toContain('セレクター 202611 には、サーバーか DNS にすでに鍵があります');
     expect(calls[0]?.input).toMatchObject({ selectors: ['202611'] });
     fireEvent.click(within(busy).getByRole('button'));

@@ -41,7 +41,8 @@ function mutate(data: Uint8Array, mutations: Mutation[]): Uint8Array {
 
 const limits = { maxDecodedBytes: 8 * 1024 * 1024, maxRows: 5_000, maxMs: 2_000 };
 
-describe('fuzz: mutated real samples', () => {
+// Hundreds of mutated reports each: seconds of CPU on a loaded machine.
+describe('fuzz: mutated real samples', { timeout: 30_000 }, () => {
   it('parseAggregateReport throws only ReportRefused', () => {
     fc.assert(
       fc.property(fc.nat({ max: corpus.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 6 }), (index, mutations) => {

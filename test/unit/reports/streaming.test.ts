@@ -58,7 +58,8 @@ function readInPieces(pieces: string[]) {
   return reader.end();
 }
 
-describe('the message reader, fed in pieces', () => {
+// Hundreds of property runs and a 24 MB message each: seconds of CPU on a loaded machine.
+describe('the message reader, fed in pieces', { timeout: 30_000 }, () => {
   it('reads every packing of the constructed message', () => {
     const out = reportsFromMessage(everything);
     expect(out.reports.map((r) => r.reportId)).toEqual(['qp', 'gz', 'zip-a', 'zip-b', 'plain']);

@@ -16,7 +16,8 @@ const messages = [
   mimeMessage('small', [{ contentType: 'text/xml', filename: 'r.xml', data: reportXml({ org: 'a.example', id: '1', domain: 'example.test', begin: new Date('2025-03-01T00:00:00Z'), rows: [{ ip: '192.0.2.1', count: 2 }] }) }]),
 ];
 
-describe('the report worker', () => {
+// A worker thread per test reading a large report: seconds on a loaded machine.
+describe('the report worker', { timeout: 30_000 }, () => {
   it('returns what in-thread parsing returns', async () => {
     const inThread = parseMessages(messages);
     const fromWorker = await parseInWorker(messages, { batchBytes: 1 });
@@ -45,9 +46,12 @@ describe('the report worker', () => {
     }, 20);
     const out = await parseInWorker([hostile, messages[2] as string], { budget: { maxDecodedBytes: 256 * 1024 * 1024, maxRows: 200_000, maxMs: 5_000 } });
     clearInterval(timer);
-    expect(performance.now() - started).toBeLessThan(15_000);
+    const elapsed = performance.now() - started;
+    expect(elapsed).toBeLessThan(15_000);
     expect(out.reports.some((r) => r.orgName === 'a.example')).toBe(true);
     expect(ticks).toBeGreaterThan(0);
-    expect(longestGap).toBeLessThan(1_000);
+    // Reading in this thread would stop the timer for the whole read; with the worker no pause
+    // comes near half of it, however slowly a loaded machine runs both.
+    expect(longestGap).toBeLessThan(elapsed / 2);
   });
 });

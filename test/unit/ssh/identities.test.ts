@@ -48,5 +48,6 @@ describe('identity files', () => {
 
     await expect(loadIdentities(identityCandidates(path.join(home, 'nope'), [], home), undefined)).rejects.toMatchObject({ code: 'bad-input', details: { path: path.join(home, 'nope') } });
     await expect(loadIdentities(identityCandidates(path.join(home, '.ssh', 'id_ed25519'), [], home), 'wrong')).rejects.toMatchObject({ code: 'auth-failed' });
-  });
+    // Two key generations and five bcrypt-pbkdf passphrase tries: seconds on a loaded machine.
+  }, 30_000);
 });

@@ -70,5 +70,6 @@ describe('known_hosts', () => {
       const expected = execFileSync('ssh-keygen', ['-lf', `${file}.pub`], { encoding: 'utf8' }).trim().replace(' c (', ' (');
       expect(formatHostKey(describeHostKey(Buffer.from(blob, 'base64')))).toBe(expected);
     }
-  });
+    // ssh-keygen makes a 3072-bit RSA key among them: seconds on a loaded machine.
+  }, 30_000);
 });

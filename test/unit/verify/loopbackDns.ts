@@ -20,6 +20,8 @@ export interface Asked {
 export interface LoopbackDns {
   port: number;
   asked: Asked[];
+  /** When each answer left the server, in the same form. */
+  answered: Asked[];
   /** How many times a question reached the server (name any case, no trailing dot). */
   count(name: string, type: string): number;
   close(): Promise<void>;
@@ -64,11 +66,15 @@ function rdata(record: LoopbackRecord): Buffer {
   }
 }
 
-/** Starts the server; `zone` maps lower-case names to their records. Unknown names are NXDOMAIN. */
-export function startLoopbackDns(zone: Readonly<Record<string, readonly LoopbackRecord[]>>, delayMs = 0): Promise<LoopbackDns> {
+/**
+ * Starts the server; `zone` maps lower-case names to their records. Unknown names are NXDOMAIN.
+ * `delays` holds some answers longer than `delayMs`, keyed `TYPE name` (e.g. `TXT _dmarc.example.test`).
+ */
+export function startLoopbackDns(zone: Readonly<Record<string, readonly LoopbackRecord[]>>, delayMs = 0, delays: Readonly<Record<string, number>> = {}): Promise<LoopbackDns> {
   const socket = dgram.createSocket('udp4');
   const started = performance.now();
   const asked: Asked[] = [];
+  const answered: Asked[] = [];
   socket.on('message', (query, peer) => {
     let i = 12;
     const labels: string[] = [];
@@ -99,13 +105,17 @@ export function startLoopbackDns(zone: Readonly<Record<string, readonly Loopback
       return Buffer.concat([fixed, data]);
     });
     const reply = Buffer.concat([header, query.subarray(12, questionEnd), ...answers]);
-    setTimeout(() => socket.send(reply, peer.port, peer.address), delayMs);
+    setTimeout(() => {
+      answered.push({ name: name === '' ? '.' : name, type, at: performance.now() - started });
+      socket.send(reply, peer.port, peer.address);
+    }, delays[`${type} ${name}`] ?? delayMs);
   });
   return new Promise((resolve) =>
     socket.bind(0, '127.0.0.1', () =>
       resolve({
         port: socket.address().port,
         asked,
+        answered,
         count: (n, t) => asked.filter((a) => a.name === n.toLowerCase().replace(/\.$/, '') && a.type === t).length,
         close: () => new Promise((done) => socket.close(() => done())),
       }),

@@ -60,9 +60,8 @@ describe('DnsClient query cache', () => {
     const before = dns.count('example.test', 'MX');
     const client = new DnsClient({ timeoutMs: 2000, tries: 1 });
     const first = await client.query(serverAt(dns), 'example.test', 'MX');
-    const started = performance.now();
-    const again = await client.query(serverAt(dns), 'example.test', 'MX');
-    expect(performance.now() - started).toBeLessThan(DELAY / 2);
+    // From memory: settled before the event loop's next turn, when no answer could have come.
+    const again = await Promise.race([client.query(serverAt(dns), 'example.test', 'MX'), new Promise((resolve) => setImmediate(() => resolve('waited for the network')))]);
     expect(again).toEqual(first);
     expect(dns.count('example.test', 'MX')).toBe(before + 1);
     await new DnsClient({ timeoutMs: 2000, tries: 1 }).query(serverAt(dns), 'example.test', 'MX');
@@ -107,13 +106,12 @@ describe('DnsClient.close', () => {
     const silent = dgram.createSocket('udp4');
     await new Promise<void>((resolve) => silent.bind(0, '127.0.0.1', resolve));
     try {
-      const client = new DnsClient({ timeoutMs: 5000, tries: 2 });
+      const client = new DnsClient({ timeoutMs: 60_000, tries: 2 });
       const mute: DnsServer = { address: '127.0.0.1', port: silent.address().port, family: 4, role: 'chosen', label: 'silent' };
       const pending = client.prefetch(mute, 'example.test', 'TXT');
-      const started = performance.now();
       client.close();
-      expect(await pending).toBeNull();
-      expect(performance.now() - started).toBeLessThan(1000);
+      // Settled by the close, not by the timeout two minutes away (the margin is for a loaded machine).
+      expect(await Promise.race([pending, new Promise((resolve) => setTimeout(() => resolve('still pending'), 4_000))])).toBeNull();
       await expect(client.raw(mute, 'example.test', 'TXT')).rejects.toMatchObject({ code: 'ECANCELLED' });
     } finally {
       silent.close();
@@ -143,9 +141,12 @@ describe('follow-ups an answer makes predictable', () => {
 });
 
 describe('verifyDns sends early and asks once', () => {
+  // The DMARC answer is held back longest, so a follow-up that waited for a later phase (all
+  // first answers in) would be asked only after it left.
+  const heldBack = ['TXT', '_dmarc.example.test'] as const;
   let dns: LoopbackDns;
   beforeAll(async () => {
-    dns = await startLoopbackDns(zone, DELAY);
+    dns = await startLoopbackDns(zone, DELAY, { [heldBack.join(' ')]: 10 * DELAY });
   });
   afterAll(async () => {
     await dns.close();
@@ -153,6 +154,7 @@ describe('verifyDns sends early and asks once', () => {
 
   it('sends every predictable query before the first answer, chains PTR → A on arrival, and sends nothing twice', async () => {
     dns.asked.length = 0;
+    dns.answered.length = 0;
     const report = await verifyDns({
       domain: 'example.test',
       dkim: [{ selector, publicKey: null, keyType: null }],
@@ -160,7 +162,7 @@ describe('verifyDns sends early and asks once', () => {
       resolvers: [`127.0.0.1:${dns.port}`],
       discoverAddress: false,
       checkBlocklists: false,
-      timeoutMs: 2000,
+      timeoutMs: 20 * DELAY,
       tries: 1,
     });
     const byId = Object.fromEntries(report.checks.map((c) => [c.id, c.status]));
@@ -168,15 +170,19 @@ describe('verifyDns sends early and asks once', () => {
     const keys = dns.asked.map((a) => `${a.type} ${a.name}`);
     expect(keys.length).toBe(new Set(keys).size);
     expect(report.timing.queries).toBe(keys.length);
+    // Order, not elapsed time: what was asked before which answer left the server.
     const at = (type: string, name: string) => dns.asked.find((a) => a.type === type && a.name === name)?.at ?? Number.NaN;
+    const answeredAt = (type: string, name: string) => dns.answered.find((a) => a.type === type && a.name === name)?.at ?? Number.NaN;
+    const firstAnswer = Math.min(...dns.answered.map((a) => a.at));
     // Sent together: the probe, the zone's records, the likely host and both PTRs, before any answer left.
     for (const [type, name] of [['NS', '.'], ['SOA', 'example.test'], ['TXT', 'example.test'], ['TXT', '_dmarc.example.test'], ['TXT', `${selector}._domainkey.example.test`], ['MX', 'example.test'], ['A', 'mail.example.test'], ['PTR', '10.2.0.192.in-addr.arpa'], ['PTR', '20.2.0.192.in-addr.arpa']] as const) {
-      expect(at(type, name), `${type} ${name}`).toBeLessThan(DELAY);
+      expect(at(type, name), `${type} ${name}`).toBeLessThan(firstAnswer);
     }
     // host20 is no guess: its A follows its PTR answer at once, not after a later phase.
     const chained = at('A', 'host20.example.test');
-    expect(chained).toBeGreaterThanOrEqual(at('PTR', '20.2.0.192.in-addr.arpa') + DELAY - 5);
-    expect(chained).toBeLessThan(at('PTR', '20.2.0.192.in-addr.arpa') + 2 * DELAY);
-    expect(report.timing.wallMs).toBeLessThan(3 * DELAY);
+    expect(chained).toBeGreaterThan(answeredAt('PTR', '20.2.0.192.in-addr.arpa'));
+    expect(chained).toBeLessThan(answeredAt(...heldBack));
+    // Two round trips deep: the chained A is the only question that waited for an answer.
+    expect(dns.asked.filter((a) => a.at > firstAnswer).map((a) => `${a.type} ${a.name}`)).toEqual(['A host20.example.test']);
   });
 });
