@@ -537,10 +537,11 @@ export class MimeStream {
       return;
     }
     if (body.kind !== 'leaf' && body.kind !== 'encoded-message') return;
-    const [piece, eol] = splitEol(text);
-    const out = body.held + piece;
+    // A piece may end between the CR and the LF of a line end: the lone CR waits too.
+    const joined = body.held + text;
+    const [piece, eol] = joined.endsWith('\r') ? [joined.slice(0, -1), '\r'] : splitEol(joined);
     body.held = eol;
-    if (out !== '') body.decoder.write(out);
+    if (piece !== '') body.decoder.write(piece);
   }
 
   /** Ends a part: its sink, or every part inside it. `dropLineEnd` when a delimiter ends it. */

@@ -133,6 +133,29 @@ describe('the message reader, fed in pieces', { timeout: 30_000 }, () => {
     );
   });
 
+  it('gives the same MIME parts when a piece ends between the CR and the LF of any line end (found by the property above)', () => {
+    const [name, text] = messages[1] as [string, string];
+    const whole = parseMessage(text);
+    const mimeParts = (pieces: string[]) => {
+      const parts: Array<{ contentType: string; filename: string | null; data: Buffer }> = [];
+      const stream = MimeStream.forMessage({
+        leaf(info) {
+          const chunks: Uint8Array[] = [];
+          return { write: (b) => void chunks.push(b), end: () => void parts.push({ ...info, data: Buffer.concat(chunks) }) };
+        },
+        skipped: () => undefined,
+      });
+      for (const piece of pieces) stream.write(piece);
+      stream.end();
+      return parts;
+    };
+    const crAt = [...text.matchAll(/\r\n/g)].map((m) => m.index + 1);
+    expect(crAt.length).toBeGreaterThan(100);
+    for (const at of crAt) {
+      expect(mimeParts(cut(text, [at])), `${name}, cut at ${at}`).toEqual(whole.parts.map((p) => ({ ...p, data: Buffer.from(p.data) })));
+    }
+  });
+
   it('inflates the same gzip bytes however the attachment is cut (members, padding)', () => {
     const data = Buffer.concat([gzipSync(bytes('first member ')), gzipSync(bytes(xml('g'))), Buffer.from('\r\n\0\0\0')]);
     const whole = Buffer.from(gunzipMembers(data).data).toString();
