@@ -13,7 +13,11 @@ export function ErrorNotice({ error, onRetry }: Props) {
   const { t, i18n } = useTranslation();
   const keyed = useKeyedText();
   // A field as the wizard labels it, not as the CLI option is spelled ("identity" is the key file).
-  const fieldName = (name: string) => (i18n.exists(`fields.${name}`) ? t(`fields.${name}`) : name);
+  // A field inside a list (the contract's path, "dkim.0.selector") by the label of the list it belongs to.
+  const fieldName = (name: string) => {
+    const labelled = [name, name.split('.')[0] ?? name].find((key) => !key.includes('.') && i18n.exists(`fields.${key}`));
+    return labelled === undefined ? name : t(`fields.${labelled}`);
+  };
   if (error.code === 'cancelled') {
     return (
       <div className="notice info" role="status">

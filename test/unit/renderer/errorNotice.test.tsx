@@ -55,4 +55,13 @@ describe('error notice', () => {
     expect(alert.textContent).toContain('ポートは 1 から 65535 までの数で指定してください(0 は使えません)。');
     expect(alert.textContent).toContain('リレー先(スマートホスト)');
   });
+
+  it('names a field inside a list by the label of its list', async () => {
+    await renderStep(
+      <ErrorNotice error={{ code: 'bad-input', message: 'x', details: { field: 'dkim.0.selector' }, sentence: { namespace: 'validation', key: 'selectorChars', params: { value: 'a b' } } }} />,
+      { language: 'ja' },
+    );
+    expect(screen.getByRole('alert').textContent).toContain('DKIM 鍵');
+    expect(screen.getByRole('alert').textContent).not.toContain('dkim.0.selector');
+  });
 });
