@@ -1,3 +1,4 @@
+import { parseDmarcRecord } from '../../../shared/verify/tags.js';
 import { englishText } from '../../../shared/i18n/english.js';
 import { buildDmarcRecords } from '../../../shared/records/dmarc.js';
 import type { AggregateReport, DmarcPolicyName, DmarcRecommendation, SourceSummary } from '../../../shared/reports.js';
@@ -67,7 +68,10 @@ export function recommendNextPolicy(input: RecommendInput): DmarcRecommendation 
   const latest = mine.at(-1);
   const base = { domain: input.domain, periodDays: input.periodDays, record: null, failingSources: [] as string[], published: mine.at(-1)?.policy ?? null };
   if (latest === undefined) {
-    return { ...base, current: 'none', next: null, key: 'noReports', ...said('noReports', { domain: input.domain }) };
+    // No report yet: the policy in force is the one the domain publishes, not "none".
+    const published = input.currentRecord === null || input.currentRecord === undefined ? null : parseDmarcRecord(input.currentRecord);
+    const current = published?.ok === true ? published.record.policy : 'none';
+    return { ...base, current, next: null, key: 'noReports', ...said('noReports', { domain: input.domain }) };
   }
   const current = latest.policy.p;
   const testing = latest.policy.testing === true;

@@ -103,6 +103,12 @@ describe('recommendNextPolicy', () => {
     expect(recommendNextPolicy({ ...base, reports: s.reports, sources: s.sources }).key).toBe('tooFewDays');
     expect(recommendNextPolicy({ ...base, reports: [], sources: [] }).key).toBe('noReports');
   });
+
+  it('with no report yet, names the policy the domain publishes (it said p=none for a domain at p=quarantine)', () => {
+    const rec = recommendNextPolicy({ ...base, reports: [], sources: [], currentRecord: 'v=DMARC1; p=quarantine; rua=mailto:dmarc@example.test' });
+    expect(rec).toMatchObject({ key: 'noReports', current: 'quarantine', next: null });
+    expect(recommendNextPolicy({ ...base, reports: [], sources: [], currentRecord: null }).current).toBe('none');
+  });
 });
 
 describe('SpamAssassin DKIM warning', () => {
