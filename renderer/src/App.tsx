@@ -12,6 +12,7 @@ import { ReportsPage } from './pages/ReportsPage.js';
 import { RotationPage } from './pages/RotationPage.js';
 import { StatusPage } from './pages/StatusPage.js';
 import { pageIds, PagesContext, type PageId } from './wizard/pages.js';
+import { loadWizard, saveWizard } from './wizard/persist.js';
 import { steps } from './wizard/steps.js';
 import { useWizard } from './wizard/state.js';
 
@@ -62,11 +63,19 @@ function chooseLanguage(language: Language): void {
   keepLanguage(language);
 }
 
-export function App({ startAt = 0 }: { startAt?: number }) {
+export function App({ startAt = 0, persistKey }: { startAt?: number; persistKey?: string }) {
   const { t, i18n } = useTranslation();
   const { values } = useWizard();
-  const [index, setIndex] = useState(startAt);
-  const [reached, setReached] = useState(startAt);
+  const [saved] = useState(() => (persistKey === undefined ? null : loadWizard(persistKey)));
+  // A reload on the apply step before it finished comes back to the review: applying again is the person's call.
+  const [index, setIndex] = useState(() => {
+    const at = Math.min(saved?.index ?? startAt, steps.length - 1);
+    return steps[at]?.id === 'apply' && values.applied === null ? steps.findIndex((s) => s.id === 'review') : at;
+  });
+  const [reached, setReached] = useState(() => Math.min(saved?.reached ?? startAt, steps.length - 1));
+  useEffect(() => {
+    if (persistKey !== undefined) saveWizard(persistKey, { index, reached });
+  }, [persistKey, index, reached]);
   const [page, setPage] = useState<PageId | null>(null);
   const main = useRef<HTMLElement>(null);
   const pagesMenu = useRef<HTMLDetailsElement>(null);

@@ -152,6 +152,12 @@ describe.skipIf(skipReason !== null)('the wizard in Japanese on a server and dom
     expect(Math.min(...widths)).toBeGreaterThan(200);
     expect(await evaluateWithin<number>(page, 'document.documentElement.scrollHeight')).toBeLessThan(6000);
     await japaneseChecks(page, '3-records');
+    // A reload (F5) comes back here with the same key: the connection and the key live on in homemail web.
+    const value = await page.locator('tbody.record[data-purpose="dkim"][data-change="add"] pre[data-value]').textContent();
+    await page.reload();
+    await onStep(page, 'records');
+    await page.locator('tbody.record[data-purpose="dkim"][data-change="add"]').waitFor({ timeout: 60_000 });
+    expect(await page.locator('tbody.record[data-purpose="dkim"][data-change="add"] pre[data-value]').textContent()).toBe(value);
   }, 180_000);
 
   it('on the reports page, says the reports go to the third party and how to read them here too', async () => {

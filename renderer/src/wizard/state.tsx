@@ -1,4 +1,4 @@
-import { createContext, useContext, useMemo, useReducer, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useMemo, useReducer, type ReactNode } from 'react';
 import type { DkimKeyInfo, PublishedRecords } from '../../../shared/contract/records.js';
 import type { VerifyReport } from '../../../shared/contract/verify.js';
 import type { InboundReport } from '../../../shared/inbound.js';
@@ -7,6 +7,7 @@ import type { Inspection } from '../../../shared/inspection.js';
 import type { ApplyResult, Plan } from '../../../shared/plan.js';
 import type { DmarcPolicy, SpfAll } from '../../../shared/records/types.js';
 import type { PresetId } from '../../../shared/records/presets.js';
+import { loadWizard, saveWizard } from './persist.js';
 
 export type LoginMethod = 'key' | 'agent' | 'password';
 
@@ -118,8 +119,11 @@ interface WizardContextValue {
 
 const WizardContext = createContext<WizardContextValue | null>(null);
 
-export function WizardProvider({ children, initial = initialValues }: { children: ReactNode; initial?: Partial<WizardValues> }) {
-  const [values, dispatch] = useReducer(reducer, { ...initialValues, ...initial });
+export function WizardProvider({ children, initial = initialValues, persistKey }: { children: ReactNode; initial?: Partial<WizardValues>; persistKey?: string }) {
+  const [values, dispatch] = useReducer(reducer, undefined, () => ({ ...initialValues, ...initial, ...(persistKey === undefined ? {} : (loadWizard(persistKey)?.values ?? {})) }));
+  useEffect(() => {
+    if (persistKey !== undefined) saveWizard(persistKey, { values });
+  }, [persistKey, values]);
   const context = useMemo(() => ({ values, update: (next: Partial<WizardValues>) => dispatch({ type: 'set', values: next }) }), [values]);
   return <WizardContext.Provider value={context}>{children}</WizardContext.Provider>;
 }

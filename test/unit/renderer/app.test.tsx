@@ -1,9 +1,11 @@
 // @vitest-environment jsdom
-import { fireEvent, screen } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { App } from '../../../renderer/src/App.js';
 import { calls, useFakeBridgeInEachTest } from './fakeBridge.js';
 import { renderStep } from './render.js';
+import { WizardProvider } from '../../../renderer/src/wizard/state.js';
+import { WIZARD_STORAGE_KEY } from '../../../renderer/src/wizard/persist.js';
 
 useFakeBridgeInEachTest();
 
@@ -46,3 +48,40 @@ describe('the wizard frame', () => {
     expect(calls.filter((c) => c.name === 'setLanguage')).toEqual([]);
   });
 });
+
+describe('a reload (F5 in web mode)', () => {
+  const mount = () =>
+    render(
+      <WizardProvider persistKey={WIZARD_STORAGE_KEY}>
+        <App persistKey={WIZARD_STORAGE_KEY} />
+      </WizardProvider>,
+    );
+
+  it('comes back on the same step with what was entered (it went back to the welcome with everything lost)', async () => {
+    sessionStorage.clear();
+    await renderStep(<></>);
+    cleanup();
+    mount();
+    fireEvent.click(screen.getByRole('button', { name: 'Next' }));
+    fireEvent.change(screen.getByLabelText('SSH server'), { target: { value: 'admin@mail.example.jp' } });
+    cleanup();
+    mount();
+    expect(screen.getByRole('heading', { level: 1, name: 'Which server?' })).toBeTruthy();
+    expect((screen.getByLabelText('SSH server') as HTMLInputElement).value).toBe('admin@mail.example.jp');
+    // No secret is kept: the password field starts empty.
+    expect(sessionStorage.getItem(WIZARD_STORAGE_KEY)).not.toMatch(/password"\s*:\s*"[^"]/i);
+    sessionStorage.clear();
+  });
+
+  it('on the apply step before it finished, comes back to the review instead of applying again by itself', async () => {
+    sessionStorage.clear();
+    await renderStep(<></>);
+    cleanup();
+    sessionStorage.setItem(WIZARD_STORAGE_KEY, JSON.stringify({ values: { applied: null }, index: 7, reached: 7 }));
+    mount();
+    expect(document.querySelector('main')?.getAttribute('data-step')).toBe('review');
+    expect(calls.filter((c) => c.name === 'applyChanges')).toEqual([]);
+    sessionStorage.clear();
+  });
+});
+
