@@ -14,6 +14,7 @@ import { PLATFORMS } from '../../../main/server/platform/platforms.js';
 import { checkRelayPassword, checkRelayUser, parseRelayTarget, presetForHost, RELAY_PRESETS } from '../../../shared/relay.js';
 import { contract } from '../../../shared/contract/index.js';
 import { normalizeDomain } from '../../../shared/validation/domain.js';
+import { runCliCaptured } from '../../support/cli.js';
 
 // Debian 12's main.cf as `apt install postfix` leaves it (the DKIM unit tests' fixture).
 const MAIN_CF = readFileSync(new URL('../dkim/fixtures/debian-main.cf', import.meta.url), 'utf8');
@@ -199,7 +200,6 @@ describe('homemail relay: bad input is refused before any connection (exit 2)', 
     ['no second line after the sudo password', [...ssh, '--password-stdin', '--relay', 'smtp.isp.example', '--relay-user', 'u', '--relay-password-stdin'], 'sudo-pw\n'],
     ['--remove with a relay', [...ssh, '--remove', '--relay', 'smtp.isp.example'], ''],
   ])('%s', async (_name, argv, stdin) => {
-    const { runCliCaptured } = await import('../../support/cli.js');
     const run = await runCliCaptured(['relay', ...argv], { stdin });
     expect(run.code, run.err).toBe(2);
     expect(run.err).not.toContain('sudo-pw');
