@@ -59,11 +59,12 @@ describe('generic reverse names', () => {
 
 describe('policy list', () => {
   const zone = 'zen.spamhaus.org';
-  const probes = (own: string, test = 'NOERROR 127.0.0.2') => {
+  /** The answers for the address's own name (203.0.113.5 by default) and for the list's test entry. */
+  const probes = (own: string, test = 'NOERROR 127.0.0.2', reversed = '5.113.0.203') => {
     const [st = '', ...a] = own.split(' ');
     const [tst = '', ...ta] = test.split(' ');
     return new Map([
-      [`5.113.0.203.${zone}`, { status: st, answers: a }],
+      [`${reversed}.${zone}`, { status: st, answers: a }],
       [`2.0.0.127.${zone}`, { status: tst, answers: ta }],
     ]);
   };
@@ -81,14 +82,7 @@ describe('policy list', () => {
   });
   it('IPv6: the nibble name\'s answer, judged by the same rules (PBL, refused, not listed with the test entry)', () => {
     const v6 = '5.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2';
-    const probes6 = (own: string, test = 'NOERROR 127.0.0.2') => {
-      const [st = '', ...a] = own.split(' ');
-      const [tst = '', ...ta] = test.split(' ');
-      return new Map([
-        [`${v6}.${zone}`, { status: st, answers: a }],
-        [`2.0.0.127.${zone}`, { status: tst, answers: ta }],
-      ]);
-    };
+    const probes6 = (own: string, test = 'NOERROR 127.0.0.2') => probes(own, test, v6);
     expect(judgePolicyList('2001:db8::5', zone, probes6('NOERROR 127.0.0.11'))).toMatchObject({ status: 'listed', answers: ['127.0.0.11'] });
     expect(judgePolicyList('2001:db8::5', zone, probes6('NXDOMAIN'))).toMatchObject({ status: 'not-listed' });
     expect(judgePolicyList('2001:db8::5', zone, probes6('NOERROR 127.255.255.254'))).toMatchObject({ status: 'unknown', reason: 'refused' });
