@@ -1,7 +1,7 @@
 import type { DkimKeyInfo } from '../../../shared/contract/records.js';
 import type { Inspection } from '../../../shared/inspection.js';
 import type { BackupList } from '../../../shared/backups.js';
-import type { Plan } from '../../../shared/plan.js';
+import type { ApplyResult, Plan } from '../../../shared/plan.js';
 
 /** A real 2048-bit RSA public key (SPKI, base64): the record builder checks p=. */
 export const RSA_PUBLIC_KEY =
@@ -59,25 +59,14 @@ export function inspection(overrides: Partial<Inspection> = {}): Inspection {
   };
 }
 
-/** The inbound plan that removes a dead DNS blocklist (all.rbl.jp) from main.cf: one file, one check. */
-export function deadListPlan(overrides: Partial<Plan> = {}): Plan {
+/** A plan that changes main.cf only (backed up first): `diff` and why, as the plan shows them. */
+export function mainCfPlan(diff: string, why: Plan['files'][number]['why'], overrides: Partial<Plan> = {}): Plan {
   return {
     host: 'mail.example.jp',
     domain: 'example.jp',
     changed: true,
-    files: [
-      {
-        path: '/etc/postfix/main.cf',
-        kind: 'modify',
-        owner: 'root',
-        group: 'root',
-        mode: '0644',
-        secret: false,
-        diff: '--- a/etc/postfix/main.cf\n+++ b/etc/postfix/main.cf\n-smtpd_client_restrictions = permit_mynetworks, reject_rbl_client all.rbl.jp\n+smtpd_client_restrictions = permit_mynetworks\n',
-        why: { key: 'inboundMainCfLists', params: { zones: 'all.rbl.jp' }, text: 'Postfix: remove the dead DNS lists all.rbl.jp.' },
-      },
-    ],
-    commands: [{ kind: 'validate', command: 'postfix check', words: { key: 'validatePostfix', params: {}, text: 'Check the Postfix configuration (postfix check, postconf warnings).' } }],
+    files: [{ path: '/etc/postfix/main.cf', kind: 'modify', owner: 'root', group: 'root', mode: '0644', secret: false, diff, why }],
+    commands: [],
     backedUp: ['/etc/postfix/main.cf'],
     notes: [],
     opendkimSocket: '',
@@ -85,6 +74,23 @@ export function deadListPlan(overrides: Partial<Plan> = {}): Plan {
     interrupted: [],
     ...overrides,
   };
+}
+
+/** The inbound plan that removes a dead DNS blocklist (all.rbl.jp) from main.cf: one file, one check. */
+export function deadListPlan(overrides: Partial<Plan> = {}): Plan {
+  return mainCfPlan(
+    '--- a/etc/postfix/main.cf\n+++ b/etc/postfix/main.cf\n-smtpd_client_restrictions = permit_mynetworks, reject_rbl_client all.rbl.jp\n+smtpd_client_restrictions = permit_mynetworks\n',
+    { key: 'inboundMainCfLists', params: { zones: 'all.rbl.jp' }, text: 'Postfix: remove the dead DNS lists all.rbl.jp.' },
+    {
+      commands: [{ kind: 'validate', command: 'postfix check', words: { key: 'validatePostfix', params: {}, text: 'Check the Postfix configuration (postfix check, postconf warnings).' } }],
+      ...overrides,
+    },
+  );
+}
+
+/** What an apply of `plan` returns when it went through, its backup named `backupId`. */
+export function appliedResult(plan: Plan, backupId: string): ApplyResult {
+  return { changed: true, backupId, plan, warnings: [], interrupted: [], log: [{ stage: 'done', status: 'ok', text: `Applied; backup ${backupId}` }], roundTrips: 3 };
 }
 
 /** Backups as `listBackups` returns them: one in place (a main.cf edit, a created list and a created private key), one already restored. */

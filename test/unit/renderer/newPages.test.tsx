@@ -4,14 +4,13 @@
 import { fireEvent, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { InboundReport } from '../../../shared/inbound.js';
-import type { ApplyResult } from '../../../shared/plan.js';
 import { HostKeyChanged } from '../../../renderer/src/components/HostKeyChanged.js';
 import { ChangesPage } from '../../../renderer/src/pages/ChangesPage.js';
 import { allowEntries, InboundStep } from '../../../renderer/src/steps/InboundStep.js';
 import { useKeyedText } from '../../../renderer/src/text.js';
 import { checkText } from '../../../shared/checks.js';
 import { calls, fake, ok, useFakeBridgeInEachTest } from './fakeBridge.js';
-import { backupList, deadListPlan, inspection } from './fixtures.js';
+import { appliedResult, backupList, deadListPlan, inspection } from './fixtures.js';
 import { renderStep } from './render.js';
 
 const sessionId = 'session-0123456789abcdef';
@@ -45,7 +44,7 @@ const report: InboundReport = {
 
 const plan = deadListPlan();
 
-const applied: ApplyResult = { changed: true, backupId: '20261130-031500-a1b2c3', plan, warnings: [], interrupted: [], log: [{ stage: 'done', status: 'ok', text: 'Applied; backup 20261130-031500-a1b2c3' }], roundTrips: 3 };
+const applied = appliedResult(plan, '20261130-031500-a1b2c3');
 
 describe('inbound step', () => {
   it('shows each list with its health in Japanese, plans the removal of the dead one, and applies only after confirmation', async () => {

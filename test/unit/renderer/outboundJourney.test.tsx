@@ -9,13 +9,13 @@ import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { checkText, type Check } from '../../../shared/checks.js';
 import type { OutboundReport, RequirementsReport } from '../../../shared/outbound.js';
-import type { ApplyResult, Plan } from '../../../shared/plan.js';
 import { RelayPage } from '../../../renderer/src/pages/RelayPage.js';
 import { OutboundView } from '../../../renderer/src/steps/OutboundStep.js';
 import { RequirementsView } from '../../../renderer/src/steps/RequirementsStep.js';
 import { PagesContext, type Pages } from '../../../renderer/src/wizard/pages.js';
 import { useWizard } from '../../../renderer/src/wizard/state.js';
 import { calls, fake, ok, useFakeBridgeInEachTest } from './fakeBridge.js';
+import { appliedResult, mainCfPlan } from './fixtures.js';
 import { renderStep } from './render.js';
 
 const sessionId = 'session-0123456789abcdef';
@@ -36,19 +36,8 @@ const blockedReport: OutboundReport = {
   roundTrips: 1,
 };
 
-const plan: Plan = {
-  host: 'mail.example.jp',
-  domain: 'example.jp',
-  changed: true,
-  files: [{ path: '/etc/postfix/main.cf', kind: 'modify', owner: 'root', group: 'root', mode: '0644', secret: false, diff: '+relayhost = [smtp.isp.example.jp]:587\n', why: { key: 'relayMainCf', params: { relay: '[smtp.isp.example.jp]:587' }, text: '…' } }],
-  commands: [],
-  backedUp: ['/etc/postfix/main.cf'],
-  notes: [],
-  opendkimSocket: '',
-  milter: '',
-  interrupted: [],
-};
-const applied: ApplyResult = { changed: true, backupId: '20261130-091500-a1b2c3', plan, warnings: [], interrupted: [], log: [{ stage: 'done', status: 'ok', text: 'Applied' }], roundTrips: 3 };
+const plan = mainCfPlan('+relayhost = [smtp.isp.example.jp]:587\n', { key: 'relayMainCf', params: { relay: '[smtp.isp.example.jp]:587' }, text: '…' });
+const applied = appliedResult(plan, '20261130-091500-a1b2c3');
 
 /** What the page hands on through the wizard's state. */
 function Handed() {

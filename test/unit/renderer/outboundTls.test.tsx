@@ -6,9 +6,9 @@
 import { fireEvent, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { OutboundReport } from '../../../shared/outbound.js';
-import type { ApplyResult, Plan } from '../../../shared/plan.js';
 import { OutboundView } from '../../../renderer/src/steps/OutboundStep.js';
 import { calls, fake, ok, useFakeBridgeInEachTest } from './fakeBridge.js';
+import { appliedResult, mainCfPlan } from './fixtures.js';
 import { renderStep } from './render.js';
 import { judgeRelaySpf, relaySpfCheck, senderDependentChecks } from '../../../main/services/outbound/relaySpf.js';
 
@@ -43,19 +43,8 @@ function report(outboundLevel: string, offer: boolean): OutboundReport {
   };
 }
 
-const plan: Plan = {
-  host: 'mail.example.jp',
-  domain: 'example.jp',
-  changed: true,
-  files: [{ path: '/etc/postfix/main.cf', kind: 'modify', owner: 'root', group: 'root', mode: '0644', secret: false, diff: '+smtp_tls_security_level = may\n', why: { key: 'tlsBoth', params: { certificate: FULLCHAIN }, text: '…' } }],
-  commands: [],
-  backedUp: ['/etc/postfix/main.cf'],
-  notes: [],
-  opendkimSocket: '',
-  milter: '',
-  interrupted: [],
-};
-const applied: ApplyResult = { changed: true, backupId: '20261130-074500-a1b2c3', plan, warnings: [], interrupted: [], log: [{ stage: 'done', status: 'ok', text: 'Applied' }], roundTrips: 3 };
+const plan = mainCfPlan('+smtp_tls_security_level = may\n', { key: 'tlsBoth', params: { certificate: FULLCHAIN }, text: '…' });
+const applied = appliedResult(plan, '20261130-074500-a1b2c3');
 
 describe('the way out: TLS', () => {
   it('plans may and the offered Let\'s Encrypt certificate, applies after confirmation (Japanese)', async () => {

@@ -4,10 +4,11 @@
 // the SPF include handed to the records step. The real back end is in the e2e suite.
 import { fireEvent, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type { ApplyResult, Plan } from '../../../shared/plan.js';
+import type { Plan } from '../../../shared/plan.js';
 import { RelayPage } from '../../../renderer/src/pages/RelayPage.js';
 import { useWizard } from '../../../renderer/src/wizard/state.js';
 import { calls, fake, ok, useFakeBridgeInEachTest } from './fakeBridge.js';
+import { appliedResult } from './fixtures.js';
 import { renderStep } from './render.js';
 
 const sessionId = 'session-0123456789abcdef';
@@ -29,7 +30,7 @@ const plan: Plan = {
   milter: '',
   interrupted: [],
 };
-const applied: ApplyResult = { changed: true, backupId: '20261130-061500-a1b2c3', plan, warnings: [], interrupted: [], log: [{ stage: 'done', status: 'ok', text: 'Applied' }], roundTrips: 3 };
+const applied = appliedResult(plan, '20261130-061500-a1b2c3');
 
 function Include() {
   const { values } = useWizard();
