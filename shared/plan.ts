@@ -3,7 +3,7 @@
  * Pure data (the renderer imports it). Every sentence has an English `text` for the CLI and a
  * `key` + `params` the wizard translates.
  */
-import type { KeyedText } from './i18n/keyedText.js';
+import type { KeyedText, TextParams } from './i18n/keyedText.js';
 
 export interface PlanText {
   /** i18n key under `plan.` */
@@ -82,7 +82,10 @@ export type ApplyStage = (typeof APPLY_STAGES)[number];
 export interface ApplyProgress {
   stage: ApplyStage | 'gather' | 'send' | 'done';
   status: 'start' | 'ok' | 'failed' | 'info';
+  /** The line in English (--json, logs): the catalog's `apply.line.<stage>.<status>` with `params`, else the stage and status words. */
   text: string;
+  /** What fills the line's sentence (`{{backup}}` of the send stage). */
+  params?: TextParams;
   /** An earlier apply the server finished or undid first (stage `gather`, status `info`). */
   interrupted?: InterruptedApply;
   /** A failure's reason as the server script gave it: a code under `words.serviceErrors.reason` (key '' when it gave plain text). */

@@ -78,9 +78,9 @@ export function watchSkipDetail(keyed: (namespace: string, item: KeyedText) => s
 }
 
 /** One line of an apply's log: the stage's sentence from the catalog; a server's own reason (its code's words, else its text) only where the catalog has none. */
-export function applyLogText(translator: Translator, entry: { stage: string; status: string; text: string; reason?: KeyedText; interrupted?: { backupId: string; outcome: string; text: string } }): string {
+export function applyLogText(translator: Translator, entry: { stage: string; status: string; text: string; params?: TextParams; reason?: KeyedText; interrupted?: { backupId: string; outcome: string; text: string } }): string {
   const key = `apply.line.${entry.stage}.${entry.status}`;
-  if (translator.exists(key)) return translator.t(key);
+  if (translator.exists(key)) return translator.t(key, { ...entry.params });
   if (entry.status !== 'failed' && entry.status !== 'info') return '';
   if (entry.interrupted) return interruptedApplyText(translator, entry.interrupted);
   return entry.reason ? serverReasonText(translator, entry.reason) : entry.text;
@@ -103,7 +103,7 @@ export function watchChangeText(translator: Translator, change: { kind: string; 
   return translator.exists(key) ? translator.t(key, { ...change.params }) : change.text;
 }
 
-/** A stored check's title and finding (`checks.<key>`), as the history keeps them. */
+/** A stored check's title and finding (`checks.<key>`, its coded params in words), as the history keeps them. */
 export function storedCheckText(translator: Translator, key: string | null | undefined, params: Readonly<Record<string, string | number>>, english: string): string {
-  return key && translator.exists(`checks.${key}`) ? translator.t(`checks.${key}`, { ...params }) : english;
+  return key ? renderKeyed(translator, 'checks', { key, params, text: english }) : english;
 }

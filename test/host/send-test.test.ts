@@ -56,6 +56,7 @@ describe.skipIf(skip !== null)(suite('send-test'), () => {
     expect(json.to).toBe('deploy@localhost');
     expect(json.mailbox).toBe('/var/mail/deploy');
     for (const path of ['sendmail', 'smtp']) {
+      expect(json.checks.find((c) => c.id === `message.sent:${path}`)?.title.params).toEqual({ how: path });
       expect(status(json, `message.sent:${path}`)).toBe('pass');
       expect(status(json, `message.fetch:${path}`)).toBe('pass');
       expect(status(json, `message.dkim:${path}`)).toBe('pass');
@@ -104,6 +105,10 @@ describe.skipIf(skip !== null)(suite('send-test'), () => {
     expect(code).toBe(1);
     expect(out).toMatch(/送信できません: 127\.0\.0\.1:25 の SMTP サーバーの応答: 554 5\.7\.1 .*Client host rejected/);
     expect(out).toContain('送信しました(sendmail が受け付けました)');
+    // the send path is a code, said from the catalog by key: in the check titles and before each copy's results
+    expect(out).toContain('テストメールの送信(サーバーへ SMTP で送信)');
+    expect(out).toMatch(/^sendmail で送信: dkim=/m);
+    expect(out).not.toMatch(/with sendmail|by SMTP to the server/);
     // the refused path's copy is not waited for (the script waits only for what it handed over)
     expect(Date.now() - started).toBeLessThan(25_000);
   });

@@ -52,7 +52,7 @@ export const sendTestCommand: Command = {
         const text = cliText(io.env);
         writeLine(io, text.t('verify.cliSendHeading', { from: report.from, to: report.to, mailbox: report.mailbox }));
         writeLine(io);
-        for (const m of report.messages) if (m.authenticationResults) writeLine(io, `${m.path}: ${oneLine(m.authenticationResults.replace(/\r?\n[ \t]+/g, ' '))}`);
+        for (const m of report.messages) if (m.authenticationResults) writeLine(io, `${text.t(`words.checks.how.${m.path}`)}: ${oneLine(m.authenticationResults.replace(/\r?\n[ \t]+/g, ' '))}`);
         writeLine(io);
         writeLines(io, report.checks.flatMap((check) => checkLines(check, text)));
         writeLine(io);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { HomemailError, keyedError, type ErrorSentence } from '../../../shared/errors.js';
-import type { KeyedText } from '../../../shared/i18n/keyedText.js';
+import { englishCatalog, englishText } from '../../../shared/i18n/english.js';
+import { applyLogText, type KeyedText, type TextParams } from '../../../shared/i18n/keyedText.js';
 import { APPLY_STAGES, type ApplyProgress, type ApplyResult, type ApplyStage, type Plan, type RollbackResult } from '../../../shared/plan.js';
 import { commandLine } from '../../services/ssh/quote.js';
 import type { ExecInput, ExecResult, RemoteSession } from '../../services/ssh/types.js';
@@ -112,6 +113,13 @@ interface ScriptReport {
 
 const isStage = (word: string): word is ApplyStage => (APPLY_STAGES as readonly string[]).includes(word);
 
+/** A progress line whose English text is the catalog's, the same line each door shows in its language. */
+export function logEntry(stage: ApplyProgress['stage'], status: 'start' | 'ok', params: TextParams = {}): ApplyProgress {
+  const entry: ApplyProgress = { stage, status, text: '', ...(Object.keys(params).length === 0 ? {} : { params }) };
+  const text = applyLogText(englishCatalog, entry) || `${englishText('apply', `stage.${stage}`)}: ${englishText('apply', `status.${status}`)}`;
+  return { ...entry, text };
+}
+
 /** The reason as params of an error sentence: its code as `reason` (a word of serviceErrors) and its own params, or the text as it came. */
 function reasonParams(report: Pick<ScriptReport, 'reason' | 'reasonSentence'>): Record<string, string> {
   return report.reasonSentence === null ? { reason: report.reason } : { ...report.reasonSentence.params, reason: report.reasonSentence.key };
@@ -122,8 +130,8 @@ export function parseScriptReport(stdout: string): ScriptReport {
   for (const line of stdout.split('\n')) {
     const [kind, a, b, c] = line.trim().split(' ');
     const at = kind === 'STAGE' && b !== undefined && /^\d+$/.test(b) ? { atMs: Number(b) } : {};
-    if (kind === 'STAGE' && a && isStage(a)) report.log.push({ stage: a, status: 'start', text: `${a}…`, ...at });
-    else if (kind === 'STAGE' && a === 'health-ok') report.log.push({ stage: 'health', status: 'ok', text: 'health check passed', ...at });
+    if (kind === 'STAGE' && a && isStage(a)) report.log.push({ ...logEntry(a, 'start'), ...at });
+    else if (kind === 'STAGE' && a === 'health-ok') report.log.push({ ...logEntry('health', 'ok'), ...at });
     else if (kind === 'FAIL' && a) {
       const reason = scriptReasonText(fromB64(b));
       report.log.push({ stage: isStage(a) ? a : 'check', status: 'failed', text: reason.text, reason });
@@ -191,7 +199,7 @@ export async function applyRequest(session: RemoteSession, request: ChangeReques
   if (options.testHook && !faultsAllowed()) {
     throw keyedError('bad-input', { key: 'faultsOnlyForTests', params: {} }, { details: { field: 'testHook' } });
   }
-  emit({ stage: 'gather', status: 'start', text: 'Reading the server configuration' });
+  emit(logEntry('gather', 'start'));
   let gathered = '';
   let decided: { state: ServerState; changes: ChangeSet; plan: Plan; backupId: string | null } | null = null;
   let refused: unknown = null;
@@ -213,7 +221,7 @@ export async function applyRequest(session: RemoteSession, request: ChangeReques
         }
         const backupId = options.backupId ?? newBackupId((options.now ?? (() => new Date()))());
         decided = { state, changes, plan, backupId };
-        emit({ stage: 'send', status: 'start', text: `Applying as one transaction (backup ${backupId})` });
+        emit(logEntry('send', 'start', { backup: backupId }));
         input.write(`apply ${backupId}\n${encodeBundle(changes, options.testHook ?? null, state.platform)}`);
       } catch (error) {
         refused = error;
@@ -258,7 +266,7 @@ export async function applyRequest(session: RemoteSession, request: ChangeReques
   }
   const { state, plan, backupId } = outcome;
   if (backupId === null) {
-    emit({ stage: 'done', status: 'ok', text: 'Nothing to change' });
+    emit(logEntry('done', 'ok'));
     return { changed: false, backupId: null, plan, warnings: [], interrupted: state.interrupted, log, roundTrips: session.roundTrips - startTrips };
   }
   // A last line without its newline (the command ended) is still part of the answer.
@@ -269,7 +277,7 @@ export async function applyRequest(session: RemoteSession, request: ChangeReques
     emit({ stage: 'done', status: 'failed', text: report.reason, reason: { key: report.reasonSentence?.key ?? '', params: report.reasonSentence?.params ?? {}, text: report.reason } });
     throw failureError(report, backupId);
   }
-  emit({ stage: 'done', status: 'ok', text: `Applied; backup ${backupId}` });
+  emit(logEntry('done', 'ok'));
   return { changed: true, backupId, plan, warnings: report.warnings, interrupted: state.interrupted, log, roundTrips: session.roundTrips - startTrips };
 }
 

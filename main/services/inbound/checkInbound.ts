@@ -3,6 +3,7 @@ import { mainCfSettings } from '../../server/config/mainCf.js';
 import { inboundReadScript } from '../../server/scripts/index.js';
 import type { ClientHostnameAdvice, InboundReport } from '../../../shared/inbound.js';
 import { commandLine } from '../ssh/quote.js';
+import { commandFailure } from '../ssh/commandFailure.js';
 import type { RemoteSession } from '../ssh/types.js';
 import { probeBlocklists, SUGGESTED_LISTS } from './blocklists.js';
 import { currentHostnameRule, findBlocklists } from './restrictions.js';
@@ -22,7 +23,7 @@ export async function readInboundSettings(session: RemoteSession, signal?: Abort
   const result = await session.exec(commandLine(['sh', '-c', inboundReadScript, 'homemail-inbound']), { sudo: true, timeoutMs: 30_000, ...(signal ? { signal } : {}) });
   const out = result.stdout;
   if (!out.includes('HOMEMAIL-END')) {
-    throw keyedError('command-failed', { key: 'postfixSettingsUnreadable', params: {} }, { hint: { key: 'serverSaid', params: { detail: result.stderr.trim().slice(0, 300) || `exit ${result.code}` } } });
+    throw keyedError('command-failed', { key: 'postfixSettingsUnreadable', params: {} }, commandFailure(result));
   }
   const postconf = out.slice(out.indexOf('HOMEMAIL-POSTCONF\n') + 18, out.indexOf('HOMEMAIL-LOG\n'));
   const settings = mainCfSettings(postconf);

@@ -1,6 +1,7 @@
 import type { Inspection } from '../../../shared/inspection.js';
 import { keyedError } from '../../../shared/errors.js';
 import type { SshSession } from '../ssh/session.js';
+import { commandFailure } from '../ssh/commandFailure.js';
 import type { RemoteSession } from '../ssh/types.js';
 import { buildInspection } from './buildInspection.js';
 import { parseProbeOutput } from './probeOutput.js';
@@ -15,9 +16,7 @@ export const inspectTimeoutMs = 60_000;
 export async function inspectServer(session: RemoteSession, options: { signal?: AbortSignal } = {}): Promise<Inspection> {
   const result = await session.exec('sh -s', { sudo: true, stdin: inspectScript, timeoutMs: inspectTimeoutMs, ...(options.signal ? { signal: options.signal } : {}) });
   if (result.code !== 0) {
-    throw keyedError('command-failed', { key: 'inspectionFailed', params: { host: session.target.host, code: result.code, detail: result.stderr.trim().slice(0, 300) } }, {
-      hint: { key: 'checkShell', params: {} },
-    });
+    throw keyedError('command-failed', { key: 'inspectionFailed', params: { host: session.target.host } }, { hint: { key: 'checkShell', params: {} }, ...commandFailure(result) });
   }
   const fields = parseProbeOutput(result.stdout);
   const privilege = fields.uid === '0' && session.isRoot ? 'root' : ((session as Partial<SshSession>).privilege ?? (session.isRoot ? 'root' : 'sudo-nopasswd'));

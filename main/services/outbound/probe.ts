@@ -5,6 +5,7 @@ import { parseOsRelease } from '../../server/platform/osRelease.js';
 import { findPlatform, PLATFORMS, type Platform } from '../../server/platform/platforms.js';
 import { dnsblProbeScript, outboundProbeScript, smtpdListenerScript } from '../../server/scripts/index.js';
 import { commandLine } from '../ssh/quote.js';
+import { commandFailure } from '../ssh/commandFailure.js';
 import type { RemoteSession } from '../ssh/types.js';
 import type { DnsAnswer, RecordType } from '../verify/dnsClient.js';
 import { addressEchoServers } from '../verify/publicAddress.js';
@@ -216,7 +217,7 @@ export async function runOutboundProbe(session: RemoteSession, options: ProbeOpt
     ...(options.signal ? { signal: options.signal } : {}),
   });
   if (!result.stdout.includes('HOMEMAIL-END')) {
-    throw keyedError('command-failed', { key: 'outboundProbeFailed', params: {} }, { hint: { key: 'serverSaid', params: { detail: result.stderr.trim().slice(0, 300) || `exit ${result.code}` } } });
+    throw keyedError('command-failed', { key: 'outboundProbeFailed', params: {} }, commandFailure(result));
   }
   return parseProbeOutput(result.stdout);
 }

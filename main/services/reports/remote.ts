@@ -7,6 +7,7 @@ import type { ReportMailbox } from '../../../shared/reports.js';
 import { readAliases } from '../../server/config/aliases.js';
 import { reportsDiscoverScript, reportsPtrScript, reportsReadScript } from '../../server/scripts/index.js';
 import { commandLine } from '../ssh/quote.js';
+import { commandFailure } from '../ssh/commandFailure.js';
 import type { RemoteSession } from '../ssh/types.js';
 import type { PerlMailVersions } from './knownIssues.js';
 import { MailboxStream, splitMbox, type MessageSink } from './mailboxStream.js';
@@ -23,11 +24,6 @@ import {
   ruaAddresses,
   txtValuesFromDig,
 } from './mailbox.js';
-
-/** A server command's own words when it fails: its stderr (at most 300 characters), else its exit status. */
-function serverOutput(result: { stderr: string; code: number | null }): string {
-  return result.stderr.trim().slice(0, 300) || `exit ${String(result.code)}`;
-}
 
 /**
  * The report reader's three round trips: (1) mail settings, aliases, users and the domain's
@@ -93,7 +89,7 @@ export async function discoverMailbox(session: RemoteSession, options: DiscoverO
   });
   if (!result.stdout.includes(`${tok} end`)) {
     // What the server said stays its own words, quoted as technical output.
-    throw keyedError('command-failed', { key: 'mailSettingsUnreadable', params: {} }, { hint: { key: 'isPostfixInstalled', params: {} }, output: serverOutput(result) });
+    throw keyedError('command-failed', { key: 'mailSettingsUnreadable', params: {} }, { hint: { key: 'isPostfixInstalled', params: {} }, ...commandFailure(result) });
   }
   const settings = readMailSettings(section(result.stdout, tok, 'postconf').split('\n'));
   const domain = section(result.stdout, tok, 'domain').trim().toLowerCase();
@@ -213,7 +209,7 @@ export async function readMailbox(session: RemoteSession, mailbox: ReportMailbox
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
   if (!stream.tail.includes(`${tok} end`)) {
-    throw keyedError('command-failed', { key: 'reportMailboxUnreadable', params: {} }, { output: serverOutput(result) });
+    throw keyedError('command-failed', { key: 'reportMailboxUnreadable', params: {} }, commandFailure(result));
   }
   stream.end();
   const versions: PerlMailVersions = { spamassassin: null, mailDkim: null };

@@ -12,6 +12,7 @@ import { keyedText } from '../../../shared/i18n/english.js';
 import type { KeyedText } from '../../../shared/i18n/keyedText.js';
 import { sendTestScript } from '../../server/scripts/index.js';
 import { scriptReasonText } from '../../server/scripts/reasons.js';
+import { commandFailure } from '../ssh/commandFailure.js';
 import { commandLine } from '../ssh/quote.js';
 import type { RemoteSession } from '../ssh/types.js';
 import { makeCheck, spfVerdictText, type RawResolver } from './recordChecks.js';
@@ -82,7 +83,7 @@ async function serverFacts(session: RemoteSession, signal?: AbortSignal): Promis
   const result = await session.exec(commandLine(['sh', '-c', 'PATH=/usr/sbin:/usr/bin:/sbin:/bin exec postconf -xh mydomain']), { timeoutMs: 20_000, ...(signal ? { signal } : {}) });
   const mydomain = result.stdout.trim();
   if (result.code !== 0 || mydomain === '') {
-    throw keyedError('command-failed', { key: 'postconfNoAnswer', params: { host: session.target.host, detail: result.stderr.trim() || `exit ${result.code}` } }, { hint: { key: 'isPostfixInstalled', params: {} } });
+    throw keyedError('command-failed', { key: 'postconfNoAnswer', params: { host: session.target.host } }, { hint: { key: 'isPostfixInstalled', params: {} }, ...commandFailure(result) });
   }
   return { mydomain };
 }
@@ -100,8 +101,6 @@ function serverAnswer(reason: KeyedText): string {
   return String(reply ?? output ?? (reason.key === '' ? reason.text : ''));
 }
 
-const howText: Record<SendPath, string> = { sendmail: 'with sendmail', smtp: 'by SMTP to the server' };
-
 /** Whether the server took the message on one path, and what it said: its reason's code (`words.checks.reason`) as the `reason` param. */
 export function sentCheck(path: SendPath, sent: Sent): Check {
   const why = { ...sent.reason.params, reason: sent.reason.key || sent.reason.text };
@@ -109,7 +108,7 @@ export function sentCheck(path: SendPath, sent: Sent): Check {
     id: `message.sent:${path}`,
     area: 'message',
     status: sent.ok ? 'pass' : 'fail',
-    title: checkText('messageSentTitle', { how: howText[path] }),
+    title: checkText('messageSentTitle', { how: path }),
     found: checkText(sent.ok ? 'messageSentOk' : 'messageSentFailed', why),
     fix: sent.ok ? null : checkText('messageSentFix'),
   });
@@ -137,14 +136,15 @@ export async function sendTest(session: RemoteSession, options: SendTestOptions)
   const result = await session.exec(commandLine(argv), { sudo: true, timeoutMs: (waitSeconds * 2 + 60) * 1000, ...(signal ? { signal } : {}) });
   const output = parseScriptOutput(result.stdout);
   if (!output.complete) {
-    throw keyedError('command-failed', { key: 'sendTestUnfinished', params: { host: session.target.host, code: result.code, detail: result.stderr.trim().slice(0, 300) } }, { hint: { key: 'sendTestNeeds', params: {} } });
+    throw keyedError('command-failed', { key: 'sendTestUnfinished', params: { host: session.target.host } }, { hint: { key: 'sendTestNeeds', params: {} }, ...commandFailure(result) });
   }
   const address = options.addresses[0] ?? null;
   const checks: Check[] = [];
   const messages: DeliveredMessage[] = [];
   let spfDone = false;
   for (const path of ['sendmail', 'smtp'] as const) {
-    const how = howText[path];
+    // The send path as a code: each door says it in its language (`words.checks.how.<path>`).
+    const how = path;
     const sent = output.sent.get(path) ?? { ok: false, reason: keyedText('words.checks.reason', 'noReport') };
     checks.push(sentCheck(path, sent));
     const message = output.messages.get(path) ?? null;

@@ -59,8 +59,8 @@ function SendTestProof({ sessionId, domain, selector, handle }: { sessionId: str
   const { t } = useTranslation();
   const { values } = useWizard();
   const report = handle.state.status === 'done' ? handle.state.result : null;
-  const results = (report?.messages ?? []).flatMap((m) => (m.authenticationResults === null ? [] : [m.authenticationResults]));
-  const passed = results.some((r) => r.split('; ').some((part) => part.startsWith('dkim=pass ') && part.endsWith(` header.s=${selector}`)));
+  const results = (report?.messages ?? []).flatMap((m) => (m.authenticationResults === null ? [] : [{ path: m.path, text: m.authenticationResults }]));
+  const passed = results.some(({ text }) => text.split('; ').some((part) => part.startsWith('dkim=pass ') && part.endsWith(` header.s=${selector}`)));
   return (
     <div className="rotation-send-test">
       <button type="button" className="secondary" disabled={handle.state.status === 'loading'} onClick={() => void handle.run({ sessionId, domain, resolvers: splitList(values.resolvers) })}>
@@ -74,9 +74,10 @@ function SendTestProof({ sessionId, domain, selector, handle }: { sessionId: str
             {passed ? t('rotation.sendTestPass', { selector }) : t('rotation.sendTestFail', { selector })}
           </p>
           {results.map((r) => (
-            <pre key={r} className="value">
-              {r}
-            </pre>
+            <div key={r.path}>
+              <p>{t(`words.checks.how.${r.path}`)}</p>
+              <pre className="value">{r.text}</pre>
+            </div>
           ))}
         </>
       )}

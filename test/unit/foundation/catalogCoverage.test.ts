@@ -5,6 +5,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { INTERRUPTED_OUTCOMES } from '../../../shared/plan.js';
+import type { SendPath } from '../../../shared/contract/verify.js';
 
 type Tree = { [key: string]: string | Tree };
 const root = path.resolve(import.meta.dirname, '../../..');
@@ -231,6 +232,8 @@ describe('every code a service emits, in both catalogs', () => {
   it('words a service names by code exist in both catalogs: DNS failures and SPF verdicts', () => {
     const words = ['ETIMEOUT', 'ECONNREFUSED', 'EREFUSED', 'ESERVFAIL', 'ELYING', 'ENOTFOUND', 'ENODATA', 'ENOADDRESS'].map((code) => `words.checks.reason.${code}`);
     words.push(...['pass', 'fail', 'softfail', 'neutral', 'none', 'permerror', 'temperror', 'policy'].map((verdict) => `words.checks.why.${verdict}`));
+    // A send-test path (the `how` of its check titles, the CLI's results lines, the Rotation page).
+    words.push(...(['sendmail', 'smtp'] satisfies SendPath[]).map((path) => `words.checks.how.${path}`));
     // The report reader's words: which archive, which date, where an org name came from, an encoding problem, an outcome.
     words.push(...['gzip', 'zip', 'zipEntry', 'begin', 'end'].map((what) => `words.reports.note.what.${what}`));
     words.push(...['email', 'file', 'none'].map((from) => `words.reports.note.from.${from}`));

@@ -181,7 +181,7 @@ describe('service words inside sentences', () => {
     await renderStep(
       <>
         <Sentence item={checkText('resolverAnswers', { role: 'chosen' })} />
-        <Sentence item={checkText('messageSentTitle', { how: 'with sendmail' })} />
+        <Sentence item={checkText('messageSentTitle', { how: 'sendmail' })} />
       </>,
       { language: 'ja' },
     );

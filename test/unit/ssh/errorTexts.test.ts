@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { errorTexts } from '../../../main/cli/main.js';
 import { cliText } from '../../../main/cli/language.js';
+import { commandFailure } from '../../../main/services/ssh/commandFailure.js';
 import { connectionError } from '../../../main/services/ssh/connect.js';
 import { keyFileError } from '../../../main/services/ssh/privateKey.js';
 import { notVisibleSentences } from '../../../main/services/verify/publishGate.js';
@@ -56,5 +57,19 @@ describe('SSH errors as codes', () => {
 
   it('falls back to the English message for an error that has no code yet', () => {
     expect(errorTexts({ code: 'internal', message: 'Unexpected error: x', hint: 'Please report this.' }, ja)).toEqual({ message: 'Unexpected error: x', hint: 'Please report this.' });
+  });
+});
+
+describe('a failed server command', () => {
+  it('gives its exit status as a coded note in both languages and its stderr as quoted output, never an English "exit N"', () => {
+    const silent = serializeError(keyedError('command-failed', { key: 'postconfNoAnswer', params: { host: 'mail.example.jp' } }, { hint: { key: 'isPostfixInstalled', params: {} }, ...commandFailure({ stderr: '  \n', code: 127 }) }));
+    expect(silent.message).toBe('postconf did not answer on mail.example.jp.\nThe command ended with exit status 127.');
+    expect(silent.output).toBeUndefined();
+    expect(errorTexts(silent, ja).message).toBe('mail.example.jp で postconf が応答しませんでした。\nコマンドは終了コード 127 で終了しました。');
+    expect(errorTexts(silent, en).message).toBe(silent.message);
+    const said = serializeError(keyedError('command-failed', { key: 'sendTestUnfinished', params: { host: 'mail.example.jp' } }, commandFailure({ stderr: `bash: base64: command not found\n${'x'.repeat(400)}`, code: 1 })));
+    expect(errorTexts(said, ja).message).toBe('mail.example.jp でテスト送信のスクリプトが最後まで終わりませんでした。\nコマンドは終了コード 1 で終了しました。');
+    expect(said.output).toMatch(/^bash: base64: command not found\nx+$/);
+    expect(said.output).toHaveLength(300);
   });
 });

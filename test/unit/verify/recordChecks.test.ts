@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { adspCheck, dkimCheck, dkimNotAskedCheck, reverseName } from '../../../main/services/verify/recordChecks.js';
 import { buildTestMessage, parseScriptOutput, sentCheck } from '../../../main/services/verify/sendTest.js';
 import { cliText } from '../../../main/cli/language.js';
+import { storedCheckText } from '../../../shared/i18n/keyedText.js';
 
 const rsa = (bits: number) => generateKeyPairSync('rsa', { modulusLength: bits });
 const spki = (key: ReturnType<typeof rsa>) => key.publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
@@ -72,6 +73,13 @@ describe('send-test pieces', () => {
     expect(sendmail.found?.text).toBe('not sent: sendmail refused it: sendmail: fatal: no such user');
     const smtp = sentCheck('smtp', out.sent.get('smtp')!);
     expect(ja.keyed('checks', smtp.title)).toBe('テストメールの送信(サーバーへ SMTP で送信)');
+    // the send path crosses as its code; each door says it from the catalog by key
+    expect(smtp.title).toEqual({ key: 'messageSentTitle', params: { how: 'smtp' }, text: 'Test message sent by SMTP to the server' });
+    expect(sendmail.title.params).toEqual({ how: 'sendmail' });
+    expect(ja.keyed('checks', sendmail.title)).toBe('テストメールの送信(sendmail で送信)');
+    expect(cliText({ LANG: 'C' }).keyed('checks', sendmail.title)).toBe('Test message sent with sendmail');
+    // as the history keeps it (the Status page, homemail status): the same words
+    expect(storedCheckText(ja, smtp.title.key, smtp.title.params, smtp.title.text)).toBe('テストメールの送信(サーバーへ SMTP で送信)');
     expect(ja.keyed('checks', smtp.found)).toBe('送信しました(サーバーの応答: 250 2.0.0 Ok: queued as 4ABC)');
     // an older script's plain text stays as it came
     expect(ja.keyed('checks', sentCheck('smtp', parseScriptOutput('==HOMEMAIL sent smtp fail 554 rejected').sent.get('smtp')!).found)).toBe('送信できません: 554 rejected');

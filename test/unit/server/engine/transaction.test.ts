@@ -8,7 +8,7 @@ import { findPlatform } from '../../../../main/server/platform/platforms.js';
 import type { ChangeSet } from '../../../../main/server/engine/changeSet.js';
 import { serviceCommand, postfixCommand } from '../../../../main/server/platform/serviceCommands.js';
 import { parseGather } from '../../../../main/server/engine/state.js';
-import { failureError, newBackupId, parseScriptReport, rollbackOutcome } from '../../../../main/server/engine/transaction.js';
+import { failureError, logEntry, newBackupId, parseScriptReport, rollbackOutcome } from '../../../../main/server/engine/transaction.js';
 import { cliText } from '../../../../main/cli/language.js';
 import { errorTexts } from '../../../../main/cli/main.js';
 import { serializeError } from '../../../../shared/errors.js';
@@ -190,6 +190,23 @@ describe('reading the script output', () => {
     expect(errorTexts(error, cliText({ LANG: 'ja_JP.UTF-8' })).message).toBe(
       '動作確認の段階で適用に失敗しました: テストメール(Message-ID <abc@mail.example.jp>)が 30 秒以内に s=s1、d=example.jp で署名されませんでした。サーバーはバックアップ 20261130-010203-abcdef から元に戻しました。',
     );
+  });
+  it('writes its progress lines from the catalog: the English text is the English door\'s line, the same entry reads in Japanese', () => {
+    const ja = cliText({ LANG: 'ja_JP.UTF-8' });
+    const en = cliText({ LANG: 'C' });
+    const send = logEntry('send', 'start', { backup: '20261130-010203-abcdef' });
+    expect(send).toEqual({ stage: 'send', status: 'start', params: { backup: '20261130-010203-abcdef' }, text: 'Applying as one transaction (backup 20261130-010203-abcdef)' });
+    expect(applyLogText(ja, send)).toBe('ひとまとまりの処理として適用しています(バックアップ 20261130-010203-abcdef)');
+    expect(logEntry('gather', 'start').text).toBe(applyLogText(en, { stage: 'gather', status: 'start', text: '' }));
+    expect(applyLogText(ja, logEntry('gather', 'start'))).toBe('サーバーの設定を読んでいます');
+    expect(logEntry('done', 'ok').text).toBe('Finished');
+    // a stage without a line of its own: its stage and status words
+    const report = parseScriptReport(['STAGE check 1700000000000', 'STAGE health-ok 1700000000500'].join('\n'));
+    expect(report.log).toEqual([
+      { stage: 'check', status: 'start', text: 'Checking: started', atMs: 1700000000000 },
+      { stage: 'health', status: 'ok', text: 'Health check passed', atMs: 1700000000500 },
+    ]);
+    expect(applyLogText(ja, report.log[1]!)).toBe('動作確認に合格しました');
   });
   it('gives a warning\'s and a failed stage\'s reason as a code each door renders', () => {
     const report = parseScriptReport([`WARN ${b64('noMailLogToConfirm')}`, `FAIL write ${b64(['cannotWrite', 'path=/etc/postfix/main.cf'].join('\t'))}`].join('\n'));
