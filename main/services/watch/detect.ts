@@ -3,26 +3,9 @@
  * rows with the ones stored earlier, and names what got worse (or better). Pure code.
  */
 import type { CheckStatus } from '../../../shared/checks.js';
-import { fillTemplate } from '../../../shared/validation/problem.js';
+import { englishText, type EnglishCatalog } from '../../../shared/i18n/english.js';
 import type { ChangeKind, ChangeSeverity, StoredCheck, WatchChange } from '../../../shared/watch.js';
 import type { DmarcRowFact } from './store.js';
-
-/** English texts of each change; the wizard has the same keys under `watch.change.`. */
-export const changeTextsEn: Record<ChangeKind, string> = {
-  'dkim-changed': 'The DKIM record {{name}} changed: it was "{{before}}", now "{{after}}".',
-  'dkim-gone': 'The DKIM record {{name}} disappeared (it was "{{before}}").',
-  'dkim-key-mismatch': "The DKIM record {{name}} no longer matches the server's private key.",
-  'spf-lost-address': 'SPF of {{domain}} no longer authorises the server address {{address}} ({{after}}).',
-  blocklisted: 'The server address {{address}} is now listed on {{list}}.',
-  'certificate-expiring': 'The certificate {{subject}} expires in {{days}} days ({{notAfter}}).',
-  'inbound-blocklist-broken': 'The blocklist {{zone}} in {{parameter}} does not work: {{after}}.',
-  'dmarc-new-failing-source': 'A new source fails DMARC: {{source}} ({{count}} messages).',
-  'dmarc-pass-rate-drop': 'The DMARC pass rate dropped from {{before}}% to {{after}}% ({{messages}} new messages).',
-  'check-worse': '{{title}}: {{before}} → {{after}}.',
-  'check-better': '{{title}}: {{before}} → {{after}}.',
-  'check-new': 'New check {{title}}: {{after}}.',
-  'check-gone': 'No longer checked: {{title}}.',
-};
 
 /** Days before a certificate's end date that count as "expires soon". */
 export const CERTIFICATE_WARNING_DAYS = 21;
@@ -34,7 +17,9 @@ export const PASS_RATE_MIN_MESSAGES = 10;
 
 function change(kind: ChangeKind, severity: ChangeSeverity, subject: string, before: string | null, after: string | null, params: Record<string, string | number>): WatchChange {
   const all = { before: before ?? '', after: after ?? '', ...params };
-  return { kind, severity, subject, before, after, params: all, text: fillTemplate(changeTextsEn[kind], all) };
+  // Every kind has its sentence in the catalog (`watch.change.<kind>`): a type error otherwise.
+  const sentence: keyof EnglishCatalog['watch']['change'] = kind;
+  return { kind, severity, subject, before, after, params: all, text: englishText('watch', `change.${sentence}`, all) };
 }
 
 /** pass < warn < fail; `unknown` (cannot tell) is not ranked: moving to or from it is not a change for the worse. */
@@ -70,7 +55,7 @@ function specificChange(prev: StoredCheck | undefined, next: StoredCheck, contex
     return change('blocklisted', 'worse', id, prev ? describe(prev) : null, describe(next), { address: String(next.params.address ?? ''), list: String(next.params.list ?? '') });
   }
   if (next.area === 'inbound' && id.startsWith('inbound.blocklist:') && next.status === 'fail' && prev?.status !== 'fail') {
-    return change('inbound-blocklist-broken', 'worse', id, prev ? describe(prev) : null, next.found ?? next.status, {
+    return change('inbound-blocklist-broken', 'worse', id, prev ? describe(prev) : null, String(next.values.status ?? next.status), {
       zone: id.slice('inbound.blocklist:'.length),
       parameter: String(next.params.parameter ?? ''),
     });

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
-import type { Check } from '../../../shared/checks.js';
+import { checkText, type Check } from '../../../shared/checks.js';
 import type { BlocklistStatus, InboundReport } from '../../../shared/inbound.js';
 import type { SendTestReport, VerifyReport } from '../../../shared/contract/verify.js';
 import type { RunKind, ServerIdentity, StoredCheck, WatchChange } from '../../../shared/watch.js';
@@ -64,28 +64,22 @@ const blocklistStatus: Record<BlocklistStatus, StoredCheck['status']> = {
 
 /** The inbound report as checks: one per blocklist in use, and the client host-name rule. */
 export function inboundChecks(report: InboundReport): StoredCheck[] {
-  const checks: StoredCheck[] = report.blocklists.map((test) => ({
-    checkId: `inbound.blocklist:${test.use.zone}`,
+  // Keyed like every check (`checks.inbound…`, the health and rule as words): the Status page and `homemail status` say them in the person's language.
+  const inboundCheck = (id: string, status: Check['status'], title: Check['title'], found: Check['found'], values: StoredCheck['values']): StoredCheck => ({
+    ...storedCheck({ id, area: 'blocklist', status, title, expected: null, found, fix: null }, values),
     area: 'inbound',
-    status: blocklistStatus[test.status],
-    title: `Blocklist ${test.use.zone} (${test.use.parameter})`,
-    found: test.status,
-    titleKey: null,
-    foundKey: null,
-    params: { zone: test.use.zone, parameter: test.use.parameter },
-    values: { text: test.use.text, status: test.status },
-  }));
-  checks.push({
-    checkId: 'inbound.client-hostname',
-    area: 'inbound',
-    status: 'pass',
-    title: 'Client host-name rule',
-    found: report.clientHostname.current,
-    titleKey: null,
-    foundKey: null,
-    params: { rule: report.clientHostname.current },
-    values: { rule: report.clientHostname.current },
   });
+  const checks = report.blocklists.map((test) =>
+    inboundCheck(
+      `inbound.blocklist:${test.use.zone}`,
+      blocklistStatus[test.status],
+      checkText('inboundBlocklistTitle', { zone: test.use.zone, parameter: test.use.parameter }),
+      checkText('inboundBlocklistFound', { health: test.status }),
+      { text: test.use.text, status: test.status },
+    ),
+  );
+  const rule = report.clientHostname.current;
+  checks.push(inboundCheck('inbound.client-hostname', 'pass', checkText('inboundRuleTitle'), checkText('inboundRuleFound', { rule }), { rule }));
   return checks;
 }
 

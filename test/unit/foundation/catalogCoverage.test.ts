@@ -6,6 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { INTERRUPTED_OUTCOMES } from '../../../shared/plan.js';
 import type { SendPath } from '../../../shared/contract/verify.js';
+import type { BlocklistStatus, ClientHostnameRule } from '../../../shared/inbound.js';
 
 type Tree = { [key: string]: string | Tree };
 const root = path.resolve(import.meta.dirname, '../../..');
@@ -234,6 +235,9 @@ describe('every code a service emits, in both catalogs', () => {
     words.push(...['pass', 'fail', 'softfail', 'neutral', 'none', 'permerror', 'temperror', 'policy'].map((verdict) => `words.checks.why.${verdict}`));
     // A send-test path (the `how` of its check titles, the CLI's results lines, the Rotation page).
     words.push(...(['sendmail', 'smtp'] satisfies SendPath[]).map((path) => `words.checks.how.${path}`));
+    // The inbound checks the history keeps: a blocklist's health, the client host-name rule.
+    words.push(...(['working', 'not-listing', 'lists-everything', 'refused', 'no-answer'] satisfies BlocklistStatus[]).map((health) => `words.checks.health.${health}`));
+    words.push(...(['none', 'reverse', 'strict'] satisfies ClientHostnameRule[]).map((rule) => `words.checks.rule.${rule}`));
     // The report reader's words: which archive, which date, where an org name came from, an encoding problem, an outcome.
     words.push(...['gzip', 'zip', 'zipEntry', 'begin', 'end'].map((what) => `words.reports.note.what.${what}`));
     words.push(...['email', 'file', 'none'].map((from) => `words.reports.note.from.${from}`));

@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import type { InboundReport } from '../../../shared/inbound.js';
 import type { StoredCheck } from '../../../shared/watch.js';
 import { detectCheckChanges, detectDmarcChanges } from '../../../main/services/watch/detect.js';
+import { cliText } from '../../../main/cli/language.js';
+import { storedCheckText } from '../../../shared/i18n/keyedText.js';
 import { inboundChecks, storedCheck } from '../../../main/services/watch/record.js';
 import { blocklistChecks, dkimCheck, spfEvaluationCheck } from '../../../main/services/verify/recordChecks.js';
 import type { DnsAnswer, RecordType } from '../../../main/services/verify/dnsClient.js';
@@ -109,7 +111,22 @@ describe('change detector', () => {
     const after = inbound([['good-bl.example.test', 'working'], ['dead-bl.example.test', 'not-listing']]);
     const changes = detectCheckChanges(before, after, { domain });
     expect(changes.map((c) => [c.kind, c.severity, c.subject])).toEqual([['inbound-blocklist-broken', 'worse', 'inbound.blocklist:dead-bl.example.test']]);
-    expect(changes[0]?.text).toContain('smtpd_client_restrictions');
+    expect(changes[0]?.text).toBe('The blocklist dead-bl.example.test in smtpd_client_restrictions does not work: not-listing.');
+  });
+
+  it('keeps the inbound checks as keyed sentences (blocklist health, host-name rule as words), said in the person\'s language', () => {
+    const [dead, rule] = inbound([['dead-bl.example.test', 'not-listing']]);
+    expect([dead?.title, dead?.found, rule?.title, rule?.found]).toEqual([
+      'DNS blocklist dead-bl.example.test (smtpd_client_restrictions)',
+      'Health: dead',
+      'Rule for clients without a proper host name',
+      'Current rule: accept every client whatever its reverse DNS says',
+    ]);
+    const ja = cliText({ LANG: 'ja_JP.UTF-8' });
+    const said = (c: StoredCheck | undefined) => [storedCheckText(ja, c?.titleKey, c?.params ?? {}, c?.title ?? ''), storedCheckText(ja, c?.foundKey, c?.params ?? {}, c?.found ?? '')];
+    expect(said(dead)).toEqual(['DNS ブロックリスト dead-bl.example.test(smtpd_client_restrictions)', '状態: 停止']);
+    expect(said(rule)).toEqual(['ホスト名のはっきりしない接続元のルール', '現在のルール: 逆引き DNS にかかわらず受け付ける']);
+    expect([dead?.area, dead?.values]).toEqual(['inbound', { text: 'reject_rbl_client dead-bl.example.test', status: 'not-listing' }]);
   });
 
   it('a certificate that expires within 21 days (the outbound checks will record daysLeft)', () => {
