@@ -12,7 +12,7 @@ interface Props {
   autoComplete?: string;
   disabled?: boolean;
   /** Called as the person types: whether the field holds anything (the value itself stays in the field). */
-  onPresence: (present: boolean) => void;
+  onPresence?: (present: boolean) => void;
 }
 
 /**
@@ -27,8 +27,8 @@ export const SecretInput = forwardRef<SecretHandle, Props>(function SecretInput(
     read: () => field.current?.value ?? '',
     clear: () => {
       if (field.current) field.current.value = '';
-      onPresence(false);
+      onPresence?.(false);
     },
   }));
-  return <input ref={field} id={id} type="password" autoComplete={autoComplete} aria-describedby={describedBy} disabled={disabled} onChange={(event) => onPresence(event.target.value !== '')} />;
+  return <input ref={field} id={id} type="password" autoComplete={autoComplete} aria-describedby={describedBy} disabled={disabled} onChange={(event) => onPresence?.(event.target.value !== '')} />;
 });

@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConnectResult, PresentedHostKey } from '../../../shared/contract/session.js';
 import { HomemailError, serializeError } from '../../../shared/errors.js';
@@ -9,6 +9,7 @@ import { Choice } from '../components/Choice.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { HostKeyChanged } from '../components/HostKeyChanged.js';
 import { KeyFilePicker } from '../components/KeyFilePicker.js';
+import { SecretInput, type SecretHandle } from '../components/SecretInput.js';
 import { useCall } from '../hooks/useCall.js';
 import { forgetProfile, loadProfiles, profileOf, saveProfile, valuesFromProfile, type ServerProfile } from '../wizard/profiles.js';
 import type { StepProps } from '../wizard/steps.js';
@@ -34,9 +35,10 @@ export function ServerStep({ goNext }: StepProps) {
   const keyed = useKeyedText();
   const { values, update } = useWizard();
   const id = useId();
-  const [password, setPassword] = useState('');
-  const [sudoPassword, setSudoPassword] = useState('');
-  const [passphrase, setPassphrase] = useState('');
+  // Held by their fields alone (never in state or the DOM), read when sent, cleared once connected.
+  const password = useRef<SecretHandle>(null);
+  const sudoPassword = useRef<SecretHandle>(null);
+  const passphrase = useRef<SecretHandle>(null);
   const [pendingKey, setPendingKey] = useState<PresentedHostKey | null>(null);
   const [profiles, setProfiles] = useState<ServerProfile[]>(() => loadProfiles());
   const connect = useCall('connectServer');
@@ -48,14 +50,12 @@ export function ServerStep({ goNext }: StepProps) {
   if (typeof needsPassphrase === 'string' && values.loginMethod !== 'key' && needsPassphrase !== keyNeedingPassphrase) setKeyNeedingPassphrase(needsPassphrase);
 
   const secretFor = (): string | undefined => {
-    const secret = values.loginMethod === 'password' ? password : sudoPassword;
+    const secret = (values.loginMethod === 'password' ? password : sudoPassword).current?.read() ?? '';
     return secret === '' ? undefined : secret;
   };
 
   const finish = (result: Extract<ConnectResult, { status: 'connected' }>) => {
-    setPassword('');
-    setSudoPassword('');
-    setPassphrase('');
+    for (const field of [password, sudoPassword, passphrase]) field.current?.clear();
     setPendingKey(null);
     const next = { ...values, sessionId: result.sessionId, hostFingerprint: result.hostKey.fingerprint, inspection: null, plan: null, applied: null, verified: null, inbound: null, inboundPlan: null, inboundApplied: null };
     update(next);
@@ -66,11 +66,12 @@ export function ServerStep({ goNext }: StepProps) {
 
   const attempt = async (acceptFingerprint?: string) => {
     const secret = secretFor();
+    const phrase = passphrase.current?.read() ?? '';
     const result = await connect.run({
       target: values.sshTarget.trim(),
       ...(secret === undefined ? {} : { password: secret }),
       ...(values.loginMethod === 'key' && values.keyPath.trim() !== '' ? { privateKeyPath: values.keyPath.trim() } : {}),
-      ...((values.loginMethod === 'key' || keyNeedingPassphrase !== null) && passphrase !== '' ? { passphrase } : {}),
+      ...((values.loginMethod === 'key' || keyNeedingPassphrase !== null) && phrase !== '' ? { passphrase: phrase } : {}),
       ...(acceptFingerprint === undefined ? {} : { acceptFingerprint }),
     });
     if (!result) {
@@ -217,7 +218,7 @@ export function ServerStep({ goNext }: StepProps) {
             </div>
             <div className="field">
               <label htmlFor={`${id}-passphrase`}>{t('server.passphraseLabel')}</label>
-              <input id={`${id}-passphrase`} type="password" autoComplete="off" value={passphrase} disabled={busy} onChange={(event) => setPassphrase(event.target.value)} />
+              <SecretInput ref={passphrase} id={`${id}-passphrase`} disabled={busy} />
             </div>
           </>
         )}
@@ -225,22 +226,14 @@ export function ServerStep({ goNext }: StepProps) {
         {values.loginMethod !== 'key' && keyNeedingPassphrase !== null && (
           <div className="field">
             <label htmlFor={`${id}-key-passphrase`}>{t('server.passphraseFor', { file: keyNeedingPassphrase })}</label>
-            <input id={`${id}-key-passphrase`} type="password" autoComplete="off" value={passphrase} disabled={busy} onChange={(event) => setPassphrase(event.target.value)} />
+            <SecretInput ref={passphrase} id={`${id}-key-passphrase`} disabled={busy} />
           </div>
         )}
 
         {values.loginMethod === 'password' ? (
           <div className="field">
             <label htmlFor={`${id}-password`}>{t('server.passwordLabel')}</label>
-            <input
-              id={`${id}-password`}
-              type="password"
-              autoComplete="current-password"
-              aria-describedby={`${id}-password-help`}
-              value={password}
-              disabled={busy}
-              onChange={(event) => setPassword(event.target.value)}
-            />
+            <SecretInput ref={password} id={`${id}-password`} autoComplete="current-password" describedBy={`${id}-password-help`} disabled={busy} />
             <p id={`${id}-password-help`} className="help">
               {t('server.passwordHelp')}
             </p>
@@ -248,15 +241,7 @@ export function ServerStep({ goNext }: StepProps) {
         ) : (
           <div className="field">
             <label htmlFor={`${id}-sudo`}>{t('server.sudoLabel')}</label>
-            <input
-              id={`${id}-sudo`}
-              type="password"
-              autoComplete="off"
-              aria-describedby={`${id}-sudo-help`}
-              value={sudoPassword}
-              disabled={busy}
-              onChange={(event) => setSudoPassword(event.target.value)}
-            />
+            <SecretInput ref={sudoPassword} id={`${id}-sudo`} describedBy={`${id}-sudo-help`} disabled={busy} />
             <p id={`${id}-sudo-help`} className="help">
               {t('server.sudoHelp')}
             </p>

@@ -35,6 +35,9 @@ describe('server step', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Connect' }));
     expect(await screen.findByTestId('host-fingerprint')).toHaveProperty('textContent', hostKey.fingerprint);
     expect(goNext).not.toHaveBeenCalled();
+    // Kept by the field for the consent's second attempt, never in the DOM (no value attribute).
+    expect((screen.getByLabelText('Password') as HTMLInputElement).value).toBe('s3cret pass');
+    expect(document.body.innerHTML).not.toContain('s3cret');
     fireEvent.click(screen.getByRole('button', { name: 'Yes, this is my server: connect' }));
     await waitFor(() => expect(goNext).toHaveBeenCalledOnce());
     expect(calls.map((c) => c.input)).toEqual([
