@@ -89,6 +89,7 @@ describe.skipIf(skipReason !== null)('the way out, from a blocked port 25 to the
     await page.getByLabel('SSH サーバー').fill(`${host.users.admin.name}@${host.sshHost}:${host.sshPort}`);
     await page.getByRole('radio', { name: 'パスワード' }).check();
     await page.locator('main input[type="password"]').fill(host.users.admin.password);
+    expect(await wholeDom(page), 'the SSH password in the DOM after entry').not.toContain(host.users.admin.password);
     await page.getByRole('button', { name: '接続', exact: true }).click();
     await page.getByRole('button', { name: 'はい、私のサーバーです。接続する' }).click();
     await page.locator('main[data-step="findings"]').waitFor({ timeout: 60_000 });
