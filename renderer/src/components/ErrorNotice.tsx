@@ -36,11 +36,11 @@ export function ErrorNotice({ error, onRetry }: Props) {
   return (
     <div className="notice error" role="alert" data-error-code={error.code}>
       <p className="notice-title">{t(`errors.${error.code}`, { message })}</p>
+      {/* What to do next: the service's own advice when it has one, else the code's general one (not both: the general line read as noise beside it). */}
       <p>
-        <strong>{t('app.whatNext')}</strong> {t(`errorHints.${error.code}`)}
+        <strong>{t('app.whatNext')}</strong> {error.hintSentence ? keyed('serviceHints', { ...error.hintSentence, text: error.hint ?? '' }) : t(`errorHints.${error.code}`)}
       </p>
       {typeof field === 'string' && <p className="detail">{t('app.field', { field: fieldName(field) })}</p>}
-      {error.hintSentence && <p>{keyed('serviceHints', { ...error.hintSentence, text: error.hint ?? '' })}</p>}
       {error.output !== undefined && (
         // A program's own output (a server command's stderr), quoted as it was printed: not a sentence of ours.
         <details className="technical">

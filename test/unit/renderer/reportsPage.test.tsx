@@ -162,6 +162,9 @@ describe('Reports page when the reports go to a third party', () => {
       expect(alert.textContent).toContain('example.jp の DMARC レポートは re+abc123@reports.example.net に送られていて、このサーバーには届きません。');
       expect(alert.textContent).toContain('rua=mailto:re+abc123@reports.example.net,mailto:dmarc@example.jp');
       expect(alert.textContent).toContain('(レポートの宛先)');
+      // The service's advice is the next step, without the code's general "check what you gave" beside it.
+      expect(alert.textContent).toContain('次にすること: 今の宛先は残したまま');
+      expect(alert.textContent).not.toContain('指定したものを確かめて');
       // The named field exists, and what is typed there is asked for.
       fake('readDmarcReports', () => ok({ mailbox: { address: 'dmarc@example.jp', users: [], paths: [], notes: [], keyedNotes: [] }, messagesRead: 0, bytesRead: 0, truncated: false, period: { kind: 'days' as const, days: 14 }, reports: 0, duplicates: 0, reporters: [], sources: [], timeline: [], skipped: [], notes: [], recommendation: null, knownIssues: [], roundTrips: 3 }));
       fireEvent.change(screen.getByLabelText('レポートの宛先(任意)'), { target: { value: 'dmarc@example.jp' } });
