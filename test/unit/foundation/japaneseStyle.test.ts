@@ -20,8 +20,8 @@ describe('Japanese catalog style', () => {
 
   it('uses one colon style: ": " after Japanese text, no full-width colon', () => {
     expect(texts.filter(([, v]) => v.includes('：')).map(([k]) => k)).toEqual([]);
-    // "ユーザー@ホスト:ポート" is an address form, not punctuation.
-    expect(texts.filter(([, v]) => /[^\p{ASCII}]:(?=\S)/u.test(v.replace('ホスト:ポート', ''))).map(([k]) => k)).toEqual([]);
+    // "ユーザー@ホスト:ポート" and "アドレス:ポート" are address forms, not punctuation.
+    expect(texts.filter(([, v]) => /[^\p{ASCII}]:(?=\S)/u.test(v.replace('ホスト:ポート', '').replace('アドレス:ポート', ''))).map(([k]) => k)).toEqual([]);
   });
 
   it('uses one parenthesis style (ASCII, as most of the catalog) and one name for the server\'s address', () => {
