@@ -1,6 +1,7 @@
 import { checkText, type Check, type CheckStatus, type CheckText } from '../../../shared/checks.js';
 import type { OutboundReport, Receiver, RequirementRow, RequirementStatus } from '../../../shared/outbound.js';
 import type { VerifyReport } from '../../../shared/contract/verify.js';
+import { englishText } from '../../../shared/i18n/english.js';
 
 /**
  * The sender requirements Gmail, Yahoo and Outlook publish, each judged from Homemail's own
@@ -45,7 +46,7 @@ const either = (a: RequirementStatus, b: RequirementStatus): RequirementStatus =
 const both = (a: RequirementStatus, b: RequirementStatus): RequirementStatus => (a === 'fail' || b === 'fail' ? 'fail' : a === 'pass' && b === 'pass' ? 'pass' : 'unknown');
 
 function describe(checks: readonly Check[]): string {
-  return checks.map((c) => `${c.title.text}: ${c.status}${c.found ? ` (${c.found.text})` : ''}`).join('; ') || 'not checked';
+  return checks.map((c) => `${c.title.text}: ${c.status}${c.found ? ` (${c.found.text})` : ''}`).join('; ') || englishText('requirements', 'why.notChecked');
 }
 
 /**
@@ -120,29 +121,28 @@ interface Rule {
   receiver: Receiver;
   id: string;
   scope: 'all' | 'bulk';
-  requirement: string;
   /** The facts it needs, combined with `both` (all must pass) unless `any` is set. */
   facts: readonly Fact[];
   any?: boolean;
 }
 
-/** The rules, as each receiver's page states them. */
+/** The rules, as each receiver's page states them (their words: `requirements.rules.<id>` in the catalogs). */
 export const REQUIREMENT_RULES: readonly Rule[] = [
-  { receiver: 'gmail', id: 'gmail.auth', scope: 'all', requirement: 'Set up SPF or DKIM email authentication for your sending domain.', facts: ['spf', 'dkim'], any: true },
-  { receiver: 'gmail', id: 'gmail.ptr', scope: 'all', requirement: 'Sending domains or IPs must have valid forward and reverse DNS records (PTR records).', facts: ['reverseDns'] },
-  { receiver: 'gmail', id: 'gmail.tls', scope: 'all', requirement: 'Use a TLS connection for transmitting email.', facts: ['tls'] },
-  { receiver: 'gmail', id: 'gmail.spamRate', scope: 'all', requirement: 'Keep spam rates reported in Postmaster Tools below 0.1% and never reach 0.3% or higher.', facts: [] },
-  { receiver: 'gmail', id: 'gmail.bulk.auth', scope: 'bulk', requirement: 'Senders of 5,000 or more messages a day to Gmail: set up both SPF and DKIM.', facts: ['spf', 'dkim'] },
-  { receiver: 'gmail', id: 'gmail.bulk.dmarc', scope: 'bulk', requirement: 'Senders of 5,000 or more messages a day to Gmail: set up DMARC for the sending domain (the policy can be none).', facts: ['dmarcRecord'] },
-  { receiver: 'gmail', id: 'gmail.bulk.alignment', scope: 'bulk', requirement: 'Senders of 5,000 or more messages a day to Gmail: the From domain must be aligned with the SPF domain or the DKIM domain.', facts: ['aligned'] },
-  { receiver: 'yahoo', id: 'yahoo.auth', scope: 'all', requirement: 'Authenticate your mail with SPF or DKIM.', facts: ['spf', 'dkim'], any: true },
-  { receiver: 'yahoo', id: 'yahoo.ptr', scope: 'all', requirement: 'Have valid forward and reverse DNS records for your sending IPs.', facts: ['reverseDns'] },
-  { receiver: 'yahoo', id: 'yahoo.bulk.auth', scope: 'bulk', requirement: 'Bulk senders: implement both SPF and DKIM.', facts: ['spf', 'dkim'] },
-  { receiver: 'yahoo', id: 'yahoo.bulk.dmarc', scope: 'bulk', requirement: 'Bulk senders: publish a valid DMARC policy with at least p=none.', facts: ['dmarcRecord'] },
-  { receiver: 'yahoo', id: 'yahoo.bulk.alignment', scope: 'bulk', requirement: 'Bulk senders: pass DMARC for the domain in the From header (SPF or DKIM aligned with it).', facts: ['aligned'] },
-  { receiver: 'outlook', id: 'outlook.spf', scope: 'bulk', requirement: 'Domains sending more than 5,000 messages a day: SPF must pass for the sending domain.', facts: ['spf'] },
-  { receiver: 'outlook', id: 'outlook.dkim', scope: 'bulk', requirement: 'Domains sending more than 5,000 messages a day: DKIM must pass.', facts: ['dkim'] },
-  { receiver: 'outlook', id: 'outlook.dmarc', scope: 'bulk', requirement: 'Domains sending more than 5,000 messages a day: a DMARC policy of at least p=none, aligned with SPF or DKIM.', facts: ['dmarcRecord', 'aligned'] },
+  { receiver: 'gmail', id: 'gmail.auth', scope: 'all', facts: ['spf', 'dkim'], any: true },
+  { receiver: 'gmail', id: 'gmail.ptr', scope: 'all', facts: ['reverseDns'] },
+  { receiver: 'gmail', id: 'gmail.tls', scope: 'all', facts: ['tls'] },
+  { receiver: 'gmail', id: 'gmail.spamRate', scope: 'all', facts: [] },
+  { receiver: 'gmail', id: 'gmail.bulk.auth', scope: 'bulk', facts: ['spf', 'dkim'] },
+  { receiver: 'gmail', id: 'gmail.bulk.dmarc', scope: 'bulk', facts: ['dmarcRecord'] },
+  { receiver: 'gmail', id: 'gmail.bulk.alignment', scope: 'bulk', facts: ['aligned'] },
+  { receiver: 'yahoo', id: 'yahoo.auth', scope: 'all', facts: ['spf', 'dkim'], any: true },
+  { receiver: 'yahoo', id: 'yahoo.ptr', scope: 'all', facts: ['reverseDns'] },
+  { receiver: 'yahoo', id: 'yahoo.bulk.auth', scope: 'bulk', facts: ['spf', 'dkim'] },
+  { receiver: 'yahoo', id: 'yahoo.bulk.dmarc', scope: 'bulk', facts: ['dmarcRecord'] },
+  { receiver: 'yahoo', id: 'yahoo.bulk.alignment', scope: 'bulk', facts: ['aligned'] },
+  { receiver: 'outlook', id: 'outlook.spf', scope: 'bulk', facts: ['spf'] },
+  { receiver: 'outlook', id: 'outlook.dkim', scope: 'bulk', facts: ['dkim'] },
+  { receiver: 'outlook', id: 'outlook.dmarc', scope: 'bulk', facts: ['dmarcRecord', 'aligned'] },
 ];
 
 export function judgeRequirements(facts: RequirementFacts): RequirementRow[] {
@@ -152,12 +152,12 @@ export function judgeRequirements(facts: RequirementFacts): RequirementRow[] {
     return {
       receiver: rule.receiver,
       id: rule.id,
-      requirement: rule.requirement,
+      requirement: englishText('requirements', `rules.${rule.id}`),
       scope: rule.scope,
       status,
       source: RECEIVER_SOURCES[rule.receiver],
       basis: [...new Set(rule.facts.flatMap((f) => facts.basis[f]))],
-      found: rule.facts.length === 0 ? 'Homemail cannot see this: the receiver reports it to the sender (Postmaster Tools).' : rule.facts.map((f) => facts.found[f]).join(' | '),
+      found: rule.facts.length === 0 ? englishText('requirements', 'why.receiverOnly') : rule.facts.map((f) => facts.found[f]).join(' | '),
       reasons: uniqueTexts(rule.facts.flatMap((f) => facts.reasons[f])),
     };
   });

@@ -5,6 +5,7 @@ import { checkText, summarize, type Check, type CheckStatus } from '../../../sha
 import type { VerifyReport } from '../../../shared/contract/verify.js';
 import type { OutboundReport } from '../../../shared/outbound.js';
 import { judgeRequirements, RECEIVER_SOURCES, REQUIREMENT_RULES, requirementFacts } from '../../../main/services/outbound/requirements.js';
+import { cliText } from '../../../main/cli/language.js';
 
 const check = (id: string, status: CheckStatus, area: Check['area'] = 'spf'): Check => ({ id, area, status, title: checkText('spfTitle', { domain: 'example.jp' }), expected: null, found: null, fix: null });
 
@@ -23,6 +24,14 @@ describe('sender requirements', () => {
       expect(row.source).toMatch(/^https:\/\//);
       expect(row.requirement).not.toBe('');
     }
+    // the receiver's words come from the catalogs (requirements.rules.<id>), in both languages, not from a table in main/
+    const ja = cliText({ LANG: 'ja_JP.UTF-8' });
+    for (const row of rows) {
+      expect(row.requirement).toBe(cliText({ LANG: 'C' }).t(`requirements.rules.${row.id}`));
+      expect(ja.exists(`requirements.rules.${row.id}`)).toBe(true);
+    }
+    expect(rows.find((r) => r.id === 'gmail.tls')?.requirement).toBe('Use a TLS connection for transmitting email.');
+    expect(rows.find((r) => r.id === 'gmail.spamRate')?.found).toBe("Homemail cannot see this: only the receiver knows it, and tells the sender (Gmail's Postmaster Tools).");
     expect(new Set(rows.map((r) => r.receiver))).toEqual(new Set(['gmail', 'yahoo', 'outlook']));
   });
 
