@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { keyedError } from '../../../shared/errors.js';
 import { defaultArchiveLimits, type ArchiveLimits } from './archive.js';
 import { defaultBudgetLimits, type BudgetLimits } from './budget.js';
 import { readerNote, reportSentence } from './sentences.js';
@@ -98,7 +99,7 @@ export class ReportWorker {
       this.settle?.resolve(this.outcome);
     } else {
       this.close();
-      this.settle?.reject(new Error(`The report reader failed: ${reply.message}`));
+      this.settle?.reject(keyedError('internal', { key: 'reportReaderFailed', params: {} }, { output: reply.message }));
     }
   }
 

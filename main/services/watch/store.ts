@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
 import type { CheckArea, CheckStatus } from '../../../shared/checks.js';
+import { keyedError } from '../../../shared/errors.js';
 import { reportIdentity, type AggregateReport, type PublishedPolicy, type ReportRow } from '../../../shared/reports.js';
 import type {
   ChangeKind,
@@ -42,7 +43,7 @@ export function openHistoryStore(file: string): HistoryStore {
 /** Brings a database to the newest schema; returns the version it was at. */
 export function migrate(db: DatabaseSync, upTo = schemaVersion): number {
   const from = Number((db.prepare('PRAGMA user_version').get() as Row).user_version ?? 0);
-  if (from > schemaVersion) throw new Error(`The history store is at schema version ${from}, newer than this Homemail knows (${schemaVersion}); update Homemail.`);
+  if (from > schemaVersion) throw keyedError('internal', { key: 'historyStoreNewer', params: { found: from, known: schemaVersion } });
   if (from >= upTo) return from;
   const foreignKeys = Number((db.prepare('PRAGMA foreign_keys').get() as Row).foreign_keys);
   db.exec('PRAGMA foreign_keys = OFF');

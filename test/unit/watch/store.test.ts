@@ -6,6 +6,9 @@ import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
 import type { StoredCheck } from '../../../shared/watch.js';
 import { historyCsv } from '../../../shared/watch.js';
+import { serializeError } from '../../../shared/errors.js';
+import { errorTexts } from '../../../main/cli/main.js';
+import { cliText } from '../../../main/cli/language.js';
 import { migrate, openHistoryStore, HistoryStore, type StorableReport } from '../../../main/services/watch/store.js';
 import { migrations, schemaVersion } from '../../../main/services/watch/migrations.js';
 import { defaultHistoryFile, recordDmarcReports, recordResult } from '../../../main/services/watch/record.js';
@@ -85,7 +88,19 @@ describe('history store', () => {
   it('refuses a store from a newer Homemail', () => {
     const db = new DatabaseSync(':memory:');
     db.exec(`PRAGMA user_version = ${schemaVersion + 1}`);
-    expect(() => migrate(db)).toThrow(/newer than this Homemail knows/);
+    expect(() => migrate(db)).toThrow(`The history store is at schema version ${schemaVersion + 1}, newer than this Homemail knows (${schemaVersion}): update Homemail.`);
+    // a coded sentence: the CLI says it in Japanese under LANG=ja_JP.UTF-8
+    const error = (() => {
+      try {
+        migrate(db);
+      } catch (thrown) {
+        return serializeError(thrown);
+      }
+      return null;
+    })();
+    expect(error && errorTexts(error, cliText({ LANG: 'ja_JP.UTF-8' })).message).toBe(
+      `履歴データベースのスキーマのバージョン(${schemaVersion + 1})が、この Homemail の扱える版(${schemaVersion})より新しくなっています。Homemail を更新してください。`,
+    );
   });
 
   it('keeps runs, checks and changes across reopening the file', () => {
