@@ -6,6 +6,7 @@ import { normalizeDomain } from '../../../shared/validation/domain.js';
 import { Busy } from '../components/Busy.js';
 import { Choice } from '../components/Choice.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
+import { Field } from '../components/Field.js';
 import { SecretInput, type SecretHandle } from '../components/SecretInput.js';
 import { useCall } from '../hooks/useCall.js';
 import { AppliedNotice } from '../components/AppliedNotice.js';
@@ -16,6 +17,11 @@ import { Log } from '../steps/ApplyStep.js';
 import { ChangeReview } from '../steps/ReviewStep.js';
 
 type Mode = 'set' | 'remove';
+
+/** A plain text field of the relay form (names and addresses: no spelling check, no autofill). */
+function TextInput({ id, describedBy, value, onChange }: { id: string; describedBy: string | undefined; value: string; onChange: (value: string) => void }) {
+  return <input id={id} type="text" spellCheck={false} autoComplete="off" aria-describedby={describedBy} value={value} onChange={(event) => onChange(event.target.value)} />;
+}
 
 /**
  * Relaying outgoing mail through a smarthost (the ISP's submission server or a mail
@@ -62,6 +68,11 @@ export function RelayPage({ sessionId }: { sessionId: string }) {
   const spfNext = values.relayInclude !== '' && values.outbound?.relaySpf?.status !== 'pass' && (applied === null || mode === 'set');
 
   const forget = () => setReviewed(null);
+  /** A field's change: its new value, and the reviewed plan no longer stands. */
+  const edited = (set: (value: string) => void) => (value: string) => {
+    set(value);
+    forget();
+  };
   const showPlan = (next: Mode) => {
     setMode(next);
     forget();
@@ -120,24 +131,9 @@ export function RelayPage({ sessionId }: { sessionId: string }) {
 
       {presetId === 'generic' && (
         <div className="row">
-          <div className="field">
-            <label htmlFor={`${id}-host`}>{t('relay.hostLabel')}</label>
-            <input
-              id={`${id}-host`}
-              type="text"
-              spellCheck={false}
-              autoComplete="off"
-              aria-describedby={`${id}-host-help`}
-              value={host}
-              onChange={(event) => {
-                setHost(event.target.value);
-                forget();
-              }}
-            />
-            <p className="help" id={`${id}-host-help`}>
-              {t('relay.hostHelp')}
-            </p>
-          </div>
+          <Field id={`${id}-host`} label={t('relay.hostLabel')} help={t('relay.hostHelp')}>
+            {(describedBy) => <TextInput id={`${id}-host`} describedBy={describedBy} value={host} onChange={edited(setHost)} />}
+          </Field>
           <div className="field">
             <label htmlFor={`${id}-port`}>{t('relay.portLabel')}</label>
             <select
@@ -161,26 +157,9 @@ export function RelayPage({ sessionId }: { sessionId: string }) {
         </p>
       )}
 
-      <div className="field">
-        <label htmlFor={`${id}-user`}>{t('relay.userLabel')}</label>
-        <input
-          id={`${id}-user`}
-          type="text"
-          spellCheck={false}
-          autoComplete="off"
-          aria-describedby={preset.userHint !== '' ? `${id}-user-help` : undefined}
-          value={user}
-          onChange={(event) => {
-            setUser(event.target.value);
-            forget();
-          }}
-        />
-        {preset.userHint !== '' && (
-          <p className="help" id={`${id}-user-help`}>
-            {t('relay.userHint', { user: preset.userHint })}
-          </p>
-        )}
-      </div>
+      <Field id={`${id}-user`} label={t('relay.userLabel')} help={preset.userHint !== '' ? t('relay.userHint', { user: preset.userHint }) : undefined}>
+        {(describedBy) => <TextInput id={`${id}-user`} describedBy={describedBy} value={user} onChange={edited(setUser)} />}
+      </Field>
       <div className="field">
         <label htmlFor={`${id}-password`}>{t('relay.passwordLabel')}</label>
         <SecretInput
@@ -197,25 +176,14 @@ export function RelayPage({ sessionId }: { sessionId: string }) {
         </p>
       </div>
       {presetId === 'generic' && (
-        <div className="field">
-          <label htmlFor={`${id}-include`}>{t('relay.includeLabel')}</label>
-          <input
-            id={`${id}-include`}
-            type="text"
-            spellCheck={false}
-            autoComplete="off"
-            aria-describedby={`${id}-include-help`}
-            value={ownInclude}
-            onChange={(event) => {
-              setOwnInclude(event.target.value);
-              forget();
-            }}
-          />
-          <p className="help" id={`${id}-include-help`}>
-            {t('relay.includeHelp')}
-          </p>
-          {checkedInclude !== null && !checkedInclude.ok && <p className="notice warn">{t('relay.badInclude')}</p>}
-        </div>
+        <Field
+          id={`${id}-include`}
+          label={t('relay.includeLabel')}
+          help={t('relay.includeHelp')}
+          extra={checkedInclude !== null && !checkedInclude.ok && <p className="notice warn">{t('relay.badInclude')}</p>}
+        >
+          {(describedBy) => <TextInput id={`${id}-include`} describedBy={describedBy} value={ownInclude} onChange={edited(setOwnInclude)} />}
+        </Field>
       )}
       {include !== '' ? <p className="help">{t('relay.spfInclude', { include })}</p> : <p className="help">{t('relay.spfUnknown')}</p>}
 

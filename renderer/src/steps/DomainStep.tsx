@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { normalizeDomain } from '../../../shared/validation/domain.js';
 import type { ValidationProblem } from '../../../shared/validation/problem.js';
@@ -8,9 +8,9 @@ import type { DmarcPolicy } from '../../../shared/records/types.js';
 import { Busy } from '../components/Busy.js';
 import { Choice } from '../components/Choice.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
+import { Field } from '../components/Field.js';
 import { ResolverField } from '../components/ResolverField.js';
 import { useCall } from '../hooks/useCall.js';
-import { useKeyedText } from '../text.js';
 import { saveProfile, profileOf } from '../wizard/profiles.js';
 import { publishedPolicyOf, publishedQueryOf, startFromPublished } from '../wizard/records.js';
 import { PublishedNow } from './PublishedNow.js';
@@ -20,37 +20,6 @@ import { useWizard, type WizardValues } from '../wizard/state.js';
 
 const rsaSizes = [1024, 2048, 3072, 4096] as const;
 const policies: readonly DmarcPolicy[] = ['none', 'quarantine', 'reject'];
-
-interface FieldProps {
-  id: string;
-  label: string;
-  help?: string;
-  problem: ValidationProblem | null;
-  children: (describedBy: string) => ReactNode;
-  extra?: ReactNode;
-}
-
-function Field({ id, label, help, problem, children, extra }: FieldProps) {
-  const text = useKeyedText();
-  const describedBy = [help ? `${id}-help` : '', problem ? `${id}-problem` : ''].filter(Boolean).join(' ');
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      {children(describedBy)}
-      {help && (
-        <p id={`${id}-help`} className="help">
-          {help}
-        </p>
-      )}
-      {extra}
-      {problem && (
-        <p id={`${id}-problem`} className="field-problem">
-          {text('validation', problem)}
-        </p>
-      )}
-    </div>
-  );
-}
 
 /** Whether the keys already made fit the current choices (then Next does not make new ones). */
 function keysFit(values: WizardValues): boolean {
