@@ -9,7 +9,7 @@ import { buildDkimRecord } from './dkim.js';
 import { buildDmarcRecords, dmarcPolicies, parseFailureOptions, type DmarcAlignment } from './dmarc.js';
 import { buildMxRecord, buildPtrGuidance } from './mxPtr.js';
 import { note } from './notes.js';
-import { buildSpfRecord, isSpfRecord } from './spf.js';
+import { buildSpfRecord, isSpfRecord, parseSpfTerms } from './spf.js';
 import { compareWithPublished, publishedDmarc, stricterPolicy } from './published.js';
 import type { DkimKeyType, DmarcPolicy, DnsRecord, ExistingRecord, RecordNote, SpfAll, SpfLookupAnswers } from './types.js';
 
@@ -166,7 +166,9 @@ export function buildRecordSet(request: RecordRequest): RecordSet {
   });
   records.push(spf.record);
   notes.push(...spf.notes);
-  if (addresses.length === 0) notes.push(note('spfNoAddress', {}, 'info', 'spf'));
+  // "SPF relies on mx" only when it does: a published record that names addresses (ip4/ip6/a) of its own does not.
+  const namesAddresses = parseSpfTerms(spf.record.value).some((t) => t.kind === 'mechanism' && (t.name === 'ip4' || t.name === 'ip6' || t.name === 'a'));
+  if (addresses.length === 0 && !namesAddresses) notes.push(note('spfNoAddress', {}, 'info', 'spf'));
 
   const dmarc = buildDmarcRecords({
     domain,

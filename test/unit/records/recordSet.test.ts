@@ -86,6 +86,10 @@ describe('buildRecordSet', () => {
     const asked = buildRecordSet({ domain: 'example.jp', existing });
     expect(asked.records.find((r) => r.purpose === 'dmarc')?.value).toBe('v=DMARC1; p=none; rua=mailto:re+abc123@reports.example.net');
     expect(asked.notes.find((n) => n.purpose === 'dmarc-report-auth')?.key).toBe('dmarcExternalReports');
+    // Their SPF relies on mx only: the note says so; one that names its own addresses gets no such note.
+    expect(asked.notes.map((n) => n.key)).toContain('spfNoAddress');
+    const withAddresses = buildRecordSet({ domain: 'example.jp', existing: [{ name: 'example.jp', type: 'TXT', value: 'v=spf1 a mx ip4:203.0.113.5 ~all' }] });
+    expect(withAddresses.notes.map((n) => n.key)).not.toContain('spfNoAddress');
     const authorized = buildRecordSet({ domain: 'example.jp', existing: [...existing, { name: 'example.jp._report._dmarc.reports.example.net', type: 'TXT', value: 'v=DMARC1' }] });
     expect(authorized.records.find((r) => r.purpose === 'dmarc-report-auth')?.change).toBe('keep');
     expect(authorized.notes.filter((n) => n.purpose === 'dmarc-report-auth').map((n) => [n.key, n.severity])).toEqual([['dmarcExternalReportsAuthorized', 'info']]);
