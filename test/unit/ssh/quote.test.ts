@@ -54,5 +54,6 @@ describe('shellQuote', () => {
       }),
       { numRuns: 60 },
     );
-  });
+    // Sixty runs of sh: seconds on a loaded machine.
+  }, 30_000);
 });
