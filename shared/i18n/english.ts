@@ -4,6 +4,7 @@
  * English table lives beside the catalogs.
  */
 import en from '../../renderer/src/locales/en.json' with { type: 'json' };
+import type { PlanText } from '../plan.js';
 import { fillTemplate, renderKeyed, type KeyedText, type TextParams, type Translator } from './keyedText.js';
 
 type Tree = { readonly [key: string]: string | Tree };
@@ -33,4 +34,9 @@ export function englishText(namespace: string, key: string, params: TextParams =
 /** A keyed sentence with its English text. */
 export function keyedText(namespace: string, key: string, params: TextParams = {}): KeyedText {
   return { key, params, text: englishText(namespace, key, params) };
+}
+
+/** A plan sentence (`plan.<key>`): what the review shows, its English from the same catalog. */
+export function planText(key: string, params: Record<string, string | number> = {}): PlanText {
+  return { key, params, text: englishText('plan', key, params) };
 }

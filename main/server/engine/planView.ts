@@ -1,9 +1,8 @@
 import { createTwoFilesPatch } from 'diff';
-import type { InterruptedApply, Plan, PlannedCommand, PlannedFile, PlanText } from '../../../shared/plan.js';
+import { planText } from '../../../shared/i18n/english.js';
+import type { InterruptedApply, Plan, PlannedCommand, PlannedFile } from '../../../shared/plan.js';
 import { commandLine } from '../../services/ssh/quote.js';
 import type { ChangeSet } from './changeSet.js';
-
-const t = (key: string, text: string, params: Record<string, string | number> = {}): PlanText => ({ key, params, text });
 
 function unifiedDiff(path: string, before: string, after: string, created: boolean): string {
   return createTwoFilesPatch(created ? '/dev/null' : `a${path}`, `b${path}`, before, after, undefined, undefined, { context: 3 });
@@ -30,17 +29,17 @@ export function buildPlan(changes: ChangeSet, context: { host: string; domain: s
     commands.push({
       kind: 'install-packages',
       command: `apt-get install -y --no-install-recommends ${pkgs}`,
-      words: t('installPackages', `Install ${pkgs} with apt-get.`, { packages: pkgs }),
+      words: planText('installPackages', { packages: pkgs }),
     });
   }
   for (const d of changes.dirs) {
     commands.push({
       kind: 'create-directory',
       command: `install -d -o ${d.owner} -g ${d.group} -m ${d.mode} ${d.path}`,
-      words: t('createDirectory', `Create the directory ${d.path} (${d.owner}:${d.group}, ${d.mode}).`, { path: d.path, owner: d.owner, group: d.group, mode: d.mode }),
+      words: planText('createDirectory', { path: d.path, owner: d.owner, group: d.group, mode: d.mode }),
     });
   }
-  if (changes.aliasesChanged) commands.push({ kind: 'newaliases', command: 'newaliases', words: t('newaliases', 'Rebuild the aliases database (newaliases).') });
+  if (changes.aliasesChanged) commands.push({ kind: 'newaliases', command: 'newaliases', words: planText('newaliases') });
   for (const v of changes.validate) commands.push({ kind: 'validate', command: commandLine(v.argv), words: v.words });
   for (const s of changes.services) {
     const kind = s.argv.includes('reload') ? 'reload-service' : s.argv.includes('start') ? 'start-service' : 'restart-service';
@@ -51,23 +50,19 @@ export function buildPlan(changes: ChangeSet, context: { host: string; domain: s
   if (r) commands.push({
     kind: 'health-check',
     command: `sendmail -bv ${r.recipient}`,
-    words: t('healthCheckRelay', `Check that Postfix logs in to the relay ${r.relay}: an address check for ${r.recipient} goes through it (sendmail -bv; no message is sent).`, { relay: r.relay, recipient: r.recipient }),
+    words: planText('healthCheckRelay', { relay: r.relay, recipient: r.recipient }),
   });
-  else if (m === null) commands.push({ kind: 'health-check', command: 'postfix status', words: t('healthCheckPostfix', 'Check that Postfix runs.') });
+  else if (m === null) commands.push({ kind: 'health-check', command: 'postfix status', words: planText('healthCheckPostfix') });
   else commands.push({
     kind: 'health-check',
     command: `sendmail -f ${m.from} ${m.to}`,
-    words: t(
-      'healthCheck',
-      `Check that OpenDKIM listens on ${changes.socket} and Postfix runs, then send a test message from ${m.from} to ${m.to} and confirm it was signed (s=${m.selectors.join(', ')}, d=${m.domain}).`,
-      { socket: changes.socket, from: m.from, to: m.to, selector: m.selectors.join(', '), domain: m.domain },
-    ),
+    words: planText('healthCheck', { socket: changes.socket, from: m.from, to: m.to, selector: m.selectors.join(', '), domain: m.domain }),
   });
   const c = changes.healthCertificate;
   if (c) commands.push({
     kind: 'health-check',
     command: 'openssl s_client -starttls smtp -connect SMTPD-PORT-25-ADDRESS',
-    words: t('healthCheckCertificate', `Check that Postfix presents the certificate ${c.certificate} after STARTTLS on port 25, at an address where master.cf and inet_interfaces say smtpd listens (same SHA-256 fingerprint).`, { certificate: c.certificate }),
+    words: planText('healthCheckCertificate', { certificate: c.certificate }),
   });
   return {
     host: context.host,

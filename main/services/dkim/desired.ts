@@ -1,4 +1,5 @@
 import { keyedError } from '../../../shared/errors.js';
+import { planText } from '../../../shared/i18n/english.js';
 import { ED25519_KEYTABLE_ALGORITHM, ed25519Support } from '../../../shared/opendkimEd25519.js';
 import type { PlanText } from '../../../shared/plan.js';
 import { expandReferences, readMainCf, setParameters, splitPostfixList, type ParameterEdit } from '../../server/config/mainCf.js';
@@ -35,8 +36,6 @@ export interface ChangeSettings {
 
 /** opendkim.conf settings the change reads; written twice, they are collapsed to one line. */
 const RELIED_ON_SETTINGS = ['socket', 'keytable', 'signingtable', 'internalhosts', 'externalignorelist', 'mode', 'multiplesignatures'];
-
-const t = (key: string, text: string, params: Record<string, string | number> = {}): PlanText => ({ key, params, text });
 
 /** The opendkim.conf Homemail starts from when the package is not installed yet. */
 export function opendkimConfTemplate(platform: Platform): string {
@@ -98,7 +97,7 @@ function chooseSocket(conf: Map<string, string>, chroot: ReturnType<typeof readC
   const milter = milterForSocket(socket, chroot) as string;
   if (currentSpec !== undefined) {
     notes.push(
-      t('socketReplaced', `OpenDKIM's socket ${currentSpec} cannot be reached by Postfix's chrooted smtpd; Homemail uses ${DEFAULT_SOCKET} instead.`, {
+      planText('socketReplaced', {
         old: currentSpec,
         socket: DEFAULT_SOCKET,
       }),
@@ -190,7 +189,7 @@ export function computeChanges(state: ServerState, settings: ChangeSettings): Ch
       mode: '0600',
       secret: true,
       expect: before?.exists ? (before.sha256 ?? 'any') : 'absent',
-      why: t('keyFile', `Private key for selector ${key.selector} (${key.type}).`, { selector: key.selector, type: key.type }),
+      why: planText('keyFile', { selector: key.selector, type: key.type }),
     });
   }
 
@@ -223,7 +222,7 @@ export function computeChanges(state: ServerState, settings: ChangeSettings): Ch
       signing = editSigningTable(signing, oldDomain, [entry.name], refile);
     }
     confEdits.push({ name: 'Domain', value: null }, { name: 'KeyFile', value: null }, { name: 'Selector', value: null });
-    notes.push(t('singleKeyMigrated', 'The single-key settings (Domain, KeyFile, Selector) move to KeyTable and SigningTable; OpenDKIM reloads without a gap.', {}));
+    notes.push(planText('singleKeyMigrated'));
   }
   const existingKeys = readKeyTable(keyTable);
   for (const entry of keyEntries) {
@@ -234,8 +233,8 @@ export function computeChanges(state: ServerState, settings: ChangeSettings): Ch
   }
   keyTable = editKeyTable(keyTable, keyEntries);
   signing = editSigningTable(signing, domain, keyEntries.map((e) => e.name), refile);
-  addFile(keyTableSpec.path, keyTable, t('keyTable', `KeyTable: which key file signs as ${domain}.`, { domain }), { owner: 'root', group: 'root', mode: '0644' });
-  addFile(signingSpec.path, signing, t('signingTable', `SigningTable: mail from *@${domain} is signed with its key.`, { domain }), { owner: 'root', group: 'root', mode: '0644' });
+  addFile(keyTableSpec.path, keyTable, planText('keyTable', { domain }), { owner: 'root', group: 'root', mode: '0644' });
+  addFile(signingSpec.path, signing, planText('signingTable', { domain }), { owner: 'root', group: 'root', mode: '0644' });
 
   const internalSpec = parseDataset(conf.get('internalhosts') ?? TRUSTED_HOSTS);
   const ignoreSpec = parseDataset(conf.get('externalignorelist') ?? internalSpec.path);
@@ -244,7 +243,7 @@ export function computeChanges(state: ServerState, settings: ChangeSettings): Ch
   const peers = peersFromMynetworks(main.get('mynetworks'));
   for (const spec of internalSpec.path === ignoreSpec.path ? [internalSpec] : [internalSpec, ignoreSpec]) {
     if (spec.type === 'other') continue;
-    addFile(spec.path, editHostList(fileText(state, spec.path), peers), t('trustedHosts', 'Trusted hosts: mail from these local networks is signed, not verified.', {}), {
+    addFile(spec.path, editHostList(fileText(state, spec.path), peers), planText('trustedHosts'), {
       owner: 'root',
       group: 'root',
       mode: '0644',
@@ -267,7 +266,7 @@ export function computeChanges(state: ServerState, settings: ChangeSettings): Ch
     if (RELIED_ON_SETTINGS.includes(name) && value !== undefined && !confEdits.some((e) => e.name.toLowerCase() === name)) confEdits.push({ name, value });
   }
   const confAfter = confEdits.length > 0 ? editOpendkimConf(confBefore, confEdits) : confBefore;
-  addFile(OPENDKIM_CONF, confAfter, t('opendkimConf', 'OpenDKIM: key and signing tables, socket, relaxed/simple canonicalization, From oversigned.', {}), {
+  addFile(OPENDKIM_CONF, confAfter, planText('opendkimConf'), {
     owner: 'root',
     group: 'root',
     mode: '0644',
@@ -297,7 +296,7 @@ export function computeChanges(state: ServerState, settings: ChangeSettings): Ch
   if (main.get('milter_default_action') !== 'accept') edits.push({ name: 'milter_default_action', value: 'accept' });
   if (main.get('milter_protocol') !== '6') edits.push({ name: 'milter_protocol', value: '6' });
   if (edits.length > 0) {
-    addFile(MAIN_CF, setParameters(mainText, edits), t('mainCf', 'Postfix: OpenDKIM in smtpd_milters and non_smtpd_milters; mail keeps flowing if OpenDKIM is down.', {}), {
+    addFile(MAIN_CF, setParameters(mainText, edits), planText('mainCf'), {
       owner: 'root',
       group: 'root',
       mode: '0644',
@@ -315,17 +314,17 @@ export function computeChanges(state: ServerState, settings: ChangeSettings): Ch
     const local = address.slice(0, at).toLowerCase();
     const addrDomain = address.slice(at + 1).toLowerCase();
     if (!locals.has(addrDomain)) {
-      notes.push(t('reportNotLocal', `${address} is not delivered by this server; make sure its mailbox exists.`, { address }));
+      notes.push(planText('reportNotLocal', { address }));
       continue;
     }
     if (local === settings.reportTo.toLowerCase() || state.users.includes(local)) continue;
     if (!/^[a-z0-9][a-z0-9._+-]*$/.test(local)) {
-      notes.push(t('aliasUnusual', `${address}: Homemail writes aliases only for plain names; add this one to /etc/aliases by hand.`, { address }));
+      notes.push(planText('aliasUnusual', { address }));
       continue;
     }
     if (aliasesNow.has(local)) {
       const target = (aliasesNow.get(local) ?? []).join(', ');
-      if (target !== settings.reportTo) notes.push(t('aliasKept', `${local} already delivers to ${target}; kept.`, { name: local, target }));
+      if (target !== settings.reportTo) notes.push(planText('aliasKept', { name: local, target }));
       continue;
     }
     if (!aliasWanted.some((a) => a.name === local)) aliasWanted.push({ name: local, target: settings.reportTo });
@@ -335,7 +334,7 @@ export function computeChanges(state: ServerState, settings: ChangeSettings): Ch
     const before = fileText(state, ALIASES);
     const after = editAliases(before, aliasWanted);
     aliasesChanged = after !== before;
-    addFile(ALIASES, after, t('aliases', `Report mail for ${aliasWanted.map((a) => a.name).join(', ')} is delivered to ${settings.reportTo}.`, {
+    addFile(ALIASES, after, planText('aliases', {
       names: aliasWanted.map((a) => a.name).join(', '),
       user: settings.reportTo,
     }), { owner: 'root', group: 'root', mode: '0644' });
@@ -352,30 +351,30 @@ export function computeChanges(state: ServerState, settings: ChangeSettings): Ch
   const postfixAction: 'start' | 'reload' | null = !state.running.postfix ? 'start' : mainChanged ? 'reload' : null;
 
   const validate: ServerCommand[] = [
-    { label: 'opendkim -n', argv: ['opendkim', '-n', '-x', OPENDKIM_CONF], words: t('validateOpendkim', 'Check the OpenDKIM configuration (opendkim -n).') },
-    { label: 'postfix check', argv: ['postfix', 'check'], words: t('validatePostfix', 'Check the Postfix configuration (postfix check, postconf warnings).') },
+    { label: 'opendkim -n', argv: ['opendkim', '-n', '-x', OPENDKIM_CONF], words: planText('validateOpendkim') },
+    { label: 'postfix check', argv: ['postfix', 'check'], words: planText('validatePostfix') },
   ];
   const services: ServerCommand[] = [];
   if (opendkimAction) {
     services.push({
       label: `${opendkimAction} opendkim`,
       argv: serviceCommand(env, 'opendkim', opendkimAction),
-      words: t(`${opendkimAction}Service`, `${opendkimAction === 'reload' ? 'Reload' : 'Restart'} OpenDKIM.`, { service: 'OpenDKIM' }),
+      words: planText(`${opendkimAction}Service`, { service: 'OpenDKIM' }),
     });
   }
   if (postfixAction) {
     services.push({
       label: `${postfixAction} postfix`,
       argv: postfixCommand(env, postfixAction),
-      words: t(`${postfixAction}Service`, `${postfixAction === 'start' ? 'Start' : 'Reload'} Postfix.`, { service: 'Postfix' }),
+      words: planText(`${postfixAction}Service`, { service: 'Postfix' }),
     });
   }
   const rollbackServices: ServerCommand[] = [];
   if (install.length === 0 && opendkimAction) {
     const back: ServiceAction = state.running.opendkim ? 'restart' : 'stop';
-    rollbackServices.push({ label: `${back} opendkim`, argv: serviceCommand(env, 'opendkim', back), words: t('rollbackOpendkim', `${back} OpenDKIM`) });
+    rollbackServices.push({ label: `${back} opendkim`, argv: serviceCommand(env, 'opendkim', back), words: planText('rollbackOpendkim') });
   }
-  if (state.running.postfix && mainChanged) rollbackServices.push({ label: 'reload postfix', argv: postfixCommand(env, 'reload'), words: t('rollbackPostfix', 'Reload Postfix') });
+  if (state.running.postfix && mainChanged) rollbackServices.push({ label: 'reload postfix', argv: postfixCommand(env, 'reload'), words: planText('rollbackPostfix') });
 
   const changed = files.length > 0 || dirs.length > 0 || install.length > 0 || services.length > 0;
   return {

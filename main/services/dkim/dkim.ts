@@ -1,5 +1,6 @@
 import { keyedError } from '../../../shared/errors.js';
 import type { PublishGateReport } from '../../../shared/contract/records.js';
+import { planText } from '../../../shared/i18n/english.js';
 import type { ApplyResult, PlanText } from '../../../shared/plan.js';
 import { applyRequest, planRequest, type ApplyOptions, type ChangeOptions, type ChangeRequest, type PlanOutcome } from '../../server/engine/index.js';
 import { parseDkimPrivateKeyPem } from '../keys/index.js';
@@ -23,8 +24,6 @@ export interface DnsCheckOptions {
   publicServers?: readonly DnsServer[];
 }
 
-const t = (key: string, text: string, params: Record<string, string | number> = {}): PlanText => ({ key, params, text });
-
 /** Whether the zone's servers answer each key's DKIM record with its own p= (null when skipped). */
 export async function publishGate(settings: ChangeSettings, dns: DnsCheckOptions, signal?: AbortSignal): Promise<PublishGateReport | null> {
   if (dns.skip === true) return null;
@@ -39,11 +38,11 @@ export async function publishGate(settings: ChangeSettings, dns: DnsCheckOptions
 }
 
 function gateNotes(report: PublishGateReport | null): PlanText[] {
-  if (report === null) return [t('dkimDnsCheckSkipped', 'The DKIM records were not checked in DNS before applying: until they are visible, receivers cannot verify the signatures.', {})];
+  if (report === null) return [planText('dkimDnsCheckSkipped')];
   return report.selectors
     .filter((s) => s.visible !== 'yes')
     .map((s) =>
-      t('dkimNotVisible', `${s.name} is not visible yet at your DNS servers: publish it and wait before applying (apply refuses until then).`, { name: s.name }),
+      planText('dkimNotVisible', { name: s.name }),
     );
 }
 

@@ -1,3 +1,4 @@
+import { planText } from '../../../shared/i18n/english.js';
 import type { AllowEntry } from '../../../shared/inbound.js';
 import type { PlanText } from '../../../shared/plan.js';
 import { readMainCf, setParameters, type ParameterEdit } from '../../server/config/mainCf.js';
@@ -21,8 +22,6 @@ export interface InboundChangeSettings {
   allow: readonly AllowEntry[];
 }
 
-const t = (key: string, text: string, params: Record<string, string | number> = {}): PlanText => ({ key, params, text });
-
 export function inboundGatherPaths(): string[] {
   return [MAIN_CF, ALLOW_REGEXP_PATH, ALLOW_CIDR_PATH];
 }
@@ -43,7 +42,7 @@ export function computeInboundChanges(state: ServerState, settings: InboundChang
     current.set(use.parameter, removeBlocklists(use.parameter, value, dead));
   }
   for (const zone of dead) {
-    if (!findBlocklists(settingsRecord).some((u) => u.zone === zone)) notes.push(t('inboundListAbsent', `${zone} is not in use; nothing to remove.`, { zone }));
+    if (!findBlocklists(settingsRecord).some((u) => u.zone === zone)) notes.push(planText('inboundListAbsent', { zone }));
   }
 
   const files: DesiredFile[] = [];
@@ -57,24 +56,20 @@ export function computeInboundChanges(state: ServerState, settings: InboundChang
     const client = current.get('smtpd_client_restrictions') ?? settingsRecord['smtpd_client_restrictions'];
     const edit = applyHostnameRule(client, { strict: settings.hostnameRule === 'strict', allow, ourMaps: [ALLOW_REGEXP_MAP, ALLOW_CIDR_MAP], ruleInMap: maps.regexp !== null });
     if (edit.changed) current.set('smtpd_client_restrictions', edit.value);
-    if (maps.regexp !== null) addFile(ALLOW_REGEXP_PATH, maps.regexp, t('inboundAllowRegexp', 'Known senders (by host name) let through before the host-name rule.'));
-    if (maps.cidr !== null) addFile(ALLOW_CIDR_PATH, maps.cidr, t('inboundAllowCidr', 'Known senders (by address) let through before the host-name rule.'));
+    if (maps.regexp !== null) addFile(ALLOW_REGEXP_PATH, maps.regexp, planText('inboundAllowRegexp'));
+    if (maps.cidr !== null) addFile(ALLOW_CIDR_PATH, maps.cidr, planText('inboundAllowCidr'));
   }
   for (const [name, value] of current) if ((settingsRecord[name] ?? '') !== value) edits.push({ name, value });
   const mainAfter = edits.length === 0 ? mainBefore : setParameters(mainBefore, edits);
   if (mainAfter !== mainBefore) {
     const removed = [...dead].filter((z) => findBlocklists(settingsRecord).some((u) => u.zone === z));
-    const why = [
-      ...(removed.length > 0 ? [`remove the dead DNS lists ${removed.join(', ')}`] : []),
-      ...(settings.hostnameRule !== 'keep' ? [`${settings.hostnameRule === 'strict' ? 'reject clients without forward-confirmed reverse DNS' : 'reject clients without reverse DNS'}${allow.length > 0 ? ', after the allowlist' : ''}`] : []),
-    ].join('; ');
     // One catalog sentence per combination: the wizard and the CLI translate it whole.
     const ruleKey = settings.hostnameRule === 'keep' ? '' : settings.hostnameRule === 'strict' ? 'Strict' : 'Reverse';
     const key = `inboundMainCf${removed.length > 0 ? 'Lists' : ''}${ruleKey}`;
-    addFile(MAIN_CF, mainAfter, t(key, `Postfix: ${why}.`, { zones: removed.join(', ') }));
+    addFile(MAIN_CF, mainAfter, planText(key, { zones: removed.join(', ') }));
   }
 
-  const validate: ServerCommand[] = [{ label: 'postfix check', argv: ['postfix', 'check'], words: t('validatePostfix', 'Check the Postfix configuration (postfix check, postconf warnings).') }];
+  const validate: ServerCommand[] = [{ label: 'postfix check', argv: ['postfix', 'check'], words: planText('validatePostfix') }];
   if (settings.hostnameRule !== 'keep') {
     for (const probe of maps.probes) {
       validate.push({
@@ -84,7 +79,7 @@ export function computeInboundChanges(state: ServerState, settings: InboundChang
         // warning (on stderr, so it is folded into the answer), while postmap still exits 0.
         argv: ['sh', '-c', 'exec postmap -q "$1" "$2" 2>&1', 'postmap', probe.value, probe.map],
         expect: probe.expect,
-        words: t('validateAllowlist', `Check that the allowlist answers ${probe.expect} for ${probe.value} (postmap -q).`, { value: probe.value, expect: probe.expect }),
+        words: planText('validateAllowlist', { value: probe.value, expect: probe.expect }),
       });
     }
   }
@@ -93,10 +88,10 @@ export function computeInboundChanges(state: ServerState, settings: InboundChang
   const services: ServerCommand[] = [];
   if (files.length > 0) {
     const action = state.running.postfix ? 'reload' : 'start';
-    services.push({ label: `${action} postfix`, argv: postfixCommand(env, action), words: t(`${action}Service`, `${action === 'start' ? 'Start' : 'Reload'} Postfix.`, { service: 'Postfix' }) });
+    services.push({ label: `${action} postfix`, argv: postfixCommand(env, action), words: planText(`${action}Service`, { service: 'Postfix' }) });
   }
   const rollbackServices: ServerCommand[] =
-    state.running.postfix && (mainChanged || files.length > 0) ? [{ label: 'reload postfix', argv: postfixCommand(env, 'reload'), words: t('rollbackPostfix', 'Reload Postfix') }] : [];
+    state.running.postfix && (mainChanged || files.length > 0) ? [{ label: 'reload postfix', argv: postfixCommand(env, 'reload'), words: planText('rollbackPostfix') }] : [];
   return { ...emptyChangeSet(), files, validate, services, rollbackServices, notes, changed: files.length > 0 };
 }
 

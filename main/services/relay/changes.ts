@@ -1,4 +1,5 @@
 import { lookupTableLine } from '../../server/config/lookupTable.js';
+import { planText } from '../../../shared/i18n/english.js';
 import { TLS_AT_LEAST_MAY } from '../../../shared/outbound.js';
 import type { PlanText } from '../../../shared/plan.js';
 import { relayhostValue, type RelayTarget } from '../../../shared/relay.js';
@@ -24,8 +25,6 @@ export type RelaySettings =
     }
   | { kind: 'remove' };
 
-const t = (key: string, text: string, params: Record<string, string | number> = {}): PlanText => ({ key, params, text });
-
 export function relayGatherPaths(): string[] {
   // The .db of every row's table type (hash, see the platform table): --remove deletes it.
   return [MAIN_CF, `secret:${SASL_PASSWORD_MAP}`, `secret:${databaseFile('hash', SASL_PASSWORD_MAP)}`];
@@ -35,7 +34,6 @@ export function relayGatherPaths(): string[] {
 export function passwordTable(target: RelayTarget, user: string, password: string): string {
   return `${lookupTableLine(relayhostValue(target), `${user}:${password}`)}\n`;
 }
-
 
 export function computeRelayChanges(state: ServerState, settings: RelaySettings): ChangeSet {
   const mainBefore = fileText(state, MAIN_CF);
@@ -58,7 +56,7 @@ export function computeRelayChanges(state: ServerState, settings: RelaySettings)
       { name: 'smtp_tls_security_level', value: 'encrypt' },
     );
     if (wrapper || values.has('smtp_tls_wrappermode')) wanted.push({ name: 'smtp_tls_wrappermode', value: wrapper ? 'yes' : 'no' });
-    const table = desiredFile(state, SASL_PASSWORD_MAP, passwordTable(settings.target, settings.user, settings.password), t('relayPasswordFile', 'The relay login (user and password), readable by root only.'), {
+    const table = desiredFile(state, SASL_PASSWORD_MAP, passwordTable(settings.target, settings.user, settings.password), planText('relayPasswordFile'), {
       owner: 'root',
       group: 'root',
       mode: '0600',
@@ -67,13 +65,13 @@ export function computeRelayChanges(state: ServerState, settings: RelaySettings)
     if (table) files.push(table);
     const sasl = state.platform.postfix.saslClientPackage;
     if (state.packages[sasl] === false) install.push(sasl);
-    if (values.has('sender_dependent_relayhost_maps')) notes.push(t('relaySenderDependent', 'sender_dependent_relayhost_maps is set: senders it lists keep their own relay.'));
+    if (values.has('sender_dependent_relayhost_maps')) notes.push(planText('relaySenderDependent'));
   } else {
     wanted.push({ name: 'relayhost', value: '' }, { name: 'smtp_sasl_auth_enable', value: 'no' }, { name: 'smtp_sasl_password_maps', value: '' });
     if (values.has('smtp_tls_wrappermode')) wanted.push({ name: 'smtp_tls_wrappermode', value: 'no' });
     // No password stays on the server once the relay is gone (the backup keeps it for a rollback).
     for (const path of [SASL_PASSWORD_MAP, databaseFile(mapType, SASL_PASSWORD_MAP)]) {
-      const gone = removedFile(state, path, t('relayPasswordDeleted', 'The relay login is deleted: no password stays on the server.'), true);
+      const gone = removedFile(state, path, planText('relayPasswordDeleted'), true);
       if (gone) files.push({ ...gone, password: true });
     }
   }
@@ -86,8 +84,8 @@ export function computeRelayChanges(state: ServerState, settings: RelaySettings)
   if (mainAfter !== mainBefore) {
     const why =
       settings.kind === 'set'
-        ? t('relayMainCf', `Postfix: send outgoing mail through ${relayLabel}, logged in (SASL) over TLS.`, { relay: relayLabel })
-        : t('relayMainCfRemove', 'Postfix: deliver outgoing mail directly again (no relay), with TLS where the receiver offers it.');
+        ? planText('relayMainCf', { relay: relayLabel })
+        : planText('relayMainCfRemove');
     const file = desiredFile(state, MAIN_CF, mainAfter, why, { owner: 'root', group: 'root', mode: '0644' });
     if (file) files.push(file);
   }
@@ -98,10 +96,10 @@ export function computeRelayChanges(state: ServerState, settings: RelaySettings)
     validate.push({
       label: 'postmap',
       argv: ['sh', '-c', 'umask 077 && exec postmap "$1"', 'postmap', `${mapType}:${SASL_PASSWORD_MAP}`],
-      words: t('relayPostmap', `Build the login table Postfix reads (postmap ${mapType}:${SASL_PASSWORD_MAP}, readable by root only).`, { table: `${mapType}:${SASL_PASSWORD_MAP}` }),
+      words: planText('relayPostmap', { table: `${mapType}:${SASL_PASSWORD_MAP}` }),
     });
   }
-  validate.push({ label: 'postfix check', argv: ['postfix', 'check'], words: t('validatePostfix', 'Check the Postfix configuration (postfix check, postconf warnings).') });
+  validate.push({ label: 'postfix check', argv: ['postfix', 'check'], words: planText('validatePostfix') });
   const changed = files.length > 0 || install.length > 0;
   const { services, rollbackServices } = postfixServiceCommands(state, changed);
   return {
@@ -124,8 +122,8 @@ export function postfixServiceCommands(state: ServerState, changed: boolean): { 
   const env = { systemd: state.systemd, initScripts: state.initScripts };
   const action = state.running.postfix ? 'reload' : 'start';
   return {
-    services: changed ? [{ label: `${action} postfix`, argv: postfixCommand(env, action), words: t(`${action}Service`, `${action === 'start' ? 'Start' : 'Reload'} Postfix.`, { service: 'Postfix' }) }] : [],
-    rollbackServices: changed && state.running.postfix ? [{ label: 'reload postfix', argv: postfixCommand(env, 'reload'), words: t('rollbackPostfix', 'Reload Postfix') }] : [],
+    services: changed ? [{ label: `${action} postfix`, argv: postfixCommand(env, action), words: planText(`${action}Service`, { service: 'Postfix' }) }] : [],
+    rollbackServices: changed && state.running.postfix ? [{ label: 'reload postfix', argv: postfixCommand(env, 'reload'), words: planText('rollbackPostfix') }] : [],
   };
 }
 

@@ -1,4 +1,5 @@
 import { keyedError } from '../../../shared/errors.js';
+import { planText } from '../../../shared/i18n/english.js';
 import { ED25519_KEYTABLE_ALGORITHM } from '../../../shared/opendkimEd25519.js';
 import type { PlanText } from '../../../shared/plan.js';
 import type { DkimKeyType } from '../../../shared/records/types.js';
@@ -17,8 +18,6 @@ import { parseRotationFile, rotationFileText } from './stateFile.js';
  * step writes the rotation file in the same transaction as its server change, so the state
  * on the server never disagrees with what OpenDKIM does.
  */
-
-const t = (key: string, text: string, params: Record<string, string | number> = {}): PlanText => ({ key, params, text });
 
 /** A key that signs for the domain now, as OpenDKIM's tables (or single-key settings) say. */
 export interface SigningKey {
@@ -80,7 +79,6 @@ export function queueLifetimeSeconds(state: ServerState): number {
   return Number(m[1]) * unit;
 }
 
-
 /** Adds the rotation file's new content (root 0600 in a root-only directory) to a change set. */
 export function withRotationFile(state: ServerState, changes: ChangeSet, content: RotationFile, why: PlanText): ChangeSet {
   const file = desiredFile(state, ROTATION_STATE, rotationFileText(content), why, { owner: 'root', group: 'root', mode: '0600' });
@@ -110,9 +108,9 @@ export function prepareChanges(state: ServerState, key: { selector: string; keyP
     mode: '0600',
     secret: true,
     expect: 'absent',
-    why: t('rotationNewKey', `The new private key for selector ${key.selector}; OpenDKIM does not sign with it before Switch.`, { selector: key.selector }),
+    why: planText('rotationNewKey', { selector: key.selector }),
   };
-  return withRotationFile(state, { ...emptyChangeSet(), files: [keyFile], changed: true }, content, t('rotationState', 'The rotation\'s progress (no key material), so it can be continued from any computer.'));
+  return withRotationFile(state, { ...emptyChangeSet(), files: [keyFile], changed: true }, content, planText('rotationState'));
 }
 
 const onServer = (key: Pick<RotationKey, 'selector' | 'type' | 'keyPath'>): ChangeKey => ({ selector: key.selector, type: key.type, privateKeyPem: null, keyPath: key.keyPath });
@@ -125,7 +123,7 @@ const onServer = (key: Pick<RotationKey, 'selector' | 'type' | 'keyPath'>): Chan
 export function signingChanges(state: ServerState, domain: string, signWith: RotationKey, replaced: RotationKey, reportTo: string, content: RotationFile): ChangeSet {
   const others = currentSigningKeys(state, domain).filter((k) => k.selector !== replaced.selector && k.selector !== signWith.selector);
   const changes = computeChanges(state, { domain, keys: [onServer(signWith), ...others.map(onServer)], rua: [], ruf: [], reportTo });
-  return withRotationFile(state, changes, content, t('rotationState', 'The rotation\'s progress (no key material), so it can be continued from any computer.'));
+  return withRotationFile(state, changes, content, planText('rotationState'));
 }
 
 /** The change set with `name` taken out of the KeyTable (checked with opendkim -n, then OpenDKIM reloads), when it is listed. */
@@ -134,13 +132,13 @@ function withoutKeyTableEntry(state: ServerState, changes: ChangeSet, name: stri
   const table = desiredFile(state, keyTable, removeKeyTableEntry(fileText(state, keyTable), name), why, { owner: 'root', group: 'root', mode: '0644' });
   if (table === null) return changes;
   const env = { systemd: state.systemd, initScripts: state.initScripts };
-  const reload: ServerCommand = { label: 'reload opendkim', argv: serviceCommand(env, 'opendkim', 'reload'), words: t('reloadService', 'Reload OpenDKIM.', { service: 'OpenDKIM' }) };
+  const reload: ServerCommand = { label: 'reload opendkim', argv: serviceCommand(env, 'opendkim', 'reload'), words: planText('reloadService', { service: 'OpenDKIM' }) };
   return {
     ...changes,
     files: [...changes.files, table],
-    validate: [...changes.validate, { label: 'opendkim -n', argv: ['opendkim', '-n', '-x', OPENDKIM_CONF], words: t('validateOpendkim', 'Check the OpenDKIM configuration (opendkim -n).') }],
+    validate: [...changes.validate, { label: 'opendkim -n', argv: ['opendkim', '-n', '-x', OPENDKIM_CONF], words: planText('validateOpendkim') }],
     services: [...changes.services, reload],
-    rollbackServices: [...changes.rollbackServices, { ...reload, words: t('rollbackOpendkim', 'reload OpenDKIM') }],
+    rollbackServices: [...changes.rollbackServices, { ...reload, words: planText('rollbackOpendkim') }],
   };
 }
 
@@ -153,19 +151,19 @@ export function removeChanges(state: ServerState, domain: string, old: RotationK
   const { keyTable } = tablePaths(state);
   const entries = readKeyTableEntries(fileText(state, keyTable));
   const oldName = `${old.selector}._domainkey.${domain}`;
-  const changes = withoutKeyTableEntry(state, emptyChangeSet(), oldName, t('rotationKeyTable', `KeyTable: the old key ${oldName} is no longer listed.`, { name: oldName }));
+  const changes = withoutKeyTableEntry(state, emptyChangeSet(), oldName, planText('rotationKeyTable', { name: oldName }));
   const sharedFile = entries.some((e) => e.name !== oldName && e.keyPath === old.keyPath);
   if (sharedFile) {
-    changes.notes.push(t('rotationKeyShared', `${old.keyPath} is kept: another KeyTable entry still uses it.`, { path: old.keyPath }));
+    changes.notes.push(planText('rotationKeyShared', { path: old.keyPath }));
   } else {
-    const removed = removedFile(state, old.keyPath, t('rotationOldKey', `The old private key (selector ${old.selector}); kept in the backup, so rollback restores it.`, { selector: old.selector }), true);
+    const removed = removedFile(state, old.keyPath, planText('rotationOldKey', { selector: old.selector }), true);
     if (removed !== null) changes.files.push(removed);
   }
   const conf = readOpendkimConf(fileText(state, OPENDKIM_CONF));
   changes.socket = conf.get('socket') ?? '';
   changes.healthMail = { from: `postmaster@${domain}`, to: reportTo, domain, selectors: [current.selector] };
   changes.changed = changes.files.length > 0;
-  return withRotationFile(state, changes, content, t('rotationState', 'The rotation\'s progress (no key material), so it can be continued from any computer.'));
+  return withRotationFile(state, changes, content, planText('rotationState'));
 }
 
 /** Undo of Prepare: the unused new key file goes and the rotation is forgotten. */
@@ -174,9 +172,9 @@ export function cancelChanges(state: ServerState, domain: string, fresh: Rotatio
     throw keyedError('checks-failed', { key: 'rotationNewAlreadySigns', params: { selector: fresh.selector, domain } }, { hint: { key: 'rotationUndoSwitch', params: { field: 'rotate-undo' } } });
   }
   const name = `${fresh.selector}._domainkey.${domain}`;
-  const changes = withoutKeyTableEntry(state, emptyChangeSet(), name, t('rotationCancelKeyTable', `KeyTable: the unused key ${name} is no longer listed.`, { name }));
-  const removed = removedFile(state, fresh.keyPath, t('rotationCancelKey', `The unused new key (selector ${fresh.selector}).`, { selector: fresh.selector }), true);
+  const changes = withoutKeyTableEntry(state, emptyChangeSet(), name, planText('rotationCancelKeyTable', { name }));
+  const removed = removedFile(state, fresh.keyPath, planText('rotationCancelKey', { selector: fresh.selector }), true);
   if (removed !== null) changes.files.push(removed);
   changes.changed = changes.files.length > 0;
-  return withRotationFile(state, changes, content, t('rotationState', 'The rotation\'s progress (no key material), so it can be continued from any computer.'));
+  return withRotationFile(state, changes, content, planText('rotationState'));
 }

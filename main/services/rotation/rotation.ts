@@ -6,10 +6,10 @@
  * changes nothing. Each can be undone until Remove.
  */
 import { badInput, keyedError } from '../../../shared/errors.js';
-import { keyedText } from '../../../shared/i18n/english.js';
+import { keyedText, planText } from '../../../shared/i18n/english.js';
 import type { KeyedText, TextParams } from '../../../shared/i18n/keyedText.js';
 import type { PublishGateReport } from '../../../shared/contract/records.js';
-import type { ApplyProgress, Plan, PlanText } from '../../../shared/plan.js';
+import type { ApplyProgress, Plan } from '../../../shared/plan.js';
 import { buildDkimRecord } from '../../../shared/records/dkim.js';
 import type { DkimKeyType } from '../../../shared/records/types.js';
 import {
@@ -80,7 +80,6 @@ export interface StartOptions {
   bits?: number;
 }
 
-const t = (key: string, text: string, params: Record<string, string | number> = {}): PlanText => ({ key, params, text });
 const nowOf = (context: RotationContext) => (context.now ?? (() => new Date()))();
 
 function recordValue(domain: string): (key: RotationKey) => string {
@@ -244,7 +243,7 @@ async function gate(domain: string, selector: string, publicKey: string, context
   });
 }
 
-const STATE_WHY = t('rotationState', 'The rotation\'s progress (no key material), so it can be continued from any computer.');
+const STATE_WHY = planText('rotationState');
 
 /** The change set of doing `step` of `rotation`, leaving `saved` as the state on the server. */
 function stepChanges(state: ServerState, rotation: RotationState, saved: RotationState, step: RotationStep, reportTo: string): ChangeSet {

@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import { keyedError } from '../../../shared/errors.js';
+import { planText } from '../../../shared/i18n/english.js';
 import { TLS_AT_LEAST_MAY } from '../../../shared/outbound.js';
 import type { PlanText } from '../../../shared/plan.js';
 import { readMainCf, setParameters, type ParameterEdit } from '../../server/config/mainCf.js';
@@ -23,7 +24,6 @@ export interface TlsSettings {
   letsEncrypt: LetsEncryptFiles | null;
 }
 
-const t = (key: string, text: string, params: Record<string, string | number> = {}): PlanText => ({ key, params, text });
 const LIVE_DIRECTORIES = [...new Set(PLATFORMS.map((p) => p.tls.letsEncryptLive))];
 const LIVE = LIVE_DIRECTORIES.join(', ');
 const bad = (field: string, key: string, params: Record<string, string>) =>
@@ -61,7 +61,7 @@ export function computeTlsChanges(state: ServerState, settings: TlsSettings): Ch
   const level = (values.get('smtp_tls_security_level') ?? '').trim();
   if (!TLS_AT_LEAST_MAY.has(level)) {
     wanted.push({ name: 'smtp_tls_security_level', value: 'may' });
-    whys.push(t('tlsOutboundMay', 'Postfix: send with TLS wherever the receiving server offers it (smtp_tls_security_level = may).'));
+    whys.push(planText('tlsOutboundMay'));
   }
   const le = settings.letsEncrypt;
   if (le !== null) {
@@ -73,18 +73,18 @@ export function computeTlsChanges(state: ServerState, settings: TlsSettings): Ch
     if (values.has('smtpd_tls_chain_files')) wanted.push({ name: 'smtpd_tls_chain_files', value: '' });
     const inbound = (values.get('smtpd_tls_security_level') ?? '').trim();
     if (inbound === '' || inbound === 'none') wanted.push({ name: 'smtpd_tls_security_level', value: 'may' });
-    whys.push(t('tlsInboundCertificate', `Postfix: offer STARTTLS with the Let's Encrypt certificate ${le.fullchain}.`, { certificate: le.fullchain }));
+    whys.push(planText('tlsInboundCertificate', { certificate: le.fullchain }));
   }
 
   const edits = wanted.filter((e) => (values.get(e.name) ?? '').trim() !== e.value);
   const mainAfter = edits.length === 0 ? mainBefore : setParameters(mainBefore, edits);
   const files = [];
   if (mainAfter !== mainBefore) {
-    const why = whys.length === 1 && whys[0] ? whys[0] : t('tlsBoth', `Postfix: TLS where the receiver offers it, and STARTTLS with the Let's Encrypt certificate ${le?.fullchain ?? ''}.`, { certificate: le?.fullchain ?? '' });
+    const why = whys.length === 1 && whys[0] ? whys[0] : planText('tlsBoth', { certificate: le?.fullchain ?? '' });
     const file = desiredFile(state, MAIN_CF, mainAfter, why, { owner: 'root', group: 'root', mode: '0644' });
     if (file) files.push(file);
   } else {
-    notes.push(t('tlsNothing', 'TLS is already as asked: nothing to change.'));
+    notes.push(planText('tlsNothing'));
   }
 
   const validate: ServerCommand[] = [];
@@ -92,11 +92,11 @@ export function computeTlsChanges(state: ServerState, settings: TlsSettings): Ch
     validate.push({
       label: 'certificate key',
       argv: ['sh', '-c', 'a=$(openssl x509 -noout -pubkey -in "$1" | sha256sum) && b=$(openssl pkey -pubout -in "$2" | sha256sum) && [ "$a" = "$b" ] && echo match', 'tls-key', le.fullchain, le.privkey],
-      words: t('validateCertificateKey', 'Check that the private key belongs to the certificate (openssl).'),
+      words: planText('validateCertificateKey'),
       expect: 'match',
     });
   }
-  validate.push({ label: 'postfix check', argv: ['postfix', 'check'], words: t('validatePostfix', 'Check the Postfix configuration (postfix check, postconf warnings).') });
+  validate.push({ label: 'postfix check', argv: ['postfix', 'check'], words: planText('validatePostfix') });
   const changed = files.length > 0;
   // Only a switch of smtpd's certificate is checked end to end (what port 25 presents).
   const healthCertificate = le !== null && edits.some((e) => e.name.startsWith('smtpd_')) ? { certificate: le.fullchain } : null;

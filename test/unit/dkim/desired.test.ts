@@ -6,6 +6,7 @@ import { getParameter } from '../../../main/server/config/mainCf.js';
 import { readOpendkimConf } from '../../../main/server/config/opendkimConf.js';
 import type { ServerState } from '../../../main/server/engine/state.js';
 import { buildPlan } from '../../../main/server/engine/planView.js';
+import { cliText } from '../../../main/cli/language.js';
 import { BOOKWORM_OPENDKIM, debianState, fixture } from './serverState.js';
 
 const pem = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs1', format: 'pem' }) as string;
@@ -71,6 +72,19 @@ describe('planning on Debian defaults', () => {
     const body = pem.split('\n')[1] as string;
     expect(JSON.stringify(plan)).not.toContain(body);
     expect(plan.files.find((f) => f.path === '/etc/postfix/main.cf')?.diff).toContain('+non_smtpd_milters = inet:127.0.0.1:8891');
+  });
+
+  it('says every plan sentence from the catalog: its English text is plan.<key> filled, and it reads in Japanese', () => {
+    const plan = buildPlan(computeChanges(debianState(), settings), { host: 'h', domain: 'example.test', interrupted: [] });
+    const sentences = [...plan.files.map((f) => f.why), ...plan.commands.map((c) => c.words), ...plan.notes];
+    expect(sentences.length).toBeGreaterThan(8);
+    const en = cliText({ LANG: 'C' });
+    const ja = cliText({ LANG: 'ja_JP.UTF-8' });
+    for (const sentence of sentences) {
+      expect(sentence.text).toBe(en.t(`plan.${sentence.key}`, sentence.params));
+      expect(ja.keyed('plan', sentence)).not.toBe(sentence.text);
+    }
+    expect(plan.files.find((f) => f.path === '/etc/opendkim/key.table')?.why).toEqual({ key: 'keyTable', params: { domain: 'example.test' }, text: 'KeyTable: which key file signs as example.test.' });
   });
 
   it('adds an alias for a report address of the own domain and runs newaliases', () => {

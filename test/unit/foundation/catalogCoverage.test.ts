@@ -116,18 +116,16 @@ function emittedCodes(): Emitted[] {
   return found;
 }
 
-/** The `t(key, text, params)` calls of every module that builds PlanTexts. */
+/** The `planText(key, params)` calls of every module that builds PlanTexts. */
 function emittedPlanKeys(): Emitted[] {
   const found: Emitted[] = [];
   for (const file of [...sourceFiles(path.join(root, 'main'))]) {
     const source = readFileSync(file, 'utf8');
-    if (!/const t = \(key: string, text: string/.test(source)) continue;
     const rel = path.relative(root, file);
-    for (const match of source.matchAll(/\bt\(\s*('([A-Za-z0-9]+)'|`([^`]+)`|(\w+))\s*,/g)) {
+    for (const match of source.matchAll(/\bplanText\(\s*('([A-Za-z0-9]+)'|`([^`]+)`|(\w+))\s*([,)])/g)) {
       const after = source.slice(match.index + match[0].length);
-      // The params object, when it follows the text as a literal: `{ a: …, b }`.
-      const paramsMatch = /^\s*(?:'[^']*'|`[^`]*`|"[^"]*")\s*,\s*\{([^{}]*)\}/.exec(after);
-      const params = paramsMatch?.[1] ? [...paramsMatch[1].matchAll(/(?:^|,)\s*(\w+)/g)].map((m) => m[1] ?? '') : null;
+      // No params at all, or a literal params object `{ a: …, b }` (null when it cannot be read).
+      const params = match[5] === ')' ? [] : literalParams(after);
       if (match[2]) found.push({ key: match[2], file: rel, params });
       else if (match[3]) {
         const expansions = TEMPLATE_KEYS[match[3]];
