@@ -4,6 +4,7 @@ import { readVersion } from '../version.js';
 import { oneLine, usageHintIn, writeErrorLine, writeJson, writeText, type CliIO, type Command } from './command.js';
 import { commands } from './commands/index.js';
 import { fieldFlag } from './fieldFlags.js';
+import { sshUsage } from './sshOptions.js';
 import { cliText, type CliText } from './language.js';
 
 export function helpText(text: CliText): string {
@@ -18,7 +19,7 @@ export function helpText(text: CliText): string {
     ...lines,
     '',
     text.t('cli.help.sshOptions'),
-    '  --ssh [user@]host[:port]  -i FILE  --password-stdin  --known-hosts FILE  --accept-new-host-key',
+    `  ${sshUsage}`,
     '',
     text.t('cli.help.exitCodes'),
     '',
