@@ -123,22 +123,28 @@ function policyCheck(finding: PolicyListFinding): Check {
 
 const GENERIC_WORDS = /(^|[^a-z])(dynamic|dyn|dhcp|dialup|dial|dsl|adsl|vdsl|ppp|pppoe|pool|cable|broadband|bband|customer|cust|client|res|residential|home|user|ipngn|ftth|flets|fiber)([^a-z]|\d|$)/i;
 
+/** Why a name looks generic, as a code (`words.checks.reason.<reason>`, filled with the word found). */
+export interface GenericReason {
+  reason: 'genericWord' | 'addressInName';
+  word?: string;
+}
+
 /**
  * Whether a reverse name looks like an access line's generic name: a dynamic/pool word, or
  * the address itself written into it (two or more of its numbers as labels, or all four
  * run together, as in p1234-ipngn…, 203-0-113-5.example.net, softbank203000113005.bbtec.net).
  */
-export function genericReason(name: string, address: string | null): string | null {
+export function genericReason(name: string, address: string | null): GenericReason | null {
   const word = GENERIC_WORDS.exec(name);
-  if (word) return `"${word[2]}" in the name`;
+  if (word) return { reason: 'genericWord', word: word[2] ?? '' };
   const parsed = address === null ? null : parseIpAddress(address);
   if (parsed?.ok && parsed.value.version === 4) {
     const octets = parsed.value.address.split('.');
     const tokens = name.toLowerCase().split(/[^a-z0-9]+/).flatMap((t) => [t, ...(t.match(/\d+/g) ?? [])]);
     const present = octets.filter((o, i) => octets.indexOf(o) === i && tokens.includes(o)).length;
     const joined = [octets.join(''), octets.map((o) => o.padStart(3, '0')).join(''), octets.map((o) => Number(o).toString(16).padStart(2, '0')).join('')];
-    if (present >= 3 || (present >= 2 && octets.length === 4 && tokens.includes(octets[3] as string) && tokens.includes(octets[2] as string))) return 'the address is written into it';
-    if (joined.some((j) => name.toLowerCase().includes(j))) return 'the address is written into it';
+    if (present >= 3 || (present >= 2 && octets.length === 4 && tokens.includes(octets[3] as string) && tokens.includes(octets[2] as string))) return { reason: 'addressInName' };
+    if (joined.some((j) => name.toLowerCase().includes(j))) return { reason: 'addressInName' };
   }
   return null;
 }
@@ -171,12 +177,12 @@ function nameChecks(finding: ReverseNameFinding, facts: OutboundFacts): Check[] 
   const checks: Check[] = [];
   const { address } = finding;
   for (const name of finding.names) {
-    const reason = genericReason(name, address);
+    const generic = genericReason(name, address);
     const base = { id: `reverse.generic:${name}`, area: 'ptr' as const, title: checkText('outGenericTitle', { name }), expected: checkText('outGenericExpected') };
     checks.push(
-      reason === null
+      generic === null
         ? makeCheck({ ...base, status: 'pass', found: checkText('outGenericOwn') })
-        : makeCheck({ ...base, status: 'warn', found: checkText('outGenericFound', { reason }), fix: checkText('outGenericFix') }),
+        : makeCheck({ ...base, status: 'warn', found: checkText('outGenericFound', { ...generic }), fix: checkText('outGenericFix') }),
     );
   }
   const distinct = [...new Set([finding.myhostname, finding.heloName].filter((n): n is string => n !== null && n !== ''))];

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { INTERRUPTED_OUTCOMES } from '../../../shared/plan.js';
 import type { SendPath } from '../../../shared/contract/verify.js';
 import type { BlocklistStatus, ClientHostnameRule } from '../../../shared/inbound.js';
+import type { GenericReason } from '../../../main/services/outbound/classify.js';
 
 type Tree = { [key: string]: string | Tree };
 const root = path.resolve(import.meta.dirname, '../../..');
@@ -236,6 +237,8 @@ describe('every code a service emits, in both catalogs', () => {
     // The inbound checks the history keeps: a blocklist's health, the client host-name rule.
     words.push(...(['working', 'not-listing', 'lists-everything', 'refused', 'no-answer'] satisfies BlocklistStatus[]).map((health) => `words.checks.health.${health}`));
     words.push(...(['none', 'reverse', 'strict'] satisfies ClientHostnameRule[]).map((rule) => `words.checks.rule.${rule}`));
+    // Why a reverse name looks generic (outbound).
+    words.push(...(['genericWord', 'addressInName'] satisfies GenericReason['reason'][]).map((reason) => `words.checks.reason.${reason}`));
     // The report reader's words: which archive, which date, where an org name came from, an encoding problem, an outcome.
     words.push(...['gzip', 'zip', 'zipEntry', 'begin', 'end'].map((what) => `words.reports.note.what.${what}`));
     words.push(...['email', 'file', 'none'].map((from) => `words.reports.note.from.${from}`));

@@ -6,6 +6,8 @@ import { readFileSync } from 'node:fs';
 import { X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { judgeCertificate, type CertificateInput } from '../../../main/services/outbound/certificate.js';
+import { cliText } from '../../../main/cli/language.js';
+import { checkText } from '../../../shared/checks.js';
 import { genericReason, judgeOutbound, judgePolicyList, judgePort25, mxHosts } from '../../../main/services/outbound/classify.js';
 import { parseProbeOutput, parseSmtpdListener, type OutboundFacts } from '../../../main/services/outbound/probe.js';
 
@@ -54,6 +56,15 @@ describe('generic reverse names', () => {
   });
   it.each([['mail.example.jp', '203.0.113.5'], ['mx1.example.net', '203.0.113.5'], ['smtp.homemail.example', null]])('%s is a name of its own', (name, address) => {
     expect(genericReason(name, address)).toBeNull();
+  });
+  it('says why as a code with the word it found, rendered from the catalogs (no English inside the Japanese sentence)', () => {
+    expect(genericReason('dynamic-host.example.net', '203.0.113.5')).toEqual({ reason: 'genericWord', word: 'dynamic' });
+    expect(genericReason('203-0-113-5.rev.example.net', '203.0.113.5')).toEqual({ reason: 'addressInName' });
+    const ja = cliText({ LANG: 'ja_JP.UTF-8' });
+    const found = (reason: object) => checkText('outGenericFound', { ...reason });
+    expect(found({ reason: 'genericWord', word: 'dynamic' }).text).toBe('looks generic ("dynamic" in the name): receivers read such names as a home connection');
+    expect(ja.keyed('checks', found({ reason: 'genericWord', word: 'dynamic' }))).toBe('汎用の名前に見えます(名前に「dynamic」を含む)。受信側はこうした名前を家庭回線とみなします');
+    expect(ja.keyed('checks', found({ reason: 'addressInName' }))).toBe('汎用の名前に見えます(アドレスが名前に書き込まれている)。受信側はこうした名前を家庭回線とみなします');
   });
 });
 
