@@ -27,7 +27,7 @@ export interface Port25Finding {
   address: string | null;
   port25: PortProbe;
   port587: PortProbe;
-  /** Why it cannot tell, in English words (no DNS, no MX, no dig). */
+  /** Why it cannot tell, as a code (no-dig; no-mx:STATUS; no-address: the MX host has none; unreachable: see the two ports' results); its sentence is the port25 check's. */
   reason: string | null;
 }
 

@@ -76,7 +76,7 @@ describe.skipIf(skip !== null)(suite('homemail outbound on the test host'), () =
     const report = await checkOutbound(session, { echoes: echoFor(host, 'whoami-own'), seconds: 3 });
     expect(report.port25).toBe('unknown');
     expect(report.port25Probe.probeDomain).toBe('gmail.com');
-    expect(report.port25Probe.reason).toMatch(/^no MX for gmail\.com \(REFUSED\)$/);
+    expect(report.port25Probe.reason).toBe('no-mx:REFUSED');
     expect(status(report, 'port25')).toBe('unknown');
   });
 

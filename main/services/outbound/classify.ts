@@ -30,14 +30,14 @@ export function judgePort25(facts: OutboundFacts, probeDomain: string): Port25Fi
   const port25 = facts.ports.get(25) ?? notTried(25);
   const port587 = facts.ports.get(587) ?? notTried(587);
   const base = { probeDomain, host: facts.target?.host ?? null, address: facts.target?.address ?? null, port25, port587 };
-  if (!facts.hasDig) return { ...base, status: 'unknown', reason: 'dig is not installed on the server' };
+  if (!facts.hasDig) return { ...base, status: 'unknown', reason: 'no-dig' };
   if (facts.mx === null || facts.mx.status !== 'NOERROR' || facts.mx.answers.length === 0) {
-    return { ...base, status: 'unknown', reason: `no MX for ${probeDomain} (${facts.mx?.status ?? 'no answer'})` };
+    return { ...base, status: 'unknown', reason: `no-mx:${facts.mx?.status ?? 'TIMEOUT'}` };
   }
-  if (facts.target === null) return { ...base, status: 'unknown', reason: 'no address for the MX host' };
+  if (facts.target === null) return { ...base, status: 'unknown', reason: 'no-address' };
   if (port25.result === 'banner') return { ...base, status: 'open', reason: null };
   if (failedConnection.has(port25.result) && port587.result === 'banner') return { ...base, status: 'blocked', reason: null };
-  return { ...base, status: 'unknown', reason: `port 25 ${port25.result}, port 587 ${port587.result}` };
+  return { ...base, status: 'unknown', reason: 'unreachable' };
 }
 
 function port25Check(finding: Port25Finding, facts: OutboundFacts): Check {
