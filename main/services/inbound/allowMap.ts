@@ -4,8 +4,6 @@ import { escapeControlCharacters } from '../../../shared/validation/text.js';
 import type { ValidationProblem } from '../../../shared/validation/problem.js';
 import { keyedError } from '../../../shared/errors.js';
 import { lookupTableComment, lookupTableLine } from '../../server/config/lookupTable.js';
-import { commandLine } from '../ssh/quote.js';
-import type { RemoteSession } from '../ssh/types.js';
 
 /**
  * The client allowlist for `reject_unknown_client_hostname`: known senders whose reverse DNS
@@ -95,40 +93,4 @@ export function assertAllowEntries(maps: AllowMaps): void {
     details: { field: 'allow', index: first.index },
     hint: { key: 'allowEntryForms', params: {} },
   });
-}
-
-const CHECK_SCRIPT = `
-command -v postmap >/dev/null 2>&1 || { echo 'nopostmap'; exit 0; }
-d=$(mktemp -d) || exit 1
-trap 'rm -rf "$d"' EXIT
-printf '%s' "$1" > "$d/allow.regexp"
-printf '%s' "$2" > "$d/allow.cidr"
-shift 2
-while [ $# -ge 2 ]; do
-  kind=$1; value=$2; shift 2
-  r=$(postmap -q "$value" "$kind:$d/allow.$kind" 2>"$d/err"); code=$?
-  printf 'check %s %s %s %s\\n' "$kind" "$code" "$value" "$r"
-  sed 's/^/warn /' "$d/err"
-done
-`;
-
-/**
- * Compiles the tables with the server's own postmap (the regexp library Postfix will use) in
- * a temporary directory and checks every probe gets its expected answer, in one round trip. Returns the
- * problems Postfix reported (empty when all is well).
- */
-export async function validateAllowMapsOnServer(session: RemoteSession, maps: AllowMaps, extraProbes: ReadonlyArray<{ kind: 'regexp' | 'cidr'; value: string; expect: string }> = [], signal?: AbortSignal): Promise<string[]> {
-  const probes = [...maps.probes.map((p) => ({ kind: p.map.startsWith('cidr:') ? 'cidr' : 'regexp', value: p.value, expect: p.expect })), ...extraProbes];
-  const expected = new Map(probes.map((p) => [`${p.kind} ${p.value}`, p.expect]));
-  const args = probes.flatMap((p) => [p.kind, p.value]);
-  const result = await session.exec(commandLine(['sh', '-c', CHECK_SCRIPT, 'homemail-allow', maps.regexp ?? '', maps.cidr ?? '', ...args]), { timeoutMs: 30_000, ...(signal ? { signal } : {}) });
-  if (result.stdout.startsWith('nopostmap')) return ['postmap is not installed on the server, so the allowlist cannot be checked.'];
-  const problems: string[] = [];
-  for (const line of result.stdout.split('\n')) {
-    if (line.startsWith('warn ')) problems.push(line.slice(5).replace(/\/tmp\/tmp\.[^/]+\/allow\./, 'allowlist '));
-    const m = /^check (\S+) (\d+) (\S+) ?(.*)$/.exec(line);
-    const want = m ? expected.get(`${m[1]} ${m[3]}`) : undefined;
-    if (m && want !== undefined && (m[2] !== '0' || m[4]?.trim() !== want)) problems.push(`The ${m[1]} table answers ${m[4]?.trim() || 'nothing'} for ${m[3]}, not ${want} (postmap -q).`);
-  }
-  return [...new Set(problems)];
 }
