@@ -203,6 +203,10 @@ describe.skipIf(skipReason !== null)('the way out, from a blocked port 25 to the
     await outboundStep.locator('[data-port25]').waitFor({ timeout: 90_000 });
     // The relay's address is now in the domain's SPF (through the published include).
     expect(await outboundStep.locator('li.check[data-check="relay.spf"]').getAttribute('data-status')).toBe('pass');
+    // Port 25 is still blocked (the probe goes direct), but no longer a problem: the relay takes the mail out.
+    expect(await outboundStep.locator('[data-port25="blocked"]').textContent()).toContain(`このサーバーはリレー [${relay.name}]:587 経由で送信しているため、ポート 25 が遮断されていてもメールは送れます。`);
+    expect(await outboundStep.getByRole('button', { name: 'リレーを設定する' }).count()).toBe(0);
+    expect(await outboundStep.locator('li.check[data-check="port25"]').getAttribute('data-status')).toBe('pass');
     await record(page, '7-outbound-after');
 
     // After: the requirements the test world can make pass, pass; the rest say why they cannot tell.

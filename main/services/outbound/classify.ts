@@ -40,11 +40,15 @@ export function judgePort25(facts: OutboundFacts, probeDomain: string): Port25Fi
   return { ...base, status: 'unknown', reason: 'unreachable' };
 }
 
-function port25Check(finding: Port25Finding, facts: OutboundFacts): Check {
+/** Port 25 as receivers' servers see it; blocked does not stop the mail when a relayhost takes it out on another port. */
+function port25Check(finding: Port25Finding, facts: OutboundFacts, relay: RelayFinding): Check {
   const base = { id: 'port25', area: 'port25' as const, title: checkText('outPort25Title', { domain: finding.probeDomain }), expected: checkText('outPort25Expected') };
   const host = finding.host ?? '';
   const address = finding.address ?? '';
   if (finding.status === 'open') return makeCheck({ ...base, status: 'pass', found: checkText('outPort25Open', { host, address, banner: finding.port25.banner ?? '' }) });
+  if (finding.status === 'blocked' && relay.relayhost !== null) {
+    return makeCheck({ ...base, status: 'pass', found: checkText('outPort25BlockedRelayed', { host, address, result: finding.port25.result, relay: relay.relayhost }) });
+  }
   if (finding.status === 'blocked') {
     return makeCheck({ ...base, status: 'fail', found: checkText('outPort25Blocked', { host, address, result: finding.port25.result }), fix: checkText('outPort25FixBlocked') });
   }
@@ -330,7 +334,7 @@ export async function judgeOutbound(facts: OutboundFacts, options: JudgeOptions)
   });
   const relay = judgeRelay(facts.settings);
   const ptr = await reverseDnsCheck(facts, address);
-  const checks: Check[] = [port25Check(port25, facts), { ...publicAddressCheck(discovery, [], []), fix: null }, policyCheck(policyListed), ...(ptr ? [ptr] : []), ...nameChecks(reverse, facts), ...tlsChecks(tls, facts), ...certificateChecks(certificate), relayCheck(relay, port25)];
+  const checks: Check[] = [port25Check(port25, facts, relay), { ...publicAddressCheck(discovery, [], []), fix: null }, policyCheck(policyListed), ...(ptr ? [ptr] : []), ...nameChecks(reverse, facts), ...tlsChecks(tls, facts), ...certificateChecks(certificate), relayCheck(relay, port25)];
   const statuses: CheckStatus[] = checks.map((c) => c.status);
   return {
     port25: port25.status,

@@ -35,6 +35,8 @@ export function OutboundView() {
   const domain = values.keys[0]?.domain ?? (values.domain || undefined);
   const resolvers = splitList(values.resolvers);
   const needed = sessionId !== null && report === null;
+  // Port 25 blocked, but a relay already takes the mail out on another port: nothing to set up.
+  const relayed = report?.port25 === 'blocked' ? report.relay.relayhost : null;
 
   const start = (probe: string) => {
     if (sessionId === null) return;
@@ -69,12 +71,12 @@ export function OutboundView() {
       {check.state.status === 'error' && <ErrorNotice error={check.state.error} onRetry={() => start(probeDomain)} />}
       {report && check.state.status !== 'loading' && (
         <>
-          <div className={`notice ${report.port25 === 'open' ? 'ok' : report.port25 === 'blocked' ? 'warn' : 'info'}`} role="status" data-port25={report.port25}>
+          <div className={`notice ${report.port25 === 'open' || relayed !== null ? 'ok' : report.port25 === 'blocked' ? 'warn' : 'info'}`} role="status" data-port25={report.port25}>
             <p>
               <strong>{t(`outbound.port25.${report.port25}`, { host: report.port25Probe.host ?? report.port25Probe.probeDomain })}</strong>
             </p>
-            <p>{t(`outbound.port25Meaning.${report.port25}`)}</p>
-            {report.port25 === 'blocked' && <RelayLink />}
+            <p>{relayed !== null ? t('outbound.port25Meaning.relayed', { relay: relayed }) : t(`outbound.port25Meaning.${report.port25}`)}</p>
+            {report.port25 === 'blocked' && relayed === null && <RelayLink />}
           </div>
           <p>
             {t('outbound.publicAddress')}: <strong>{report.publicAddress === 'unknown' ? t('outbound.addressUnknown') : report.publicAddress}</strong>

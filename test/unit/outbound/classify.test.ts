@@ -200,6 +200,17 @@ describe('the whole report', () => {
     expect(silent.checks.find((c) => c.id === 'tls.inbound')).toMatchObject({ status: 'unknown', found: { key: 'outTlsInUnreachable', params: { address: '192.0.2.10:25' } } });
   });
 
+  it('port 25 blocked is a problem only without a relay: with a relayhost the mail leaves on the relay\'s port, and the check says so', async () => {
+    const blocked = ['dig yes', 'mx NOERROR 10 mx.example.net.', 'target mx.example.net 192.0.2.25', 'port 25 closed ', `port 587 banner ${b64('220 mx.example.net ESMTP')}`];
+    const judge = (postconf: string) => judgeOutbound(facts(blocked, postconf), { probeDomain: 'example.net', policyZone: 'zen.spamhaus.org', echoes: [], now: new Date(), roundTrips: 1 });
+    const direct = await judge('myhostname = mail.example.test\nrelayhost =\n');
+    expect(direct.port25).toBe('blocked');
+    expect(direct.checks.find((c) => c.id === 'port25')).toMatchObject({ status: 'fail', found: { key: 'outPort25Blocked' }, fix: { key: 'outPort25FixBlocked' } });
+    const relayed = await judge('myhostname = mail.example.test\nrelayhost = [smtp.isp.example.jp]:587\n');
+    expect(relayed.port25).toBe('blocked');
+    expect(relayed.checks.find((c) => c.id === 'port25')).toMatchObject({ status: 'pass', found: { key: 'outPort25BlockedRelayed', params: { relay: '[smtp.isp.example.jp]:587', host: 'mx.example.net' } }, fix: null });
+  });
+
   it('refuses output that did not finish', () => {
     expect(() => parseProbeOutput('HOMEMAIL-POSTCONF\n')).toThrow(/did not finish/);
   });

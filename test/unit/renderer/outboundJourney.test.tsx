@@ -120,6 +120,17 @@ describe('back on the relay page', () => {
   });
 });
 
+describe('the way-out page with a relay', () => {
+  it('port 25 still blocked, but the relay takes the mail out: said so calmly, nothing more to set up (Japanese)', async () => {
+    const relayed: OutboundReport = { ...blockedReport, relay: { ...blockedReport.relay, relayhost: '[smtp.isp.example.jp]:587' } };
+    await renderStep(withPages(<OutboundView />, []), { values: { sessionId, domain: 'example.jp', outbound: relayed }, language: 'ja' });
+    const notice = document.querySelector('[data-port25="blocked"]');
+    expect(notice?.className).toContain('ok');
+    expect(notice?.textContent).toContain('このサーバーはリレー [smtp.isp.example.jp]:587 経由で送信しているため、ポート 25 が遮断されていてもメールは送れます。');
+    expect(screen.queryByRole('button', { name: 'リレーを設定する' })).toBeNull();
+  });
+});
+
 describe('the way-out page, again', () => {
   it('tries the receiving domain tried before and asks the DNS servers the person gave', async () => {
     fake('checkOutbound', () => ok(blockedReport));
