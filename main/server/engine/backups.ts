@@ -1,6 +1,7 @@
 import { createTwoFilesPatch } from 'diff';
 import type { BackupEntry, BackupFile, BackupList, BackupState } from '../../../shared/backups.js';
 import { keyedError } from '../../../shared/errors.js';
+import { commandFailure } from '../../services/ssh/commandFailure.js';
 import { commandLine } from '../../services/ssh/quote.js';
 import type { RemoteSession } from '../../services/ssh/types.js';
 
@@ -104,10 +105,7 @@ export async function listBackups(session: RemoteSession, options: { signal?: Ab
     ...(options.signal ? { signal: options.signal } : {}),
   });
   if (!result.stdout.includes('HOMEMAIL-BACKUPS') || !/^END$/m.test(result.stdout)) {
-    const detail = result.stderr.trim().slice(0, 300);
-    throw keyedError('command-failed', { key: 'backupsUnreadable', params: { dir: BACKUP_ROOT, code: result.code } }, {
-      hint: detail === '' ? { key: 'checkSudo', params: {} } : { key: 'serverSaid', params: { detail } },
-    });
+    throw keyedError('command-failed', { key: 'backupsUnreadable', params: { dir: BACKUP_ROOT } }, { hint: { key: 'checkSudo', params: {} }, ...commandFailure(result) });
   }
   return { backups: parseBackupList(result.stdout), root: BACKUP_ROOT };
 }

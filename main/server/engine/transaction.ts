@@ -3,6 +3,7 @@ import { HomemailError, keyedError, type ErrorSentence } from '../../../shared/e
 import { englishCatalog, englishText } from '../../../shared/i18n/english.js';
 import { applyLogText, type KeyedText, type TextParams } from '../../../shared/i18n/keyedText.js';
 import { APPLY_STAGES, type ApplyProgress, type ApplyResult, type ApplyStage, type Plan, type RollbackResult } from '../../../shared/plan.js';
+import { commandFailure } from '../../services/ssh/commandFailure.js';
 import { commandLine } from '../../services/ssh/quote.js';
 import type { ExecInput, ExecResult, RemoteSession } from '../../services/ssh/types.js';
 import { transactionScript } from '../scripts/index.js';
@@ -70,10 +71,7 @@ async function gather(session: RemoteSession, paths: readonly string[], signal?:
 /** The gathered state, or why the server gave none. */
 function stateFrom(result: ExecResult): ServerState {
   if (result.code !== 0 && !result.stdout.includes('HOMEMAIL-GATHER')) {
-    const detail = result.stderr.trim().slice(0, 300);
-    throw keyedError('command-failed', { key: 'serverConfigUnreadable', params: { code: result.code } }, {
-      hint: detail === '' ? { key: 'checkSudo', params: {} } : { key: 'serverSaid', params: { detail } },
-    });
+    throw keyedError('command-failed', { key: 'serverConfigUnreadable', params: {} }, { hint: { key: 'checkSudo', params: {} }, ...commandFailure(result) });
   }
   return parseGather(result.stdout);
 }
@@ -261,8 +259,7 @@ export async function applyRequest(session: RemoteSession, request: ChangeReques
   if (outcome === null) {
     // The server stopped before its state was complete: say why (sudo, a missing tool, ...).
     stateFrom(result);
-    const detail = result.stderr.trim().slice(0, 300);
-    throw keyedError('command-failed', { key: 'stateQueryIncomplete', params: {} }, { hint: detail === '' ? { key: 'tryAgain', params: {} } : { key: 'serverSaid', params: { detail } } });
+    throw keyedError('command-failed', { key: 'stateQueryIncomplete', params: {} }, { hint: { key: 'tryAgain', params: {} }, ...commandFailure(result) });
   }
   const { state, plan, backupId } = outcome;
   if (backupId === null) {
