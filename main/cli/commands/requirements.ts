@@ -8,14 +8,16 @@ import { connectFromCli, readSshOptions, sshOptionSpec, sshUsage } from '../sshO
 
 const marks = { pass: '✓', fail: '✗', unknown: '?' } as const;
 
-/** The checklist in the CLI's language (LANG): per receiver its page, then each rule with its result. */
+/** The checklist in the CLI's language (LANG): per receiver its page, then each rule with its result, whom it applies to and why. */
 export function formatRequirements(rows: readonly RequirementRow[], text: CliText): string[] {
   const lines: string[] = [];
   for (const receiver of ['gmail', 'yahoo', 'outlook'] as const) {
     const own = rows.filter((r) => r.receiver === receiver);
     lines.push(`${text.t(`requirements.receiver.${receiver}`)} — ${text.t('requirements.source')}: ${own[0]?.source ?? ''}`);
     for (const row of own) {
-      lines.push(`  ${marks[row.status]} [${text.t(`verify.status.${row.status}`)}] ${text.t(`requirements.rules.${row.id}`)} (${text.t(`requirements.scope.${row.scope}`)})`);
+      // The scope on a line of its own (the wizard's "Applies to" column): the rule is a sentence and ends as one.
+      lines.push(`  ${marks[row.status]} [${text.t(`verify.status.${row.status}`)}] ${text.t(`requirements.rules.${row.id}`)}`);
+      lines.push(`      ${text.t('requirements.appliesTo')}: ${text.t(`requirements.scope.${row.scope}`)}`);
       for (const reason of row.reasons) lines.push(`      ${text.keyed('checks', reason)}`);
     }
     lines.push('');

@@ -270,6 +270,9 @@ describe('CLI text output follows LANG', () => {
     expect(out.verify).toContain('[問題] DKIM レコード 202611._domainkey.example.jp');
     expect(out.verify).toContain('直し方: ');
     expect(out.verify).toContain('DNS だけで判定しています');
+    // the requirements rows: the rule ends as a sentence, whom it applies to on its own line (no "。 (すべての送信者)")
+    expect(out.verify).toMatch(/\] 送信ドメインに SPF か DKIM のメール認証を設定すること。\n {6}対象: すべての送信者$/m);
+    expect(out.verify).not.toMatch(/。 \(/);
     expect(out.verify).toMatch(/Gmail[\s\S]*Yahoo[\s\S]*Outlook/);
     expect(out.reports).toContain('直近 14 日間');
     expect(out.inbound).toContain('all.rbl.jp [smtpd_recipient_restrictions] 停止 → 外す');
@@ -300,6 +303,7 @@ describe('CLI text output follows LANG', () => {
     expect(out.apply).toContain('Applied. Backup: 20261130-031500-a1b2c3 (undo with: homemail rollback --ssh … --backup 20261130-031500-a1b2c3)');
     expect(out.verify).toContain('[FAIL] DKIM record 202611._domainkey.example.jp');
     expect(out.verify).toContain('Judged from DNS alone: homemail requirements --domain example.jp --ssh');
+    expect(out.verify).toMatch(/\] Set up SPF or DKIM email authentication for your sending domain\.\n {6}Applies to: every sender$/m);
     expect(out.verify).toMatch(/^ {7}What to do: +Publish the DKIM record/m);
     expect(out.verify).toContain('1 passed'.replace('1', '0'));
     expect(out.reports).toContain('Read 3 message(s), 4096 bytes (the oldest were left out: size cap); 2 report(s) for the last 14 day(s), 1 duplicate(s) ignored.');

@@ -41,7 +41,8 @@ describe('outbound and requirements as text', () => {
     const rows = judgeRequirements(requirementFacts(null, await report()));
     const requirements = formatRequirements(rows, ja).join('\n');
     expect(requirements).toContain('出典: https://support.google.com/a/answer/81126');
-    expect(requirements).toContain('メールの送信に TLS 接続を使うこと。');
+    expect(requirements).toContain('メールの送信に TLS 接続を使うこと。\n      対象: すべての送信者');
+    expect(requirements).not.toContain('。 (');
     expect(englishSentences(requirements)).toEqual([]);
   });
 
@@ -52,6 +53,6 @@ describe('outbound and requirements as text', () => {
     expect(outbound).toContain('port 25 to gmail-smtp-in.l.google.com (192.0.2.27): timed out, while port 587 on the same host answered');
     expect(outbound).toContain('Public address, as the server sees it: unknown');
     const rows = judgeRequirements(requirementFacts(null, await report()));
-    expect(formatRequirements(rows, en).join('\n')).toContain('✓ [OK] Use a TLS connection for transmitting email. (every sender)');
+    expect(formatRequirements(rows, en).join('\n')).toContain('✓ [OK] Use a TLS connection for transmitting email.\n      Applies to: every sender');
   });
 });
