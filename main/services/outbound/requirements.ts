@@ -2,6 +2,8 @@ import { checkText, type Check, type CheckStatus, type CheckText } from '../../.
 import type { OutboundReport, Receiver, RequirementRow, RequirementStatus } from '../../../shared/outbound.js';
 import type { VerifyReport } from '../../../shared/contract/verify.js';
 import { englishText } from '../../../shared/i18n/english.js';
+import type { OpendkimInfo } from '../../../shared/inspection.js';
+import type { DkimExpectation } from '../verify/recordChecks.js';
 
 /**
  * The sender requirements Gmail, Yahoo and Outlook publish, each judged from Homemail's own
@@ -80,8 +82,26 @@ function spfBasis(vchecks: readonly Check[], outbound: OutboundReport | null, do
   return { checks, reasons };
 }
 
-/** Facts from verify's checks and (when the server was asked) outbound's. */
-export function requirementFacts(verify: VerifyReport | null, outbound: OutboundReport | null): RequirementFacts {
+/**
+ * The selectors the server signs `domain`'s mail with (inspection's KeyTable entries or the
+ * single-key Domain/Selector settings), as DKIM expectations: DNS must publish a valid record
+ * for each (the public key is not compared: inspection does not read private keys).
+ */
+export function serverDkimExpectations(opendkim: Pick<OpendkimInfo, 'keys'>, domain: string): DkimExpectation[] {
+  const wanted = domain.toLowerCase();
+  const expectations = new Map<string, DkimExpectation>();
+  for (const key of opendkim.keys) {
+    if (key.selector === null || key.domain?.toLowerCase() !== wanted || expectations.has(key.selector)) continue;
+    expectations.set(key.selector, { selector: key.selector, publicKey: null, keyType: key.keyType });
+  }
+  return [...expectations.values()];
+}
+
+/**
+ * Facts from verify's checks and (when the server was asked) outbound's. `serverSelectors`: the
+ * DKIM checks were made for the selectors the server signs with (none were given).
+ */
+export function requirementFacts(verify: VerifyReport | null, outbound: OutboundReport | null, serverSelectors: readonly string[] = []): RequirementFacts {
   const vchecks = verify?.checks ?? [];
   const pick = (ids: (id: string) => boolean, from: readonly Check[]) => from.filter((c) => ids(c.id));
   const spfJudged = spfBasis(vchecks, outbound, verify?.domain ?? null);
@@ -97,6 +117,7 @@ export function requirementFacts(verify: VerifyReport | null, outbound: Outbound
   // p=none is a warning in verify, and what the receivers accept as the minimum.
   const dmarcRecord = fromStatuses(dmarcChecks.map((c) => (c.status === 'warn' ? 'pass' : c.status)));
   const ids = (list: readonly Check[]) => list.map((c) => c.id);
+  const dkimReasons = serverSelectors.length > 0 ? [checkText('reqDkimServerSelectors', { selectors: serverSelectors.join(', ') })] : [];
   return {
     spf,
     dkim,
@@ -113,7 +134,7 @@ export function requirementFacts(verify: VerifyReport | null, outbound: Outbound
       reverseDns: describe(ptrChecks),
       tls: tlsChecks.length === 0 ? 'not checked (no server connection)' : describe(tlsChecks),
     },
-    reasons: { spf: spfJudged.reasons, dkim: [], dmarcRecord: [], aligned: spfJudged.reasons, reverseDns: [], tls: [] },
+    reasons: { spf: spfJudged.reasons, dkim: dkimReasons, dmarcRecord: [], aligned: [...spfJudged.reasons, ...dkimReasons], reverseDns: [], tls: [] },
   };
 }
 

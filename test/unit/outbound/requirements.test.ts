@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { checkText, summarize, type Check, type CheckStatus } from '../../../shared/checks.js';
 import type { VerifyReport } from '../../../shared/contract/verify.js';
 import type { OutboundReport } from '../../../shared/outbound.js';
-import { judgeRequirements, RECEIVER_SOURCES, REQUIREMENT_RULES, requirementFacts } from '../../../main/services/outbound/requirements.js';
+import { judgeRequirements, RECEIVER_SOURCES, REQUIREMENT_RULES, requirementFacts, serverDkimExpectations } from '../../../main/services/outbound/requirements.js';
 import { cliText } from '../../../main/cli/language.js';
 
 const check = (id: string, status: CheckStatus, area: Check['area'] = 'spf'): Check => ({ id, area, status, title: checkText('spfTitle', { domain: 'example.jp' }), expected: null, found: null, fix: null });
@@ -63,6 +63,25 @@ describe('sender requirements', () => {
     expect(status(rows, 'outlook.dkim')).toBe('unknown');
     expect(status(rows, 'gmail.bulk.auth')).toBe('unknown');
     expect(status(rows, 'gmail.ptr')).toBe('unknown');
+  });
+
+  it('without selectors given, the server\'s own (KeyTable or single-key Selector) are judged, and the row says so', () => {
+    // inspection's key list as buildInspection makes it: one KeyTable entry per domain/selector, another domain's beside it
+    const key = (domain: string | null, selector: string | null, keyType: 'rsa' | 'ed25519' | null = 'rsa') =>
+      ({ path: `/etc/opendkim/keys/${selector ?? 'x'}.private`, domain, selector, exists: true, owner: 'opendkim', group: 'opendkim', mode: '600', keyType, bits: 2048, safetyProblems: [], safety: [] });
+    const keys = [key('Example.JP', 's1'), key('example.jp', 's1e', 'ed25519'), key('example.jp', 's1'), key('other.example', 'o1'), key(null, null)];
+    expect(serverDkimExpectations({ keys }, 'example.jp')).toEqual([
+      { selector: 's1', publicKey: null, keyType: 'rsa' },
+      { selector: 's1e', publicKey: null, keyType: 'ed25519' },
+    ]);
+    expect(serverDkimExpectations({ keys }, 'unsigned.example')).toEqual([]);
+    const rows = judgeRequirements(requirementFacts(verify([check('spf', 'fail'), check('dkim:s1', 'pass', 'dkim'), check('dkim:s1e', 'pass', 'dkim')]), null, ['s1', 's1e']));
+    expect(status(rows, 'outlook.dkim')).toBe('pass');
+    expect(status(rows, 'gmail.auth')).toBe('pass');
+    const why = checkText('reqDkimServerSelectors', { selectors: 's1, s1e' });
+    expect(rows.find((r) => r.id === 'outlook.dkim')?.reasons).toEqual([why]);
+    expect(rows.find((r) => r.id === 'gmail.bulk.alignment')?.reasons).toContainEqual(why);
+    expect(cliText({ LANG: 'ja_JP.UTF-8' }).keyed('checks', why)).toContain('s1, s1e');
   });
 
   describe('with a relay, SPF is judged for the relay (relay.spf), not the server\'s own address', () => {
