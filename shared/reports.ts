@@ -104,6 +104,8 @@ export type SourceKind = 'own' | 'authorized' | 'forwarder' | 'forger';
 
 export interface SourceSummary {
   sourceIp: string;
+  /** The domain whose reports these rows are from (the one asked for, or the report's policy_published domain): each domain's sums stay apart. */
+  domain: string;
   count: number;
   /** PTR name through the server's resolver; null when none. */
   reverseName: string | null;
@@ -211,9 +213,9 @@ export function csvCell(value: string | number | null): string {
 
 /** The per-source table as CSV (header line first, CRLF line ends). */
 export function sourcesCsv(sources: readonly SourceSummary[]): string {
-  const header = ['sourceIp', 'reverseName', 'kind', 'count', 'dmarcPass', 'dmarcFail', 'dkimAligned', 'spfAligned', 'none', 'quarantine', 'reject', 'headerFrom', 'reporters'];
+  const header = ['sourceIp', 'reverseName', 'kind', 'count', 'dmarcPass', 'dmarcFail', 'dkimAligned', 'spfAligned', 'none', 'quarantine', 'reject', 'headerFrom', 'reporters', 'domain'];
   const rows = sources.map((s) =>
-    [s.sourceIp, s.reverseName, s.kind, s.count, s.dmarcPass, s.dmarcFail, s.dkimAligned, s.spfAligned, s.dispositions.none, s.dispositions.quarantine, s.dispositions.reject, s.headerFrom.join(' '), s.reporters.join(' ')]
+    [s.sourceIp, s.reverseName, s.kind, s.count, s.dmarcPass, s.dmarcFail, s.dkimAligned, s.spfAligned, s.dispositions.none, s.dispositions.quarantine, s.dispositions.reject, s.headerFrom.join(' '), s.reporters.join(' '), s.domain]
       .map(csvCell)
       .join(','),
   );

@@ -194,7 +194,8 @@ function realSamples(): Array<{ filename: string; contentType: string; data: Uin
 }
 
 type Totals = Record<string, { count: number; pass: number; fail: number }>;
-const totals = (r: ReportsResult): Totals => Object.fromEntries(r.sources.map((s) => [s.sourceIp, { count: s.count, pass: s.dmarcPass, fail: s.dmarcFail }]));
+// Per domain and source: the samples are reports for several domains (example.com, example.de, …), each summed apart.
+const totals = (r: ReportsResult): Totals => Object.fromEntries(r.sources.map((s) => [`${s.domain} ${s.sourceIp}`, { count: s.count, pass: s.dmarcPass, fail: s.dmarcFail }]));
 
 describe.skipIf(skip !== null)(suite('reports: real samples as mbox and Maildir, and a hostile mailbox'), () => {
   let host: TestHost;
@@ -215,6 +216,28 @@ describe.skipIf(skip !== null)(suite('reports: real samples as mbox and Maildir,
     expect(fromMbox.code, fromMbox.err).toBe(0);
     const mbox = JSON.parse(fromMbox.out) as ReportsResult;
     expect(mbox.mailbox.paths).toEqual([{ path: '/var/mail/admin', format: 'mbox' }]);
+    // Without --domain, no source row mixes two domains' reports: the sums per domain equal its reporters' messages.
+    const domains = [...new Set(mbox.reporters.map((r) => r.domain))];
+    expect(domains.length).toBeGreaterThan(1);
+    for (const domain of domains) {
+      const summed = mbox.sources.filter((s) => s.domain === domain).reduce((n, s) => n + s.count, 0);
+      expect(summed, domain).toBe(mbox.reporters.filter((r) => r.domain === domain).reduce((n, r) => n + r.messages, 0));
+    }
+    // With --domain, only that domain's reports are summed (they used to be mixed with every
+    // other domain's in this mailbox), and one note says how many were left out.
+    const fromOne = await reportsCli(host, ['--json', '--all', '--domain', 'example.com', '--address', 'dmarc@example.test']);
+    expect(fromOne.code, fromOne.err).toBe(0);
+    const one = JSON.parse(fromOne.out) as ReportsResult;
+    expect(one.sources.length).toBeGreaterThan(0);
+    expect(new Set(one.sources.map((s) => s.domain))).toEqual(new Set(['example.com']));
+    expect(new Set(one.reporters.map((r) => r.domain))).toEqual(new Set(['example.com']));
+    const ownMessages = mbox.reporters.filter((r) => r.domain === 'example.com').reduce((n, r) => n + r.messages, 0);
+    expect(one.sources.reduce((n, s) => n + s.count, 0)).toBe(ownMessages);
+    expect(ownMessages).toBeLessThan(mbox.sources.reduce((n, s) => n + s.count, 0));
+    const leftOut = one.notes.filter((n) => n.code === 'otherDomains');
+    expect(leftOut).toHaveLength(1);
+    expect(leftOut[0]?.params).toMatchObject({ count: mbox.reports - one.reports, domain: 'example.com' });
+    expect(String(leftOut[0]?.params?.domains)).toContain('example.de');
 
     const maildir = await host.runAsRoot('postconf -e home_mailbox=Maildir/ && postfix reload');
     expect(maildir.code, maildir.stderr).toBe(0);

@@ -45,9 +45,12 @@ export function formatReports(r: ReportsResult, text: CliText): string[] {
   }
   if (r.sources.length > 0) {
     const col = (key: string) => text.t(`reports.col.${key}`);
-    lines.push('', `  ${pad(col('source'), 40)} ${pad(col('count'), 7)} ${pad(col('dkim'), 10)} ${pad(col('spf'), 10)} ${pad(col('fail'), 7)} ${pad(col('kind'), 14)} ${col('name')}`);
+    // Several domains' reports (no --domain): each domain's sums apart, its name first.
+    const domainWidth = new Set(r.sources.map((s) => s.domain)).size > 1 ? Math.max(displayWidth(col('domain')), ...r.sources.map((s) => displayWidth(s.domain))) + 1 : 0;
+    const domainCell = (value: string) => (domainWidth === 0 ? '' : pad(value, domainWidth));
+    lines.push('', `  ${domainCell(col('domain'))}${pad(col('source'), 40)} ${pad(col('count'), 7)} ${pad(col('dkim'), 10)} ${pad(col('spf'), 10)} ${pad(col('fail'), 7)} ${pad(col('kind'), 14)} ${col('name')}`);
     for (const s of r.sources) {
-      lines.push(`  ${pad(s.sourceIp, 40)} ${pad(String(s.count), 7)} ${pad(String(s.dkimAligned), 10)} ${pad(String(s.spfAligned), 10)} ${pad(String(s.dmarcFail), 7)} ${pad(text.t(`reports.kind.${s.kind}`), 14)} ${s.reverseName ?? '-'}`);
+      lines.push(`  ${domainCell(s.domain)}${pad(s.sourceIp, 40)} ${pad(String(s.count), 7)} ${pad(String(s.dkimAligned), 10)} ${pad(String(s.spfAligned), 10)} ${pad(String(s.dmarcFail), 7)} ${pad(text.t(`reports.kind.${s.kind}`), 14)} ${s.reverseName ?? '-'}`);
     }
   }
   // The reader's sentences by their codes when it gave them (their English reason otherwise).

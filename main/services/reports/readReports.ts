@@ -9,7 +9,8 @@ import { recommendNextPolicy } from './recommend.js';
 import { discoverMailbox, readMailbox, reverseNames } from './remote.js';
 import type { MessageKey } from './seenList.js';
 import type { MailPiece } from './workerProtocol.js';
-import { summarize, withReverseNames } from './summarize.js';
+import { readerNote, reportSentence } from './sentences.js';
+import { reportIsFor, summarize, withReverseNames } from './summarize.js';
 
 export interface ReadReportsOptions {
   /** The report address (default: the rua of the domain's DMARC record). */
@@ -119,14 +120,14 @@ export async function readReports(session: RemoteSession, options: ReadReportsOp
   const parsed = await worker.finish();
 
   const since = periodStart(options.period, options.now);
-  const first = summarize({ reports: parsed.reports, ownNetworks: discovery.ownNetworks, ...(since === null ? {} : { since }) });
+  const first = summarize({ reports: parsed.reports, ownNetworks: discovery.ownNetworks, ...(since === null ? {} : { since }), ...(options.domain === undefined ? {} : { domain: options.domain }) });
   // The rows are summed: let them go before the reverse lookups.
   parsed.reports.length = 0;
 
   progress({ kind: 'phase', phase: 'names', done: 3, total: 4 });
   const names = await reverseNames(
     session,
-    first.sources.slice(0, MAX_REVERSE_LOOKUPS).map((s) => s.sourceIp),
+    [...new Set(first.sources.map((s) => s.sourceIp))].slice(0, MAX_REVERSE_LOOKUPS),
     options.signal,
   );
   const summary = withReverseNames(first, names);
@@ -137,6 +138,7 @@ export async function readReports(session: RemoteSession, options: ReadReportsOp
   const coveredDays = summary.reports.length === 0 ? 0 : (Math.max(...summary.reports.map((r) => Date.parse(r.end))) - Math.min(...summary.reports.map((r) => Date.parse(r.begin)))) / DAY_MS;
   const periodDays = since === null ? Math.max(1, Math.round(coveredDays)) : Math.max(1, Math.round((options.now.getTime() - since.getTime()) / DAY_MS));
   const domain = options.domain ?? (discovery.domain || summary.reports[0]?.policy.domain || '');
+  const otherDomains = summary.otherDomains.reports === 0 ? [] : [readerNote(reportSentence('otherDomains', { count: summary.otherDomains.reports, domains: summary.otherDomains.domains.join(', '), domain }))];
   const knownIssue: KnownIssue | null = detectSpamAssassinDkimWarning(contents.logLines, contents.versions);
   return {
     mailbox: discovery.mailbox,
@@ -150,11 +152,11 @@ export async function readReports(session: RemoteSession, options: ReadReportsOp
     sources: summary.sources,
     timeline: summary.timeline,
     skipped: parsed.skipped,
-    notes: parsed.notes,
+    notes: [...parsed.notes, ...otherDomains],
     recommendation:
       domain === ''
         ? null
-        : recommendNextPolicy({ domain, reports: summary.reports, sources: summary.sources, periodDays, reportAddress: discovery.mailbox.address, currentRecord: discovery.dmarcRecord }),
+        : recommendNextPolicy({ domain, reports: summary.reports, sources: summary.sources.filter((s) => reportIsFor(s.domain, domain)), periodDays, reportAddress: discovery.mailbox.address, currentRecord: discovery.dmarcRecord }),
     knownIssues: knownIssue === null ? [] : [knownIssue],
     roundTrips: session.roundTrips - startTrips,
   };

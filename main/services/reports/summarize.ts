@@ -11,6 +11,8 @@ export interface SummaryInput {
   reverseNames?: ReadonlyMap<string, string | null>;
   /** Only reports whose period ends on or after this instant. */
   since?: Date;
+  /** Only reports for this domain (or a subdomain of it); without it, each domain's sources are summed apart. */
+  domain?: string;
 }
 
 export interface Summary {
@@ -19,6 +21,19 @@ export interface Summary {
   reporters: ReporterSummary[];
   sources: SourceSummary[];
   timeline: DailyPoint[];
+  /** Reports for other domains than `domain` (one mailbox often receives several domains' reports), left out of every sum. */
+  otherDomains: { reports: number; domains: string[] };
+}
+
+/**
+ * Whether a report about `reported` (its policy_published domain) counts for `domain`: the same
+ * domain, or a subdomain of it (mail from sub.example.jp is example.jp's: its organizational
+ * domain is example.jp when example.jp is a registered name, as the person's domain is).
+ */
+export function reportIsFor(reported: string, domain: string): boolean {
+  const a = reported.toLowerCase().replace(/\.$/, '');
+  const b = domain.toLowerCase().replace(/\.$/, '');
+  return a === b || a.endsWith(`.${b}`);
 }
 
 const forwardingReasons = new Set(['forwarded', 'mailing_list', 'trusted_forwarder']);
@@ -60,7 +75,10 @@ function classify(source: SourceSummary, forwardedMessages: number, own: boolean
 export function summarize(input: SummaryInput): Summary {
   const since = input.since?.getTime();
   const inPeriod = input.reports.filter((r) => since === undefined || Date.parse(r.end) >= since);
-  const { unique, duplicates } = dedupeReports(inPeriod);
+  const { unique: all, duplicates } = dedupeReports(inPeriod);
+  const wanted = input.domain;
+  const unique = wanted === undefined ? all : all.filter((r) => reportIsFor(r.policy.domain, wanted));
+  const others = all.filter((r) => !unique.includes(r));
 
   const reporters = new Map<string, ReporterSummary>();
   const sources = new Map<string, SourceSummary & { forwarded: number }>();
@@ -98,8 +116,12 @@ export function summarize(input: SummaryInput): Summary {
         reporter.fail += row.count;
         day.fail += row.count;
       }
-      const source = sources.get(row.sourceIp) ?? {
+      // Each domain's sources apart: with `domain` given, all rows are its own (a subdomain's too).
+      const sourceDomain = wanted ?? report.policy.domain;
+      const sourceKey = `${sourceDomain}\u0000${row.sourceIp}`;
+      const source = sources.get(sourceKey) ?? {
         sourceIp: row.sourceIp,
+        domain: sourceDomain,
         count: 0,
         reverseName: input.reverseNames?.get(row.sourceIp) ?? null,
         kind: 'forger' as SourceKind,
@@ -126,7 +148,7 @@ export function summarize(input: SummaryInput): Summary {
       if (row.headerFrom !== '' && !source.headerFrom.includes(row.headerFrom)) source.headerFrom.push(row.headerFrom);
       if (!source.reporters.includes(report.orgName)) source.reporters.push(report.orgName);
       if (row.reasons.some((r) => forwardingReasons.has(r))) source.forwarded += row.count;
-      sources.set(row.sourceIp, source);
+      sources.set(sourceKey, source);
     }
   }
 
@@ -134,7 +156,7 @@ export function summarize(input: SummaryInput): Summary {
     ...source,
     kind: classify(source, forwarded, isOwnAddress(source.sourceIp, input.ownNetworks)),
   }));
-  sourceList.sort((a, b) => b.count - a.count || a.sourceIp.localeCompare(b.sourceIp));
+  sourceList.sort((a, b) => b.count - a.count || a.sourceIp.localeCompare(b.sourceIp) || a.domain.localeCompare(b.domain));
 
   return {
     reports: unique,
@@ -142,6 +164,7 @@ export function summarize(input: SummaryInput): Summary {
     reporters: [...reporters.values()].sort((a, b) => a.orgName.localeCompare(b.orgName) || a.domain.localeCompare(b.domain)),
     sources: sourceList,
     timeline: [...days.values()].sort((a, b) => a.date.localeCompare(b.date)),
+    otherDomains: { reports: others.length, domains: [...new Set(others.map((r) => r.policy.domain))].sort() },
   };
 }
 

@@ -156,20 +156,31 @@ export function ReportsView({ result }: { result: ReportsResult }) {
   // A note of the reader by its code when it gave one (its English reason otherwise).
   const noteText = (n: ReportNote) => (n.code === undefined ? n.reason : keyed('reports.note', { key: n.code, params: n.params ?? {}, text: n.reason }));
   const sourceText = (n: ReportNote) => (n.sourceCode === undefined ? n.source : t(`reports.note.${n.sourceCode}`));
+  // Reports for other domains left out of the sums: said beside the totals, not folded away with the other notes.
+  const otherDomains = result.notes.filter((n) => n.code === 'otherDomains');
+  const notes = result.notes.filter((n) => n.code !== 'otherDomains');
+  const severalDomains = new Set(result.sources.map((s) => s.domain)).size > 1;
   return (
     <div>
       <p>
         {t('reports.summary', { messages: result.messagesRead, reports: result.reports, address: result.mailbox.address ?? '?' })}
         {result.truncated && ` ${t('reports.truncated')}`}
       </p>
+      {otherDomains.map((n, i) => (
+        <p key={i} className="notice info">
+          {noteText(n)}
+        </p>
+      ))}
       {result.reports === 0 && <p className="notice info">{t('reports.none')}</p>}
       {result.timeline.length > 0 && <PassFailChart timeline={result.timeline} label={t('reports.chartLabel')} />}
       {result.sources.length > 0 && (
         <>
+          {/* Several domains' reports (no domain asked for): each domain's sums apart, its name beside them. */}
           <table className="reports-sources">
             <caption>{t('reports.sourcesCaption')}</caption>
             <thead>
               <tr>
+                {severalDomains && <th scope="col">{t('reports.col.domain')}</th>}
                 <th scope="col">{t('reports.col.source')}</th>
                 <th scope="col">{t('reports.col.name')}</th>
                 <th scope="col">{t('reports.col.kind')}</th>
@@ -181,7 +192,8 @@ export function ReportsView({ result }: { result: ReportsResult }) {
             </thead>
             <tbody>
               {result.sources.map((s) => (
-                <tr key={s.sourceIp} className={`kind-${s.kind}`}>
+                <tr key={`${s.domain} ${s.sourceIp}`} className={`kind-${s.kind}`}>
+                  {severalDomains && <td>{s.domain}</td>}
                   <td>{s.sourceIp}</td>
                   <td>{s.reverseName ?? '—'}</td>
                   <td>{t(`reports.kind.${s.kind}`)}</td>
@@ -210,11 +222,11 @@ export function ReportsView({ result }: { result: ReportsResult }) {
           </ul>
         </details>
       )}
-      {result.notes.length > 0 && (
+      {notes.length > 0 && (
         <details>
-          <summary>{t('reports.notes', { count: result.notes.length })}</summary>
+          <summary>{t('reports.notes', { count: notes.length })}</summary>
           <ul>
-            {result.notes.map((n, i) => (
+            {notes.map((n, i) => (
               <li key={i}>
                 {sourceText(n)}: {noteText(n)}
               </li>

@@ -9,6 +9,7 @@ import { csvCell, sourcesCsv, type ReportsResult, type SourceSummary } from '../
 
 const source = (ip: string, extra: Partial<SourceSummary> = {}): SourceSummary => ({
   sourceIp: ip,
+  domain: 'example.test',
   count: 10,
   reverseName: null,
   kind: 'own',
@@ -35,8 +36,8 @@ describe('CSV export', () => {
     expect(csvCell(-3)).toBe('-3');
     expect(csvCell(null)).toBe('');
     const csv = sourcesCsv([source('192.0.2.1', { reverseName: '@evil.example', kind: 'forger', dmarcFail: 10, dmarcPass: 0 })]);
-    expect(csv.split('\r\n')[0]).toBe('sourceIp,reverseName,kind,count,dmarcPass,dmarcFail,dkimAligned,spfAligned,none,quarantine,reject,headerFrom,reporters');
-    expect(csv.split('\r\n')[1]).toBe("192.0.2.1,'@evil.example,forger,10,0,10,10,10,10,0,0,example.test,google.com");
+    expect(csv.split('\r\n')[0]).toBe('sourceIp,reverseName,kind,count,dmarcPass,dmarcFail,dkimAligned,spfAligned,none,quarantine,reject,headerFrom,reporters,domain');
+    expect(csv.split('\r\n')[1]).toBe("192.0.2.1,'@evil.example,forger,10,0,10,10,10,10,0,0,example.test,google.com,example.test");
   });
 });
 
@@ -92,6 +93,35 @@ describe('Reports page', () => {
     expect(screen.getByText(/nothing is enforced/)).toBeTruthy();
     expect(screen.getByText(/not stated \(the whole mail stream/)).toBeTruthy();
     expect(screen.getByText('treewalk')).toBeTruthy();
+  });
+});
+
+describe('Reports page with several domains\' reports in one mailbox', () => {
+  const base = (over: Partial<ReportsResult>): ReportsResult => ({
+    mailbox: { address: 'dmarc@example.test', users: ['admin'], paths: [], notes: [], keyedNotes: [] },
+    messagesRead: 4, bytesRead: 10, truncated: false, reports: 2, duplicates: 0, period: { kind: 'days', days: 14 },
+    reporters: [], sources: [], timeline: [], skipped: [], notes: [], recommendation: null, knownIssues: [], roundTrips: 3,
+    ...over,
+  });
+
+  it('says in one line, in Japanese, how many reports for other domains were left out (not folded with the notes)', async () => {
+    await i18next.changeLanguage('ja');
+    try {
+      const note = { source: 'the report reader', sourceCode: 'readerSource', reason: '2 report(s) for other domains…', code: 'otherDomains', params: { count: 2, domains: 'other.example', domain: 'example.test' } };
+      render(<ReportsView result={base({ sources: [source('127.0.0.1')], notes: [note] })} />);
+      expect(screen.getByText('ほかのドメイン宛てのレポート 2 件(other.example)は集計から外しました。example.test とそのサブドメインの分だけを集計しています。').className).toContain('notice');
+      expect(screen.queryByText(/レポート読み取り時の注記/)).toBeNull();
+      expect(screen.queryByRole('columnheader', { name: 'ドメイン' })).toBeNull();
+    } finally {
+      await i18next.changeLanguage('en');
+    }
+  });
+
+  it('without a domain, each domain\'s sums are a row of their own, named', () => {
+    render(<ReportsView result={base({ sources: [source('127.0.0.1', { domain: 'other.example', count: 50 }), source('127.0.0.1', { count: 10 })] })} />);
+    expect(screen.getByRole('columnheader', { name: 'Domain' })).toBeTruthy();
+    const rows = screen.getAllByRole('row').slice(1).map((r) => [...r.querySelectorAll('td')].slice(0, 2).map((c) => c.textContent));
+    expect(rows).toEqual([['other.example', '127.0.0.1'], ['example.test', '127.0.0.1']]);
   });
 });
 

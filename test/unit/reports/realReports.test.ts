@@ -177,7 +177,7 @@ describe('7. RFC 9990 fields (real: parsedmarc rfc9990 samples)', () => {
   });
 
   it('does not treat a testing-mode p=reject as enforced, and offers the record without t=y', () => {
-    const own = { sourceIp: '198.51.100.1', count: 5, reverseName: null, kind: 'own' as const, dkimAligned: 5, spfAligned: 5, dmarcPass: 5, dmarcFail: 0, dispositions: { none: 5, quarantine: 0, reject: 0 }, dkimResults: {}, spfResults: {}, headerFrom: [], reporters: [] };
+    const own = { sourceIp: '198.51.100.1', domain: 'example.com', count: 5, reverseName: null, kind: 'own' as const, dkimAligned: 5, spfAligned: 5, dmarcPass: 5, dmarcFail: 0, dispositions: { none: 5, quarantine: 0, reject: 0 }, dkimResults: {}, spfResults: {}, headerFrom: [], reporters: [] };
     const rec = recommendNextPolicy({ domain: 'example.com', reports: [report], sources: [own], periodDays: 1, reportAddress: null, currentRecord: 'v=DMARC1; p=reject; t=y; rua=mailto:d@example.com' });
     expect(rec).toMatchObject({ key: 'testing', current: 'reject', next: 'reject', record: { name: '_dmarc.example.com', value: 'v=DMARC1; p=reject; rua=mailto:d@example.com' } });
     expect(rec.published?.testing).toBe(true);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAggregateReport } from '../../../main/services/reports/aggregateXml.js';
 import { detectSpamAssassinDkimWarning, upstreamVersion } from '../../../main/services/reports/knownIssues.js';
 import { recommendNextPolicy } from '../../../main/services/reports/recommend.js';
-import { summarize } from '../../../main/services/reports/summarize.js';
+import { reportIsFor, summarize } from '../../../main/services/reports/summarize.js';
 import { parseIpAddress, type IpAddress } from '../../../shared/validation/ip.js';
 import { reportXml, type FixtureReport } from './fixtures.js';
 
@@ -63,6 +63,43 @@ describe('summarize', () => {
   it('keeps only the period asked for', () => {
     const recent = summarize({ reports, ownNetworks: own, since: d('2025-03-02') });
     expect(recent.reports.map((r) => r.reportId)).toEqual(['y1']);
+  });
+});
+
+describe('summarize: one mailbox, several domains\' reports', () => {
+  // One rua mailbox receives reports for example.test, its subdomain and another domain.
+  const reports = [
+    parsed({ org: 'google.com', id: 'g1', domain: 'example.test', begin: d('2025-03-01'), rows: [{ ip: '203.0.113.10', count: 10 }] }),
+    parsed({ org: 'google.com', id: 'g2', domain: 'news.example.test', begin: d('2025-03-01'), rows: [{ ip: '203.0.113.10', count: 2 }] }),
+    parsed({ org: 'google.com', id: 'g3', domain: 'other.example', begin: d('2025-03-01'), rows: [{ ip: '203.0.113.10', count: 50 }, { ip: '192.0.2.66', count: 5, dkim: 'fail', spf: 'fail' }] }),
+    parsed({ org: 'Yahoo', id: 'y3', domain: 'other.example', begin: d('2025-03-02'), rows: [{ ip: '192.0.2.66', count: 1, dkim: 'fail', spf: 'fail' }] }),
+  ];
+
+  it('with a domain: sums only its reports (a subdomain\'s count as its own), and counts the others left out', () => {
+    const summary = summarize({ reports, ownNetworks: own, domain: 'Example.Test' });
+    expect(summary.sources.map((s) => [s.domain, s.sourceIp, s.count])).toEqual([['Example.Test', '203.0.113.10', 12]]);
+    expect(summary.reports.map((r) => r.policy.domain)).toEqual(['example.test', 'news.example.test']);
+    expect(summary.timeline).toEqual([{ date: '2025-03-01', pass: 12, fail: 0 }]);
+    expect(summary.reporters.map((r) => r.domain).sort()).toEqual(['example.test', 'news.example.test']);
+    expect(summary.otherDomains).toEqual({ reports: 2, domains: ['other.example'] });
+  });
+
+  it('without a domain: each domain\'s sources are summed apart', () => {
+    const summary = summarize({ reports, ownNetworks: own });
+    expect(summary.sources.map((s) => [s.domain, s.sourceIp, s.count])).toEqual([
+      ['other.example', '203.0.113.10', 50],
+      ['example.test', '203.0.113.10', 10],
+      ['other.example', '192.0.2.66', 6],
+      ['news.example.test', '203.0.113.10', 2],
+    ]);
+    expect(summary.otherDomains).toEqual({ reports: 0, domains: [] });
+  });
+
+  it('a subdomain belongs to the domain; a look-alike does not', () => {
+    expect(reportIsFor('mail.example.test', 'example.test')).toBe(true);
+    expect(reportIsFor('example.test.', 'EXAMPLE.test')).toBe(true);
+    expect(reportIsFor('badexample.test', 'example.test')).toBe(false);
+    expect(reportIsFor('example.test', 'mail.example.test')).toBe(false);
   });
 });
 
