@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 // The inbound step, the "Changes made" page and the changed-host-key flow against a fake
 // bridge: what they show and which calls they make. The real back end is in the e2e suite.
-import { fireEvent, screen, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { InboundReport } from '../../../shared/inbound.js';
 import { HostKeyChanged } from '../../../renderer/src/components/HostKeyChanged.js';
@@ -66,7 +66,7 @@ describe('inbound step', () => {
     fireEvent.click(apply);
     expect(await screen.findByText('適用しました。バックアップ: 20261130-031500-a1b2c3。')).toBeTruthy();
     // After the apply the lists are tested again, so the page shows the server as it is now.
-    expect(calls.map((c) => c.name)).toEqual(['checkInbound', 'planInbound', 'applyInbound', 'checkInbound']);
+    await waitFor(() => expect(calls.map((c) => c.name)).toEqual(['checkInbound', 'planInbound', 'applyInbound', 'checkInbound']));
     expect(screen.getByRole('button', { name: 'これまでの変更' })).toBeTruthy();
   });
 
@@ -128,7 +128,7 @@ describe('changes made page', () => {
     fireEvent.click(screen.getByLabelText(/^I have read this and want to restore 20261130-031500-a1b2c3/));
     fireEvent.click(restore);
     expect(await screen.findByText(/^Restored 20261130-031500-a1b2c3/)).toBeTruthy();
-    expect(calls.map((c) => c.name)).toEqual(['listBackups', 'rollbackChanges', 'listBackups']);
+    await waitFor(() => expect(calls.map((c) => c.name)).toEqual(['listBackups', 'rollbackChanges', 'listBackups']));
     expect(calls[1]?.input).toEqual({ sessionId, backupId: '20261130-031500-a1b2c3' });
   });
 
