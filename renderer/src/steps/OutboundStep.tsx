@@ -1,7 +1,7 @@
 import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { TLS_AT_LEAST_MAY, type OutboundReport } from '../../../shared/outbound.js';
-import type { Plan } from '../../../shared/plan.js';
+import type { ApplyResult, Plan } from '../../../shared/plan.js';
 import { Busy } from '../components/Busy.js';
 import { CheckList } from '../components/CheckList.js';
 import { Choice } from '../components/Choice.js';
@@ -30,6 +30,8 @@ export function OutboundView() {
   const { run } = check;
   // The receiving domain tried last is kept: coming back (after a relay is set up) tries it again.
   const [probeDomain, setProbeDomain] = useState(values.probeDomain || DEFAULT_PROBE_DOMAIN);
+  // A TLS apply's outcome outlives the findings it changed: they are checked again at once.
+  const [tlsApplied, setTlsApplied] = useState<ApplyResult | null>(null);
   const sessionId = values.sessionId;
   const report = values.outbound;
   const domain = values.keys[0]?.domain ?? (values.domain || undefined);
@@ -67,6 +69,12 @@ export function OutboundView() {
         {t('outbound.heading')}
       </h1>
       <p>{t('outbound.intro')}</p>
+      {tlsApplied && (
+        <>
+          <AppliedNotice result={tlsApplied} doneText={t('outbound.tls.applied', { backup: tlsApplied.backupId ?? '' })} undoText={t('outbound.tls.undoHow')} />
+          <Log entries={tlsApplied.log} />
+        </>
+      )}
       {check.state.status === 'loading' && <Busy label={t('outbound.checking', { domain: probeDomain })} onCancel={check.cancel} />}
       {check.state.status === 'error' && <ErrorNotice error={check.state.error} onRetry={() => start(probeDomain)} />}
       {report && check.state.status !== 'loading' && (
@@ -83,7 +91,15 @@ export function OutboundView() {
           </p>
           <h2>{t('outbound.findingsHeading')}</h2>
           <CheckList checks={report.checks} />
-          <TlsFix sessionId={sessionId} report={report} domain={domain ?? report.certificate.expectedName ?? 'localhost'} />
+          <TlsFix
+            sessionId={sessionId}
+            report={report}
+            domain={domain ?? report.certificate.expectedName ?? 'localhost'}
+            onApplied={(result) => {
+              setTlsApplied(result);
+              start(probeDomain.trim() || DEFAULT_PROBE_DOMAIN);
+            }}
+          />
           <form
             className="probe-again"
             onSubmit={(event) => {
@@ -116,7 +132,7 @@ export function OutboundView() {
  * finding offers: plan, review, apply (the key must belong to the certificate), undo on the
  * Changes page. Shown only when one of the two would change something.
  */
-function TlsFix({ sessionId, report, domain }: { sessionId: string; report: OutboundReport; domain: string }) {
+function TlsFix({ sessionId, report, domain, onApplied }: { sessionId: string; report: OutboundReport; domain: string; onApplied: (result: ApplyResult) => void }) {
   const { t } = useTranslation();
   const plan = useCall('planTls');
   const apply = useCall('applyTls');
@@ -165,14 +181,17 @@ function TlsFix({ sessionId, report, domain }: { sessionId: string; report: Outb
           note={t('outbound.tls.healthHelp')}
           onApply={() => {
             void apply.run(request()).then((result) => {
-              if (result) setReviewed(null);
+              if (!result) return;
+              setReviewed(null);
+              if (result.result.changed) onApplied(result.result);
             });
           }}
         />
       )}
       {apply.state.status === 'loading' && <Busy label={t('apply.applying', { host: reviewed?.host ?? '' })} detail={t('apply.dontClose')} />}
-      {applied && <AppliedNotice result={applied} doneText={t('outbound.tls.applied', { backup: applied.backupId ?? '' })} undoText={t('outbound.tls.undoHow')} />}
-      <Log entries={applied ? applied.log : apply.events} />
+      {/* A change is reported by the step above the findings it renews; here only "nothing to do". */}
+      {applied && !applied.changed && <AppliedNotice result={applied} doneText="" undoText={t('outbound.tls.undoHow')} />}
+      {!applied && <Log entries={apply.events} />}
       {apply.state.status === 'error' && <ErrorNotice error={apply.state.error} />}
     </div>
   );

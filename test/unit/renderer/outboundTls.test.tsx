@@ -3,7 +3,7 @@
 // Let's Encrypt certificate is offered; plans with the offered name, applies after
 // confirmation (ChangeReview), and stays hidden when nothing would change. The real back end
 // is in test/host/tls.test.ts.
-import { fireEvent, screen } from '@testing-library/react';
+import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { OutboundReport } from '../../../shared/outbound.js';
 import { OutboundView } from '../../../renderer/src/steps/OutboundStep.js';
@@ -50,6 +50,7 @@ describe('the way out: TLS', () => {
   it('plans may and the offered Let\'s Encrypt certificate, applies after confirmation (Japanese)', async () => {
     fake('planTls', () => ok(plan));
     fake('applyTls', () => ok({ result: applied }));
+    fake('checkOutbound', () => ok(report('may', false)));
     await renderStep(<OutboundView />, { values: { sessionId, domain: 'example.jp', outbound: report('none', true) }, language: 'ja' });
     expect(screen.getByText(/smtp_tls_security_level = none/)).toBeTruthy();
     expect((screen.getByLabelText("受信側の接続に Let's Encrypt の証明書 mail.example.jp を使う") as HTMLInputElement).checked).toBe(true);
@@ -59,7 +60,11 @@ describe('the way out: TLS', () => {
     fireEvent.click(screen.getByLabelText(/変更内容を読みました/));
     fireEvent.click(screen.getByRole('button', { name: '変更を適用する' }));
     expect(await screen.findByText('適用しました。バックアップ: 20261130-074500-a1b2c3。')).toBeTruthy();
-    expect(calls.at(-1)?.name).toBe('applyTls');
+    // The findings the apply changed are checked again at once; the outcome stays above them.
+    await waitFor(() => expect(calls.map((c) => c.name)).toEqual(['planTls', 'applyTls', 'checkOutbound']));
+    await waitFor(() => expect(screen.queryByRole('button', { name: 'TLS の変更内容を表示' })).toBeNull());
+    expect(screen.queryByText(/smtp_tls_security_level = none/)).toBeNull();
+    expect(screen.getByText('適用しました。バックアップ: 20261130-074500-a1b2c3。')).toBeTruthy();
   });
 
   it('without the certificate it plans may only; with may set and no offer there is nothing to show', async () => {
