@@ -2,14 +2,11 @@
 // with its outbound world (test/host/outboundWorld.ts): port 25 to blocked.example.test's MX is
 // reset while 587 answers, so the page says port 25 is blocked and points to the relay; both
 // pages in English and Japanese, with axe.
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOutboundWorld, type OutboundWorld } from '../host/outboundWorld.js';
 import { hostAvailability, resetHost, type TestHost } from '../host/testHost.js';
-import { browserAvailability, englishInJapanese, launchBrowser, screenshotPath, seriousAxeViolations, startWebMode, type WebMode } from './support.js';
+import { browserAvailability, type BrowserSession, englishInJapanese, openWizardPage, screenshotPath, seriousAxeViolations, startBrowserSession } from './support.js';
 
 const browserCheck = browserAvailability();
 const hostCheck = hostAvailability();
@@ -30,30 +27,21 @@ async function bothLanguages(page: Page, name: string): Promise<void> {
 describe.skipIf(skipReason !== null)('the way-out and sender-requirements pages', () => {
   let host: TestHost;
   let world: OutboundWorld;
-  let web: WebMode;
-  let browser: Browser;
-  let dataDir: string;
+  let session: BrowserSession;
 
   beforeAll(async () => {
     host = await resetHost('fresh');
     world = await startOutboundWorld(host, ['example.test. 60 IN TXT "v=spf1 mx -all"', '_dmarc.example.test. 60 IN TXT "v=DMARC1; p=none"']);
-    dataDir = await mkdtemp(path.join(os.tmpdir(), 'homemail-e2e-outbound-'));
-    web = await startWebMode({ HOMEMAIL_DATA_DIR: dataDir });
-    browser = await launchBrowser();
+    session = await startBrowserSession('outbound');
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await web?.stop();
+    await session?.close();
     await world?.close();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
   it('finds port 25 blocked, explains it and points to the relay; lists the receivers\' rules with their pages', async () => {
-    const context = await browser.newContext({ locale: 'en-US', bypassCSP: true, viewport: { width: 1200, height: 900 } });
-    const page = await context.newPage();
-    page.setDefaultTimeout(45_000);
-    await web.open(page);
+    const page = await openWizardPage(session, 'en-US');
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByLabel('SSH server').fill(`${host.users.admin.name}@${host.sshHost}:${host.sshPort}`);
     await page.getByLabel('A password').check();
@@ -106,6 +94,6 @@ describe.skipIf(skipReason !== null)('the way-out and sender-requirements pages'
     expect(await status('gmail.spamRate')).toBe('unknown');
     expect(await requirements.textContent()).toContain('https://support.google.com/a/answer/81126');
     await bothLanguages(page, 'requirements');
-    await context.close();
+    await page.context().close();
   });
 });

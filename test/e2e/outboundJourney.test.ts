@@ -10,14 +10,11 @@
 // say "cannot tell" and why. Undone from the Changes page, the server is byte for byte as before.
 // The relay password is never in the page's DOM once typed. axe on every page, no English
 // sentence in the Japanese pages, screenshots in test/artifacts/journey-*.
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOutboundWorld, type OutboundWorld } from '../host/outboundWorld.js';
 import { hostAvailability, resetHost, type RelayServer, type TestHost } from '../host/testHost.js';
-import { browserAvailability, englishInJapanese, launchBrowser, screenshotPath, seriousAxeViolations, startWebMode, type WebMode } from './support.js';
+import { browserAvailability, type BrowserSession, englishInJapanese, openWizardPage, screenshotPath, seriousAxeViolations, startBrowserSession } from './support.js';
 
 const browserCheck = browserAvailability();
 const hostCheck = hostAvailability();
@@ -49,9 +46,7 @@ describe.skipIf(skipReason !== null)('the way out, from a blocked port 25 to the
   let host: TestHost;
   let world: OutboundWorld;
   let relay: RelayServer;
-  let web: WebMode;
-  let browser: Browser;
-  let dataDir: string;
+  let session: BrowserSession;
 
   beforeAll(async () => {
     host = await resetHost('fresh');
@@ -59,26 +54,18 @@ describe.skipIf(skipReason !== null)('the way out, from a blocked port 25 to the
     relay = await host.startRelay();
     // The "provider" documents its relay's SPF include, as ISPs do on their sending-mail pages.
     await host.setRecords('example.org', [`relay IN A ${relay.address}`, `_spf.relay IN TXT "v=spf1 ip4:${relay.address} -all"`]);
-    dataDir = await mkdtemp(path.join(os.tmpdir(), 'homemail-e2e-journey-'));
-    web = await startWebMode({ HOMEMAIL_DATA_DIR: dataDir });
-    browser = await launchBrowser();
+    session = await startBrowserSession('journey');
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await web?.stop();
+    await session?.close();
     await world?.close();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
     await host?.setRecords('example.org', []).catch(() => undefined);
     await resetHost('fresh').catch(() => undefined);
   });
 
   it('detects the blocked port, offers the relay, applies it, merges its SPF, and the requirements turn green where the test world allows; undone byte for byte', async () => {
-    const context = await browser.newContext({ locale: 'ja-JP', bypassCSP: true, viewport: { width: 1200, height: 900 } });
-    const page = await context.newPage();
-    page.setDefaultTimeout(45_000);
-    page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
-    await web.open(page);
+    const page = await openWizardPage(session, 'ja-JP');
     await page.locator('html[lang="ja"]').waitFor();
     const nav = page.getByRole('navigation', { name: 'ページ' });
     const next = () => page.locator('.actions').getByRole('button', { name: /^(次へ|この手順を飛ばす)$/ }).click();
@@ -257,6 +244,6 @@ describe.skipIf(skipReason !== null)('the way out, from a blocked port 25 to the
       await page.locator('li.backup .badge', { hasText: /^元に戻し済み$/ }).nth(undone).waitFor();
     }
     expect(host.diffSnapshots(before, await host.snapshot())).toEqual([]);
-    await context.close();
+    await page.context().close();
   }, 900_000);
 });

@@ -3,13 +3,10 @@
 // filled in, the reviewed diff (the password file named, never shown), the apply with its health
 // check, the page in Japanese, axe clean, and the undo from the "Changes made" page leaving the
 // server byte for byte as before. Run through test/host/isolated.sh (see docs/DEVELOPING.md).
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostAvailability, resetHost, type RelayServer, type TestHost } from '../host/testHost.js';
-import { browserAvailability, launchBrowser, screenshotPath, seriousAxeViolations, startWebMode, type WebMode } from './support.js';
+import { browserAvailability, type BrowserSession, openWizardPage, screenshotPath, seriousAxeViolations, startBrowserSession } from './support.js';
 
 const browserCheck = browserAvailability();
 const hostCheck = hostAvailability();
@@ -32,32 +29,22 @@ async function axeEverywhere(page: Page, name: string): Promise<void> {
 describe.skipIf(skipReason !== null)('Relay page', () => {
   let host: TestHost;
   let relay: RelayServer;
-  let web: WebMode;
-  let browser: Browser;
-  let dataDir: string;
+  let session: BrowserSession;
 
   beforeAll(async () => {
     host = await resetHost('fresh');
     relay = await host.startRelay();
     await host.setRecords('example.org', [`relay IN A ${relay.address}`]);
-    dataDir = await mkdtemp(path.join(os.tmpdir(), 'homemail-e2e-relay-'));
-    web = await startWebMode({ HOMEMAIL_DATA_DIR: dataDir });
-    browser = await launchBrowser();
+    session = await startBrowserSession('relay');
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await web?.stop();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    await session?.close();
     await resetHost('fresh').catch(() => undefined);
   });
 
   it('applies a relay from the generic form (en), shows it in Japanese, and undoes it from the Changes page; axe clean', async () => {
-    const context = await browser.newContext({ locale: 'en-US', bypassCSP: true, viewport: { width: 1200, height: 900 } });
-    const page = await context.newPage();
-    page.setDefaultTimeout(45_000);
-    page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
-    await web.open(page);
+    const page = await openWizardPage(session, 'en-US');
     await page.locator('.actions').getByRole('button', { name: 'Next' }).click();
     await page.locator('main[data-step="server"]').waitFor();
     await page.getByLabel('SSH server').fill(`${host.users.admin.name}@${host.sshHost}:${host.sshPort}`);
@@ -107,6 +94,6 @@ describe.skipIf(skipReason !== null)('Relay page', () => {
     await entry.getByRole('button', { name: '元に戻す', exact: true }).click();
     await page.getByText(/を元に戻しました。/).waitFor({ timeout: 120_000 });
     expect(host.diffSnapshots(before, await host.snapshot())).toEqual([]);
-    await context.close();
+    await page.context().close();
   });
 });

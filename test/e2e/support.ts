@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
@@ -178,4 +179,38 @@ const ENGLISH_SENTENCES = String.raw`(() => {
 
 export async function englishInJapanese(page: Page): Promise<string[]> {
   return evaluateWithin<string[]>(page, ENGLISH_SENTENCES);
+}
+
+/** Web mode on a data folder of its own, and a browser: what a suite's beforeAll starts. */
+export interface BrowserSession {
+  web: WebMode;
+  browser: Browser;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+export async function startBrowserSession(name: string, env: NodeJS.ProcessEnv = {}): Promise<BrowserSession> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), `homemail-e2e-${name}-`));
+  const web = await startWebMode({ HOMEMAIL_DATA_DIR: dataDir, ...env });
+  const browser = await launchBrowser();
+  return {
+    web,
+    browser,
+    dataDir,
+    close: async () => {
+      await browser.close();
+      await web.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The wizard opened as a person opens it: their locale, a 1200×900 window, the page's own errors on the test's output. */
+export async function openWizardPage(session: BrowserSession, locale: 'en-US' | 'ja-JP'): Promise<Page> {
+  const context = await session.browser.newContext({ locale, bypassCSP: true, viewport: { width: 1200, height: 900 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(45_000);
+  page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
+  await session.web.open(page);
+  return page;
 }
