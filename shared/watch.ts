@@ -92,7 +92,16 @@ export interface WatchChange {
   params: Record<string, string | number>;
   /** The English sentence (CLI, --json, notifications). */
   text: string;
+  /**
+   * The check it compares, before and after, as the history keeps it, so `{{title}}`,
+   * `{{before}}` and `{{after}}` are rendered in the reader's language. Null for changes not
+   * about one check and for changes stored before schema 5 (their English stays).
+   */
+  checks?: { before: CheckWords | null; after: CheckWords | null } | null;
 }
+
+/** What of a stored check its words are rebuilt from. */
+export type CheckWords = Pick<StoredCheck, 'status' | 'title' | 'found' | 'titleKey' | 'foundKey' | 'params'>;
 
 export interface PassRatePoint {
   date: string;

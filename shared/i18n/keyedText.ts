@@ -4,6 +4,8 @@
  * both doors: the wizard (react-i18next) and the CLI (i18next, following LANG).
  */
 
+import type { CheckWords } from '../watch.js';
+
 export type TextParams = Readonly<Record<string, string | number>>;
 
 export interface KeyedText {
@@ -97,10 +99,34 @@ export function serverReasonText(translator: Translator, reason: KeyedText): str
   return renderKeyed(translator, 'words.serviceErrors.reason', reason);
 }
 
-/** What changed between two watch runs (`watch.change.<kind>`), the same for the Status page, the CLI and a desktop notification. */
-export function watchChangeText(translator: Translator, change: { kind: string; params: Readonly<Record<string, string | number>>; text: string }): string {
+/**
+ * What changed between two watch runs (`watch.change.<kind>`), the same for the Status page, the
+ * CLI and a desktop notification. A check's title, state before and after come from its keyed
+ * words (`checks.<key>`, statuses as `verify.status.<status>`); a blocklist's health code from
+ * `words.checks.health`. A change stored without keyed words keeps its English params.
+ */
+export function watchChangeText(
+  translator: Translator,
+  change: { kind: string; params: TextParams; text: string; checks?: { before: CheckWords | null; after: CheckWords | null } | null },
+): string {
   const key = `watch.change.${change.kind}`;
-  return translator.exists(key) ? translator.t(key, { ...change.params }) : change.text;
+  if (!translator.exists(key)) return change.text;
+  const params: Record<string, string | number> = { ...change.params };
+  const { before, after } = change.checks ?? { before: null, after: null };
+  const titled = after ?? before;
+  if (titled) params.title = storedCheckText(translator, titled.titleKey, titled.params, titled.title);
+  if (before) params.before = checkStateText(translator, before);
+  if (after) params.after = checkStateText(translator, after);
+  const health = `words.checks.health.${String(change.params.after)}`;
+  if (change.kind === 'inbound-blocklist-broken' && translator.exists(health)) params.after = translator.t(health);
+  return translator.t(key, params);
+}
+
+/** A check's state in words: its status, and what was found when there is something. */
+function checkStateText(translator: Translator, check: CheckWords): string {
+  const status = translator.t(`verify.status.${check.status}`);
+  if (check.found === null || check.found === '') return status;
+  return translator.t('watch.checkState', { status, found: storedCheckText(translator, check.foundKey, check.params, check.found) });
 }
 
 /** A stored check's title and finding (`checks.<key>`, its coded params in words), as the history keeps them. */

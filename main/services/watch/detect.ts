@@ -4,7 +4,7 @@
  */
 import type { CheckStatus } from '../../../shared/checks.js';
 import { englishText, type EnglishCatalog } from '../../../shared/i18n/english.js';
-import type { ChangeKind, ChangeSeverity, StoredCheck, WatchChange } from '../../../shared/watch.js';
+import type { ChangeKind, ChangeSeverity, CheckWords, StoredCheck, WatchChange } from '../../../shared/watch.js';
 import type { DmarcRowFact } from './store.js';
 
 /** Days before a certificate's end date that count as "expires soon". */
@@ -15,12 +15,23 @@ export const PASS_RATE_DROP_POINTS = 20;
 /** Fewer messages than this on either side are too few to judge a rate. */
 export const PASS_RATE_MIN_MESSAGES = 10;
 
-function change(kind: ChangeKind, severity: ChangeSeverity, subject: string, before: string | null, after: string | null, params: Record<string, string | number>): WatchChange {
+function change(
+  kind: ChangeKind,
+  severity: ChangeSeverity,
+  subject: string,
+  before: string | null,
+  after: string | null,
+  params: Record<string, string | number>,
+  checks: WatchChange['checks'] = null,
+): WatchChange {
   const all = { before: before ?? '', after: after ?? '', ...params };
   // Every kind has its sentence in the catalog (`watch.change.<kind>`): a type error otherwise.
   const sentence: keyof EnglishCatalog['watch']['change'] = kind;
-  return { kind, severity, subject, before, after, params: all, text: englishText('watch', `change.${sentence}`, all) };
+  return { kind, severity, subject, before, after, params: all, text: englishText('watch', `change.${sentence}`, all), checks };
 }
+
+const wordsOf = (check: StoredCheck | undefined): CheckWords | null =>
+  check ? { status: check.status, title: check.title, found: check.found, titleKey: check.titleKey, foundKey: check.foundKey, params: check.params } : null;
 
 /** pass < warn < fail; `unknown` (cannot tell) is not ranked: moving to or from it is not a change for the worse. */
 const rank: Record<CheckStatus, number | null> = { pass: 0, warn: 1, fail: 2, unknown: null };
@@ -90,17 +101,17 @@ export function detectCheckChanges(previous: readonly StoredCheck[] | null, next
     }
     if (specific === undefined && prev && prev.status === check.status) continue;
     if (!prev) {
-      if (check.status !== 'pass' && check.status !== 'unknown' && !noisyAreas.has(check.area)) changes.push(change('check-new', 'info', check.checkId, null, describe(check), { title: check.title }));
+      if (check.status !== 'pass' && check.status !== 'unknown' && !noisyAreas.has(check.area)) changes.push(change('check-new', 'info', check.checkId, null, describe(check), { title: check.title }, { before: null, after: wordsOf(check) }));
       continue;
     }
     if (prev.status === check.status) continue;
     const from = rank[prev.status];
     const to = rank[check.status];
     const severity: ChangeSeverity = from === null || to === null || noisyAreas.has(check.area) ? 'info' : to > from ? 'worse' : 'better';
-    changes.push(change(severity === 'better' ? 'check-better' : 'check-worse', severity, check.checkId, describe(prev), describe(check), { title: check.title }));
+    changes.push(change(severity === 'better' ? 'check-better' : 'check-worse', severity, check.checkId, describe(prev), describe(check), { title: check.title }, { before: wordsOf(prev), after: wordsOf(check) }));
   }
   for (const gone of before.values()) {
-    if (!noisyAreas.has(gone.area)) changes.push(change('check-gone', 'info', gone.checkId, describe(gone), null, { title: gone.title }));
+    if (!noisyAreas.has(gone.area)) changes.push(change('check-gone', 'info', gone.checkId, describe(gone), null, { title: gone.title }, { before: wordsOf(gone), after: null }));
   }
   return changes;
 }

@@ -128,6 +128,11 @@ export const migrations: readonly string[] = [
   ALTER TABLE dmarc_reports_v4 RENAME TO dmarc_reports;
   CREATE INDEX dmarc_reports_by_domain ON dmarc_reports (domain, begin_at);
   `,
+  // 5: a change about one check keeps that check's keyed words (before and after), so it is
+  // rendered in the reader's language; older changes keep their English.
+  `
+  ALTER TABLE changes ADD COLUMN checks TEXT;
+  `,
 ];
 
 export const schemaVersion = migrations.length;

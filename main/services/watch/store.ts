@@ -221,11 +221,11 @@ export class HistoryStore {
 
   recordChanges(runId: number | null, where: { domain: string | null; server: ServerIdentity | null; at: string }, changes: readonly WatchChange[]): void {
     const insert = this.db.prepare(
-      'INSERT INTO changes (run_id, domain, server_host, server_port, at, kind, severity, subject, before, after, params, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO changes (run_id, domain, server_host, server_port, at, kind, severity, subject, before, after, params, text, checks) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     this.transaction(() => {
       for (const c of changes) {
-        insert.run(runId, where.domain, where.server?.host ?? null, where.server?.port ?? null, where.at, c.kind, c.severity, c.subject, c.before, c.after, JSON.stringify(c.params), c.text);
+        insert.run(runId, where.domain, where.server?.host ?? null, where.server?.port ?? null, where.at, c.kind, c.severity, c.subject, c.before, c.after, JSON.stringify(c.params), c.text, c.checks ? JSON.stringify(c.checks) : null);
       }
     });
   }
@@ -444,5 +444,6 @@ function changeFromRow(row: Row): WatchChange {
     after: nullableText(row.after),
     params: json<Record<string, string | number>>(row.params, {}),
     text: text(row.text),
+    checks: json<WatchChange['checks']>(row.checks, null),
   };
 }

@@ -27,7 +27,8 @@ import type { VerifyReport } from '../../../shared/contract/verify.js';
 import type { InboundReport } from '../../../shared/inbound.js';
 import type { ReportsResult } from '../../../shared/reports.js';
 import { keyedError, serializeError } from '../../../shared/errors.js';
-import { watchSkip, type TargetStatus, type WatchRunResult } from '../../../shared/watch.js';
+import { watchSkip, type StoredCheck, type TargetStatus, type WatchRunResult } from '../../../shared/watch.js';
+import { detectCheckChanges } from '../../../main/services/watch/detect.js';
 import { runCliCaptured } from '../../support/cli.js';
 import { dispatch } from '../../../main/ipc/dispatch.js';
 import type { Handlers } from '../../../main/services/handler.js';
@@ -414,5 +415,62 @@ describe('CLI text output follows LANG', () => {
     printRun(io, { ...watchRun, targets: [{ domain: 'example.jp', server: null, changes: [], skipped: [], failed: 'boom\u001b]52;c;cHduZWQ=\u0007' }] }, ja);
     expect(out()).not.toContain(String.fromCharCode(27));
     expect(out()).toContain('[失敗] boom\\u{1b}]52;c;cHduZWQ=\\u{7}');
+  });
+});
+
+describe('watch changes in the reader\'s language (homemail watch, homemail status)', () => {
+  // A DMARC check as recordChecks.ts stores it (keyed title and finding), going from pass to
+  // fail, and an inbound blocklist that stopped working, as the real detector names them.
+  const dmarc = (status: 'pass' | 'fail'): StoredCheck => ({
+    checkId: 'dmarc',
+    area: 'dmarc',
+    status,
+    title: 'DMARC record _dmarc.example.jp',
+    found: status === 'pass' ? 'p=reject (strict)' : 'no DMARC record',
+    titleKey: 'dmarcTitle',
+    foundKey: status === 'pass' ? 'dmarcFoundOk' : 'dmarcFoundNone',
+    params: { name: '_dmarc.example.jp', policy: 'reject', alignment: 'strict' },
+    values: {},
+  });
+  const blocklist = (health: 'working' | 'not-listing'): StoredCheck => ({
+    checkId: 'inbound.blocklist:dead-bl.example.jp',
+    area: 'inbound',
+    status: health === 'working' ? 'pass' : 'fail',
+    title: 'DNS blocklist dead-bl.example.jp (smtpd_client_restrictions)',
+    found: null,
+    titleKey: null,
+    foundKey: null,
+    params: { parameter: 'smtpd_client_restrictions' },
+    values: { status: health },
+  });
+  const changes = detectCheckChanges([dmarc('pass'), blocklist('working')], [dmarc('fail'), blocklist('not-listing')], { domain: 'example.jp' });
+  const lines = (text: CliText, env: NodeJS.ProcessEnv) => {
+    const watch = capture(env);
+    printRun(watch.io, { ...watchRun, targets: [{ domain: 'example.jp', server: null, changes, skipped: [], failed: null }] }, text);
+    const status = capture(env);
+    printTarget(status.io, { ...targetStatus, latest: [], changes }, text);
+    return [watch.out(), status.out()];
+  };
+
+  it('puts the title, the states before and after and a blocklist\'s health in Japanese under LANG=ja_JP.UTF-8', () => {
+    for (const out of lines(ja, JA)) {
+      expect(out).toContain('DMARC レコード _dmarc.example.jp: OK(p=reject(strict)) → 問題(DMARC レコードがありません)');
+      expect(out).toContain('smtpd_client_restrictions のブロックリスト dead-bl.example.jp が機能していません: 停止');
+      expect(out).not.toMatch(/DMARC record|no DMARC record|not-listing|\bpass\b|\bfail\b/);
+    }
+  });
+
+  it('says the same in English under LANG=C, statuses as words', () => {
+    for (const out of lines(en, EN)) {
+      expect(out).toContain('DMARC record _dmarc.example.jp: OK (p=reject (strict)) → Problem (no DMARC record).');
+      expect(out).toContain('The blocklist dead-bl.example.jp in smtpd_client_restrictions does not work: dead.');
+    }
+  });
+
+  it('keeps the stored English of a change recorded before keyed words existed', () => {
+    const old = changes.map(({ checks: _checks, ...rest }) => rest);
+    const watch = capture(JA);
+    printRun(watch.io, { ...watchRun, targets: [{ domain: 'example.jp', server: null, changes: old, skipped: [], failed: null }] }, ja);
+    expect(watch.out()).toContain('DMARC record _dmarc.example.jp: pass (p=reject (strict)) → fail (no DMARC record)');
   });
 });

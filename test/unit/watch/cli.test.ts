@@ -33,7 +33,7 @@ describe('homemail watch / status', () => {
     expect(text.code).toBe(0);
     expect(text.out).toContain('Nothing watched yet');
     const json = JSON.parse((await runCliCaptured(['status', '--json'], { env: e })).out) as { schemaVersion: number; targets: unknown[]; storePath: string };
-    expect(json).toMatchObject({ schemaVersion: 4, targets: [] });
+    expect(json).toMatchObject({ schemaVersion: 5, targets: [] });
     expect(json.storePath).toBe(path.join(e.HOMEMAIL_HISTORY_DIR, 'history.sqlite'));
   });
 });

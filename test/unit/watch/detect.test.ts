@@ -3,11 +3,12 @@
 // from DNS answers written here; DMARC rows as the store returns them.
 import { describe, expect, it } from 'vitest';
 import type { InboundReport } from '../../../shared/inbound.js';
-import type { StoredCheck } from '../../../shared/watch.js';
+import type { StoredCheck, WatchChange } from '../../../shared/watch.js';
 import { detectCheckChanges, detectDmarcChanges } from '../../../main/services/watch/detect.js';
 import { cliText } from '../../../main/cli/language.js';
-import { storedCheckText } from '../../../shared/i18n/keyedText.js';
-import { inboundChecks, storedCheck } from '../../../main/services/watch/record.js';
+import { storedCheckText, watchChangeText } from '../../../shared/i18n/keyedText.js';
+import { openHistoryStore } from '../../../main/services/watch/store.js';
+import { inboundChecks, recordResult, storedCheck } from '../../../main/services/watch/record.js';
 import { blocklistChecks, dkimCheck, spfEvaluationCheck } from '../../../main/services/verify/recordChecks.js';
 import type { DnsAnswer, RecordType } from '../../../main/services/verify/dnsClient.js';
 
@@ -171,5 +172,52 @@ describe('change detector', () => {
     expect(detectDmarcChanges(earlier, [{ sourceIp: '192.0.2.25', count: 50, pass: true, date: '2026-11-03' }])).toEqual([]);
     // The first reports ever read are the baseline.
     expect(detectDmarcChanges([], added)).toEqual([]);
+  });
+});
+
+describe('a change is said in the reader\'s language, also after the history store kept it', () => {
+  // The inbound checks as inboundChecks builds them (keyed titles); a DMARC check written as
+  // recordChecks.ts stores it (dmarcTitle / dmarcFoundOk / dmarcFoundNone).
+  const dmarc = (status: 'pass' | 'fail'): StoredCheck => ({
+    checkId: 'dmarc',
+    area: 'dmarc',
+    status,
+    title: `DMARC record _dmarc.${domain}`,
+    found: status === 'pass' ? 'p=reject (strict)' : 'no DMARC record',
+    titleKey: 'dmarcTitle',
+    foundKey: status === 'pass' ? 'dmarcFoundOk' : 'dmarcFoundNone',
+    params: { name: `_dmarc.${domain}`, policy: 'reject', alignment: 'strict' },
+    values: {},
+  });
+  const before = [dmarc('pass'), ...inbound([['good-bl.example.test', 'working'], ['dead-bl.example.test', 'working']])];
+  const after = [dmarc('fail'), ...inbound([['dead-bl.example.test', 'not-listing']])];
+  const ja = cliText({ LANG: 'ja_JP.UTF-8' });
+  const en = cliText({ LANG: 'C' });
+
+  function stored(): WatchChange[] {
+    const store = openHistoryStore(':memory:');
+    recordResult(store, { kind: 'inbound', domain, server: null, at: '2026-11-01T00:00:00.000Z', resolvers: [], checks: before });
+    recordResult(store, { kind: 'inbound', domain, server: null, at: '2026-11-02T00:00:00.000Z', resolvers: [], checks: after });
+    return store.latestChanges(domain).changes;
+  }
+
+  it('renders titles, states and a blocklist\'s health from the catalogs, in Japanese and in English', () => {
+    const changes = stored();
+    expect(changes.map((c) => c.kind).sort()).toEqual(['check-gone', 'check-worse', 'inbound-blocklist-broken']);
+    expect(changes.map((c) => watchChangeText(ja, c)).sort()).toEqual([
+      'DMARC レコード _dmarc.example.test: OK(p=reject(strict)) → 問題(DMARC レコードがありません)',
+      'smtpd_client_restrictions のブロックリスト dead-bl.example.test が機能していません: 停止',
+      'チェックされなくなりました: DNS ブロックリスト good-bl.example.test(smtpd_client_restrictions)',
+    ]);
+    expect(changes.map((c) => watchChangeText(en, c)).sort()).toEqual([
+      'DMARC record _dmarc.example.test: OK (p=reject (strict)) → Problem (no DMARC record).',
+      'No longer checked: DNS blocklist good-bl.example.test (smtpd_client_restrictions).',
+      'The blocklist dead-bl.example.test in smtpd_client_restrictions does not work: dead.',
+    ]);
+  });
+
+  it('a change kept before keyed words existed (no checks) keeps its stored English title and states', () => {
+    const [worse] = stored().filter((c) => c.kind === 'check-worse');
+    expect(watchChangeText(ja, { ...worse!, checks: null })).toBe('DMARC record _dmarc.example.test: pass (p=reject (strict)) → fail (no DMARC record)');
   });
 });

@@ -9,6 +9,7 @@ import { historyCsv } from '../../../shared/watch.js';
 import { serializeError } from '../../../shared/errors.js';
 import { errorTexts } from '../../../main/cli/main.js';
 import { cliText } from '../../../main/cli/language.js';
+import { watchChangeText } from '../../../shared/i18n/keyedText.js';
 import { migrate, openHistoryStore, HistoryStore, type StorableReport } from '../../../main/services/watch/store.js';
 import { migrations, schemaVersion } from '../../../main/services/watch/migrations.js';
 import { defaultHistoryFile, recordDmarcReports, recordResult } from '../../../main/services/watch/record.js';
@@ -68,19 +69,34 @@ describe('history store', () => {
       db.prepare("INSERT INTO runs (kind, domain, at) VALUES ('verify', 'example.test', '2026-01-01T00:00:00.000Z')").run();
       db.prepare("INSERT INTO checks (run_id, check_id, area, status, title) VALUES (1, 'mx', 'mx', 'pass', 'MX')").run();
       if (from >= 2) {
-        db.prepare("INSERT INTO dmarc_reports (domain, org_name, report_id, begin_at, end_at, policy, read_at) VALUES ('example.test', 'Google.com', 'r1', '2026-01-01T00:00:00Z', '2026-01-01T23:59:59Z', '{}', '2026-01-02T00:00:00Z')").run();
+        // From schema 4 a report carries its identity (here as migration 4 gives older ones).
+        const identity = from >= 4 ? ", lower('Google.com') || char(0) || 'r1' || char(0) || '2026-01-01T00:00:00Z' || char(0) || '2026-01-01T23:59:59Z'" : '';
+        db.prepare(
+          `INSERT INTO dmarc_reports (domain, org_name, report_id, begin_at, end_at, policy, read_at${from >= 4 ? ', identity' : ''}) VALUES ('example.test', 'Google.com', 'r1', '2026-01-01T00:00:00Z', '2026-01-01T23:59:59Z', '{}', '2026-01-02T00:00:00Z'${identity})`,
+        ).run();
         db.prepare("INSERT INTO dmarc_rows (report, source_ip, count, disposition, dkim, spf, header_from) VALUES (1, '192.0.2.10', 7, 'none', 'pass', 'pass', 'example.test')").run();
+      }
+      if (from >= 3) {
+        db.prepare(
+          "INSERT INTO changes (run_id, domain, at, kind, severity, subject, before, after, params, text) VALUES (1, 'example.test', '2026-01-01T00:00:00.000Z', 'check-worse', 'worse', 'mx', 'pass', 'fail', '{\"title\":\"MX\",\"before\":\"pass\",\"after\":\"fail\"}', 'MX: pass → fail.')",
+        ).run();
       }
       expect(migrate(db)).toBe(from);
       const store = new HistoryStore(db, ':memory:');
       expect(store.schemaVersion).toBe(schemaVersion);
       expect(store.targets().map((t) => [t.domain, t.ssh])).toEqual([['example.test', 'deploy@192.0.2.10']]);
       expect(store.latestRuns('example.test')[0]?.checks.map((c) => c.status)).toEqual(['pass']);
+      if (from >= 3) {
+        // A change kept before keyed words existed keeps its English title and states, in any language.
+        const [kept] = store.latestChanges('example.test').changes;
+        expect(kept?.checks).toBeNull();
+        expect(watchChangeText(cliText({ LANG: 'ja_JP.UTF-8' }), kept!)).toBe('MX: pass → fail');
+      }
       if (from >= 2) {
         expect(store.dmarcTrends('example.test')).toMatchObject({ reports: 1, rows: 1, daily: [{ date: '2026-01-01', pass: 7, fail: 0 }] });
         // The report read before the migration is recognised after it (same identity, empty rows hash).
         const again = { orgName: 'google.com', email: null, reportId: 'r1', begin: '2026-01-01T00:00:00Z', end: '2026-01-01T23:59:59Z', policy: { domain: 'example.test', p: 'none' as const }, rows: [] };
-        expect(store.storeDmarcReports('example.test', [again], '2026-01-03T00:00:00Z')).toEqual({ stored: 0, duplicates: 1, rows: 0 });
+        if (from < 4) expect(store.storeDmarcReports('example.test', [again], '2026-01-03T00:00:00Z')).toEqual({ stored: 0, duplicates: 1, rows: 0 });
       }
     });
   }
