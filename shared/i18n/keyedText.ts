@@ -116,7 +116,7 @@ export function watchChangeText(
   const titled = after ?? before;
   if (titled) params.title = storedCheckText(translator, titled.titleKey, titled.params, titled.title);
   if (before) params.before = checkStateText(translator, before);
-  if (after) params.after = checkStateText(translator, after);
+  if (after) params.after = change.kind === 'spf-lost-address' ? findingText(translator, after) : checkStateText(translator, after);
   const health = `words.checks.health.${String(change.params.after)}`;
   if (change.kind === 'inbound-blocklist-broken' && translator.exists(health)) params.after = translator.t(health);
   return translator.t(key, params);
@@ -127,6 +127,12 @@ function checkStateText(translator: Translator, check: CheckWords): string {
   const status = translator.t(`verify.status.${check.status}`);
   if (check.found === null || check.found === '') return status;
   return translator.t('watch.checkState', { status, found: storedCheckText(translator, check.foundKey, check.params, check.found) });
+}
+
+/** What was found, or the status in words when nothing was: for sentences that already say the state. */
+function findingText(translator: Translator, check: CheckWords): string {
+  if (check.found === null || check.found === '') return translator.t(`verify.status.${check.status}`);
+  return storedCheckText(translator, check.foundKey, check.params, check.found);
 }
 
 /** A stored check's title and finding (`checks.<key>`, its coded params in words), as the history keeps them. */

@@ -60,7 +60,7 @@ function specificChange(prev: StoredCheck | undefined, next: StoredCheck, contex
     return undefined;
   }
   if (id.startsWith('spf.eval:') && prev?.status === 'pass' && next.status !== 'pass' && next.status !== 'unknown') {
-    return change('spf-lost-address', 'worse', id, describe(prev), next.found ?? next.status, { domain: context.domain, address: id.slice('spf.eval:'.length) });
+    return change('spf-lost-address', 'worse', id, describe(prev), next.found ?? next.status, { domain: context.domain, address: id.slice('spf.eval:'.length) }, { before: wordsOf(prev), after: wordsOf(next) });
   }
   if (next.area === 'blocklist' && next.status === 'fail' && prev?.status !== 'fail') {
     return change('blocklisted', 'worse', id, prev ? describe(prev) : null, describe(next), { address: String(next.params.address ?? ''), list: String(next.params.list ?? '') });

@@ -216,6 +216,15 @@ describe('a change is said in the reader\'s language, also after the history sto
     ]);
   });
 
+  it('SPF that lost the server address says what SPF now answers in the reader\'s language', async () => {
+    const [lost] = detectCheckChanges([await spfFor('v=spf1 ip4:192.0.2.25 -all')], [await spfFor('v=spf1 ip4:192.0.2.99 -all')], { domain });
+    const japanese = watchChangeText(ja, lost!);
+    expect(japanese.startsWith(`${domain} の SPF がサーバーのアドレス 192.0.2.25 を許可しなくなりました(`)).toBe(true);
+    expect(japanese).toContain('example.test の SPF レコードは 192.0.2.25 からの送信を拒否しています');
+    expect(japanese).not.toContain('forbids');
+    expect(watchChangeText(en, lost!)).toBe(lost!.text);
+  });
+
   it('a change kept before keyed words existed (no checks) keeps its stored English title and states', () => {
     const [worse] = stored().filter((c) => c.kind === 'check-worse');
     expect(watchChangeText(ja, { ...worse!, checks: null })).toBe('DMARC record _dmarc.example.test: pass (p=reject (strict)) → fail (no DMARC record)');
