@@ -61,14 +61,27 @@ export function DomainStep({ goNext }: StepProps) {
   // (filled in from Postfix, or typed) and again when the DNS servers to ask change, so the
   // choices below show the person's own records before anything is made.
   const askedWith = useRef(values.resolvers);
-  const readWhatIsPublished = async (): Promise<Partial<WizardValues>> => {
-    if (!ascii.ok || (values.published?.domain === ascii.value && values.published.servers.length > 0 && askedWith.current === values.resolvers)) return {};
+  // A read still on its way is awaited, not skipped: "Create" pressed while it runs must start
+  // from what it finds, not from the defaults it is about to replace.
+  const inFlight = useRef<{ key: string; result: Promise<Partial<WizardValues>> } | null>(null);
+  const readWhatIsPublished = (): Promise<Partial<WizardValues>> => {
+    if (!ascii.ok) return Promise.resolve({});
+    const key = JSON.stringify([ascii.value, values.resolvers]);
+    if (inFlight.current?.key === key) return inFlight.current.result;
+    if (values.published?.domain === ascii.value && values.published.servers.length > 0 && askedWith.current === values.resolvers) return Promise.resolve({});
     askedWith.current = values.resolvers;
-    const published = await readPublished.run(publishedQueryOf(values, ascii.value));
-    if (!published) return {};
-    const started = startFromPublished(values, published);
-    update(started);
-    return started;
+    const result = (async () => {
+      const published = await readPublished.run(publishedQueryOf(values, ascii.value));
+      if (!published) return {};
+      const started = startFromPublished(values, published);
+      update(started);
+      return started;
+    })();
+    inFlight.current = { key, result };
+    void result.finally(() => {
+      if (inFlight.current?.result === result) inFlight.current = null;
+    });
+    return result;
   };
   const domainToRead = ascii.ok ? ascii.value : '';
   useEffect(() => {
