@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailability, launchBrowser, screenshotPath, startWebMode, type WebMode } from './support.js';
+import { browserAvailability, launchBrowser, screenshotPath, SESSION_KEY, startWebMode, type WebMode } from './support.js';
 
 const availability = browserAvailability();
 const requireBrowser = process.env.HOMEMAIL_REQUIRE_BROWSER === '1';
@@ -65,7 +65,7 @@ describe.skipIf(!availability.ok)('web mode in Chromium', () => {
     const page = await context.newPage();
     const response = await page.goto(web.origin);
     expect(response?.status()).toBe(200);
-    expect(await page.evaluate(`sessionStorage.length`)).toBe(0);
+    expect(await page.evaluate(`sessionStorage.getItem(${JSON.stringify(SESSION_KEY)})`)).toBeNull();
     const status = await page.evaluate(`fetch('/api/call/appInfo', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' }).then((r) => r.status)`);
     expect(status).toBe(401);
     await context.close();
